@@ -1,7 +1,20 @@
 //! cognito-wasm: Amazon Cognito user-pool sign-in for the browser.
 //!
-//! The core is sans-IO: [`srp`] does the maths, the flow modules turn Cognito responses into the next
-//! request or a finished session, and only the `wasm` layer (compiled for `wasm32`) talks to `fetch` and
-//! browser storage.
+//! The core is sans-IO: [`srp`] does the maths, the [`flows`] turn Cognito replies into the next request or
+//! a finished [`session::Session`], and only the `wasm` layer (compiled for `wasm32`) talks to `fetch`,
+//! storage and the clock.
 
+pub mod config;
+pub mod error;
+pub mod flows;
+pub mod jwt;
+pub mod protocol;
+pub mod secret;
+pub mod session;
 pub mod srp;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+pub use config::ClientConfig;
+pub use error::Error;

@@ -1,0 +1,96 @@
+//! What identifies an app client: pool, client id, optional secret, and where Cognito is.
+
+use crate::error::Error;
+use crate::secret::ClientSecret;
+use crate::srp;
+
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    pub user_pool_id: String,
+    pub client_id: String,
+    pub client_secret: Option<ClientSecret>,
+    /// The Cognito endpoint every request is POSTed to.
+    pub endpoint: String,
+}
+
+impl ClientConfig {
+    /// Validates the pool id and fills in the regional endpoint when none is given.
+    pub fn new(
+        user_pool_id: impl Into<String>,
+        client_id: impl Into<String>,
+        client_secret: Option<ClientSecret>,
+        endpoint: Option<String>,
+    ) -> Result<Self, Error> {
+        let user_pool_id = user_pool_id.into();
+        let client_id = client_id.into();
+        srp::pool_name(&user_pool_id).map_err(|_| {
+            Error::invalid_parameter(format!("invalid userPoolId {user_pool_id:?}"))
+        })?;
+        if client_id.is_empty() {
+            return Err(Error::invalid_parameter("clientId is required"));
+        }
+        let endpoint = match endpoint.filter(|e| !e.is_empty()) {
+            Some(endpoint) => endpoint,
+            None => format!(
+                "https://cognito-idp.{}.amazonaws.com/",
+                region_of(&user_pool_id)
+            ),
+        };
+        Ok(Self {
+            user_pool_id,
+            client_id,
+            client_secret,
+            endpoint,
+        })
+    }
+
+    /// The pool name SRP hashes (validated in [`ClientConfig::new`]).
+    pub fn pool_name(&self) -> &str {
+        srp::pool_name(&self.user_pool_id).unwrap_or_default()
+    }
+
+    /// `SECRET_HASH` for `username`, when this client has a secret.
+    pub fn secret_hash(&self, username: &str) -> Option<String> {
+        self.client_secret
+            .as_ref()
+            .map(|secret| srp::secret_hash(secret.expose(), username, &self.client_id))
+    }
+}
+
+fn region_of(user_pool_id: &str) -> &str {
+    user_pool_id
+        .split_once('_')
+        .map_or("", |(region, _)| region)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_defaults_to_the_pool_region() {
+        let config = ClientConfig::new("eu-west-2_AbC123", "client", None, None).unwrap();
+        assert_eq!(
+            config.endpoint,
+            "https://cognito-idp.eu-west-2.amazonaws.com/"
+        );
+        assert_eq!(config.pool_name(), "AbC123");
+        let local = ClientConfig::new(
+            "eu-west-2_AbC123",
+            "c",
+            None,
+            Some("http://127.0.0.1:9229/".into()),
+        )
+        .unwrap();
+        assert_eq!(local.endpoint, "http://127.0.0.1:9229/");
+    }
+
+    #[test]
+    fn bad_pool_ids_are_refused() {
+        for id in ["", "nounderscore", "a_b_c", "us-east-1_"] {
+            let error = ClientConfig::new(id, "client", None, None).unwrap_err();
+            assert_eq!(error.name, "InvalidParameterException", "{id:?}");
+        }
+        assert!(ClientConfig::new("us-east-1_Abc", "", None, None).is_err());
+    }
+}

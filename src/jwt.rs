@@ -1,0 +1,86 @@
+//! Reading (not verifying) the claims of Cognito's ID and access tokens. The client trusts the tokens it got
+//! over TLS from Cognito and only needs their times and user claims; verification is the server's job.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Map, Value};
+
+use crate::error::Error;
+
+pub type Claims = Map<String, Value>;
+
+/// The payload of a compact JWS, as a JSON object.
+pub fn decode_claims(token: &str) -> Result<Claims, Error> {
+    let mut parts = token.split('.');
+    let (Some(_header), Some(payload), Some(_signature), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(Error::invalid_response("token is not a JWT"));
+    };
+    let bytes = URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .map_err(|_| Error::invalid_response("JWT payload is not base64url"))?;
+    match serde_json::from_slice(&bytes) {
+        Ok(Value::Object(claims)) => Ok(claims),
+        _ => Err(Error::invalid_response("JWT payload is not a JSON object")),
+    }
+}
+
+/// A numeric-date claim (`exp`, `iat`, `auth_time`) in whole seconds.
+pub fn time_claim(claims: &Claims, name: &str) -> Result<i64, Error> {
+    let value = claims
+        .get(name)
+        .ok_or_else(|| Error::invalid_response(format!("JWT has no {name} claim")))?;
+    value
+        .as_i64()
+        .or_else(|| {
+            value
+                .as_f64()
+                .filter(|f| f.is_finite() && f.abs() < 1e15)
+                .map(|f| f.floor() as i64)
+        })
+        .ok_or_else(|| Error::invalid_response(format!("JWT {name} claim is not a number")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jwt(payload: &str) -> String {
+        format!(
+            "eyJhbGciOiJSUzI1NiJ9.{}.c2ln",
+            URL_SAFE_NO_PAD.encode(payload)
+        )
+    }
+
+    #[test]
+    fn reads_claims() {
+        let claims =
+            decode_claims(&jwt(r#"{"exp":1700000000,"iat":1.6999964e9,"sub":"x"}"#)).unwrap();
+        assert_eq!(time_claim(&claims, "exp").unwrap(), 1_700_000_000);
+        assert_eq!(time_claim(&claims, "iat").unwrap(), 1_699_996_400);
+        assert_eq!(claims["sub"], "x");
+    }
+
+    #[test]
+    fn garbage_is_a_typed_error() {
+        for token in [
+            "",
+            "a.b",
+            "a.b.c.d",
+            "a.!!!.c",
+            &jwt("[1]"),
+            &jwt("not json"),
+        ] {
+            assert_eq!(
+                decode_claims(token).unwrap_err().name,
+                "InvalidResponseException",
+                "{token}"
+            );
+        }
+        let claims = decode_claims(&jwt(r#"{"exp":"later","iat":1e300}"#)).unwrap();
+        assert!(time_claim(&claims, "exp").is_err());
+        assert!(time_claim(&claims, "iat").is_err());
+        assert!(time_claim(&claims, "nbf").is_err());
+    }
+}

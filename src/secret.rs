@@ -1,0 +1,63 @@
+//! Newtypes for values that must never be printed: their `Debug` says `[redacted]`.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! secret_string {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn new(value: impl Into<String>) -> Self {
+                Self(value.into())
+            }
+
+            /// The secret itself, for the one place that must send or hash it.
+            pub fn expose(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(concat!(stringify!($name), "([redacted])"))
+            }
+        }
+    };
+}
+
+secret_string!(
+    /// A user's password.
+    Password
+);
+secret_string!(
+    /// A Cognito refresh token (opaque; never parsed).
+    RefreshToken
+);
+secret_string!(
+    /// An app client's secret.
+    ClientSecret
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_is_redacted() {
+        assert_eq!(
+            format!("{:?}", Password::new("hunter2")),
+            "Password([redacted])"
+        );
+        assert_eq!(
+            format!("{:?}", RefreshToken::new("eyJ.x")),
+            "RefreshToken([redacted])"
+        );
+        assert_eq!(
+            format!("{:?}", Some(ClientSecret::new("abc"))),
+            "Some(ClientSecret([redacted]))"
+        );
+    }
+}

@@ -1,0 +1,240 @@
+//! A signed-in session: the tokens, who they belong to, and when they expire by the device clock.
+//!
+//! Expiry follows amazon-cognito-identity-js (TOKENS.md §5): `clockDrift = now − min(iat)` is fixed when
+//! the tokens arrive, and the session is valid while `now − clockDrift < min(exp)`, so a device clock that is
+//! off by hours still judges expiry correctly.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::jwt::{self, Claims};
+use crate::protocol::AuthenticationResult;
+use crate::secret::RefreshToken;
+
+/// What is kept in storage; everything else is derived from it again on load.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StoredSession {
+    /// Format version, so a future layout is not misread.
+    pub version: u32,
+    pub username: String,
+    pub id_token: String,
+    pub access_token: String,
+    pub refresh_token: Option<RefreshToken>,
+    pub clock_drift: i64,
+}
+
+const STORED_VERSION: u32 = 1;
+
+#[derive(Clone, Debug)]
+pub struct Session {
+    stored: StoredSession,
+    id_claims: Claims,
+    /// The earlier of the two tokens' `exp`, by the server's clock.
+    expires_at_server: i64,
+}
+
+impl Session {
+    /// A session from a fresh `AuthenticationResult`. A refresh reply carries no refresh token: the previous
+    /// one is kept, as Cognito intends.
+    pub fn from_authentication(
+        result: &AuthenticationResult,
+        username: &str,
+        previous_refresh_token: Option<RefreshToken>,
+        now: i64,
+    ) -> Result<Self, Error> {
+        let missing = |what| Error::invalid_response(format!("AuthenticationResult has no {what}"));
+        let id_token = result.id_token.clone().ok_or_else(|| missing("IdToken"))?;
+        let access_token = result
+            .access_token
+            .clone()
+            .ok_or_else(|| missing("AccessToken"))?;
+        let id_claims = jwt::decode_claims(&id_token)?;
+        let access_claims = jwt::decode_claims(&access_token)?;
+        let issued_at =
+            jwt::time_claim(&access_claims, "iat")?.min(jwt::time_claim(&id_claims, "iat")?);
+        // The username Cognito knows the user by (an alias sign-in types an e-mail; the tokens name the user).
+        let username = id_claims
+            .get("cognito:username")
+            .or_else(|| access_claims.get("username"))
+            .and_then(|v| v.as_str())
+            .unwrap_or(username)
+            .to_owned();
+        let stored = StoredSession {
+            version: STORED_VERSION,
+            username,
+            id_token,
+            access_token,
+            refresh_token: result
+                .refresh_token
+                .clone()
+                .map(RefreshToken::new)
+                .or(previous_refresh_token),
+            clock_drift: now.saturating_sub(issued_at),
+        };
+        Self::from_stored(stored)
+    }
+
+    /// Rebuilds a session from storage; anything inconsistent is an error (callers treat it as signed out).
+    pub fn from_stored(stored: StoredSession) -> Result<Self, Error> {
+        if stored.version != STORED_VERSION {
+            return Err(Error::invalid_response(
+                "stored session has an unknown version",
+            ));
+        }
+        let id_claims = jwt::decode_claims(&stored.id_token)?;
+        let access_claims = jwt::decode_claims(&stored.access_token)?;
+        let expires_at_server =
+            jwt::time_claim(&access_claims, "exp")?.min(jwt::time_claim(&id_claims, "exp")?);
+        Ok(Self {
+            stored,
+            id_claims,
+            expires_at_server,
+        })
+    }
+
+    pub fn from_storage_json(json: &str) -> Result<Self, Error> {
+        let stored = serde_json::from_str(json)
+            .map_err(|e| Error::invalid_response(format!("stored session: {e}")))?;
+        Self::from_stored(stored)
+    }
+
+    pub fn to_storage_json(&self) -> String {
+        serde_json::to_string(&self.stored).unwrap_or_default()
+    }
+
+    /// Whether the tokens are still good at device time `now` (strictly before the earlier `exp`).
+    pub fn is_valid_at(&self, now: i64) -> bool {
+        now.saturating_sub(self.stored.clock_drift) < self.expires_at_server
+    }
+
+    /// When the session expires, by the device clock (seconds).
+    pub fn expires_at(&self) -> i64 {
+        self.expires_at_server
+            .saturating_add(self.stored.clock_drift)
+    }
+
+    pub fn username(&self) -> &str {
+        &self.stored.username
+    }
+
+    pub fn id_token(&self) -> &str {
+        &self.stored.id_token
+    }
+
+    pub fn access_token(&self) -> &str {
+        &self.stored.access_token
+    }
+
+    pub fn refresh_token(&self) -> Option<&RefreshToken> {
+        self.stored.refresh_token.as_ref()
+    }
+
+    pub fn clock_drift(&self) -> i64 {
+        self.stored.clock_drift
+    }
+
+    pub fn id_claims(&self) -> &Claims {
+        &self.id_claims
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+    use super::*;
+
+    pub(crate) fn token(claims: serde_json::Value) -> String {
+        format!(
+            "eyJhbGciOiJSUzI1NiJ9.{}.c2ln",
+            URL_SAFE_NO_PAD.encode(claims.to_string())
+        )
+    }
+
+    pub(crate) fn result(iat: i64, refresh: Option<&str>) -> AuthenticationResult {
+        serde_json::from_value(serde_json::json!({
+            "IdToken": token(serde_json::json!({"iat": iat, "exp": iat + 3600, "cognito:username": "alice", "email": "a@example.com"})),
+            "AccessToken": token(serde_json::json!({"iat": iat + 5, "exp": iat + 3605, "username": "alice"})),
+            "RefreshToken": refresh,
+            "ExpiresIn": 3600,
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn drift_and_expiry_follow_the_reference_library() {
+        // Device clock 100 s ahead of the server that issued the tokens at 1000.
+        let session =
+            Session::from_authentication(&result(1000, Some("r1")), "typed", None, 1100).unwrap();
+        assert_eq!(session.clock_drift(), 100);
+        assert_eq!(session.username(), "alice");
+        assert_eq!(session.expires_at(), 1000 + 3600 + 100);
+        assert!(session.is_valid_at(1000 + 3600 + 100 - 1));
+        assert!(!session.is_valid_at(1000 + 3600 + 100));
+        assert_eq!(session.id_claims()["email"], "a@example.com");
+    }
+
+    #[test]
+    fn refresh_keeps_the_refresh_token_when_none_comes_back() {
+        let first =
+            Session::from_authentication(&result(1000, Some("r1")), "alice", None, 1000).unwrap();
+        let refreshed = Session::from_authentication(
+            &result(2000, None),
+            "alice",
+            first.refresh_token().cloned(),
+            2000,
+        )
+        .unwrap();
+        assert_eq!(
+            refreshed.refresh_token().map(RefreshToken::expose),
+            Some("r1")
+        );
+        let rotated = Session::from_authentication(
+            &result(3000, Some("r2")),
+            "alice",
+            first.refresh_token().cloned(),
+            3000,
+        )
+        .unwrap();
+        assert_eq!(
+            rotated.refresh_token().map(RefreshToken::expose),
+            Some("r2")
+        );
+    }
+
+    #[test]
+    fn storage_round_trips_and_rejects_garbage() {
+        let session =
+            Session::from_authentication(&result(1000, Some("r1")), "alice", None, 1042).unwrap();
+        let restored = Session::from_storage_json(&session.to_storage_json()).unwrap();
+        assert_eq!(restored.clock_drift(), 42);
+        assert_eq!(restored.expires_at(), session.expires_at());
+        let tampered = session
+            .to_storage_json()
+            .replace("\"version\":1", "\"version\":9");
+        for bad in [
+            "",
+            "null",
+            "{}",
+            "[]",
+            "{\"version\":1}",
+            tampered.as_str(),
+            "{\"version\":1,\"username\":\"a\",\"idToken\":\"x\",\"accessToken\":\"y\",\"refreshToken\":null,\"clockDrift\":0}",
+        ] {
+            assert!(Session::from_storage_json(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn results_without_tokens_are_refused() {
+        let empty: AuthenticationResult = serde_json::from_str("{}").unwrap();
+        assert_eq!(
+            Session::from_authentication(&empty, "a", None, 0)
+                .unwrap_err()
+                .name,
+            "InvalidResponseException"
+        );
+    }
+}

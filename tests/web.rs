@@ -1,0 +1,267 @@
+//! The JS API in a real browser: sign in, read and refresh the session, sign out, through real `fetch`
+//! against the emulator that `make test` starts (its address is compiled in from
+//! `COGNITO_EMULATOR_ENDPOINT`). Each test creates its own pool, client and user with the admin API.
+#![cfg(target_arch = "wasm32")]
+
+use cognito_wasm::wasm::CognitoClient;
+use js_sys::{Promise, Reflect};
+use serde::Serialize as _;
+use serde_json::{Value, json};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen(inline_js = r#"
+export async function admin(endpoint, operation, body) {
+  const reply = await fetch(endpoint, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': 'AWSCognitoIdentityProviderService.' + operation },
+    body: JSON.stringify(body),
+  });
+  const json = await reply.json();
+  if (!reply.ok) throw new Error(operation + ': ' + JSON.stringify(json));
+  return json;
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(catch)]
+    async fn admin(endpoint: &str, operation: &str, body: JsValue) -> Result<JsValue, JsValue>;
+}
+
+// option_env! rather than env! so that the suite still compiles (for clippy) where no emulator runs.
+#[allow(clippy::option_env_unwrap)]
+fn endpoint() -> &'static str {
+    option_env!("COGNITO_EMULATOR_ENDPOINT")
+        .expect("build with COGNITO_EMULATOR_ENDPOINT set (make test-wasm does)")
+}
+
+fn js(value: Value) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap()
+}
+
+fn rust(value: &JsValue) -> Value {
+    serde_wasm_bindgen::from_value(value.clone()).unwrap()
+}
+
+async fn call(endpoint: &str, operation: &str, body: Value) -> Value {
+    rust(
+        &admin(endpoint, operation, js(body))
+            .await
+            .expect("admin call"),
+    )
+}
+
+struct Pool {
+    pool_id: String,
+    client_id: String,
+    secret_client_id: String,
+    client_secret: String,
+}
+
+/// A pool with a public client and a secret client, and a confirmed user `username` / `password`.
+async fn pool(username: &str, password: &str) -> Pool {
+    let endpoint = endpoint();
+    let pool = call(
+        endpoint,
+        "CreateUserPool",
+        json!({"PoolName": "browser-test"}),
+    )
+    .await;
+    let pool_id = pool["UserPool"]["Id"].as_str().unwrap().to_owned();
+    let flows = json!([
+        "ALLOW_USER_SRP_AUTH",
+        "ALLOW_USER_PASSWORD_AUTH",
+        "ALLOW_REFRESH_TOKEN_AUTH"
+    ]);
+    let public = call(
+        endpoint,
+        "CreateUserPoolClient",
+        json!({"UserPoolId": pool_id, "ClientName": "web", "ExplicitAuthFlows": flows}),
+    )
+    .await;
+    let secret = call(
+        endpoint,
+        "CreateUserPoolClient",
+        json!({"UserPoolId": pool_id, "ClientName": "confidential", "GenerateSecret": true, "ExplicitAuthFlows": flows}),
+    )
+    .await;
+    call(
+        endpoint,
+        "AdminCreateUser",
+        json!({"UserPoolId": pool_id, "Username": username, "MessageAction": "SUPPRESS",
+        "UserAttributes": [{"Name": "email", "Value": format!("{username}@example.com")}]}),
+    )
+    .await;
+    call(endpoint, "AdminSetUserPassword", json!({"UserPoolId": pool_id, "Username": username, "Password": password, "Permanent": true})).await;
+    let text = |v: &Value| v.as_str().unwrap().to_owned();
+    Pool {
+        pool_id,
+        client_id: text(&public["UserPoolClient"]["ClientId"]),
+        secret_client_id: text(&secret["UserPoolClient"]["ClientId"]),
+        client_secret: text(&secret["UserPoolClient"]["ClientSecret"]),
+    }
+}
+
+fn client(config: Value) -> CognitoClient {
+    CognitoClient::new(js(config)).unwrap_or_else(|e| panic!("constructor threw {e:?}"))
+}
+
+async fn ok(promise: Promise) -> Value {
+    match JsFuture::from(promise).await {
+        Ok(value) => rust(&value),
+        Err(error) => panic!("rejected: {}", error_name(&error)),
+    }
+}
+
+async fn rejection(promise: Promise) -> JsValue {
+    JsFuture::from(promise)
+        .await
+        .expect_err("the promise should have been rejected")
+}
+
+fn error_name(error: &JsValue) -> String {
+    Reflect::get(error, &"name".into())
+        .ok()
+        .and_then(|n| n.as_string())
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn srp_sign_in_refresh_and_sign_out() {
+    let pool = pool("browser-alice", "Correct-Horse-1").await;
+    let cognito = client(
+        json!({"userPoolId": pool.pool_id, "clientId": pool.client_id, "endpoint": endpoint(), "storage": "memory"}),
+    );
+
+    let signed_in = ok(cognito.sign_in(js(
+        json!({"username": "browser-alice", "password": "Correct-Horse-1"}),
+    )))
+    .await;
+    assert_eq!(
+        signed_in,
+        json!({"isSignedIn": true, "nextStep": {"signInStep": "DONE"}})
+    );
+
+    let session = ok(cognito.get_session()).await;
+    assert_eq!(session["username"], "browser-alice");
+    assert_eq!(
+        session["idTokenClaims"]["cognito:username"],
+        "browser-alice"
+    );
+    assert_eq!(
+        session["idTokenClaims"]["email"],
+        "browser-alice@example.com"
+    );
+    assert_eq!(session["idTokenClaims"]["aud"], pool.client_id.as_str());
+    let expires_at = session["expiresAt"].as_f64().unwrap();
+    assert!(expires_at > js_sys::Date::now(), "token already expired");
+
+    let refreshed = ok(cognito.refresh_session()).await;
+    assert_ne!(refreshed["accessToken"], session["accessToken"]);
+    assert_eq!(
+        refreshed["refreshToken"], session["refreshToken"],
+        "the refresh token is kept"
+    );
+    assert_eq!(
+        ok(cognito.get_session()).await["accessToken"],
+        refreshed["accessToken"]
+    );
+
+    ok(cognito.sign_out()).await;
+    let error = rejection(cognito.get_session()).await;
+    assert_eq!(error_name(&error), "UserUnAuthenticatedException");
+    // The refresh token was revoked on the server too.
+    let reuse = admin(
+        endpoint(),
+        "InitiateAuth",
+        js(json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": pool.client_id, "AuthParameters": {"REFRESH_TOKEN": session["refreshToken"]}})),
+    )
+    .await
+    .expect_err("a revoked refresh token must not refresh");
+    let message = Reflect::get(&reuse, &"message".into())
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert!(message.contains("NotAuthorizedException"), "{message}");
+}
+
+#[wasm_bindgen_test]
+async fn wrong_password_is_a_cognito_error() {
+    let pool = pool("browser-bob", "Correct-Horse-1").await;
+    let cognito = client(
+        json!({"userPoolId": pool.pool_id, "clientId": pool.client_id, "endpoint": endpoint(), "storage": "memory"}),
+    );
+    let error = rejection(cognito.sign_in(js(
+        json!({"username": "browser-bob", "password": "Wrong-Horse-1"}),
+    )))
+    .await;
+    assert!(error.is_instance_of::<js_sys::Error>());
+    assert_eq!(error_name(&error), "NotAuthorizedException");
+    assert_eq!(
+        Reflect::get(&error, &"retryable".into()).unwrap(),
+        JsValue::FALSE
+    );
+    assert_eq!(
+        error_name(&rejection(cognito.get_session()).await),
+        "UserUnAuthenticatedException"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn client_secret_and_password_flow_and_local_storage() {
+    let pool = pool("browser-carol", "Correct-Horse-1").await;
+    let secret_client_id = pool.secret_client_id.clone();
+    let config = json!({"userPoolId": pool.pool_id, "clientId": secret_client_id, "clientSecret": pool.client_secret,
+                        "endpoint": endpoint(), "storage": "local"});
+    let cognito = client(config.clone());
+    let srp = ok(cognito.sign_in(js(
+        json!({"username": "browser-carol", "password": "Correct-Horse-1"}),
+    )))
+    .await;
+    assert_eq!(srp["isSignedIn"], true);
+    let plain = ok(cognito.sign_in(js(json!({"username": "browser-carol", "password": "Correct-Horse-1", "authFlowType": "USER_PASSWORD_AUTH"})))).await;
+    assert_eq!(plain["isSignedIn"], true);
+    let session = ok(cognito.refresh_session()).await;
+
+    // A new client on the same page (as after a reload) finds the session in localStorage.
+    let after_reload = client(config.clone());
+    assert_eq!(
+        ok(after_reload.get_session()).await["accessToken"],
+        session["accessToken"]
+    );
+
+    // A corrupted stored value means signed out, not an exception at load.
+    let storage: web_sys::Storage = Reflect::get(&js_sys::global(), &"localStorage".into())
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let key = format!("cognito-wasm.{}.{}.session", pool.pool_id, secret_client_id);
+    storage.set_item(&key, "{not json").unwrap();
+    assert_eq!(
+        error_name(&rejection(client(config).get_session()).await),
+        "UserUnAuthenticatedException"
+    );
+    assert_eq!(
+        storage.get_item(&key).unwrap(),
+        None,
+        "the corrupted value is removed"
+    );
+}
+
+#[wasm_bindgen_test]
+fn bad_configuration_throws_synchronously() {
+    for config in [
+        json!({"userPoolId": "nounderscore", "clientId": "x"}),
+        json!({"clientId": "x"}),
+        json!({"userPoolId": "us-east-1_A", "clientId": "x", "storage": "disk"}),
+    ] {
+        let error = CognitoClient::new(js(config))
+            .err()
+            .expect("constructor should throw");
+        assert_eq!(error_name(&error), "InvalidParameterException");
+    }
+}
