@@ -1,0 +1,236 @@
+//! The HTTP face: Cognito's JSON protocol on `POST /`, the JWKS documents, CORS the way Cognito answers
+//! browsers, and the headers every AWS reply carries.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::{Map, Value};
+
+use crate::error::{AMZ_JSON, CognitoError};
+use crate::ops::{self, CallContext};
+use crate::state::AppState;
+
+const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
+
+/// Headers browsers may send: what amazon-cognito-identity-js, Amplify and the AWS SDKs use.
+const ALLOWED_HEADERS: &str = "content-type, x-amz-target, x-amz-user-agent, cache-control, authorization, x-amz-date, \
+     x-amz-security-token, x-amz-content-sha256, amz-sdk-invocation-id, amz-sdk-request, x-amz-api-version";
+const EXPOSED_HEADERS: &str = "x-amzn-RequestId, x-amzn-ErrorType, x-amzn-ErrorMessage, Date";
+
+/// The whole application: routes plus the CORS / request-id layer.
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/", post(api))
+        .route("/_emulator/health", get(|| async { "ok" }))
+        .route("/{pool_id}/.well-known/jwks.json", get(jwks))
+        .fallback(not_found)
+        .with_state(state)
+        .layer(middleware::from_fn(aws_headers))
+}
+
+/// `POST /`: one Cognito operation named by `X-Amz-Target`.
+async fn api(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
+    let operation = headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|target| target.strip_prefix(TARGET_PREFIX))
+        .filter(|op| !op.is_empty());
+    let Some(operation) = operation else {
+        return CognitoError::new(
+            "UnknownOperationException",
+            "Missing or unknown X-Amz-Target header.",
+        )
+        .into_response();
+    };
+    if !ops::is_known(operation) {
+        return ops::unknown_operation(operation).into_response();
+    }
+    let body = match parse_body(&body) {
+        Ok(body) => body,
+        Err(error) => return error.into_response(),
+    };
+    let operation = operation.to_owned();
+    let context = CallContext {
+        signed_region: signed_region(&headers),
+    };
+    // Operations are synchronous and some are CPU-heavy (RSA keys, SRP): keep them off the async workers.
+    // A panic ends up as a JoinError and so as a 500, never as a dropped connection.
+    let outcome =
+        tokio::task::spawn_blocking(move || ops::dispatch(&state, &operation, &context, &body))
+            .await;
+    match outcome {
+        Ok(Ok(value)) => json_response(StatusCode::OK, &value),
+        Ok(Err(error)) => error.into_response(),
+        Err(_) => {
+            CognitoError::internal("Internal error while processing the request.").into_response()
+        }
+    }
+}
+
+/// The body must be a JSON object; an empty body counts as `{}`.
+fn parse_body(body: &[u8]) -> Result<Map<String, Value>, CognitoError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Map::new());
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(CognitoError::serialization(
+            "Request body must be a JSON object.",
+        )),
+        Err(e) => Err(CognitoError::serialization(format!(
+            "Request body is not valid JSON: {e}"
+        ))),
+    }
+}
+
+/// The region of a SigV4 credential scope: `Credential=AKID/20240101/eu-west-1/cognito-idp/aws4_request`.
+fn signed_region(headers: &HeaderMap) -> Option<String> {
+    let authorization = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let credential = authorization.split("Credential=").nth(1)?;
+    let region = credential.split(['/', ',']).nth(2)?;
+    let valid = !region.is_empty()
+        && region.len() <= 30
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    valid.then(|| region.to_owned())
+}
+
+fn json_response(status: StatusCode, value: &Value) -> Response {
+    let mut response = (status, value.to_string()).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(AMZ_JSON));
+    response
+}
+
+/// `GET /{poolId}/.well-known/jwks.json`.
+async fn jwks(State(state): State<Arc<AppState>>, Path(pool_id): Path<String>) -> Response {
+    let keys = state.store().pool(&pool_id).map(|pool| pool.keys.jwks());
+    match keys {
+        Some(jwks) => {
+            let mut response = json_response(StatusCode::OK, &jwks);
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            response
+        }
+        None => {
+            let mut error = crate::ops::admin::pool_not_found(&pool_id);
+            error.status = StatusCode::NOT_FOUND;
+            error.into_response()
+        }
+    }
+}
+
+async fn not_found() -> Response {
+    let mut error = CognitoError::new("UnknownOperationException", "No such resource.");
+    error.status = StatusCode::NOT_FOUND;
+    error.into_response()
+}
+
+/// Adds what every AWS reply has (`x-amzn-RequestId`; hyper adds `Date`) and answers CORS as Cognito does:
+/// preflights on any path, and `Access-Control-Allow-Origin` plus exposed headers on every reply,
+/// errors included, so that browsers let the page read Cognito's error.
+async fn aws_headers(request: Request, next: Next) -> Response {
+    let origin = request.headers().get(header::ORIGIN).cloned();
+    let mut response = if request.method() == Method::OPTIONS {
+        preflight(request.headers())
+    } else {
+        next.run(request).await
+    };
+    let headers = response.headers_mut();
+    headers.insert(
+        HeaderName::from_static("x-amzn-requestid"),
+        HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
+            .unwrap_or(HeaderValue::from_static("0")),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        origin.unwrap_or(HeaderValue::from_static("*")),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        HeaderValue::from_static(EXPOSED_HEADERS),
+    );
+    headers.insert(header::VARY, HeaderValue::from_static("Origin"));
+    response
+}
+
+fn preflight(request_headers: &HeaderMap) -> Response {
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static("POST, GET, OPTIONS"),
+    );
+    // Allow our list plus whatever else the browser asks for: a local emulator has nothing to protect, and
+    // SDKs keep adding headers.
+    let requested = request_headers
+        .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(',')
+                .map(str::trim)
+                .filter(|h| !h.is_empty() && HeaderName::from_bytes(h.as_bytes()).is_ok())
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    let mut allowed = ALLOWED_HEADERS.to_owned();
+    for name in requested {
+        if !ALLOWED_HEADERS
+            .split(", ")
+            .any(|known| known.eq_ignore_ascii_case(name))
+        {
+            allowed.push_str(", ");
+            allowed.push_str(&name.to_ascii_lowercase());
+        }
+    }
+    if let Ok(value) = HeaderValue::from_str(&allowed) {
+        headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, value);
+    }
+    headers.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static("86400"),
+    );
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_from_sigv4_credential_scope() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static(
+                "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240101/eu-west-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=abc",
+            ),
+        );
+        assert_eq!(signed_region(&headers).as_deref(), Some("eu-west-1"));
+        assert_eq!(signed_region(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn body_parsing() {
+        assert!(parse_body(b"").unwrap().is_empty());
+        assert!(parse_body(b"{\"a\":1}").is_ok());
+        assert_eq!(
+            parse_body(b"[1]").unwrap_err().name,
+            "SerializationException"
+        );
+        assert_eq!(
+            parse_body(b"{nope").unwrap_err().name,
+            "SerializationException"
+        );
+    }
+}

@@ -1,0 +1,44 @@
+//! A local Amazon Cognito user-pool emulator that really verifies SRP-6a.
+//!
+//! It speaks Cognito's JSON protocol (`POST /` with `X-Amz-Target`), keeps pools, app clients and users in
+//! memory (users as SRP salt + verifier only), checks PASSWORD_VERIFIER proofs with the root crate's
+//! server-side SRP, and issues RS256 tokens whose keys it publishes at `/{poolId}/.well-known/jwks.json`.
+//!
+//! Embedding (as the integration tests do):
+//! ```no_run
+//! # async fn run() -> std::io::Result<()> {
+//! let state = cognito_emulator::AppState::new("us-east-1");
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//! cognito_emulator::serve(listener, state).await
+//! # }
+//! ```
+
+pub mod error;
+pub mod http;
+pub mod jwt;
+pub mod ops;
+pub mod password;
+pub mod seed;
+pub mod state;
+pub mod util;
+
+use std::future::Future;
+use std::sync::Arc;
+
+pub use state::AppState;
+
+/// Serves the emulator on an already bound listener until the process ends.
+pub async fn serve(listener: tokio::net::TcpListener, state: Arc<AppState>) -> std::io::Result<()> {
+    axum::serve(listener, http::router(state)).await
+}
+
+/// Serves until `shutdown` completes, then finishes the requests in flight.
+pub async fn serve_with_shutdown(
+    listener: tokio::net::TcpListener,
+    state: Arc<AppState>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, http::router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,107 @@
+//! `cognito-emulator`: runs the emulator on a local port.
+
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Local Amazon Cognito user-pool emulator (real SRP-6a, RS256 tokens).
+#[derive(Debug, Parser)]
+#[command(name = "cognito-emulator", version)]
+struct Cli {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// Port to listen on; 0 picks a free one (the line printed at start-up says which).
+    #[arg(long, default_value_t = 9229)]
+    port: u16,
+    /// JSON file with pools, app clients and users to create at start-up (see README.md).
+    #[arg(long)]
+    seed: Option<PathBuf>,
+    /// Region of new pool ids (and so of the token issuer). Default: the seed's "region", else us-east-1.
+    #[arg(long)]
+    region: Option<String>,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let seed = match &cli.seed {
+        Some(path) => match std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read seed file {}: {e}", path.display()))
+            .and_then(|text| {
+                serde_json::from_str::<cognito_emulator::seed::Seed>(&text)
+                    .map_err(|e| format!("seed file {}: {e}", path.display()))
+            }) {
+            Ok(seed) => Some(seed),
+            Err(message) => {
+                eprintln!("cognito-emulator: {message}");
+                return ExitCode::from(2);
+            }
+        },
+        None => None,
+    };
+    let region = cli
+        .region
+        .clone()
+        .or_else(|| seed.as_ref().and_then(|s| s.region.clone()))
+        .unwrap_or_else(|| "us-east-1".to_owned());
+    let state = cognito_emulator::AppState::new(region);
+    if let Some(seed) = &seed {
+        // Seeding generates RSA keys, which blocks: tell the runtime.
+        let result = tokio::task::block_in_place(|| cognito_emulator::seed::load(&state, seed));
+        if let Err(message) = result {
+            eprintln!("cognito-emulator: {message}");
+            return ExitCode::from(2);
+        }
+    }
+    let address = format!("{}:{}", cli.host, cli.port);
+    let listener = match tokio::net::TcpListener::bind(&address).await {
+        Ok(listener) => listener,
+        Err(e) => {
+            eprintln!("cognito-emulator: cannot listen on {address}: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let bound: SocketAddr = match listener.local_addr() {
+        Ok(addr) => addr,
+        Err(e) => {
+            eprintln!("cognito-emulator: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    // Scripts and tests wait for exactly this line.
+    println!("cognito-emulator listening on http://{bound}");
+    let _ = std::io::stdout().flush();
+    match cognito_emulator::serve_with_shutdown(listener, state, shutdown_signal()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("cognito-emulator: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,535 @@
+//! InitiateAuth and RespondToAuthChallenge: the SRP-6a PASSWORD_VERIFIER handshake (really verified,
+//! with the root crate's server half), USER_PASSWORD_AUTH, refresh, and NEW_PASSWORD_REQUIRED.
+
+use std::collections::BTreeMap;
+
+use cognito_wasm::srp;
+use cognito_wasm::srp::server::{PasswordVerifier, ServerHandshake};
+use hmac::{Hmac, Mac};
+use serde_json::{Map, Value, json};
+use sha2::Sha256;
+
+use super::admin::{client_not_found, make_verifier};
+use super::request::Req;
+use super::tokens::{authentication_result, check_secret_hash, refresh};
+use crate::error::{CognitoError, OpResult};
+use crate::state::{
+    AppClient, AppState, Flow, PendingChallenge, PendingSrp, Pool, Store, UserStatus,
+};
+use crate::util::{b64, new_session, random_bytes};
+
+/// Size of the opaque SECRET_BLOCK; Cognito's are several hundred bytes.
+const SECRET_BLOCK_BYTES: usize = 512;
+
+const AUTH_FLOWS: &[&str] = &[
+    "USER_SRP_AUTH",
+    "REFRESH_TOKEN_AUTH",
+    "REFRESH_TOKEN",
+    "CUSTOM_AUTH",
+    "ADMIN_NO_SRP_AUTH",
+    "USER_PASSWORD_AUTH",
+    "ADMIN_USER_PASSWORD_AUTH",
+    "USER_AUTH",
+];
+
+const CHALLENGE_NAMES: &[&str] = &[
+    "SMS_MFA",
+    "EMAIL_OTP",
+    "SOFTWARE_TOKEN_MFA",
+    "SELECT_MFA_TYPE",
+    "MFA_SETUP",
+    "PASSWORD_VERIFIER",
+    "CUSTOM_CHALLENGE",
+    "SELECT_CHALLENGE",
+    "DEVICE_SRP_AUTH",
+    "DEVICE_PASSWORD_VERIFIER",
+    "ADMIN_NO_SRP_AUTH",
+    "NEW_PASSWORD_REQUIRED",
+    "SMS_OTP",
+    "PASSWORD",
+    "WEB_AUTHN",
+    "PASSWORD_SRP",
+];
+
+fn enum_error(member: &str, values: &[&str]) -> CognitoError {
+    CognitoError::invalid_parameter(format!(
+        "1 validation error detected: Value at '{member}' failed to satisfy constraint: Member must satisfy enum value set: [{}]",
+        values.join(", ")
+    ))
+}
+
+fn invalid_session() -> CognitoError {
+    CognitoError::not_authorized("Invalid session for the user.")
+}
+
+fn flow_not_enabled(flow: &str) -> CognitoError {
+    CognitoError::invalid_parameter(format!("{flow} flow not enabled for this client"))
+}
+
+fn required<'m>(params: &'m BTreeMap<String, String>, name: &str) -> OpResult<&'m str> {
+    params
+        .get(name)
+        .map(String::as_str)
+        .ok_or_else(|| CognitoError::missing_parameter(name))
+}
+
+/// The pool and app client for a ClientId (cloned, so the store can be changed afterwards).
+fn client_of(store: &Store, client_id: &str) -> OpResult<(String, AppClient)> {
+    let pool = store
+        .pool_of_client(client_id)
+        .ok_or_else(|| client_not_found(client_id))?;
+    let client = pool
+        .clients
+        .get(client_id)
+        .ok_or_else(|| client_not_found(client_id))?;
+    Ok((pool.id.clone(), client.clone()))
+}
+
+fn pool_of<'s>(store: &'s Store, pool_id: &str) -> OpResult<&'s Pool> {
+    store
+        .pool(pool_id)
+        .ok_or_else(|| CognitoError::internal("pool vanished during sign-in"))
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// InitiateAuth
+
+/// InitiateAuth.
+pub fn initiate_auth(state: &AppState, req: Req<'_>) -> OpResult<Value> {
+    let flow = req.str("AuthFlow")?;
+    let client_id = req.str("ClientId")?;
+    let params = req.string_map("AuthParameters")?;
+    if !AUTH_FLOWS.contains(&flow) {
+        return Err(enum_error("authFlow", AUTH_FLOWS));
+    }
+    let now = state.now_secs();
+    let mut store = state.store();
+    store.prune(now);
+    let (pool_id, client) = client_of(&store, client_id)?;
+    match flow {
+        "USER_SRP_AUTH" => user_srp_auth(&mut store, &pool_id, &client, &params, now),
+        "USER_PASSWORD_AUTH" => user_password_auth(&mut store, &pool_id, &client, &params, now),
+        "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => {
+            if !client.allows(Flow::RefreshToken) {
+                return Err(flow_not_enabled("REFRESH_TOKEN_AUTH"));
+            }
+            refresh(&mut store, &client, &params, now)
+        }
+        "ADMIN_NO_SRP_AUTH" | "ADMIN_USER_PASSWORD_AUTH" => Err(CognitoError::invalid_parameter(
+            "Initiate Auth method not supported.",
+        )),
+        _ => Err(CognitoError::invalid_parameter(format!(
+            "AuthFlow {flow} is not supported by this emulator yet."
+        ))),
+    }
+}
+
+/// USER_SRP_AUTH: answers the client's A with a PASSWORD_VERIFIER challenge and keeps the handshake.
+fn user_srp_auth(
+    store: &mut Store,
+    pool_id: &str,
+    client: &AppClient,
+    params: &BTreeMap<String, String>,
+    now: i64,
+) -> OpResult<Value> {
+    if !client.allows(Flow::UserSrp) {
+        return Err(flow_not_enabled("USER_SRP_AUTH"));
+    }
+    let username = required(params, "USERNAME")?;
+    let srp_a = required(params, "SRP_A")?;
+    let pool = pool_of(store, pool_id)?;
+    let user_key = pool.find_user_key(username);
+    let user = user_key.as_ref().and_then(|key| pool.users.get(key));
+    let mut names = vec![username];
+    names.extend(user.map(|u| u.username.as_str()));
+    check_secret_hash(client, params.get("SECRET_HASH"), &names)?;
+    let (verifier, identity) =
+        match user.and_then(|u| u.verifier.clone().map(|v| (v, u.username.clone()))) {
+            Some(found) => found,
+            // With user-existence errors prevented, an unknown user gets a believable challenge and then
+            // fails the password check like a wrong password would.
+            None if client.prevent_user_existence_errors => decoy_verifier(pool, username),
+            None => return Err(CognitoError::user_not_found()),
+        };
+    let handshake = ServerHandshake::new(&verifier, srp_a, &random_bytes(32))
+        .map_err(|e| CognitoError::invalid_parameter(format!("Invalid SRP_A: {e}")))?;
+    let secret_block = b64(&random_bytes(SECRET_BLOCK_BYTES));
+    let session = new_session();
+    let challenge = json!({
+        "ChallengeName": "PASSWORD_VERIFIER",
+        "ChallengeParameters": {
+            "SALT": verifier.salt_hex,
+            "SECRET_BLOCK": secret_block,
+            "SRP_B": handshake.srp_b_hex(),
+            "USERNAME": identity,
+            "USER_ID_FOR_SRP": identity,
+        },
+        "Session": session,
+    });
+    let pending = PendingSrp {
+        pool_id: pool_id.to_owned(),
+        client_id: client.id.clone(),
+        user_key: user.and(user_key),
+        identity,
+        handshake,
+        session,
+        expires_at: now + client.auth_session_validity_mins * 60,
+    };
+    store.handshakes.insert(secret_block, pending);
+    Ok(challenge)
+}
+
+/// A verifier for a user that does not exist: the salt is stable per name (a changing salt would give the
+/// game away), the password random. In pools that sign in by e-mail or phone the USER_ID_FOR_SRP of a real
+/// user is a UUID, so the decoy's is one too.
+fn decoy_verifier(pool: &Pool, username: &str) -> (PasswordVerifier, String) {
+    let digest = match Hmac::<Sha256>::new_from_slice(&pool.fake_salt_key) {
+        Ok(mut mac) => {
+            mac.update(pool.user_key(username).as_bytes());
+            mac.finalize().into_bytes().to_vec()
+        }
+        Err(_) => random_bytes(32),
+    };
+    let identity = if pool.username_attributes.is_empty() {
+        username.to_owned()
+    } else {
+        let mut uuid_bytes = [0u8; 16];
+        uuid_bytes.copy_from_slice(&digest[16..32]);
+        uuid::Builder::from_random_bytes(uuid_bytes)
+            .into_uuid()
+            .to_string()
+    };
+    let password = b64(&random_bytes(24));
+    (
+        PasswordVerifier::new(pool.realm(), &identity, &password, &digest[..16]),
+        identity,
+    )
+}
+
+/// USER_PASSWORD_AUTH: the password travels (over TLS, in real life) and is checked against the verifier.
+fn user_password_auth(
+    store: &mut Store,
+    pool_id: &str,
+    client: &AppClient,
+    params: &BTreeMap<String, String>,
+    now: i64,
+) -> OpResult<Value> {
+    if !client.allows(Flow::UserPassword) {
+        return Err(flow_not_enabled("USER_PASSWORD_AUTH"));
+    }
+    let username = required(params, "USERNAME")?;
+    let password = required(params, "PASSWORD")?;
+    let pool = pool_of(store, pool_id)?;
+    let user_key = pool.find_user_key(username);
+    let user = user_key.as_ref().and_then(|key| pool.users.get(key));
+    let mut names = vec![username];
+    names.extend(user.map(|u| u.username.as_str()));
+    check_secret_hash(client, params.get("SECRET_HASH"), &names)?;
+    let (Some(user), Some(user_key)) = (user, user_key.clone()) else {
+        return Err(if client.prevent_user_existence_errors {
+            CognitoError::incorrect_credentials()
+        } else {
+            CognitoError::user_not_found()
+        });
+    };
+    let correct = user
+        .verifier
+        .as_ref()
+        .is_some_and(|v| v.matches(pool.realm(), &user.username, password));
+    if !correct {
+        return Err(CognitoError::incorrect_credentials());
+    }
+    after_password(
+        store,
+        pool_id,
+        &client.id,
+        &user_key,
+        now,
+        client.auth_session_validity_mins,
+    )
+}
+
+/// Once the password is proven: refuse disabled / unconfirmed users, ask for a new password where one is
+/// required, otherwise issue tokens.
+fn after_password(
+    store: &mut Store,
+    pool_id: &str,
+    client_id: &str,
+    user_key: &str,
+    now: i64,
+    session_mins: i64,
+) -> OpResult<Value> {
+    let pool = pool_of(store, pool_id)?;
+    let user = pool
+        .users
+        .get(user_key)
+        .ok_or_else(CognitoError::incorrect_credentials)?;
+    if !user.enabled {
+        return Err(CognitoError::not_authorized("User is disabled."));
+    }
+    match user.status {
+        UserStatus::Unconfirmed => Err(CognitoError::new(
+            "UserNotConfirmedException",
+            "User is not confirmed.",
+        )),
+        UserStatus::ForceChangePassword => {
+            let validity_days = i64::from(pool.policy.temporary_password_validity_days);
+            if validity_days > 0 && now - user.modified.div_euclid(1000) > validity_days * 86_400 {
+                return Err(CognitoError::not_authorized(
+                    "Temporary password has expired and must be reset by an administrator.",
+                ));
+            }
+            // Cognito lists the current attributes (without sub) for the client to show or amend.
+            let attributes: Map<String, Value> = user
+                .attributes
+                .iter()
+                .filter(|(name, _)| name != "sub")
+                .map(|(name, value)| (name.clone(), Value::String(value.clone())))
+                .collect();
+            let session = new_session();
+            let response = json!({
+                "ChallengeName": "NEW_PASSWORD_REQUIRED",
+                "ChallengeParameters": {
+                    "USER_ID_FOR_SRP": user.username,
+                    "requiredAttributes": "[]",
+                    "userAttributes": Value::Object(attributes).to_string(),
+                },
+                "Session": session,
+            });
+            let pending = PendingChallenge {
+                challenge: "NEW_PASSWORD_REQUIRED",
+                pool_id: pool_id.to_owned(),
+                client_id: client_id.to_owned(),
+                user_key: user_key.to_owned(),
+                sub: user.sub.clone(),
+                expires_at: now + session_mins * 60,
+            };
+            store.challenges.insert(session, pending);
+            Ok(response)
+        }
+        UserStatus::Confirmed => {
+            authentication_result(store, pool_id, client_id, user_key, now, None)
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// RespondToAuthChallenge
+
+/// RespondToAuthChallenge.
+pub fn respond_to_auth_challenge(state: &AppState, req: Req<'_>) -> OpResult<Value> {
+    let client_id = req.str("ClientId")?;
+    let challenge = req.str("ChallengeName")?;
+    let session = req.opt_str("Session")?;
+    let responses = req.string_map("ChallengeResponses")?;
+    if !CHALLENGE_NAMES.contains(&challenge) {
+        return Err(enum_error("challengeName", CHALLENGE_NAMES));
+    }
+    let now = state.now_secs();
+    let mut store = state.store();
+    store.prune(now);
+    let (_, client) = client_of(&store, client_id)?;
+    match challenge {
+        "PASSWORD_VERIFIER" => password_verifier(&mut store, &client, session, &responses, now),
+        "NEW_PASSWORD_REQUIRED" => {
+            new_password_required(&mut store, &client, session, &responses, now)
+        }
+        _ => Err(CognitoError::invalid_parameter(format!(
+            "Challenge {challenge} is not supported by this emulator yet."
+        ))),
+    }
+}
+
+/// PASSWORD_VERIFIER: checks the client's proof of the password. The handshake is found by its SECRET_BLOCK
+/// (pycognito sends no Session) and is used up whatever the outcome.
+fn password_verifier(
+    store: &mut Store,
+    client: &AppClient,
+    session: Option<&str>,
+    responses: &BTreeMap<String, String>,
+    now: i64,
+) -> OpResult<Value> {
+    let secret_block = required(responses, "PASSWORD_CLAIM_SECRET_BLOCK")?;
+    let signature = required(responses, "PASSWORD_CLAIM_SIGNATURE")?;
+    let timestamp = required(responses, "TIMESTAMP")?;
+    let username = required(responses, "USERNAME")?;
+    let pending = store
+        .handshakes
+        .remove(secret_block)
+        .ok_or_else(invalid_session)?;
+    if pending.client_id != client.id || session.is_some_and(|s| s != pending.session) {
+        return Err(invalid_session());
+    }
+    if pending.expires_at <= now {
+        return Err(CognitoError::not_authorized(
+            "Invalid session for the user, session is expired.",
+        ));
+    }
+    let pool = pool_of(store, &pending.pool_id)?;
+    let user = pending
+        .user_key
+        .as_ref()
+        .and_then(|key| pool.users.get(key));
+    let mut names = vec![username, pending.identity.as_str()];
+    names.extend(user.map(|u| u.username.as_str()));
+    check_secret_hash(client, responses.get("SECRET_HASH"), &names)?;
+    if !is_canonical_timestamp(timestamp) {
+        eprintln!(
+            "cognito-emulator: PASSWORD_VERIFIER refused: TIMESTAMP {timestamp:?} is not in Cognito's format"
+        );
+        return Err(CognitoError::incorrect_credentials());
+    }
+    let block = srp::decode_secret_block(secret_block).map_err(|_| invalid_session())?;
+    let proof_ok = pending
+        .handshake
+        .verify_claim(
+            pool.realm(),
+            &pending.identity,
+            &block,
+            timestamp,
+            signature,
+        )
+        .is_ok();
+    let (Some(user_key), true) = (pending.user_key.as_deref(), proof_ok) else {
+        return Err(CognitoError::incorrect_credentials());
+    };
+    // The USERNAME answered must name the user the challenge was for.
+    if pool.find_user_key(username).as_deref() != Some(user_key) {
+        return Err(CognitoError::incorrect_credentials());
+    }
+    let pool_id = pending.pool_id.clone();
+    after_password(
+        store,
+        &pool_id,
+        &client.id,
+        user_key,
+        now,
+        client.auth_session_validity_mins,
+    )
+}
+
+/// NEW_PASSWORD_REQUIRED: sets the user's own password (and any attributes sent as `userAttributes.*`).
+fn new_password_required(
+    store: &mut Store,
+    client: &AppClient,
+    session: Option<&str>,
+    responses: &BTreeMap<String, String>,
+    now: i64,
+) -> OpResult<Value> {
+    let username = required(responses, "USERNAME")?;
+    let new_password = required(responses, "NEW_PASSWORD")?;
+    let session = session.ok_or_else(invalid_session)?;
+    let expired =
+        || CognitoError::not_authorized("Invalid session for the user, session is expired.");
+    let pending = store.challenges.get(session).ok_or_else(expired)?;
+    if pending.challenge != "NEW_PASSWORD_REQUIRED" || pending.client_id != client.id {
+        return Err(invalid_session());
+    }
+    if pending.expires_at <= now {
+        return Err(expired());
+    }
+    let (pool_id, user_key, sub) = (
+        pending.pool_id.clone(),
+        pending.user_key.clone(),
+        pending.sub.clone(),
+    );
+    let pool = pool_of(store, &pool_id)?;
+    let user = pool
+        .users
+        .get(&user_key)
+        .filter(|u| u.sub == sub)
+        .ok_or_else(invalid_session)?;
+    check_secret_hash(
+        client,
+        responses.get("SECRET_HASH"),
+        &[username, user.username.as_str()],
+    )?;
+    if pool.find_user_key(username).as_deref() != Some(user_key.as_str()) {
+        return Err(CognitoError::incorrect_credentials());
+    }
+    let attributes: Vec<(String, String)> = responses
+        .iter()
+        .filter_map(|(key, value)| {
+            key.strip_prefix("userAttributes.")
+                .map(|name| (name.to_owned(), value.clone()))
+        })
+        .collect();
+    super::admin::check_attributes(&attributes)?;
+    pool.policy.check(new_password)?;
+    let verifier = make_verifier(pool, &user.username, new_password);
+    let pool = store.pool_mut(&pool_id).ok_or_else(invalid_session)?;
+    let user = pool.users.get_mut(&user_key).ok_or_else(invalid_session)?;
+    user.verifier = Some(verifier);
+    user.status = UserStatus::Confirmed;
+    for (name, value) in &attributes {
+        user.set_attribute(name, value);
+    }
+    user.modified = now * 1000;
+    store.challenges.remove(session);
+    authentication_result(store, &pool_id, &client.id, &user_key, now, None)
+}
+
+/// Whether TIMESTAMP is exactly what Cognito's clients produce (`Tue Sep 5 00:09:40 UTC 2018`: English
+/// names, UTC, day not zero-padded, weekday matching the date). AWS is reported to refuse anything else, so a
+/// client that gets this wrong should find out here rather than in production.
+fn is_canonical_timestamp(text: &str) -> bool {
+    parse_timestamp(text).is_some_and(|secs| srp::timestamp(secs) == text)
+}
+
+fn parse_timestamp(text: &str) -> Option<i64> {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let parts: Vec<&str> = text.split(' ').collect();
+    let [_weekday, month, day, time, "UTC", year] = parts.as_slice() else {
+        return None;
+    };
+    let month = MONTHS.iter().position(|m| m == month)? as i64 + 1;
+    let day: i64 = day.parse().ok()?;
+    let year: i64 = year.parse().ok()?;
+    let mut hms = time.split(':').map(|p| p.parse::<i64>().ok());
+    let (Some(Some(h)), Some(Some(m)), Some(Some(s)), None) =
+        (hms.next(), hms.next(), hms.next(), hms.next())
+    else {
+        return None;
+    };
+    if !(1..=31).contains(&day)
+        || !(0..24).contains(&h)
+        || !(0..60).contains(&m)
+        || !(0..61).contains(&s)
+    {
+        return None;
+    }
+    // Days from civil date (H. Hinnant's algorithm); an impossible date (Feb 30) fails the round trip later.
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + h * 3600 + m * 60 + s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_timestamps() {
+        assert!(is_canonical_timestamp("Tue Sep 25 00:09:40 UTC 2018"));
+        assert!(is_canonical_timestamp("Thu Feb 1 13:05:07 UTC 2024"));
+        assert!(is_canonical_timestamp(&srp::timestamp(1_700_000_000)));
+        assert!(
+            !is_canonical_timestamp("Thu Feb 01 13:05:07 UTC 2024"),
+            "zero-padded day"
+        );
+        assert!(
+            !is_canonical_timestamp("Fri Feb 1 13:05:07 UTC 2024"),
+            "wrong weekday"
+        );
+        assert!(!is_canonical_timestamp("Thu Feb 1 13:05:07 GMT 2024"));
+        assert!(!is_canonical_timestamp("Thu Feb 30 13:05:07 UTC 2024"));
+        assert!(!is_canonical_timestamp(""));
+    }
+}

@@ -1,0 +1,88 @@
+//! The `X-Amz-Target` operations, one module per group:
+//! [`admin`] (pools, clients, users — what boto3 seeds with), [`auth`] (InitiateAuth,
+//! RespondToAuthChallenge), [`tokens`] (issuing, refreshing and revoking tokens) and [`user`]
+//! (GetUser, with access-token checks).
+
+pub mod admin;
+pub mod auth;
+pub mod request;
+pub mod tokens;
+pub mod user;
+
+use serde_json::{Map, Value};
+
+use crate::error::{CognitoError, OpResult};
+use crate::state::AppState;
+use request::Req;
+
+/// What the HTTP layer knows about a call besides its body.
+#[derive(Clone, Debug, Default)]
+pub struct CallContext {
+    /// Region of a SigV4 `Authorization` header's credential scope (boto3 signs admin calls); new pools
+    /// are created in it so that ids match the client's configured region.
+    pub signed_region: Option<String>,
+}
+
+/// Every operation the emulator answers.
+pub const OPERATIONS: &[&str] = &[
+    "CreateUserPool",
+    "DescribeUserPool",
+    "ListUserPools",
+    "DeleteUserPool",
+    "CreateUserPoolClient",
+    "DescribeUserPoolClient",
+    "DeleteUserPoolClient",
+    "AdminCreateUser",
+    "AdminSetUserPassword",
+    "AdminConfirmSignUp",
+    "AdminGetUser",
+    "AdminDeleteUser",
+    "AdminDisableUser",
+    "AdminEnableUser",
+    "InitiateAuth",
+    "RespondToAuthChallenge",
+    "RevokeToken",
+    "GetUser",
+];
+
+pub fn is_known(operation: &str) -> bool {
+    OPERATIONS.contains(&operation)
+}
+
+/// Runs one operation. Blocking (RSA key generation, SRP maths): call it off the async runtime.
+pub fn dispatch(
+    state: &AppState,
+    operation: &str,
+    context: &CallContext,
+    body: &Map<String, Value>,
+) -> OpResult<Value> {
+    let req = Req(body);
+    match operation {
+        "CreateUserPool" => admin::create_user_pool(state, context, req),
+        "DescribeUserPool" => admin::describe_user_pool(state, req),
+        "ListUserPools" => admin::list_user_pools(state, req),
+        "DeleteUserPool" => admin::delete_user_pool(state, req),
+        "CreateUserPoolClient" => admin::create_user_pool_client(state, req),
+        "DescribeUserPoolClient" => admin::describe_user_pool_client(state, req),
+        "DeleteUserPoolClient" => admin::delete_user_pool_client(state, req),
+        "AdminCreateUser" => admin::admin_create_user(state, req),
+        "AdminSetUserPassword" => admin::admin_set_user_password(state, req),
+        "AdminConfirmSignUp" => admin::admin_confirm_sign_up(state, req),
+        "AdminGetUser" => admin::admin_get_user(state, req),
+        "AdminDeleteUser" => admin::admin_delete_user(state, req),
+        "AdminDisableUser" => admin::admin_set_enabled(state, req, false),
+        "AdminEnableUser" => admin::admin_set_enabled(state, req, true),
+        "InitiateAuth" => auth::initiate_auth(state, req),
+        "RespondToAuthChallenge" => auth::respond_to_auth_challenge(state, req),
+        "RevokeToken" => tokens::revoke_token(state, req),
+        "GetUser" => user::get_user(state, req),
+        _ => Err(unknown_operation(operation)),
+    }
+}
+
+pub fn unknown_operation(operation: &str) -> CognitoError {
+    CognitoError::new(
+        "UnknownOperationException",
+        format!("Operation {operation} is not supported by this emulator."),
+    )
+}

@@ -1,0 +1,229 @@
+//! `--seed FILE`: pools, app clients and users with fixed ids, created at start-up so that demos and tests
+//! know them in advance. The format is documented in the crate's README.md.
+//!
+//! Seeding goes through the same code as CreateUserPool / CreateUserPoolClient / AdminCreateUser, so a seed
+//! can't produce anything those operations would refuse.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use crate::ops::admin::{self, NewUser};
+use crate::ops::request::Req;
+use crate::state::{AppState, UserStatus};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Seed {
+    /// Region of pools without an explicit id; defaults to the emulator's `--region`.
+    pub region: Option<String>,
+    #[serde(default)]
+    pub pools: Vec<SeedPool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SeedPool {
+    /// `<region>_<letters and digits>`; random when absent.
+    pub id: Option<String>,
+    pub name: String,
+    /// Cognito's `PasswordPolicy` structure (`MinimumLength`, `RequireSymbols`, …); Cognito's default when absent.
+    pub password_policy: Option<Value>,
+    #[serde(default)]
+    pub username_attributes: Vec<String>,
+    #[serde(default)]
+    pub alias_attributes: Vec<String>,
+    #[serde(default)]
+    pub auto_verified_attributes: Vec<String>,
+    #[serde(default)]
+    pub case_sensitive: bool,
+    pub mfa_configuration: Option<String>,
+    #[serde(default)]
+    pub clients: Vec<SeedClient>,
+    #[serde(default)]
+    pub users: Vec<SeedUser>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SeedClient {
+    /// `[\w+]+`; random (26 lowercase letters and digits) when absent.
+    pub id: Option<String>,
+    pub name: String,
+    /// A fixed client secret; `null` / absent means none unless `generateSecret` is true.
+    pub secret: Option<String>,
+    #[serde(default)]
+    pub generate_secret: bool,
+    pub explicit_auth_flows: Option<Vec<String>>,
+    /// `ENABLED` (default) or `LEGACY`.
+    pub prevent_user_existence_errors: Option<String>,
+    pub enable_token_revocation: Option<bool>,
+    pub access_token_validity_minutes: Option<i64>,
+    pub id_token_validity_minutes: Option<i64>,
+    pub refresh_token_validity_days: Option<i64>,
+    /// Minutes a challenge session stays valid (3 to 15, default 3).
+    pub auth_session_validity: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedUser {
+    /// The sign-in name: the username, or the e-mail / phone number in pools with `usernameAttributes`.
+    pub username: String,
+    /// Must satisfy the pool's policy; random (so unusable) when absent.
+    pub password: Option<String>,
+    #[serde(default)]
+    pub attributes: BTreeMap<String, String>,
+    /// `CONFIRMED` (default), `FORCE_CHANGE_PASSWORD` or `UNCONFIRMED`.
+    pub status: Option<String>,
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// A fixed `sub` (a UUID); random when absent.
+    pub sub: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Reads and applies a seed file.
+pub fn load_file(state: &AppState, path: &Path) -> Result<(), String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read seed file {}: {e}", path.display()))?;
+    let seed: Seed =
+        serde_json::from_str(&text).map_err(|e| format!("seed file {}: {e}", path.display()))?;
+    load(state, &seed)
+}
+
+/// Creates everything a seed describes.
+pub fn load(state: &AppState, seed: &Seed) -> Result<(), String> {
+    let region = seed
+        .region
+        .clone()
+        .unwrap_or_else(|| state.default_region().to_owned());
+    for pool in &seed.pools {
+        let pool_id = load_pool(state, pool, &region)
+            .map_err(|e| format!("seed pool {:?}: {e}", pool.name))?;
+        for client in &pool.clients {
+            load_client(state, &pool_id, client)
+                .map_err(|e| format!("seed client {:?}: {e}", client.name))?;
+        }
+        for user in &pool.users {
+            load_user(state, &pool_id, user)
+                .map_err(|e| format!("seed user {:?}: {e}", user.username))?;
+        }
+    }
+    Ok(())
+}
+
+fn as_request(value: Value) -> Map<String, Value> {
+    match value {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}
+
+fn load_pool(state: &AppState, pool: &SeedPool, region: &str) -> Result<String, String> {
+    let mut request = json!({
+        "PoolName": pool.name,
+        "UsernameAttributes": pool.username_attributes,
+        "AliasAttributes": pool.alias_attributes,
+        "AutoVerifiedAttributes": pool.auto_verified_attributes,
+        "UsernameConfiguration": { "CaseSensitive": pool.case_sensitive },
+    });
+    if let Some(policy) = &pool.password_policy {
+        request["Policies"] = json!({ "PasswordPolicy": policy });
+    }
+    if let Some(mfa) = &pool.mfa_configuration {
+        request["MfaConfiguration"] = json!(mfa);
+    }
+    let request = as_request(request);
+    admin::create_pool(state, Req(&request), pool.id.as_deref(), region).map_err(|e| e.to_string())
+}
+
+fn load_client(state: &AppState, pool_id: &str, client: &SeedClient) -> Result<(), String> {
+    let mut request = json!({
+        "UserPoolId": pool_id,
+        "ClientName": client.name,
+        "GenerateSecret": client.generate_secret,
+    });
+    let optional = [
+        (
+            "ExplicitAuthFlows",
+            client.explicit_auth_flows.as_ref().map(|f| json!(f)),
+        ),
+        (
+            "PreventUserExistenceErrors",
+            client
+                .prevent_user_existence_errors
+                .as_ref()
+                .map(|p| json!(p)),
+        ),
+        (
+            "EnableTokenRevocation",
+            client.enable_token_revocation.map(|e| json!(e)),
+        ),
+        (
+            "AccessTokenValidity",
+            client.access_token_validity_minutes.map(|v| json!(v)),
+        ),
+        (
+            "IdTokenValidity",
+            client.id_token_validity_minutes.map(|v| json!(v)),
+        ),
+        (
+            "RefreshTokenValidity",
+            client.refresh_token_validity_days.map(|v| json!(v)),
+        ),
+        (
+            "AuthSessionValidity",
+            client.auth_session_validity.map(|v| json!(v)),
+        ),
+    ];
+    for (member, value) in optional {
+        if let Some(value) = value {
+            request[member] = value;
+        }
+    }
+    request["TokenValidityUnits"] =
+        json!({ "AccessToken": "minutes", "IdToken": "minutes", "RefreshToken": "days" });
+    let request = as_request(request);
+    admin::create_client(
+        state,
+        Req(&request),
+        client.id.as_deref(),
+        client.secret.as_deref(),
+    )
+    .map(|_| ())
+    .map_err(|e| e.to_string())
+}
+
+fn load_user(state: &AppState, pool_id: &str, user: &SeedUser) -> Result<(), String> {
+    let status = match user.status.as_deref() {
+        None => UserStatus::Confirmed,
+        Some(text) => UserStatus::parse(text).ok_or_else(|| format!("unknown status {text:?}"))?,
+    };
+    if let Some(sub) = &user.sub {
+        uuid::Uuid::parse_str(sub).map_err(|_| format!("sub {sub:?} is not a UUID"))?;
+    }
+    let now = state.now_millis();
+    let mut store = state.store();
+    let pool = store.pool_mut(pool_id).ok_or("pool vanished")?;
+    let new = NewUser {
+        username: &user.username,
+        attributes: user
+            .attributes
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        password: user.password.as_deref(),
+        status,
+        enabled: user.enabled,
+        sub: user.sub.clone(),
+    };
+    admin::insert_user(pool, new, now)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}

@@ -1,0 +1,417 @@
+//! The emulator's in-memory world: user pools with their app clients and users, plus the short-lived
+//! sign-in state (pending SRP handshakes, challenge sessions) and the issued refresh tokens.
+//!
+//! Everything sits behind one mutex. Operations are short apart from RSA key generation, which runs
+//! before the lock is taken.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use cognito_wasm::srp;
+use cognito_wasm::srp::server::{PasswordVerifier, ServerHandshake};
+use serde_json::{Map, Value, json};
+
+use crate::jwt::PoolKeys;
+use crate::password::PasswordPolicy;
+use crate::util::epoch_seconds;
+
+/// Shared state of one emulator instance.
+#[derive(Debug)]
+pub struct AppState {
+    default_region: String,
+    store: Mutex<Store>,
+    /// Added to the wall clock; lets tests move time forward to expire tokens and handshakes.
+    clock_offset_secs: AtomicI64,
+}
+
+impl AppState {
+    /// An empty emulator whose new pools get ids in `region` (unless a request says otherwise).
+    pub fn new(region: impl Into<String>) -> Arc<Self> {
+        Arc::new(Self {
+            default_region: region.into(),
+            store: Mutex::new(Store::default()),
+            clock_offset_secs: AtomicI64::new(0),
+        })
+    }
+
+    pub fn default_region(&self) -> &str {
+        &self.default_region
+    }
+
+    /// Milliseconds since the Unix epoch, on the emulator's (possibly advanced) clock.
+    pub fn now_millis(&self) -> i64 {
+        let wall = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64);
+        wall + self.clock_offset_secs.load(Ordering::Relaxed) * 1000
+    }
+
+    pub fn now_secs(&self) -> i64 {
+        self.now_millis().div_euclid(1000)
+    }
+
+    /// Moves the emulator's clock forward (or back) by `secs`. Meant for tests of expiry.
+    pub fn advance_clock(&self, secs: i64) {
+        self.clock_offset_secs.fetch_add(secs, Ordering::Relaxed);
+    }
+
+    /// The store. A panic in another request must not wedge the emulator, so a poisoned lock is taken over.
+    pub fn store(&self) -> MutexGuard<'_, Store> {
+        self.store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// All mutable state.
+#[derive(Debug, Default)]
+pub struct Store {
+    pub pools: BTreeMap<String, Pool>,
+    /// PASSWORD_VERIFIER handshakes waiting for their claim, keyed by the SECRET_BLOCK sent out.
+    pub handshakes: HashMap<String, PendingSrp>,
+    /// Challenge sessions other than PASSWORD_VERIFIER (NEW_PASSWORD_REQUIRED), keyed by `Session`.
+    pub challenges: HashMap<String, PendingChallenge>,
+    pub refresh_tokens: HashMap<String, RefreshRecord>,
+    /// `origin_jti`s of revoked sign-ins: access tokens carrying one are refused.
+    pub revoked_origins: HashSet<String>,
+}
+
+impl Store {
+    pub fn pool(&self, pool_id: &str) -> Option<&Pool> {
+        self.pools.get(pool_id)
+    }
+
+    pub fn pool_mut(&mut self, pool_id: &str) -> Option<&mut Pool> {
+        self.pools.get_mut(pool_id)
+    }
+
+    /// The pool that owns an app client.
+    pub fn pool_of_client(&self, client_id: &str) -> Option<&Pool> {
+        self.pools
+            .values()
+            .find(|pool| pool.clients.contains_key(client_id))
+    }
+
+    /// Drops sign-in state that has expired, so abandoned attempts do not pile up.
+    pub fn prune(&mut self, now_secs: i64) {
+        self.handshakes
+            .retain(|_, pending| pending.expires_at > now_secs);
+        self.challenges
+            .retain(|_, pending| pending.expires_at > now_secs);
+        self.refresh_tokens
+            .retain(|_, record| record.expires_at > now_secs);
+    }
+}
+
+/// A user pool.
+#[derive(Debug)]
+pub struct Pool {
+    pub id: String,
+    pub name: String,
+    pub arn: String,
+    pub created: i64,
+    pub modified: i64,
+    pub policy: PasswordPolicy,
+    /// `email` / `phone_number`: users sign in with these and get a UUID as internal username.
+    pub username_attributes: Vec<String>,
+    /// `email` / `phone_number` / `preferred_username`: verified values work as sign-in aliases.
+    pub alias_attributes: Vec<String>,
+    pub auto_verified_attributes: Vec<String>,
+    pub case_sensitive: bool,
+    pub mfa_configuration: String,
+    pub keys: Arc<PoolKeys>,
+    pub clients: BTreeMap<String, AppClient>,
+    /// Users by [`Pool::user_key`] of their internal username.
+    pub users: BTreeMap<String, User>,
+    /// Secret for deriving stable fake salts for unknown users (user-existence-error prevention).
+    pub fake_salt_key: Vec<u8>,
+}
+
+impl Pool {
+    /// The pool name SRP mixes into its hashes: the text after the `_` of the pool id.
+    pub fn realm(&self) -> &str {
+        srp::pool_name(&self.id).unwrap_or(&self.id)
+    }
+
+    /// The region part of the pool id, which is also the one in the token issuer.
+    pub fn region(&self) -> &str {
+        self.id
+            .split_once('_')
+            .map_or(self.id.as_str(), |(region, _)| region)
+    }
+
+    /// `iss` of the pool's tokens: exactly Cognito's, so that third-party verifiers accept it.
+    pub fn issuer(&self) -> String {
+        format!(
+            "https://cognito-idp.{}.amazonaws.com/{}",
+            self.region(),
+            self.id
+        )
+    }
+
+    /// Map key for a username: usernames are case-insensitive unless the pool says otherwise.
+    pub fn user_key(&self, username: &str) -> String {
+        if self.case_sensitive {
+            username.to_owned()
+        } else {
+            username.to_lowercase()
+        }
+    }
+
+    /// The key of the user a sign-in name refers to: the internal username, or an e-mail / phone number
+    /// when the pool signs in with those (as username attributes, or as verified aliases).
+    pub fn find_user_key(&self, login: &str) -> Option<String> {
+        let key = self.user_key(login);
+        if self.users.contains_key(&key) {
+            return Some(key);
+        }
+        let matches = |user: &User, attribute: &str, need_verified: bool| -> bool {
+            let Some(value) = user.attribute(attribute) else {
+                return false;
+            };
+            let same = if attribute == "email" {
+                value.eq_ignore_ascii_case(login)
+            } else {
+                value == login
+            };
+            let verified = match attribute {
+                "email" => user.attribute("email_verified") == Some("true"),
+                "phone_number" => user.attribute("phone_number_verified") == Some("true"),
+                _ => true,
+            };
+            same && (verified || !need_verified)
+        };
+        self.users
+            .iter()
+            .find(|(_, user)| {
+                self.username_attributes
+                    .iter()
+                    .any(|a| matches(user, a, false))
+                    || self.alias_attributes.iter().any(|a| matches(user, a, true))
+            })
+            .map(|(key, _)| key.clone())
+    }
+
+    pub fn find_user(&self, login: &str) -> Option<&User> {
+        self.find_user_key(login)
+            .and_then(|key| self.users.get(&key))
+    }
+
+    pub fn find_user_mut(&mut self, login: &str) -> Option<&mut User> {
+        let key = self.find_user_key(login)?;
+        self.users.get_mut(&key)
+    }
+
+    /// The `UserPool` structure of DescribeUserPool / CreateUserPool.
+    pub fn to_json(&self) -> Value {
+        let mut pool = json!({
+            "Id": self.id,
+            "Name": self.name,
+            "Arn": self.arn,
+            "Policies": { "PasswordPolicy": self.policy.to_json() },
+            "DeletionProtection": "INACTIVE",
+            "LambdaConfig": {},
+            "LastModifiedDate": epoch_seconds(self.modified),
+            "CreationDate": epoch_seconds(self.created),
+            "AutoVerifiedAttributes": self.auto_verified_attributes,
+            "MfaConfiguration": self.mfa_configuration,
+            "EstimatedNumberOfUsers": self.users.len(),
+            "UsernameConfiguration": { "CaseSensitive": self.case_sensitive },
+            "AdminCreateUserConfig": {
+                "AllowAdminCreateUserOnly": false,
+                "UnusedAccountValidityDays": self.policy.temporary_password_validity_days,
+            },
+            "UserPoolTier": "ESSENTIALS",
+        });
+        if !self.username_attributes.is_empty() {
+            pool["UsernameAttributes"] = json!(self.username_attributes);
+        }
+        if !self.alias_attributes.is_empty() {
+            pool["AliasAttributes"] = json!(self.alias_attributes);
+        }
+        pool
+    }
+}
+
+/// An app client of a pool.
+#[derive(Clone, Debug)]
+pub struct AppClient {
+    pub id: String,
+    pub name: String,
+    pub secret: Option<String>,
+    pub explicit_auth_flows: Vec<String>,
+    pub access_validity_secs: i64,
+    pub id_validity_secs: i64,
+    pub refresh_validity_secs: i64,
+    /// The validity members as given (value + units), echoed by DescribeUserPoolClient.
+    pub validity_echo: Map<String, Value>,
+    pub prevent_user_existence_errors: bool,
+    pub enable_token_revocation: bool,
+    /// How long challenge sessions (and SRP handshakes) stay usable, in minutes.
+    pub auth_session_validity_mins: i64,
+    pub created: i64,
+    pub modified: i64,
+}
+
+/// Sign-in flows an app client can allow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flow {
+    UserSrp,
+    UserPassword,
+    RefreshToken,
+}
+
+impl AppClient {
+    /// Whether `ExplicitAuthFlows` allows a flow. The legacy values (without `ALLOW_`) left SRP and
+    /// refresh always on; Cognito still honours them that way.
+    pub fn allows(&self, flow: Flow) -> bool {
+        let has = |name: &str| self.explicit_auth_flows.iter().any(|f| f == name);
+        let legacy = self.explicit_auth_flows.is_empty()
+            || self
+                .explicit_auth_flows
+                .iter()
+                .any(|f| !f.starts_with("ALLOW_"));
+        match (flow, legacy) {
+            (Flow::UserSrp, true) => !has("CUSTOM_AUTH_FLOW_ONLY"),
+            (Flow::UserPassword, true) => has("USER_PASSWORD_AUTH"),
+            (Flow::RefreshToken, true) => true,
+            (Flow::UserSrp, false) => has("ALLOW_USER_SRP_AUTH"),
+            (Flow::UserPassword, false) => has("ALLOW_USER_PASSWORD_AUTH"),
+            (Flow::RefreshToken, false) => has("ALLOW_REFRESH_TOKEN_AUTH"),
+        }
+    }
+
+    /// The `UserPoolClient` structure of Create/DescribeUserPoolClient.
+    pub fn to_json(&self, pool_id: &str) -> Value {
+        let mut client = json!({
+            "UserPoolId": pool_id,
+            "ClientName": self.name,
+            "ClientId": self.id,
+            "LastModifiedDate": epoch_seconds(self.modified),
+            "CreationDate": epoch_seconds(self.created),
+            "RefreshTokenValidity": 30,
+            "ExplicitAuthFlows": self.explicit_auth_flows,
+            "AllowedOAuthFlowsUserPoolClient": false,
+            "PreventUserExistenceErrors": if self.prevent_user_existence_errors { "ENABLED" } else { "LEGACY" },
+            "EnableTokenRevocation": self.enable_token_revocation,
+            "EnablePropagateAdditionalUserContextData": false,
+            "AuthSessionValidity": self.auth_session_validity_mins,
+        });
+        for (key, value) in &self.validity_echo {
+            client[key] = value.clone();
+        }
+        if let Some(secret) = &self.secret {
+            client["ClientSecret"] = json!(secret);
+        }
+        client
+    }
+}
+
+/// Cognito's user statuses that this emulator produces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UserStatus {
+    Unconfirmed,
+    Confirmed,
+    ForceChangePassword,
+}
+
+impl UserStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unconfirmed => "UNCONFIRMED",
+            Self::Confirmed => "CONFIRMED",
+            Self::ForceChangePassword => "FORCE_CHANGE_PASSWORD",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "UNCONFIRMED" => Some(Self::Unconfirmed),
+            "CONFIRMED" => Some(Self::Confirmed),
+            "FORCE_CHANGE_PASSWORD" => Some(Self::ForceChangePassword),
+            _ => None,
+        }
+    }
+}
+
+/// A user. Only the SRP salt and verifier are kept, never the password.
+#[derive(Clone, Debug)]
+pub struct User {
+    /// The internal username (`USER_ID_FOR_SRP`, `cognito:username`): the `sub` in pools that sign in
+    /// with e-mail or phone number.
+    pub username: String,
+    pub sub: String,
+    /// Attributes in insertion order, `sub` first.
+    pub attributes: Vec<(String, String)>,
+    pub status: UserStatus,
+    pub enabled: bool,
+    pub verifier: Option<PasswordVerifier>,
+    pub created: i64,
+    pub modified: i64,
+}
+
+impl User {
+    pub fn attribute(&self, name: &str) -> Option<&str> {
+        self.attributes
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn set_attribute(&mut self, name: &str, value: &str) {
+        match self.attributes.iter_mut().find(|(n, _)| n == name) {
+            Some(slot) => slot.1 = value.to_owned(),
+            None => self.attributes.push((name.to_owned(), value.to_owned())),
+        }
+    }
+
+    /// `[{"Name":…,"Value":…}]`, as the user operations return attributes.
+    pub fn attributes_json(&self) -> Value {
+        Value::Array(
+            self.attributes
+                .iter()
+                .map(|(name, value)| json!({ "Name": name, "Value": value }))
+                .collect(),
+        )
+    }
+}
+
+/// A PASSWORD_VERIFIER handshake between InitiateAuth and RespondToAuthChallenge.
+#[derive(Debug)]
+pub struct PendingSrp {
+    pub pool_id: String,
+    pub client_id: String,
+    /// `None` for the decoy handshake answered for an unknown user.
+    pub user_key: Option<String>,
+    /// `USER_ID_FOR_SRP` as sent in the challenge.
+    pub identity: String,
+    pub handshake: ServerHandshake,
+    pub session: String,
+    pub expires_at: i64,
+}
+
+/// A challenge session other than PASSWORD_VERIFIER.
+#[derive(Debug)]
+pub struct PendingChallenge {
+    pub challenge: &'static str,
+    pub pool_id: String,
+    pub client_id: String,
+    pub user_key: String,
+    pub sub: String,
+    pub expires_at: i64,
+}
+
+/// What a refresh token stands for; the token itself is opaque random text.
+#[derive(Clone, Debug)]
+pub struct RefreshRecord {
+    pub pool_id: String,
+    pub client_id: String,
+    pub user_key: String,
+    pub sub: String,
+    pub origin_jti: String,
+    pub auth_time: i64,
+    pub expires_at: i64,
+    pub revoked: bool,
+}
