@@ -14,7 +14,7 @@ use super::request::Req;
 use super::tokens::{authentication_result, check_secret_hash, refresh};
 use crate::error::{CognitoError, OpResult};
 use crate::state::{
-    AppClient, AppState, Flow, PendingChallenge, PendingSrp, Pool, Store, UserStatus,
+    AppClient, AppState, Flow, PendingChallenge, PendingSrp, Pool, Store, User, UserStatus,
 };
 use crate::util::{b64, new_session, random_bytes};
 
@@ -124,6 +124,22 @@ pub fn initiate_auth(state: &AppState, req: Req<'_>) -> OpResult<Value> {
     }
 }
 
+/// The user a sign-in names (key and record, if there is one), once the client's SECRET_HASH checks out:
+/// it may be computed over the name as typed or the user's internal username.
+fn named_user<'p>(
+    pool: &'p Pool,
+    client: &AppClient,
+    params: &BTreeMap<String, String>,
+    username: &str,
+) -> OpResult<(Option<String>, Option<&'p User>)> {
+    let user_key = pool.find_user_key(username);
+    let user = user_key.as_ref().and_then(|key| pool.users.get(key));
+    let mut names = vec![username];
+    names.extend(user.map(|u| u.username.as_str()));
+    check_secret_hash(client, params.get("SECRET_HASH"), &names)?;
+    Ok((user_key, user))
+}
+
 /// USER_SRP_AUTH: answers the client's A with a PASSWORD_VERIFIER challenge and keeps the handshake.
 fn user_srp_auth(
     store: &mut Store,
@@ -138,11 +154,7 @@ fn user_srp_auth(
     let username = required(params, "USERNAME")?;
     let srp_a = required(params, "SRP_A")?;
     let pool = pool_of(store, pool_id)?;
-    let user_key = pool.find_user_key(username);
-    let user = user_key.as_ref().and_then(|key| pool.users.get(key));
-    let mut names = vec![username];
-    names.extend(user.map(|u| u.username.as_str()));
-    check_secret_hash(client, params.get("SECRET_HASH"), &names)?;
+    let (user_key, user) = named_user(pool, client, params, username)?;
     let (verifier, identity) =
         match user.and_then(|u| u.verifier.clone().map(|v| (v, u.username.clone()))) {
             Some(found) => found,
@@ -220,11 +232,7 @@ fn user_password_auth(
     let username = required(params, "USERNAME")?;
     let password = required(params, "PASSWORD")?;
     let pool = pool_of(store, pool_id)?;
-    let user_key = pool.find_user_key(username);
-    let user = user_key.as_ref().and_then(|key| pool.users.get(key));
-    let mut names = vec![username];
-    names.extend(user.map(|u| u.username.as_str()));
-    check_secret_hash(client, params.get("SECRET_HASH"), &names)?;
+    let (user_key, user) = named_user(pool, client, params, username)?;
     let (Some(user), Some(user_key)) = (user, user_key.clone()) else {
         return Err(if client.prevent_user_existence_errors {
             CognitoError::incorrect_credentials()
