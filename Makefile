@@ -1,0 +1,73 @@
+# cognito-wasm — the two commands people run are `make demo` and `make test`.
+# Both install what they need first (scripts/setup.sh, idempotent and quick when everything is there).
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
+export PATH := $(CURDIR)/node_modules/.bin:$(CARGO_BIN):$(PATH)
+
+# The emulator is built with the dev profile: its dependencies (big-integer maths, RSA) are compiled at
+# opt-level 3 (see Cargo.toml) and it shares them with `cargo test`.
+export COGNITO_EMULATOR_BIN := $(CURDIR)/target/debug/cognito-emulator
+
+DEMO_EMULATOR_PORT ?= 9229
+DEMO_HTTP_PORT ?= 8080
+export DEMO_EMULATOR_PORT DEMO_HTTP_PORT
+
+.PHONY: help setup setup-demo pkg emulator emulator-test demo test test-rust test-wasm test-python test-node
+
+help:
+	@echo "make demo   build the package and the emulator, serve the sign-in page (http://127.0.0.1:$(DEMO_HTTP_PORT)/)"
+	@echo "make test   run every test (Rust, wasm in headless Chromium, pycognito/boto3, Node)"
+	@echo "make pkg    build the npm package into pkg/"
+
+setup:
+	@scripts/setup.sh test
+
+setup-demo:
+	@scripts/setup.sh demo
+
+# The npm package `cognito-wasm` in pkg/.
+pkg: setup-demo
+	@scripts/build-pkg.sh
+
+emulator:
+	cargo build -p cognito-emulator
+
+# For the test suites: build the emulator through `cargo test --workspace --no-run` (its integration tests
+# need the binary), i.e. with the same feature resolution as test-rust. `cargo build -p cognito-emulator`
+# resolves features differently (dev-dependencies), so alternating the two rebuilds cognito-wasm and the
+# emulator each time — and cognito-wasm is a cdylib, whose rlib file name carries no hash, so the two
+# builds overwrite each other's output.
+emulator-test:
+	cargo test --workspace --no-run
+	@test -x target/debug/cognito-emulator || cargo build -p cognito-emulator
+
+demo: setup-demo
+	@scripts/build-pkg.sh
+	@$(MAKE) --no-print-directory emulator
+	@scripts/demo.sh
+
+# Runs every part even when one fails, prints each runner's summary, exits non-zero if any failed.
+test: setup
+	@scripts/test-all.sh
+
+# Native tests: SRP vectors, flow state machine, emulator.
+test-rust:
+	cargo test --workspace
+
+# Browser tests of the library (wasm-bindgen-test in headless Chromium) against a live emulator.
+test-wasm: emulator-test
+	@scripts/with-emulator.sh -- \
+	  env CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/scripts/webdriver.json \
+	  wasm-pack test --mode no-install --headless --chrome --chromedriver /usr/bin/chromedriver
+
+# Third-party clients against the emulator: boto3 + pycognito.
+test-python: emulator-test
+	.venv/bin/python -m pytest -p no:cacheprovider tests/python -v
+
+# amazon-cognito-identity-js, the packed cognito-wasm package, the demo page in headless Chromium.
+test-node: emulator-test pkg
+	node --test --test-concurrency=1 tests/node/*.test.mjs

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Idempotent installer for everything `make demo` and `make test` need.
+#
+#   scripts/setup.sh demo   # Rust wasm target, wasm-bindgen CLI, npm dev deps (wasm-opt)
+#   scripts/setup.sh test   # all of the above + wasm-pack, Chromium + ChromeDriver, Python venv
+#   scripts/setup.sh STEP…  # individual steps: rust-target wasm-bindgen wasm-pack chromium node python
+#
+# Every step checks first and is skipped when already satisfied, so a second run takes about a second.
+# Nothing here downloads prebuilt binaries from outside the package registries: wasm-bindgen and
+# wasm-pack come from crates.io, wasm-opt from the npm `binaryen` package, Chromium from Debian.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PATH="$ROOT/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
+say() { printf 'setup: %s\n' "$*"; }
+die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+  else die "need root to run: $*"; fi
+}
+
+step_rust_target() {
+  command -v rustup >/dev/null 2>&1 || die "rustup not found (the machine's Rust toolchain is expected)"
+  if rustup target list --installed | grep -qx 'wasm32-unknown-unknown'; then
+    say "rust target wasm32-unknown-unknown: present"
+  else
+    say "rust target wasm32-unknown-unknown: installing"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+# The exact wasm-bindgen version the library is locked to (Cargo.lock), e.g. 0.2.130.
+wasm_bindgen_locked_version() {
+  if [ ! -f Cargo.lock ]; then
+    cargo metadata --format-version 1 >/dev/null 2>&1 || cargo generate-lockfile >/dev/null
+  fi
+  awk '
+    /^\[\[package\]\]/ { name = "" }
+    /^name = / { gsub(/"/, "", $3); name = $3 }
+    /^version = / && name == "wasm-bindgen" { gsub(/"/, "", $3); print $3; exit }
+  ' Cargo.lock
+}
+
+step_wasm_bindgen() {
+  local want have=""
+  want="$(wasm_bindgen_locked_version)"
+  [ -n "$want" ] || die "could not find the wasm-bindgen version in Cargo.lock"
+  if command -v wasm-bindgen >/dev/null 2>&1; then
+    have="$(wasm-bindgen --version | awk '{print $2}')"
+  fi
+  if [ "$have" = "$want" ]; then
+    say "wasm-bindgen CLI $want: present"
+  else
+    say "wasm-bindgen CLI: have '${have:-none}', need $want: cargo install (takes a few minutes)"
+    cargo install wasm-bindgen-cli --version "$want" --force
+  fi
+}
+
+step_wasm_pack() {
+  if command -v wasm-pack >/dev/null 2>&1; then
+    say "wasm-pack: present ($(wasm-pack --version))"
+  else
+    say "wasm-pack: cargo install (takes a few minutes)"
+    cargo install wasm-pack
+  fi
+}
+
+step_chromium() {
+  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+    say "chromium + chromedriver: present"
+  else
+    say "chromium + chromedriver: apt-get install"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver
+  fi
+}
+
+step_node() {
+  command -v node >/dev/null 2>&1 || die "node not found (Node.js >= 20 is expected on this machine)"
+  local major
+  major="$(node -p 'process.versions.node.split(".")[0]')"
+  [ "$major" -ge 20 ] || die "Node.js >= 20 required, found $(node --version)"
+  # npm writes node_modules/.package-lock.json on every install; it is our stamp.
+  if [ -f node_modules/.package-lock.json ] && [ ! package-lock.json -nt node_modules/.package-lock.json ] \
+     && [ ! package.json -nt node_modules/.package-lock.json ]; then
+    say "npm dev dependencies: present"
+  else
+    say "npm dev dependencies: npm ci"
+    npm ci --no-audit --no-fund
+    touch node_modules/.package-lock.json
+  fi
+  [ -x node_modules/.bin/wasm-opt ] || die "node_modules/.bin/wasm-opt missing after npm ci"
+}
+
+step_python() {
+  local req="tests/python/requirements.txt" stamp=".venv/.requirements.sha256" sum
+  sum="$(sha256sum "$req" | awk '{print $1}')"
+  if [ -x .venv/bin/python ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ]; then
+    say "python venv (.venv): present"
+  else
+    say "python venv (.venv): installing $req"
+    [ -x .venv/bin/python ] || python3 -m venv .venv
+    .venv/bin/python -m pip install -q --disable-pip-version-check -r "$req"
+    echo "$sum" > "$stamp"
+  fi
+}
+
+run_step() {
+  case "$1" in
+    rust-target) step_rust_target ;;
+    wasm-bindgen) step_wasm_bindgen ;;
+    wasm-pack) step_wasm_pack ;;
+    chromium) step_chromium ;;
+    node) step_node ;;
+    python) step_python ;;
+    *) die "unknown step: $1" ;;
+  esac
+}
+
+[ "$#" -gt 0 ] || set -- test
+for arg in "$@"; do
+  case "$arg" in
+    demo) for s in rust-target wasm-bindgen node; do run_step "$s"; done ;;
+    test | all) for s in rust-target wasm-bindgen wasm-pack chromium node python; do run_step "$s"; done ;;
+    *) run_step "$arg" ;;
+  esac
+done
