@@ -1,0 +1,128 @@
+// Shared helpers for the Node tests: start/stop the emulator, call its admin ops with plain fetch,
+// create a pool + client + user, start the demo's static server.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const REGION = 'us-east-1';
+
+export function emulatorBin() {
+  const bin = process.env.COGNITO_EMULATOR_BIN || join(ROOT, 'target', 'debug', 'cognito-emulator');
+  if (!existsSync(bin)) throw new Error(`${bin} is not built (run \`make emulator\`)`);
+  return bin;
+}
+
+/**
+ * Spawn a process and wait until one of its stdout lines matches `pattern`.
+ * Resolves { proc, match, stop }; `stop()` kills it and waits for the exit.
+ */
+function spawnUntil(cmd, args, pattern, what, timeoutMs = 30_000) {
+  const proc = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = [];
+  const exited = new Promise((resolve) => proc.once('exit', resolve));
+  const stop = async () => {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+    await exited;
+  };
+  proc.stderr.on('data', (d) => log.push(String(d)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`${what}: no ready line within ${timeoutMs} ms:\n${log.join('')}`));
+    }, timeoutMs);
+    const rl = createInterface({ input: proc.stdout });
+    rl.on('line', (line) => {
+      log.push(line + '\n');
+      const m = line.match(pattern);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ proc, match: m, stop });
+      }
+    });
+    proc.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`${what} exited (${code ?? signal}) before it was ready:\n${log.join('')}`));
+    });
+    proc.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
+}
+
+/** Start the emulator on 127.0.0.1 with a free port. Returns { url, endpoint, port, stop }. */
+export async function startEmulator({ seed } = {}) {
+  const args = ['--host', '127.0.0.1', '--port', '0', '--region', REGION];
+  if (seed) args.push('--seed', seed);
+  const { match, stop } = await spawnUntil(
+    emulatorBin(),
+    args,
+    /^cognito-emulator listening on (http:\/\/\S+?)\/?$/,
+    'cognito-emulator',
+  );
+  const url = match[1];
+  return { url, endpoint: `${url}/`, port: Number(new URL(url).port), stop };
+}
+
+/** Start scripts/serve.py (the demo's static server) on a free port. Returns { url, port, stop }. */
+export async function startStaticServer({ emulatorEndpoint, seed }) {
+  const args = [join(ROOT, 'scripts', 'serve.py'), '--port', '0', '--emulator', emulatorEndpoint];
+  if (seed) args.push('--seed', seed);
+  const { match, stop } = await spawnUntil('python3', args, /^serving on (http:\/\/\S+?)\/?$/, 'serve.py');
+  const url = match[1];
+  return { url, port: Number(new URL(url).port), stop };
+}
+
+/** Call a Cognito operation on the emulator with plain fetch, as the AWS JSON 1.1 protocol does. */
+export async function cognito(endpoint, op, body) {
+  const res = await fetch(endpoint, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.1',
+      'X-Amz-Target': `AWSCognitoIdentityProviderService.${op}`,
+    },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  const json = text ? JSON.parse(text) : {};
+  if (!res.ok) {
+    const err = new Error(`${op}: ${res.status} ${json.__type}: ${json.message}`);
+    err.type = String(json.__type || '').split('#').pop();
+    throw err;
+  }
+  return json;
+}
+
+/** Create a pool, an app client without secret (SRP, password and refresh flows) and a confirmed user. */
+export async function createPoolAndUser(endpoint, { username = 'alice', name = 'node-tests' } = {}) {
+  const password = `Node-Te5t-${randomBytes(4).toString('hex')}!`;
+  const { UserPool } = await cognito(endpoint, 'CreateUserPool', { PoolName: name });
+  const { UserPoolClient } = await cognito(endpoint, 'CreateUserPoolClient', {
+    UserPoolId: UserPool.Id,
+    ClientName: `${name}-client`,
+    GenerateSecret: false,
+    ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+  });
+  await cognito(endpoint, 'AdminCreateUser', {
+    UserPoolId: UserPool.Id,
+    Username: username,
+    MessageAction: 'SUPPRESS',
+    UserAttributes: [
+      { Name: 'email', Value: `${username}@example.com` },
+      { Name: 'email_verified', Value: 'true' },
+    ],
+  });
+  await cognito(endpoint, 'AdminSetUserPassword', {
+    UserPoolId: UserPool.Id,
+    Username: username,
+    Password: password,
+    Permanent: true,
+  });
+  return { poolId: UserPool.Id, clientId: UserPoolClient.ClientId, username, password };
+}
+
+export const issuerFor = (poolId) => `https://cognito-idp.${REGION}.amazonaws.com/${poolId}`;

@@ -1,0 +1,200 @@
+// The packed npm package, used the way a user would: `npm pack` pkg/, install the tarball into a fresh
+// project, `import ... from 'cognito-wasm'` by name in Node, sign in against the emulator.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, test } from 'node:test';
+
+import { createPoolAndUser, ROOT, startEmulator } from './helpers.mjs';
+
+let emulator;
+let pool;
+let work;
+let pkg;
+
+before(async () => {
+  const pkgDir = join(ROOT, 'pkg');
+  assert.ok(existsSync(join(pkgDir, 'package.json')), 'pkg/ is not built (run `make pkg`)');
+  work = mkdtempSync(join(tmpdir(), 'cognito-wasm-pack-'));
+  const npm = (args, cwd) =>
+    execFileSync('npm', [...args, '--no-audit', '--no-fund', '--offline'], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      encoding: 'utf8',
+    });
+  execFileSync('npm', ['pack', pkgDir, '--pack-destination', work, '--silent'], {
+    cwd: work,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
+  assert.ok(tarball, 'npm pack produced no tarball');
+  const app = join(work, 'app');
+  execFileSync('mkdir', ['-p', app]);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+  npm(['install', join(work, tarball)], app);
+  // Import by package name from inside the temp project, so Node resolves the `exports` map's "node" entry.
+  writeFileSync(join(app, 'load.mjs'), "export * from 'cognito-wasm';\n");
+  pkg = await import(pathToFileURL(join(app, 'load.mjs')).href);
+
+  emulator = await startEmulator();
+  pool = await createPoolAndUser(emulator.endpoint, { name: 'package' });
+});
+
+after(async () => {
+  await emulator?.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+const client = () =>
+  new pkg.CognitoClient({
+    userPoolId: pool.poolId,
+    clientId: pool.clientId,
+    endpoint: emulator.endpoint,
+    storage: 'memory',
+  });
+
+test('the installed package exports CognitoClient and CognitoError', () => {
+  assert.equal(typeof pkg.CognitoClient, 'function');
+  assert.equal(typeof pkg.CognitoError, 'function');
+  assert.ok(new pkg.CognitoError('X', 'm', false) instanceof Error);
+});
+
+test('the TypeScript declarations type-check a consumer (strict, node16 resolution)', () => {
+  const app = join(work, 'app');
+  writeFileSync(
+    join(app, 'consumer.ts'),
+    `import { CognitoClient, CognitoError, type Session, type SignInOutput } from 'cognito-wasm';
+
+const client = new CognitoClient({ userPoolId: 'us-east-1_AbCdEfGhI', clientId: 'abc', storage: 'memory' });
+export async function run(): Promise<string> {
+  const out: SignInOutput = await client.signIn({ username: 'u', password: 'p', authFlowType: 'USER_SRP_AUTH' });
+  if (!out.isSignedIn) return out.nextStep.challengeName;
+  const s: Session = await client.getSession();
+  const when: number = s.expiresAt;
+  const name: unknown = s.idTokenClaims['cognito:username'];
+  await client.refreshSession();
+  await client.signOut();
+  return s.idToken + when + String(name);
+}
+export function describe(err: unknown): string {
+  return err instanceof CognitoError ? err.name + err.message + String(err.retryable satisfies boolean) : '';
+}
+// @ts-expect-error: storage is a closed set
+new CognitoClient({ userPoolId: 'x', clientId: 'y', storage: 'disk' });
+// @ts-expect-error: clientId is required
+new CognitoClient({ userPoolId: 'x' });
+`,
+  );
+  writeFileSync(
+    join(app, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        target: 'es2022',
+        module: 'node16',
+        moduleResolution: 'node16',
+        lib: ['es2022', 'dom'],
+        skipLibCheck: false,
+      },
+      files: ['consumer.ts'],
+    }),
+  );
+  try {
+    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', app], {
+      cwd: app,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (err) {
+    assert.fail(`tsc failed:\n${err.stdout}${err.stderr}`);
+  }
+});
+
+test('sign in (SRP), getSession, refreshSession, signOut', async () => {
+  const c = client();
+  const out = await c.signIn({ username: pool.username, password: pool.password });
+  assert.deepEqual(out, { isSignedIn: true, nextStep: { signInStep: 'DONE' } });
+
+  const s = await c.getSession();
+  assert.equal(s.username, pool.username);
+  for (const k of ['idToken', 'accessToken', 'refreshToken']) assert.equal(typeof s[k], 'string', k);
+  assert.equal(s.idToken.split('.').length, 3);
+  assert.ok(s.expiresAt > Date.now(), 'expiresAt is in the future (epoch ms)');
+  assert.equal(typeof s.clockDrift, 'number');
+  assert.equal(s.idTokenClaims['cognito:username'], pool.username);
+  assert.equal(s.idTokenClaims.aud, pool.clientId);
+
+  await new Promise((r) => setTimeout(r, 1100)); // a new iat, so the new access token differs
+  const r = await c.refreshSession();
+  assert.notEqual(r.accessToken, s.accessToken);
+  assert.equal(r.refreshToken, s.refreshToken, 'the refresh token is kept when none comes back');
+
+  await c.signOut();
+  await assert.rejects(c.getSession(), (err) => {
+    assert.ok(err instanceof Error);
+    assert.ok(err instanceof pkg.CognitoError);
+    assert.equal(err.name, 'UserUnAuthenticatedException');
+    return true;
+  });
+});
+
+test('USER_PASSWORD_AUTH sign-in', async () => {
+  const c = client();
+  const out = await c.signIn({ username: pool.username, password: pool.password, authFlowType: 'USER_PASSWORD_AUTH' });
+  assert.equal(out.isSignedIn, true);
+  assert.equal((await c.getSession()).username, pool.username);
+});
+
+test('wrong password throws a CognitoError named NotAuthorizedException', async () => {
+  await assert.rejects(client().signIn({ username: pool.username, password: `${pool.password}x` }), (err) => {
+    assert.ok(err instanceof Error);
+    assert.ok(err instanceof pkg.CognitoError);
+    assert.equal(err.name, 'NotAuthorizedException');
+    assert.equal(err.message, 'Incorrect username or password.');
+    assert.equal(err.retryable, false);
+    return true;
+  });
+});
+
+test('getSession before any sign-in throws UserUnAuthenticatedException', async () => {
+  await assert.rejects(client().getSession(), { name: 'UserUnAuthenticatedException' });
+});
+
+test('an unreachable endpoint throws NetworkError', async () => {
+  const c = new pkg.CognitoClient({
+    userPoolId: pool.poolId,
+    clientId: pool.clientId,
+    endpoint: 'http://127.0.0.1:9/', // discard port: connection refused
+  });
+  await assert.rejects(c.signIn({ username: pool.username, password: pool.password }), (err) => {
+    assert.ok(err instanceof pkg.CognitoError);
+    assert.equal(err.name, 'NetworkError');
+    assert.equal(err.retryable, true);
+    return true;
+  });
+});
+
+test('an SRP sign-in is exactly two requests: InitiateAuth, then RespondToAuthChallenge', async () => {
+  const targets = [];
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = (url, init) => {
+    const headers = new Headers(init?.headers);
+    assert.equal(headers.get('content-type'), 'application/x-amz-json-1.1');
+    targets.push(headers.get('x-amz-target'));
+    return realFetch(url, init);
+  };
+  try {
+    const out = await client().signIn({ username: pool.username, password: pool.password });
+    assert.equal(out.isSignedIn, true);
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+  assert.deepEqual(targets, [
+    'AWSCognitoIdentityProviderService.InitiateAuth',
+    'AWSCognitoIdentityProviderService.RespondToAuthChallenge',
+  ]);
+});
