@@ -4,6 +4,8 @@ use crate::error::Error;
 use crate::secret::ClientSecret;
 use crate::srp;
 
+const DEFAULT_TOTP_ISSUER: &str = "Cognito";
+
 #[derive(Clone, Debug)]
 pub struct ClientConfig {
     pub user_pool_id: String,
@@ -11,6 +13,8 @@ pub struct ClientConfig {
     pub client_secret: Option<ClientSecret>,
     /// The Cognito endpoint every request is POSTed to.
     pub endpoint: String,
+    /// The issuer authenticator apps show for TOTP set up through this client.
+    pub totp_issuer: String,
 }
 
 impl ClientConfig {
@@ -41,6 +45,7 @@ impl ClientConfig {
             client_id,
             client_secret,
             endpoint,
+            totp_issuer: DEFAULT_TOTP_ISSUER.to_owned(),
         })
     }
 

@@ -1,5 +1,7 @@
 //! Token refresh with `REFRESH_TOKEN_AUTH`. The reply carries no new refresh token; the old one stays.
 
+use serde::Deserialize as _;
+
 use crate::config::ClientConfig;
 use crate::error::Error;
 use crate::protocol::{AuthResponse, InitiateAuthRequest, Operation, Request, StringMap};
@@ -29,7 +31,9 @@ pub fn request(config: &ClientConfig, session: &Session) -> Result<Request, Erro
 }
 
 /// The refreshed session from the reply to [`request`].
-pub fn refreshed(session: &Session, response: &AuthResponse, now: i64) -> Result<Session, Error> {
+pub fn refreshed(session: &Session, body: &serde_json::Value, now: i64) -> Result<Session, Error> {
+    let response = AuthResponse::deserialize(body)
+        .map_err(|e| Error::invalid_response(format!("unreadable refresh reply: {e}")))?;
     let result = response.authentication_result.as_ref().ok_or_else(|| {
         Error::invalid_response(format!(
             "refresh answered with challenge {} instead of tokens",

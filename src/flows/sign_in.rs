@@ -1,6 +1,11 @@
 //! Sign-in: `USER_SRP_AUTH` (InitiateAuth → PASSWORD_VERIFIER → tokens, exactly two requests) or
-//! `USER_PASSWORD_AUTH` (one request). Challenges this module does not answer are handed back by name,
-//! never mistaken for success.
+//! `USER_PASSWORD_AUTH`, followed by whatever challenges the pool asks for (MFA by SMS, e-mail or TOTP, MFA
+//! selection and setup, a new password, custom challenges). Each challenge becomes a [`NextStep`] the app
+//! answers with [`SignIn::answer`]; challenges this module does not know are reported by name, never
+//! mistaken for success.
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
 
 use crate::config::ClientConfig;
 use crate::error::Error;
@@ -26,13 +31,176 @@ pub struct SignInInput {
     pub client_metadata: Option<StringMap>,
 }
 
-/// A challenge the caller has to deal with.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Challenge {
-    pub name: String,
-    pub parameters: StringMap,
-    pub session: Option<String>,
-    pub available_challenges: Vec<String>,
+/// The app's answer to a [`NextStep`]: a code, a new password, an MFA type, a custom answer, an address.
+#[derive(Default)]
+pub struct Answer {
+    pub response: String,
+    /// Attributes Cognito asked for with NEW_PASSWORD_REQUIRED.
+    pub user_attributes: StringMap,
+    /// Shown in the user's list of TOTP devices.
+    pub friendly_device_name: Option<String>,
+    pub client_metadata: Option<StringMap>,
+}
+
+/// A second factor, as apps name them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MfaType {
+    #[serde(rename = "SMS")]
+    Sms,
+    #[serde(rename = "TOTP")]
+    Totp,
+    #[serde(rename = "EMAIL")]
+    Email,
+}
+
+impl MfaType {
+    fn from_challenge(name: &str) -> Option<Self> {
+        match name {
+            "SMS_MFA" | "SMS_OTP" => Some(Self::Sms),
+            "SOFTWARE_TOKEN_MFA" => Some(Self::Totp),
+            "EMAIL_OTP" | "EMAIL_MFA" => Some(Self::Email),
+            _ => None,
+        }
+    }
+
+    /// `UserMFASettingList` / `PreferredMfaSetting` values.
+    pub(crate) fn from_setting(name: &str) -> Option<Self> {
+        Self::from_challenge(name)
+    }
+
+    fn parse(answer: &str) -> Option<Self> {
+        match answer.trim().to_ascii_uppercase().as_str() {
+            "SMS" | "SMS_MFA" => Some(Self::Sms),
+            "TOTP" | "SOFTWARE_TOKEN_MFA" => Some(Self::Totp),
+            "EMAIL" | "EMAIL_OTP" | "EMAIL_MFA" => Some(Self::Email),
+            _ => None,
+        }
+    }
+
+    /// The `ANSWER` to SELECT_MFA_TYPE.
+    fn challenge_name(self) -> &'static str {
+        match self {
+            Self::Sms => "SMS_MFA",
+            Self::Totp => "SOFTWARE_TOKEN_MFA",
+            Self::Email => "EMAIL_OTP",
+        }
+    }
+
+    /// The MFA types in a JSON list of challenge names (`MFAS_CAN_CHOOSE`, `MFAS_CAN_SETUP`).
+    fn list(parameters: &StringMap, key: &str) -> Vec<Self> {
+        let names: Vec<String> = parameters
+            .get(key)
+            .and_then(|v| serde_json::from_str(v).ok())
+            .unwrap_or_default();
+        let mut types: Vec<Self> = names
+            .iter()
+            .filter_map(|n| Self::from_challenge(n))
+            .collect();
+        types.dedup();
+        types
+    }
+}
+
+/// Where a code was sent.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CodeDelivery {
+    pub delivery_medium: Option<String>,
+    pub destination: Option<String>,
+}
+
+impl CodeDelivery {
+    fn from_challenge(parameters: &StringMap) -> Self {
+        Self {
+            delivery_medium: parameters.get("CODE_DELIVERY_DELIVERY_MEDIUM").cloned(),
+            destination: parameters.get("CODE_DELIVERY_DESTINATION").cloned(),
+        }
+    }
+}
+
+/// What an authenticator app needs to add the account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TotpSetup {
+    /// Base32 secret, for typing in by hand.
+    pub shared_secret: String,
+    /// `otpauth://totp/...`, for a QR code.
+    pub setup_uri: String,
+}
+
+impl TotpSetup {
+    pub fn new(shared_secret: String, issuer: &str, account: &str) -> Self {
+        let label = format!("{}:{}", percent_encode(issuer), percent_encode(account));
+        let setup_uri = format!(
+            "otpauth://totp/{label}?secret={shared_secret}&issuer={}",
+            percent_encode(issuer)
+        );
+        Self {
+            shared_secret,
+            setup_uri,
+        }
+    }
+}
+
+/// RFC 3986 percent-encoding of everything but unreserved characters.
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// What the app must do next; serialised as the JS `nextStep` (a union tagged by `signInStep`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "signInStep")]
+pub enum NextStep {
+    #[serde(rename = "DONE")]
+    Done,
+    /// The user has not confirmed the sign-up code yet (Cognito's UserNotConfirmedException).
+    #[serde(rename = "CONFIRM_SIGN_UP")]
+    ConfirmSignUp,
+    /// An administrator requires a password reset (PasswordResetRequiredException).
+    #[serde(rename = "RESET_PASSWORD")]
+    ResetPassword,
+    #[serde(rename = "CONFIRM_SIGN_IN_WITH_SMS_CODE", rename_all = "camelCase")]
+    ConfirmWithSmsCode { code_delivery_details: CodeDelivery },
+    #[serde(rename = "CONFIRM_SIGN_IN_WITH_EMAIL_CODE", rename_all = "camelCase")]
+    ConfirmWithEmailCode { code_delivery_details: CodeDelivery },
+    #[serde(rename = "CONFIRM_SIGN_IN_WITH_TOTP_CODE")]
+    ConfirmWithTotpCode,
+    #[serde(rename = "CONTINUE_SIGN_IN_WITH_MFA_SELECTION")]
+    SelectMfaType {
+        #[serde(rename = "allowedMFATypes")]
+        allowed_mfa_types: Vec<MfaType>,
+    },
+    #[serde(rename = "CONTINUE_SIGN_IN_WITH_MFA_SETUP_SELECTION")]
+    SelectMfaSetup {
+        #[serde(rename = "allowedMFATypes")]
+        allowed_mfa_types: Vec<MfaType>,
+    },
+    #[serde(rename = "CONTINUE_SIGN_IN_WITH_TOTP_SETUP", rename_all = "camelCase")]
+    SetUpTotp { totp_setup_details: TotpSetup },
+    #[serde(rename = "CONTINUE_SIGN_IN_WITH_EMAIL_SETUP")]
+    SetUpEmail,
+    #[serde(
+        rename = "CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED",
+        rename_all = "camelCase"
+    )]
+    NewPasswordRequired { missing_attributes: Vec<String> },
+    #[serde(
+        rename = "CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE",
+        rename_all = "camelCase"
+    )]
+    CustomChallenge { additional_info: StringMap },
+    #[serde(rename = "UNHANDLED_CHALLENGE", rename_all = "camelCase")]
+    Unhandled {
+        challenge_name: String,
+        challenge_parameters: StringMap,
+    },
 }
 
 #[derive(Debug)]
@@ -40,21 +208,62 @@ pub enum Progress {
     /// Send this request and pass its reply to [`SignIn::on_response`].
     Send(Request),
     SignedIn(Box<Session>),
-    /// Cognito asks for something this flow does not answer yet.
-    Challenge(Challenge),
+    /// Wait for the app's [`Answer`].
+    NextStep(NextStep),
 }
 
-enum State {
-    /// Waiting for InitiateAuth's reply; SRP sign-ins hold their ephemeral until PASSWORD_VERIFIER.
-    Initiated(Option<SrpClient>),
-    /// The password claim was sent; only tokens or a further challenge can follow.
-    ClaimSent,
-    Finished,
+/// The reply the flow is waiting for.
+enum Awaiting {
+    /// InitiateAuth's; SRP sign-ins hold their ephemeral until PASSWORD_VERIFIER.
+    InitiateAuth(Option<SrpClient>),
+    /// A RespondToAuthChallenge's: tokens or another challenge.
+    AuthReply,
+    AssociateSoftwareToken,
+    VerifySoftwareToken,
+    /// Nothing: the app has to answer [`SignIn::challenge`] (or the flow is over).
+    Answer,
+}
+
+/// The challenge waiting for an answer. It survives a wrong answer, so the user can try again.
+struct Challenge {
+    name: String,
+    parameters: StringMap,
+    session: Option<String>,
+    /// MFA_SETUP: the TOTP secret once associated, or e-mail chosen as the factor to set up.
+    totp_secret: Option<String>,
+    email_setup: bool,
 }
 
 pub struct SignIn {
     input: SignInInput,
-    state: State,
+    /// The name Cognito knows the user by (`USER_ID_FOR_SRP`), once a challenge said it.
+    user_id: Option<String>,
+    totp_issuer: String,
+    awaiting: Awaiting,
+    challenge: Option<Challenge>,
+    finished: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct AssociateSoftwareTokenReply {
+    secret_code: String,
+    session: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct VerifySoftwareTokenReply {
+    status: Option<String>,
+    session: Option<String>,
+}
+
+fn parse<T: serde::de::DeserializeOwned>(
+    operation: &str,
+    body: &serde_json::Value,
+) -> Result<T, Error> {
+    T::deserialize(body)
+        .map_err(|e| Error::invalid_response(format!("unreadable {operation} reply: {e}")))
 }
 
 impl SignIn {
@@ -94,55 +303,314 @@ impl SignIn {
                 client_metadata: input.client_metadata.as_ref(),
             },
         )?;
-        Ok((
-            Self {
-                input,
-                state: State::Initiated(srp),
-            },
-            request,
-        ))
+        let flow = Self {
+            input,
+            user_id: None,
+            totp_issuer: config.totp_issuer.clone(),
+            awaiting: Awaiting::InitiateAuth(srp),
+            challenge: None,
+            finished: false,
+        };
+        Ok((flow, request))
     }
 
-    /// Advances the flow with a reply; `now` is Unix seconds, used for the SRP timestamp and token expiry.
+    /// Whether an [`Answer`] is expected now.
+    pub fn is_waiting_for_answer(&self) -> bool {
+        !self.finished && matches!(self.awaiting, Awaiting::Answer) && self.challenge.is_some()
+    }
+
+    /// Advances the flow with the body of a successful reply; `now` is Unix seconds (the SRP timestamp and
+    /// token expiry are computed from it).
     pub fn on_response(
         &mut self,
         config: &ClientConfig,
-        response: AuthResponse,
+        body: &serde_json::Value,
         now: i64,
     ) -> Result<Progress, Error> {
-        let state = std::mem::replace(&mut self.state, State::Finished);
-        if let Some(result) = &response.authentication_result {
-            if matches!(state, State::Finished) {
-                return Err(Error::invalid_response("reply after the sign-in finished"));
+        if self.finished {
+            return Err(Error::invalid_response("reply after the sign-in finished"));
+        }
+        match std::mem::replace(&mut self.awaiting, Awaiting::Answer) {
+            Awaiting::InitiateAuth(srp) => {
+                self.on_auth_reply(config, parse("InitiateAuth", body)?, srp, now)
             }
-            let session = Session::from_authentication(result, &self.input.username, None, now)?;
+            Awaiting::AuthReply => {
+                self.on_auth_reply(config, parse("RespondToAuthChallenge", body)?, None, now)
+            }
+            Awaiting::AssociateSoftwareToken => {
+                let reply: AssociateSoftwareTokenReply = parse("AssociateSoftwareToken", body)?;
+                let challenge = self
+                    .challenge
+                    .as_mut()
+                    .ok_or_else(|| Error::invalid_response("no MFA setup under way"))?;
+                challenge.session = reply.session.or(challenge.session.take());
+                challenge.totp_secret = Some(reply.secret_code.clone());
+                let setup =
+                    TotpSetup::new(reply.secret_code, &self.totp_issuer, &self.input.username);
+                Ok(Progress::NextStep(NextStep::SetUpTotp {
+                    totp_setup_details: setup,
+                }))
+            }
+            Awaiting::VerifySoftwareToken => {
+                let reply: VerifySoftwareTokenReply = parse("VerifySoftwareToken", body)?;
+                if reply.status.as_deref() != Some("SUCCESS") {
+                    return Err(Error::new(
+                        "EnableSoftwareTokenMFAException",
+                        "the TOTP code was not accepted",
+                    ));
+                }
+                if let Some(challenge) = self.challenge.as_mut() {
+                    challenge.session = reply.session.or(challenge.session.take());
+                }
+                self.respond(config, "MFA_SETUP", StringMap::new(), None)
+                    .map(Progress::Send)
+            }
+            Awaiting::Answer => Err(Error::invalid_response(
+                "a reply came when none was expected",
+            )),
+        }
+    }
+
+    /// Call when the request sent for this flow failed: a wrong code or password can be answered again.
+    pub fn request_failed(&mut self) {
+        if matches!(self.awaiting, Awaiting::InitiateAuth(_)) || self.challenge.is_none() {
+            self.finished = true;
+        }
+        self.awaiting = Awaiting::Answer;
+    }
+
+    /// Answers the current [`NextStep`].
+    pub fn answer(&mut self, config: &ClientConfig, answer: Answer) -> Result<Progress, Error> {
+        if !self.is_waiting_for_answer() {
+            return Err(Error::invalid_parameter(
+                "no sign-in step is waiting for an answer",
+            ));
+        }
+        let Some(challenge) = self.challenge.as_mut() else {
+            return Err(Error::invalid_parameter(
+                "no sign-in step is waiting for an answer",
+            ));
+        };
+        let response = answer.response.trim().to_owned();
+        if response.is_empty() {
+            return Err(Error::invalid_parameter("challengeResponse is required"));
+        }
+        let name = challenge.name.clone();
+        let (key, value) = match name.as_str() {
+            "SMS_MFA" => ("SMS_MFA_CODE", response),
+            "SMS_OTP" => ("SMS_OTP_CODE", response),
+            "EMAIL_OTP" => ("EMAIL_OTP_CODE", response),
+            "SOFTWARE_TOKEN_MFA" => ("SOFTWARE_TOKEN_MFA_CODE", response),
+            "CUSTOM_CHALLENGE" => ("ANSWER", response),
+            "SELECT_MFA_TYPE" => {
+                let allowed = MfaType::list(&challenge.parameters, "MFAS_CAN_CHOOSE");
+                let chosen = MfaType::parse(&response)
+                    .filter(|t| allowed.contains(t))
+                    .ok_or_else(|| {
+                        Error::invalid_parameter(format!(
+                            "choose one of {allowed:?}, not {response:?}"
+                        ))
+                    })?;
+                ("ANSWER", chosen.challenge_name().to_owned())
+            }
+            "NEW_PASSWORD_REQUIRED" => {
+                let mut responses =
+                    StringMap::from([("NEW_PASSWORD".to_owned(), answer.response.clone())]);
+                for (attribute, value) in &answer.user_attributes {
+                    responses.insert(format!("userAttributes.{attribute}"), value.clone());
+                }
+                return self
+                    .respond(config, &name, responses, answer.client_metadata.as_ref())
+                    .map(Progress::Send);
+            }
+            "MFA_SETUP" => return self.answer_mfa_setup(config, answer, response),
+            _ => {
+                return Err(Error::invalid_parameter(format!(
+                    "challenge {name} cannot be answered yet"
+                )));
+            }
+        };
+        let responses = StringMap::from([(key.to_owned(), value)]);
+        self.respond(config, &name, responses, answer.client_metadata.as_ref())
+            .map(Progress::Send)
+    }
+
+    /// MFA_SETUP goes: choose a factor (when several can be set up) → TOTP: associate, show the secret,
+    /// verify a code; e-mail: give the address, then answer the EMAIL_OTP that follows.
+    fn answer_mfa_setup(
+        &mut self,
+        config: &ClientConfig,
+        answer: Answer,
+        response: String,
+    ) -> Result<Progress, Error> {
+        let Some(challenge) = self.challenge.as_mut() else {
+            return Err(Error::invalid_parameter("no MFA setup under way"));
+        };
+        if challenge.totp_secret.is_some() {
+            let mut body = json!({"Session": challenge.session, "UserCode": response});
+            if let Some(name) = &answer.friendly_device_name {
+                body["FriendlyDeviceName"] = json!(name);
+            }
+            self.awaiting = Awaiting::VerifySoftwareToken;
+            return Request::new(Operation::VerifySoftwareToken, &body).map(Progress::Send);
+        }
+        if challenge.email_setup {
+            let responses = StringMap::from([("EMAIL".to_owned(), response)]);
+            return self
+                .respond(
+                    config,
+                    "MFA_SETUP",
+                    responses,
+                    answer.client_metadata.as_ref(),
+                )
+                .map(Progress::Send);
+        }
+        let allowed = MfaType::list(&challenge.parameters, "MFAS_CAN_SETUP");
+        match MfaType::parse(&response).filter(|t| allowed.contains(t)) {
+            Some(MfaType::Totp) => self.associate_software_token(),
+            Some(MfaType::Email) => {
+                challenge.email_setup = true;
+                Ok(Progress::NextStep(NextStep::SetUpEmail))
+            }
+            _ => Err(Error::invalid_parameter(format!(
+                "choose one of {allowed:?}, not {response:?}"
+            ))),
+        }
+    }
+
+    fn associate_software_token(&mut self) -> Result<Progress, Error> {
+        let session = self.challenge.as_ref().and_then(|c| c.session.clone());
+        self.awaiting = Awaiting::AssociateSoftwareToken;
+        Request::new(
+            Operation::AssociateSoftwareToken,
+            &json!({"Session": session}),
+        )
+        .map(Progress::Send)
+    }
+
+    fn on_auth_reply(
+        &mut self,
+        config: &ClientConfig,
+        response: AuthResponse,
+        srp: Option<SrpClient>,
+        now: i64,
+    ) -> Result<Progress, Error> {
+        if let Some(result) = &response.authentication_result {
+            let session = Session::from_authentication(result, self.username(), None, now)?;
+            self.finished = true;
+            self.challenge = None;
             return Ok(Progress::SignedIn(Box::new(session)));
         }
         let name = response.challenge_name.clone().ok_or_else(|| {
             Error::invalid_response("reply has neither AuthenticationResult nor ChallengeName")
         })?;
-        match (name.as_str(), state) {
-            ("PASSWORD_VERIFIER", State::Initiated(Some(srp))) => {
-                let request = self.password_claim(config, &srp, &response, now)?;
-                self.state = State::ClaimSent;
-                Ok(Progress::Send(request))
-            }
-            ("PASSWORD_VERIFIER", _) => Err(Error::invalid_response(
-                "unexpected PASSWORD_VERIFIER challenge",
-            )),
-            _ => Ok(Progress::Challenge(Challenge {
-                name,
-                parameters: response.challenge_parameters,
-                session: response.session,
-                available_challenges: response.available_challenges,
-            })),
+        if name == "PASSWORD_VERIFIER" {
+            let srp = srp
+                .ok_or_else(|| Error::invalid_response("unexpected PASSWORD_VERIFIER challenge"))?;
+            let request = self.password_claim(config, &srp, &response, now)?;
+            self.awaiting = Awaiting::AuthReply;
+            return Ok(Progress::Send(request));
         }
+        let parameters = response.challenge_parameters;
+        if let Some(user) = parameters
+            .get("USER_ID_FOR_SRP")
+            .or_else(|| parameters.get("USERNAME"))
+        {
+            self.user_id = Some(user.clone());
+        }
+        let step = match name.as_str() {
+            "SMS_MFA" | "SMS_OTP" => NextStep::ConfirmWithSmsCode {
+                code_delivery_details: CodeDelivery::from_challenge(&parameters),
+            },
+            "EMAIL_OTP" => NextStep::ConfirmWithEmailCode {
+                code_delivery_details: CodeDelivery::from_challenge(&parameters),
+            },
+            "SOFTWARE_TOKEN_MFA" => NextStep::ConfirmWithTotpCode,
+            "SELECT_MFA_TYPE" => NextStep::SelectMfaType {
+                allowed_mfa_types: MfaType::list(&parameters, "MFAS_CAN_CHOOSE"),
+            },
+            "MFA_SETUP" => match MfaType::list(&parameters, "MFAS_CAN_SETUP").as_slice() {
+                [MfaType::Totp] => NextStep::SetUpTotp {
+                    totp_setup_details: TotpSetup {
+                        shared_secret: String::new(),
+                        setup_uri: String::new(),
+                    },
+                },
+                [MfaType::Email] => NextStep::SetUpEmail,
+                [] => NextStep::Unhandled {
+                    challenge_name: name.clone(),
+                    challenge_parameters: parameters.clone(),
+                },
+                several => NextStep::SelectMfaSetup {
+                    allowed_mfa_types: several.to_vec(),
+                },
+            },
+            "NEW_PASSWORD_REQUIRED" => NextStep::NewPasswordRequired {
+                missing_attributes: missing_attributes(&parameters),
+            },
+            "CUSTOM_CHALLENGE" => NextStep::CustomChallenge {
+                additional_info: parameters.clone(),
+            },
+            _ => NextStep::Unhandled {
+                challenge_name: name.clone(),
+                challenge_parameters: parameters.clone(),
+            },
+        };
+        let email_setup = step == NextStep::SetUpEmail;
+        self.challenge = Some(Challenge {
+            name,
+            parameters,
+            session: response.session,
+            totp_secret: None,
+            email_setup,
+        });
+        match step {
+            // The only factor to set up is TOTP: associate right away, the secret is the next step.
+            NextStep::SetUpTotp { .. } => self.associate_software_token(),
+            NextStep::Unhandled { .. } => {
+                self.finished = true;
+                Ok(Progress::NextStep(step))
+            }
+            step => Ok(Progress::NextStep(step)),
+        }
+    }
+
+    /// The name challenge answers carry: the challenge's, else `USER_ID_FOR_SRP`, else what was typed.
+    fn username(&self) -> &str {
+        self.user_id.as_deref().unwrap_or(&self.input.username)
+    }
+
+    fn respond(
+        &mut self,
+        config: &ClientConfig,
+        challenge_name: &str,
+        mut responses: StringMap,
+        client_metadata: Option<&StringMap>,
+    ) -> Result<Request, Error> {
+        let username = self.username().to_owned();
+        if let Some(hash) = config.secret_hash(&username) {
+            responses.insert("SECRET_HASH".into(), hash);
+        }
+        responses.insert("USERNAME".into(), username);
+        let session = self.challenge.as_ref().and_then(|c| c.session.as_deref());
+        let request = Request::new(
+            Operation::RespondToAuthChallenge,
+            &RespondToAuthChallengeRequest {
+                challenge_name,
+                client_id: &config.client_id,
+                challenge_responses: responses,
+                session,
+                client_metadata: client_metadata.or(self.input.client_metadata.as_ref()),
+            },
+        )?;
+        self.awaiting = Awaiting::AuthReply;
+        Ok(request)
     }
 
     /// Answers PASSWORD_VERIFIER. Everything is keyed on `USER_ID_FOR_SRP`, the name Cognito knows the
     /// user by (it differs from the typed one for alias sign-ins).
     fn password_claim(
-        &self,
+        &mut self,
         config: &ClientConfig,
         srp: &SrpClient,
         response: &AuthResponse,
@@ -185,6 +653,7 @@ impl SignIn {
         if let Some(hash) = config.secret_hash(hash_user) {
             responses.insert("SECRET_HASH".into(), hash);
         }
+        self.user_id = Some(user_id.to_owned());
         Request::new(
             Operation::RespondToAuthChallenge,
             &RespondToAuthChallengeRequest {
@@ -195,5 +664,70 @@ impl SignIn {
                 client_metadata: self.input.client_metadata.as_ref(),
             },
         )
+    }
+}
+
+/// NEW_PASSWORD_REQUIRED's `requiredAttributes` (`["userAttributes.name", …]`) that `userAttributes` lacks.
+fn missing_attributes(parameters: &StringMap) -> Vec<String> {
+    let required: Vec<String> = parameters
+        .get("requiredAttributes")
+        .and_then(|v| serde_json::from_str(v).ok())
+        .unwrap_or_default();
+    let present: serde_json::Map<String, serde_json::Value> = parameters
+        .get("userAttributes")
+        .and_then(|v| serde_json::from_str(v).ok())
+        .unwrap_or_default();
+    required
+        .iter()
+        .map(|name| {
+            name.strip_prefix("userAttributes.")
+                .unwrap_or(name)
+                .to_owned()
+        })
+        .filter(|name| !present.contains_key(name))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn setup_uri_is_an_otpauth_uri() {
+        let setup = TotpSetup::new("JBSWY3DPEHPK3PXP".into(), "My App", "alice@example.com");
+        assert_eq!(
+            setup.setup_uri,
+            "otpauth://totp/My%20App:alice%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=My%20App"
+        );
+    }
+
+    #[test]
+    fn missing_attributes_are_the_required_ones_not_yet_set() {
+        let parameters = StringMap::from([
+            (
+                "requiredAttributes".to_owned(),
+                r#"["userAttributes.name","userAttributes.email"]"#.to_owned(),
+            ),
+            (
+                "userAttributes".to_owned(),
+                r#"{"email":"a@example.com"}"#.to_owned(),
+            ),
+        ]);
+        assert_eq!(missing_attributes(&parameters), vec!["name".to_owned()]);
+        assert!(missing_attributes(&StringMap::new()).is_empty());
+    }
+
+    #[test]
+    fn mfa_lists_ignore_unknown_and_malformed_entries() {
+        let parameters = StringMap::from([(
+            "MFAS_CAN_CHOOSE".to_owned(),
+            r#"["SMS_MFA","WHATEVER","SOFTWARE_TOKEN_MFA"]"#.to_owned(),
+        )]);
+        assert_eq!(
+            MfaType::list(&parameters, "MFAS_CAN_CHOOSE"),
+            vec![MfaType::Sms, MfaType::Totp]
+        );
+        let broken = StringMap::from([("MFAS_CAN_CHOOSE".to_owned(), "not json".to_owned())]);
+        assert!(MfaType::list(&broken, "MFAS_CAN_CHOOSE").is_empty());
     }
 }

@@ -6,6 +6,7 @@ mod js_error;
 mod storage;
 mod transport;
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::Promise;
@@ -14,14 +15,16 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use crate::error::names;
-use crate::flows::sign_in::{Method, Progress, SignIn, SignInInput};
+use crate::flows::account::{self, MfaPreference};
+use crate::flows::sign_in::{Answer, Method, NextStep, Progress, SignIn, SignInInput, TotpSetup};
 use crate::flows::{refresh, sign_out};
 use crate::jwt::Claims;
-use crate::protocol::{AuthResponse, StringMap};
+use crate::protocol::{Request, StringMap};
 use crate::secret::{ClientSecret, Password};
 use crate::session::Session;
 use crate::srp::client::SrpClient;
 use crate::{ClientConfig, Error};
+use serde_json::{Value, json};
 use storage::{SessionStore, StorageKind};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -39,29 +42,72 @@ export interface CognitoClientConfig {
   /** Defaults to https://cognito-idp.{region}.amazonaws.com/ (the region is taken from userPoolId). */
   endpoint?: string;
   storage?: StorageKind;
+  /** The issuer authenticator apps show for TOTP set up through this client. Default 'Cognito'. */
+  totpIssuer?: string;
 }
 
 export type AuthFlowType = 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH';
+export type MfaType = 'SMS' | 'TOTP' | 'EMAIL';
+export type ClientMetadata = Record<string, string>;
 
 export interface SignInInput {
   username: string;
   password: string;
   /** Defaults to 'USER_SRP_AUTH': the password never leaves the device. */
   authFlowType?: AuthFlowType;
-  clientMetadata?: Record<string, string>;
+  clientMetadata?: ClientMetadata;
 }
+
+export interface CodeDeliveryDetails {
+  deliveryMedium?: 'SMS' | 'EMAIL' | string;
+  /** Masked, e.g. '+*******1234' or 'a***@e***'. */
+  destination?: string;
+  attributeName?: string;
+}
+
+export interface TotpSetupDetails {
+  /** Base32 secret, for typing into an authenticator app. */
+  sharedSecret: string;
+  /** otpauth:// URI, for a QR code. */
+  setupUri: string;
+}
+
+export type SignInStep =
+  | { signInStep: 'DONE' }
+  | { signInStep: 'CONFIRM_SIGN_IN_WITH_SMS_CODE'; codeDeliveryDetails: CodeDeliveryDetails }
+  | { signInStep: 'CONFIRM_SIGN_IN_WITH_EMAIL_CODE'; codeDeliveryDetails: CodeDeliveryDetails }
+  | { signInStep: 'CONFIRM_SIGN_IN_WITH_TOTP_CODE' }
+  /** Answer with one of allowedMFATypes. */
+  | { signInStep: 'CONTINUE_SIGN_IN_WITH_MFA_SELECTION'; allowedMFATypes: MfaType[] }
+  /** Answer with the factor to set up: one of allowedMFATypes. */
+  | { signInStep: 'CONTINUE_SIGN_IN_WITH_MFA_SETUP_SELECTION'; allowedMFATypes: MfaType[] }
+  /** Add the secret to an authenticator app, then answer with a code from it. */
+  | { signInStep: 'CONTINUE_SIGN_IN_WITH_TOTP_SETUP'; totpSetupDetails: TotpSetupDetails }
+  /** Answer with the e-mail address to send codes to. */
+  | { signInStep: 'CONTINUE_SIGN_IN_WITH_EMAIL_SETUP' }
+  /** Answer with the new password, and options.userAttributes for missingAttributes. */
+  | { signInStep: 'CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED'; missingAttributes: string[] }
+  | { signInStep: 'CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE'; additionalInfo: Record<string, string> }
+  /** Call confirmSignUp with the code that was sent at sign-up. */
+  | { signInStep: 'CONFIRM_SIGN_UP' }
+  /** Call resetPassword. */
+  | { signInStep: 'RESET_PASSWORD' }
+  /** A challenge this version does not handle; the sign-in cannot continue. */
+  | { signInStep: 'UNHANDLED_CHALLENGE'; challengeName: string; challengeParameters: Record<string, string> };
 
 export type SignInOutput =
   | { isSignedIn: true; nextStep: { signInStep: 'DONE' } }
-  | {
-      isSignedIn: false;
-      nextStep: {
-        signInStep: 'UNHANDLED_CHALLENGE';
-        /** Cognito's ChallengeName, e.g. 'SMS_MFA'. */
-        challengeName: string;
-        challengeParameters: Record<string, string>;
-      };
-    };
+  | { isSignedIn: false; nextStep: Exclude<SignInStep, { signInStep: 'DONE' }> };
+
+export interface ConfirmSignInInput {
+  /** The code, new password, chosen MFA type, e-mail address or custom answer the current step asks for. */
+  challengeResponse: string;
+  options?: {
+    userAttributes?: Record<string, string>;
+    friendlyDeviceName?: string;
+    clientMetadata?: ClientMetadata;
+  };
+}
 
 /** Claims of the ID token (not verified: the tokens came from Cognito over TLS). */
 export interface IdTokenClaims {
@@ -88,6 +134,91 @@ export interface Session {
   clockDrift: number;
   idTokenClaims: IdTokenClaims;
 }
+
+export interface SignUpInput {
+  username: string;
+  password: string;
+  options?: {
+    userAttributes?: Record<string, string>;
+    validationData?: Record<string, string>;
+    clientMetadata?: ClientMetadata;
+  };
+}
+
+export interface SignUpOutput {
+  isSignUpComplete: boolean;
+  /** The new user's sub. */
+  userId?: string;
+  nextStep:
+    | { signUpStep: 'DONE' }
+    | { signUpStep: 'CONFIRM_SIGN_UP'; codeDeliveryDetails?: CodeDeliveryDetails };
+}
+
+export interface ConfirmSignUpInput {
+  username: string;
+  confirmationCode: string;
+  options?: { clientMetadata?: ClientMetadata };
+}
+
+export interface UsernameInput {
+  username: string;
+  options?: { clientMetadata?: ClientMetadata };
+}
+
+export interface ResetPasswordOutput {
+  isPasswordReset: false;
+  nextStep: { resetPasswordStep: 'CONFIRM_RESET_PASSWORD_WITH_CODE'; codeDeliveryDetails?: CodeDeliveryDetails };
+}
+
+export interface ConfirmResetPasswordInput {
+  username: string;
+  confirmationCode: string;
+  newPassword: string;
+  options?: { clientMetadata?: ClientMetadata };
+}
+
+export interface UpdatePasswordInput {
+  oldPassword: string;
+  newPassword: string;
+}
+
+export interface UpdateUserAttributesInput {
+  userAttributes: Record<string, string>;
+  options?: { clientMetadata?: ClientMetadata };
+}
+
+export type UpdateUserAttributesOutput = Record<
+  string,
+  {
+    isUpdated: boolean;
+    nextStep:
+      | { updateAttributeStep: 'DONE' }
+      | { updateAttributeStep: 'CONFIRM_ATTRIBUTE_WITH_CODE'; codeDeliveryDetails: CodeDeliveryDetails };
+  }
+>;
+
+export interface ConfirmUserAttributeInput {
+  userAttributeKey: string;
+  confirmationCode: string;
+}
+
+export type MfaPreferenceValue = 'ENABLED' | 'DISABLED' | 'PREFERRED' | 'NOT_PREFERRED';
+
+export interface UpdateMfaPreferenceInput {
+  sms?: MfaPreferenceValue;
+  totp?: MfaPreferenceValue;
+  email?: MfaPreferenceValue;
+}
+
+export interface MfaPreferenceOutput {
+  enabled?: MfaType[];
+  preferred?: MfaType;
+}
+
+export interface VerifyTotpSetupInput {
+  code: string;
+  options?: { friendlyDeviceName?: string };
+}
 "#;
 
 #[derive(Deserialize)]
@@ -98,6 +229,7 @@ struct ConfigInput {
     client_secret: Option<String>,
     endpoint: Option<String>,
     storage: Option<StorageKind>,
+    totp_issuer: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -117,23 +249,28 @@ struct SignInArgs {
     client_metadata: Option<StringMap>,
 }
 
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct ConfirmSignInOptions {
+    #[serde(default)]
+    user_attributes: StringMap,
+    friendly_device_name: Option<String>,
+    client_metadata: Option<StringMap>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ConfirmSignInArgs {
+    challenge_response: String,
+    #[serde(default)]
+    options: ConfirmSignInOptions,
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct SignInOutput {
     is_signed_in: bool,
     next_step: NextStep,
-}
-
-#[derive(Serialize)]
-#[serde(tag = "signInStep")]
-enum NextStep {
-    #[serde(rename = "DONE")]
-    Done,
-    #[serde(rename = "UNHANDLED_CHALLENGE", rename_all = "camelCase")]
-    UnhandledChallenge {
-        challenge_name: String,
-        challenge_parameters: StringMap,
-    },
 }
 
 #[derive(Serialize)]
@@ -146,6 +283,115 @@ struct SessionOutput<'a> {
     expires_at: f64,
     clock_drift: i64,
     id_token_claims: &'a Claims,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct MetadataOptions {
+    client_metadata: Option<StringMap>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct SignUpOptions {
+    #[serde(default)]
+    user_attributes: StringMap,
+    #[serde(default)]
+    validation_data: StringMap,
+    client_metadata: Option<StringMap>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SignUpArgs {
+    username: String,
+    password: String,
+    #[serde(default)]
+    options: SignUpOptions,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ConfirmSignUpArgs {
+    username: String,
+    confirmation_code: String,
+    #[serde(default)]
+    options: MetadataOptions,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UsernameArgs {
+    username: String,
+    #[serde(default)]
+    options: MetadataOptions,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ConfirmResetPasswordArgs {
+    username: String,
+    confirmation_code: String,
+    new_password: String,
+    #[serde(default)]
+    options: MetadataOptions,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UpdatePasswordArgs {
+    old_password: String,
+    new_password: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UpdateUserAttributesArgs {
+    user_attributes: StringMap,
+    #[serde(default)]
+    options: MetadataOptions,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AttributeKeyArgs {
+    user_attribute_key: String,
+    #[serde(default)]
+    options: MetadataOptions,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ConfirmUserAttributeArgs {
+    user_attribute_key: String,
+    confirmation_code: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AttributeKeysArgs {
+    user_attribute_keys: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct MfaPreferenceArgs {
+    sms: Option<MfaPreference>,
+    totp: Option<MfaPreference>,
+    email: Option<MfaPreference>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct VerifyTotpOptions {
+    friendly_device_name: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct VerifyTotpArgs {
+    code: String,
+    #[serde(default)]
+    options: VerifyTotpOptions,
 }
 
 fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, Error> {
@@ -180,6 +426,34 @@ pub struct CognitoClient {
 struct Inner {
     config: ClientConfig,
     store: SessionStore,
+    /// A sign-in waiting for `confirmSignIn`.
+    pending_sign_in: RefCell<Option<SignIn>>,
+}
+
+/// Defines `CognitoClient`'s async methods: each `name(args) -> Promise<ret>` parses its argument, then runs
+/// the body with the shared state, and rejects with a `CognitoError`. (wasm-bindgen cannot expand macros
+/// inside an exported impl, so the macro writes the whole impl block.)
+macro_rules! async_methods {
+    ($(
+        $(#[$doc:meta])*
+        $js:literal -> $ret:literal,
+        fn $name:ident(&$inner:ident $(, $arg:ident : $arg_ty:literal => $arg_rust:ty)?) $body:block
+    )*) => {
+        #[wasm_bindgen]
+        impl CognitoClient {
+            $(
+                $(#[$doc])*
+                #[wasm_bindgen(js_name = $js, unchecked_return_type = $ret)]
+                pub fn $name(&self $(, #[wasm_bindgen(unchecked_param_type = $arg_ty)] $arg: JsValue)?) -> Promise {
+                    let $inner = self.inner.clone();
+                    promise(async move {
+                        $(let $arg: $arg_rust = from_js($arg, concat!($js, " input"))?;)?
+                        $body
+                    })
+                }
+            )*
+        }
+    };
 }
 
 #[wasm_bindgen]
@@ -189,12 +463,15 @@ impl CognitoClient {
         #[wasm_bindgen(unchecked_param_type = "CognitoClientConfig")] config: JsValue,
     ) -> Result<CognitoClient, JsValue> {
         let input: ConfigInput = from_js(config, "CognitoClient config")?;
-        let config = ClientConfig::new(
+        let mut config = ClientConfig::new(
             input.user_pool_id,
             input.client_id,
             input.client_secret.map(ClientSecret::new),
             input.endpoint,
         )?;
+        if let Some(issuer) = input.totp_issuer {
+            config.totp_issuer = issuer;
+        }
         let store = match input.storage {
             Some(kind) => SessionStore::new(kind, &config.user_pool_id, &config.client_id)?,
             None => SessionStore::new(StorageKind::Local, &config.user_pool_id, &config.client_id)
@@ -202,66 +479,214 @@ impl CognitoClient {
                     SessionStore::new(StorageKind::Memory, &config.user_pool_id, &config.client_id)
                 })?,
         };
+        let inner = Inner {
+            config,
+            store,
+            pending_sign_in: RefCell::new(None),
+        };
         Ok(CognitoClient {
-            inner: Rc::new(Inner { config, store }),
-        })
-    }
-
-    /// Signs in with USER_SRP_AUTH (default) or USER_PASSWORD_AUTH and stores the session.
-    #[wasm_bindgen(js_name = signIn, unchecked_return_type = "Promise<SignInOutput>")]
-    pub fn sign_in(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "SignInInput")] input: JsValue,
-    ) -> Promise {
-        let inner = self.inner.clone();
-        promise(async move { inner.sign_in(from_js(input, "signIn input")?).await })
-    }
-
-    /// The current session; refreshes it first when its tokens have expired. Rejects with
-    /// `UserUnAuthenticatedException` when nobody is signed in.
-    #[wasm_bindgen(js_name = getSession, unchecked_return_type = "Promise<Session>")]
-    pub fn get_session(&self) -> Promise {
-        let inner = self.inner.clone();
-        promise(async move {
-            let session = inner.stored_session()?;
-            let session = if session.is_valid_at(now()) {
-                session
-            } else {
-                inner.refresh(&session).await?
-            };
-            session_output(&session)
-        })
-    }
-
-    /// Refreshes the tokens now (REFRESH_TOKEN_AUTH), keeping the refresh token.
-    #[wasm_bindgen(js_name = refreshSession, unchecked_return_type = "Promise<Session>")]
-    pub fn refresh_session(&self) -> Promise {
-        let inner = self.inner.clone();
-        promise(async move {
-            let session = inner.stored_session()?;
-            session_output(&inner.refresh(&session).await?)
-        })
-    }
-
-    /// Forgets the session on this device and revokes its refresh token. The local sign-out always
-    /// happens; a failed revocation (e.g. offline) is not reported.
-    #[wasm_bindgen(js_name = signOut, unchecked_return_type = "Promise<void>")]
-    pub fn sign_out(&self) -> Promise {
-        let inner = self.inner.clone();
-        promise(async move {
-            let session = inner.store.load();
-            inner.store.clear();
-            if let Some(token) = session.as_ref().and_then(Session::refresh_token) {
-                let request = sign_out::revoke_request(&inner.config, token)?;
-                let _ =
-                    transport::send::<serde_json::Value>(&inner.config.endpoint, &request).await;
-            }
-            Ok(JsValue::UNDEFINED)
+            inner: Rc::new(inner),
         })
     }
 }
 
+async_methods! {
+    /// Signs in with USER_SRP_AUTH (default) or USER_PASSWORD_AUTH. Resolves with the next step: DONE
+    /// (the session is stored), or a challenge to answer with `confirmSignIn`.
+    "signIn" -> "Promise<SignInOutput>", fn sign_in(&inner, input: "SignInInput" => SignInArgs) {
+        inner.sign_in(input).await
+    }
+
+    /// Answers the step `signIn` (or the previous `confirmSignIn`) returned. After a wrong code the same
+    /// step can be answered again.
+    "confirmSignIn" -> "Promise<SignInOutput>", fn confirm_sign_in(&inner, input: "ConfirmSignInInput" => ConfirmSignInArgs) {
+        inner.confirm_sign_in(input).await
+    }
+
+    /// The current session; refreshes it first when its tokens have expired. Rejects with
+    /// `UserUnAuthenticatedException` when nobody is signed in.
+    "getSession" -> "Promise<Session>", fn get_session(&inner) {
+        session_output(&inner.valid_session().await?)
+    }
+
+    /// Refreshes the tokens now (REFRESH_TOKEN_AUTH), keeping the refresh token.
+    "refreshSession" -> "Promise<Session>", fn refresh_session(&inner) {
+        let session = inner.stored_session()?;
+        session_output(&inner.refresh(&session).await?)
+    }
+
+    /// Forgets the session on this device and revokes its refresh token. The local sign-out always
+    /// happens; a failed revocation (e.g. offline) is not reported.
+    "signOut" -> "Promise<void>", fn sign_out(&inner) {
+        let session = inner.store.load();
+        inner.store.clear();
+        if let Some(token) = session.as_ref().and_then(Session::refresh_token) {
+            let request = sign_out::revoke_request(&inner.config, token)?;
+            let _ = transport::send::<Value>(&inner.config.endpoint, &request).await;
+        }
+        Ok(JsValue::UNDEFINED)
+    }
+
+    /// Signs the user out everywhere (GlobalSignOut): every refresh token is revoked, then the local
+    /// session is cleared.
+    "globalSignOut" -> "Promise<void>", fn global_sign_out(&inner) {
+        let token = inner.access_token().await?;
+        inner.send(&account::global_sign_out(&token)?).await?;
+        inner.store.clear();
+        Ok(JsValue::UNDEFINED)
+    }
+
+    /// Registers a new user (SignUp).
+    "signUp" -> "Promise<SignUpOutput>", fn sign_up(&inner, input: "SignUpInput" => SignUpArgs) {
+        let request = account::sign_up(&inner.config, &account::SignUpInput {
+            username: input.username,
+            password: Password::new(input.password),
+            user_attributes: input.options.user_attributes,
+            validation_data: input.options.validation_data,
+            client_metadata: input.options.client_metadata,
+        })?;
+        let reply: account::SignUpReply = account::read(request.operation, &inner.send(&request).await?)?;
+        let next_step = if reply.user_confirmed {
+            json!({"signUpStep": "DONE"})
+        } else {
+            json!({"signUpStep": "CONFIRM_SIGN_UP", "codeDeliveryDetails": reply.code_delivery_details})
+        };
+        to_js(&json!({"isSignUpComplete": reply.user_confirmed, "userId": reply.user_sub, "nextStep": next_step}))
+    }
+
+    /// Confirms a sign-up with the code that was sent (ConfirmSignUp).
+    "confirmSignUp" -> "Promise<SignUpOutput>", fn confirm_sign_up(&inner, input: "ConfirmSignUpInput" => ConfirmSignUpArgs) {
+        let request = account::confirm_sign_up(&inner.config, &input.username, input.confirmation_code.trim(), input.options.client_metadata.as_ref())?;
+        inner.send(&request).await?;
+        to_js(&json!({"isSignUpComplete": true, "nextStep": {"signUpStep": "DONE"}}))
+    }
+
+    /// Sends the sign-up code again (ResendConfirmationCode).
+    "resendSignUpCode" -> "Promise<CodeDeliveryDetails>", fn resend_sign_up_code(&inner, input: "UsernameInput" => UsernameArgs) {
+        let request = account::resend_confirmation_code(&inner.config, &input.username, input.options.client_metadata.as_ref())?;
+        let reply: account::CodeDeliveryReply = account::read(request.operation, &inner.send(&request).await?)?;
+        to_js(&reply.code_delivery_details.unwrap_or_default())
+    }
+
+    /// Starts a password reset: Cognito sends a code (ForgotPassword).
+    "resetPassword" -> "Promise<ResetPasswordOutput>", fn reset_password(&inner, input: "UsernameInput" => UsernameArgs) {
+        let request = account::forgot_password(&inner.config, &input.username, input.options.client_metadata.as_ref())?;
+        let reply: account::CodeDeliveryReply = account::read(request.operation, &inner.send(&request).await?)?;
+        to_js(&json!({"isPasswordReset": false, "nextStep": {
+            "resetPasswordStep": "CONFIRM_RESET_PASSWORD_WITH_CODE",
+            "codeDeliveryDetails": reply.code_delivery_details}}))
+    }
+
+    /// Sets the new password with the code from `resetPassword` (ConfirmForgotPassword).
+    "confirmResetPassword" -> "Promise<void>", fn confirm_reset_password(&inner, input: "ConfirmResetPasswordInput" => ConfirmResetPasswordArgs) {
+        let request = account::confirm_forgot_password(
+            &inner.config,
+            &input.username,
+            input.confirmation_code.trim(),
+            &Password::new(input.new_password),
+            input.options.client_metadata.as_ref(),
+        )?;
+        inner.send(&request).await?;
+        Ok(JsValue::UNDEFINED)
+    }
+
+    /// Changes the signed-in user's password (ChangePassword).
+    "updatePassword" -> "Promise<void>", fn update_password(&inner, input: "UpdatePasswordInput" => UpdatePasswordArgs) {
+        let token = inner.access_token().await?;
+        let request = account::change_password(&token, &Password::new(input.old_password), &Password::new(input.new_password))?;
+        inner.send(&request).await?;
+        Ok(JsValue::UNDEFINED)
+    }
+
+    /// The signed-in user's attributes (GetUser).
+    "fetchUserAttributes" -> "Promise<Record<string, string>>", fn fetch_user_attributes(&inner) {
+        to_js(&inner.get_user().await?.attributes())
+    }
+
+    /// Updates attributes; those that need verification (e-mail, phone) get a code (UpdateUserAttributes).
+    "updateUserAttributes" -> "Promise<UpdateUserAttributesOutput>", fn update_user_attributes(&inner, input: "UpdateUserAttributesInput" => UpdateUserAttributesArgs) {
+        let token = inner.access_token().await?;
+        let request = account::update_user_attributes(&token, &input.user_attributes, input.options.client_metadata.as_ref())?;
+        let reply: account::UpdateUserAttributesReply = account::read(request.operation, &inner.send(&request).await?)?;
+        let mut output = serde_json::Map::new();
+        for name in input.user_attributes.keys() {
+            let delivery = reply.code_delivery_details_list.iter().find(|d| d.attribute_name.as_deref() == Some(name));
+            let entry = match delivery {
+                Some(details) => json!({"isUpdated": false, "nextStep": {"updateAttributeStep": "CONFIRM_ATTRIBUTE_WITH_CODE", "codeDeliveryDetails": details}}),
+                None => json!({"isUpdated": true, "nextStep": {"updateAttributeStep": "DONE"}}),
+            };
+            output.insert(name.clone(), entry);
+        }
+        to_js(&output)
+    }
+
+    /// Sends a verification code for an attribute (GetUserAttributeVerificationCode).
+    "sendUserAttributeVerificationCode" -> "Promise<CodeDeliveryDetails>", fn send_user_attribute_verification_code(&inner, input: "{ userAttributeKey: string; options?: { clientMetadata?: ClientMetadata } }" => AttributeKeyArgs) {
+        let token = inner.access_token().await?;
+        let request = account::get_user_attribute_verification_code(&token, &input.user_attribute_key, input.options.client_metadata.as_ref())?;
+        let reply: account::CodeDeliveryReply = account::read(request.operation, &inner.send(&request).await?)?;
+        to_js(&reply.code_delivery_details.unwrap_or_default())
+    }
+
+    /// Verifies an attribute with its code (VerifyUserAttribute).
+    "confirmUserAttribute" -> "Promise<void>", fn confirm_user_attribute(&inner, input: "ConfirmUserAttributeInput" => ConfirmUserAttributeArgs) {
+        let token = inner.access_token().await?;
+        inner.send(&account::verify_user_attribute(&token, &input.user_attribute_key, input.confirmation_code.trim())?).await?;
+        Ok(JsValue::UNDEFINED)
+    }
+
+    /// Deletes attributes (DeleteUserAttributes).
+    "deleteUserAttributes" -> "Promise<void>", fn delete_user_attributes(&inner, input: "{ userAttributeKeys: string[] }" => AttributeKeysArgs) {
+        let token = inner.access_token().await?;
+        inner.send(&account::delete_user_attributes(&token, &input.user_attribute_keys)?).await?;
+        Ok(JsValue::UNDEFINED)
+    }
+
+    /// Deletes the signed-in user (DeleteUser) and clears the session.
+    "deleteUser" -> "Promise<void>", fn delete_user(&inner) {
+        let token = inner.access_token().await?;
+        inner.send(&account::delete_user(&token)?).await?;
+        inner.store.clear();
+        Ok(JsValue::UNDEFINED)
+    }
+
+    /// Starts TOTP setup for the signed-in user (AssociateSoftwareToken).
+    "setUpTOTP" -> "Promise<TotpSetupDetails>", fn set_up_totp(&inner) {
+        let session = inner.valid_session().await?;
+        let request = account::associate_software_token(session.access_token())?;
+        let reply: account::AssociateSoftwareTokenReply = account::read(request.operation, &inner.send(&request).await?)?;
+        to_js(&TotpSetup::new(reply.secret_code, &inner.config.totp_issuer, session.username()))
+    }
+
+    /// Finishes TOTP setup with a code from the app (VerifySoftwareToken).
+    "verifyTOTPSetup" -> "Promise<void>", fn verify_totp_setup(&inner, input: "VerifyTotpSetupInput" => VerifyTotpArgs) {
+        let token = inner.access_token().await?;
+        let request = account::verify_software_token(&token, input.code.trim(), input.options.friendly_device_name.as_deref())?;
+        let reply: account::VerifySoftwareTokenReply = account::read(request.operation, &inner.send(&request).await?)?;
+        if reply.status.as_deref() != Some("SUCCESS") {
+            return Err(Error::new("EnableSoftwareTokenMFAException", "the TOTP code was not accepted"));
+        }
+        Ok(JsValue::UNDEFINED)
+    }
+
+    /// Enables, disables or prefers MFA factors (SetUserMFAPreference).
+    "updateMFAPreference" -> "Promise<void>", fn update_mfa_preference(&inner, input: "UpdateMfaPreferenceInput" => MfaPreferenceArgs) {
+        let token = inner.access_token().await?;
+        inner.send(&account::set_user_mfa_preference(&token, input.sms, input.totp, input.email)?).await?;
+        Ok(JsValue::UNDEFINED)
+    }
+
+    /// The enabled and preferred MFA factors (from GetUser).
+    "fetchMFAPreference" -> "Promise<MfaPreferenceOutput>", fn fetch_mfa_preference(&inner) {
+        to_js(&inner.get_user().await?.mfa_preference())
+    }
+}
+
 impl Inner {
+    async fn send(&self, request: &Request) -> Result<Value, Error> {
+        transport::send(&self.config.endpoint, request).await
+    }
+
     async fn sign_in(&self, args: SignInArgs) -> Result<JsValue, Error> {
         let method = match args.auth_flow_type.unwrap_or(AuthFlowType::UserSrp) {
             AuthFlowType::UserSrp => Method::Srp(SrpClient::generate()?),
@@ -272,29 +697,73 @@ impl Inner {
             password: Password::new(args.password),
             client_metadata: args.client_metadata,
         };
-        let (mut flow, mut request) = SignIn::start(&self.config, input, method)?;
+        self.pending_sign_in.replace(None);
+        let (flow, request) = SignIn::start(&self.config, input, method)?;
+        match self.drive(flow, Progress::Send(request)).await {
+            // Amplify reports these as steps of the sign-in rather than failures.
+            Err(error) if error.is("UserNotConfirmedException") => {
+                sign_in_output(NextStep::ConfirmSignUp)
+            }
+            Err(error) if error.is("PasswordResetRequiredException") => {
+                sign_in_output(NextStep::ResetPassword)
+            }
+            other => other,
+        }
+    }
+
+    async fn confirm_sign_in(&self, args: ConfirmSignInArgs) -> Result<JsValue, Error> {
+        let mut flow = self.pending_sign_in.take().ok_or_else(|| {
+            Error::invalid_parameter("no sign-in is waiting for confirmSignIn; call signIn first")
+        })?;
+        let answer = Answer {
+            response: args.challenge_response,
+            user_attributes: args.options.user_attributes,
+            friendly_device_name: args.options.friendly_device_name,
+            client_metadata: args.options.client_metadata,
+        };
+        match flow.answer(&self.config, answer) {
+            Ok(progress) => self.drive(flow, progress).await,
+            Err(error) => {
+                self.pending_sign_in.replace(Some(flow));
+                Err(error)
+            }
+        }
+    }
+
+    /// Sends the flow's requests until it finishes or needs the app; a flow that can still be answered is
+    /// kept for `confirmSignIn`, also after a failed answer.
+    async fn drive(&self, mut flow: SignIn, mut progress: Progress) -> Result<JsValue, Error> {
         loop {
-            let reply: AuthResponse = transport::send(&self.config.endpoint, &request).await?;
-            match flow.on_response(&self.config, reply, now())? {
-                Progress::Send(next) => request = next,
+            progress = match progress {
+                Progress::Send(request) => {
+                    let outcome = match self.send(&request).await {
+                        Ok(body) => flow.on_response(&self.config, &body, now()),
+                        Err(error) => {
+                            flow.request_failed();
+                            Err(error)
+                        }
+                    };
+                    match outcome {
+                        Ok(next) => next,
+                        Err(error) => {
+                            if flow.is_waiting_for_answer() {
+                                self.pending_sign_in.replace(Some(flow));
+                            }
+                            return Err(error);
+                        }
+                    }
+                }
                 Progress::SignedIn(session) => {
                     self.store.save(&session)?;
-                    return to_js(&SignInOutput {
-                        is_signed_in: true,
-                        next_step: NextStep::Done,
-                    });
+                    return sign_in_output(NextStep::Done);
                 }
-                Progress::Challenge(challenge) => {
-                    let next_step = NextStep::UnhandledChallenge {
-                        challenge_name: challenge.name,
-                        challenge_parameters: challenge.parameters,
-                    };
-                    return to_js(&SignInOutput {
-                        is_signed_in: false,
-                        next_step,
-                    });
+                Progress::NextStep(step) => {
+                    if flow.is_waiting_for_answer() {
+                        self.pending_sign_in.replace(Some(flow));
+                    }
+                    return sign_in_output(step);
                 }
-            }
+            };
         }
     }
 
@@ -304,10 +773,29 @@ impl Inner {
             .ok_or_else(|| Error::unauthenticated("no user is signed in"))
     }
 
+    /// The session, refreshed first if its tokens have expired.
+    async fn valid_session(&self) -> Result<Session, Error> {
+        let session = self.stored_session()?;
+        if session.is_valid_at(now()) {
+            Ok(session)
+        } else {
+            self.refresh(&session).await
+        }
+    }
+
+    async fn access_token(&self) -> Result<String, Error> {
+        Ok(self.valid_session().await?.access_token().to_owned())
+    }
+
+    async fn get_user(&self) -> Result<account::GetUserReply, Error> {
+        let request = account::get_user(&self.access_token().await?)?;
+        account::read(request.operation, &self.send(&request).await?)
+    }
+
     /// Refreshes and stores; a refresh token Cognito refuses ends the session, a transient failure keeps it.
     async fn refresh(&self, session: &Session) -> Result<Session, Error> {
         let request = refresh::request(&self.config, session)?;
-        let reply = match transport::send::<AuthResponse>(&self.config.endpoint, &request).await {
+        let reply = match self.send(&request).await {
             Ok(reply) => reply,
             Err(error) => {
                 if error.is("NotAuthorizedException") || error.is(names::UNAUTHENTICATED) {
@@ -320,6 +808,13 @@ impl Inner {
         self.store.save(&refreshed)?;
         Ok(refreshed)
     }
+}
+
+fn sign_in_output(step: NextStep) -> Result<JsValue, Error> {
+    to_js(&SignInOutput {
+        is_signed_in: step == NextStep::Done,
+        next_step: step,
+    })
 }
 
 fn session_output(session: &Session) -> Result<JsValue, Error> {

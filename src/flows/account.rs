@@ -1,0 +1,370 @@
+//! Account operations that are a single request each: sign-up and its confirmation, password reset and
+//! change, user attributes, TOTP setup outside sign-in, MFA preferences, account deletion and global
+//! sign-out. Each function builds the request; the `*Reply` types read what comes back.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::config::ClientConfig;
+use crate::error::Error;
+use crate::flows::sign_in::MfaType;
+use crate::protocol::{Operation, Request, StringMap};
+use crate::secret::Password;
+
+/// Where Cognito sent a code (`CodeDeliveryDetails`), as JS sees it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all(deserialize = "PascalCase", serialize = "camelCase"))]
+pub struct CodeDeliveryDetails {
+    pub destination: Option<String>,
+    pub delivery_medium: Option<String>,
+    pub attribute_name: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SignUpReply {
+    pub user_confirmed: bool,
+    pub code_delivery_details: Option<CodeDeliveryDetails>,
+    #[serde(rename = "UserSub")]
+    pub user_sub: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CodeDeliveryReply {
+    pub code_delivery_details: Option<CodeDeliveryDetails>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UpdateUserAttributesReply {
+    #[serde(default)]
+    pub code_delivery_details_list: Vec<CodeDeliveryDetails>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Attribute {
+    pub name: String,
+    pub value: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetUserReply {
+    pub username: Option<String>,
+    #[serde(default)]
+    pub user_attributes: Vec<Attribute>,
+    pub preferred_mfa_setting: Option<String>,
+    #[serde(default, rename = "UserMFASettingList")]
+    pub user_mfa_setting_list: Vec<String>,
+}
+
+impl GetUserReply {
+    /// The attributes as a name → value map.
+    pub fn attributes(&self) -> StringMap {
+        self.user_attributes
+            .iter()
+            .map(|a| (a.name.clone(), a.value.clone().unwrap_or_default()))
+            .collect()
+    }
+
+    /// Enabled and preferred MFA types.
+    pub fn mfa_preference(&self) -> MfaPreferenceOutput {
+        let enabled: Vec<MfaType> = self
+            .user_mfa_setting_list
+            .iter()
+            .filter_map(|n| MfaType::from_setting(n))
+            .collect();
+        MfaPreferenceOutput {
+            enabled: (!enabled.is_empty()).then_some(enabled),
+            preferred: self
+                .preferred_mfa_setting
+                .as_deref()
+                .and_then(MfaType::from_setting),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MfaPreferenceOutput {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<Vec<MfaType>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preferred: Option<MfaType>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AssociateSoftwareTokenReply {
+    pub secret_code: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct VerifySoftwareTokenReply {
+    pub status: Option<String>,
+}
+
+/// One factor's setting in `updateMFAPreference`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum MfaPreference {
+    Enabled,
+    Disabled,
+    Preferred,
+    NotPreferred,
+}
+
+impl MfaPreference {
+    fn settings(self) -> Value {
+        match self {
+            Self::Enabled => json!({"Enabled": true}),
+            Self::Disabled => json!({"Enabled": false, "PreferredMfa": false}),
+            Self::Preferred => json!({"Enabled": true, "PreferredMfa": true}),
+            Self::NotPreferred => json!({"Enabled": true, "PreferredMfa": false}),
+        }
+    }
+}
+
+fn attribute_list(attributes: &StringMap) -> Value {
+    attributes
+        .iter()
+        .map(|(name, value)| json!({"Name": name, "Value": value}))
+        .collect()
+}
+
+fn with_secret_hash(config: &ClientConfig, username: &str, mut body: Value) -> Value {
+    if let Some(hash) = config.secret_hash(username) {
+        body["SecretHash"] = json!(hash);
+    }
+    body
+}
+
+fn with_metadata(mut body: Value, client_metadata: Option<&StringMap>) -> Value {
+    if let Some(metadata) = client_metadata {
+        body["ClientMetadata"] = json!(metadata);
+    }
+    body
+}
+
+fn required(value: &str, what: &str) -> Result<(), Error> {
+    if value.is_empty() {
+        Err(Error::invalid_parameter(format!("{what} is required")))
+    } else {
+        Ok(())
+    }
+}
+
+pub struct SignUpInput {
+    pub username: String,
+    pub password: Password,
+    pub user_attributes: StringMap,
+    pub validation_data: StringMap,
+    pub client_metadata: Option<StringMap>,
+}
+
+pub fn sign_up(config: &ClientConfig, input: &SignUpInput) -> Result<Request, Error> {
+    required(&input.username, "username")?;
+    required(input.password.expose(), "password")?;
+    let mut body = json!({
+        "ClientId": config.client_id,
+        "Username": input.username,
+        "Password": input.password.expose(),
+        "UserAttributes": attribute_list(&input.user_attributes),
+    });
+    if !input.validation_data.is_empty() {
+        body["ValidationData"] = attribute_list(&input.validation_data);
+    }
+    let body = with_metadata(
+        with_secret_hash(config, &input.username, body),
+        input.client_metadata.as_ref(),
+    );
+    Request::new(Operation::SignUp, &body)
+}
+
+pub fn confirm_sign_up(
+    config: &ClientConfig,
+    username: &str,
+    code: &str,
+    client_metadata: Option<&StringMap>,
+) -> Result<Request, Error> {
+    required(username, "username")?;
+    required(code, "confirmationCode")?;
+    let body =
+        json!({"ClientId": config.client_id, "Username": username, "ConfirmationCode": code});
+    Request::new(
+        Operation::ConfirmSignUp,
+        &with_metadata(with_secret_hash(config, username, body), client_metadata),
+    )
+}
+
+pub fn resend_confirmation_code(
+    config: &ClientConfig,
+    username: &str,
+    client_metadata: Option<&StringMap>,
+) -> Result<Request, Error> {
+    required(username, "username")?;
+    let body = json!({"ClientId": config.client_id, "Username": username});
+    Request::new(
+        Operation::ResendConfirmationCode,
+        &with_metadata(with_secret_hash(config, username, body), client_metadata),
+    )
+}
+
+pub fn forgot_password(
+    config: &ClientConfig,
+    username: &str,
+    client_metadata: Option<&StringMap>,
+) -> Result<Request, Error> {
+    required(username, "username")?;
+    let body = json!({"ClientId": config.client_id, "Username": username});
+    Request::new(
+        Operation::ForgotPassword,
+        &with_metadata(with_secret_hash(config, username, body), client_metadata),
+    )
+}
+
+pub fn confirm_forgot_password(
+    config: &ClientConfig,
+    username: &str,
+    code: &str,
+    new_password: &Password,
+    client_metadata: Option<&StringMap>,
+) -> Result<Request, Error> {
+    required(username, "username")?;
+    required(code, "confirmationCode")?;
+    required(new_password.expose(), "newPassword")?;
+    let body = json!({"ClientId": config.client_id, "Username": username, "ConfirmationCode": code,
+                      "Password": new_password.expose()});
+    Request::new(
+        Operation::ConfirmForgotPassword,
+        &with_metadata(with_secret_hash(config, username, body), client_metadata),
+    )
+}
+
+pub fn change_password(
+    access_token: &str,
+    old: &Password,
+    new: &Password,
+) -> Result<Request, Error> {
+    required(new.expose(), "newPassword")?;
+    let body = json!({"AccessToken": access_token, "PreviousPassword": old.expose(), "ProposedPassword": new.expose()});
+    Request::new(Operation::ChangePassword, &body)
+}
+
+pub fn get_user(access_token: &str) -> Result<Request, Error> {
+    Request::new(Operation::GetUser, &json!({"AccessToken": access_token}))
+}
+
+pub fn update_user_attributes(
+    access_token: &str,
+    attributes: &StringMap,
+    client_metadata: Option<&StringMap>,
+) -> Result<Request, Error> {
+    if attributes.is_empty() {
+        return Err(Error::invalid_parameter(
+            "userAttributes must name at least one attribute",
+        ));
+    }
+    let body = json!({"AccessToken": access_token, "UserAttributes": attribute_list(attributes)});
+    Request::new(
+        Operation::UpdateUserAttributes,
+        &with_metadata(body, client_metadata),
+    )
+}
+
+pub fn get_user_attribute_verification_code(
+    access_token: &str,
+    attribute: &str,
+    client_metadata: Option<&StringMap>,
+) -> Result<Request, Error> {
+    required(attribute, "userAttributeKey")?;
+    let body = json!({"AccessToken": access_token, "AttributeName": attribute});
+    Request::new(
+        Operation::GetUserAttributeVerificationCode,
+        &with_metadata(body, client_metadata),
+    )
+}
+
+pub fn verify_user_attribute(
+    access_token: &str,
+    attribute: &str,
+    code: &str,
+) -> Result<Request, Error> {
+    required(attribute, "userAttributeKey")?;
+    required(code, "confirmationCode")?;
+    let body = json!({"AccessToken": access_token, "AttributeName": attribute, "Code": code});
+    Request::new(Operation::VerifyUserAttribute, &body)
+}
+
+pub fn delete_user_attributes(access_token: &str, attributes: &[String]) -> Result<Request, Error> {
+    if attributes.is_empty() {
+        return Err(Error::invalid_parameter(
+            "userAttributeKeys must name at least one attribute",
+        ));
+    }
+    Request::new(
+        Operation::DeleteUserAttributes,
+        &json!({"AccessToken": access_token, "UserAttributeNames": attributes}),
+    )
+}
+
+pub fn delete_user(access_token: &str) -> Result<Request, Error> {
+    Request::new(Operation::DeleteUser, &json!({"AccessToken": access_token}))
+}
+
+pub fn global_sign_out(access_token: &str) -> Result<Request, Error> {
+    Request::new(
+        Operation::GlobalSignOut,
+        &json!({"AccessToken": access_token}),
+    )
+}
+
+pub fn associate_software_token(access_token: &str) -> Result<Request, Error> {
+    Request::new(
+        Operation::AssociateSoftwareToken,
+        &json!({"AccessToken": access_token}),
+    )
+}
+
+pub fn verify_software_token(
+    access_token: &str,
+    code: &str,
+    friendly_device_name: Option<&str>,
+) -> Result<Request, Error> {
+    required(code, "code")?;
+    let mut body = json!({"AccessToken": access_token, "UserCode": code});
+    if let Some(name) = friendly_device_name {
+        body["FriendlyDeviceName"] = json!(name);
+    }
+    Request::new(Operation::VerifySoftwareToken, &body)
+}
+
+pub fn set_user_mfa_preference(
+    access_token: &str,
+    sms: Option<MfaPreference>,
+    totp: Option<MfaPreference>,
+    email: Option<MfaPreference>,
+) -> Result<Request, Error> {
+    let mut body = json!({"AccessToken": access_token});
+    for (key, preference) in [
+        ("SMSMfaSettings", sms),
+        ("SoftwareTokenMfaSettings", totp),
+        ("EmailMfaSettings", email),
+    ] {
+        if let Some(preference) = preference {
+            body[key] = preference.settings();
+        }
+    }
+    Request::new(Operation::SetUserMfaPreference, &body)
+}
+
+/// Reads a successful reply body as `T`.
+pub fn read<T: serde::de::DeserializeOwned>(
+    operation: Operation,
+    body: &Value,
+) -> Result<T, Error> {
+    T::deserialize(body)
+        .map_err(|e| Error::invalid_response(format!("unreadable {} reply: {e}", operation.name())))
+}

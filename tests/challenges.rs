@@ -1,0 +1,334 @@
+//! The challenges that can follow the password, fed recorded Cognito replies: what `nextStep` each becomes,
+//! what the answer sends, and that a wrong answer can be retried.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use cognito_wasm::ClientConfig;
+use cognito_wasm::flows::sign_in::{
+    Answer, Method, MfaType, NextStep, Progress, SignIn, SignInInput,
+};
+use cognito_wasm::protocol::{Operation, Request};
+use cognito_wasm::secret::{ClientSecret, Password};
+use serde_json::{Value, json};
+
+fn config() -> ClientConfig {
+    ClientConfig::new("us-east-1_Pool1", "clientid", None, None).unwrap()
+}
+
+fn body(request: &Request) -> Value {
+    serde_json::from_str(&request.body).unwrap()
+}
+
+fn token(claims: Value) -> String {
+    format!(
+        "eyJhbGciOiJSUzI1NiJ9.{}.c2ln",
+        URL_SAFE_NO_PAD.encode(claims.to_string())
+    )
+}
+
+fn tokens() -> Value {
+    json!({"AuthenticationResult": {
+        "IdToken": token(json!({"iat": 100, "exp": 3700, "cognito:username": "bob"})),
+        "AccessToken": token(json!({"iat": 100, "exp": 3700, "username": "bob"})),
+        "RefreshToken": "r", "ExpiresIn": 3600}})
+}
+
+/// A password sign-in that got `challenge` back from InitiateAuth.
+fn challenged(config: &ClientConfig, challenge: Value) -> (SignIn, Progress) {
+    let input = SignInInput {
+        username: "bob".into(),
+        password: Password::new("pw"),
+        client_metadata: None,
+    };
+    let (mut flow, _) = SignIn::start(config, input, Method::Password).unwrap();
+    let progress = flow.on_response(config, &challenge, 100).unwrap();
+    (flow, progress)
+}
+
+fn answer(text: &str) -> Answer {
+    Answer {
+        response: text.into(),
+        ..Answer::default()
+    }
+}
+
+fn sent(progress: Progress) -> Request {
+    match progress {
+        Progress::Send(request) => request,
+        other => panic!("expected a request, got {other:?}"),
+    }
+}
+
+fn step(progress: Progress) -> NextStep {
+    match progress {
+        Progress::NextStep(step) => step,
+        other => panic!("expected a next step, got {other:?}"),
+    }
+}
+
+#[test]
+fn sms_code_is_sent_with_the_session_and_can_be_retried() {
+    let config = config();
+    let (mut flow, progress) = challenged(
+        &config,
+        json!({"ChallengeName": "SMS_MFA", "Session": "sess-1",
+               "ChallengeParameters": {"CODE_DELIVERY_DELIVERY_MEDIUM": "SMS", "CODE_DELIVERY_DESTINATION": "+*******1234", "USER_ID_FOR_SRP": "bob-id"}}),
+    );
+    let step = step(progress);
+    assert_eq!(
+        serde_json::to_value(&step).unwrap(),
+        json!({
+        "signInStep": "CONFIRM_SIGN_IN_WITH_SMS_CODE",
+        "codeDeliveryDetails": {"deliveryMedium": "SMS", "destination": "+*******1234"}})
+    );
+    let request = sent(flow.answer(&config, answer("111111")).unwrap());
+    assert_eq!(request.operation, Operation::RespondToAuthChallenge);
+    assert_eq!(
+        body(&request),
+        json!({"ChallengeName": "SMS_MFA", "ClientId": "clientid", "Session": "sess-1",
+        "ChallengeResponses": {"SMS_MFA_CODE": "111111", "USERNAME": "bob-id"}})
+    );
+    // While the reply is outstanding nothing else can be answered; after a CodeMismatchException it can.
+    assert!(flow.answer(&config, answer("222222")).is_err());
+    flow.request_failed();
+    assert!(flow.is_waiting_for_answer());
+    let retry = sent(flow.answer(&config, answer("222222")).unwrap());
+    assert_eq!(body(&retry)["ChallengeResponses"]["SMS_MFA_CODE"], "222222");
+    assert!(matches!(
+        flow.on_response(&config, &tokens(), 100).unwrap(),
+        Progress::SignedIn(_)
+    ));
+    assert!(
+        flow.answer(&config, answer("333333")).is_err(),
+        "nothing to answer once signed in"
+    );
+}
+
+#[test]
+fn totp_email_and_selection() {
+    let config = config();
+    let (mut flow, progress) = challenged(
+        &config,
+        json!({"ChallengeName": "SOFTWARE_TOKEN_MFA", "Session": "s"}),
+    );
+    assert_eq!(step(progress), NextStep::ConfirmWithTotpCode);
+    assert_eq!(
+        body(&sent(flow.answer(&config, answer(" 123456 ")).unwrap()))["ChallengeResponses"]["SOFTWARE_TOKEN_MFA_CODE"],
+        "123456"
+    );
+
+    let (mut flow, progress) = challenged(
+        &config,
+        json!({"ChallengeName": "EMAIL_OTP", "Session": "s",
+        "ChallengeParameters": {"CODE_DELIVERY_DELIVERY_MEDIUM": "EMAIL", "CODE_DELIVERY_DESTINATION": "b***@e***"}}),
+    );
+    assert!(matches!(
+        step(progress),
+        NextStep::ConfirmWithEmailCode { .. }
+    ));
+    assert_eq!(
+        body(&sent(flow.answer(&config, answer("12345678")).unwrap()))["ChallengeResponses"]["EMAIL_OTP_CODE"],
+        "12345678"
+    );
+
+    let (mut flow, progress) = challenged(
+        &config,
+        json!({"ChallengeName": "SELECT_MFA_TYPE", "Session": "s",
+        "ChallengeParameters": {"MFAS_CAN_CHOOSE": "[\"SMS_MFA\",\"SOFTWARE_TOKEN_MFA\"]"}}),
+    );
+    assert_eq!(
+        step(progress),
+        NextStep::SelectMfaType {
+            allowed_mfa_types: vec![MfaType::Sms, MfaType::Totp]
+        }
+    );
+    assert!(
+        flow.answer(&config, answer("EMAIL")).is_err(),
+        "not offered"
+    );
+    assert_eq!(
+        body(&sent(flow.answer(&config, answer("TOTP")).unwrap()))["ChallengeResponses"]["ANSWER"],
+        "SOFTWARE_TOKEN_MFA"
+    );
+}
+
+#[test]
+fn totp_setup_associates_verifies_and_completes() {
+    let config = config();
+    let (mut flow, progress) = challenged(
+        &config,
+        json!({"ChallengeName": "MFA_SETUP", "Session": "s1",
+        "ChallengeParameters": {"MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\"]"}}),
+    );
+    let associate = sent(progress);
+    assert_eq!(associate.operation, Operation::AssociateSoftwareToken);
+    assert_eq!(body(&associate), json!({"Session": "s1"}));
+    let setup = step(
+        flow.on_response(
+            &config,
+            &json!({"SecretCode": "JBSWY3DPEHPK3PXP", "Session": "s2"}),
+            100,
+        )
+        .unwrap(),
+    );
+    assert_eq!(
+        serde_json::to_value(&setup).unwrap(),
+        json!({"signInStep": "CONTINUE_SIGN_IN_WITH_TOTP_SETUP",
+        "totpSetupDetails": {"sharedSecret": "JBSWY3DPEHPK3PXP", "setupUri": "otpauth://totp/Cognito:bob?secret=JBSWY3DPEHPK3PXP&issuer=Cognito"}})
+    );
+    let verify = sent(
+        flow.answer(
+            &config,
+            Answer {
+                response: "654321".into(),
+                friendly_device_name: Some("phone".into()),
+                ..Answer::default()
+            },
+        )
+        .unwrap(),
+    );
+    assert_eq!(verify.operation, Operation::VerifySoftwareToken);
+    assert_eq!(
+        body(&verify),
+        json!({"Session": "s2", "UserCode": "654321", "FriendlyDeviceName": "phone"})
+    );
+    // A code Cognito rejects leaves the setup open for another try.
+    assert_eq!(
+        flow.on_response(&config, &json!({"Status": "ERROR"}), 100)
+            .unwrap_err()
+            .name,
+        "EnableSoftwareTokenMFAException"
+    );
+    let verify = sent(flow.answer(&config, answer("111222")).unwrap());
+    assert_eq!(verify.operation, Operation::VerifySoftwareToken);
+    let finish = sent(
+        flow.on_response(&config, &json!({"Status": "SUCCESS", "Session": "s3"}), 100)
+            .unwrap(),
+    );
+    assert_eq!(
+        body(&finish),
+        json!({"ChallengeName": "MFA_SETUP", "ClientId": "clientid", "Session": "s3",
+        "ChallengeResponses": {"USERNAME": "bob"}})
+    );
+    assert!(matches!(
+        flow.on_response(&config, &tokens(), 100).unwrap(),
+        Progress::SignedIn(_)
+    ));
+}
+
+#[test]
+fn mfa_setup_selection_and_email_setup() {
+    let config = config();
+    let (mut flow, progress) = challenged(
+        &config,
+        json!({"ChallengeName": "MFA_SETUP", "Session": "s1",
+        "ChallengeParameters": {"MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\",\"EMAIL_OTP\"]"}}),
+    );
+    assert_eq!(
+        step(progress),
+        NextStep::SelectMfaSetup {
+            allowed_mfa_types: vec![MfaType::Totp, MfaType::Email]
+        }
+    );
+    assert_eq!(
+        step(flow.answer(&config, answer("EMAIL")).unwrap()),
+        NextStep::SetUpEmail
+    );
+    let request = sent(flow.answer(&config, answer("bob@example.com")).unwrap());
+    assert_eq!(
+        body(&request)["ChallengeResponses"],
+        json!({"EMAIL": "bob@example.com", "USERNAME": "bob"})
+    );
+    assert_eq!(body(&request)["ChallengeName"], "MFA_SETUP");
+    // Cognito then sends a code to that address.
+    let next = step(
+        flow.on_response(
+            &config,
+            &json!({"ChallengeName": "EMAIL_OTP", "Session": "s2"}),
+            100,
+        )
+        .unwrap(),
+    );
+    assert!(matches!(next, NextStep::ConfirmWithEmailCode { .. }));
+}
+
+#[test]
+fn new_password_with_required_attributes() {
+    let config = ClientConfig::new(
+        "us-east-1_Pool1",
+        "clientid",
+        Some(ClientSecret::new("sec")),
+        None,
+    )
+    .unwrap();
+    let (mut flow, progress) = challenged(
+        &config,
+        json!({"ChallengeName": "NEW_PASSWORD_REQUIRED", "Session": "s",
+        "ChallengeParameters": {"USER_ID_FOR_SRP": "bob", "requiredAttributes": "[\"userAttributes.name\"]", "userAttributes": "{\"email\":\"b@example.com\"}"}}),
+    );
+    assert_eq!(
+        step(progress),
+        NextStep::NewPasswordRequired {
+            missing_attributes: vec!["name".into()]
+        }
+    );
+    let request = sent(
+        flow.answer(
+            &config,
+            Answer {
+                response: "N3w-Password!".into(),
+                user_attributes: [("name".to_owned(), "Bob".to_owned())].into(),
+                ..Answer::default()
+            },
+        )
+        .unwrap(),
+    );
+    assert_eq!(
+        body(&request)["ChallengeResponses"],
+        json!({"NEW_PASSWORD": "N3w-Password!", "userAttributes.name": "Bob",
+        "USERNAME": "bob", "SECRET_HASH": cognito_wasm::srp::secret_hash("sec", "bob", "clientid")})
+    );
+}
+
+#[test]
+fn custom_challenge_rounds() {
+    let config = config();
+    let (mut flow, progress) = challenged(
+        &config,
+        json!({"ChallengeName": "CUSTOM_CHALLENGE", "Session": "s1",
+        "ChallengeParameters": {"question": "2+2?"}}),
+    );
+    assert_eq!(
+        step(progress),
+        NextStep::CustomChallenge {
+            additional_info: [("question".to_owned(), "2+2?".to_owned())].into()
+        }
+    );
+    assert_eq!(
+        body(&sent(flow.answer(&config, answer("4")).unwrap()))["ChallengeResponses"]["ANSWER"],
+        "4"
+    );
+    let again = step(flow.on_response(&config, &json!({"ChallengeName": "CUSTOM_CHALLENGE", "Session": "s2", "ChallengeParameters": {"question": "3+3?"}}), 100).unwrap());
+    assert!(matches!(again, NextStep::CustomChallenge { .. }));
+    assert_eq!(
+        body(&sent(flow.answer(&config, answer("6")).unwrap()))["Session"],
+        "s2"
+    );
+}
+
+#[test]
+fn empty_and_unexpected_answers_are_refused() {
+    let config = config();
+    let (mut flow, _) = challenged(&config, json!({"ChallengeName": "SMS_MFA", "Session": "s"}));
+    assert_eq!(
+        flow.answer(&config, answer("  ")).unwrap_err().name,
+        "InvalidParameterException"
+    );
+    let (mut flow, _) = challenged(
+        &config,
+        json!({"ChallengeName": "MFA_SETUP", "Session": "s", "ChallengeParameters": {"MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\",\"EMAIL_OTP\"]"}}),
+    );
+    assert!(flow.answer(&config, answer("SMS")).is_err());
+    // A reply nobody asked for.
+    assert!(flow.on_response(&config, &tokens(), 100).is_err());
+}
