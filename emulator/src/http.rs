@@ -28,6 +28,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/", post(api))
         .route("/_emulator/health", get(|| async { "ok" }))
+        .route("/_emulator/inbox", get(inbox))
         .route("/{pool_id}/.well-known/jwks.json", get(jwks))
         .fallback(not_found)
         .with_state(state)
@@ -128,6 +129,76 @@ async fn jwks(State(state): State<Arc<AppState>>, Path(pool_id): Path<String>) -
             error.into_response()
         }
     }
+}
+
+/// `GET /_emulator/inbox?userPoolId=ID&username=NAME`: the codes "sent" to a user, oldest first.
+async fn inbox(State(state): State<Arc<AppState>>, request: Request) -> Response {
+    let query = request.uri().query().unwrap_or("");
+    let mut pool_id = None;
+    let mut username = None;
+    for pair in query.split('&') {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        match key {
+            "userPoolId" => pool_id = Some(percent_decode(value)),
+            "username" => username = Some(percent_decode(value)),
+            _ => {}
+        }
+    }
+    let (Some(pool_id), Some(username)) = (pool_id, username) else {
+        return CognitoError::invalid_parameter("userPoolId and username are required.")
+            .into_response();
+    };
+    let store = state.store();
+    let Some(pool) = store.pool(&pool_id) else {
+        let mut error = crate::ops::admin::pool_not_found(&pool_id);
+        error.status = StatusCode::NOT_FOUND;
+        return error.into_response();
+    };
+    // The name may be the internal username or a sign-in alias; messages of a user who has since been
+    // deleted are still found by the internal username.
+    let sub = pool.find_user(&username).map(|user| user.sub.clone());
+    let key = pool.user_key(&username);
+    let messages: Vec<Value> = store
+        .inbox
+        .iter()
+        .filter(|m| m.pool_id == pool_id)
+        .filter(|m| match &sub {
+            Some(sub) => &m.sub == sub,
+            None => pool.user_key(&m.username) == key,
+        })
+        .map(crate::inbox::Message::to_json)
+        .collect();
+    let mut response = json_response(StatusCode::OK, &Value::Array(messages));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// `%XX` and `+` decoding of a query-string value.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+                match u8::from_str_radix(hex, 16) {
+                    Ok(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 async fn not_found() -> Response {

@@ -15,6 +15,7 @@
 
 pub mod error;
 pub mod http;
+pub mod inbox;
 pub mod jwt;
 pub mod ops;
 pub mod password;

@@ -76,6 +76,8 @@ pub struct Store {
     pub refresh_tokens: HashMap<String, RefreshRecord>,
     /// `origin_jti`s of revoked sign-ins: access tokens carrying one are refused.
     pub revoked_origins: HashSet<String>,
+    /// Every code "sent" by e-mail or SMS, oldest first: the dev inbox (`GET /_emulator/inbox`).
+    pub inbox: Vec<crate::inbox::Message>,
 }
 
 impl Store {
@@ -315,6 +317,7 @@ pub enum UserStatus {
     Unconfirmed,
     Confirmed,
     ForceChangePassword,
+    ResetRequired,
 }
 
 impl UserStatus {
@@ -323,6 +326,7 @@ impl UserStatus {
             Self::Unconfirmed => "UNCONFIRMED",
             Self::Confirmed => "CONFIRMED",
             Self::ForceChangePassword => "FORCE_CHANGE_PASSWORD",
+            Self::ResetRequired => "RESET_REQUIRED",
         }
     }
 
@@ -331,6 +335,7 @@ impl UserStatus {
             "UNCONFIRMED" => Some(Self::Unconfirmed),
             "CONFIRMED" => Some(Self::Confirmed),
             "FORCE_CHANGE_PASSWORD" => Some(Self::ForceChangePassword),
+            "RESET_REQUIRED" => Some(Self::ResetRequired),
             _ => None,
         }
     }
@@ -350,9 +355,37 @@ pub struct User {
     pub verifier: Option<PasswordVerifier>,
     pub created: i64,
     pub modified: i64,
+    /// Outstanding one-time codes by what they confirm (see [`crate::inbox::CodeKind`]).
+    pub codes: HashMap<String, crate::inbox::OneTimeCode>,
 }
 
 impl User {
+    /// A new user record with no codes, MFA or devices yet.
+    pub fn new(
+        username: String,
+        sub: String,
+        attributes: Vec<(String, String)>,
+        status: UserStatus,
+        verifier: Option<PasswordVerifier>,
+        now_millis: i64,
+    ) -> Self {
+        Self {
+            username,
+            sub,
+            attributes,
+            status,
+            enabled: true,
+            verifier,
+            created: now_millis,
+            modified: now_millis,
+            codes: HashMap::new(),
+        }
+    }
+
+    pub fn remove_attribute(&mut self, name: &str) {
+        self.attributes.retain(|(n, _)| n != name);
+    }
+
     pub fn attribute(&self, name: &str) -> Option<&str> {
         self.attributes
             .iter()

@@ -126,3 +126,24 @@ export async function createPoolAndUser(endpoint, { username = 'alice', name = '
 }
 
 export const issuerFor = (poolId) => `https://cognito-idp.${REGION}.amazonaws.com/${poolId}`;
+
+/** The emulator's dev inbox for a user: [{ medium, destination, purpose, code, sentAt }], oldest first. */
+export async function inbox(url, poolId, username) {
+  const q = new URLSearchParams({ userPoolId: poolId, username });
+  const res = await fetch(`${url}/_emulator/inbox?${q}`);
+  if (!res.ok) throw new Error(`inbox: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** The code of the newest inbox message with `purpose`. */
+export async function lastCode(url, poolId, username, purpose) {
+  const messages = await inbox(url, poolId, username);
+  const message = messages.filter((m) => m.purpose === purpose).pop();
+  if (!message) throw new Error(`no ${purpose} message for ${username}: ${JSON.stringify(messages)}`);
+  return message.code;
+}
+
+/** Promise wrapper for node-style callbacks (amazon-cognito-identity-js's (err, result) APIs). */
+export function callback(fn) {
+  return new Promise((resolve, reject) => fn((err, result) => (err ? reject(err) : resolve(result))));
+}

@@ -109,3 +109,52 @@ def pool(idp):
         "username": username,
         "password": password,
     }
+
+
+# --- dev inbox and account-operation pools (issue 3) --------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def read_inbox(emulator_url):
+    """read_inbox(pool_id, username) -> the emulator's dev inbox for that user, oldest first."""
+    import json
+    import urllib.parse
+    import urllib.request
+
+    def read(pool_id: str, username: str) -> list:
+        query = urllib.parse.urlencode({"userPoolId": pool_id, "username": username})
+        with urllib.request.urlopen(f"{emulator_url}/_emulator/inbox?{query}", timeout=10) as r:
+            assert r.status == 200
+            return json.load(r)
+
+    return read
+
+
+@pytest.fixture(scope="session")
+def last_code(read_inbox):
+    """last_code(pool_id, username, purpose) -> the code of the newest message with that purpose."""
+
+    def code(pool_id: str, username: str, purpose: str) -> str:
+        messages = [m for m in read_inbox(pool_id, username) if m["purpose"] == purpose]
+        assert messages, f"no {purpose} message for {username}"
+        return messages[-1]["code"]
+
+    return code
+
+
+@pytest.fixture(scope="session")
+def account_pool(idp):
+    """A pool that auto-verifies e-mail, with a public and a secret app client; no users."""
+    pool_id = idp.create_user_pool(PoolName="account-ops", AutoVerifiedAttributes=["email"])["UserPool"]["Id"]
+    public = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="public", GenerateSecret=False, ExplicitAuthFlows=AUTH_FLOWS
+    )["UserPoolClient"]
+    confidential = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="confidential", GenerateSecret=True, ExplicitAuthFlows=AUTH_FLOWS
+    )["UserPoolClient"]
+    return {
+        "pool_id": pool_id,
+        "client_id": public["ClientId"],
+        "secret_client_id": confidential["ClientId"],
+        "client_secret": confidential["ClientSecret"],
+    }

@@ -668,14 +668,15 @@ pub fn insert_user(pool: &mut Pool, new: NewUser<'_>, now: i64) -> OpResult<Stri
     pool.users.insert(
         key.clone(),
         User {
-            username: internal_username,
-            sub,
-            attributes,
-            status: new.status,
             enabled: new.enabled,
-            verifier: Some(verifier),
-            created: now,
-            modified: now,
+            ..User::new(
+                internal_username,
+                sub,
+                attributes,
+                new.status,
+                Some(verifier),
+                now,
+            )
         },
     );
     Ok(key)

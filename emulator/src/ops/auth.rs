@@ -74,7 +74,7 @@ fn required<'m>(params: &'m BTreeMap<String, String>, name: &str) -> OpResult<&'
 }
 
 /// The pool and app client for a ClientId (cloned, so the store can be changed afterwards).
-fn client_of(store: &Store, client_id: &str) -> OpResult<(String, AppClient)> {
+pub(crate) fn client_of(store: &Store, client_id: &str) -> OpResult<(String, AppClient)> {
     let pool = store
         .pool_of_client(client_id)
         .ok_or_else(|| client_not_found(client_id))?;
@@ -279,6 +279,10 @@ fn after_password(
         UserStatus::Unconfirmed => Err(CognitoError::new(
             "UserNotConfirmedException",
             "User is not confirmed.",
+        )),
+        UserStatus::ResetRequired => Err(CognitoError::new(
+            "PasswordResetRequiredException",
+            "Password reset required for the user",
         )),
         UserStatus::ForceChangePassword => {
             let validity_days = i64::from(pool.policy.temporary_password_validity_days);

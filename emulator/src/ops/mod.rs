@@ -3,6 +3,7 @@
 //! RespondToAuthChallenge), [`tokens`] (issuing, refreshing and revoking tokens) and [`user`]
 //! (GetUser, with access-token checks).
 
+pub mod account;
 pub mod admin;
 pub mod auth;
 pub mod request;
@@ -43,6 +44,20 @@ pub const OPERATIONS: &[&str] = &[
     "RespondToAuthChallenge",
     "RevokeToken",
     "GetUser",
+    "SignUp",
+    "ConfirmSignUp",
+    "ResendConfirmationCode",
+    "ForgotPassword",
+    "ConfirmForgotPassword",
+    "ChangePassword",
+    "UpdateUserAttributes",
+    "GetUserAttributeVerificationCode",
+    "VerifyUserAttribute",
+    "DeleteUserAttributes",
+    "DeleteUser",
+    "GlobalSignOut",
+    "AdminResetUserPassword",
+    "AdminUpdateUserAttributes",
 ];
 
 pub fn is_known(operation: &str) -> bool {
@@ -76,6 +91,22 @@ pub fn dispatch(
         "RespondToAuthChallenge" => auth::respond_to_auth_challenge(state, req),
         "RevokeToken" => tokens::revoke_token(state, req),
         "GetUser" => user::get_user(state, req),
+        "SignUp" => account::sign_up(state, req),
+        "ConfirmSignUp" => account::confirm_sign_up(state, req),
+        "ResendConfirmationCode" => account::resend_confirmation_code(state, req),
+        "ForgotPassword" => account::forgot_password(state, req),
+        "ConfirmForgotPassword" => account::confirm_forgot_password(state, req),
+        "ChangePassword" => account::change_password(state, req),
+        "UpdateUserAttributes" => account::update_user_attributes(state, req),
+        "GetUserAttributeVerificationCode" => {
+            account::get_user_attribute_verification_code(state, req)
+        }
+        "VerifyUserAttribute" => account::verify_user_attribute(state, req),
+        "DeleteUserAttributes" => account::delete_user_attributes(state, req),
+        "DeleteUser" => account::delete_user(state, req),
+        "GlobalSignOut" => account::global_sign_out(state, req),
+        "AdminResetUserPassword" => account::admin_reset_user_password(state, req),
+        "AdminUpdateUserAttributes" => account::admin_update_user_attributes(state, req),
         _ => Err(unknown_operation(operation)),
     }
 }

@@ -1,6 +1,6 @@
 //! Operations a signed-in user calls with an access token (GetUser), and the access-token check they share.
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::request::Req;
 use crate::error::{CognitoError, OpResult};
@@ -14,6 +14,39 @@ fn invalid_access_token() -> CognitoError {
 /// Checks an access token as Cognito does for its AccessToken operations: our signature (the pool's
 /// access-token key), `token_use`, issuer, expiry, revocation, and that the user still exists.
 pub fn authenticate<'s>(store: &'s Store, token: &str, now: i64) -> OpResult<(&'s Pool, &'s User)> {
+    let (pool, user, _) = authenticate_claims(store, token, now)?;
+    Ok((pool, user))
+}
+
+/// Who an access token belongs to, as keys (so that the store can be changed afterwards).
+#[derive(Clone, Debug)]
+pub struct Authed {
+    pub pool_id: String,
+    pub user_key: String,
+    pub claims: Map<String, Value>,
+}
+
+impl Authed {
+    pub fn claim(&self, name: &str) -> Option<&str> {
+        self.claims.get(name).and_then(Value::as_str)
+    }
+}
+
+/// [`authenticate`], answering keys and the token's claims.
+pub fn authenticate_ids(store: &Store, token: &str, now: i64) -> OpResult<Authed> {
+    let (pool, user, claims) = authenticate_claims(store, token, now)?;
+    Ok(Authed {
+        pool_id: pool.id.clone(),
+        user_key: pool.user_key(&user.username),
+        claims,
+    })
+}
+
+fn authenticate_claims<'s>(
+    store: &'s Store,
+    token: &str,
+    now: i64,
+) -> OpResult<(&'s Pool, &'s User, Map<String, Value>)> {
     let parts = JwtParts::parse(token).map_err(|_| invalid_access_token())?;
     let kid = parts.kid().ok_or_else(invalid_access_token)?;
     let pool = store
@@ -51,7 +84,7 @@ pub fn authenticate<'s>(store: &'s Store, token: &str, now: i64) -> OpResult<(&'
     if !user.enabled {
         return Err(CognitoError::not_authorized("User is disabled."));
     }
-    Ok((pool, user))
+    Ok((pool, user, claims))
 }
 
 /// GetUser.

@@ -334,3 +334,71 @@ pub fn verify_with_jwks(token: &str, jwks: &Value) -> Result<(JsonObject, JsonOb
 pub fn secret_hash(secret: &str, username: &str, client_id: &str) -> String {
     srp::secret_hash(secret, username, client_id)
 }
+
+impl Emu {
+    /// The dev inbox of a user: `GET /_emulator/inbox`.
+    pub async fn inbox(&self, pool_id: &str, username: &str) -> Vec<Value> {
+        let response = self
+            .http
+            .get(format!(
+                "{}/_emulator/inbox?userPoolId={}&username={}",
+                self.base,
+                query_encode(pool_id),
+                query_encode(username)
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let body: Value = response.json().await.unwrap();
+        body.as_array().unwrap().clone()
+    }
+
+    /// The code of the newest message with `purpose`.
+    pub async fn last_code(&self, pool_id: &str, username: &str, purpose: &str) -> String {
+        let inbox = self.inbox(pool_id, username).await;
+        let message = inbox
+            .iter()
+            .rev()
+            .find(|m| m["purpose"] == purpose)
+            .unwrap_or_else(|| panic!("no {purpose} message for {username}: {inbox:?}"));
+        message["code"].as_str().unwrap().to_owned()
+    }
+
+    /// Signs in with SRP and returns the AuthenticationResult (panics on a challenge or error).
+    pub async fn tokens(
+        &self,
+        pool_id: &str,
+        client_id: &str,
+        username: &str,
+        password: &str,
+    ) -> Value {
+        let reply = srp_sign_in(self, pool_id, client_id, username, password).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        assert!(
+            reply.body["AuthenticationResult"].is_object(),
+            "expected tokens: {}",
+            reply.body
+        );
+        reply.body["AuthenticationResult"].clone()
+    }
+}
+
+/// A code that is certainly not `code`.
+pub fn wrong_code(code: &str) -> String {
+    let n: u32 = code.parse().unwrap();
+    format!("{:06}", (n + 1) % 1_000_000)
+}
+
+/// Percent-encodes everything but unreserved characters.
+pub fn query_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
