@@ -2,50 +2,28 @@
 // project, `import ... from 'cognito-wasm'` by name in Node, sign in against the emulator.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 
 import { createPoolAndUser, ROOT, startEmulator } from './helpers.mjs';
+import { installPackedPackage } from './packed.mjs';
 
 let emulator;
 let pool;
-let work;
+let app; // the scratch project the tarball is installed in
 let pkg;
+let dispose;
 
 before(async () => {
-  const pkgDir = join(ROOT, 'pkg');
-  assert.ok(existsSync(join(pkgDir, 'package.json')), 'pkg/ is not built (run `make pkg`)');
-  work = mkdtempSync(join(tmpdir(), 'cognito-wasm-pack-'));
-  const npm = (args, cwd) =>
-    execFileSync('npm', [...args, '--no-audit', '--no-fund', '--offline'], {
-      cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      encoding: 'utf8',
-    });
-  execFileSync('npm', ['pack', pkgDir, '--pack-destination', work, '--silent'], {
-    cwd: work,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
-  assert.ok(tarball, 'npm pack produced no tarball');
-  const app = join(work, 'app');
-  execFileSync('mkdir', ['-p', app]);
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-  npm(['install', join(work, tarball)], app);
-  // Import by package name from inside the temp project, so Node resolves the `exports` map's "node" entry.
-  writeFileSync(join(app, 'load.mjs'), "export * from 'cognito-wasm';\n");
-  pkg = await import(pathToFileURL(join(app, 'load.mjs')).href);
-
+  ({ pkg, app, dispose } = await installPackedPackage());
   emulator = await startEmulator();
   pool = await createPoolAndUser(emulator.endpoint, { name: 'package' });
 });
 
 after(async () => {
   await emulator?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
+  dispose?.();
 });
 
 const client = () =>
@@ -63,15 +41,32 @@ test('the installed package exports CognitoClient and CognitoError', () => {
 });
 
 test('the TypeScript declarations type-check a consumer (strict, node16 resolution)', () => {
-  const app = join(work, 'app');
   writeFileSync(
     join(app, 'consumer.ts'),
-    `import { CognitoClient, CognitoError, type Session, type SignInOutput } from 'cognito-wasm';
+    `import { CognitoClient, CognitoError, type MfaType, type Session, type SignInOutput, type SignUpOutput } from 'cognito-wasm';
 
 const client = new CognitoClient({ userPoolId: 'us-east-1_AbCdEfGhI', clientId: 'abc', storage: 'memory' });
 export async function run(): Promise<string> {
   const out: SignInOutput = await client.signIn({ username: 'u', password: 'p', authFlowType: 'USER_SRP_AUTH' });
-  if (!out.isSignedIn) return out.nextStep.challengeName;
+  if (!out.isSignedIn) {
+    // nextStep is a discriminated union: each step narrows to what it carries.
+    const step = out.nextStep;
+    switch (step.signInStep) {
+      case 'UNHANDLED_CHALLENGE':
+        return step.challengeName;
+      case 'CONTINUE_SIGN_IN_WITH_TOTP_SETUP':
+        return step.totpSetupDetails.setupUri;
+      case 'CONTINUE_SIGN_IN_WITH_MFA_SELECTION': {
+        const types: MfaType[] = step.allowedMFATypes;
+        const next = await client.confirmSignIn({ challengeResponse: types[0] });
+        return next.nextStep.signInStep;
+      }
+      case 'CONFIRM_SIGN_IN_WITH_SMS_CODE':
+        return step.codeDeliveryDetails.destination ?? '';
+      default:
+        return step.signInStep;
+    }
+  }
   const s: Session = await client.getSession();
   const when: number = s.expiresAt;
   const name: unknown = s.idTokenClaims['cognito:username'];
@@ -79,11 +74,20 @@ export async function run(): Promise<string> {
   await client.signOut();
   return s.idToken + when + String(name);
 }
+export async function register(): Promise<boolean> {
+  const out: SignUpOutput = await client.signUp({ username: 'u', password: 'p', options: { userAttributes: { email: 'u@example.com' } } });
+  if (out.nextStep.signUpStep === 'CONFIRM_SIGN_UP') await client.confirmSignUp({ username: 'u', confirmationCode: '123456' });
+  const attributes: Record<string, string> = await client.fetchUserAttributes();
+  await client.updateMFAPreference({ totp: 'PREFERRED', sms: 'DISABLED' });
+  return out.isSignUpComplete && 'email' in attributes;
+}
 export function describe(err: unknown): string {
   return err instanceof CognitoError ? err.name + err.message + String(err.retryable satisfies boolean) : '';
 }
 // @ts-expect-error: storage is a closed set
 new CognitoClient({ userPoolId: 'x', clientId: 'y', storage: 'disk' });
+// @ts-expect-error: not an MFA preference value
+client.updateMFAPreference({ totp: 'ON' });
 // @ts-expect-error: clientId is required
 new CognitoClient({ userPoolId: 'x' });
 `,
