@@ -1,0 +1,212 @@
+// Every flow of the packed package against the emulator, end to end: sign-up and its confirmation, password
+// reset and change, attributes and their verification, TOTP and SMS MFA at sign-in, MFA setup during
+// sign-in, global sign-out and account deletion. Codes come from the emulator's dev inbox; TOTP codes are
+// computed here (RFC 6238).
+import assert from 'node:assert/strict';
+import { createHmac, randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+
+import { cognito, inbox, lastCode, startEmulator } from './helpers.mjs';
+import { installPackedPackage } from './packed.mjs';
+
+let emulator;
+let pkg;
+let dispose;
+
+before(async () => {
+  ({ pkg, dispose } = await installPackedPackage());
+  emulator = await startEmulator();
+});
+
+after(async () => {
+  await emulator?.stop();
+  dispose?.();
+});
+
+const password = () => `Fl0w-${randomBytes(4).toString('hex')}!`;
+
+/** A pool (with the given settings) and an app client that allows SRP, password and refresh flows. */
+async function pool(settings = {}) {
+  const { UserPool } = await cognito(emulator.endpoint, 'CreateUserPool', {
+    PoolName: 'flows',
+    AutoVerifiedAttributes: ['email'],
+    ...settings,
+  });
+  const { UserPoolClient } = await cognito(emulator.endpoint, 'CreateUserPoolClient', {
+    UserPoolId: UserPool.Id,
+    ClientName: 'flows',
+    ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+  });
+  const client = new pkg.CognitoClient({
+    userPoolId: UserPool.Id,
+    clientId: UserPoolClient.ClientId,
+    endpoint: emulator.endpoint,
+    storage: 'memory',
+    totpIssuer: 'Flows Test',
+  });
+  return { poolId: UserPool.Id, clientId: UserPoolClient.ClientId, client };
+}
+
+/** A confirmed user made by an administrator. */
+async function adminUser(poolId, username, userPassword, attributes = {}) {
+  await cognito(emulator.endpoint, 'AdminCreateUser', {
+    UserPoolId: poolId,
+    Username: username,
+    MessageAction: 'SUPPRESS',
+    UserAttributes: Object.entries({ email: `${username}@example.com`, email_verified: 'true', ...attributes }).map(
+      ([Name, Value]) => ({ Name, Value }),
+    ),
+  });
+  await cognito(emulator.endpoint, 'AdminSetUserPassword', {
+    UserPoolId: poolId,
+    Username: username,
+    Password: userPassword,
+    Permanent: true,
+  });
+}
+
+const code = (poolId, username, purpose) => lastCode(emulator.url, poolId, username, purpose);
+
+async function rejectsWith(promise, name) {
+  await assert.rejects(promise, (err) => {
+    assert.ok(err instanceof pkg.CognitoError, `not a CognitoError: ${err}`);
+    assert.equal(err.name, name, err.message);
+    return true;
+  });
+}
+
+/** RFC 6238 TOTP (SHA-1, 30 s, 6 digits) for a base32 secret. */
+function totp(secretBase32, at = Date.now()) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secretBase32.replace(/=+$/, '').toUpperCase()) {
+    const v = alphabet.indexOf(c);
+    assert.ok(v >= 0, `not base32: ${secretBase32}`);
+    bits += v.toString(2).padStart(5, '0');
+  }
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+
+describe('sign-up', () => {
+  test('sign up, sign-in before confirming, resend, wrong code, confirm, sign in', async () => {
+    const { poolId, client } = await pool();
+    const pw = password();
+    const out = await client.signUp({ username: 'sam', password: pw, options: { userAttributes: { email: 'sam@example.com' } } });
+    assert.equal(out.isSignUpComplete, false);
+    assert.equal(out.nextStep.signUpStep, 'CONFIRM_SIGN_UP');
+    assert.equal(out.nextStep.codeDeliveryDetails.deliveryMedium, 'EMAIL');
+    assert.match(out.userId, /^[0-9a-f-]{36}$/);
+
+    assert.deepEqual(await client.signIn({ username: 'sam', password: pw }), {
+      isSignedIn: false,
+      nextStep: { signInStep: 'CONFIRM_SIGN_UP' },
+    });
+    const resent = await client.resendSignUpCode({ username: 'sam' });
+    assert.equal(resent.deliveryMedium, 'EMAIL');
+    await rejectsWith(client.confirmSignUp({ username: 'sam', confirmationCode: '000000' }), 'CodeMismatchException');
+    const confirmed = await client.confirmSignUp({ username: 'sam', confirmationCode: await code(poolId, 'sam', 'ResendConfirmationCode') });
+    assert.deepEqual(confirmed, { isSignUpComplete: true, nextStep: { signUpStep: 'DONE' } });
+    assert.equal((await client.signIn({ username: 'sam', password: pw })).isSignedIn, true);
+    assert.equal((await client.fetchUserAttributes()).email_verified, 'true');
+  });
+
+  test('a password the pool refuses and a taken username', async () => {
+    const { client } = await pool();
+    await rejectsWith(client.signUp({ username: 'tim', password: 'short' }), 'InvalidPasswordException');
+    const pw = password();
+    await client.signUp({ username: 'tim', password: pw, options: { userAttributes: { email: 'tim@example.com' } } });
+    await rejectsWith(client.signUp({ username: 'tim', password: pw }), 'UsernameExistsException');
+  });
+});
+
+describe('passwords', () => {
+  test('reset with a code, then the new password works and the old one does not', async () => {
+    const { poolId, client } = await pool();
+    const old = password();
+    await adminUser(poolId, 'rita', old);
+    const reset = await client.resetPassword({ username: 'rita' });
+    assert.equal(reset.isPasswordReset, false);
+    assert.equal(reset.nextStep.resetPasswordStep, 'CONFIRM_RESET_PASSWORD_WITH_CODE');
+    assert.equal(reset.nextStep.codeDeliveryDetails.deliveryMedium, 'EMAIL');
+    const fresh = password();
+    await rejectsWith(
+      client.confirmResetPassword({ username: 'rita', confirmationCode: '000000', newPassword: fresh }),
+      'CodeMismatchException',
+    );
+    await client.confirmResetPassword({ username: 'rita', confirmationCode: await code(poolId, 'rita', 'ForgotPassword'), newPassword: fresh });
+    await rejectsWith(client.signIn({ username: 'rita', password: old }), 'NotAuthorizedException');
+    assert.equal((await client.signIn({ username: 'rita', password: fresh })).isSignedIn, true);
+  });
+
+  test('change the password of the signed-in user', async () => {
+    const { poolId, client } = await pool();
+    const old = password();
+    await adminUser(poolId, 'carl', old);
+    await client.signIn({ username: 'carl', password: old });
+    await rejectsWith(client.updatePassword({ oldPassword: `${old}x`, newPassword: password() }), 'NotAuthorizedException');
+    const fresh = password();
+    await client.updatePassword({ oldPassword: old, newPassword: fresh });
+    await client.signOut();
+    await rejectsWith(client.signIn({ username: 'carl', password: old }), 'NotAuthorizedException');
+    assert.equal((await client.signIn({ username: 'carl', password: fresh, authFlowType: 'USER_PASSWORD_AUTH' })).isSignedIn, true);
+  });
+});
+
+describe('attributes', () => {
+  test('fetch, update (with e-mail verification), verify, delete', async () => {
+    const { poolId, client } = await pool();
+    const pw = password();
+    await adminUser(poolId, 'ava', pw, { given_name: 'Ava' });
+    await client.signIn({ username: 'ava', password: pw });
+    const attributes = await client.fetchUserAttributes();
+    assert.equal(attributes.given_name, 'Ava');
+    assert.equal(attributes.email, 'ava@example.com');
+    assert.match(attributes.sub, /^[0-9a-f-]{36}$/);
+
+    const updated = await client.updateUserAttributes({ userAttributes: { email: 'ava@new.example.com', family_name: 'Lind' } });
+    assert.deepEqual(updated.family_name, { isUpdated: true, nextStep: { updateAttributeStep: 'DONE' } });
+    assert.equal(updated.email.isUpdated, false);
+    assert.equal(updated.email.nextStep.updateAttributeStep, 'CONFIRM_ATTRIBUTE_WITH_CODE');
+    assert.equal(updated.email.nextStep.codeDeliveryDetails.attributeName, 'email');
+    const messages = await inbox(emulator.url, poolId, 'ava');
+    const verification = messages.filter((m) => m.destination === 'ava@new.example.com').pop();
+    assert.ok(verification, JSON.stringify(messages));
+    await rejectsWith(client.confirmUserAttribute({ userAttributeKey: 'email', confirmationCode: '000000' }), 'CodeMismatchException');
+    await client.confirmUserAttribute({ userAttributeKey: 'email', confirmationCode: verification.code });
+    const after = await client.fetchUserAttributes();
+    assert.equal(after.email, 'ava@new.example.com');
+    assert.equal(after.email_verified, 'true');
+    assert.equal(after.family_name, 'Lind');
+
+    const sent = await client.sendUserAttributeVerificationCode({ userAttributeKey: 'email' });
+    assert.equal(sent.attributeName, 'email');
+    await client.deleteUserAttributes({ userAttributeKeys: ['family_name'] });
+    assert.equal((await client.fetchUserAttributes()).family_name, undefined);
+  });
+
+  test('global sign-out ends every session; deleteUser removes the account', async () => {
+    const { poolId, clientId, client } = await pool();
+    const pw = password();
+    await adminUser(poolId, 'gus', pw);
+    await client.signIn({ username: 'gus', password: pw });
+    const other = new pkg.CognitoClient({ userPoolId: poolId, clientId, endpoint: emulator.endpoint, storage: 'memory' });
+    await other.signIn({ username: 'gus', password: pw });
+    await client.globalSignOut();
+    await rejectsWith(client.getSession(), 'UserUnAuthenticatedException');
+    // The other device's refresh token was revoked too.
+    await rejectsWith(other.refreshSession(), 'NotAuthorizedException');
+    await rejectsWith(other.getSession(), 'UserUnAuthenticatedException');
+
+    await client.signIn({ username: 'gus', password: pw });
+    await client.deleteUser();
+    await rejectsWith(client.getSession(), 'UserUnAuthenticatedException');
+    await assert.rejects(client.signIn({ username: 'gus', password: pw }), (err) =>
+      ['NotAuthorizedException', 'UserNotFoundException'].includes(err.name),
+    );
+  });
+});
