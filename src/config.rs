@@ -6,6 +6,17 @@ use crate::srp;
 
 const DEFAULT_TOTP_ISSUER: &str = "Cognito";
 
+/// Which call refreshes tokens.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RefreshMethod {
+    /// `InitiateAuth` with `REFRESH_TOKEN_AUTH`: the refresh token stays the same.
+    #[default]
+    InitiateAuth,
+    /// `GetTokensFromRefreshToken`: needed for refresh-token rotation, which returns a new refresh token
+    /// (kept from then on) and retires the old one.
+    GetTokensFromRefreshToken,
+}
+
 #[derive(Clone, Debug)]
 pub struct ClientConfig {
     pub user_pool_id: String,
@@ -15,6 +26,7 @@ pub struct ClientConfig {
     pub endpoint: String,
     /// The issuer authenticator apps show for TOTP set up through this client.
     pub totp_issuer: String,
+    pub refresh_method: RefreshMethod,
 }
 
 impl ClientConfig {
@@ -46,6 +58,7 @@ impl ClientConfig {
             client_secret,
             endpoint,
             totp_issuer: DEFAULT_TOTP_ISSUER.to_owned(),
+            refresh_method: RefreshMethod::default(),
         })
     }
 

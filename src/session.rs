@@ -30,6 +30,8 @@ const STORED_VERSION: u32 = 1;
 pub struct Session {
     stored: StoredSession,
     id_claims: Claims,
+    /// The remembered device these tokens were issued to (the access token's `device_key` claim).
+    device_key: Option<String>,
     /// The earlier of the two tokens' `exp`, by the server's clock.
     expires_at_server: i64,
 }
@@ -86,9 +88,14 @@ impl Session {
         let access_claims = jwt::decode_claims(&stored.access_token)?;
         let expires_at_server =
             jwt::time_claim(&access_claims, "exp")?.min(jwt::time_claim(&id_claims, "exp")?);
+        let device_key = access_claims
+            .get("device_key")
+            .and_then(|v| v.as_str())
+            .map(str::to_owned);
         Ok(Self {
             stored,
             id_claims,
+            device_key,
             expires_at_server,
         })
     }
@@ -128,6 +135,10 @@ impl Session {
 
     pub fn refresh_token(&self) -> Option<&RefreshToken> {
         self.stored.refresh_token.as_ref()
+    }
+
+    pub fn device_key(&self) -> Option<&str> {
+        self.device_key.as_deref()
     }
 
     pub fn clock_drift(&self) -> i64 {

@@ -346,3 +346,40 @@ fn recorded_error_replies() {
     assert_eq!(error.name, "NotAuthorizedException");
     assert!(!error.retryable);
 }
+
+#[test]
+fn refresh_with_get_tokens_from_refresh_token_sends_the_raw_secret_and_keeps_a_rotated_token() {
+    let mut config = ClientConfig::new(
+        "us-east-1_Pool1",
+        "clientid",
+        Some(ClientSecret::new("sec")),
+        None,
+    )
+    .unwrap();
+    config.refresh_method = cognito_wasm::config::RefreshMethod::GetTokensFromRefreshToken;
+    let (mut flow, _) = SignIn::start(&config, input("bob", "pw"), Method::Password).unwrap();
+    let mut signed_in = tokens(1000, "bob", Some("r1"));
+    // Tokens issued to a remembered device name it; refreshes must too.
+    signed_in["AuthenticationResult"]["AccessToken"] = json!(token(
+        json!({"iat": 1000, "exp": 4600, "username": "bob", "device_key": "us-east-1_dev1"})
+    ));
+    let Progress::SignedIn(session) = flow.on_response(&config, &signed_in, 1000).unwrap() else {
+        panic!()
+    };
+    assert_eq!(session.device_key(), Some("us-east-1_dev1"));
+    let request = refresh::request(&config, &session).unwrap();
+    assert_eq!(request.operation, Operation::GetTokensFromRefreshToken);
+    assert_eq!(
+        body(&request),
+        json!({"RefreshToken": "r1", "ClientId": "clientid", "ClientSecret": "sec", "DeviceKey": "us-east-1_dev1"})
+    );
+    let rotated = refresh::refreshed(&session, &tokens(2000, "bob", Some("r2")), 2000).unwrap();
+    assert_eq!(
+        rotated.refresh_token().map(RefreshToken::expose),
+        Some("r2")
+    );
+
+    config.refresh_method = cognito_wasm::config::RefreshMethod::InitiateAuth;
+    let classic = body(&refresh::request(&config, &session).unwrap());
+    assert_eq!(classic["AuthParameters"]["DEVICE_KEY"], "us-east-1_dev1");
+}

@@ -1,23 +1,39 @@
-//! Token refresh with `REFRESH_TOKEN_AUTH`. The reply carries no new refresh token; the old one stays.
+//! Token refresh, with `InitiateAuth` (`REFRESH_TOKEN_AUTH`, the reply carries no new refresh token and the
+//! old one stays) or with `GetTokensFromRefreshToken` (which, with refresh-token rotation, returns a new
+//! refresh token that replaces the old one).
 
 use serde::Deserialize as _;
+use serde_json::json;
 
-use crate::config::ClientConfig;
+use crate::config::{ClientConfig, RefreshMethod};
 use crate::error::Error;
 use crate::protocol::{AuthResponse, InitiateAuthRequest, Operation, Request, StringMap};
 use crate::session::Session;
 
-/// The InitiateAuth request that refreshes `session`.
+/// The request that refreshes `session`, by the client's [`RefreshMethod`].
 pub fn request(config: &ClientConfig, session: &Session) -> Result<Request, Error> {
     let refresh_token = session
         .refresh_token()
-        .ok_or_else(|| Error::unauthenticated("the session has no refresh token"))?;
-    let mut auth_parameters = StringMap::from([(
-        "REFRESH_TOKEN".to_owned(),
-        refresh_token.expose().to_owned(),
-    )]);
+        .ok_or_else(|| Error::unauthenticated("the session has no refresh token"))?
+        .expose();
+    if config.refresh_method == RefreshMethod::GetTokensFromRefreshToken {
+        // This call takes the client secret itself, not a SECRET_HASH.
+        let mut body = json!({"RefreshToken": refresh_token, "ClientId": config.client_id});
+        if let Some(secret) = &config.client_secret {
+            body["ClientSecret"] = json!(secret.expose());
+        }
+        if let Some(device_key) = session.device_key() {
+            body["DeviceKey"] = json!(device_key);
+        }
+        return Request::new(Operation::GetTokensFromRefreshToken, &body);
+    }
+    let mut auth_parameters =
+        StringMap::from([("REFRESH_TOKEN".to_owned(), refresh_token.to_owned())]);
     if let Some(hash) = config.secret_hash(session.username()) {
         auth_parameters.insert("SECRET_HASH".into(), hash);
+    }
+    if let Some(device_key) = session.device_key() {
+        auth_parameters.insert("DEVICE_KEY".into(), device_key.to_owned());
     }
     Request::new(
         Operation::InitiateAuth,

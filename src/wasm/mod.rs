@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
+use crate::config::RefreshMethod;
 use crate::error::names;
 use crate::flows::account::{self, MfaPreference};
 use crate::flows::sign_in::{Answer, Method, NextStep, Progress, SignIn, SignInInput, TotpSetup};
@@ -44,6 +45,11 @@ export interface CognitoClientConfig {
   storage?: StorageKind;
   /** The issuer authenticator apps show for TOTP set up through this client. Default 'Cognito'. */
   totpIssuer?: string;
+  /**
+   * How tokens are refreshed. 'InitiateAuth' (default) uses REFRESH_TOKEN_AUTH; 'GetTokensFromRefreshToken'
+   * is needed when the app client rotates refresh tokens (the new refresh token replaces the old one).
+   */
+  refreshMethod?: 'InitiateAuth' | 'GetTokensFromRefreshToken';
 }
 
 export type AuthFlowType = 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH';
@@ -230,6 +236,13 @@ struct ConfigInput {
     endpoint: Option<String>,
     storage: Option<StorageKind>,
     totp_issuer: Option<String>,
+    refresh_method: Option<RefreshMethodInput>,
+}
+
+#[derive(Deserialize)]
+enum RefreshMethodInput {
+    InitiateAuth,
+    GetTokensFromRefreshToken,
 }
 
 #[derive(Deserialize)]
@@ -472,6 +485,12 @@ impl CognitoClient {
         if let Some(issuer) = input.totp_issuer {
             config.totp_issuer = issuer;
         }
+        config.refresh_method = match input.refresh_method {
+            Some(RefreshMethodInput::GetTokensFromRefreshToken) => {
+                RefreshMethod::GetTokensFromRefreshToken
+            }
+            Some(RefreshMethodInput::InitiateAuth) | None => RefreshMethod::InitiateAuth,
+        };
         let store = match input.storage {
             Some(kind) => SessionStore::new(kind, &config.user_pool_id, &config.client_id)?,
             None => SessionStore::new(StorageKind::Local, &config.user_pool_id, &config.client_id)
