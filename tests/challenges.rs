@@ -39,6 +39,8 @@ fn challenged(config: &ClientConfig, challenge: Value) -> (SignIn, Progress) {
         username: "bob".into(),
         password: Password::new("pw"),
         client_metadata: None,
+        device: None,
+        device_name: "test device".into(),
     };
     let (mut flow, _) = SignIn::start(config, input, Method::Password).unwrap();
     let progress = flow.on_response(config, &challenge, 100).unwrap();
@@ -90,7 +92,9 @@ fn sms_code_is_sent_with_the_session_and_can_be_retried() {
     );
     // While the reply is outstanding nothing else can be answered; after a CodeMismatchException it can.
     assert!(flow.answer(&config, answer("222222")).is_err());
-    flow.request_failed();
+    let mismatch =
+        cognito_wasm::Error::new("CodeMismatchException", "Invalid code received for user");
+    assert!(flow.request_failed(&request, &mismatch).is_none());
     assert!(flow.is_waiting_for_answer());
     let retry = sent(flow.answer(&config, answer("222222")).unwrap());
     assert_eq!(body(&retry)["ChallengeResponses"]["SMS_MFA_CODE"], "222222");

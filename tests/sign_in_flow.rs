@@ -71,6 +71,8 @@ fn input(username: &str, password: &str) -> SignInInput {
         username: username.into(),
         password: Password::new(password),
         client_metadata: None,
+        device: None,
+        device_name: "test device".into(),
     }
 }
 

@@ -2,6 +2,7 @@
 //! without doing any I/O itself.
 
 pub mod account;
+pub mod devices;
 pub mod refresh;
 pub mod sign_in;
 pub mod sign_out;

@@ -14,7 +14,7 @@ use crate::protocol::{
 };
 use crate::secret::Password;
 use crate::session::Session;
-use crate::srp::client::SrpClient;
+use crate::srp::client::{DeviceVerifier, SrpClient};
 use crate::srp::{decode_secret_block, timestamp};
 
 /// How the password is proven.
@@ -29,6 +29,26 @@ pub struct SignInInput {
     pub username: String,
     pub password: Password,
     pub client_metadata: Option<StringMap>,
+    /// This device's credentials from an earlier sign-in, if Cognito tracks it.
+    pub device: Option<DeviceSecrets>,
+    /// The name ConfirmDevice registers a new device under.
+    pub device_name: String,
+}
+
+/// What a tracked device keeps to prove itself with device SRP on later sign-ins.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceSecrets {
+    pub device_key: String,
+    pub device_group_key: String,
+    pub device_password: Password,
+}
+
+/// A device Cognito started tracking during this sign-in, and whether the user must be asked to remember it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewDevice {
+    pub secrets: DeviceSecrets,
+    pub user_confirmation_necessary: bool,
 }
 
 /// The app's answer to a [`NextStep`]: a code, a new password, an MFA type, a custom answer, an address.
@@ -220,6 +240,8 @@ enum Awaiting {
     AuthReply,
     AssociateSoftwareToken,
     VerifySoftwareToken,
+    /// ConfirmDevice's, with the session that is finished once the device is registered.
+    ConfirmDevice(Box<Session>),
     /// Nothing: the app has to answer [`SignIn::challenge`] (or the flow is over).
     Answer,
 }
@@ -236,6 +258,11 @@ struct Challenge {
 
 pub struct SignIn {
     input: SignInInput,
+    /// The ephemeral of a device SRP handshake under way.
+    device_srp: Option<SrpClient>,
+    new_device: Option<NewDevice>,
+    /// Cognito did not know the stored device, so it was dropped from the sign-in.
+    device_forgotten: bool,
     /// The name Cognito knows the user by (`USER_ID_FOR_SRP`), once a challenge said it.
     user_id: Option<String>,
     totp_issuer: String,
@@ -294,6 +321,9 @@ impl SignIn {
         if let Some(hash) = config.secret_hash(&input.username) {
             auth_parameters.insert("SECRET_HASH".into(), hash);
         }
+        if let Some(device) = &input.device {
+            auth_parameters.insert("DEVICE_KEY".into(), device.device_key.clone());
+        }
         let request = Request::new(
             Operation::InitiateAuth,
             &InitiateAuthRequest {
@@ -305,6 +335,9 @@ impl SignIn {
         )?;
         let flow = Self {
             input,
+            device_srp: None,
+            new_device: None,
+            device_forgotten: false,
             user_id: None,
             totp_issuer: config.totp_issuer.clone(),
             awaiting: Awaiting::InitiateAuth(srp),
@@ -365,18 +398,59 @@ impl SignIn {
                 self.respond(config, "MFA_SETUP", StringMap::new(), None)
                     .map(Progress::Send)
             }
+            Awaiting::ConfirmDevice(session) => {
+                #[derive(Deserialize)]
+                #[serde(rename_all = "PascalCase")]
+                struct ConfirmDeviceReply {
+                    #[serde(default)]
+                    user_confirmation_necessary: bool,
+                }
+                let reply: ConfirmDeviceReply = parse("ConfirmDevice", body)?;
+                if let Some(device) = self.new_device.as_mut() {
+                    device.user_confirmation_necessary = reply.user_confirmation_necessary;
+                }
+                self.finished = true;
+                Ok(Progress::SignedIn(session))
+            }
             Awaiting::Answer => Err(Error::invalid_response(
                 "a reply came when none was expected",
             )),
         }
     }
 
-    /// Call when the request sent for this flow failed: a wrong code or password can be answered again.
-    pub fn request_failed(&mut self) {
+    /// Call when `request`, sent for this flow, failed with `error`. Returns a request to send instead when
+    /// Cognito no longer knows the stored device (as amazon-cognito-identity-js does: drop DEVICE_KEY and
+    /// try again); otherwise a wrong code or password can be answered again.
+    pub fn request_failed(&mut self, request: &Request, error: &Error) -> Option<Request> {
+        let unknown_device = error.is("ResourceNotFoundException")
+            && error.message.to_ascii_lowercase().contains("device");
+        if unknown_device && self.input.device.is_some() {
+            if let Some(retry) = without_device_key(request) {
+                self.input.device = None;
+                self.device_forgotten = true;
+                return Some(retry);
+            }
+        }
         if matches!(self.awaiting, Awaiting::InitiateAuth(_)) || self.challenge.is_none() {
             self.finished = true;
         }
         self.awaiting = Awaiting::Answer;
+        None
+    }
+
+    /// The device Cognito started tracking in this sign-in (registered with ConfirmDevice): store it.
+    pub fn new_device(&self) -> Option<&NewDevice> {
+        self.new_device.as_ref()
+    }
+
+    /// The username as typed at sign-in.
+    pub fn typed_username(&self) -> &str {
+        &self.input.username
+    }
+
+    /// Whether the stored device turned out to be unknown to Cognito: delete it.
+    pub fn device_forgotten(&self) -> bool {
+        self.device_forgotten
     }
 
     /// Answers the current [`NextStep`].
@@ -497,10 +571,17 @@ impl SignIn {
     ) -> Result<Progress, Error> {
         if let Some(result) = &response.authentication_result {
             let session = Session::from_authentication(result, self.username(), None, now)?;
-            self.finished = true;
             self.challenge = None;
+            let metadata = result.new_device_metadata.as_ref();
+            if let Some((key, group)) =
+                metadata.and_then(|m| m.device_key.as_ref().zip(m.device_group_key.as_ref()))
+            {
+                return self.confirm_device(session, key, group);
+            }
+            self.finished = true;
             return Ok(Progress::SignedIn(Box::new(session)));
         }
+
         let name = response.challenge_name.clone().ok_or_else(|| {
             Error::invalid_response("reply has neither AuthenticationResult nor ChallengeName")
         })?;
@@ -517,6 +598,21 @@ impl SignIn {
             .or_else(|| parameters.get("USERNAME"))
         {
             self.user_id = Some(user.clone());
+        }
+        if let ("DEVICE_SRP_AUTH" | "DEVICE_PASSWORD_VERIFIER", Some(device)) =
+            (name.as_str(), self.input.device.clone())
+        {
+            let session = response.session.clone();
+            self.challenge = Some(Challenge {
+                name: name.clone(),
+                parameters: parameters.clone(),
+                session,
+                totp_secret: None,
+                email_setup: false,
+            });
+            return self
+                .device_srp_step(config, &name, &device, &parameters, now)
+                .map(Progress::Send);
         }
         let step = match name.as_str() {
             "SMS_MFA" | "SMS_OTP" => NextStep::ConfirmWithSmsCode {
@@ -573,6 +669,80 @@ impl SignIn {
             }
             step => Ok(Progress::NextStep(step)),
         }
+    }
+
+    /// Registers the device Cognito just started tracking: a fresh verifier for it goes to ConfirmDevice,
+    /// and the device password stays here, for device SRP on later sign-ins.
+    fn confirm_device(
+        &mut self,
+        session: Session,
+        device_key: &str,
+        group_key: &str,
+    ) -> Result<Progress, Error> {
+        let verifier = DeviceVerifier::generate(group_key, device_key)?;
+        let body = json!({
+            "AccessToken": session.access_token(),
+            "DeviceKey": device_key,
+            "DeviceSecretVerifierConfig": {"Salt": verifier.salt_b64, "PasswordVerifier": verifier.password_verifier_b64},
+            "DeviceName": self.input.device_name,
+        });
+        let request = Request::new(Operation::ConfirmDevice, &body)?;
+        self.new_device = Some(NewDevice {
+            secrets: DeviceSecrets {
+                device_key: device_key.to_owned(),
+                device_group_key: group_key.to_owned(),
+                device_password: Password::new(verifier.device_password),
+            },
+            user_confirmation_necessary: false,
+        });
+        self.awaiting = Awaiting::ConfirmDevice(Box::new(session));
+        Ok(Progress::Send(request))
+    }
+
+    /// Device SRP: the same maths as the password's, with the device group key as realm, the device key as
+    /// identity and the device's random password. DEVICE_SRP_AUTH gets a fresh A; DEVICE_PASSWORD_VERIFIER
+    /// the claim.
+    fn device_srp_step(
+        &mut self,
+        config: &ClientConfig,
+        name: &str,
+        device: &DeviceSecrets,
+        parameters: &StringMap,
+        now: i64,
+    ) -> Result<Request, Error> {
+        let mut responses = StringMap::from([("DEVICE_KEY".to_owned(), device.device_key.clone())]);
+        if name == "DEVICE_SRP_AUTH" {
+            let srp = SrpClient::generate()?;
+            responses.insert("SRP_A".into(), srp.srp_a_hex());
+            self.device_srp = Some(srp);
+        } else {
+            let srp = self.device_srp.take().ok_or_else(|| {
+                Error::invalid_response("DEVICE_PASSWORD_VERIFIER before DEVICE_SRP_AUTH")
+            })?;
+            let parameter = |key: &str| {
+                parameters.get(key).map(String::as_str).ok_or_else(|| {
+                    Error::invalid_response(format!("DEVICE_PASSWORD_VERIFIER without {key}"))
+                })
+            };
+            let secret_block = parameter("SECRET_BLOCK")?;
+            let timestamp = timestamp(now);
+            let signature = srp.password_claim(
+                &device.device_group_key,
+                &device.device_key,
+                device.device_password.expose(),
+                parameter("SRP_B")?,
+                parameter("SALT")?,
+                secret_block,
+                &timestamp,
+            )?;
+            responses.insert(
+                "PASSWORD_CLAIM_SECRET_BLOCK".into(),
+                secret_block.to_owned(),
+            );
+            responses.insert("TIMESTAMP".into(), timestamp);
+            responses.insert("PASSWORD_CLAIM_SIGNATURE".into(), signature);
+        }
+        self.respond(config, name, responses, None)
     }
 
     /// The name challenge answers carry: the challenge's, else `USER_ID_FOR_SRP`, else what was typed.
@@ -653,6 +823,9 @@ impl SignIn {
         if let Some(hash) = config.secret_hash(hash_user) {
             responses.insert("SECRET_HASH".into(), hash);
         }
+        if let Some(device) = &self.input.device {
+            responses.insert("DEVICE_KEY".into(), device.device_key.clone());
+        }
         self.user_id = Some(user_id.to_owned());
         Request::new(
             Operation::RespondToAuthChallenge,
@@ -665,6 +838,22 @@ impl SignIn {
             },
         )
     }
+}
+
+/// `request` with the DEVICE_KEY it carried (in AuthParameters or ChallengeResponses) removed; `None` if
+/// it carried none.
+fn without_device_key(request: &Request) -> Option<Request> {
+    let mut body: serde_json::Value = serde_json::from_str(&request.body).ok()?;
+    let mut removed = false;
+    for map in ["AuthParameters", "ChallengeResponses"] {
+        if let Some(map) = body.get_mut(map).and_then(serde_json::Value::as_object_mut) {
+            removed |= map.remove("DEVICE_KEY").is_some();
+        }
+    }
+    if !removed {
+        return None;
+    }
+    Request::new(request.operation, &body).ok()
 }
 
 /// NEW_PASSWORD_REQUIRED's `requiredAttributes` (`["userAttributes.name", …]`) that `userAttributes` lacks.

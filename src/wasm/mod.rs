@@ -9,7 +9,7 @@ mod transport;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::Promise;
+use js_sys::{Promise, Reflect};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -17,6 +17,7 @@ use wasm_bindgen_futures::future_to_promise;
 use crate::config::RefreshMethod;
 use crate::error::names;
 use crate::flows::account::{self, MfaPreference};
+use crate::flows::devices;
 use crate::flows::sign_in::{Answer, Method, NextStep, Progress, SignIn, SignInInput, TotpSetup};
 use crate::flows::{refresh, sign_out};
 use crate::jwt::Claims;
@@ -221,6 +222,16 @@ export interface MfaPreferenceOutput {
   preferred?: MfaType;
 }
 
+/** A device Cognito tracks for the user. Dates are epoch milliseconds. */
+export interface Device {
+  id: string;
+  name?: string;
+  attributes: Record<string, string>;
+  createDate?: number;
+  lastModifiedDate?: number;
+  lastAuthenticatedDate?: number;
+}
+
 export interface VerifyTotpSetupInput {
   code: string;
   options?: { friendlyDeviceName?: string };
@@ -391,6 +402,16 @@ struct MfaPreferenceArgs {
     sms: Option<MfaPreference>,
     totp: Option<MfaPreference>,
     email: Option<MfaPreference>,
+}
+
+#[derive(Deserialize)]
+struct DeviceId {
+    id: String,
+}
+
+#[derive(Deserialize)]
+struct DeviceArgs {
+    device: Option<DeviceId>,
 }
 
 #[derive(Deserialize, Default)]
@@ -696,9 +717,55 @@ async_methods! {
     }
 
     /// The enabled and preferred MFA factors (from GetUser).
-    "fetchMFAPreference" -> "Promise<MfaPreferenceOutput>", fn fetch_mfa_preference(&inner) {
-        to_js(&inner.get_user().await?.mfa_preference())
+        "fetchMFAPreference" -> "Promise<MfaPreferenceOutput>", fn fetch_mfa_preference(&inner) {
+    to_js(&inner.get_user().await?.mfa_preference())
+}
+
+/// Marks this browser's device as remembered, so later sign-ins from it can skip MFA where the pool allows
+/// (UpdateDeviceStatus).
+"rememberDevice" -> "Promise<void>", fn remember_device(&inner) {
+    let session = inner.valid_session().await?;
+    let key = inner.current_device_key(&session).ok_or_else(|| Error::invalid_parameter("this device is not tracked"))?;
+    inner.send(&devices::update_status(session.access_token(), &key, true)?).await?;
+    Ok(JsValue::UNDEFINED)
+}
+
+/// Forgets a device (this one when none is given): Cognito stops tracking it (ForgetDevice).
+"forgetDevice" -> "Promise<void>", fn forget_device(&inner, input: "{ device?: { id: string } } | undefined" => Option<DeviceArgs>) {
+    let session = inner.valid_session().await?;
+    let current = inner.current_device_key(&session);
+    let key = input
+        .and_then(|i| i.device)
+        .map(|d| d.id)
+        .or_else(|| current.clone())
+        .ok_or_else(|| Error::invalid_parameter("this device is not tracked"))?;
+    inner.send(&devices::forget(session.access_token(), &key)?).await?;
+    if current.as_deref() == Some(key.as_str()) {
+        inner.store.forget_device(session.username());
     }
+    Ok(JsValue::UNDEFINED)
+}
+
+/// The user's tracked devices (ListDevices).
+"listDevices" -> "Promise<Device[]>", fn list_devices(&inner) {
+    let token = inner.access_token().await?;
+    let request = devices::list(&token, Some(60))?;
+    let reply: devices::ListDevicesReply = account::read(request.operation, &inner.send(&request).await?)?;
+    to_js(&reply.devices.into_iter().map(devices::Device::from).collect::<Vec<_>>())
+}
+
+/// One device (this one when no id is given) (GetDevice).
+"getDevice" -> "Promise<Device>", fn get_device(&inner, input: "{ device?: { id: string } } | undefined" => Option<DeviceArgs>) {
+    let session = inner.valid_session().await?;
+    let key = input
+        .and_then(|i| i.device)
+        .map(|d| d.id)
+        .or_else(|| inner.current_device_key(&session))
+        .ok_or_else(|| Error::invalid_parameter("this device is not tracked"))?;
+    let request = devices::get(session.access_token(), &key)?;
+    let reply: devices::GetDeviceReply = account::read(request.operation, &inner.send(&request).await?)?;
+    to_js(&devices::Device::from(reply.device))
+}
 }
 
 impl Inner {
@@ -712,6 +779,8 @@ impl Inner {
             AuthFlowType::UserPassword => Method::Password,
         };
         let input = SignInInput {
+            device: self.store.load_device(&args.username),
+            device_name: device_name(),
             username: args.username,
             password: Password::new(args.password),
             client_metadata: args.client_metadata,
@@ -757,10 +826,13 @@ impl Inner {
                 Progress::Send(request) => {
                     let outcome = match self.send(&request).await {
                         Ok(body) => flow.on_response(&self.config, &body, now()),
-                        Err(error) => {
-                            flow.request_failed();
-                            Err(error)
-                        }
+                        Err(error) => match flow.request_failed(&request, &error) {
+                            Some(retry) => {
+                                progress = Progress::Send(retry);
+                                continue;
+                            }
+                            None => Err(error),
+                        },
                     };
                     match outcome {
                         Ok(next) => next,
@@ -774,6 +846,7 @@ impl Inner {
                 }
                 Progress::SignedIn(session) => {
                     self.store.save(&session)?;
+                    self.keep_device(&flow, &session)?;
                     return sign_in_output(NextStep::Done);
                 }
                 Progress::NextStep(step) => {
@@ -784,6 +857,30 @@ impl Inner {
                 }
             };
         }
+    }
+
+    /// Stores a newly tracked device (under the typed and the internal username, so the next sign-in finds
+    /// it whichever is typed) or drops one Cognito did not know.
+    fn keep_device(&self, flow: &SignIn, session: &Session) -> Result<(), Error> {
+        let names = [flow.typed_username(), session.username()];
+        if flow.device_forgotten() {
+            names.iter().for_each(|name| self.store.forget_device(name));
+        }
+        if let Some(device) = flow.new_device() {
+            for name in names {
+                self.store.save_device(name, &device.secrets)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The key of this browser's device for the signed-in user, if Cognito tracks it.
+    fn current_device_key(&self, session: &Session) -> Option<String> {
+        session.device_key().map(str::to_owned).or_else(|| {
+            self.store
+                .load_device(session.username())
+                .map(|d| d.device_key)
+        })
     }
 
     fn stored_session(&self) -> Result<Session, Error> {
@@ -827,6 +924,16 @@ impl Inner {
         self.store.save(&refreshed)?;
         Ok(refreshed)
     }
+}
+
+/// The name a new device is registered under: the browser's user agent, as amazon-cognito-identity-js does.
+fn device_name() -> String {
+    Reflect::get(&js_sys::global(), &"navigator".into())
+        .and_then(|navigator| Reflect::get(&navigator, &"userAgent".into()))
+        .ok()
+        .and_then(|agent| agent.as_string())
+        .filter(|agent| !agent.is_empty())
+        .unwrap_or_else(|| "cognito-wasm".to_owned())
 }
 
 fn sign_in_output(step: NextStep) -> Result<JsValue, Error> {

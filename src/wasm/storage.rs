@@ -1,13 +1,16 @@
-//! Where the session is kept: in memory, or in `localStorage` / `sessionStorage`. A stored value that cannot
-//! be read back is dropped (signed out), never thrown at the page.
+//! Where the session and remembered-device secrets are kept: in memory, or in `localStorage` /
+//! `sessionStorage`. A stored value that cannot be read back is dropped (signed out, device forgotten), never
+//! thrown at the page.
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 
 use js_sys::Reflect;
 use wasm_bindgen::JsCast;
 use web_sys::Storage;
 
 use crate::Error;
+use crate::flows::sign_in::DeviceSecrets;
 use crate::session::Session;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
@@ -20,8 +23,9 @@ pub enum StorageKind {
 
 pub struct SessionStore {
     backend: Option<Storage>,
-    key: String,
-    memory: RefCell<Option<String>>,
+    /// Prefix of every key, so two pools or app clients on one origin never mix.
+    namespace: String,
+    memory: RefCell<BTreeMap<String, String>>,
 }
 
 impl SessionStore {
@@ -34,51 +38,86 @@ impl SessionStore {
         };
         Ok(Self {
             backend,
-            key: format!("cognito-wasm.{user_pool_id}.{client_id}.session"),
-            memory: RefCell::new(None),
+            namespace: format!("cognito-wasm.{user_pool_id}.{client_id}"),
+            memory: RefCell::default(),
         })
     }
 
-    /// The stored session, if there is a readable one; an unreadable one is removed.
-    pub fn load(&self) -> Option<Session> {
-        let raw = match &self.backend {
-            Some(storage) => storage.get_item(&self.key).ok().flatten(),
-            None => self.memory.borrow().clone(),
-        }?;
-        match Session::from_storage_json(&raw) {
-            Ok(session) => Some(session),
-            Err(_) => {
-                self.clear();
-                None
-            }
+    fn get(&self, key: &str) -> Option<String> {
+        match &self.backend {
+            Some(storage) => storage.get_item(key).ok().flatten(),
+            None => self.memory.borrow().get(key).cloned(),
         }
     }
 
-    pub fn save(&self, session: &Session) -> Result<(), Error> {
-        let json = session.to_storage_json();
+    fn set(&self, key: String, value: String) -> Result<(), Error> {
         match &self.backend {
-            Some(storage) => storage.set_item(&self.key, &json).map_err(|_| {
-                Error::new(
-                    "StorageError",
-                    "the session could not be written to storage (quota?)",
-                )
-            }),
+            Some(storage) => storage
+                .set_item(&key, &value)
+                .map_err(|_| Error::new("StorageError", "could not write to storage (quota?)")),
             None => {
-                self.memory.replace(Some(json));
+                self.memory.borrow_mut().insert(key, value);
                 Ok(())
             }
         }
     }
 
-    pub fn clear(&self) {
+    fn remove(&self, key: &str) {
         match &self.backend {
             Some(storage) => {
-                let _ = storage.remove_item(&self.key);
+                let _ = storage.remove_item(key);
             }
             None => {
-                self.memory.replace(None);
+                self.memory.borrow_mut().remove(key);
             }
         }
+    }
+
+    fn session_key(&self) -> String {
+        format!("{}.session", self.namespace)
+    }
+
+    /// Devices are kept per user; usernames are case-insensitive in Cognito pools by default.
+    fn device_key(&self, username: &str) -> String {
+        format!("{}.device.{}", self.namespace, username.to_lowercase())
+    }
+
+    /// The stored session, if there is a readable one; an unreadable one is removed.
+    pub fn load(&self) -> Option<Session> {
+        let key = self.session_key();
+        let session = Session::from_storage_json(&self.get(&key)?);
+        if session.is_err() {
+            self.remove(&key);
+        }
+        session.ok()
+    }
+
+    pub fn save(&self, session: &Session) -> Result<(), Error> {
+        self.set(self.session_key(), session.to_storage_json())
+    }
+
+    pub fn clear(&self) {
+        self.remove(&self.session_key());
+    }
+
+    /// The device secrets kept for `username`; unreadable ones are removed.
+    pub fn load_device(&self, username: &str) -> Option<DeviceSecrets> {
+        let key = self.device_key(username);
+        let device = serde_json::from_str(&self.get(&key)?);
+        if device.is_err() {
+            self.remove(&key);
+        }
+        device.ok()
+    }
+
+    pub fn save_device(&self, username: &str, device: &DeviceSecrets) -> Result<(), Error> {
+        let json =
+            serde_json::to_string(device).map_err(|e| Error::new("StorageError", e.to_string()))?;
+        self.set(self.device_key(username), json)
+    }
+
+    pub fn forget_device(&self, username: &str) {
+        self.remove(&self.device_key(username));
     }
 }
 

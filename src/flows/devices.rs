@@ -1,0 +1,127 @@
+//! Managing remembered devices once signed in: remember or not, forget, list, describe. (Registering a new
+//! device and device SRP happen inside the sign-in flow.)
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::error::Error;
+use crate::protocol::{Operation, Request, StringMap};
+
+/// `DeviceType` as Cognito sends it.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DeviceReply {
+    pub device_key: String,
+    #[serde(default)]
+    pub device_attributes: Vec<crate::flows::account::Attribute>,
+    pub device_create_date: Option<f64>,
+    pub device_last_modified_date: Option<f64>,
+    pub device_last_authenticated_date: Option<f64>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListDevicesReply {
+    #[serde(default)]
+    pub devices: Vec<DeviceReply>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetDeviceReply {
+    pub device: DeviceReply,
+}
+
+/// A device as the JS API returns it; dates are epoch milliseconds.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Device {
+    pub id: String,
+    pub name: Option<String>,
+    pub attributes: StringMap,
+    pub create_date: Option<f64>,
+    pub last_modified_date: Option<f64>,
+    pub last_authenticated_date: Option<f64>,
+}
+
+impl From<DeviceReply> for Device {
+    fn from(reply: DeviceReply) -> Self {
+        let attributes: StringMap = reply
+            .device_attributes
+            .into_iter()
+            .map(|a| (a.name, a.value.unwrap_or_default()))
+            .collect();
+        let millis = |seconds: Option<f64>| seconds.map(|s| (s * 1000.0).round());
+        Self {
+            id: reply.device_key,
+            name: attributes.get("device_name").cloned(),
+            attributes,
+            create_date: millis(reply.device_create_date),
+            last_modified_date: millis(reply.device_last_modified_date),
+            last_authenticated_date: millis(reply.device_last_authenticated_date),
+        }
+    }
+}
+
+pub fn update_status(
+    access_token: &str,
+    device_key: &str,
+    remembered: bool,
+) -> Result<Request, Error> {
+    let status = if remembered {
+        "remembered"
+    } else {
+        "not_remembered"
+    };
+    Request::new(
+        Operation::UpdateDeviceStatus,
+        &json!({"AccessToken": access_token, "DeviceKey": device_key, "DeviceRememberedStatus": status}),
+    )
+}
+
+pub fn forget(access_token: &str, device_key: &str) -> Result<Request, Error> {
+    Request::new(
+        Operation::ForgetDevice,
+        &json!({"AccessToken": access_token, "DeviceKey": device_key}),
+    )
+}
+
+/// Lists the user's devices; Cognito returns at most 60 per page.
+pub fn list(access_token: &str, limit: Option<u32>) -> Result<Request, Error> {
+    let mut body = json!({"AccessToken": access_token});
+    if let Some(limit) = limit {
+        body["Limit"] = json!(limit.clamp(1, 60));
+    }
+    Request::new(Operation::ListDevices, &body)
+}
+
+pub fn get(access_token: &str, device_key: &str) -> Result<Request, Error> {
+    Request::new(
+        Operation::GetDevice,
+        &json!({"AccessToken": access_token, "DeviceKey": device_key}),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn device_replies_become_plain_objects() {
+        let reply: ListDevicesReply = serde_json::from_value(json!({"Devices": [{
+            "DeviceKey": "us-east-1_abc",
+            "DeviceAttributes": [{"Name": "device_name", "Value": "Firefox"}, {"Name": "last_ip_used", "Value": "127.0.0.1"}],
+            "DeviceCreateDate": 1700000000.5, "DeviceLastAuthenticatedDate": 1700000100}]}))
+        .unwrap();
+        let device = Device::from(reply.devices[0].clone());
+        assert_eq!(device.id, "us-east-1_abc");
+        assert_eq!(device.name.as_deref(), Some("Firefox"));
+        assert_eq!(device.create_date, Some(1_700_000_000_500.0));
+        assert_eq!(device.last_authenticated_date, Some(1_700_000_100_000.0));
+        assert_eq!(device.last_modified_date, None);
+        assert_eq!(
+            list("t", Some(500)).unwrap().body,
+            r#"{"AccessToken":"t","Limit":60}"#
+        );
+    }
+}
