@@ -271,26 +271,49 @@ async fn new_password_required_then_confirm_sign_in() {
     let endpoint = endpoint();
     let pool = pool("browser-dave", "Correct-Horse-1").await;
     // A user an administrator created with a temporary password must choose a new one at first sign-in.
-    call(endpoint, "AdminCreateUser", json!({"UserPoolId": pool.pool_id, "Username": "browser-erin",
-        "TemporaryPassword": "Temp-Horse-1", "MessageAction": "SUPPRESS"}))
+    call(
+        endpoint,
+        "AdminCreateUser",
+        json!({"UserPoolId": pool.pool_id, "Username": "browser-erin",
+        "TemporaryPassword": "Temp-Horse-1", "MessageAction": "SUPPRESS"}),
+    )
     .await;
-    let cognito = client(json!({"userPoolId": pool.pool_id, "clientId": pool.client_id, "endpoint": endpoint, "storage": "memory"}));
+    let cognito = client(
+        json!({"userPoolId": pool.pool_id, "clientId": pool.client_id, "endpoint": endpoint, "storage": "memory"}),
+    );
     let error = rejection(cognito.confirm_sign_in(js(json!({"challengeResponse": "x"})))).await;
-    assert_eq!(error_name(&error), "InvalidParameterException", "nothing to confirm before signIn");
+    assert_eq!(
+        error_name(&error),
+        "InvalidParameterException",
+        "nothing to confirm before signIn"
+    );
 
-    let step = ok(cognito.sign_in(js(json!({"username": "browser-erin", "password": "Temp-Horse-1"})))).await;
+    let step = ok(cognito.sign_in(js(
+        json!({"username": "browser-erin", "password": "Temp-Horse-1"}),
+    )))
+    .await;
     assert_eq!(step["isSignedIn"], false);
-    assert_eq!(step["nextStep"]["signInStep"], "CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED");
+    assert_eq!(
+        step["nextStep"]["signInStep"],
+        "CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED"
+    );
     assert!(step["nextStep"]["missingAttributes"].is_array());
     // A password the pool's policy refuses can be corrected without starting over.
     let weak = rejection(cognito.confirm_sign_in(js(json!({"challengeResponse": "short"})))).await;
     assert_eq!(error_name(&weak), "InvalidPasswordException");
-    let done = ok(cognito.confirm_sign_in(js(json!({"challengeResponse": "Brand-New-Horse-2"})))).await;
-    assert_eq!(done, json!({"isSignedIn": true, "nextStep": {"signInStep": "DONE"}}));
+    let done =
+        ok(cognito.confirm_sign_in(js(json!({"challengeResponse": "Brand-New-Horse-2"})))).await;
+    assert_eq!(
+        done,
+        json!({"isSignedIn": true, "nextStep": {"signInStep": "DONE"}})
+    );
     assert_eq!(ok(cognito.get_session()).await["username"], "browser-erin");
 
     // The new password is the one that works from now on.
     ok(cognito.sign_out()).await;
-    let again = ok(cognito.sign_in(js(json!({"username": "browser-erin", "password": "Brand-New-Horse-2"})))).await;
+    let again = ok(cognito.sign_in(js(
+        json!({"username": "browser-erin", "password": "Brand-New-Horse-2"}),
+    )))
+    .await;
     assert_eq!(again["isSignedIn"], true);
 }
