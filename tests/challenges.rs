@@ -336,3 +336,188 @@ fn empty_and_unexpected_answers_are_refused() {
     // A reply nobody asked for.
     assert!(flow.on_response(&config, &tokens(), 100).is_err());
 }
+
+fn start_with(config: &ClientConfig, password: &str, method: Method) -> (SignIn, Value) {
+    let input = SignInInput {
+        username: "bob".into(),
+        password: Password::new(password),
+        client_metadata: None,
+        device: None,
+        device_name: "test device".into(),
+    };
+    let (flow, request) = SignIn::start(config, input, method).unwrap();
+    (flow, body(&request))
+}
+
+#[test]
+fn custom_auth_with_and_without_srp() {
+    let config = config();
+    let (mut flow, first) = start_with(&config, "", Method::CustomWithoutSrp);
+    assert_eq!(first["AuthFlow"], "CUSTOM_AUTH");
+    assert_eq!(first["AuthParameters"], json!({"USERNAME": "bob"}));
+    let progress = flow.on_response(&config, &json!({"ChallengeName": "CUSTOM_CHALLENGE", "Session": "s", "ChallengeParameters": {"q": "colour?"}}), 100).unwrap();
+    assert!(matches!(step(progress), NextStep::CustomChallenge { .. }));
+
+    let srp = cognito_wasm::srp::client::SrpClient::from_secret(&[5; 128]).unwrap();
+    let a = srp.srp_a_hex();
+    let (_, first) = start_with(&config, "pw", Method::CustomWithSrp(srp));
+    assert_eq!(first["AuthFlow"], "CUSTOM_AUTH");
+    assert_eq!(
+        first["AuthParameters"],
+        json!({"USERNAME": "bob", "SRP_A": a, "CHALLENGE_NAME": "SRP_A"})
+    );
+    // With SRP the password is required; without it, it is not.
+    let no_password = SignInInput {
+        username: "bob".into(),
+        password: Password::new(""),
+        client_metadata: None,
+        device: None,
+        device_name: String::new(),
+    };
+    assert!(
+        SignIn::start(
+            &config,
+            no_password,
+            Method::CustomWithSrp(
+                cognito_wasm::srp::client::SrpClient::from_secret(&[5; 128]).unwrap()
+            )
+        )
+        .is_err()
+    );
+}
+
+#[test]
+fn user_auth_first_factor_selection() {
+    let config = config();
+    let (mut flow, first) = start_with(&config, "", Method::UserAuth { preferred: None });
+    assert_eq!(first["AuthFlow"], "USER_AUTH");
+    assert_eq!(first["AuthParameters"], json!({"USERNAME": "bob"}));
+    let offer = json!({"ChallengeName": "SELECT_CHALLENGE", "Session": "s1",
+        "AvailableChallenges": ["PASSWORD_SRP", "PASSWORD", "EMAIL_OTP", "WEB_AUTHN"]});
+    let progress = flow.on_response(&config, &offer, 100).unwrap();
+    assert_eq!(
+        serde_json::to_value(step(progress)).unwrap(),
+        json!({
+        "signInStep": "CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION",
+        "availableChallenges": ["PASSWORD_SRP", "PASSWORD", "EMAIL_OTP", "WEB_AUTHN"]})
+    );
+    assert!(
+        flow.answer(&config, answer("WEB_AUTHN")).is_err(),
+        "passkeys are not supported yet"
+    );
+    assert!(
+        flow.answer(&config, answer("SMS_OTP")).is_err(),
+        "not offered"
+    );
+    // A password factor without a password asks for it, then sends it with the choice.
+    assert_eq!(
+        step(flow.answer(&config, answer("password")).unwrap()),
+        NextStep::ConfirmWithPassword
+    );
+    let request = body(&sent(flow.answer(&config, answer("s3cret pw")).unwrap()));
+    assert_eq!(request["ChallengeName"], "SELECT_CHALLENGE");
+    assert_eq!(request["Session"], "s1");
+    assert_eq!(
+        request["ChallengeResponses"],
+        json!({"ANSWER": "PASSWORD", "PASSWORD": "s3cret pw", "USERNAME": "bob"})
+    );
+
+    // E-mail one-time code as first factor.
+    let (mut flow, _) = start_with(&config, "", Method::UserAuth { preferred: None });
+    flow.on_response(&config, &offer, 100).unwrap();
+    let request = body(&sent(flow.answer(&config, answer("EMAIL_OTP")).unwrap()));
+    assert_eq!(
+        request["ChallengeResponses"],
+        json!({"ANSWER": "EMAIL_OTP", "USERNAME": "bob"})
+    );
+    let code_step = step(
+        flow.on_response(
+            &config,
+            &json!({"ChallengeName": "EMAIL_OTP", "Session": "s2"}),
+            100,
+        )
+        .unwrap(),
+    );
+    assert!(matches!(code_step, NextStep::ConfirmWithEmailCode { .. }));
+    assert_eq!(
+        body(&sent(flow.answer(&config, answer("12345678")).unwrap()))["ChallengeResponses"]["EMAIL_OTP_CODE"],
+        "12345678"
+    );
+
+    // PASSWORD_SRP chosen with the password known: SRP_A goes with the choice, PASSWORD_VERIFIER follows.
+    let (mut flow, _) = start_with(&config, "pw", Method::UserAuth { preferred: None });
+    flow.on_response(&config, &offer, 100).unwrap();
+    let request = body(&sent(flow.answer(&config, answer("PASSWORD_SRP")).unwrap()));
+    assert_eq!(request["ChallengeResponses"]["ANSWER"], "PASSWORD_SRP");
+    let a = request["ChallengeResponses"]["SRP_A"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let verifier = cognito_wasm::srp::server::PasswordVerifier::new("Pool1", "bob", "pw", &[4; 16]);
+    let server = cognito_wasm::srp::server::ServerHandshake::new(&verifier, &a, &[6; 32]).unwrap();
+    let challenge = json!({"ChallengeName": "PASSWORD_VERIFIER", "Session": "s3", "ChallengeParameters": {
+        "USER_ID_FOR_SRP": "bob", "SALT": verifier.salt_hex, "SRP_B": server.srp_b_hex(), "SECRET_BLOCK": "QUJD"}});
+    let claim = body(&sent(flow.on_response(&config, &challenge, 100).unwrap()));
+    let responses = &claim["ChallengeResponses"];
+    server
+        .verify_claim(
+            "Pool1",
+            "bob",
+            b"ABC",
+            responses["TIMESTAMP"].as_str().unwrap(),
+            responses["PASSWORD_CLAIM_SIGNATURE"].as_str().unwrap(),
+        )
+        .unwrap();
+}
+
+#[test]
+fn user_auth_with_a_preferred_factor() {
+    let config = config();
+    let (_, first) = start_with(
+        &config,
+        "",
+        Method::UserAuth {
+            preferred: Some("EMAIL_OTP".into()),
+        },
+    );
+    assert_eq!(
+        first["AuthParameters"],
+        json!({"USERNAME": "bob", "PREFERRED_CHALLENGE": "EMAIL_OTP"})
+    );
+    let (_, first) = start_with(
+        &config,
+        "pw",
+        Method::UserAuth {
+            preferred: Some("PASSWORD".into()),
+        },
+    );
+    assert_eq!(
+        first["AuthParameters"],
+        json!({"USERNAME": "bob", "PASSWORD": "pw", "PREFERRED_CHALLENGE": "PASSWORD"})
+    );
+    let (_, first) = start_with(
+        &config,
+        "pw",
+        Method::UserAuth {
+            preferred: Some("PASSWORD_SRP".into()),
+        },
+    );
+    assert!(first["AuthParameters"]["SRP_A"].is_string());
+    let input = SignInInput {
+        username: "bob".into(),
+        password: Password::new(""),
+        client_metadata: None,
+        device: None,
+        device_name: String::new(),
+    };
+    assert!(
+        SignIn::start(
+            &config,
+            input,
+            Method::UserAuth {
+                preferred: Some("WEB_AUTHN".into())
+            }
+        )
+        .is_err()
+    );
+}

@@ -23,7 +23,17 @@ pub enum Method {
     Srp(SrpClient),
     /// The password is sent to Cognito over TLS (`USER_PASSWORD_AUTH`, must be enabled on the client).
     Password,
+    /// `CUSTOM_AUTH` opened with SRP (`CHALLENGE_NAME=SRP_A`): the password first, then custom challenges.
+    CustomWithSrp(SrpClient),
+    /// `CUSTOM_AUTH` with custom challenges only; no password.
+    CustomWithoutSrp,
+    /// `USER_AUTH`, choice-based: with a preferred first factor (`PASSWORD`, `PASSWORD_SRP`, `EMAIL_OTP`,
+    /// `SMS_OTP`) Cognito starts it at once, otherwise the app picks one of those available.
+    UserAuth { preferred: Option<String> },
 }
+
+/// The first factors USER_AUTH sign-ins can use here (WEB_AUTHN is listed by Cognito but needs passkeys).
+const FIRST_FACTORS: [&str; 4] = ["PASSWORD", "PASSWORD_SRP", "EMAIL_OTP", "SMS_OTP"];
 
 pub struct SignInInput {
     pub username: String,
@@ -216,6 +226,15 @@ pub enum NextStep {
         rename_all = "camelCase"
     )]
     CustomChallenge { additional_info: StringMap },
+    /// USER_AUTH: answer with one of the available first factors.
+    #[serde(
+        rename = "CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION",
+        rename_all = "camelCase"
+    )]
+    SelectFirstFactor { available_challenges: Vec<String> },
+    /// USER_AUTH with a password factor chosen but no password given at sign-in: answer with it.
+    #[serde(rename = "CONFIRM_SIGN_IN_WITH_PASSWORD")]
+    ConfirmWithPassword,
     #[serde(rename = "UNHANDLED_CHALLENGE", rename_all = "camelCase")]
     Unhandled {
         challenge_name: String,
@@ -254,12 +273,17 @@ struct Challenge {
     /// MFA_SETUP: the TOTP secret once associated, or e-mail chosen as the factor to set up.
     totp_secret: Option<String>,
     email_setup: bool,
+    /// SELECT_CHALLENGE: the first factors on offer, and the one chosen while the password is asked for.
+    available: Vec<String>,
+    chosen_factor: Option<String>,
 }
 
 pub struct SignIn {
     input: SignInInput,
     /// The ephemeral of a device SRP handshake under way.
     device_srp: Option<SrpClient>,
+    /// The ephemeral of a PASSWORD_SRP first factor chosen after InitiateAuth (USER_AUTH).
+    pending_srp: Option<SrpClient>,
     new_device: Option<NewDevice>,
     /// Cognito did not know the stored device, so it was dropped from the sign-in.
     device_forgotten: bool,
@@ -303,7 +327,14 @@ impl SignIn {
         if input.username.is_empty() {
             return Err(Error::invalid_parameter("username is required"));
         }
-        if input.password.expose().is_empty() {
+        let needs_password = match &method {
+            Method::Srp(_) | Method::Password | Method::CustomWithSrp(_) => true,
+            Method::CustomWithoutSrp => false,
+            Method::UserAuth { preferred } => {
+                matches!(preferred.as_deref(), Some("PASSWORD" | "PASSWORD_SRP"))
+            }
+        };
+        if needs_password && input.password.expose().is_empty() {
             return Err(Error::invalid_parameter("password is required"));
         }
         let mut auth_parameters =
@@ -316,6 +347,37 @@ impl SignIn {
             Method::Password => {
                 auth_parameters.insert("PASSWORD".into(), input.password.expose().to_owned());
                 ("USER_PASSWORD_AUTH", None)
+            }
+            Method::CustomWithSrp(srp) => {
+                auth_parameters.insert("SRP_A".into(), srp.srp_a_hex());
+                auth_parameters.insert("CHALLENGE_NAME".into(), "SRP_A".into());
+                ("CUSTOM_AUTH", Some(srp))
+            }
+            Method::CustomWithoutSrp => ("CUSTOM_AUTH", None),
+            Method::UserAuth { preferred } => {
+                let mut srp = None;
+                if let Some(factor) = preferred {
+                    let factor = factor.to_ascii_uppercase();
+                    if !FIRST_FACTORS.contains(&factor.as_str()) {
+                        return Err(Error::invalid_parameter(format!(
+                            "preferredChallenge must be one of {FIRST_FACTORS:?}"
+                        )));
+                    }
+                    match factor.as_str() {
+                        "PASSWORD" => {
+                            auth_parameters
+                                .insert("PASSWORD".into(), input.password.expose().to_owned());
+                        }
+                        "PASSWORD_SRP" => {
+                            let ephemeral = SrpClient::generate()?;
+                            auth_parameters.insert("SRP_A".into(), ephemeral.srp_a_hex());
+                            srp = Some(ephemeral);
+                        }
+                        _ => {}
+                    }
+                    auth_parameters.insert("PREFERRED_CHALLENGE".into(), factor);
+                }
+                ("USER_AUTH", srp)
             }
         };
         if let Some(hash) = config.secret_hash(&input.username) {
@@ -336,6 +398,7 @@ impl SignIn {
         let flow = Self {
             input,
             device_srp: None,
+            pending_srp: None,
             new_device: None,
             device_forgotten: false,
             user_id: None,
@@ -498,6 +561,7 @@ impl SignIn {
                     .map(Progress::Send);
             }
             "MFA_SETUP" => return self.answer_mfa_setup(config, answer, response),
+            "SELECT_CHALLENGE" => return self.answer_first_factor(config, answer),
             _ => {
                 return Err(Error::invalid_parameter(format!(
                     "challenge {name} cannot be answered yet"
@@ -552,6 +616,66 @@ impl SignIn {
         }
     }
 
+    /// SELECT_CHALLENGE (USER_AUTH): the answer names a first factor, or is the password once a password
+    /// factor was chosen without one. Password factors carry the password (or SRP_A) with the choice.
+    fn answer_first_factor(
+        &mut self,
+        config: &ClientConfig,
+        answer: Answer,
+    ) -> Result<Progress, Error> {
+        let Some(challenge) = self.challenge.as_mut() else {
+            return Err(Error::invalid_parameter("no first-factor choice under way"));
+        };
+        let factor = match challenge.chosen_factor.take() {
+            Some(factor) => {
+                self.input.password = Password::new(answer.response.clone());
+                factor
+            }
+            None => {
+                let factor = answer.response.trim().to_ascii_uppercase();
+                let offered = challenge
+                    .available
+                    .iter()
+                    .any(|a| a.eq_ignore_ascii_case(&factor));
+                if !offered || !FIRST_FACTORS.contains(&factor.as_str()) {
+                    let usable: Vec<&String> = challenge
+                        .available
+                        .iter()
+                        .filter(|a| FIRST_FACTORS.contains(&a.as_str()))
+                        .collect();
+                    return Err(Error::invalid_parameter(format!(
+                        "choose one of {usable:?}, not {factor:?}"
+                    )));
+                }
+                let password_factor = factor == "PASSWORD" || factor == "PASSWORD_SRP";
+                if password_factor && self.input.password.expose().is_empty() {
+                    challenge.chosen_factor = Some(factor);
+                    return Ok(Progress::NextStep(NextStep::ConfirmWithPassword));
+                }
+                factor
+            }
+        };
+        let mut responses = StringMap::from([("ANSWER".to_owned(), factor.clone())]);
+        match factor.as_str() {
+            "PASSWORD" => {
+                responses.insert("PASSWORD".into(), self.input.password.expose().to_owned());
+            }
+            "PASSWORD_SRP" => {
+                let srp = SrpClient::generate()?;
+                responses.insert("SRP_A".into(), srp.srp_a_hex());
+                self.pending_srp = Some(srp);
+            }
+            _ => {}
+        }
+        self.respond(
+            config,
+            "SELECT_CHALLENGE",
+            responses,
+            answer.client_metadata.as_ref(),
+        )
+        .map(Progress::Send)
+    }
+
     fn associate_software_token(&mut self) -> Result<Progress, Error> {
         let session = self.challenge.as_ref().and_then(|c| c.session.clone());
         self.awaiting = Awaiting::AssociateSoftwareToken;
@@ -587,6 +711,7 @@ impl SignIn {
         })?;
         if name == "PASSWORD_VERIFIER" {
             let srp = srp
+                .or_else(|| self.pending_srp.take())
                 .ok_or_else(|| Error::invalid_response("unexpected PASSWORD_VERIFIER challenge"))?;
             let request = self.password_claim(config, &srp, &response, now)?;
             self.awaiting = Awaiting::AuthReply;
@@ -609,6 +734,8 @@ impl SignIn {
                 session,
                 totp_secret: None,
                 email_setup: false,
+                available: Vec::new(),
+                chosen_factor: None,
             });
             return self
                 .device_srp_step(config, &name, &device, &parameters, now)
@@ -644,6 +771,9 @@ impl SignIn {
             "NEW_PASSWORD_REQUIRED" => NextStep::NewPasswordRequired {
                 missing_attributes: missing_attributes(&parameters),
             },
+            "SELECT_CHALLENGE" => NextStep::SelectFirstFactor {
+                available_challenges: response.available_challenges.clone(),
+            },
             "CUSTOM_CHALLENGE" => NextStep::CustomChallenge {
                 additional_info: parameters.clone(),
             },
@@ -659,6 +789,8 @@ impl SignIn {
             session: response.session,
             totp_secret: None,
             email_setup,
+            available: response.available_challenges,
+            chosen_factor: None,
         });
         match step {
             // The only factor to set up is TOTP: associate right away, the secret is the next step.

@@ -53,15 +53,24 @@ export interface CognitoClientConfig {
   refreshMethod?: 'InitiateAuth' | 'GetTokensFromRefreshToken';
 }
 
-export type AuthFlowType = 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH';
+/**
+ * USER_SRP_AUTH (default): the password never leaves the device. USER_PASSWORD_AUTH: it is sent over TLS.
+ * CUSTOM_WITH_SRP / CUSTOM_WITHOUT_SRP: CUSTOM_AUTH, with or without proving the password first.
+ * USER_AUTH: choice-based sign-in (password, e-mail or SMS one-time code), see preferredChallenge.
+ */
+export type AuthFlowType = 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH' | 'CUSTOM_WITH_SRP' | 'CUSTOM_WITHOUT_SRP' | 'USER_AUTH';
+export type FirstFactor = 'PASSWORD' | 'PASSWORD_SRP' | 'EMAIL_OTP' | 'SMS_OTP';
 export type MfaType = 'SMS' | 'TOTP' | 'EMAIL';
 export type ClientMetadata = Record<string, string>;
 
 export interface SignInInput {
   username: string;
-  password: string;
-  /** Defaults to 'USER_SRP_AUTH': the password never leaves the device. */
+  /** Required except for CUSTOM_WITHOUT_SRP and USER_AUTH with a code factor. */
+  password?: string;
+  /** Defaults to 'USER_SRP_AUTH'. */
   authFlowType?: AuthFlowType;
+  /** USER_AUTH: start with this factor instead of asking which. */
+  preferredChallenge?: FirstFactor;
   clientMetadata?: ClientMetadata;
 }
 
@@ -95,6 +104,10 @@ export type SignInStep =
   /** Answer with the new password, and options.userAttributes for missingAttributes. */
   | { signInStep: 'CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED'; missingAttributes: string[] }
   | { signInStep: 'CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE'; additionalInfo: Record<string, string> }
+  /** USER_AUTH: answer with one of availableChallenges (WEB_AUTHN is listed but not supported yet). */
+  | { signInStep: 'CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION'; availableChallenges: string[] }
+  /** USER_AUTH: a password factor was chosen; answer with the password. */
+  | { signInStep: 'CONFIRM_SIGN_IN_WITH_PASSWORD' }
   /** Call confirmSignUp with the code that was sent at sign-up. */
   | { signInStep: 'CONFIRM_SIGN_UP' }
   /** Call resetPassword. */
@@ -262,14 +275,22 @@ enum AuthFlowType {
     UserSrp,
     #[serde(rename = "USER_PASSWORD_AUTH")]
     UserPassword,
+    #[serde(rename = "CUSTOM_WITH_SRP")]
+    CustomWithSrp,
+    #[serde(rename = "CUSTOM_WITHOUT_SRP")]
+    CustomWithoutSrp,
+    #[serde(rename = "USER_AUTH")]
+    UserAuth,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct SignInArgs {
     username: String,
+    #[serde(default)]
     password: String,
     auth_flow_type: Option<AuthFlowType>,
+    preferred_challenge: Option<String>,
     client_metadata: Option<StringMap>,
 }
 
@@ -777,6 +798,11 @@ impl Inner {
         let method = match args.auth_flow_type.unwrap_or(AuthFlowType::UserSrp) {
             AuthFlowType::UserSrp => Method::Srp(SrpClient::generate()?),
             AuthFlowType::UserPassword => Method::Password,
+            AuthFlowType::CustomWithSrp => Method::CustomWithSrp(SrpClient::generate()?),
+            AuthFlowType::CustomWithoutSrp => Method::CustomWithoutSrp,
+            AuthFlowType::UserAuth => Method::UserAuth {
+                preferred: args.preferred_challenge,
+            },
         };
         let input = SignInInput {
             device: self.store.load_device(&args.username),
