@@ -40,6 +40,15 @@ pub struct SeedPool {
     #[serde(default)]
     pub case_sensitive: bool,
     pub mfa_configuration: Option<String>,
+    /// Second factors the pool offers (default: SMS and TOTP on, e-mail off).
+    pub sms_mfa: Option<bool>,
+    pub software_token_mfa: Option<bool>,
+    pub email_mfa: Option<bool>,
+    /// Cognito's `DeviceConfiguration` structure; devices are tracked only when it is present.
+    pub device_configuration: Option<Value>,
+    /// Dev-only CUSTOM_AUTH rounds: `[{"question": …, "answer": …}]`.
+    #[serde(default)]
+    pub custom_challenge: Vec<SeedCustomRound>,
     #[serde(default)]
     pub clients: Vec<SeedClient>,
     #[serde(default)]
@@ -65,6 +74,29 @@ pub struct SeedClient {
     pub refresh_token_validity_days: Option<i64>,
     /// Minutes a challenge session stays valid (3 to 15, default 3).
     pub auth_session_validity: Option<i64>,
+    /// Cognito's `RefreshTokenRotation` structure (`{"Feature": "ENABLED", "RetryGracePeriodSeconds": 10}`).
+    pub refresh_token_rotation: Option<Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedCustomRound {
+    pub question: String,
+    pub answer: String,
+}
+
+/// A user's MFA settings in a seed: which factors are on and which is preferred.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SeedMfa {
+    #[serde(default)]
+    pub sms: bool,
+    #[serde(default)]
+    pub software_token: bool,
+    #[serde(default)]
+    pub email: bool,
+    /// `SMS_MFA`, `SOFTWARE_TOKEN_MFA` or `EMAIL_OTP`.
+    pub preferred: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -82,6 +114,10 @@ pub struct SeedUser {
     pub enabled: bool,
     /// A fixed `sub` (a UUID); random when absent.
     pub sub: Option<String>,
+    /// A verified TOTP authenticator secret (base32), so a demo can compute codes.
+    #[serde(rename = "totpSecret")]
+    pub totp_secret: Option<String>,
+    pub mfa: Option<SeedMfa>,
 }
 
 fn yes() -> bool {
@@ -139,8 +175,28 @@ fn load_pool(state: &AppState, pool: &SeedPool, region: &str) -> Result<String, 
     if let Some(mfa) = &pool.mfa_configuration {
         request["MfaConfiguration"] = json!(mfa);
     }
+    if let Some(devices) = &pool.device_configuration {
+        request["DeviceConfiguration"] = devices.clone();
+    }
     let request = as_request(request);
-    admin::create_pool(state, Req(&request), pool.id.as_deref(), region).map_err(|e| e.to_string())
+    let id = admin::create_pool(state, Req(&request), pool.id.as_deref(), region)
+        .map_err(|e| e.to_string())?;
+    let mut store = state.store();
+    let created = store.pool_mut(&id).ok_or("pool vanished")?;
+    created.sms_mfa = pool.sms_mfa.unwrap_or(created.sms_mfa);
+    created.software_token_mfa = pool
+        .software_token_mfa
+        .unwrap_or(created.software_token_mfa);
+    created.email_mfa = pool.email_mfa.unwrap_or(created.email_mfa);
+    created.custom_challenge = pool
+        .custom_challenge
+        .iter()
+        .map(|round| crate::state::CustomRound {
+            question: round.question.clone(),
+            answer: round.answer.clone(),
+        })
+        .collect();
+    Ok(id)
 }
 
 fn load_client(state: &AppState, pool_id: &str, client: &SeedClient) -> Result<(), String> {
@@ -180,6 +236,10 @@ fn load_client(state: &AppState, pool_id: &str, client: &SeedClient) -> Result<(
         (
             "AuthSessionValidity",
             client.auth_session_validity.map(|v| json!(v)),
+        ),
+        (
+            "RefreshTokenRotation",
+            client.refresh_token_rotation.clone(),
         ),
     ];
     for (member, value) in optional {
@@ -223,7 +283,33 @@ fn load_user(state: &AppState, pool_id: &str, user: &SeedUser) -> Result<(), Str
         enabled: user.enabled,
         sub: user.sub.clone(),
     };
-    admin::insert_user(pool, new, now)
-        .map(|_| ())
-        .map_err(|e| e.to_string())
+    let key = admin::insert_user(pool, new, now).map_err(|e| e.to_string())?;
+    let seeded = pool.users.get_mut(&key).ok_or("user vanished")?;
+    if let Some(secret) = &user.totp_secret {
+        if totp_rs::Secret::Encoded(secret.clone()).to_bytes().is_err() {
+            return Err(format!("totpSecret {secret:?} is not base32"));
+        }
+        seeded.totp_secret = Some(secret.clone());
+    }
+    if let Some(mfa) = &user.mfa {
+        seeded.mfa = crate::state::MfaSettings {
+            sms: mfa.sms,
+            totp: mfa.software_token,
+            email: mfa.email,
+            sms_preferred: false,
+            totp_preferred: false,
+            email_preferred: false,
+        };
+        match mfa.preferred.as_deref() {
+            None => {}
+            Some("SMS_MFA") if mfa.sms => seeded.mfa.sms_preferred = true,
+            Some("SOFTWARE_TOKEN_MFA") if mfa.software_token => seeded.mfa.totp_preferred = true,
+            Some("EMAIL_OTP") if mfa.email => seeded.mfa.email_preferred = true,
+            Some(other) => return Err(format!("mfa.preferred {other:?} is not an enabled factor")),
+        }
+        if mfa.software_token && seeded.totp_secret.is_none() {
+            return Err("mfa.softwareToken needs totpSecret".to_owned());
+        }
+    }
+    Ok(())
 }

@@ -123,12 +123,34 @@ pub struct Pool {
     pub auto_verified_attributes: Vec<String>,
     pub case_sensitive: bool,
     pub mfa_configuration: String,
+    /// Which second factors the pool offers (SetUserPoolMfaConfig).
+    pub sms_mfa: bool,
+    pub software_token_mfa: bool,
+    pub email_mfa: bool,
+    /// `DeviceConfiguration`: `None` when the pool does not track devices.
+    pub device_configuration: Option<DeviceConfiguration>,
+    /// Dev-only CUSTOM_AUTH rounds (there are no Lambda triggers to ask).
+    pub custom_challenge: Vec<CustomRound>,
     pub keys: Arc<PoolKeys>,
     pub clients: BTreeMap<String, AppClient>,
     /// Users by [`Pool::user_key`] of their internal username.
     pub users: BTreeMap<String, User>,
     /// Secret for deriving stable fake salts for unknown users (user-existence-error prevention).
     pub fake_salt_key: Vec<u8>,
+}
+
+/// `DeviceConfigurationType`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DeviceConfiguration {
+    pub challenge_required_on_new_device: bool,
+    pub device_only_remembered_on_user_prompt: bool,
+}
+
+/// One round of the dev-only CUSTOM_CHALLENGE: the question sent and the answer expected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CustomRound {
+    pub question: String,
+    pub answer: String,
 }
 
 impl Pool {
@@ -219,6 +241,7 @@ impl Pool {
             "CreationDate": epoch_seconds(self.created),
             "AutoVerifiedAttributes": self.auto_verified_attributes,
             "MfaConfiguration": self.mfa_configuration,
+            "EnabledMfas": self.enabled_mfas(),
             "EstimatedNumberOfUsers": self.users.len(),
             "UsernameConfiguration": { "CaseSensitive": self.case_sensitive },
             "AdminCreateUserConfig": {
@@ -233,7 +256,28 @@ impl Pool {
         if !self.alias_attributes.is_empty() {
             pool["AliasAttributes"] = json!(self.alias_attributes);
         }
+        if let Some(devices) = &self.device_configuration {
+            pool["DeviceConfiguration"] = json!({
+                "ChallengeRequiredOnNewDevice": devices.challenge_required_on_new_device,
+                "DeviceOnlyRememberedOnUserPrompt": devices.device_only_remembered_on_user_prompt,
+            });
+        }
         pool
+    }
+
+    /// The second factors the pool offers, as Cognito names them in `EnabledMfas`.
+    pub fn enabled_mfas(&self) -> Vec<&'static str> {
+        let mut list = Vec::new();
+        if self.sms_mfa {
+            list.push("SMS_MFA");
+        }
+        if self.software_token_mfa {
+            list.push("SOFTWARE_TOKEN_MFA");
+        }
+        if self.email_mfa {
+            list.push("EMAIL_OTP");
+        }
+        list
     }
 }
 
@@ -253,6 +297,8 @@ pub struct AppClient {
     pub enable_token_revocation: bool,
     /// How long challenge sessions (and SRP handshakes) stay usable, in minutes.
     pub auth_session_validity_mins: i64,
+    /// `RefreshTokenRotation`: `Some(RetryGracePeriodSeconds)` when enabled.
+    pub refresh_rotation: Option<i64>,
     pub created: i64,
     pub modified: i64,
 }
@@ -301,6 +347,10 @@ impl AppClient {
             "EnablePropagateAdditionalUserContextData": false,
             "AuthSessionValidity": self.auth_session_validity_mins,
         });
+        if let Some(grace) = self.refresh_rotation {
+            client["RefreshTokenRotation"] =
+                json!({ "Feature": "ENABLED", "RetryGracePeriodSeconds": grace });
+        }
         for (key, value) in &self.validity_echo {
             client[key] = value.clone();
         }
@@ -357,6 +407,40 @@ pub struct User {
     pub modified: i64,
     /// Outstanding one-time codes by what they confirm (see [`crate::inbox::CodeKind`]).
     pub codes: HashMap<String, crate::inbox::OneTimeCode>,
+    pub mfa: MfaSettings,
+    /// The verified TOTP secret (base32) and the one AssociateSoftwareToken handed out last.
+    pub totp_secret: Option<String>,
+    pub totp_pending: Option<String>,
+    pub totp_device_name: Option<String>,
+    /// Devices by key; created when NewDeviceMetadata is issued, usable once confirmed.
+    pub devices: BTreeMap<String, Device>,
+    /// The user's DeviceGroupKey (one per user, like Cognito's).
+    pub device_group_key: Option<String>,
+}
+
+/// A user's MFA preferences (SetUserMFAPreference).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MfaSettings {
+    pub sms: bool,
+    pub sms_preferred: bool,
+    pub totp: bool,
+    pub totp_preferred: bool,
+    pub email: bool,
+    pub email_preferred: bool,
+}
+
+/// A device of a user.
+#[derive(Clone, Debug)]
+pub struct Device {
+    pub key: String,
+    pub group_key: String,
+    /// From ConfirmDevice; `None` until then.
+    pub verifier: Option<PasswordVerifier>,
+    pub name: Option<String>,
+    pub remembered: bool,
+    pub created: i64,
+    pub modified: i64,
+    pub last_authenticated: i64,
 }
 
 impl User {
@@ -379,6 +463,12 @@ impl User {
             created: now_millis,
             modified: now_millis,
             codes: HashMap::new(),
+            mfa: MfaSettings::default(),
+            totp_secret: None,
+            totp_pending: None,
+            totp_device_name: None,
+            devices: BTreeMap::new(),
+            device_group_key: None,
         }
     }
 
@@ -423,17 +513,62 @@ pub struct PendingSrp {
     pub handshake: ServerHandshake,
     pub session: String,
     pub expires_at: i64,
+    /// `DEVICE_KEY` sent with InitiateAuth.
+    pub device_key: Option<String>,
+    /// For CUSTOM_AUTH with SRP: the custom rounds follow the password.
+    pub custom: bool,
+}
+
+/// Who is signing in, carried from challenge to challenge.
+#[derive(Clone, Debug)]
+pub struct SignInContext {
+    pub pool_id: String,
+    pub client_id: String,
+    pub user_key: String,
+    pub sub: String,
+    /// `DEVICE_KEY` from InitiateAuth: a device to authenticate after the password (and MFA).
+    pub device_key: Option<String>,
+    /// Minutes each challenge session lasts.
+    pub session_mins: i64,
+    /// MFA was answered (or skipped) already.
+    pub mfa_done: bool,
+    /// CUSTOM_AUTH: rounds answered so far.
+    pub custom_round: usize,
 }
 
 /// A challenge session other than PASSWORD_VERIFIER.
 #[derive(Debug)]
 pub struct PendingChallenge {
     pub challenge: &'static str,
-    pub pool_id: String,
-    pub client_id: String,
-    pub user_key: String,
-    pub sub: String,
+    pub ctx: SignInContext,
     pub expires_at: i64,
+    /// SMS_MFA / EMAIL_OTP: the code sent.
+    pub code: Option<crate::inbox::OneTimeCode>,
+    /// Wrong answers still allowed before the session is dropped.
+    pub attempts_left: u32,
+    /// SELECT_MFA_TYPE / SELECT_CHALLENGE: the allowed answers.
+    pub options: Vec<String>,
+    /// MFA_SETUP: the secret AssociateSoftwareToken handed out, and whether VerifySoftwareToken accepted it.
+    pub totp_secret: Option<String>,
+    pub setup_verified: bool,
+    /// DEVICE_PASSWORD_VERIFIER: the device handshake, keyed like PASSWORD_VERIFIER by its SECRET_BLOCK.
+    pub device_srp: Option<(ServerHandshake, String)>,
+}
+
+impl PendingChallenge {
+    pub fn new(challenge: &'static str, ctx: SignInContext, now: i64) -> Self {
+        Self {
+            challenge,
+            expires_at: now + ctx.session_mins * 60,
+            ctx,
+            code: None,
+            attempts_left: crate::inbox::MAX_ATTEMPTS,
+            options: Vec::new(),
+            totp_secret: None,
+            setup_verified: false,
+            device_srp: None,
+        }
+    }
 }
 
 /// What a refresh token stands for; the token itself is opaque random text.
@@ -447,4 +582,8 @@ pub struct RefreshRecord {
     pub auth_time: i64,
     pub expires_at: i64,
     pub revoked: bool,
+    /// The device the sign-in was made on (`device_key` claim).
+    pub device_key: Option<String>,
+    /// Refresh-token rotation: when this token stops working because a newer one replaced it.
+    pub superseded_at: Option<i64>,
 }

@@ -23,6 +23,11 @@ fn random_from(alphabet: &[u8], len: usize) -> String {
         .collect()
 }
 
+/// `len` random letters and digits.
+pub fn random_alnum(len: usize) -> String {
+    random_from(ALNUM, len)
+}
+
 /// Pool ids look like Cognito's: `<region>_` and nine letters or digits.
 pub fn new_pool_id(region: &str) -> String {
     format!("{region}_{}", random_from(ALNUM, 9))

@@ -147,3 +147,22 @@ export async function lastCode(url, poolId, username, purpose) {
 export function callback(fn) {
   return new Promise((resolve, reject) => fn((err, result) => (err ? reject(err) : resolve(result))));
 }
+
+/** RFC 6238 TOTP (HMAC-SHA1, 30 s, 6 digits) of a base32 secret at `seconds` (default: now). */
+export async function totpCode(secretBase32, seconds = Math.floor(Date.now() / 1000)) {
+  const { createHmac } = await import('node:crypto');
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secretBase32.replace(/=+$/, '').toUpperCase()) {
+    const v = alphabet.indexOf(c);
+    if (v < 0) throw new Error(`not base32: ${c}`);
+    bits += v.toString(2).padStart(5, '0');
+  }
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(seconds / 30)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const binary = mac.readUInt32BE(offset) & 0x7fffffff;
+  return String(binary % 1_000_000).padStart(6, '0');
+}

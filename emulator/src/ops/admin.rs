@@ -12,7 +12,7 @@ use super::request::Req;
 use crate::error::{CognitoError, OpResult};
 use crate::jwt::PoolKeys;
 use crate::password::PasswordPolicy;
-use crate::state::{AppClient, AppState, Pool, Store, User, UserStatus};
+use crate::state::{AppClient, AppState, DeviceConfiguration, Pool, Store, User, UserStatus};
 use crate::util::{epoch_seconds, new_client_id, new_client_secret, new_pool_id, random_bytes};
 
 /// Standard (OIDC) attributes a user may carry; anything else must be `custom:`.
@@ -196,6 +196,11 @@ pub fn create_pool(
         auto_verified_attributes,
         case_sensitive,
         mfa_configuration: mfa_configuration.to_owned(),
+        sms_mfa: true,
+        software_token_mfa: true,
+        email_mfa: false,
+        device_configuration: read_device_configuration(req)?,
+        custom_challenge: Vec::new(),
         keys: Arc::new(keys),
         clients: Default::default(),
         users: Default::default(),
@@ -203,6 +208,43 @@ pub fn create_pool(
     };
     store.pools.insert(id.clone(), pool);
     Ok(id)
+}
+
+/// `DeviceConfiguration` of CreateUserPool / UpdateUserPool.
+pub fn read_device_configuration(req: Req<'_>) -> OpResult<Option<DeviceConfiguration>> {
+    Ok(match req.opt_object("DeviceConfiguration")? {
+        None => None,
+        Some(config) => Some(DeviceConfiguration {
+            challenge_required_on_new_device: config
+                .opt_bool("ChallengeRequiredOnNewDevice")?
+                .unwrap_or(false),
+            device_only_remembered_on_user_prompt: config
+                .opt_bool("DeviceOnlyRememberedOnUserPrompt")?
+                .unwrap_or(false),
+        }),
+    })
+}
+
+/// `RefreshTokenRotation` of CreateUserPoolClient / UpdateUserPoolClient.
+pub fn read_refresh_rotation(req: Req<'_>) -> OpResult<Option<i64>> {
+    let Some(rotation) = req.opt_object("RefreshTokenRotation")? else {
+        return Ok(None);
+    };
+    let grace = rotation.opt_i64("RetryGracePeriodSeconds")?.unwrap_or(0);
+    if !(0..=60).contains(&grace) {
+        return Err(validation(
+            "refreshTokenRotation.retryGracePeriodSeconds",
+            "Member must have value less than or equal to 60",
+        ));
+    }
+    match rotation.str("Feature")? {
+        "ENABLED" => Ok(Some(grace)),
+        "DISABLED" => Ok(None),
+        _ => Err(validation(
+            "refreshTokenRotation.feature",
+            "Member must satisfy enum value set: [ENABLED, DISABLED]",
+        )),
+    }
 }
 
 fn attribute_list(req: Req<'_>, member: &str, allowed: &[&str]) -> OpResult<Vec<String>> {
@@ -272,7 +314,7 @@ pub fn delete_user_pool(state: &AppState, req: Req<'_>) -> OpResult<Value> {
         .remove(pool_id)
         .ok_or_else(|| pool_not_found(pool_id))?;
     store.handshakes.retain(|_, p| p.pool_id != pool_id);
-    store.challenges.retain(|_, p| p.pool_id != pool_id);
+    store.challenges.retain(|_, p| p.ctx.pool_id != pool_id);
     store.refresh_tokens.retain(|_, r| r.pool_id != pool_id);
     Ok(json!({}))
 }
@@ -392,6 +434,7 @@ pub fn create_client(
         prevent_user_existence_errors,
         enable_token_revocation,
         auth_session_validity_mins,
+        refresh_rotation: read_refresh_rotation(req)?,
         created: now,
         modified: now,
     };
@@ -819,17 +862,20 @@ pub fn admin_get_user(state: &AppState, req: Req<'_>) -> OpResult<Value> {
     let pool_id = req.str("UserPoolId")?;
     let username = req.str("Username")?;
     let store = state.store();
-    let user = pool(&store, pool_id)?
+    let pool = pool(&store, pool_id)?;
+    let user = pool
         .find_user(username)
         .ok_or_else(CognitoError::user_not_found)?;
-    Ok(json!({
+    let mut response = json!({
         "Username": user.username,
         "UserAttributes": user.attributes_json(),
         "UserCreateDate": epoch_seconds(user.created),
         "UserLastModifiedDate": epoch_seconds(user.modified),
         "Enabled": user.enabled,
         "UserStatus": user.status.as_str(),
-    }))
+    });
+    super::mfa::mfa_fields(pool, user, &mut response);
+    Ok(response)
 }
 
 /// AdminDeleteUser. Its tokens die with it: refresh and GetUser look the user up.

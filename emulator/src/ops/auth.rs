@@ -10,11 +10,13 @@ use serde_json::{Map, Value, json};
 use sha2::Sha256;
 
 use super::admin::{client_not_found, make_verifier};
+use super::challenges::{self, continue_sign_in};
 use super::request::Req;
-use super::tokens::{authentication_result, check_secret_hash, refresh};
+use super::tokens::{check_secret_hash, refresh};
 use crate::error::{CognitoError, OpResult};
 use crate::state::{
-    AppClient, AppState, Flow, PendingChallenge, PendingSrp, Pool, Store, User, UserStatus,
+    AppClient, AppState, Flow, PendingChallenge, PendingSrp, Pool, SignInContext, Store, User,
+    UserStatus,
 };
 use crate::util::{b64, new_session, random_bytes};
 
@@ -186,6 +188,8 @@ fn user_srp_auth(
         handshake,
         session,
         expires_at: now + client.auth_session_validity_mins * 60,
+        device_key: params.get("DEVICE_KEY").cloned(),
+        custom: false,
     };
     store.handshakes.insert(secret_block, pending);
     Ok(challenge)
@@ -247,30 +251,37 @@ fn user_password_auth(
     if !correct {
         return Err(CognitoError::incorrect_credentials());
     }
-    after_password(
-        store,
-        pool_id,
-        &client.id,
-        &user_key,
-        now,
-        client.auth_session_validity_mins,
-    )
+    let ctx = sign_in_context(pool_id, client, &user_key, user, params.get("DEVICE_KEY"));
+    after_password(store, ctx, now)
+}
+
+/// The state a sign-in carries from the password to the tokens.
+fn sign_in_context(
+    pool_id: &str,
+    client: &AppClient,
+    user_key: &str,
+    user: &User,
+    device_key: Option<&String>,
+) -> SignInContext {
+    SignInContext {
+        pool_id: pool_id.to_owned(),
+        client_id: client.id.clone(),
+        user_key: user_key.to_owned(),
+        sub: user.sub.clone(),
+        device_key: device_key.cloned(),
+        session_mins: client.auth_session_validity_mins,
+        mfa_done: false,
+        custom_round: 0,
+    }
 }
 
 /// Once the password is proven: refuse disabled / unconfirmed users, ask for a new password where one is
-/// required, otherwise issue tokens.
-fn after_password(
-    store: &mut Store,
-    pool_id: &str,
-    client_id: &str,
-    user_key: &str,
-    now: i64,
-    session_mins: i64,
-) -> OpResult<Value> {
-    let pool = pool_of(store, pool_id)?;
+/// required, otherwise go on to MFA, device authentication and the tokens.
+fn after_password(store: &mut Store, ctx: SignInContext, now: i64) -> OpResult<Value> {
+    let pool = pool_of(store, &ctx.pool_id)?;
     let user = pool
         .users
-        .get(user_key)
+        .get(&ctx.user_key)
         .ok_or_else(CognitoError::incorrect_credentials)?;
     if !user.enabled {
         return Err(CognitoError::not_authorized("User is disabled."));
@@ -308,20 +319,11 @@ fn after_password(
                 },
                 "Session": session,
             });
-            let pending = PendingChallenge {
-                challenge: "NEW_PASSWORD_REQUIRED",
-                pool_id: pool_id.to_owned(),
-                client_id: client_id.to_owned(),
-                user_key: user_key.to_owned(),
-                sub: user.sub.clone(),
-                expires_at: now + session_mins * 60,
-            };
+            let pending = PendingChallenge::new("NEW_PASSWORD_REQUIRED", ctx, now);
             store.challenges.insert(session, pending);
             Ok(response)
         }
-        UserStatus::Confirmed => {
-            authentication_result(store, pool_id, client_id, user_key, now, None)
-        }
+        UserStatus::Confirmed => continue_sign_in(store, ctx, now),
     }
 }
 
@@ -341,10 +343,25 @@ pub fn respond_to_auth_challenge(state: &AppState, req: Req<'_>) -> OpResult<Val
     let mut store = state.store();
     store.prune(now);
     let (_, client) = client_of(&store, client_id)?;
+    let store = &mut *store;
     match challenge {
-        "PASSWORD_VERIFIER" => password_verifier(&mut store, &client, session, &responses, now),
-        "NEW_PASSWORD_REQUIRED" => {
-            new_password_required(&mut store, &client, session, &responses, now)
+        "PASSWORD_VERIFIER" => password_verifier(store, &client, session, &responses, now),
+        "NEW_PASSWORD_REQUIRED" => new_password_required(store, &client, session, &responses, now),
+        "SMS_MFA" => challenges::mfa_code(store, &client, session, "SMS_MFA", &responses, now),
+        "EMAIL_OTP" => challenges::mfa_code(store, &client, session, "EMAIL_OTP", &responses, now),
+        "SOFTWARE_TOKEN_MFA" => challenges::mfa_code(
+            store,
+            &client,
+            session,
+            "SOFTWARE_TOKEN_MFA",
+            &responses,
+            now,
+        ),
+        "SELECT_MFA_TYPE" => challenges::select_mfa_type(store, &client, session, &responses, now),
+        "MFA_SETUP" => challenges::mfa_setup(store, &client, session, &responses, now),
+        "DEVICE_SRP_AUTH" => challenges::device_srp_auth(store, &client, session, &responses, now),
+        "DEVICE_PASSWORD_VERIFIER" => {
+            challenges::device_password_verifier(store, &client, session, &responses, now)
         }
         _ => Err(CognitoError::invalid_parameter(format!(
             "Challenge {challenge} is not supported by this emulator yet."
@@ -409,15 +426,18 @@ fn password_verifier(
     if pool.find_user_key(username).as_deref() != Some(user_key) {
         return Err(CognitoError::incorrect_credentials());
     }
-    let pool_id = pending.pool_id.clone();
-    after_password(
-        store,
-        &pool_id,
-        &client.id,
+    let user = pool
+        .users
+        .get(user_key)
+        .ok_or_else(CognitoError::incorrect_credentials)?;
+    let ctx = sign_in_context(
+        &pending.pool_id,
+        client,
         user_key,
-        now,
-        client.auth_session_validity_mins,
-    )
+        user,
+        pending.device_key.as_ref(),
+    );
+    after_password(store, ctx, now)
 }
 
 /// NEW_PASSWORD_REQUIRED: sets the user's own password (and any attributes sent as `userAttributes.*`).
@@ -434,17 +454,14 @@ fn new_password_required(
     let expired =
         || CognitoError::not_authorized("Invalid session for the user, session is expired.");
     let pending = store.challenges.get(session).ok_or_else(expired)?;
-    if pending.challenge != "NEW_PASSWORD_REQUIRED" || pending.client_id != client.id {
+    if pending.challenge != "NEW_PASSWORD_REQUIRED" || pending.ctx.client_id != client.id {
         return Err(invalid_session());
     }
     if pending.expires_at <= now {
         return Err(expired());
     }
-    let (pool_id, user_key, sub) = (
-        pending.pool_id.clone(),
-        pending.user_key.clone(),
-        pending.sub.clone(),
-    );
+    let ctx = pending.ctx.clone();
+    let (pool_id, user_key, sub) = (ctx.pool_id.clone(), ctx.user_key.clone(), ctx.sub.clone());
     let pool = pool_of(store, &pool_id)?;
     let user = pool
         .users
@@ -478,13 +495,13 @@ fn new_password_required(
     }
     user.modified = now * 1000;
     store.challenges.remove(session);
-    authentication_result(store, &pool_id, &client.id, &user_key, now, None)
+    continue_sign_in(store, ctx, now)
 }
 
 /// Whether TIMESTAMP is exactly what Cognito's clients produce (`Tue Sep 5 00:09:40 UTC 2018`: English
 /// names, UTC, day not zero-padded, weekday matching the date). AWS is reported to refuse anything else, so a
 /// client that gets this wrong should find out here rather than in production.
-fn is_canonical_timestamp(text: &str) -> bool {
+pub(crate) fn is_canonical_timestamp(text: &str) -> bool {
     parse_timestamp(text).is_some_and(|secs| srp::timestamp(secs) == text)
 }
 

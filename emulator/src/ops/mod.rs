@@ -6,6 +6,9 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod challenges;
+pub mod devices;
+pub mod mfa;
 pub mod request;
 pub mod tokens;
 pub mod user;
@@ -58,6 +61,24 @@ pub const OPERATIONS: &[&str] = &[
     "GlobalSignOut",
     "AdminResetUserPassword",
     "AdminUpdateUserAttributes",
+    "UpdateUserPool",
+    "SetUserPoolMfaConfig",
+    "GetUserPoolMfaConfig",
+    "SetUserMFAPreference",
+    "AdminSetUserMFAPreference",
+    "SetUserSettings",
+    "AdminSetUserSettings",
+    "AssociateSoftwareToken",
+    "VerifySoftwareToken",
+    "ConfirmDevice",
+    "ListDevices",
+    "GetDevice",
+    "UpdateDeviceStatus",
+    "ForgetDevice",
+    "AdminListDevices",
+    "AdminGetDevice",
+    "AdminUpdateDeviceStatus",
+    "AdminForgetDevice",
 ];
 
 pub fn is_known(operation: &str) -> bool {
@@ -107,6 +128,24 @@ pub fn dispatch(
         "GlobalSignOut" => account::global_sign_out(state, req),
         "AdminResetUserPassword" => account::admin_reset_user_password(state, req),
         "AdminUpdateUserAttributes" => account::admin_update_user_attributes(state, req),
+        "UpdateUserPool" => mfa::update_user_pool(state, req),
+        "SetUserPoolMfaConfig" => mfa::set_user_pool_mfa_config(state, req),
+        "GetUserPoolMfaConfig" => mfa::get_user_pool_mfa_config(state, req),
+        "SetUserMFAPreference" => mfa::set_user_mfa_preference(state, req),
+        "AdminSetUserMFAPreference" => mfa::admin_set_user_mfa_preference(state, req),
+        "SetUserSettings" => mfa::set_user_settings(state, req),
+        "AdminSetUserSettings" => mfa::admin_set_user_settings(state, req),
+        "AssociateSoftwareToken" => mfa::associate_software_token(state, req),
+        "VerifySoftwareToken" => mfa::verify_software_token(state, req),
+        "ConfirmDevice" => devices::confirm_device(state, req),
+        "ListDevices" => devices::list_devices(state, req, false),
+        "GetDevice" => devices::get_device(state, req, false),
+        "UpdateDeviceStatus" => devices::update_device_status(state, req, false),
+        "ForgetDevice" => devices::forget_device(state, req, false),
+        "AdminListDevices" => devices::list_devices(state, req, true),
+        "AdminGetDevice" => devices::get_device(state, req, true),
+        "AdminUpdateDeviceStatus" => devices::update_device_status(state, req, true),
+        "AdminForgetDevice" => devices::forget_device(state, req, true),
         _ => Err(unknown_operation(operation)),
     }
 }

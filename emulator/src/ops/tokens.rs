@@ -52,6 +52,8 @@ fn claim_value(name: &str, value: &str) -> Value {
 }
 
 /// Issues ID and access tokens for a user; a new sign-in (`sign_in == None`) also gets a refresh token.
+/// `device_key` is the device the sign-in was authenticated on; a new sign-in without one, in a pool that
+/// tracks devices, gets a new device (`NewDeviceMetadata`) for ConfirmDevice.
 pub fn authentication_result(
     store: &mut Store,
     pool_id: &str,
@@ -59,7 +61,14 @@ pub fn authentication_result(
     user_key: &str,
     now: i64,
     sign_in: Option<SignIn>,
+    device_key: Option<String>,
 ) -> OpResult<Value> {
+    let mut device_key = device_key;
+    let mut new_device = None;
+    if sign_in.is_none() && device_key.is_none() {
+        new_device = new_device_for(store, pool_id, user_key, now)?;
+        device_key = new_device.as_ref().map(|(key, _)| key.clone());
+    }
     let pool = store
         .pool(pool_id)
         .ok_or_else(|| CognitoError::internal("pool vanished during sign-in"))?;
@@ -110,6 +119,9 @@ pub fn authentication_result(
     access_claims.insert("username".into(), json!(user.username));
     access_claims.insert("exp".into(), json!(now + client.access_validity_secs));
     access_claims.insert("jti".into(), json!(uuid::Uuid::new_v4().to_string()));
+    if let Some(key) = &device_key {
+        access_claims.insert("device_key".into(), json!(key));
+    }
 
     let mut result = json!({
         "AccessToken": pool.keys.access_token.sign(&access_claims),
@@ -128,11 +140,58 @@ pub fn authentication_result(
             auth_time: sign_in.auth_time,
             expires_at: now + client.refresh_validity_secs,
             revoked: false,
+            device_key: device_key.clone(),
+            superseded_at: None,
         };
         result["RefreshToken"] = json!(token);
         store.refresh_tokens.insert(token, record);
     }
+    if let Some((key, group)) = new_device {
+        result["NewDeviceMetadata"] = json!({ "DeviceKey": key, "DeviceGroupKey": group });
+    }
     Ok(json!({ "ChallengeParameters": {}, "AuthenticationResult": result }))
+}
+
+/// A new, not yet confirmed device for a sign-in, when the pool tracks devices: (DeviceKey, DeviceGroupKey).
+fn new_device_for(
+    store: &mut Store,
+    pool_id: &str,
+    user_key: &str,
+    now: i64,
+) -> OpResult<Option<(String, String)>> {
+    let Some(pool) = store.pool_mut(pool_id) else {
+        return Ok(None);
+    };
+    if pool.device_configuration.is_none() {
+        return Ok(None);
+    }
+    let region = pool.region().to_owned();
+    let user = pool
+        .users
+        .get_mut(user_key)
+        .ok_or_else(CognitoError::user_not_found)?;
+    let group = user
+        .device_group_key
+        .get_or_insert_with(|| format!("-{}", crate::util::random_alnum(9)))
+        .clone();
+    // Unconfirmed devices from abandoned sign-ins don't pile up.
+    user.devices
+        .retain(|_, d| d.verifier.is_some() || now * 1000 - d.created < 86_400_000);
+    let key = format!("{region}_{}", uuid::Uuid::new_v4());
+    user.devices.insert(
+        key.clone(),
+        crate::state::Device {
+            key: key.clone(),
+            group_key: group.clone(),
+            verifier: None,
+            name: None,
+            remembered: false,
+            created: now * 1000,
+            modified: now * 1000,
+            last_authenticated: now * 1000,
+        },
+    );
+    Ok(Some((key, group)))
 }
 
 /// Checks `SECRET_HASH` for clients with a secret; any of `usernames` may be the one hashed.
@@ -213,6 +272,7 @@ pub fn refresh(
         &record.user_key,
         now,
         Some(sign_in),
+        record.device_key.clone(),
     )
 }
 

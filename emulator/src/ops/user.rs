@@ -92,10 +92,11 @@ pub fn get_user(state: &AppState, req: Req<'_>) -> OpResult<Value> {
     let token = req.str("AccessToken")?;
     let now = state.now_secs();
     let store = state.store();
-    let (_, user) = authenticate(&store, token, now)?;
-    Ok(json!({
+    let (pool, user) = authenticate(&store, token, now)?;
+    let mut response = json!({
         "Username": user.username,
         "UserAttributes": user.attributes_json(),
-        "UserMFASettingList": [],
-    }))
+    });
+    super::mfa::mfa_fields(pool, user, &mut response);
+    Ok(response)
 }

@@ -1,0 +1,517 @@
+//! What follows the password: MFA (SMS_MFA, EMAIL_OTP, SOFTWARE_TOKEN_MFA, SELECT_MFA_TYPE, MFA_SETUP),
+//! remembered-device SRP (DEVICE_SRP_AUTH → DEVICE_PASSWORD_VERIFIER, verified for real with the device's
+//! registered verifier), and finally the tokens.
+
+use std::collections::BTreeMap;
+
+use cognito_wasm::srp;
+use cognito_wasm::srp::server::ServerHandshake;
+use serde_json::{Value, json};
+
+use super::tokens::{authentication_result, check_secret_hash};
+use crate::error::{CognitoError, OpResult};
+use crate::inbox::{self, MFA_CODE_SECS, OneTimeCode};
+use crate::state::{AppClient, PendingChallenge, Pool, SignInContext, Store, User};
+use crate::util::{b64, new_session, random_bytes};
+
+pub fn invalid_session() -> CognitoError {
+    CognitoError::not_authorized("Invalid session for the user.")
+}
+
+fn expired_session() -> CognitoError {
+    CognitoError::not_authorized("Invalid session for the user, session is expired.")
+}
+
+pub fn device_not_found() -> CognitoError {
+    CognitoError::resource_not_found("Device does not exist.")
+}
+
+fn required<'m>(params: &'m BTreeMap<String, String>, name: &str) -> OpResult<&'m str> {
+    params
+        .get(name)
+        .map(String::as_str)
+        .ok_or_else(|| CognitoError::missing_parameter(name))
+}
+
+fn mfa_code_mismatch() -> CognitoError {
+    CognitoError::new(
+        "CodeMismatchException",
+        "Invalid code or auth state for the user.",
+    )
+}
+
+/// The second factor a sign-in needs next, if any.
+enum MfaStep {
+    Challenge(&'static str),
+    Select(Vec<&'static str>),
+    Setup(Vec<&'static str>),
+}
+
+/// The MFA methods a user has turned on that the pool offers (and that have somewhere to go).
+pub fn enabled_methods(pool: &Pool, user: &User) -> Vec<&'static str> {
+    let mut list = Vec::new();
+    if pool.sms_mfa && user.mfa.sms && user.attribute("phone_number").is_some() {
+        list.push("SMS_MFA");
+    }
+    if pool.software_token_mfa && user.mfa.totp && user.totp_secret.is_some() {
+        list.push("SOFTWARE_TOKEN_MFA");
+    }
+    if pool.email_mfa && user.mfa.email && user.attribute("email").is_some() {
+        list.push("EMAIL_OTP");
+    }
+    list
+}
+
+/// The preferred method, if the user named one that is enabled.
+pub fn preferred_method(pool: &Pool, user: &User) -> Option<&'static str> {
+    let enabled = enabled_methods(pool, user);
+    let preferred = if user.mfa.sms_preferred {
+        "SMS_MFA"
+    } else if user.mfa.totp_preferred {
+        "SOFTWARE_TOKEN_MFA"
+    } else if user.mfa.email_preferred {
+        "EMAIL_OTP"
+    } else {
+        return None;
+    };
+    enabled.contains(&preferred).then_some(preferred)
+}
+
+fn mfa_step(pool: &Pool, user: &User) -> Option<MfaStep> {
+    if pool.mfa_configuration == "OFF" {
+        return None;
+    }
+    let enabled = enabled_methods(pool, user);
+    if enabled.is_empty() {
+        if pool.mfa_configuration != "ON" {
+            return None;
+        }
+        // Required MFA: SMS to a phone number the user has, as Cognito does, else set up a factor.
+        if pool.sms_mfa && user.attribute("phone_number").is_some() {
+            return Some(MfaStep::Challenge("SMS_MFA"));
+        }
+        let mut can_setup = Vec::new();
+        if pool.sms_mfa {
+            can_setup.push("SMS_MFA");
+        }
+        if pool.software_token_mfa {
+            can_setup.push("SOFTWARE_TOKEN_MFA");
+        }
+        if pool.email_mfa {
+            can_setup.push("EMAIL_OTP");
+        }
+        return Some(MfaStep::Setup(can_setup));
+    }
+    if let Some(preferred) = preferred_method(pool, user) {
+        return Some(MfaStep::Challenge(preferred));
+    }
+    if enabled.len() == 1 {
+        return Some(MfaStep::Challenge(enabled[0]));
+    }
+    Some(MfaStep::Select(enabled))
+}
+
+/// Stores a challenge under a fresh Session and answers it.
+fn issue(store: &mut Store, pending: PendingChallenge, parameters: Value) -> OpResult<Value> {
+    let session = new_session();
+    let name = pending.challenge;
+    store.challenges.insert(session.clone(), pending);
+    Ok(json!({
+        "ChallengeName": name,
+        "ChallengeParameters": parameters,
+        "Session": session,
+    }))
+}
+
+/// SMS_MFA / EMAIL_OTP: sends a code and asks for it.
+fn issue_code_challenge(
+    store: &mut Store,
+    ctx: SignInContext,
+    challenge: &'static str,
+    now: i64,
+) -> OpResult<Value> {
+    let Store { pools, inbox, .. } = &mut *store;
+    let pool = pools.get(&ctx.pool_id).ok_or_else(invalid_session)?;
+    let user = pool.users.get(&ctx.user_key).ok_or_else(invalid_session)?;
+    let attribute = if challenge == "SMS_MFA" {
+        "phone_number"
+    } else {
+        "email"
+    };
+    let (medium, destination) = inbox::destination_for(user, attribute).ok_or_else(|| {
+        CognitoError::new(
+            "MFAMethodNotFoundException",
+            format!("The user has no {attribute} to send the code to."),
+        )
+    })?;
+    let code = OneTimeCode::new(now + MFA_CODE_SECS, Some(attribute));
+    inbox::deliver(
+        inbox,
+        &ctx.pool_id,
+        user,
+        medium,
+        &destination,
+        challenge,
+        &code.code,
+        now * 1000,
+    );
+    let parameters = json!({
+        "CODE_DELIVERY_DELIVERY_MEDIUM": medium,
+        "CODE_DELIVERY_DESTINATION": inbox::mask(medium, &destination),
+    });
+    let mut pending = PendingChallenge::new(challenge, ctx, now);
+    pending.code = Some(code);
+    issue(store, pending, parameters)
+}
+
+fn issue_mfa(store: &mut Store, ctx: SignInContext, step: MfaStep, now: i64) -> OpResult<Value> {
+    match step {
+        MfaStep::Challenge(name @ ("SMS_MFA" | "EMAIL_OTP")) => {
+            issue_code_challenge(store, ctx, name, now)
+        }
+        MfaStep::Challenge(name) => {
+            let device_name = store
+                .pool(&ctx.pool_id)
+                .and_then(|p| p.users.get(&ctx.user_key))
+                .and_then(|u| u.totp_device_name.clone());
+            let parameters = match device_name {
+                Some(name) => json!({ "FRIENDLY_DEVICE_NAME": name }),
+                None => json!({}),
+            };
+            issue(store, PendingChallenge::new(name, ctx, now), parameters)
+        }
+        MfaStep::Select(options) => {
+            let mut pending = PendingChallenge::new("SELECT_MFA_TYPE", ctx, now);
+            pending.options = options.iter().map(|o| (*o).to_owned()).collect();
+            issue(
+                store,
+                pending,
+                json!({ "MFAS_CAN_CHOOSE": json!(options).to_string() }),
+            )
+        }
+        MfaStep::Setup(options) => issue(
+            store,
+            PendingChallenge::new("MFA_SETUP", ctx, now),
+            json!({ "MFAS_CAN_SETUP": json!(options).to_string() }),
+        ),
+    }
+}
+
+/// After the password (and after each later step): a remembered device skips MFA; otherwise MFA if the
+/// pool and user call for it; then device SRP when DEVICE_KEY was sent; then the tokens.
+pub fn continue_sign_in(store: &mut Store, mut ctx: SignInContext, now: i64) -> OpResult<Value> {
+    let pool = store.pool(&ctx.pool_id).ok_or_else(invalid_session)?;
+    let user = pool.users.get(&ctx.user_key).ok_or_else(invalid_session)?;
+    if let Some(key) = &ctx.device_key {
+        let device = user
+            .devices
+            .get(key)
+            .filter(|d| d.verifier.is_some())
+            .ok_or_else(device_not_found)?;
+        if device.remembered {
+            ctx.mfa_done = true;
+        }
+    }
+    if !ctx.mfa_done {
+        match mfa_step(pool, user) {
+            Some(step) => return issue_mfa(store, ctx, step, now),
+            None => ctx.mfa_done = true,
+        }
+    }
+    if ctx.device_key.is_some() {
+        let parameters = json!({ "USERNAME": user.username });
+        return issue(
+            store,
+            PendingChallenge::new("DEVICE_SRP_AUTH", ctx, now),
+            parameters,
+        );
+    }
+    authentication_result(
+        store,
+        &ctx.pool_id,
+        &ctx.client_id,
+        &ctx.user_key,
+        now,
+        None,
+        None,
+    )
+}
+
+/// Takes the pending challenge a Session names, checking it is the one being answered, by this client, in
+/// time, for the user USERNAME names, with the client's SECRET_HASH.
+fn take(
+    store: &mut Store,
+    client: &AppClient,
+    session: Option<&str>,
+    challenge: &str,
+    responses: &BTreeMap<String, String>,
+    now: i64,
+) -> OpResult<(String, PendingChallenge)> {
+    let username = required(responses, "USERNAME")?;
+    let session = session.ok_or_else(invalid_session)?;
+    let pending = store
+        .challenges
+        .remove(session)
+        .ok_or_else(expired_session)?;
+    if pending.challenge != challenge || pending.ctx.client_id != client.id {
+        return Err(invalid_session());
+    }
+    if pending.expires_at <= now {
+        return Err(expired_session());
+    }
+    let pool = store
+        .pool(&pending.ctx.pool_id)
+        .ok_or_else(invalid_session)?;
+    let user = pool
+        .users
+        .get(&pending.ctx.user_key)
+        .filter(|u| u.sub == pending.ctx.sub)
+        .ok_or_else(invalid_session)?;
+    check_secret_hash(
+        client,
+        responses.get("SECRET_HASH"),
+        &[username, user.username.as_str()],
+    )?;
+    if pool.find_user_key(username).as_deref() != Some(pending.ctx.user_key.as_str()) {
+        return Err(invalid_session());
+    }
+    Ok((session.to_owned(), pending))
+}
+
+/// A wrong answer: the session stays usable until its attempts run out.
+fn wrong_answer(store: &mut Store, session: String, mut pending: PendingChallenge) -> CognitoError {
+    pending.attempts_left = pending.attempts_left.saturating_sub(1);
+    if pending.attempts_left > 0 {
+        store.challenges.insert(session, pending);
+    }
+    mfa_code_mismatch()
+}
+
+/// SMS_MFA / EMAIL_OTP / SOFTWARE_TOKEN_MFA answers.
+pub fn mfa_code(
+    store: &mut Store,
+    client: &AppClient,
+    session: Option<&str>,
+    challenge: &'static str,
+    responses: &BTreeMap<String, String>,
+    now: i64,
+) -> OpResult<Value> {
+    let (session, pending) = take(store, client, session, challenge, responses, now)?;
+    let key = match challenge {
+        "SMS_MFA" => "SMS_MFA_CODE",
+        "EMAIL_OTP" => "EMAIL_OTP_CODE",
+        _ => "SOFTWARE_TOKEN_MFA_CODE",
+    };
+    let Some(given) = responses.get(key) else {
+        store.challenges.insert(session, pending);
+        return Err(CognitoError::missing_parameter(key));
+    };
+    let ok = if challenge == "SOFTWARE_TOKEN_MFA" {
+        store
+            .pool(&pending.ctx.pool_id)
+            .and_then(|p| p.users.get(&pending.ctx.user_key))
+            .and_then(|u| u.totp_secret.as_deref())
+            .is_some_and(|secret| totp_matches(secret, given, now))
+    } else {
+        let code = pending.code.as_ref().ok_or_else(invalid_session)?;
+        if code.expires_at <= now {
+            return Err(inbox::expired_code());
+        }
+        crate::util::ct_eq(code.code.as_bytes(), given.trim().as_bytes())
+    };
+    if !ok {
+        return Err(wrong_answer(store, session, pending));
+    }
+    let mut ctx = pending.ctx;
+    ctx.mfa_done = true;
+    continue_sign_in(store, ctx, now)
+}
+
+/// SELECT_MFA_TYPE: the chosen method's challenge follows.
+pub fn select_mfa_type(
+    store: &mut Store,
+    client: &AppClient,
+    session: Option<&str>,
+    responses: &BTreeMap<String, String>,
+    now: i64,
+) -> OpResult<Value> {
+    let (session, pending) = take(store, client, session, "SELECT_MFA_TYPE", responses, now)?;
+    let answer = match responses.get("ANSWER").map(String::as_str) {
+        Some("EMAIL_MFA") => "EMAIL_OTP",
+        Some(answer) => answer,
+        None => {
+            store.challenges.insert(session, pending);
+            return Err(CognitoError::missing_parameter("ANSWER"));
+        }
+    };
+    let chosen = ["SMS_MFA", "SOFTWARE_TOKEN_MFA", "EMAIL_OTP"]
+        .into_iter()
+        .find(|name| *name == answer && pending.options.iter().any(|o| o == name));
+    let Some(chosen) = chosen else {
+        store.challenges.insert(session, pending);
+        return Err(CognitoError::invalid_parameter(format!(
+            "Invalid ANSWER {answer}: not one of MFAS_CAN_CHOOSE."
+        )));
+    };
+    issue_mfa(store, pending.ctx, MfaStep::Challenge(chosen), now)
+}
+
+/// MFA_SETUP, answered once VerifySoftwareToken accepted a code for the Session's secret.
+pub fn mfa_setup(
+    store: &mut Store,
+    client: &AppClient,
+    session: Option<&str>,
+    responses: &BTreeMap<String, String>,
+    now: i64,
+) -> OpResult<Value> {
+    let (session, pending) = take(store, client, session, "MFA_SETUP", responses, now)?;
+    if !pending.setup_verified {
+        store.challenges.insert(session, pending);
+        return Err(CognitoError::invalid_parameter(
+            "MFA_SETUP needs the Session that VerifySoftwareToken returned.",
+        ));
+    }
+    let mut ctx = pending.ctx;
+    ctx.mfa_done = true;
+    continue_sign_in(store, ctx, now)
+}
+
+/// DEVICE_SRP_AUTH: the device's A; answers DEVICE_PASSWORD_VERIFIER with B, the salt it registered and a
+/// fresh SECRET_BLOCK.
+pub fn device_srp_auth(
+    store: &mut Store,
+    client: &AppClient,
+    session: Option<&str>,
+    responses: &BTreeMap<String, String>,
+    now: i64,
+) -> OpResult<Value> {
+    let (_, pending) = take(store, client, session, "DEVICE_SRP_AUTH", responses, now)?;
+    let device_key = required(responses, "DEVICE_KEY")?;
+    let srp_a = required(responses, "SRP_A")?;
+    if pending.ctx.device_key.as_deref() != Some(device_key) {
+        return Err(device_not_found());
+    }
+    let pool = store
+        .pool(&pending.ctx.pool_id)
+        .ok_or_else(invalid_session)?;
+    let user = pool
+        .users
+        .get(&pending.ctx.user_key)
+        .ok_or_else(invalid_session)?;
+    let device = user.devices.get(device_key).ok_or_else(device_not_found)?;
+    let verifier = device.verifier.clone().ok_or_else(device_not_found)?;
+    let handshake = ServerHandshake::new(&verifier, srp_a, &random_bytes(32))
+        .map_err(|e| CognitoError::invalid_parameter(format!("Invalid SRP_A: {e}")))?;
+    let secret_block = b64(&random_bytes(512));
+    let parameters = json!({
+        "SALT": verifier.salt_hex,
+        "SRP_B": handshake.srp_b_hex(),
+        "SECRET_BLOCK": secret_block,
+        "USERNAME": user.username,
+        "DEVICE_KEY": device_key,
+    });
+    let mut next = PendingChallenge::new("DEVICE_PASSWORD_VERIFIER", pending.ctx, now);
+    next.device_srp = Some((handshake, secret_block));
+    issue(store, next, parameters)
+}
+
+/// DEVICE_PASSWORD_VERIFIER: checks the device's proof (realm = DeviceGroupKey, identity = DeviceKey).
+pub fn device_password_verifier(
+    store: &mut Store,
+    client: &AppClient,
+    session: Option<&str>,
+    responses: &BTreeMap<String, String>,
+    now: i64,
+) -> OpResult<Value> {
+    let (_, pending) = take(
+        store,
+        client,
+        session,
+        "DEVICE_PASSWORD_VERIFIER",
+        responses,
+        now,
+    )?;
+    let device_key = required(responses, "DEVICE_KEY")?;
+    let secret_block = required(responses, "PASSWORD_CLAIM_SECRET_BLOCK")?;
+    let signature = required(responses, "PASSWORD_CLAIM_SIGNATURE")?;
+    let timestamp = required(responses, "TIMESTAMP")?;
+    let ctx = pending.ctx;
+    let (handshake, sent_block) = pending.device_srp.ok_or_else(invalid_session)?;
+    if ctx.device_key.as_deref() != Some(device_key) || sent_block != secret_block {
+        return Err(invalid_session());
+    }
+    let pool = store.pool(&ctx.pool_id).ok_or_else(invalid_session)?;
+    let user = pool.users.get(&ctx.user_key).ok_or_else(invalid_session)?;
+    let device = user.devices.get(device_key).ok_or_else(device_not_found)?;
+    let block = srp::decode_secret_block(secret_block).map_err(|_| invalid_session())?;
+    let ok = super::auth::is_canonical_timestamp(timestamp)
+        && handshake
+            .verify_claim(&device.group_key, device_key, &block, timestamp, signature)
+            .is_ok();
+    if !ok {
+        return Err(CognitoError::incorrect_credentials());
+    }
+    let (pool_id, user_key) = (ctx.pool_id.clone(), ctx.user_key.clone());
+    if let Some(device) = store
+        .pool_mut(&pool_id)
+        .and_then(|p| p.users.get_mut(&user_key))
+        .and_then(|u| u.devices.get_mut(device_key))
+    {
+        device.last_authenticated = now * 1000;
+    }
+    authentication_result(
+        store,
+        &ctx.pool_id,
+        &ctx.client_id,
+        &ctx.user_key,
+        now,
+        None,
+        Some(device_key.to_owned()),
+    )
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// TOTP
+
+/// A fresh TOTP secret: 160 random bits, base32 without padding (32 characters).
+pub fn new_totp_secret() -> String {
+    match totp_rs::Secret::Raw(random_bytes(20)).to_encoded() {
+        totp_rs::Secret::Encoded(text) => text,
+        totp_rs::Secret::Raw(_) => String::new(),
+    }
+}
+
+/// RFC 6238: SHA-1, 30-second steps, 6 digits, one step of clock skew either way.
+pub fn totp_matches(secret: &str, code: &str, now: i64) -> bool {
+    let Ok(bytes) = totp_rs::Secret::Encoded(secret.to_owned()).to_bytes() else {
+        return false;
+    };
+    let totp = totp_rs::TOTP::new_unchecked(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes);
+    code.len() == 6 && totp.check(code, u64::try_from(now).unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totp_secret_and_rfc6238_vector() {
+        let secret = new_totp_secret();
+        assert_eq!(secret.len(), 32);
+        // RFC 6238 appendix B, SHA-1, T = 59: 94287082 (8 digits) → last 6 digits 287082.
+        let rfc = match totp_rs::Secret::Raw(b"12345678901234567890".to_vec()).to_encoded() {
+            totp_rs::Secret::Encoded(text) => text,
+            totp_rs::Secret::Raw(_) => unreachable!(),
+        };
+        assert!(totp_matches(&rfc, "287082", 59));
+        assert!(
+            totp_matches(&rfc, "287082", 59 + 30),
+            "one step late is accepted"
+        );
+        assert!(
+            !totp_matches(&rfc, "287082", 59 + 61),
+            "two steps late is not"
+        );
+        assert!(!totp_matches(&rfc, "287083", 59));
+    }
+}
