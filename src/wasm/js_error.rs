@@ -38,6 +38,28 @@ pub fn to_js(error: &Error) -> JsValue {
     })
 }
 
+/// Reads a thrown JS value back into an [`Error`] (for errors that crossed a shared Promise).
+pub fn from_js(value: &JsValue) -> Error {
+    let text = |key: &str| {
+        Reflect::get(value, &key.into())
+            .ok()
+            .and_then(|v| v.as_string())
+    };
+    let mut error = Error::new(
+        text("name").unwrap_or_else(|| "Error".to_owned()),
+        text("message")
+            .or_else(|| value.as_string())
+            .unwrap_or_default(),
+    );
+    if let Some(retryable) = Reflect::get(value, &"retryable".into())
+        .ok()
+        .and_then(|v| v.as_bool())
+    {
+        error.retryable = retryable;
+    }
+    error
+}
+
 impl From<Error> for JsValue {
     fn from(error: Error) -> Self {
         to_js(&error)

@@ -12,7 +12,7 @@ use std::rc::Rc;
 use js_sys::{Promise, Reflect};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
+use wasm_bindgen_futures::{JsFuture, future_to_promise};
 
 use crate::config::RefreshMethod;
 use crate::error::names;
@@ -483,6 +483,8 @@ struct Inner {
     store: SessionStore,
     /// A sign-in waiting for `confirmSignIn`.
     pending_sign_in: RefCell<Option<SignIn>>,
+    /// The refresh under way in this tab, which concurrent callers wait for instead of sending their own.
+    refreshing: RefCell<Option<Promise>>,
 }
 
 /// Defines `CognitoClient`'s async methods: each `name(args) -> Promise<ret>` parses its argument, then runs
@@ -544,6 +546,7 @@ impl CognitoClient {
             config,
             store,
             pending_sign_in: RefCell::new(None),
+            refreshing: RefCell::new(None),
         };
         Ok(CognitoClient {
             inner: Rc::new(inner),
@@ -916,7 +919,7 @@ impl Inner {
     }
 
     /// The session, refreshed first if its tokens have expired.
-    async fn valid_session(&self) -> Result<Session, Error> {
+    async fn valid_session(self: &Rc<Self>) -> Result<Session, Error> {
         let session = self.stored_session()?;
         if session.is_valid_at(now()) {
             Ok(session)
@@ -925,17 +928,41 @@ impl Inner {
         }
     }
 
-    async fn access_token(&self) -> Result<String, Error> {
+    async fn access_token(self: &Rc<Self>) -> Result<String, Error> {
         Ok(self.valid_session().await?.access_token().to_owned())
     }
 
-    async fn get_user(&self) -> Result<account::GetUserReply, Error> {
+    async fn get_user(self: &Rc<Self>) -> Result<account::GetUserReply, Error> {
         let request = account::get_user(&self.access_token().await?)?;
         account::read(request.operation, &self.send(&request).await?)
     }
 
-    /// Refreshes and stores; a refresh token Cognito refuses ends the session, a transient failure keeps it.
-    async fn refresh(&self, session: &Session) -> Result<Session, Error> {
+    /// Refreshes and stores. Concurrent callers in this tab share one request: the first starts it, the
+    /// others wait for it and then read its result from storage.
+    async fn refresh(self: &Rc<Self>, session: &Session) -> Result<Session, Error> {
+        let in_flight = self.refreshing.borrow().clone();
+        let shared = match in_flight {
+            Some(promise) => promise,
+            None => {
+                let (inner, session) = (self.clone(), session.clone());
+                // future_to_promise only starts the future on a later microtask, so the slot is filled first.
+                let promise = future_to_promise(async move {
+                    let result = inner.refresh_now(&session).await;
+                    inner.refreshing.replace(None);
+                    result.map(|_| JsValue::UNDEFINED).map_err(JsValue::from)
+                });
+                self.refreshing.replace(Some(promise.clone()));
+                promise
+            }
+        };
+        JsFuture::from(shared)
+            .await
+            .map_err(|e| js_error::from_js(&e))?;
+        self.stored_session()
+    }
+
+    /// Sends one refresh; a refresh token Cognito refuses ends the session, a transient failure keeps it.
+    async fn refresh_now(&self, session: &Session) -> Result<Session, Error> {
         let request = refresh::request(&self.config, session)?;
         let reply = match self.send(&request).await {
             Ok(reply) => reply,

@@ -202,3 +202,23 @@ test('an SRP sign-in is exactly two requests: InitiateAuth, then RespondToAuthCh
     'AWSCognitoIdentityProviderService.RespondToAuthChallenge',
   ]);
 });
+
+test('concurrent refreshes in one client share a single request', async () => {
+  const c = client();
+  await c.signIn({ username: pool.username, password: pool.password });
+  let refreshes = 0;
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = (url, init) => {
+    if (init?.body?.includes('REFRESH_TOKEN')) refreshes += 1;
+    return realFetch(url, init);
+  };
+  try {
+    const sessions = await Promise.all([c.refreshSession(), c.refreshSession(), c.refreshSession()]);
+    assert.equal(refreshes, 1);
+    assert.equal(new Set(sessions.map((s) => s.accessToken)).size, 1, 'everyone gets the same new tokens');
+    await c.refreshSession();
+    assert.equal(refreshes, 2, 'a later refresh sends its own request');
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+});
