@@ -210,3 +210,97 @@ describe('attributes', () => {
     );
   });
 });
+
+describe('MFA', () => {
+  /** Signs in and sets up TOTP for the signed-in user; returns the shared secret. */
+  async function setUpTotp(client) {
+    const setup = await client.setUpTOTP();
+    assert.match(setup.sharedSecret, /^[A-Z2-7]{32,}=*$/, 'a base32 secret of at least 160 bits');
+    assert.ok(setup.setupUri.startsWith('otpauth://totp/Flows%20Test:'), setup.setupUri);
+    assert.ok(setup.setupUri.includes(`secret=${setup.sharedSecret}`));
+    await rejectsWith(client.verifyTOTPSetup({ code: '000000' }), 'EnableSoftwareTokenMFAException');
+    await client.verifyTOTPSetup({ code: totp(setup.sharedSecret), options: { friendlyDeviceName: 'phone' } });
+    return setup.sharedSecret;
+  }
+
+  test('TOTP: set up, prefer, then sign-in asks for a code (a wrong one can be retried)', async () => {
+    const { poolId, client } = await pool({ MfaConfiguration: 'OPTIONAL' });
+    const pw = password();
+    await adminUser(poolId, 'tara', pw);
+    await client.signIn({ username: 'tara', password: pw });
+    const secret = await setUpTotp(client);
+    await client.updateMFAPreference({ totp: 'PREFERRED' });
+    assert.deepEqual(await client.fetchMFAPreference(), { enabled: ['TOTP'], preferred: 'TOTP' });
+    await client.signOut();
+
+    const step = await client.signIn({ username: 'tara', password: pw });
+    assert.deepEqual(step, { isSignedIn: false, nextStep: { signInStep: 'CONFIRM_SIGN_IN_WITH_TOTP_CODE' } });
+    await rejectsWith(client.confirmSignIn({ challengeResponse: '000000' }), 'CodeMismatchException');
+    const done = await client.confirmSignIn({ challengeResponse: totp(secret) });
+    assert.deepEqual(done, { isSignedIn: true, nextStep: { signInStep: 'DONE' } });
+    assert.equal((await client.getSession()).username, 'tara');
+  });
+
+  test('SMS: the code goes to the inbox, masked destination in the step', async () => {
+    const { poolId, client } = await pool({ MfaConfiguration: 'OPTIONAL' });
+    const pw = password();
+    await adminUser(poolId, 'sid', pw, { phone_number: '+15555550123', phone_number_verified: 'true' });
+    await cognito(emulator.endpoint, 'AdminSetUserMFAPreference', {
+      UserPoolId: poolId,
+      Username: 'sid',
+      SMSMfaSettings: { Enabled: true, PreferredMfa: true },
+    });
+    const step = await client.signIn({ username: 'sid', password: pw });
+    assert.equal(step.isSignedIn, false);
+    assert.equal(step.nextStep.signInStep, 'CONFIRM_SIGN_IN_WITH_SMS_CODE');
+    assert.equal(step.nextStep.codeDeliveryDetails.deliveryMedium, 'SMS');
+    assert.match(step.nextStep.codeDeliveryDetails.destination, /0123$/);
+    assert.ok(!step.nextStep.codeDeliveryDetails.destination.includes('555555'), 'masked');
+    const done = await client.confirmSignIn({ challengeResponse: await code(poolId, 'sid', 'SMS_MFA') });
+    assert.equal(done.isSignedIn, true);
+  });
+
+  test('two factors enabled and none preferred: the user picks one', async () => {
+    const { poolId, client } = await pool({ MfaConfiguration: 'OPTIONAL' });
+    const pw = password();
+    await adminUser(poolId, 'pia', pw, { phone_number: '+15555550199', phone_number_verified: 'true' });
+    await client.signIn({ username: 'pia', password: pw });
+    const secret = await setUpTotp(client);
+    await client.updateMFAPreference({ totp: 'ENABLED', sms: 'ENABLED' });
+    await client.signOut();
+
+    const step = await client.signIn({ username: 'pia', password: pw });
+    assert.equal(step.nextStep.signInStep, 'CONTINUE_SIGN_IN_WITH_MFA_SELECTION');
+    assert.deepEqual([...step.nextStep.allowedMFATypes].sort(), ['SMS', 'TOTP']);
+    const totpStep = await client.confirmSignIn({ challengeResponse: 'TOTP' });
+    assert.equal(totpStep.nextStep.signInStep, 'CONFIRM_SIGN_IN_WITH_TOTP_CODE');
+    assert.equal((await client.confirmSignIn({ challengeResponse: totp(secret) })).isSignedIn, true);
+  });
+
+  test('MFA required by the pool: TOTP is set up during sign-in', async () => {
+    const { poolId, client } = await pool({ MfaConfiguration: 'ON' });
+    const pw = password();
+    await adminUser(poolId, 'mo', pw);
+    const step = await client.signIn({ username: 'mo', password: pw });
+    assert.equal(step.isSignedIn, false);
+    let secret;
+    if (step.nextStep.signInStep === 'CONTINUE_SIGN_IN_WITH_MFA_SETUP_SELECTION') {
+      assert.ok(step.nextStep.allowedMFATypes.includes('TOTP'));
+      const setup = await client.confirmSignIn({ challengeResponse: 'TOTP' });
+      secret = setup.nextStep.totpSetupDetails.sharedSecret;
+    } else {
+      assert.equal(step.nextStep.signInStep, 'CONTINUE_SIGN_IN_WITH_TOTP_SETUP');
+      secret = step.nextStep.totpSetupDetails.sharedSecret;
+      assert.ok(step.nextStep.totpSetupDetails.setupUri.includes(`secret=${secret}`));
+    }
+    await rejectsWith(client.confirmSignIn({ challengeResponse: '000000' }), 'EnableSoftwareTokenMFAException');
+    const done = await client.confirmSignIn({ challengeResponse: totp(secret), options: { friendlyDeviceName: 'phone' } });
+    assert.deepEqual(done, { isSignedIn: true, nextStep: { signInStep: 'DONE' } });
+
+    await client.signOut();
+    const again = await client.signIn({ username: 'mo', password: pw });
+    assert.equal(again.nextStep.signInStep, 'CONFIRM_SIGN_IN_WITH_TOTP_CODE');
+    // The next 30-second step's code, so the one used above is not replayed within its window.
+    assert.equal((await client.confirmSignIn({ challengeResponse: totp(secret, Date.now() + 30_000) })).isSignedIn, true);
+  });
+});
