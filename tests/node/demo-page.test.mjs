@@ -121,6 +121,27 @@ test('wrong password shows the error; the demo credentials sign in and show the 
   }
 });
 
+test('a user with a temporary password chooses a new one on the next step', async () => {
+  const { page, context, problems } = await openPage({ width: 1000, height: 900 });
+  try {
+    await signIn(page, 'newbie', 'Temp-Passw0rd!');
+    await page.getByRole('heading', { name: 'Choose a new password' }).waitFor({ timeout: 20_000 });
+    const answer = page.getByLabel('New password', { exact: true });
+    assert.equal(await answer.getAttribute('type'), 'password');
+    await page.screenshot({ path: join(SCREENSHOTS, 'demo-new-password.png') });
+    await answer.fill('short');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('alert').filter({ hasText: 'InvalidPasswordException' }).waitFor({ timeout: 20_000 });
+    await answer.fill('Brand-New-Passw0rd!');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.locator('#session').waitFor({ state: 'visible', timeout: 20_000 });
+    assert.equal(await page.locator('#who').textContent(), 'newbie');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('the page works at 320 px wide', async () => {
   const { page, context, problems } = await openPage({ width: 320, height: 640 });
   try {
