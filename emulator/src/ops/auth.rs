@@ -430,13 +430,18 @@ fn password_verifier(
         .users
         .get(user_key)
         .ok_or_else(CognitoError::incorrect_credentials)?;
-    let ctx = sign_in_context(
-        &pending.pool_id,
-        client,
-        user_key,
-        user,
-        pending.device_key.as_ref(),
-    );
+    // DEVICE_KEY may come with InitiateAuth or (amazon-cognito-identity-js) only with this answer.
+    let device_key = responses.get("DEVICE_KEY").or(pending.device_key.as_ref());
+    if let Some(key) = device_key {
+        if user.devices.get(key).is_none_or(|d| d.verifier.is_none()) {
+            // Clients retry the same answer without DEVICE_KEY, so the handshake stays usable for that.
+            let mut pending = pending;
+            pending.device_key = None;
+            store.handshakes.insert(secret_block.to_owned(), pending);
+            return Err(challenges::device_not_found());
+        }
+    }
+    let ctx = sign_in_context(&pending.pool_id, client, user_key, user, device_key);
     after_password(store, ctx, now)
 }
 

@@ -324,7 +324,25 @@ pub fn mfa_code(
     }
     let mut ctx = pending.ctx;
     ctx.mfa_done = true;
-    continue_sign_in(store, ctx, now)
+    continue_after_mfa(store, ctx, now, session)
+}
+
+/// After MFA: as [`continue_sign_in`]. When DEVICE_SRP_AUTH follows, the answered MFA Session is accepted for it
+/// too: amazon-cognito-identity-js (`sendMFACode`) answers DEVICE_SRP_AUTH with the Session it already had.
+fn continue_after_mfa(
+    store: &mut Store,
+    ctx: SignInContext,
+    now: i64,
+    answered_session: String,
+) -> OpResult<Value> {
+    let reply = continue_sign_in(store, ctx.clone(), now)?;
+    if reply["ChallengeName"] == "DEVICE_SRP_AUTH" {
+        store.challenges.insert(
+            answered_session,
+            PendingChallenge::new("DEVICE_SRP_AUTH", ctx, now),
+        );
+    }
+    Ok(reply)
 }
 
 /// SELECT_MFA_TYPE: the chosen method's challenge follows.
@@ -373,7 +391,7 @@ pub fn mfa_setup(
     }
     let mut ctx = pending.ctx;
     ctx.mfa_done = true;
-    continue_sign_in(store, ctx, now)
+    continue_after_mfa(store, ctx, now, session)
 }
 
 /// DEVICE_SRP_AUTH: the device's A; answers DEVICE_PASSWORD_VERIFIER with B, the salt it registered and a

@@ -68,14 +68,30 @@ fn decode_b64(member: &str, text: &str) -> OpResult<Vec<u8>> {
         .map_err(|_| CognitoError::invalid_parameter(format!("{member} is not valid base64.")))
 }
 
+/// The verifier ConfirmDevice registers, from `DeviceSecretVerifierConfig` (base64 `Salt` and
+/// `PasswordVerifier`). SALT goes back as the hex of the registered bytes; clients read it as a (signed)
+/// number, which gives those bytes again.
+pub fn verifier_from_config(salt_b64: &str, verifier_b64: &str) -> OpResult<PasswordVerifier> {
+    let salt = decode_b64("Salt", salt_b64)?;
+    let verifier = decode_b64("PasswordVerifier", verifier_b64)?;
+    if salt.is_empty() || verifier.is_empty() {
+        return Err(CognitoError::invalid_parameter(
+            "DeviceSecretVerifierConfig needs a Salt and a PasswordVerifier.",
+        ));
+    }
+    Ok(PasswordVerifier {
+        salt_hex: hex(&salt),
+        verifier_hex: hex(&verifier),
+    })
+}
+
 /// ConfirmDevice: registers the verifier of a device that NewDeviceMetadata named for this user.
 pub fn confirm_device(state: &AppState, req: Req<'_>) -> OpResult<Value> {
     let device_key = req.str("DeviceKey")?;
     let config = req
         .opt_object("DeviceSecretVerifierConfig")?
         .ok_or_else(|| CognitoError::missing_member("DeviceSecretVerifierConfig"))?;
-    let salt = decode_b64("Salt", config.str("Salt")?)?;
-    let verifier = decode_b64("PasswordVerifier", config.str("PasswordVerifier")?)?;
+    let verifier = verifier_from_config(config.str("Salt")?, config.str("PasswordVerifier")?)?;
     let name = req.opt_str("DeviceName")?.map(str::to_owned);
     let now = state.now_millis();
     let mut store = state.store();
@@ -101,12 +117,7 @@ pub fn confirm_device(state: &AppState, req: Req<'_>) -> OpResult<Value> {
             "Device key already exists.",
         ));
     }
-    // SALT goes back as the hex of the registered bytes; clients read it as a (signed) number, which gives
-    // those bytes again.
-    device.verifier = Some(PasswordVerifier {
-        salt_hex: hex(&salt),
-        verifier_hex: hex(&verifier),
-    });
+    device.verifier = Some(verifier);
     device.name = name;
     device.remembered = !prompt;
     device.modified = now;
