@@ -2,18 +2,20 @@
 # `make pkg`: build the npm package `cognito-wasm` into pkg/.
 #   cargo (wasm-release profile) → wasm-bindgen --target web → wasm-opt -Oz (npm binaryen) → pkg-template/*
 # then check that the package loads in Node.
+# scripts/bench.sh reuses it for the `bench`-feature build: PKG_FEATURES, PKG_OUT and CARGO_TARGET_DIR.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export PATH="$ROOT/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
-WASM=target/wasm32-unknown-unknown/wasm-release/cognito_wasm.wasm
-OUT=pkg
+WASM=${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/wasm-release/cognito_wasm.wasm
+OUT=${PKG_OUT:-pkg}
 # Features rustc enables by default for wasm32-unknown-unknown; wasm-opt must accept all of them.
 WASM_OPT_FEATURES=(--enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int
-  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue)
+  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
+  --enable-simd)  # src/srp/montgomery.rs uses wasm SIMD (simd128) for its inner products
 
-cargo build --lib --target wasm32-unknown-unknown --profile wasm-release
+cargo build --lib --target wasm32-unknown-unknown --profile wasm-release ${PKG_FEATURES:+--features "$PKG_FEATURES"}
 
 rm -rf "$OUT"
 wasm-bindgen --target web --out-dir "$OUT" --out-name cognito_wasm "$WASM"

@@ -8,7 +8,7 @@ use num_bigint::{BigInt, BigUint, Sign};
 use num_traits::Zero;
 
 use super::encoding::to_byte_array;
-use super::group::COGNITO;
+use super::group::{COGNITO, EPHEMERAL_SECRET_BYTES};
 use super::{
     SessionKey, SrpError, compute_u, compute_x, decode_secret_block, parse_public_value,
     parse_salt, random_bytes,
@@ -39,9 +39,10 @@ pub struct ClientDerivation {
 }
 
 impl SrpClient {
-    /// A fresh ephemeral from 128 random bytes, as amazon-cognito-identity-js makes.
+    /// A fresh ephemeral from [`EPHEMERAL_SECRET_BYTES`] random bytes: a 256-bit `a` (RFC 5054's minimum and
+    /// twice the group's 128-bit strength; amazon-cognito-identity-js uses 1024 bits — see the group docs).
     pub fn generate() -> Result<Self, SrpError> {
-        Self::from_secret(&random_bytes::<128>()?)
+        Self::from_secret(&random_bytes::<EPHEMERAL_SECRET_BYTES>()?)
     }
 
     /// An ephemeral from given secret bytes (big-endian); for tests and replayable vectors.

@@ -9,10 +9,13 @@
 //! The "realm" and "identity" below are the pool name and `USER_ID_FOR_SRP` for user SRP, and the device
 //! group key and device key for device SRP.
 
+#[cfg(all(feature = "bench", target_arch = "wasm32"))]
+mod bench;
 pub mod client;
 pub mod encoding;
 mod error;
 pub mod group;
+mod montgomery;
 pub mod server;
 mod timestamp;
 
