@@ -79,6 +79,7 @@ pub const OPERATIONS: &[&str] = &[
     "AdminGetDevice",
     "AdminUpdateDeviceStatus",
     "AdminForgetDevice",
+    "GetTokensFromRefreshToken",
 ];
 
 pub fn is_known(operation: &str) -> bool {
@@ -146,6 +147,7 @@ pub fn dispatch(
         "AdminGetDevice" => devices::get_device(state, req, true),
         "AdminUpdateDeviceStatus" => devices::update_device_status(state, req, true),
         "AdminForgetDevice" => devices::forget_device(state, req, true),
+        "GetTokensFromRefreshToken" => tokens::get_tokens_from_refresh_token(state, req),
         _ => Err(unknown_operation(operation)),
     }
 }

@@ -225,16 +225,14 @@ pub fn check_secret_hash(
     }
 }
 
-/// REFRESH_TOKEN_AUTH / REFRESH_TOKEN: new ID and access tokens for the same sign-in, no new refresh token.
-pub fn refresh(
-    store: &mut Store,
+/// A refresh token presented by `client`, checked: known, this client's, not expired, not revoked, not
+/// replaced by rotation longer ago than the grace period, and its user still there and enabled.
+fn usable_refresh_token(
+    store: &Store,
     client: &AppClient,
-    params: &BTreeMap<String, String>,
+    token: &str,
     now: i64,
-) -> OpResult<Value> {
-    let token = params
-        .get("REFRESH_TOKEN")
-        .ok_or_else(|| CognitoError::missing_parameter("REFRESH_TOKEN"))?;
+) -> OpResult<RefreshRecord> {
     let record = store
         .refresh_tokens
         .get(token)
@@ -248,11 +246,40 @@ pub fn refresh(
             "Refresh Token has been revoked",
         ));
     }
-    let user: &User = store
+    if record.superseded_at.is_some_and(|at| at <= now) {
+        return Err(CognitoError::new(
+            "RefreshTokenReuseException",
+            "Refresh token has been used already and was replaced by refresh token rotation.",
+        ));
+    }
+    Ok(record)
+}
+
+fn refresh_user<'s>(store: &'s Store, record: &RefreshRecord) -> OpResult<&'s User> {
+    store
         .pool(&record.pool_id)
         .and_then(|pool| pool.users.get(&record.user_key))
         .filter(|user| user.sub == record.sub)
-        .ok_or_else(invalid_refresh_token)?;
+        .ok_or_else(invalid_refresh_token)
+}
+
+/// REFRESH_TOKEN_AUTH / REFRESH_TOKEN: new ID and access tokens for the same sign-in, no new refresh token.
+pub fn refresh(
+    store: &mut Store,
+    client: &AppClient,
+    params: &BTreeMap<String, String>,
+    now: i64,
+) -> OpResult<Value> {
+    let token = params
+        .get("REFRESH_TOKEN")
+        .ok_or_else(|| CognitoError::missing_parameter("REFRESH_TOKEN"))?;
+    if client.refresh_rotation.is_some() {
+        return Err(CognitoError::invalid_parameter(
+            "Refresh token rotation is enabled for this client: refresh with GetTokensFromRefreshToken.",
+        ));
+    }
+    let record = usable_refresh_token(store, client, token, now)?;
+    let user = refresh_user(store, &record)?;
     // Clients have been seen hashing either the internal username or the sub (and e-mail pools blur the
     // two), so accept each.
     let mut names = vec![user.username.as_str(), user.sub.as_str()];
@@ -276,6 +303,82 @@ pub fn refresh(
     )
 }
 
+/// Checks the raw `ClientSecret` that GetTokensFromRefreshToken and RevokeToken take.
+fn check_client_secret(client: &AppClient, given: Option<&str>) -> OpResult<()> {
+    let Some(secret) = &client.secret else {
+        return Ok(());
+    };
+    match given {
+        None => Err(CognitoError::not_authorized(format!(
+            "Client {} is configured with secret but ClientSecret was not received",
+            client.id
+        ))),
+        Some(given) if !ct_eq(given.as_bytes(), secret.as_bytes()) => {
+            Err(CognitoError::not_authorized(format!(
+                "Client secret for client {} is invalid.",
+                client.id
+            )))
+        }
+        Some(_) => Ok(()),
+    }
+}
+
+/// GetTokensFromRefreshToken: like REFRESH_TOKEN_AUTH, with the raw ClientSecret instead of a SECRET_HASH.
+/// With refresh-token rotation the reply has a new RefreshToken, and the one presented stops working
+/// `RetryGracePeriodSeconds` later (RefreshTokenReuseException).
+pub fn get_tokens_from_refresh_token(state: &AppState, req: Req<'_>) -> OpResult<Value> {
+    let token = req.str("RefreshToken")?;
+    let client_id = req.str("ClientId")?;
+    let given_secret = req.opt_str("ClientSecret")?;
+    req.opt_str("DeviceKey")?;
+    req.string_map("ClientMetadata")?;
+    let now = state.now_secs();
+    let mut store = state.store();
+    store.prune(now);
+    let client = store
+        .pool_of_client(client_id)
+        .and_then(|pool| pool.clients.get(client_id))
+        .cloned()
+        .ok_or_else(|| super::admin::client_not_found(client_id))?;
+    check_client_secret(&client, given_secret)?;
+    if !client.allows(crate::state::Flow::RefreshToken) {
+        return Err(CognitoError::invalid_parameter(
+            "REFRESH_TOKEN_AUTH flow not enabled for this client",
+        ));
+    }
+    let record = usable_refresh_token(&store, &client, token, now)?;
+    if !refresh_user(&store, &record)?.enabled {
+        return Err(CognitoError::not_authorized("User is disabled."));
+    }
+    let sign_in = SignIn {
+        origin_jti: record.origin_jti.clone(),
+        auth_time: record.auth_time,
+    };
+    let mut reply = authentication_result(
+        &mut store,
+        &record.pool_id,
+        &client.id,
+        &record.user_key,
+        now,
+        Some(sign_in),
+        record.device_key.clone(),
+    )?;
+    if let Some(grace) = client.refresh_rotation {
+        if let Some(old) = store.refresh_tokens.get_mut(token) {
+            old.superseded_at.get_or_insert(now + grace);
+        }
+        let new_token = new_refresh_token();
+        let new_record = RefreshRecord {
+            expires_at: now + client.refresh_validity_secs,
+            superseded_at: None,
+            ..record
+        };
+        store.refresh_tokens.insert(new_token.clone(), new_record);
+        reply["AuthenticationResult"]["RefreshToken"] = json!(new_token);
+    }
+    Ok(json!({ "AuthenticationResult": reply["AuthenticationResult"] }))
+}
+
 /// RevokeToken: revokes a refresh token and every access token of its sign-in. Unknown tokens are
 /// accepted silently, as RFC 7009 token revocation does; a token of another client is refused.
 pub fn revoke_token(state: &AppState, req: Req<'_>) -> OpResult<Value> {
@@ -287,21 +390,7 @@ pub fn revoke_token(state: &AppState, req: Req<'_>) -> OpResult<Value> {
         .pool_of_client(client_id)
         .and_then(|pool| pool.clients.get(client_id))
         .ok_or_else(|| super::admin::client_not_found(client_id))?;
-    if let Some(secret) = &client.secret {
-        match given_secret {
-            None => {
-                return Err(CognitoError::not_authorized(format!(
-                    "Client {client_id} is configured with secret but ClientSecret was not received"
-                )));
-            }
-            Some(given) if !ct_eq(given.as_bytes(), secret.as_bytes()) => {
-                return Err(CognitoError::not_authorized(format!(
-                    "Client secret for client {client_id} is invalid."
-                )));
-            }
-            Some(_) => {}
-        }
-    }
+    check_client_secret(client, given_secret)?;
     if !client.enable_token_revocation {
         return Err(CognitoError::new(
             "UnsupportedOperationException",
