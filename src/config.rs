@@ -1,6 +1,7 @@
 //! What identifies an app client: pool, client id, optional secret, and where Cognito is.
 
 use crate::error::Error;
+use crate::retry::RetryPolicy;
 use crate::secret::ClientSecret;
 use crate::srp;
 
@@ -27,6 +28,7 @@ pub struct ClientConfig {
     /// The issuer authenticator apps show for TOTP set up through this client.
     pub totp_issuer: String,
     pub refresh_method: RefreshMethod,
+    pub retry: RetryPolicy,
 }
 
 impl ClientConfig {
@@ -59,6 +61,7 @@ impl ClientConfig {
             endpoint,
             totp_issuer: DEFAULT_TOTP_ISSUER.to_owned(),
             refresh_method: RefreshMethod::default(),
+            retry: RetryPolicy::default(),
         })
     }
 

@@ -9,6 +9,7 @@ pub mod error;
 pub mod flows;
 pub mod jwt;
 pub mod protocol;
+pub mod retry;
 pub mod secret;
 pub mod session;
 pub mod srp;

@@ -51,6 +51,11 @@ export interface CognitoClientConfig {
    * is needed when the app client rotates refresh tokens (the new refresh token replaces the old one).
    */
   refreshMethod?: 'InitiateAuth' | 'GetTokensFromRefreshToken';
+  /**
+   * Retries of requests that failed with throttling, a server fault or a network error (never of
+   * authentication errors), with exponential back-off and jitter. Default 3 attempts, 100 ms base delay.
+   */
+  retry?: { maxAttempts?: number; baseDelayMs?: number };
 }
 
 /**
@@ -261,6 +266,14 @@ struct ConfigInput {
     storage: Option<StorageKind>,
     totp_issuer: Option<String>,
     refresh_method: Option<RefreshMethodInput>,
+    retry: Option<RetryInput>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RetryInput {
+    max_attempts: Option<u32>,
+    base_delay_ms: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -529,6 +542,13 @@ impl CognitoClient {
         if let Some(issuer) = input.totp_issuer {
             config.totp_issuer = issuer;
         }
+        if let Some(retry) = input.retry {
+            config.retry.max_attempts = retry
+                .max_attempts
+                .unwrap_or(config.retry.max_attempts)
+                .max(1);
+            config.retry.base_delay_ms = retry.base_delay_ms.unwrap_or(config.retry.base_delay_ms);
+        }
         config.refresh_method = match input.refresh_method {
             Some(RefreshMethodInput::GetTokensFromRefreshToken) => {
                 RefreshMethod::GetTokensFromRefreshToken
@@ -793,8 +813,24 @@ async_methods! {
 }
 
 impl Inner {
+    /// Sends a request, retrying the failures that may pass (see [`crate::retry`]).
     async fn send(&self, request: &Request) -> Result<Value, Error> {
-        transport::send(&self.config.endpoint, request).await
+        let mut attempt = 1;
+        loop {
+            let error = match transport::send(&self.config.endpoint, request).await {
+                Ok(reply) => return Ok(reply),
+                Err(error) => error,
+            };
+            match self
+                .config
+                .retry
+                .delay_ms(attempt, &error, js_sys::Math::random())
+            {
+                Some(delay) => transport::sleep(delay).await,
+                None => return Err(error),
+            }
+            attempt += 1;
+        }
     }
 
     async fn sign_in(&self, args: SignInArgs) -> Result<JsValue, Error> {

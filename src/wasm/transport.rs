@@ -14,6 +14,17 @@ use crate::protocol::{CONTENT_TYPE, RawResponse, Request, parse_response};
 extern "C" {
     #[wasm_bindgen(js_name = fetch)]
     fn global_fetch(input: &str, init: &RequestInit) -> Promise;
+
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(handler: &js_sys::Function, milliseconds: u32) -> JsValue;
+}
+
+/// Resolves after `milliseconds` (the global `setTimeout`, present on pages, in workers and in Node).
+pub async fn sleep(milliseconds: u32) {
+    let timer = Promise::new(&mut |resolve, _reject| {
+        set_timeout(&resolve, milliseconds);
+    });
+    let _ = JsFuture::from(timer).await;
 }
 
 fn network_error(what: &str, cause: &JsValue) -> Error {

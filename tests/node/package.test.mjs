@@ -222,3 +222,46 @@ test('concurrent refreshes in one client share a single request', async () => {
     globalThis.fetch = realFetch;
   }
 });
+
+test('throttling, server faults and network errors are retried with back-off; authentication errors are not', async () => {
+  const c = new pkg.CognitoClient({
+    userPoolId: pool.poolId,
+    clientId: pool.clientId,
+    endpoint: emulator.endpoint,
+    storage: 'memory',
+    retry: { maxAttempts: 3, baseDelayMs: 5 },
+  });
+  let calls = 0;
+  let failures = [];
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = async (url, init) => {
+    calls += 1;
+    const failure = failures.shift();
+    if (failure === 'network') throw new TypeError('fetch failed');
+    if (failure) {
+      const status = failure === 'InternalErrorException' ? 500 : 400;
+      return new Response(JSON.stringify({ __type: failure, message: 'injected' }), { status });
+    }
+    return realFetch(url, init);
+  };
+  try {
+    failures = ['TooManyRequestsException', 'network'];
+    const out = await c.signIn({ username: pool.username, password: pool.password });
+    assert.equal(out.isSignedIn, true);
+    assert.equal(calls, 4, 'two failed InitiateAuth attempts, then InitiateAuth and RespondToAuthChallenge');
+
+    calls = 0;
+    failures = ['InternalErrorException', 'InternalErrorException', 'InternalErrorException'];
+    await assert.rejects(c.refreshSession(), (err) => err.name === 'InternalErrorException' && err.retryable === true);
+    assert.equal(calls, 3, 'gives up after maxAttempts');
+    assert.equal((await c.getSession()).username, pool.username, 'a transient failure keeps the session');
+
+    calls = 0;
+    await assert.rejects(c.signIn({ username: pool.username, password: `${pool.password}x` }), {
+      name: 'NotAuthorizedException',
+    });
+    assert.equal(calls, 2, 'a wrong password is not retried');
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+});
