@@ -304,3 +304,41 @@ describe('MFA', () => {
     assert.equal((await client.confirmSignIn({ challengeResponse: totp(secret, Date.now() + 30_000) })).isSignedIn, true);
   });
 });
+
+describe('refresh-token rotation', () => {
+  test('GetTokensFromRefreshToken stores the rotated refresh token; the old one is refused', async () => {
+    const { UserPool } = await cognito(emulator.endpoint, 'CreateUserPool', { PoolName: 'rotation' });
+    const { UserPoolClient } = await cognito(emulator.endpoint, 'CreateUserPoolClient', {
+      UserPoolId: UserPool.Id,
+      ClientName: 'rotating',
+      GenerateSecret: true,
+      ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 },
+    });
+    const pw = password();
+    await adminUser(UserPool.Id, 'rory', pw);
+    const client = new pkg.CognitoClient({
+      userPoolId: UserPool.Id,
+      clientId: UserPoolClient.ClientId,
+      clientSecret: UserPoolClient.ClientSecret,
+      endpoint: emulator.endpoint,
+      storage: 'memory',
+      refreshMethod: 'GetTokensFromRefreshToken',
+    });
+    await client.signIn({ username: 'rory', password: pw });
+    const before = await client.getSession();
+    const after = await client.refreshSession();
+    assert.notEqual(after.refreshToken, before.refreshToken, 'rotated');
+    assert.equal((await client.getSession()).refreshToken, after.refreshToken, 'the new one is kept');
+    await assert.rejects(
+      cognito(emulator.endpoint, 'GetTokensFromRefreshToken', {
+        RefreshToken: before.refreshToken,
+        ClientId: UserPoolClient.ClientId,
+        ClientSecret: UserPoolClient.ClientSecret,
+      }),
+      (err) => ['RefreshTokenReuseException', 'NotAuthorizedException'].includes(err.type),
+    );
+    // And the rotated one keeps working.
+    assert.notEqual((await client.refreshSession()).refreshToken, after.refreshToken);
+  });
+});
