@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use num_bigint::BigUint;
 
 use super::encoding::{hash_to_int, to_byte_array};
-use super::montgomery::Montgomery;
+use super::montgomery::{Comb, Montgomery};
 
 const N_HEX: &str = concat!(
     "ffffffffffffffffc90fdaa22168c234c4c6628b80dc1cd129024e088a67cc74",
@@ -57,6 +57,11 @@ pub static COGNITO: LazyLock<Group> = LazyLock::new(|| {
 static COGNITO_MONTGOMERY: LazyLock<Option<Montgomery>> =
     LazyLock::new(|| Montgomery::new(&COGNITO.n));
 
+/// The fixed-base comb table for g = 2 (26 kB of memory), built on the first `g_pow`: a few milliseconds
+/// once per page (or process), paid by the first A.
+static COGNITO_COMB: LazyLock<Option<Comb>> =
+    LazyLock::new(|| COGNITO_MONTGOMERY.as_ref().map(Montgomery::comb));
+
 impl Group {
     /// The fast backend if this group's modulus is the one it was built for.
     fn montgomery(&self) -> Option<&'static Montgomery> {
@@ -76,7 +81,10 @@ impl Group {
     /// `g^exp mod N`.
     pub fn g_pow(&self, exp: &BigUint) -> BigUint {
         match self.montgomery() {
-            Some(m) if self.g == BigUint::from(2u8) => m.pow2(exp),
+            Some(m) if self.g == BigUint::from(2u8) => COGNITO_COMB
+                .as_ref()
+                .and_then(|comb| m.pow2_comb(comb, exp))
+                .unwrap_or_else(|| m.pow2(exp)),
             _ => self.pow(&self.g, exp),
         }
     }

@@ -113,6 +113,60 @@ impl Montgomery {
         self.out_of_mont(&acc)
     }
 
+    /// The fixed-base comb table for [`Self::pow2_comb`]: `COMB_ROWS` squaring chains of `COMB_COLS` and the
+    /// products of every subset of their ends (~200 squarings and ~60 multiplications, once).
+    pub(crate) fn comb(&self) -> Comb {
+        // rows[j] = 2^(2^(j·COMB_COLS)) in Montgomery form.
+        let mut rows = vec![self.one; COMB_ROWS];
+        self.mul_pow2(&mut rows[0], 1);
+        let mut tmp = [0; LIMBS];
+        for j in 1..COMB_ROWS {
+            let mut x = rows[j - 1];
+            for _ in 0..COMB_COLS {
+                self.sqr(&mut tmp, &x);
+                x = tmp;
+            }
+            rows[j] = x;
+        }
+        let mut table = vec![self.one; 1 << COMB_ROWS];
+        for set in 1..table.len() {
+            let low = set.trailing_zeros() as usize;
+            let rest = set & (set - 1);
+            if rest == 0 {
+                table[set] = rows[low];
+            } else {
+                let (done, todo) = table.split_at_mut(set);
+                self.mul(&mut todo[0], &done[rest], &rows[low]);
+            }
+        }
+        Comb { table }
+    }
+
+    /// `2^exp mod N` for `exp < 2^COMB_BITS` with the fixed-base comb (Lim–Lee): exponent bit `j·COMB_COLS + i`
+    /// is bit j of the i-th table index, so only `COMB_COLS` squarings and multiplications remain, and
+    /// every table read is a constant-time scan.
+    pub(crate) fn pow2_comb(&self, comb: &Comb, exp: &BigUint) -> Option<BigUint> {
+        if exp.bits() as usize > COMB_BITS {
+            return None;
+        }
+        let words = exp.to_u64_digits();
+        let index = |i: usize| {
+            (0..COMB_ROWS).fold(0, |acc, j| {
+                acc | (window(&words, j * COMB_COLS + i, 1) << j)
+            })
+        };
+        let mut acc = [0; LIMBS];
+        let mut tmp = [0; LIMBS];
+        let mut entry = [0; LIMBS];
+        select(&mut acc, &comb.table, index(COMB_COLS - 1));
+        for i in (0..COMB_COLS - 1).rev() {
+            self.sqr(&mut tmp, &acc);
+            select(&mut entry, &comb.table, index(i));
+            self.mul(&mut acc, &tmp, &entry);
+        }
+        Some(self.out_of_mont(&acc))
+    }
+
     /// `base^exp` with base and result in Montgomery form (< 2N): fixed windows, constant-time lookups.
     fn pow_mont(&self, base: &Limbs, exp: &BigUint) -> Limbs {
         let bits = exp.bits() as usize;
@@ -264,6 +318,17 @@ impl Montgomery {
         // wide[LIMBS] + borrow is now 0: the result fits in LIMBS limbs.
     }
 }
+
+/// Precomputed products for [`Montgomery::pow2_comb`].
+pub(crate) struct Comb {
+    table: Vec<Limbs>,
+}
+
+/// Comb rows (table of 2^6 entries, 26 kB) and columns: exponents up to 6·43 = 258 bits, which covers
+/// every fixed-base exponent SRP uses here (x is a SHA-256, a and the emulator's b are 256 bits).
+const COMB_ROWS: usize = 6;
+const COMB_COLS: usize = 43;
+const COMB_BITS: usize = COMB_ROWS * COMB_COLS;
 
 /// Window for `2^exp`: the squarings dominate and each window costs only a shift and a one-digit
 /// reduction; the shift must stay below 2^32 so the quotient digit fits (see [`Montgomery::mul_pow2`]).
@@ -515,6 +580,35 @@ mod tests {
         for exp in &exps {
             assert_eq!(m.pow2(exp), two.modpow(exp, n), "exp {exp:x}");
         }
+    }
+
+    #[test]
+    fn comb_matches_num_bigint() {
+        let m = monty();
+        let comb = m.comb();
+        let n = &COGNITO.n;
+        let two = BigUint::from(2u8);
+        let mut seed = 0x0123_4567_89ab_cdef;
+        let mut exps = vec![
+            BigUint::from(0u8),
+            BigUint::from(1u8),
+            BigUint::from(42u8),
+            (BigUint::from(1u8) << 256u32) - 1u8,
+            (BigUint::from(1u8) << COMB_BITS) - 1u8, // every index all ones
+            BigUint::from(1u8) << (COMB_BITS - 1),
+            BigUint::from(1u8) << COMB_COLS, // the second row alone
+        ];
+        for bits in [100, 255, 256, 258] {
+            exps.push(random(&mut seed, bits));
+        }
+        for exp in &exps {
+            assert_eq!(
+                m.pow2_comb(&comb, exp),
+                Some(two.modpow(exp, n)),
+                "exp {exp:x}"
+            );
+        }
+        assert_eq!(m.pow2_comb(&comb, &(BigUint::from(1u8) << COMB_BITS)), None);
     }
 
     #[test]
