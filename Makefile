@@ -16,12 +16,13 @@ DEMO_EMULATOR_PORT ?= 9229
 DEMO_HTTP_PORT ?= 8080
 export DEMO_EMULATOR_PORT DEMO_HTTP_PORT
 
-.PHONY: help setup setup-demo pkg emulator emulator-test demo test test-rust test-wasm test-python test-node
+.PHONY: help setup setup-demo pkg emulator emulator-test demo test test-rust test-wasm test-python test-node bench test-size
 
 help:
 	@echo "make demo   build the package and the emulator, serve the sign-in page (http://127.0.0.1:$(DEMO_HTTP_PORT)/)"
 	@echo "make test   run every test (Rust, wasm in headless Chromium, pycognito/boto3, Node)"
 	@echo "make pkg    build the npm package into pkg/"
+	@echo "make bench  SRP speed and bundle sizes vs amazon-cognito-identity-js, in headless Chromium"
 
 setup:
 	@scripts/setup.sh test
@@ -71,3 +72,18 @@ test-python: emulator-test
 # amazon-cognito-identity-js, the packed cognito-wasm package, the demo page in headless Chromium.
 test-node: emulator-test pkg
 	node --test --test-concurrency=1 tests/node/*.test.mjs
+
+# Not a test: the SRP maths and a full sign-in with this package, amazon-cognito-identity-js and a plain JS
+# BigInt implementation in one headless Chromium page, plus bundle sizes (target/bench/results.{md,json}).
+bench: setup-demo emulator-test
+	@scripts/bench.sh
+
+# The size budget of pkg/cognito_wasm_bg.wasm (bytes after wasm-opt, raw and gzip -9). Raise it on purpose,
+# saying why in the commit; `scripts/bench-size.py` shows what the module is made of.
+WASM_BUDGET_BYTES ?= 470000
+WASM_BUDGET_GZIP ?= 185000
+test-size: pkg
+	@raw=$$(stat -c %s pkg/cognito_wasm_bg.wasm); gz=$$(gzip -9 -c pkg/cognito_wasm_bg.wasm | wc -c); \
+	  echo "test-size: pkg/cognito_wasm_bg.wasm $$raw bytes (budget $(WASM_BUDGET_BYTES)), gzip -9 $$gz (budget $(WASM_BUDGET_GZIP))"; \
+	  if [ "$$raw" -gt $(WASM_BUDGET_BYTES) ] || [ "$$gz" -gt $(WASM_BUDGET_GZIP) ]; then \
+	    echo "test-size: FAILED — the .wasm is over budget"; exit 1; fi

@@ -4,7 +4,7 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-suites=(${TEST_SUITES:-test-rust test-wasm test-python test-node})
+suites=(${TEST_SUITES:-test-rust test-wasm test-python test-node test-size})
 declare -A result elapsed
 failed=0
 for s in "${suites[@]}"; do

@@ -1,0 +1,170 @@
+// `make bench`: one headless Chromium session, one page, the same SRP work with cognito-wasm,
+// amazon-cognito-identity-js and a plain JS BigInt implementation; then bundle sizes. Writes
+// target/bench/results.{json,md} and prints the table and the ratios. Expects scripts/bench.sh to have built
+// pkg/ and target/bench/pkg-bench/ (the `bench`-feature build of the same wasm).
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { extname, join, normalize } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+import * as esbuild from 'esbuild';
+import { chromium } from 'playwright-core';
+
+import { createPoolAndUser, ROOT, startEmulator } from '../tests/node/helpers.mjs';
+import { N } from './plain-srp.js';
+
+const OUT = join(ROOT, 'target', 'bench');
+mkdirSync(OUT, { recursive: true });
+
+const LIBS = {
+  ours: 'cognito-wasm',
+  acij: 'amazon-cognito-identity-js',
+  plain: 'plain JS BigInt (1024-bit a)',
+  plain256: 'plain JS BigInt (256-bit a)',
+};
+
+// ---- bundles: the page's copy of amazon-cognito-identity-js, and the size-comparison apps ----------------
+const browserBuild = { bundle: true, format: 'esm', platform: 'browser', target: 'es2022', logLevel: 'error', define: { global: 'globalThis' } };
+await esbuild.build({ ...browserBuild, entryPoints: [join(ROOT, 'bench', 'acij-page-entry.js')], outfile: join(OUT, 'acij-page.js') });
+
+const gz = (buf) => gzipSync(buf, { level: 9 }).length;
+const size = (paths) => {
+  const bufs = paths.map((p) => readFileSync(p));
+  return { raw: bufs.reduce((n, b) => n + b.length, 0), gzip: bufs.reduce((n, b) => n + gz(b), 0) };
+};
+async function bundleSize(entry, name) {
+  const outfile = join(OUT, 'bundles', `${name}.min.js`);
+  await esbuild.build({ ...browserBuild, entryPoints: [join(ROOT, 'bench', 'entries', entry)], outfile, minify: true });
+  return size([outfile]);
+}
+const pkg = (f) => join(OUT, 'pkg', f);
+const sizes = {
+  [LIBS.ours]: {
+    wasm: size([pkg('cognito_wasm_bg.wasm')]),
+    glue: size([pkg('cognito_wasm.js'), pkg('index.js'), pkg('errors.js')]),
+    bundle: await bundleSize('cognito-wasm.js', 'cognito-wasm'),
+  },
+  [LIBS.acij]: { bundle: await bundleSize('acij.js', 'amazon-cognito-identity-js') },
+  [LIBS.plain]: { bundle: await bundleSize('plain.js', 'plain') },
+};
+// The app needs the .wasm too.
+const ourApp = sizes[LIBS.ours];
+ourApp.app = { raw: ourApp.bundle.raw + ourApp.wasm.raw, gzip: ourApp.bundle.gzip + ourApp.wasm.gzip };
+for (const name of [LIBS.acij, LIBS.plain]) sizes[name].app = sizes[name].bundle;
+
+// ---- the page -------------------------------------------------------------------------------------------
+const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
+const server = createServer((req, res) => {
+  const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
+  const allowed = ['/bench/', '/target/bench/'].some((p) => path.startsWith(p));
+  try {
+    if (!allowed) throw new Error('not served');
+    const body = readFileSync(join(ROOT, path));
+    res.writeHead(200, { 'Content-Type': MIME[extname(path)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
+    res.end(body);
+  } catch {
+    res.writeHead(404).end();
+  }
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const pageUrl = `http://127.0.0.1:${server.address().port}/bench/page.html`;
+
+const emulator = await startEmulator();
+let browser;
+let measured;
+try {
+  const user = await createPoolAndUser(emulator.endpoint, { name: 'bench' });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  const page = await browser.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+  await page.goto(pageUrl);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 }).catch(() => {
+    throw new Error(`bench page did not load: ${problems.join('\n')}`);
+  });
+  const challenge = {
+    poolName: user.poolId.split('_')[1],
+    userId: '7d5a3c2e-0d1b-4f7a-9c3e-2b8f6a1d4e90',
+    password: 'Bench-Passw0rd!',
+    srpB: (BigInt('0x' + randomBytes(384).toString('hex')) % N).toString(16),
+    salt: randomBytes(16).toString('hex'),
+    secretBlock: randomBytes(64).toString('base64'),
+  };
+  const runs = { default: 15, [LIBS.ours]: Number(process.env.BENCH_RUNS || 40), [LIBS.acij]: 10 };
+  measured = await page.evaluate((config) => window.runBench(config), {
+    challenge,
+    runs,
+    signInRuns: Number(process.env.BENCH_SIGN_INS || 10),
+    emulator: { endpoint: emulator.endpoint, userPoolId: user.poolId, clientId: user.clientId, username: user.username, password: user.password },
+  });
+  measured.browser = browser.version();
+} finally {
+  await browser?.close();
+  await emulator.stop();
+  server.close();
+}
+
+// ---- report ---------------------------------------------------------------------------------------------
+const sorted = (xs) => [...xs].sort((a, b) => a - b);
+const median = (xs) => {
+  const s = sorted(xs);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const stats = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs), n: xs.length, runs: xs });
+const report = { date: new Date().toISOString(), browser: measured.browser, userAgent: measured.userAgent, libraries: {} };
+for (const name of Object.values(LIBS)) {
+  const r = measured.results[name];
+  report.libraries[name] = {
+    a: stats(r.a),
+    b: stats(r.b),
+    ab: stats(r.a.map((x, i) => x + r.b[i])),
+    signIn: stats(r.c),
+    sizes: sizes[name] ?? sizes[LIBS.plain],
+  };
+}
+
+const ms = (s) => `${s.median.toFixed(1)} (${s.min.toFixed(1)}–${s.max.toFixed(1)})`;
+const kb = (s) => (s ? `${(s.raw / 1000).toFixed(1)} / ${(s.gzip / 1000).toFixed(1)}` : '—');
+const lines = [
+  `Headless Chromium ${measured.browser}, ${report.date.slice(0, 10)}. Times in ms: median (min–max) over n runs`,
+  'after one warm-up; sizes in kB raw / gzip -9.',
+  '',
+  '| library | (a) compute A | (b) key + signature | (a)+(b) | (c) sign-in vs emulator | .wasm | JS glue | app bundle: sign-in + session + refresh |',
+  '|---|---|---|---|---|---|---|---|',
+];
+for (const [name, l] of Object.entries(report.libraries)) {
+  const s = l.sizes;
+  lines.push(
+    `| ${name} (n=${l.a.n}/${l.signIn.n}) | ${ms(l.a)} | ${ms(l.b)} | ${ms(l.ab)} | ${ms(l.signIn)} | ${kb(s.wasm)} | ${kb(s.glue)} | ${kb(s.app)} |`,
+  );
+}
+const ours = report.libraries[LIBS.ours];
+const ratio = (k, name) => (report.libraries[name][k].median / ours[k].median).toFixed(1);
+const ratios = Object.values(LIBS)
+  .slice(1)
+  .map((name) => `${name}: ${ratio('a', name)}× (a), ${ratio('b', name)}× (b), ${ratio('ab', name)}× (a)+(b), ${ratio('signIn', name)}× (c)`);
+lines.push('', 'Time ratios, other library ÷ cognito-wasm (medians):', '', ...ratios.map((r) => `- ${r}`));
+lines.push(
+  '',
+  'The plain JS rows are written for the benchmark (bench/plain-srp.js): square-and-multiply on BigInt, WebCrypto',
+  'hashing; its app bundle has no session object or storage. cognito-wasm uses a 256-bit a (see src/srp/group.rs).',
+);
+report.ratios = ratios;
+const md = lines.join('\n') + '\n';
+writeFileSync(join(OUT, 'results.json'), JSON.stringify(report, null, 2) + '\n');
+writeFileSync(join(OUT, 'results.md'), md);
+console.log(md);
+console.log(`bench: wrote ${join(OUT, 'results.md')} and results.json`);

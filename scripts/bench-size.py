@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""What the .wasm is made of: code bytes per function and per crate, from the name section of the
+un-stripped build (target/wasm32-unknown-unknown/wasm-release/cognito_wasm.wasm, before wasm-bindgen and
+wasm-opt). Usage: scripts/bench-size.py [file.wasm] [top-n]"""
+import re
+import sys
+from collections import defaultdict
+
+
+def leb(buf, i):
+    result = shift = 0
+    while True:
+        b = buf[i]
+        i += 1
+        result |= (b & 0x7F) << shift
+        shift += 7
+        if b < 0x80:
+            return result, i
+
+
+def main():
+    path = sys.argv[1] if len(sys.argv) > 1 else "target/wasm32-unknown-unknown/wasm-release/cognito_wasm.wasm"
+    top = int(sys.argv[2]) if len(sys.argv) > 2 else 25
+    buf = open(path, "rb").read()
+    i = 8
+    imported = 0
+    bodies = []
+    names = {}
+    sections = defaultdict(int)
+    while i < len(buf):
+        sid = buf[i]
+        size, j = leb(buf, i + 1)
+        end = j + size
+        if sid == 2:  # imports: count function imports (they take the first indices)
+            n, k = leb(buf, j)
+            for _ in range(n):
+                for _ in range(2):
+                    ln, k = leb(buf, k)
+                    k += ln
+                kind = buf[k]
+                k += 1
+                if kind == 0:
+                    imported += 1
+                    _, k = leb(buf, k)
+                elif kind == 1:
+                    k += 1
+                    flags, k = leb(buf, k)
+                    _, k = leb(buf, k)
+                    if flags & 1:
+                        _, k = leb(buf, k)
+                elif kind == 2:
+                    flags, k = leb(buf, k)
+                    _, k = leb(buf, k)
+                    if flags & 1:
+                        _, k = leb(buf, k)
+                elif kind == 3:
+                    k += 2
+                else:
+                    _, k = leb(buf, k)
+        if sid == 10:
+            n, k = leb(buf, j)
+            for _ in range(n):
+                ln, k2 = leb(buf, k)
+                bodies.append(ln + (k2 - k))
+                k = k2 + ln
+        if sid == 0:
+            ln, k = leb(buf, j)
+            name = buf[k : k + ln].decode()
+            sections["custom:" + name] += size
+            if name == "name":
+                k += ln
+                while k < end:
+                    sub = buf[k]
+                    sl, k2 = leb(buf, k + 1)
+                    if sub == 1:
+                        n, p = leb(buf, k2)
+                        for _ in range(n):
+                            idx, p = leb(buf, p)
+                            nl, p = leb(buf, p)
+                            names[idx] = buf[p : p + nl].decode(errors="replace")
+                            p += nl
+                    k = k2 + sl
+        else:
+            sections[{1: "type", 2: "import", 3: "function", 5: "memory", 7: "export", 10: "code", 11: "data"}.get(sid, str(sid))] += size
+        i = end
+
+    def crate(name):
+        for pat, label in [
+            (r"serde_json", "serde_json"),
+            (r"serde_wasm_bindgen", "serde_wasm_bindgen"),
+            (r"serde", "serde"),
+            (r"num_bigint", "num_bigint"),
+            (r"core::fmt|fmt::|Display|Debug|\$fmt", "std::fmt"),
+            (r"sha2|hmac|hkdf|digest", "sha2/hmac/hkdf"),
+            (r"base64", "base64"),
+            (r"cognito_wasm::srp", "cognito_wasm::srp"),
+            (r"cognito_wasm", "cognito_wasm (other)"),
+            (r"wasm_bindgen|js_sys|web_sys", "wasm-bindgen/js-sys/web-sys"),
+            (r"dlmalloc|alloc::", "alloc"),
+            (r"core::|std::", "core/std (other)"),
+        ]:
+            if re.search(pat, name):
+                return label
+        return "other"
+
+    per_crate = defaultdict(int)
+    rows = []
+    for idx, size in enumerate(bodies):
+        name = names.get(idx + imported, f"func[{idx + imported}]")
+        rows.append((size, name))
+        per_crate[crate(name)] += size
+    total = sum(bodies)
+    print(f"{path}: {len(buf)} bytes; sections: " + ", ".join(f"{k} {v}" for k, v in sorted(sections.items(), key=lambda x: -x[1])))
+    print(f"\ncode by crate (heuristic, by symbol name; {total} bytes of function bodies):")
+    for label, size in sorted(per_crate.items(), key=lambda x: -x[1]):
+        print(f"  {size:8d}  {100 * size / total:5.1f}%  {label}")
+    print(f"\ntop {top} functions:")
+    for size, name in sorted(rows, reverse=True)[:top]:
+        print(f"  {size:8d}  {name[:150]}")
+
+
+main()
