@@ -2,6 +2,7 @@
 //! only converts values, sends the core's requests with `fetch`, keeps the session in storage and reads the
 //! clock; every decision is made by the sans-IO core.
 
+mod events;
 mod js_error;
 mod storage;
 mod transport;
@@ -26,6 +27,7 @@ use crate::secret::{ClientSecret, Password};
 use crate::session::Session;
 use crate::srp::client::SrpClient;
 use crate::{ClientConfig, Error};
+use events::{AuthEvent, Listeners};
 use serde_json::{Value, json};
 use storage::{SessionStore, StorageKind};
 
@@ -248,6 +250,15 @@ export interface Device {
   createDate?: number;
   lastModifiedDate?: number;
   lastAuthenticatedDate?: number;
+}
+
+export type AuthEventName = 'signedIn' | 'signedOut' | 'tokenRefreshed' | 'tokenRefreshFailed' | 'sessionExpired';
+
+export interface AuthEvent {
+  event: AuthEventName;
+  username?: string;
+  /** tokenRefreshFailed, sessionExpired: why. */
+  error?: { name: string; message: string };
 }
 
 export interface VerifyTotpSetupInput {
@@ -498,6 +509,13 @@ struct Inner {
     pending_sign_in: RefCell<Option<SignIn>>,
     /// The refresh under way in this tab, which concurrent callers wait for instead of sending their own.
     refreshing: RefCell<Option<Promise>>,
+    listeners: Listeners,
+}
+
+impl AsRef<Listeners> for Inner {
+    fn as_ref(&self) -> &Listeners {
+        &self.listeners
+    }
 }
 
 /// Defines `CognitoClient`'s async methods: each `name(args) -> Promise<ret>` parses its argument, then runs
@@ -567,10 +585,29 @@ impl CognitoClient {
             store,
             pending_sign_in: RefCell::new(None),
             refreshing: RefCell::new(None),
+            listeners: Listeners::default(),
         };
         Ok(CognitoClient {
             inner: Rc::new(inner),
         })
+    }
+}
+
+#[wasm_bindgen]
+impl CognitoClient {
+    /// Calls `handler` on every `event` in this tab; returns a function that stops it.
+    #[wasm_bindgen(unchecked_return_type = "() => void")]
+    pub fn on(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "AuthEventName")] event: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "(event: AuthEvent) => void")]
+        handler: js_sys::Function,
+    ) -> Result<js_sys::Function, JsValue> {
+        let event: AuthEvent = from_js(event, "event name")?;
+        Ok(self
+            .inner
+            .listeners
+            .add(event, handler, Rc::downgrade(&self.inner)))
     }
 }
 
@@ -603,10 +640,10 @@ async_methods! {
     /// happens; a failed revocation (e.g. offline) is not reported.
     "signOut" -> "Promise<void>", fn sign_out(&inner) {
         let session = inner.store.load();
-        inner.store.clear();
+        inner.end_session(session.as_ref());
         if let Some(token) = session.as_ref().and_then(Session::refresh_token) {
             let request = sign_out::revoke_request(&inner.config, token)?;
-            let _ = transport::send::<Value>(&inner.config.endpoint, &request).await;
+            let _ = inner.send(&request).await;
         }
         Ok(JsValue::UNDEFINED)
     }
@@ -614,9 +651,9 @@ async_methods! {
     /// Signs the user out everywhere (GlobalSignOut): every refresh token is revoked, then the local
     /// session is cleared.
     "globalSignOut" -> "Promise<void>", fn global_sign_out(&inner) {
-        let token = inner.access_token().await?;
-        inner.send(&account::global_sign_out(&token)?).await?;
-        inner.store.clear();
+        let session = inner.valid_session().await?;
+        inner.send(&account::global_sign_out(session.access_token())?).await?;
+        inner.end_session(Some(&session));
         Ok(JsValue::UNDEFINED)
     }
 
@@ -728,9 +765,9 @@ async_methods! {
 
     /// Deletes the signed-in user (DeleteUser) and clears the session.
     "deleteUser" -> "Promise<void>", fn delete_user(&inner) {
-        let token = inner.access_token().await?;
-        inner.send(&account::delete_user(&token)?).await?;
-        inner.store.clear();
+        let session = inner.valid_session().await?;
+        inner.send(&account::delete_user(session.access_token())?).await?;
+        inner.end_session(Some(&session));
         Ok(JsValue::UNDEFINED)
     }
 
@@ -912,6 +949,8 @@ impl Inner {
                 Progress::SignedIn(session) => {
                     self.store.save(&session)?;
                     self.keep_device(&flow, &session)?;
+                    self.listeners
+                        .emit(AuthEvent::SignedIn, Some(session.username()), None);
                     return sign_in_output(NextStep::Done);
                 }
                 Progress::NextStep(step) => {
@@ -922,6 +961,13 @@ impl Inner {
                 }
             };
         }
+    }
+
+    /// Forgets the local session and tells the listeners.
+    fn end_session(&self, session: Option<&Session>) {
+        self.store.clear();
+        self.listeners
+            .emit(AuthEvent::SignedOut, session.map(Session::username), None);
     }
 
     /// Stores a newly tracked device (under the typed and the internal username, so the next sign-in finds
@@ -1000,17 +1046,30 @@ impl Inner {
     /// Sends one refresh; a refresh token Cognito refuses ends the session, a transient failure keeps it.
     async fn refresh_now(&self, session: &Session) -> Result<Session, Error> {
         let request = refresh::request(&self.config, session)?;
-        let reply = match self.send(&request).await {
-            Ok(reply) => reply,
+        let outcome = match self.send(&request).await {
+            Ok(reply) => refresh::refreshed(session, &reply, now()),
+            Err(error) => Err(error),
+        };
+        let refreshed = match outcome {
+            Ok(refreshed) => refreshed,
             Err(error) => {
-                if error.is("NotAuthorizedException") || error.is(names::UNAUTHENTICATED) {
+                let user = Some(session.username());
+                self.listeners
+                    .emit(AuthEvent::TokenRefreshFailed, user, Some(&error));
+                let refused = error.is("NotAuthorizedException")
+                    || error.is("RefreshTokenReuseException")
+                    || error.is(names::UNAUTHENTICATED);
+                if refused {
                     self.store.clear();
+                    self.listeners
+                        .emit(AuthEvent::SessionExpired, user, Some(&error));
                 }
                 return Err(error);
             }
         };
-        let refreshed = refresh::refreshed(session, &reply, now())?;
         self.store.save(&refreshed)?;
+        self.listeners
+            .emit(AuthEvent::TokenRefreshed, Some(refreshed.username()), None);
         Ok(refreshed)
     }
 }

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { createPoolAndUser, ROOT, startEmulator } from './helpers.mjs';
+import { cognito, createPoolAndUser, ROOT, startEmulator } from './helpers.mjs';
 import { installPackedPackage } from './packed.mjs';
 
 let emulator;
@@ -43,7 +43,7 @@ test('the installed package exports CognitoClient and CognitoError', () => {
 test('the TypeScript declarations type-check a consumer (strict, node16 resolution)', () => {
   writeFileSync(
     join(app, 'consumer.ts'),
-    `import { CognitoClient, CognitoError, type MfaType, type Session, type SignInOutput, type SignUpOutput } from 'cognito-wasm';
+    `import { CognitoClient, CognitoError, type AuthEventName, type MfaType, type Session, type SignInOutput, type SignUpOutput } from 'cognito-wasm';
 
 const client = new CognitoClient({ userPoolId: 'us-east-1_AbCdEfGhI', clientId: 'abc', storage: 'memory' });
 export async function run(): Promise<string> {
@@ -86,6 +86,13 @@ export function describe(err: unknown): string {
 }
 // @ts-expect-error: storage is a closed set
 new CognitoClient({ userPoolId: 'x', clientId: 'y', storage: 'disk' });
+const stop: () => void = client.on('tokenRefreshed', (e) => {
+  const name: AuthEventName = e.event;
+  console.log(name, e.username ?? '', e.error?.name ?? '');
+});
+stop();
+// @ts-expect-error: not an event the client fires
+client.on('tokenExpired', () => {});
 // @ts-expect-error: not an MFA preference value
 client.updateMFAPreference({ totp: 'ON' });
 // @ts-expect-error: clientId is required
@@ -264,4 +271,47 @@ test('throttling, server faults and network errors are retried with back-off; au
   } finally {
     globalThis.fetch = realFetch;
   }
+});
+
+test('events: signedIn, tokenRefreshed, signedOut; unsubscribing stops them; a throwing handler is ignored', async () => {
+  const c = client();
+  const seen = [];
+  const stopSignedIn = c.on('signedIn', (e) => seen.push(e));
+  c.on('tokenRefreshed', (e) => seen.push(e));
+  c.on('signedOut', (e) => seen.push(e));
+  c.on('signedIn', () => {
+    throw new Error('a bug in the app');
+  });
+  await c.signIn({ username: pool.username, password: pool.password });
+  await c.refreshSession();
+  stopSignedIn();
+  await c.signOut();
+  await c.signIn({ username: pool.username, password: pool.password });
+  assert.deepEqual(
+    seen.map((e) => [e.event, e.username]),
+    [
+      ['signedIn', pool.username],
+      ['tokenRefreshed', pool.username],
+      ['signedOut', pool.username],
+    ],
+  );
+  assert.throws(() => c.on('somethingElse', () => {}), { name: 'InvalidParameterException' });
+});
+
+test('a refused refresh token fires tokenRefreshFailed and sessionExpired and ends the session', async () => {
+  const c = client();
+  const seen = [];
+  for (const name of ['tokenRefreshFailed', 'sessionExpired', 'tokenRefreshed']) c.on(name, (e) => seen.push(e));
+  await c.signIn({ username: pool.username, password: pool.password });
+  const { refreshToken } = await c.getSession();
+  await cognito(emulator.endpoint, 'RevokeToken', { Token: refreshToken, ClientId: pool.clientId });
+  await assert.rejects(c.refreshSession(), { name: 'NotAuthorizedException' });
+  assert.deepEqual(
+    seen.map((e) => [e.event, e.error?.name]),
+    [
+      ['tokenRefreshFailed', 'NotAuthorizedException'],
+      ['sessionExpired', 'NotAuthorizedException'],
+    ],
+  );
+  await assert.rejects(c.getSession(), { name: 'UserUnAuthenticatedException' });
 });
