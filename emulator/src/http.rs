@@ -29,6 +29,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/", post(api))
         .route("/_emulator/health", get(|| async { "ok" }))
         .route("/_emulator/inbox", get(inbox))
+        .route(
+            "/_emulator/custom-challenge",
+            axum::routing::put(custom_challenge),
+        )
         .route("/{pool_id}/.well-known/jwks.json", get(jwks))
         .fallback(not_found)
         .with_state(state)
@@ -176,6 +180,56 @@ async fn inbox(State(state): State<Arc<AppState>>, request: Request) -> Response
     response
 }
 
+/// `PUT /_emulator/custom-challenge?userPoolId=ID` with `[{"question": …, "answer": …}, …]`: the pool's
+/// dev-only CUSTOM_AUTH rounds (the seed's `customChallenge`); `[]` turns CUSTOM_AUTH off again.
+async fn custom_challenge(State(state): State<Arc<AppState>>, request: Request) -> Response {
+    let query = request.uri().query().unwrap_or("").to_owned();
+    let pool_id = query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(key, _)| *key == "userPoolId")
+        .map(|(_, value)| percent_decode(value));
+    let Some(pool_id) = pool_id else {
+        return CognitoError::invalid_parameter("userPoolId is required.").into_response();
+    };
+    let body = match axum::body::to_bytes(request.into_body(), 1 << 20).await {
+        Ok(body) => body,
+        Err(_) => return CognitoError::serialization("Unreadable body.").into_response(),
+    };
+    let rounds: Vec<Map<String, Value>> = match serde_json::from_slice(&body) {
+        Ok(rounds) => rounds,
+        Err(e) => {
+            return CognitoError::serialization(format!(
+                "Expected [{{\"question\": …, \"answer\": …}}]: {e}"
+            ))
+            .into_response();
+        }
+    };
+    let mut parsed = Vec::new();
+    for round in &rounds {
+        let text = |name: &str| round.get(name).and_then(Value::as_str).map(str::to_owned);
+        match (text("question"), text("answer")) {
+            (Some(question), Some(answer)) => {
+                parsed.push(crate::state::CustomRound { question, answer });
+            }
+            _ => {
+                return CognitoError::invalid_parameter(
+                    "Each round needs a string question and answer.",
+                )
+                .into_response();
+            }
+        }
+    }
+    let mut store = state.store();
+    let Some(pool) = store.pool_mut(&pool_id) else {
+        let mut error = crate::ops::admin::pool_not_found(&pool_id);
+        error.status = StatusCode::NOT_FOUND;
+        return error.into_response();
+    };
+    pool.custom_challenge = parsed;
+    StatusCode::NO_CONTENT.into_response()
+}
+
 /// `%XX` and `+` decoding of a query-string value.
 fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
@@ -240,7 +294,7 @@ fn preflight(request_headers: &HeaderMap) -> Response {
     let headers = response.headers_mut();
     headers.insert(
         header::ACCESS_CONTROL_ALLOW_METHODS,
-        HeaderValue::from_static("POST, GET, OPTIONS"),
+        HeaderValue::from_static("POST, GET, PUT, OPTIONS"),
     );
     // Allow our list plus whatever else the browser asks for: a local emulator has nothing to protect, and
     // SDKs keep adding headers.

@@ -309,6 +309,8 @@ pub enum Flow {
     UserSrp,
     UserPassword,
     RefreshToken,
+    CustomAuth,
+    UserAuth,
 }
 
 impl AppClient {
@@ -325,6 +327,10 @@ impl AppClient {
             (Flow::UserSrp, true) => !has("CUSTOM_AUTH_FLOW_ONLY"),
             (Flow::UserPassword, true) => has("USER_PASSWORD_AUTH"),
             (Flow::RefreshToken, true) => true,
+            (Flow::CustomAuth, true) => true,
+            (Flow::UserAuth, true) => false,
+            (Flow::CustomAuth, false) => has("ALLOW_CUSTOM_AUTH"),
+            (Flow::UserAuth, false) => has("ALLOW_USER_AUTH"),
             (Flow::UserSrp, false) => has("ALLOW_USER_SRP_AUTH"),
             (Flow::UserPassword, false) => has("ALLOW_USER_PASSWORD_AUTH"),
             (Flow::RefreshToken, false) => has("ALLOW_REFRESH_TOKEN_AUTH"),

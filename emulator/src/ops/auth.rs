@@ -64,11 +64,11 @@ fn invalid_session() -> CognitoError {
     CognitoError::not_authorized("Invalid session for the user.")
 }
 
-fn flow_not_enabled(flow: &str) -> CognitoError {
+pub(crate) fn flow_not_enabled(flow: &str) -> CognitoError {
     CognitoError::invalid_parameter(format!("{flow} flow not enabled for this client"))
 }
 
-fn required<'m>(params: &'m BTreeMap<String, String>, name: &str) -> OpResult<&'m str> {
+pub(crate) fn required<'m>(params: &'m BTreeMap<String, String>, name: &str) -> OpResult<&'m str> {
     params
         .get(name)
         .map(String::as_str)
@@ -87,7 +87,7 @@ pub(crate) fn client_of(store: &Store, client_id: &str) -> OpResult<(String, App
     Ok((pool.id.clone(), client.clone()))
 }
 
-fn pool_of<'s>(store: &'s Store, pool_id: &str) -> OpResult<&'s Pool> {
+pub(crate) fn pool_of<'s>(store: &'s Store, pool_id: &str) -> OpResult<&'s Pool> {
     store
         .pool(pool_id)
         .ok_or_else(|| CognitoError::internal("pool vanished during sign-in"))
@@ -117,6 +117,10 @@ pub fn initiate_auth(state: &AppState, req: Req<'_>) -> OpResult<Value> {
             }
             refresh(&mut store, &client, &params, now)
         }
+        "CUSTOM_AUTH" => {
+            super::first_factor::custom_auth(&mut store, &pool_id, &client, &params, now)
+        }
+        "USER_AUTH" => super::first_factor::user_auth(&mut store, &pool_id, &client, &params, now),
         "ADMIN_NO_SRP_AUTH" | "ADMIN_USER_PASSWORD_AUTH" => Err(CognitoError::invalid_parameter(
             "Initiate Auth method not supported.",
         )),
@@ -128,7 +132,7 @@ pub fn initiate_auth(state: &AppState, req: Req<'_>) -> OpResult<Value> {
 
 /// The user a sign-in names (key and record, if there is one), once the client's SECRET_HASH checks out:
 /// it may be computed over the name as typed or the user's internal username.
-fn named_user<'p>(
+pub(crate) fn named_user<'p>(
     pool: &'p Pool,
     client: &AppClient,
     params: &BTreeMap<String, String>,
@@ -153,6 +157,19 @@ fn user_srp_auth(
     if !client.allows(Flow::UserSrp) {
         return Err(flow_not_enabled("USER_SRP_AUTH"));
     }
+    srp_challenge(store, pool_id, client, params, now, false)
+}
+
+/// The PASSWORD_VERIFIER challenge for USERNAME and SRP_A (USER_SRP_AUTH, CUSTOM_AUTH with SRP, USER_AUTH
+/// PASSWORD_SRP); `custom`: CUSTOM_CHALLENGE rounds follow the password.
+pub(crate) fn srp_challenge(
+    store: &mut Store,
+    pool_id: &str,
+    client: &AppClient,
+    params: &BTreeMap<String, String>,
+    now: i64,
+    custom: bool,
+) -> OpResult<Value> {
     let username = required(params, "USERNAME")?;
     let srp_a = required(params, "SRP_A")?;
     let pool = pool_of(store, pool_id)?;
@@ -189,7 +206,7 @@ fn user_srp_auth(
         session,
         expires_at: now + client.auth_session_validity_mins * 60,
         device_key: params.get("DEVICE_KEY").cloned(),
-        custom: false,
+        custom,
     };
     store.handshakes.insert(secret_block, pending);
     Ok(challenge)
@@ -233,6 +250,17 @@ fn user_password_auth(
     if !client.allows(Flow::UserPassword) {
         return Err(flow_not_enabled("USER_PASSWORD_AUTH"));
     }
+    password_check(store, pool_id, client, params, now)
+}
+
+/// USERNAME and PASSWORD checked against the verifier, then the rest of the sign-in.
+pub(crate) fn password_check(
+    store: &mut Store,
+    pool_id: &str,
+    client: &AppClient,
+    params: &BTreeMap<String, String>,
+    now: i64,
+) -> OpResult<Value> {
     let username = required(params, "USERNAME")?;
     let password = required(params, "PASSWORD")?;
     let pool = pool_of(store, pool_id)?;
@@ -256,7 +284,7 @@ fn user_password_auth(
 }
 
 /// The state a sign-in carries from the password to the tokens.
-fn sign_in_context(
+pub(crate) fn sign_in_context(
     pool_id: &str,
     client: &AppClient,
     user_key: &str,
@@ -277,7 +305,7 @@ fn sign_in_context(
 
 /// Once the password is proven: refuse disabled / unconfirmed users, ask for a new password where one is
 /// required, otherwise go on to MFA, device authentication and the tokens.
-fn after_password(store: &mut Store, ctx: SignInContext, now: i64) -> OpResult<Value> {
+pub(crate) fn after_password(store: &mut Store, ctx: SignInContext, now: i64) -> OpResult<Value> {
     let pool = pool_of(store, &ctx.pool_id)?;
     let user = pool
         .users
@@ -323,6 +351,9 @@ fn after_password(store: &mut Store, ctx: SignInContext, now: i64) -> OpResult<V
             store.challenges.insert(session, pending);
             Ok(response)
         }
+        UserStatus::Confirmed if ctx.custom_round > 0 => {
+            super::first_factor::issue_custom_round(store, ctx, now)
+        }
         UserStatus::Confirmed => continue_sign_in(store, ctx, now),
     }
 }
@@ -362,6 +393,13 @@ pub fn respond_to_auth_challenge(state: &AppState, req: Req<'_>) -> OpResult<Val
         "DEVICE_SRP_AUTH" => challenges::device_srp_auth(store, &client, session, &responses, now),
         "DEVICE_PASSWORD_VERIFIER" => {
             challenges::device_password_verifier(store, &client, session, &responses, now)
+        }
+        "SMS_OTP" => challenges::mfa_code(store, &client, session, "SMS_OTP", &responses, now),
+        "CUSTOM_CHALLENGE" => {
+            super::first_factor::custom_challenge(store, &client, session, &responses, now)
+        }
+        "SELECT_CHALLENGE" => {
+            super::first_factor::select_challenge(store, &client, session, &responses, now)
         }
         _ => Err(CognitoError::invalid_parameter(format!(
             "Challenge {challenge} is not supported by this emulator yet."
@@ -441,7 +479,11 @@ fn password_verifier(
             return Err(challenges::device_not_found());
         }
     }
-    let ctx = sign_in_context(&pending.pool_id, client, user_key, user, device_key);
+    let mut ctx = sign_in_context(&pending.pool_id, client, user_key, user, device_key);
+    if pending.custom {
+        // CUSTOM_AUTH with SRP: the custom rounds follow the password (round numbers start at 1).
+        ctx.custom_round = 1;
+    }
     after_password(store, ctx, now)
 }
 

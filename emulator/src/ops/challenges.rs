@@ -112,7 +112,11 @@ fn mfa_step(pool: &Pool, user: &User) -> Option<MfaStep> {
 }
 
 /// Stores a challenge under a fresh Session and answers it.
-fn issue(store: &mut Store, pending: PendingChallenge, parameters: Value) -> OpResult<Value> {
+pub(crate) fn issue(
+    store: &mut Store,
+    pending: PendingChallenge,
+    parameters: Value,
+) -> OpResult<Value> {
     let session = new_session();
     let name = pending.challenge;
     store.challenges.insert(session.clone(), pending);
@@ -124,7 +128,7 @@ fn issue(store: &mut Store, pending: PendingChallenge, parameters: Value) -> OpR
 }
 
 /// SMS_MFA / EMAIL_OTP: sends a code and asks for it.
-fn issue_code_challenge(
+pub(crate) fn issue_code_challenge(
     store: &mut Store,
     ctx: SignInContext,
     challenge: &'static str,
@@ -133,7 +137,7 @@ fn issue_code_challenge(
     let Store { pools, inbox, .. } = &mut *store;
     let pool = pools.get(&ctx.pool_id).ok_or_else(invalid_session)?;
     let user = pool.users.get(&ctx.user_key).ok_or_else(invalid_session)?;
-    let attribute = if challenge == "SMS_MFA" {
+    let attribute = if challenge == "SMS_MFA" || challenge == "SMS_OTP" {
         "phone_number"
     } else {
         "email"
@@ -239,7 +243,7 @@ pub fn continue_sign_in(store: &mut Store, mut ctx: SignInContext, now: i64) -> 
 
 /// Takes the pending challenge a Session names, checking it is the one being answered, by this client, in
 /// time, for the user USERNAME names, with the client's SECRET_HASH.
-fn take(
+pub(crate) fn take(
     store: &mut Store,
     client: &AppClient,
     session: Option<&str>,
@@ -299,6 +303,7 @@ pub fn mfa_code(
     let (session, pending) = take(store, client, session, challenge, responses, now)?;
     let key = match challenge {
         "SMS_MFA" => "SMS_MFA_CODE",
+        "SMS_OTP" => "SMS_OTP_CODE",
         "EMAIL_OTP" => "EMAIL_OTP_CODE",
         _ => "SOFTWARE_TOKEN_MFA_CODE",
     };

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod auth;
 pub mod challenges;
 pub mod devices;
+pub mod first_factor;
 pub mod mfa;
 pub mod request;
 pub mod tokens;

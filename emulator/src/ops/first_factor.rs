@@ -1,0 +1,255 @@
+//! CUSTOM_AUTH without Lambda (a dev-only list of question/answer rounds per pool, with or without SRP
+//! first) and USER_AUTH choice-based sign-in (SELECT_CHALLENGE, first factors PASSWORD, PASSWORD_SRP,
+//! EMAIL_OTP, SMS_OTP).
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use super::auth::{
+    after_password, flow_not_enabled, named_user, password_check, pool_of, required,
+    sign_in_context, srp_challenge,
+};
+use super::challenges::{continue_sign_in, invalid_session, issue, issue_code_challenge, take};
+use crate::error::{CognitoError, OpResult};
+use crate::state::{AppClient, Flow, PendingChallenge, SignInContext, Store, User, UserStatus};
+use crate::util::ct_eq;
+
+fn no_custom_rounds() -> CognitoError {
+    CognitoError::invalid_parameter(
+        "Custom auth lambda trigger is not configured for the user pool. (The emulator has no Lambda: give the pool customChallenge rounds, see README.md.)",
+    )
+}
+
+/// The user a first step names, or Cognito's answer for an unknown one.
+fn known_user(
+    store: &Store,
+    pool_id: &str,
+    client: &AppClient,
+    params: &BTreeMap<String, String>,
+) -> OpResult<(String, User)> {
+    let username = required(params, "USERNAME")?;
+    let pool = pool_of(store, pool_id)?;
+    let (key, user) = named_user(pool, client, params, username)?;
+    match (key, user) {
+        (Some(key), Some(user)) => Ok((key, user.clone())),
+        _ if client.prevent_user_existence_errors => Err(CognitoError::incorrect_credentials()),
+        _ => Err(CognitoError::user_not_found()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// CUSTOM_AUTH
+
+/// InitiateAuth CUSTOM_AUTH: with `CHALLENGE_NAME: SRP_A` the password comes first (PASSWORD_VERIFIER),
+/// otherwise the first CUSTOM_CHALLENGE round at once.
+pub fn custom_auth(
+    store: &mut Store,
+    pool_id: &str,
+    client: &AppClient,
+    params: &BTreeMap<String, String>,
+    now: i64,
+) -> OpResult<Value> {
+    if !client.allows(Flow::CustomAuth) {
+        return Err(flow_not_enabled("CUSTOM_AUTH"));
+    }
+    if pool_of(store, pool_id)?.custom_challenge.is_empty() {
+        return Err(no_custom_rounds());
+    }
+    if params.get("CHALLENGE_NAME").map(String::as_str) == Some("SRP_A") {
+        return srp_challenge(store, pool_id, client, params, now, true);
+    }
+    let (key, user) = known_user(store, pool_id, client, params)?;
+    let mut ctx = sign_in_context(pool_id, client, &key, &user, params.get("DEVICE_KEY"));
+    ctx.custom_round = 1;
+    after_password(store, ctx, now)
+}
+
+/// The CUSTOM_CHALLENGE of round `ctx.custom_round` (1-based), or, after the last, the rest of the sign-in
+/// (devices, tokens; a custom flow decides on its own second factors, so no MFA).
+pub fn issue_custom_round(store: &mut Store, mut ctx: SignInContext, now: i64) -> OpResult<Value> {
+    issue_round(store, &mut ctx, now, crate::inbox::MAX_ATTEMPTS)
+}
+
+fn issue_round(
+    store: &mut Store,
+    ctx: &mut SignInContext,
+    now: i64,
+    attempts_left: u32,
+) -> OpResult<Value> {
+    let pool = pool_of(store, &ctx.pool_id)?;
+    let user = pool.users.get(&ctx.user_key).ok_or_else(invalid_session)?;
+    let Some(round) = pool.custom_challenge.get(ctx.custom_round - 1) else {
+        ctx.mfa_done = true;
+        return continue_sign_in(store, ctx.clone(), now);
+    };
+    let parameters = json!({
+        "USERNAME": user.username,
+        "question": round.question,
+        "round": ctx.custom_round.to_string(),
+    });
+    let mut pending = PendingChallenge::new("CUSTOM_CHALLENGE", ctx.clone(), now);
+    pending.attempts_left = attempts_left;
+    issue(store, pending, parameters)
+}
+
+/// RespondToAuthChallenge CUSTOM_CHALLENGE: the right ANSWER moves to the next round; a wrong one asks the
+/// same question again (new Session) until the attempts run out.
+pub fn custom_challenge(
+    store: &mut Store,
+    client: &AppClient,
+    session: Option<&str>,
+    responses: &BTreeMap<String, String>,
+    now: i64,
+) -> OpResult<Value> {
+    let (session, pending) = take(store, client, session, "CUSTOM_CHALLENGE", responses, now)?;
+    let Some(answer) = responses.get("ANSWER") else {
+        store.challenges.insert(session, pending);
+        return Err(CognitoError::missing_parameter("ANSWER"));
+    };
+    let mut ctx = pending.ctx;
+    let expected = pool_of(store, &ctx.pool_id)?
+        .custom_challenge
+        .get(ctx.custom_round.saturating_sub(1))
+        .map(|round| round.answer.clone())
+        .ok_or_else(invalid_session)?;
+    if ct_eq(answer.as_bytes(), expected.as_bytes()) {
+        ctx.custom_round += 1;
+        return issue_round(store, &mut ctx, now, crate::inbox::MAX_ATTEMPTS);
+    }
+    let left = pending.attempts_left.saturating_sub(1);
+    if left == 0 {
+        return Err(CognitoError::incorrect_credentials());
+    }
+    issue_round(store, &mut ctx, now, left)
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// USER_AUTH
+
+/// The first factors a user can use: PASSWORD and PASSWORD_SRP with a password, EMAIL_OTP / SMS_OTP with a
+/// verified e-mail address / phone number. (WEB_AUTHN needs passkeys, which the emulator does not have.)
+fn first_factors(user: &User) -> Vec<&'static str> {
+    let mut factors = Vec::new();
+    if user.verifier.is_some() {
+        factors.push("PASSWORD");
+        factors.push("PASSWORD_SRP");
+    }
+    if user.attribute("email").is_some() && user.attribute("email_verified") == Some("true") {
+        factors.push("EMAIL_OTP");
+    }
+    if user.attribute("phone_number").is_some()
+        && user.attribute("phone_number_verified") == Some("true")
+    {
+        factors.push("SMS_OTP");
+    }
+    factors
+}
+
+fn select(
+    store: &mut Store,
+    ctx: SignInContext,
+    factors: Vec<&'static str>,
+    now: i64,
+) -> OpResult<Value> {
+    let mut pending = PendingChallenge::new("SELECT_CHALLENGE", ctx, now);
+    pending.options = factors.iter().map(|f| (*f).to_owned()).collect();
+    let mut reply = issue(store, pending, json!({}))?;
+    reply["AvailableChallenges"] = json!(factors);
+    Ok(reply)
+}
+
+/// InitiateAuth USER_AUTH: PREFERRED_CHALLENGE starts that factor; without one (or with one the user can't
+/// use) SELECT_CHALLENGE lists `AvailableChallenges`.
+pub fn user_auth(
+    store: &mut Store,
+    pool_id: &str,
+    client: &AppClient,
+    params: &BTreeMap<String, String>,
+    now: i64,
+) -> OpResult<Value> {
+    if !client.allows(Flow::UserAuth) {
+        return Err(flow_not_enabled("USER_AUTH"));
+    }
+    let (key, user) = known_user(store, pool_id, client, params)?;
+    let ctx = sign_in_context(pool_id, client, &key, &user, params.get("DEVICE_KEY"));
+    let factors = first_factors(&user);
+    match params.get("PREFERRED_CHALLENGE").map(String::as_str) {
+        Some(choice) if factors.contains(&choice) => {
+            start_factor(store, client, ctx, choice, params, now)
+        }
+        _ => select(store, ctx, factors, now),
+    }
+}
+
+/// RespondToAuthChallenge SELECT_CHALLENGE: ANSWER names the factor, with its own keys (PASSWORD, SRP_A).
+pub fn select_challenge(
+    store: &mut Store,
+    client: &AppClient,
+    session: Option<&str>,
+    responses: &BTreeMap<String, String>,
+    now: i64,
+) -> OpResult<Value> {
+    let (session, pending) = take(store, client, session, "SELECT_CHALLENGE", responses, now)?;
+    let answer = match responses.get("ANSWER") {
+        Some(answer) if pending.options.contains(answer) => answer.clone(),
+        Some(answer) => {
+            let message = format!("Invalid ANSWER {answer}: not one of AvailableChallenges.");
+            store.challenges.insert(session, pending);
+            return Err(CognitoError::invalid_parameter(message));
+        }
+        None => {
+            store.challenges.insert(session, pending);
+            return Err(CognitoError::missing_parameter("ANSWER"));
+        }
+    };
+    start_factor(store, client, pending.ctx, &answer, responses, now)
+}
+
+fn start_factor(
+    store: &mut Store,
+    client: &AppClient,
+    ctx: SignInContext,
+    choice: &str,
+    params: &BTreeMap<String, String>,
+    now: i64,
+) -> OpResult<Value> {
+    let pool_id = ctx.pool_id.clone();
+    match choice {
+        "PASSWORD" => password_check(store, &pool_id, client, params, now),
+        "PASSWORD_SRP" => srp_challenge(store, &pool_id, client, params, now, false),
+        "EMAIL_OTP" | "SMS_OTP" => {
+            let user = pool_of(store, &pool_id)?
+                .users
+                .get(&ctx.user_key)
+                .ok_or_else(invalid_session)?;
+            if !user.enabled {
+                return Err(CognitoError::not_authorized("User is disabled."));
+            }
+            match user.status {
+                UserStatus::Unconfirmed => {
+                    return Err(CognitoError::new(
+                        "UserNotConfirmedException",
+                        "User is not confirmed.",
+                    ));
+                }
+                UserStatus::ResetRequired => {
+                    return Err(CognitoError::new(
+                        "PasswordResetRequiredException",
+                        "Password reset required for the user",
+                    ));
+                }
+                _ => {}
+            }
+            let name = if choice == "EMAIL_OTP" {
+                "EMAIL_OTP"
+            } else {
+                "SMS_OTP"
+            };
+            issue_code_challenge(store, ctx, name, now)
+        }
+        _ => Err(CognitoError::invalid_parameter(format!(
+            "The first factor {choice} is not supported by this emulator."
+        ))),
+    }
+}
