@@ -6,6 +6,7 @@ use crate::secret::ClientSecret;
 use crate::srp;
 
 const DEFAULT_TOTP_ISSUER: &str = "Cognito";
+const DEFAULT_REFRESH_MARGIN_SECS: i64 = 60;
 
 /// Which call refreshes tokens.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -29,6 +30,9 @@ pub struct ClientConfig {
     pub totp_issuer: String,
     pub refresh_method: RefreshMethod,
     pub retry: RetryPolicy,
+    /// `getSession` refreshes tokens that expire within this many seconds, so that a token handed to
+    /// the app does not expire on its way to the API.
+    pub refresh_margin_secs: i64,
 }
 
 impl ClientConfig {
@@ -62,6 +66,7 @@ impl ClientConfig {
             totp_issuer: DEFAULT_TOTP_ISSUER.to_owned(),
             refresh_method: RefreshMethod::default(),
             retry: RetryPolicy::default(),
+            refresh_margin_secs: DEFAULT_REFRESH_MARGIN_SECS,
         })
     }
 

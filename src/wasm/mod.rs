@@ -58,6 +58,8 @@ export interface CognitoClientConfig {
    * authentication errors), with exponential back-off and jitter. Default 3 attempts, 100 ms base delay.
    */
   retry?: { maxAttempts?: number; baseDelayMs?: number };
+  /** getSession refreshes tokens that expire within this many seconds. Default 60. */
+  refreshMarginSeconds?: number;
 }
 
 /**
@@ -278,6 +280,7 @@ struct ConfigInput {
     totp_issuer: Option<String>,
     refresh_method: Option<RefreshMethodInput>,
     retry: Option<RetryInput>,
+    refresh_margin_seconds: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -560,6 +563,9 @@ impl CognitoClient {
         if let Some(issuer) = input.totp_issuer {
             config.totp_issuer = issuer;
         }
+        if let Some(margin) = input.refresh_margin_seconds {
+            config.refresh_margin_secs = i64::from(margin);
+        }
         if let Some(retry) = input.retry {
             config.retry.max_attempts = retry
                 .max_attempts
@@ -624,7 +630,7 @@ async_methods! {
         inner.confirm_sign_in(input).await
     }
 
-    /// The current session; refreshes it first when its tokens have expired. Rejects with
+    /// The current session; refreshes it first when its tokens expire within the refresh margin. Rejects with
     /// `UserUnAuthenticatedException` when nobody is signed in.
     "getSession" -> "Promise<Session>", fn get_session(&inner) {
         session_output(&inner.valid_session().await?)
@@ -1000,10 +1006,10 @@ impl Inner {
             .ok_or_else(|| Error::unauthenticated("no user is signed in"))
     }
 
-    /// The session, refreshed first if its tokens have expired.
+    /// The session, refreshed first if its tokens expire within the refresh margin.
     async fn valid_session(self: &Rc<Self>) -> Result<Session, Error> {
         let session = self.stored_session()?;
-        if session.is_valid_at(now()) {
+        if session.is_valid_at(now().saturating_add(self.config.refresh_margin_secs)) {
             Ok(session)
         } else {
             self.refresh(&session).await

@@ -315,3 +315,25 @@ test('a refused refresh token fires tokenRefreshFailed and sessionExpired and en
   );
   await assert.rejects(c.getSession(), { name: 'UserUnAuthenticatedException' });
 });
+
+test('getSession refreshes tokens that expire within the refresh margin, and only then', async () => {
+  let refreshes = 0;
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = (url, init) => {
+    if (init?.body?.includes('REFRESH_TOKEN')) refreshes += 1;
+    return realFetch(url, init);
+  };
+  try {
+    // The emulator's tokens live an hour: a two-hour margin means "always about to expire".
+    const eager = new pkg.CognitoClient({ userPoolId: pool.poolId, clientId: pool.clientId, endpoint: emulator.endpoint, storage: 'memory', refreshMarginSeconds: 7200 });
+    await eager.signIn({ username: pool.username, password: pool.password });
+    await eager.getSession();
+    assert.equal(refreshes, 1);
+    const relaxed = client(); // default margin: 60 s
+    await relaxed.signIn({ username: pool.username, password: pool.password });
+    await relaxed.getSession();
+    assert.equal(refreshes, 1, 'fresh tokens are not refreshed');
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+});
