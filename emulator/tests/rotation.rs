@@ -146,3 +146,73 @@ async fn rotation_with_a_client_secret_and_a_grace_period() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn update_user_pool_client_turns_rotation_on_and_resets_what_is_left_out() {
+    let emu = Emu::start().await;
+    let (pool, client) = emu.setup().await;
+    let before = emu
+        .ok(
+            "DescribeUserPoolClient",
+            json!({ "UserPoolId": pool, "ClientId": client }),
+        )
+        .await;
+    let updated = emu
+        .ok(
+            "UpdateUserPoolClient",
+            json!({ "UserPoolId": pool, "ClientId": client,
+                    "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+                    "RefreshTokenRotation": { "Feature": "ENABLED", "RetryGracePeriodSeconds": 0 } }),
+        )
+        .await;
+    let updated = &updated["UserPoolClient"];
+    assert_eq!(updated["ClientId"], client.as_str());
+    assert_eq!(
+        updated["ClientName"],
+        before["UserPoolClient"]["ClientName"]
+    );
+    assert_eq!(
+        updated["CreationDate"],
+        before["UserPoolClient"]["CreationDate"]
+    );
+    assert_eq!(updated["RefreshTokenRotation"]["Feature"], "ENABLED");
+    assert_eq!(
+        updated["ExplicitAuthFlows"],
+        json!(["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])
+    );
+    // USER_PASSWORD_AUTH was left out, so it is off now.
+    emu.err(
+        "InitiateAuth",
+        json!({ "AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client,
+                "AuthParameters": { "USERNAME": "alice", "PASSWORD": PASSWORD } }),
+        "InvalidParameterException",
+    )
+    .await;
+    let tokens = emu.tokens(&pool, &client, "alice", PASSWORD).await;
+    let rotated = emu
+        .ok(
+            "GetTokensFromRefreshToken",
+            json!({ "ClientId": client, "RefreshToken": tokens["RefreshToken"] }),
+        )
+        .await;
+    assert!(rotated["AuthenticationResult"]["RefreshToken"].is_string());
+    // With no grace period the old token is refused at once.
+    emu.err(
+        "GetTokensFromRefreshToken",
+        json!({ "ClientId": client, "RefreshToken": tokens["RefreshToken"] }),
+        "RefreshTokenReuseException",
+    )
+    .await;
+    // A bad update leaves the client as it was.
+    emu.err(
+        "UpdateUserPoolClient",
+        json!({ "UserPoolId": pool, "ClientId": client, "AuthSessionValidity": 99 }),
+        "InvalidParameterException",
+    )
+    .await;
+    emu.ok(
+        "DescribeUserPoolClient",
+        json!({ "UserPoolId": pool, "ClientId": client }),
+    )
+    .await;
+}

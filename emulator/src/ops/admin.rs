@@ -537,6 +537,38 @@ fn lower_first(name: &str) -> String {
         .unwrap_or_default()
 }
 
+/// UpdateUserPoolClient. As in Cognito, settings left out of the request go back to their defaults; the
+/// id, the secret and the creation date stay.
+pub fn update_user_pool_client(state: &AppState, req: Req<'_>) -> OpResult<Value> {
+    let pool_id = req.str("UserPoolId")?;
+    let client_id = req.str("ClientId")?;
+    let old = {
+        let mut store = state.store();
+        pool_mut(&mut store, pool_id)?
+            .clients
+            .remove(client_id)
+            .ok_or_else(|| client_not_found(client_id))?
+    };
+    let mut request = req.0.clone();
+    request.remove("GenerateSecret");
+    if !request.contains_key("ClientName") {
+        request.insert("ClientName".to_owned(), json!(old.name));
+    }
+    let created = create_client(state, Req(&request), Some(&old.id), old.secret.as_deref());
+    let mut store = state.store();
+    let pool = pool_mut(&mut store, pool_id)?;
+    if let Err(error) = created {
+        pool.clients.insert(old.id.clone(), old);
+        return Err(error);
+    }
+    let client = pool
+        .clients
+        .get_mut(client_id)
+        .ok_or_else(|| client_not_found(client_id))?;
+    client.created = old.created;
+    Ok(json!({ "UserPoolClient": client.to_json(pool_id) }))
+}
+
 /// DescribeUserPoolClient.
 pub fn describe_user_pool_client(state: &AppState, req: Req<'_>) -> OpResult<Value> {
     let pool_id = req.str("UserPoolId")?;

@@ -81,6 +81,7 @@ pub const OPERATIONS: &[&str] = &[
     "AdminUpdateDeviceStatus",
     "AdminForgetDevice",
     "GetTokensFromRefreshToken",
+    "UpdateUserPoolClient",
 ];
 
 pub fn is_known(operation: &str) -> bool {
@@ -149,6 +150,7 @@ pub fn dispatch(
         "AdminUpdateDeviceStatus" => devices::update_device_status(state, req, true),
         "AdminForgetDevice" => devices::forget_device(state, req, true),
         "GetTokensFromRefreshToken" => tokens::get_tokens_from_refresh_token(state, req),
+        "UpdateUserPoolClient" => admin::update_user_pool_client(state, req),
         _ => Err(unknown_operation(operation)),
     }
 }
