@@ -557,6 +557,8 @@ pub struct PendingChallenge {
     /// MFA_SETUP: the secret AssociateSoftwareToken handed out, and whether VerifySoftwareToken accepted it.
     pub totp_secret: Option<String>,
     pub setup_verified: bool,
+    /// EMAIL_OTP sent during MFA_SETUP: answering it turns e-mail MFA on.
+    pub setup_email: bool,
     /// DEVICE_PASSWORD_VERIFIER: the device handshake, keyed like PASSWORD_VERIFIER by its SECRET_BLOCK.
     pub device_srp: Option<(ServerHandshake, String)>,
 }
@@ -572,6 +574,7 @@ impl PendingChallenge {
             options: Vec::new(),
             totp_secret: None,
             setup_verified: false,
+            setup_email: false,
             device_srp: None,
         }
     }

@@ -512,3 +512,62 @@ async fn email_otp_and_pool_mfa_config() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn mfa_setup_by_email() {
+    let emu = Emu::start().await;
+    let pool = emu.create_pool(json!({ "MfaConfiguration": "ON" })).await;
+    emu.ok(
+        "SetUserPoolMfaConfig",
+        json!({ "UserPoolId": pool, "MfaConfiguration": "ON",
+                "SoftwareTokenMfaConfiguration": { "Enabled": true },
+                "EmailMfaConfiguration": { "Message": "code {####}", "Subject": "code" } }),
+    )
+    .await;
+    let (client, _) = emu.create_client(&pool, json!({})).await;
+    emu.create_user(&pool, "eve").await;
+    let reply = srp_sign_in(&emu, &pool, &client, "eve", PASSWORD).await;
+    assert_eq!(reply.body["ChallengeName"], "MFA_SETUP", "{}", reply.body);
+    let can_setup: Vec<String> = serde_json::from_str(
+        reply.body["ChallengeParameters"]["MFAS_CAN_SETUP"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(can_setup, ["SOFTWARE_TOKEN_MFA", "EMAIL_OTP"]);
+    let otp = answer(
+        &emu,
+        &client,
+        &reply.body,
+        json!({ "USERNAME": "eve", "EMAIL": "eve@example.net" }),
+    )
+    .await;
+    assert_eq!(otp.body["ChallengeName"], "EMAIL_OTP", "{}", otp.body);
+    assert_eq!(
+        otp.body["ChallengeParameters"]["CODE_DELIVERY_DESTINATION"],
+        "e***@e***"
+    );
+    let inbox = emu.inbox(&pool, "eve").await;
+    assert_eq!(inbox.last().unwrap()["destination"], "eve@example.net");
+    let code = inbox.last().unwrap()["code"].as_str().unwrap().to_owned();
+    let done = answer(
+        &emu,
+        &client,
+        &otp.body,
+        json!({ "USERNAME": "eve", "EMAIL_OTP_CODE": code }),
+    )
+    .await;
+    let access = done.body["AuthenticationResult"]["AccessToken"].clone();
+    assert!(access.is_string(), "{}", done.body);
+    let user = emu.ok("GetUser", json!({ "AccessToken": access })).await;
+    assert_eq!(user["UserMFASettingList"], json!(["EMAIL_OTP"]));
+    assert!(
+        user["UserAttributes"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({ "Name": "email_verified", "Value": "true" }))
+    );
+    // The next sign-in asks for an e-mailed code.
+    let reply = srp_sign_in(&emu, &pool, &client, "eve", PASSWORD).await;
+    assert_eq!(reply.body["ChallengeName"], "EMAIL_OTP", "{}", reply.body);
+}

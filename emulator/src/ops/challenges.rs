@@ -327,6 +327,18 @@ pub fn mfa_code(
     if !ok {
         return Err(wrong_answer(store, session, pending));
     }
+    if pending.setup_email {
+        if let Some(user) = store
+            .pool_mut(&pending.ctx.pool_id)
+            .and_then(|p| p.users.get_mut(&pending.ctx.user_key))
+        {
+            user.mfa.email = true;
+            if !(user.mfa.sms_preferred || user.mfa.totp_preferred) {
+                user.mfa.email_preferred = true;
+            }
+            user.set_attribute("email_verified", "true");
+        }
+    }
     let mut ctx = pending.ctx;
     ctx.mfa_done = true;
     continue_after_mfa(store, ctx, now, session)
@@ -388,6 +400,38 @@ pub fn mfa_setup(
     now: i64,
 ) -> OpResult<Value> {
     let (session, pending) = take(store, client, session, "MFA_SETUP", responses, now)?;
+    if let (false, Some(email)) = (pending.setup_verified, responses.get("EMAIL")) {
+        // E-mail set-up: the address (the user's, or a new one) gets an EMAIL_OTP code; answering it turns
+        // e-mail MFA on.
+        let offered = store
+            .pool(&pending.ctx.pool_id)
+            .is_some_and(|p| p.email_mfa);
+        if !offered {
+            store.challenges.insert(session, pending);
+            return Err(CognitoError::invalid_parameter(
+                "Email MFA is not enabled for the user pool.",
+            ));
+        }
+        if let Some(user) = store
+            .pool_mut(&pending.ctx.pool_id)
+            .and_then(|p| p.users.get_mut(&pending.ctx.user_key))
+        {
+            if user.attribute("email") != Some(email.as_str()) {
+                user.set_attribute("email", email);
+                user.set_attribute("email_verified", "false");
+            }
+        }
+        let mut reply = issue_code_challenge(store, pending.ctx, "EMAIL_OTP", now)?;
+        if let Some(next) = reply["Session"]
+            .as_str()
+            .and_then(|s| store.challenges.get_mut(s))
+        {
+            next.setup_email = true;
+        }
+        reply["ChallengeParameters"]["USERNAME"] =
+            responses.get("USERNAME").map_or(Value::Null, |u| json!(u));
+        return Ok(reply);
+    }
     if !pending.setup_verified {
         store.challenges.insert(session, pending);
         return Err(CognitoError::invalid_parameter(
