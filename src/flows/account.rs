@@ -134,11 +134,22 @@ fn attribute_list(attributes: &StringMap) -> Value {
         .collect()
 }
 
-fn with_secret_hash(config: &ClientConfig, username: &str, mut body: Value) -> Value {
+/// A request of the unauthenticated kind (SignUp, ForgotPassword…): `body` plus the client id, the
+/// username, its SECRET_HASH when the client has a secret, and the client metadata.
+fn client_request(
+    config: &ClientConfig,
+    operation: Operation,
+    username: &str,
+    mut body: Value,
+    client_metadata: Option<&StringMap>,
+) -> Result<Request, Error> {
+    required(username, "username")?;
+    body["ClientId"] = json!(config.client_id);
+    body["Username"] = json!(username);
     if let Some(hash) = config.secret_hash(username) {
         body["SecretHash"] = json!(hash);
     }
-    body
+    Request::new(operation, &with_metadata(body, client_metadata))
 }
 
 fn with_metadata(mut body: Value, client_metadata: Option<&StringMap>) -> Value {
@@ -165,22 +176,21 @@ pub struct SignUpInput {
 }
 
 pub fn sign_up(config: &ClientConfig, input: &SignUpInput) -> Result<Request, Error> {
-    required(&input.username, "username")?;
     required(input.password.expose(), "password")?;
     let mut body = json!({
-        "ClientId": config.client_id,
-        "Username": input.username,
         "Password": input.password.expose(),
         "UserAttributes": attribute_list(&input.user_attributes),
     });
     if !input.validation_data.is_empty() {
         body["ValidationData"] = attribute_list(&input.validation_data);
     }
-    let body = with_metadata(
-        with_secret_hash(config, &input.username, body),
+    client_request(
+        config,
+        Operation::SignUp,
+        &input.username,
+        body,
         input.client_metadata.as_ref(),
-    );
-    Request::new(Operation::SignUp, &body)
+    )
 }
 
 pub fn confirm_sign_up(
@@ -189,13 +199,14 @@ pub fn confirm_sign_up(
     code: &str,
     client_metadata: Option<&StringMap>,
 ) -> Result<Request, Error> {
-    required(username, "username")?;
     required(code, "confirmationCode")?;
-    let body =
-        json!({"ClientId": config.client_id, "Username": username, "ConfirmationCode": code});
-    Request::new(
+    let body = json!({"ConfirmationCode": code});
+    client_request(
+        config,
         Operation::ConfirmSignUp,
-        &with_metadata(with_secret_hash(config, username, body), client_metadata),
+        username,
+        body,
+        client_metadata,
     )
 }
 
@@ -204,11 +215,12 @@ pub fn resend_confirmation_code(
     username: &str,
     client_metadata: Option<&StringMap>,
 ) -> Result<Request, Error> {
-    required(username, "username")?;
-    let body = json!({"ClientId": config.client_id, "Username": username});
-    Request::new(
+    client_request(
+        config,
         Operation::ResendConfirmationCode,
-        &with_metadata(with_secret_hash(config, username, body), client_metadata),
+        username,
+        json!({}),
+        client_metadata,
     )
 }
 
@@ -217,11 +229,12 @@ pub fn forgot_password(
     username: &str,
     client_metadata: Option<&StringMap>,
 ) -> Result<Request, Error> {
-    required(username, "username")?;
-    let body = json!({"ClientId": config.client_id, "Username": username});
-    Request::new(
+    client_request(
+        config,
         Operation::ForgotPassword,
-        &with_metadata(with_secret_hash(config, username, body), client_metadata),
+        username,
+        json!({}),
+        client_metadata,
     )
 }
 
@@ -232,14 +245,15 @@ pub fn confirm_forgot_password(
     new_password: &Password,
     client_metadata: Option<&StringMap>,
 ) -> Result<Request, Error> {
-    required(username, "username")?;
     required(code, "confirmationCode")?;
     required(new_password.expose(), "newPassword")?;
-    let body = json!({"ClientId": config.client_id, "Username": username, "ConfirmationCode": code,
-                      "Password": new_password.expose()});
-    Request::new(
+    let body = json!({"ConfirmationCode": code, "Password": new_password.expose()});
+    client_request(
+        config,
         Operation::ConfirmForgotPassword,
-        &with_metadata(with_secret_hash(config, username, body), client_metadata),
+        username,
+        body,
+        client_metadata,
     )
 }
 
@@ -367,4 +381,52 @@ pub fn read<T: serde::de::DeserializeOwned>(
 ) -> Result<T, Error> {
     T::deserialize(body)
         .map_err(|e| Error::invalid_response(format!("unreadable {} reply: {e}", operation.name())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secret::ClientSecret;
+
+    #[test]
+    fn unauthenticated_requests_carry_client_username_hash_and_metadata() {
+        let config = ClientConfig::new(
+            "us-east-1_Pool1",
+            "cid",
+            Some(ClientSecret::new("sec")),
+            None,
+        )
+        .unwrap();
+        let metadata = StringMap::from([("k".to_owned(), "v".to_owned())]);
+        let request = confirm_forgot_password(
+            &config,
+            "bob",
+            "123456",
+            &Password::new("N3w!"),
+            Some(&metadata),
+        )
+        .unwrap();
+        assert_eq!(request.operation, Operation::ConfirmForgotPassword);
+        let body: Value = serde_json::from_str(&request.body).unwrap();
+        assert_eq!(
+            body,
+            json!({"ClientId": "cid", "Username": "bob", "ConfirmationCode": "123456", "Password": "N3w!",
+                   "SecretHash": crate::srp::secret_hash("sec", "bob", "cid"), "ClientMetadata": {"k": "v"}})
+        );
+        assert!(forgot_password(&config, "", None).is_err());
+        assert!(confirm_sign_up(&config, "bob", "", None).is_err());
+        let input = SignUpInput {
+            username: "bob".into(),
+            password: Password::new("pw"),
+            user_attributes: StringMap::from([("email".to_owned(), "b@example.com".to_owned())]),
+            validation_data: StringMap::new(),
+            client_metadata: None,
+        };
+        let body: Value = serde_json::from_str(&sign_up(&config, &input).unwrap().body).unwrap();
+        assert_eq!(
+            body["UserAttributes"],
+            json!([{"Name": "email", "Value": "b@example.com"}])
+        );
+        assert!(body.get("ValidationData").is_none());
+    }
 }
