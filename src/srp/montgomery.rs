@@ -447,6 +447,11 @@ fn from_limbs(x: &Limbs) -> BigUint {
 
 #[cfg(test)]
 mod tests {
+    //! Natively with `cargo test`, and in headless Chromium with `make test-wasm`, where the inner products
+    //! use wasm SIMD.
+
+    #[cfg(target_arch = "wasm32")]
+    wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
     use super::*;
     use crate::srp::group::COGNITO;
 
@@ -472,7 +477,7 @@ mod tests {
         x % (BigUint::from(1u8) << bits)
     }
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn limbs_round_trip() {
         let mut seed = 0x1234_5678_9abc_def0;
         for bits in [0, 1, 27, 28, 29, 64, 3072, 3079] {
@@ -481,7 +486,7 @@ mod tests {
         }
     }
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn other_moduli_are_refused() {
         assert!(Montgomery::new(&(&COGNITO.n - 1u8)).is_none()); // even
         assert!(Montgomery::new(&(&COGNITO.n >> 1u8)).is_none()); // 3071 bits
@@ -489,7 +494,7 @@ mod tests {
         assert!(Montgomery::new(&low_top).is_none());
     }
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn n0inv_is_minus_inverse() {
         let m = monty();
         assert_eq!(
@@ -498,7 +503,7 @@ mod tests {
         );
     }
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn pow_matches_num_bigint_on_edges() {
         let m = monty();
         let n = &COGNITO.n;
@@ -539,7 +544,7 @@ mod tests {
         }
     }
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn pow_matches_num_bigint_on_random_inputs() {
         let m = monty();
         let n = &COGNITO.n;
@@ -556,7 +561,7 @@ mod tests {
         }
     }
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn pow2_matches_num_bigint() {
         let m = monty();
         let n = &COGNITO.n;
@@ -582,7 +587,7 @@ mod tests {
         }
     }
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn comb_matches_num_bigint() {
         let m = monty();
         let comb = m.comb();
@@ -611,7 +616,7 @@ mod tests {
         assert_eq!(m.pow2_comb(&comb, &(BigUint::from(1u8) << COMB_BITS)), None);
     }
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn window_sizes() {
         assert_eq!(window(&[0b1011_0110], 1, 4), 0b1011);
         assert_eq!(window(&[0, 1], 62, 4), 0b0100);
