@@ -241,9 +241,30 @@ async fn client_secret_and_password_flow_and_local_storage() {
         .unwrap();
     let key = format!("cognito-wasm.{}.{}.session", pool.pool_id, secret_client_id);
     storage.set_item(&key, "{not json").unwrap();
+    let reasons = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let sink = reasons.clone();
+    let on_signed_out = Closure::<dyn Fn(JsValue)>::new(move |event: JsValue| {
+        sink.borrow_mut()
+            .push(error_name(&Reflect::get(&event, &"error".into()).unwrap()));
+    });
+    let reloaded = client(config);
+    reloaded
+        .on(
+            "signedOut".into(),
+            on_signed_out
+                .as_ref()
+                .unchecked_ref::<js_sys::Function>()
+                .clone(),
+        )
+        .unwrap();
     assert_eq!(
-        error_name(&rejection(client(config).get_session()).await),
+        error_name(&rejection(reloaded.get_session()).await),
         "UserUnAuthenticatedException"
+    );
+    assert_eq!(
+        *reasons.borrow(),
+        vec!["StoredSessionUnreadable".to_owned()],
+        "announced as a sign-out"
     );
     assert_eq!(
         storage.get_item(&key).unwrap(),

@@ -645,7 +645,7 @@ async_methods! {
     /// Forgets the session on this device and revokes its refresh token. The local sign-out always
     /// happens; a failed revocation (e.g. offline) is not reported.
     "signOut" -> "Promise<void>", fn sign_out(&inner) {
-        let session = inner.store.load();
+        let session = inner.load_session();
         inner.end_session(session.as_ref());
         if let Some(token) = session.as_ref().and_then(Session::refresh_token) {
             let request = sign_out::revoke_request(&inner.config, token)?;
@@ -1001,9 +1001,19 @@ impl Inner {
     }
 
     fn stored_session(&self) -> Result<Session, Error> {
-        self.store
-            .load()
+        self.load_session()
             .ok_or_else(|| Error::unauthenticated("no user is signed in"))
+    }
+
+    /// The stored session, if any. One that cannot be read (corrupted, or written by something else) means
+    /// signed out, announced with a `signedOut` event that carries the reason.
+    fn load_session(&self) -> Option<Session> {
+        self.store.load().unwrap_or_else(|error| {
+            let reason = Error::new("StoredSessionUnreadable", error.message);
+            self.listeners
+                .emit(AuthEvent::SignedOut, None, Some(&reason));
+            None
+        })
     }
 
     /// The session, refreshed first if its tokens expire within the refresh margin.

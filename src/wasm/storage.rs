@@ -83,13 +83,20 @@ impl SessionStore {
     }
 
     /// The stored session, if there is a readable one; an unreadable one is removed.
-    pub fn load(&self) -> Option<Session> {
+    /// The stored session: `Ok(None)` when there is none; an unreadable one is removed and its error
+    /// returned, so the caller can report it.
+    pub fn load(&self) -> Result<Option<Session>, Error> {
         let key = self.session_key();
-        let session = Session::from_storage_json(&self.get(&key)?);
-        if session.is_err() {
-            self.remove(&key);
+        let Some(json) = self.get(&key) else {
+            return Ok(None);
+        };
+        match Session::from_storage_json(&json) {
+            Ok(session) => Ok(Some(session)),
+            Err(error) => {
+                self.remove(&key);
+                Err(error)
+            }
         }
-        session.ok()
     }
 
     pub fn save(&self, session: &Session) -> Result<(), Error> {
