@@ -305,6 +305,83 @@ describe('MFA', () => {
   });
 });
 
+describe('remembered devices', () => {
+  /** Records the X-Amz-Target (and ChallengeName) of every request while `fn` runs. */
+  async function recordRequests(fn) {
+    const seen = [];
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = (url, init) => {
+      const target = new Headers(init?.headers).get('x-amz-target')?.split('.').pop();
+      const challenge = init?.body ? JSON.parse(init.body).ChallengeName : undefined;
+      seen.push(challenge ? `${target}:${challenge}` : target);
+      return realFetch(url, init);
+    };
+    try {
+      await fn();
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+    return seen;
+  }
+
+  const claims = (jwt) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url'));
+
+  test('tracked, confirmed, remembered; the next sign-in proves the device with device SRP', async () => {
+    const { poolId, client } = await pool({
+      DeviceConfiguration: { ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: true },
+    });
+    const pw = password();
+    await adminUser(poolId, 'dora', pw);
+    const first = await recordRequests(() => client.signIn({ username: 'dora', password: pw }));
+    assert.deepEqual(first, [
+      'InitiateAuth',
+      'RespondToAuthChallenge:PASSWORD_VERIFIER',
+      'ConfirmDevice',
+    ]);
+    await client.rememberDevice();
+    const devices = await client.listDevices();
+    assert.equal(devices.length, 1);
+    const [device] = devices;
+    assert.match(device.id, /^us-east-1_[0-9a-f-]+$/);
+    assert.ok(device.name, 'registered under a name');
+    assert.equal((await client.getDevice()).id, device.id);
+
+    await client.signOut();
+    const second = await recordRequests(() => client.signIn({ username: 'dora', password: pw }));
+    assert.deepEqual(second, [
+      'InitiateAuth',
+      'RespondToAuthChallenge:PASSWORD_VERIFIER',
+      'RespondToAuthChallenge:DEVICE_SRP_AUTH',
+      'RespondToAuthChallenge:DEVICE_PASSWORD_VERIFIER',
+    ]);
+    const session = await client.getSession();
+    assert.equal(claims(session.accessToken).device_key, device.id);
+    // Refreshes carry the device key too.
+    assert.equal(claims((await client.refreshSession()).accessToken).device_key, device.id);
+
+    await client.forgetDevice();
+    assert.deepEqual(await client.listDevices(), []);
+  });
+
+  test('a device Cognito no longer knows is dropped and the sign-in goes on without it', async () => {
+    const { poolId, client } = await pool({
+      DeviceConfiguration: { ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: false },
+    });
+    const pw = password();
+    await adminUser(poolId, 'dan', pw);
+    await client.signIn({ username: 'dan', password: pw });
+    const deviceKey = claims((await client.getSession()).accessToken).device_key
+      ?? (await client.listDevices())[0].id;
+    await cognito(emulator.endpoint, 'AdminForgetDevice', { UserPoolId: poolId, Username: 'dan', DeviceKey: deviceKey });
+    await client.signOut();
+    const out = await client.signIn({ username: 'dan', password: pw });
+    assert.equal(out.isSignedIn, true);
+    const devices = await client.listDevices();
+    assert.equal(devices.length, 1, 'tracked again as a new device');
+    assert.notEqual(devices[0].id, deviceKey);
+  });
+});
+
 describe('refresh-token rotation', () => {
   test('GetTokensFromRefreshToken stores the rotated refresh token; the old one is refused', async () => {
     const { UserPool } = await cognito(emulator.endpoint, 'CreateUserPool', { PoolName: 'rotation' });
@@ -340,5 +417,74 @@ describe('refresh-token rotation', () => {
     );
     // And the rotated one keeps working.
     assert.notEqual((await client.refreshSession()).refreshToken, after.refreshToken);
+  });
+});
+
+describe('custom and choice-based sign-in', () => {
+  async function flexiblePool() {
+    const { UserPool } = await cognito(emulator.endpoint, 'CreateUserPool', { PoolName: 'flexible', AutoVerifiedAttributes: ['email'] });
+    const { UserPoolClient } = await cognito(emulator.endpoint, 'CreateUserPoolClient', {
+      UserPoolId: UserPool.Id,
+      ClientName: 'flexible',
+      ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_CUSTOM_AUTH', 'ALLOW_USER_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    });
+    const res = await fetch(`${emulator.url}/_emulator/custom-challenge?userPoolId=${UserPool.Id}`, {
+      method: 'PUT',
+      body: JSON.stringify([
+        { question: 'What is 6 x 7?', answer: '42' },
+        { question: 'Capital of France?', answer: 'Paris' },
+      ]),
+    });
+    assert.equal(res.status, 204);
+    const client = new pkg.CognitoClient({ userPoolId: UserPool.Id, clientId: UserPoolClient.ClientId, endpoint: emulator.endpoint, storage: 'memory' });
+    return { poolId: UserPool.Id, client };
+  }
+
+  test('CUSTOM_AUTH without SRP: rounds of questions, a wrong answer is asked again', async () => {
+    const { poolId, client } = await flexiblePool();
+    await adminUser(poolId, 'cora', password());
+    const first = await client.signIn({ username: 'cora', authFlowType: 'CUSTOM_WITHOUT_SRP' });
+    assert.equal(first.nextStep.signInStep, 'CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE');
+    assert.equal(first.nextStep.additionalInfo.question, 'What is 6 x 7?');
+    const again = await client.confirmSignIn({ challengeResponse: '41' });
+    assert.equal(again.nextStep.additionalInfo.question, 'What is 6 x 7?');
+    const second = await client.confirmSignIn({ challengeResponse: '42' });
+    assert.equal(second.nextStep.additionalInfo.question, 'Capital of France?');
+    assert.equal((await client.confirmSignIn({ challengeResponse: 'Paris' })).isSignedIn, true);
+  });
+
+  test('CUSTOM_AUTH with SRP: the password first, then the questions', async () => {
+    const { poolId, client } = await flexiblePool();
+    const pw = password();
+    await adminUser(poolId, 'cody', pw);
+    await rejectsWith(client.signIn({ username: 'cody', password: `${pw}x`, authFlowType: 'CUSTOM_WITH_SRP' }), 'NotAuthorizedException');
+    const first = await client.signIn({ username: 'cody', password: pw, authFlowType: 'CUSTOM_WITH_SRP' });
+    assert.equal(first.nextStep.signInStep, 'CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE');
+    await client.confirmSignIn({ challengeResponse: '42' });
+    assert.equal((await client.confirmSignIn({ challengeResponse: 'Paris' })).isSignedIn, true);
+  });
+
+  test('USER_AUTH: choose a first factor, or name one up front', async () => {
+    const { poolId, client } = await flexiblePool();
+    const pw = password();
+    await adminUser(poolId, 'uma', pw);
+    const offer = await client.signIn({ username: 'uma', authFlowType: 'USER_AUTH' });
+    assert.equal(offer.nextStep.signInStep, 'CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION');
+    assert.ok(offer.nextStep.availableChallenges.includes('EMAIL_OTP'), JSON.stringify(offer));
+    assert.ok(offer.nextStep.availableChallenges.includes('PASSWORD_SRP'));
+    // E-mail one-time code.
+    const emailStep = await client.confirmSignIn({ challengeResponse: 'EMAIL_OTP' });
+    assert.equal(emailStep.nextStep.signInStep, 'CONFIRM_SIGN_IN_WITH_EMAIL_CODE');
+    assert.equal((await client.confirmSignIn({ challengeResponse: await code(poolId, 'uma', 'EMAIL_OTP') })).isSignedIn, true);
+    await client.signOut();
+    // PASSWORD_SRP chosen without a password: it is asked for, then proven with SRP.
+    await client.signIn({ username: 'uma', authFlowType: 'USER_AUTH' });
+    const askPassword = await client.confirmSignIn({ challengeResponse: 'PASSWORD_SRP' });
+    assert.equal(askPassword.nextStep.signInStep, 'CONFIRM_SIGN_IN_WITH_PASSWORD');
+    assert.equal((await client.confirmSignIn({ challengeResponse: pw })).isSignedIn, true);
+    await client.signOut();
+    // Named up front.
+    const direct = await client.signIn({ username: 'uma', password: pw, authFlowType: 'USER_AUTH', preferredChallenge: 'PASSWORD' });
+    assert.equal(direct.isSignedIn, true);
   });
 });
