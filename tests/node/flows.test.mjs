@@ -488,3 +488,72 @@ describe('custom and choice-based sign-in', () => {
     assert.equal(direct.isSignedIn, true);
   });
 });
+
+describe('e-mail MFA, SMS first factor, secret clients', () => {
+  test('MFA ON with e-mail offered: choose e-mail, give the address, confirm; later sign-ins ask for an e-mailed code', async () => {
+    const { poolId, client } = await pool();
+    await cognito(emulator.endpoint, 'SetUserPoolMfaConfig', {
+      UserPoolId: poolId,
+      MfaConfiguration: 'ON',
+      EmailMfaConfiguration: {},
+      SoftwareTokenMfaConfiguration: { Enabled: true },
+    });
+    const pw = password();
+    await adminUser(poolId, 'eve', pw);
+    const choose = await client.signIn({ username: 'eve', password: pw });
+    assert.equal(choose.nextStep.signInStep, 'CONTINUE_SIGN_IN_WITH_MFA_SETUP_SELECTION');
+    assert.deepEqual([...choose.nextStep.allowedMFATypes].sort(), ['EMAIL', 'TOTP']);
+    const setup = await client.confirmSignIn({ challengeResponse: 'EMAIL' });
+    assert.deepEqual(setup, { isSignedIn: false, nextStep: { signInStep: 'CONTINUE_SIGN_IN_WITH_EMAIL_SETUP' } });
+    const confirm = await client.confirmSignIn({ challengeResponse: 'eve@mail.example.com' });
+    assert.equal(confirm.nextStep.signInStep, 'CONFIRM_SIGN_IN_WITH_EMAIL_CODE');
+    assert.equal(confirm.nextStep.codeDeliveryDetails.deliveryMedium, 'EMAIL');
+    assert.equal((await client.confirmSignIn({ challengeResponse: await code(poolId, 'eve', 'EMAIL_OTP') })).isSignedIn, true);
+    assert.equal((await client.fetchMFAPreference()).enabled.includes('EMAIL'), true);
+    await client.signOut();
+
+    const again = await client.signIn({ username: 'eve', password: pw });
+    assert.equal(again.nextStep.signInStep, 'CONFIRM_SIGN_IN_WITH_EMAIL_CODE');
+    await rejectsWith(client.confirmSignIn({ challengeResponse: '00000000' }), 'CodeMismatchException');
+    assert.equal((await client.confirmSignIn({ challengeResponse: await code(poolId, 'eve', 'EMAIL_OTP') })).isSignedIn, true);
+  });
+
+  test('USER_AUTH with an SMS one-time code as the first factor', async () => {
+    const { UserPool } = await cognito(emulator.endpoint, 'CreateUserPool', { PoolName: 'sms-otp' });
+    const { UserPoolClient } = await cognito(emulator.endpoint, 'CreateUserPoolClient', {
+      UserPoolId: UserPool.Id,
+      ClientName: 'sms-otp',
+      ExplicitAuthFlows: ['ALLOW_USER_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    });
+    await adminUser(UserPool.Id, 'sol', password(), { phone_number: '+15555550142', phone_number_verified: 'true' });
+    const client = new pkg.CognitoClient({ userPoolId: UserPool.Id, clientId: UserPoolClient.ClientId, endpoint: emulator.endpoint, storage: 'memory' });
+    const step = await client.signIn({ username: 'sol', authFlowType: 'USER_AUTH', preferredChallenge: 'SMS_OTP' });
+    assert.equal(step.nextStep.signInStep, 'CONFIRM_SIGN_IN_WITH_SMS_CODE');
+    const messages = await inbox(emulator.url, UserPool.Id, 'sol');
+    const sms = messages.filter((m) => m.medium === 'SMS').pop();
+    assert.ok(sms, JSON.stringify(messages));
+    assert.equal((await client.confirmSignIn({ challengeResponse: sms.code })).isSignedIn, true);
+  });
+
+  test('a client with a secret: sign-up, confirmation and password reset send SECRET_HASH', async () => {
+    const { UserPool } = await cognito(emulator.endpoint, 'CreateUserPool', { PoolName: 'secret', AutoVerifiedAttributes: ['email'] });
+    const { UserPoolClient } = await cognito(emulator.endpoint, 'CreateUserPoolClient', {
+      UserPoolId: UserPool.Id,
+      ClientName: 'secret',
+      GenerateSecret: true,
+      ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    });
+    const config = { userPoolId: UserPool.Id, clientId: UserPoolClient.ClientId, endpoint: emulator.endpoint, storage: 'memory' };
+    const withSecret = new pkg.CognitoClient({ ...config, clientSecret: UserPoolClient.ClientSecret });
+    const withoutSecret = new pkg.CognitoClient(config);
+    const pw = password();
+    await rejectsWith(withoutSecret.signUp({ username: 'sue', password: pw, options: { userAttributes: { email: 'sue@example.com' } } }), 'NotAuthorizedException');
+    await withSecret.signUp({ username: 'sue', password: pw, options: { userAttributes: { email: 'sue@example.com' } } });
+    await withSecret.confirmSignUp({ username: 'sue', confirmationCode: await code(UserPool.Id, 'sue', 'SignUp') });
+    await withSecret.resetPassword({ username: 'sue' });
+    const fresh = password();
+    await withSecret.confirmResetPassword({ username: 'sue', confirmationCode: await code(UserPool.Id, 'sue', 'ForgotPassword'), newPassword: fresh });
+    assert.equal((await withSecret.signIn({ username: 'sue', password: fresh })).isSignedIn, true);
+    assert.ok((await withSecret.refreshSession()).accessToken);
+  });
+});
