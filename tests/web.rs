@@ -24,10 +24,35 @@ export async function admin(endpoint, operation, body) {
   if (!reply.ok) throw new Error(operation + ': ' + JSON.stringify(json));
   return json;
 }
+
+export async function lastCode(endpoint, poolId, username, purpose) {
+  const query = new URLSearchParams({ userPoolId: poolId, username });
+  const messages = await (await fetch(endpoint + '_emulator/inbox?' + query)).json();
+  const message = messages.filter((m) => m.purpose === purpose).pop();
+  if (!message) throw new Error('no ' + purpose + ' message for ' + username + ': ' + JSON.stringify(messages));
+  return message.code;
+}
 "#)]
 extern "C" {
     #[wasm_bindgen(catch)]
     async fn admin(endpoint: &str, operation: &str, body: JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_name = lastCode, catch)]
+    async fn last_code_js(
+        endpoint: &str,
+        pool_id: &str,
+        username: &str,
+        purpose: &str,
+    ) -> Result<JsValue, JsValue>;
+}
+
+/// The newest code the emulator's dev inbox holds for `username` and `purpose`.
+async fn last_code(pool_id: &str, username: &str, purpose: &str) -> String {
+    last_code_js(endpoint(), pool_id, username, purpose)
+        .await
+        .expect("inbox")
+        .as_string()
+        .expect("a code")
 }
 
 // option_env! rather than env! so that the suite still compiles (for clippy) where no emulator runs.
@@ -337,4 +362,133 @@ async fn new_password_required_then_confirm_sign_in() {
     )))
     .await;
     assert_eq!(again["isSignedIn"], true);
+}
+
+#[wasm_bindgen_test]
+async fn sign_up_with_an_emailed_code_then_sms_mfa() {
+    let endpoint = endpoint();
+    let pool = pool("browser-frank", "Correct-Horse-1").await;
+    call(
+        endpoint,
+        "UpdateUserPool",
+        json!({"UserPoolId": pool.pool_id, "AutoVerifiedAttributes": ["email"]}),
+    )
+    .await;
+    call(
+        endpoint,
+        "SetUserPoolMfaConfig",
+        json!({"UserPoolId": pool.pool_id, "MfaConfiguration": "OPTIONAL",
+        "SmsMfaConfiguration": {}, "SoftwareTokenMfaConfiguration": {"Enabled": true}}),
+    )
+    .await;
+    let cognito = client(
+        json!({"userPoolId": pool.pool_id, "clientId": pool.client_id, "endpoint": endpoint, "storage": "memory"}),
+    );
+    let signed_up = ok(cognito.sign_up(js(json!({"username": "browser-gail", "password": "Correct-Horse-1",
+        "options": {"userAttributes": {"email": "gail@example.com", "phone_number": "+15555550177"}}}))))
+    .await;
+    assert_eq!(signed_up["nextStep"]["signUpStep"], "CONFIRM_SIGN_UP");
+    let code = last_code(&pool.pool_id, "browser-gail", "SignUp").await;
+    let wrong = rejection(cognito.confirm_sign_up(js(
+        json!({"username": "browser-gail", "confirmationCode": "000000"}),
+    )))
+    .await;
+    assert_eq!(error_name(&wrong), "CodeMismatchException");
+    ok(cognito.confirm_sign_up(js(
+        json!({"username": "browser-gail", "confirmationCode": code}),
+    )))
+    .await;
+
+    // Turn SMS MFA on for the new user, then sign in again: the code goes to the phone (the inbox).
+    ok(cognito.sign_in(js(
+        json!({"username": "browser-gail", "password": "Correct-Horse-1"}),
+    )))
+    .await;
+    ok(cognito.update_mfa_preference(js(json!({"sms": "PREFERRED"})))).await;
+    ok(cognito.sign_out()).await;
+    let step = ok(cognito.sign_in(js(
+        json!({"username": "browser-gail", "password": "Correct-Horse-1"}),
+    )))
+    .await;
+    assert_eq!(
+        step["nextStep"]["signInStep"],
+        "CONFIRM_SIGN_IN_WITH_SMS_CODE"
+    );
+    assert_eq!(
+        step["nextStep"]["codeDeliveryDetails"]["deliveryMedium"],
+        "SMS"
+    );
+    let sms = last_code(&pool.pool_id, "browser-gail", "SMS_MFA").await;
+    let done = ok(cognito.confirm_sign_in(js(json!({"challengeResponse": sms})))).await;
+    assert_eq!(done["isSignedIn"], true);
+    assert_eq!(
+        ok(cognito.fetch_user_attributes()).await["email_verified"],
+        "true"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_tracked_device_answers_device_srp_on_the_next_sign_in() {
+    let endpoint = endpoint();
+    let pool = pool("browser-hank", "Correct-Horse-1").await;
+    call(endpoint, "UpdateUserPool", json!({"UserPoolId": pool.pool_id,
+        "DeviceConfiguration": {"ChallengeRequiredOnNewDevice": true, "DeviceOnlyRememberedOnUserPrompt": false}}))
+    .await;
+    let cognito = client(
+        json!({"userPoolId": pool.pool_id, "clientId": pool.client_id, "endpoint": endpoint, "storage": "local"}),
+    );
+    ok(cognito.sign_in(js(
+        json!({"username": "browser-hank", "password": "Correct-Horse-1"}),
+    )))
+    .await;
+    let devices = ok(cognito.list_devices()).await;
+    assert_eq!(devices.as_array().map(Vec::len), Some(1), "{devices}");
+    let device_id = devices[0]["id"].clone();
+    // The device's name is the browser's user agent.
+    assert!(
+        devices[0]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Chrome"),
+        "{devices}"
+    );
+    ok(cognito.sign_out()).await;
+
+    // A new client on the page (as after a reload) finds the device secret in localStorage and proves it.
+    let reloaded = client(
+        json!({"userPoolId": pool.pool_id, "clientId": pool.client_id, "endpoint": endpoint, "storage": "local"}),
+    );
+    assert_eq!(
+        ok(reloaded.sign_in(js(
+            json!({"username": "browser-hank", "password": "Correct-Horse-1"})
+        )))
+        .await["isSignedIn"],
+        true
+    );
+    assert_eq!(
+        ok(reloaded.get_device(JsValue::UNDEFINED)).await["id"],
+        device_id
+    );
+    let access = ok(reloaded.get_session()).await["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let payload = access.split('.').nth(1).unwrap();
+    let claims: Value = serde_json::from_slice(&base64_url(payload)).unwrap();
+    assert_eq!(
+        claims["device_key"], device_id,
+        "tokens are bound to the proven device"
+    );
+    assert_eq!(
+        ok(reloaded.list_devices()).await.as_array().map(Vec::len),
+        Some(1),
+        "not tracked twice"
+    );
+}
+
+fn base64_url(text: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(text.trim_end_matches('='))
+        .unwrap()
 }
