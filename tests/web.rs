@@ -25,6 +25,26 @@ export async function admin(endpoint, operation, body) {
   return json;
 }
 
+// RFC 6238 (SHA-1, 30 s, 6 digits) with WebCrypto, for a base32 secret.
+export async function totp(secret, offsetSeconds) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = new Uint8Array(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = new DataView(new ArrayBuffer(8));
+  counter.setBigUint64(0, BigInt(Math.floor(Date.now() / 1000 / 30) + Math.floor(offsetSeconds / 30)));
+  const hmacKey = await crypto.subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-1' }, false, ['sign']);
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', hmacKey, counter.buffer));
+  const offset = mac[mac.length - 1] & 0xf;
+  const value = new DataView(mac.buffer).getUint32(offset) & 0x7fffffff;
+  return String(value % 1000000).padStart(6, '0');
+}
+
+export async function setCustomChallenge(endpoint, poolId, rounds) {
+  const reply = await fetch(endpoint + '_emulator/custom-challenge?userPoolId=' + poolId, { method: 'PUT', body: JSON.stringify(rounds) });
+  if (reply.status !== 204) throw new Error('custom-challenge: ' + reply.status);
+}
+
 export async function lastCode(endpoint, poolId, username, purpose) {
   const query = new URLSearchParams({ userPoolId: poolId, username });
   const messages = await (await fetch(endpoint + '_emulator/inbox?' + query)).json();
@@ -36,6 +56,16 @@ export async function lastCode(endpoint, poolId, username, purpose) {
 extern "C" {
     #[wasm_bindgen(catch)]
     async fn admin(endpoint: &str, operation: &str, body: JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(catch)]
+    async fn totp(secret: &str, offset_seconds: i32) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_name = setCustomChallenge, catch)]
+    async fn set_custom_challenge(
+        endpoint: &str,
+        pool_id: &str,
+        rounds: JsValue,
+    ) -> Result<JsValue, JsValue>;
 
     #[wasm_bindgen(js_name = lastCode, catch)]
     async fn last_code_js(
@@ -138,7 +168,16 @@ fn client(config: Value) -> CognitoClient {
 async fn ok(promise: Promise) -> Value {
     match JsFuture::from(promise).await {
         Ok(value) => rust(&value),
-        Err(error) => panic!("rejected: {}", error_name(&error)),
+        Err(error) => {
+            let message = Reflect::get(&error, &"message".into())
+                .ok()
+                .and_then(|m| m.as_string());
+            panic!(
+                "rejected: {}: {}",
+                error_name(&error),
+                message.unwrap_or_default()
+            )
+        }
     }
 }
 
@@ -491,4 +530,109 @@ fn base64_url(text: &str) -> Vec<u8> {
     base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(text.trim_end_matches('='))
         .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn totp_set_up_during_sign_in_then_custom_and_choice_based_sign_in() {
+    let endpoint = endpoint();
+    let pool = pool("browser-ivy", "Correct-Horse-1").await;
+    call(
+        endpoint,
+        "SetUserPoolMfaConfig",
+        json!({"UserPoolId": pool.pool_id, "MfaConfiguration": "ON",
+        "SoftwareTokenMfaConfiguration": {"Enabled": true}}),
+    )
+    .await;
+    let cognito = client(
+        json!({"userPoolId": pool.pool_id, "clientId": pool.client_id, "endpoint": endpoint, "storage": "memory"}),
+    );
+    let step = ok(cognito.sign_in(js(
+        json!({"username": "browser-ivy", "password": "Correct-Horse-1"}),
+    )))
+    .await;
+    assert_eq!(
+        step["nextStep"]["signInStep"], "CONTINUE_SIGN_IN_WITH_TOTP_SETUP",
+        "{step}"
+    );
+    let secret = step["nextStep"]["totpSetupDetails"]["sharedSecret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let code = totp(&secret, 0).await.unwrap().as_string().unwrap();
+    assert_eq!(
+        ok(cognito.confirm_sign_in(js(json!({"challengeResponse": code})))).await["isSignedIn"],
+        true
+    );
+    ok(cognito.sign_out()).await;
+    let step = ok(cognito.sign_in(js(
+        json!({"username": "browser-ivy", "password": "Correct-Horse-1"}),
+    )))
+    .await;
+    assert_eq!(
+        step["nextStep"]["signInStep"],
+        "CONFIRM_SIGN_IN_WITH_TOTP_CODE"
+    );
+    let next_code = totp(&secret, 30).await.unwrap().as_string().unwrap();
+    assert_eq!(
+        ok(cognito.confirm_sign_in(js(json!({"challengeResponse": next_code})))).await["isSignedIn"],
+        true
+    );
+
+    // The same pool with custom rounds and choice-based sign-in on a client that allows them.
+    let flexible = call(
+        endpoint,
+        "CreateUserPoolClient",
+        json!({"UserPoolId": pool.pool_id, "ClientName": "flexible",
+        "ExplicitAuthFlows": ["ALLOW_CUSTOM_AUTH", "ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
+    )
+    .await;
+    set_custom_challenge(
+        endpoint,
+        &pool.pool_id,
+        js(json!([{"question": "What is 6 x 7?", "answer": "42"}])),
+    )
+    .await
+    .unwrap();
+    let flexible = client(
+        json!({"userPoolId": pool.pool_id, "clientId": flexible["UserPoolClient"]["ClientId"],
+        "endpoint": endpoint, "storage": "memory"}),
+    );
+    let question = ok(flexible.sign_in(js(
+        json!({"username": "browser-ivy", "authFlowType": "CUSTOM_WITHOUT_SRP"}),
+    )))
+    .await;
+    assert_eq!(
+        question["nextStep"]["additionalInfo"]["question"],
+        "What is 6 x 7?"
+    );
+    assert_eq!(
+        ok(flexible.confirm_sign_in(js(json!({"challengeResponse": "42"})))).await["isSignedIn"],
+        true
+    );
+    // E-mail codes are a first factor only for a verified address.
+    call(
+        endpoint,
+        "AdminUpdateUserAttributes",
+        json!({"UserPoolId": pool.pool_id, "Username": "browser-ivy",
+        "UserAttributes": [{"Name": "email_verified", "Value": "true"}]}),
+    )
+    .await;
+    let factors = ok(flexible.sign_in(js(
+        json!({"username": "browser-ivy", "authFlowType": "USER_AUTH"}),
+    )))
+    .await;
+    assert_eq!(
+        factors["nextStep"]["signInStep"],
+        "CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION"
+    );
+    let emailed = ok(flexible.confirm_sign_in(js(json!({"challengeResponse": "EMAIL_OTP"})))).await;
+    assert_eq!(
+        emailed["nextStep"]["signInStep"],
+        "CONFIRM_SIGN_IN_WITH_EMAIL_CODE"
+    );
+    let code = last_code(&pool.pool_id, "browser-ivy", "EMAIL_OTP").await;
+    assert_eq!(
+        ok(flexible.confirm_sign_in(js(json!({"challengeResponse": code})))).await["isSignedIn"],
+        true
+    );
 }
