@@ -15,7 +15,7 @@ use crate::protocol::{
 use crate::secret::Password;
 use crate::session::Session;
 use crate::srp::client::{DeviceVerifier, SrpClient};
-use crate::srp::{decode_secret_block, timestamp};
+use crate::srp::timestamp;
 
 /// How the password is proven.
 pub enum Method {
@@ -851,28 +851,12 @@ impl SignIn {
             let srp = self.device_srp.take().ok_or_else(|| {
                 Error::invalid_response("DEVICE_PASSWORD_VERIFIER before DEVICE_SRP_AUTH")
             })?;
-            let parameter = |key: &str| {
-                parameters.get(key).map(String::as_str).ok_or_else(|| {
-                    Error::invalid_response(format!("DEVICE_PASSWORD_VERIFIER without {key}"))
-                })
+            let claim = Claim {
+                realm: &device.device_group_key,
+                identity: &device.device_key,
+                password: device.device_password.expose(),
             };
-            let secret_block = parameter("SECRET_BLOCK")?;
-            let timestamp = timestamp(now);
-            let signature = srp.password_claim(
-                &device.device_group_key,
-                &device.device_key,
-                device.device_password.expose(),
-                parameter("SRP_B")?,
-                parameter("SALT")?,
-                secret_block,
-                &timestamp,
-            )?;
-            responses.insert(
-                "PASSWORD_CLAIM_SECRET_BLOCK".into(),
-                secret_block.to_owned(),
-            );
-            responses.insert("TIMESTAMP".into(), timestamp);
-            responses.insert("PASSWORD_CLAIM_SIGNATURE".into(), signature);
+            responses.extend(claim.responses(name, parameters, &srp, now)?);
         }
         self.respond(config, name, responses, None)
     }
@@ -918,35 +902,15 @@ impl SignIn {
         response: &AuthResponse,
         now: i64,
     ) -> Result<Request, Error> {
-        let parameter = |key: &str| {
-            response
-                .challenge_parameters
-                .get(key)
-                .map(String::as_str)
-                .ok_or_else(|| Error::invalid_response(format!("PASSWORD_VERIFIER without {key}")))
+        let parameters = &response.challenge_parameters;
+        let user_id = required_parameter("PASSWORD_VERIFIER", parameters, "USER_ID_FOR_SRP")?;
+        let claim = Claim {
+            realm: config.pool_name(),
+            identity: user_id,
+            password: self.input.password.expose(),
         };
-        let user_id = parameter("USER_ID_FOR_SRP")?;
-        let secret_block = parameter("SECRET_BLOCK")?;
-        decode_secret_block(secret_block)?;
-        let timestamp = timestamp(now);
-        let signature = srp.password_claim(
-            config.pool_name(),
-            user_id,
-            self.input.password.expose(),
-            parameter("SRP_B")?,
-            parameter("SALT")?,
-            secret_block,
-            &timestamp,
-        )?;
-        let mut responses = StringMap::from([
-            ("USERNAME".to_owned(), user_id.to_owned()),
-            (
-                "PASSWORD_CLAIM_SECRET_BLOCK".to_owned(),
-                secret_block.to_owned(),
-            ),
-            ("TIMESTAMP".to_owned(), timestamp),
-            ("PASSWORD_CLAIM_SIGNATURE".to_owned(), signature),
-        ]);
+        let mut responses = claim.responses("PASSWORD_VERIFIER", parameters, srp, now)?;
+        responses.insert("USERNAME".into(), user_id.to_owned());
         // The hash must name the user as the challenge does (typed aliases fail the check).
         let hash_user = response
             .challenge_parameters
@@ -970,6 +934,57 @@ impl SignIn {
             },
         )
     }
+}
+
+/// Who proves what in a password claim: the pool name, `USER_ID_FOR_SRP` and the password for users; the
+/// device group key, device key and device password for devices.
+struct Claim<'a> {
+    realm: &'a str,
+    identity: &'a str,
+    password: &'a str,
+}
+
+impl Claim<'_> {
+    /// The answer to PASSWORD_VERIFIER / DEVICE_PASSWORD_VERIFIER: the secret block echoed, the timestamp
+    /// signed, and the signature over both, from the challenge's SRP_B, SALT and SECRET_BLOCK.
+    fn responses(
+        &self,
+        challenge: &str,
+        parameters: &StringMap,
+        srp: &SrpClient,
+        now: i64,
+    ) -> Result<StringMap, Error> {
+        let secret_block = required_parameter(challenge, parameters, "SECRET_BLOCK")?;
+        let timestamp = timestamp(now);
+        let signature = srp.password_claim(
+            self.realm,
+            self.identity,
+            self.password,
+            required_parameter(challenge, parameters, "SRP_B")?,
+            required_parameter(challenge, parameters, "SALT")?,
+            secret_block,
+            &timestamp,
+        )?;
+        Ok(StringMap::from([
+            (
+                "PASSWORD_CLAIM_SECRET_BLOCK".to_owned(),
+                secret_block.to_owned(),
+            ),
+            ("TIMESTAMP".to_owned(), timestamp),
+            ("PASSWORD_CLAIM_SIGNATURE".to_owned(), signature),
+        ]))
+    }
+}
+
+fn required_parameter<'p>(
+    challenge: &str,
+    parameters: &'p StringMap,
+    key: &str,
+) -> Result<&'p str, Error> {
+    parameters
+        .get(key)
+        .map(String::as_str)
+        .ok_or_else(|| Error::invalid_response(format!("{challenge} without {key}")))
 }
 
 /// `request` with the DEVICE_KEY it carried (in AuthParameters or ChallengeResponses) removed; `None` if
