@@ -15,6 +15,12 @@ pub mod names {
     pub const UNAUTHENTICATED: &str = "UserUnAuthenticatedException";
     /// The SRP values in a challenge are malformed or hostile.
     pub const SRP: &str = "SrpProtocolException";
+    /// The caller's `AbortSignal` fired; the call was abandoned (its request may still have reached Cognito).
+    pub const ABORTED: &str = "AbortError";
+    /// A request got no complete reply within the configured timeout.
+    pub const TIMEOUT: &str = "TimeoutError";
+    /// The configured storage failed to read or write.
+    pub const STORAGE: &str = "StorageError";
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,6 +67,7 @@ fn is_retryable(name: &str) -> bool {
     matches!(
         name,
         names::NETWORK
+            | names::TIMEOUT
             | "TooManyRequestsException"
             | "LimitExceededException"
             | "ThrottlingException"

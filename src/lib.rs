@@ -4,6 +4,7 @@
 //! a finished [`session::Session`], and only the `wasm` layer (compiled for `wasm32`) talks to `fetch`,
 //! storage and the clock.
 
+pub mod clock;
 pub mod config;
 pub mod error;
 pub mod flows;

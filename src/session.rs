@@ -34,6 +34,8 @@ pub struct Session {
     device_key: Option<String>,
     /// The earlier of the two tokens' `exp`, by the server's clock.
     expires_at_server: i64,
+    /// How long the tokens were issued for (earlier `exp` minus later `iat`).
+    lifetime: i64,
 }
 
 impl Session {
@@ -88,6 +90,8 @@ impl Session {
         let access_claims = jwt::decode_claims(&stored.access_token)?;
         let expires_at_server =
             jwt::time_claim(&access_claims, "exp")?.min(jwt::time_claim(&id_claims, "exp")?);
+        let issued_at =
+            jwt::time_claim(&access_claims, "iat")?.max(jwt::time_claim(&id_claims, "iat")?);
         let device_key = access_claims
             .get("device_key")
             .and_then(|v| v.as_str())
@@ -97,6 +101,7 @@ impl Session {
             id_claims,
             device_key,
             expires_at_server,
+            lifetime: expires_at_server.saturating_sub(issued_at).max(0),
         })
     }
 
@@ -113,6 +118,26 @@ impl Session {
     /// Whether the tokens are still good at device time `now` (strictly before the earlier `exp`).
     pub fn is_valid_at(&self, now: i64) -> bool {
         now.saturating_sub(self.stored.clock_drift) < self.expires_at_server
+    }
+
+    /// Whether the tokens should be refreshed at device time `now`: they expire within `margin` seconds.
+    /// The margin is at most half the tokens' lifetime, so that short-lived tokens (a pool set to minutes,
+    /// or a test's seconds) are not refreshed on every call.
+    pub fn needs_refresh(&self, now: i64, margin: i64) -> bool {
+        let margin = margin.clamp(0, self.lifetime / 2);
+        !self.is_valid_at(now.saturating_add(margin))
+    }
+
+    /// Milliseconds from device time `now_ms` until [`Session::needs_refresh`] turns true (0 if it is).
+    pub fn refresh_due_in_ms(&self, now_ms: f64, margin: i64) -> f64 {
+        let margin = margin.clamp(0, self.lifetime / 2);
+        let due_ms = (self.expires_at().saturating_sub(margin)) as f64 * 1000.0;
+        (due_ms - now_ms).max(0.0)
+    }
+
+    /// Whether `self` holds other tokens than `earlier`: someone (another tab) refreshed or signed in since.
+    pub fn supersedes(&self, earlier: &Session) -> bool {
+        self.stored.access_token != earlier.stored.access_token
     }
 
     /// When the session expires, by the device clock (seconds).
@@ -236,6 +261,24 @@ pub(crate) mod tests {
         ] {
             assert!(Session::from_storage_json(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn refresh_is_due_a_margin_before_expiry_but_never_for_most_of_a_short_life() {
+        let hour =
+            Session::from_authentication(&result(1000, Some("r1")), "alice", None, 1000).unwrap();
+        // The earlier exp is 1000 + 3600; the later iat 1005.
+        assert!(!hour.needs_refresh(4540 - 1, 60));
+        assert!(hour.needs_refresh(4540, 60));
+        assert_eq!(hour.refresh_due_in_ms(4_000_000.0, 60), 540_000.0);
+        assert_eq!(hour.refresh_due_in_ms(5_000_000.0, 60), 0.0);
+        // A margin longer than the tokens live is cut to half their life (3595 / 2 = 1797 s).
+        assert!(!hour.needs_refresh(4600 - 1797 - 1, 7200));
+        assert!(hour.needs_refresh(4600 - 1797, 7200));
+        let other =
+            Session::from_authentication(&result(2000, Some("r1")), "alice", None, 2000).unwrap();
+        assert!(other.supersedes(&hour));
+        assert!(!hour.supersedes(&hour.clone()));
     }
 
     #[test]

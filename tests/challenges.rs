@@ -4,6 +4,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use cognito_wasm::ClientConfig;
+use cognito_wasm::clock::Now;
 use cognito_wasm::flows::sign_in::{
     Answer, Method, MfaType, NextStep, Progress, SignIn, SignInInput,
 };
@@ -43,7 +44,9 @@ fn challenged(config: &ClientConfig, challenge: Value) -> (SignIn, Progress) {
         device_name: "test device".into(),
     };
     let (mut flow, _) = SignIn::start(config, input, Method::Password).unwrap();
-    let progress = flow.on_response(config, &challenge, 100).unwrap();
+    let progress = flow
+        .on_response(config, &challenge, Now::trusting_device(100))
+        .unwrap();
     (flow, progress)
 }
 
@@ -99,7 +102,8 @@ fn sms_code_is_sent_with_the_session_and_can_be_retried() {
     let retry = sent(flow.answer(&config, answer("222222")).unwrap());
     assert_eq!(body(&retry)["ChallengeResponses"]["SMS_MFA_CODE"], "222222");
     assert!(matches!(
-        flow.on_response(&config, &tokens(), 100).unwrap(),
+        flow.on_response(&config, &tokens(), Now::trusting_device(100))
+            .unwrap(),
         Progress::SignedIn(_)
     ));
     assert!(
@@ -171,7 +175,7 @@ fn totp_setup_associates_verifies_and_completes() {
         flow.on_response(
             &config,
             &json!({"SecretCode": "JBSWY3DPEHPK3PXP", "Session": "s2"}),
-            100,
+            Now::trusting_device(100),
         )
         .unwrap(),
     );
@@ -198,16 +202,24 @@ fn totp_setup_associates_verifies_and_completes() {
     );
     // A code Cognito rejects leaves the setup open for another try.
     assert_eq!(
-        flow.on_response(&config, &json!({"Status": "ERROR"}), 100)
-            .unwrap_err()
-            .name,
+        flow.on_response(
+            &config,
+            &json!({"Status": "ERROR"}),
+            Now::trusting_device(100)
+        )
+        .unwrap_err()
+        .name,
         "EnableSoftwareTokenMFAException"
     );
     let verify = sent(flow.answer(&config, answer("111222")).unwrap());
     assert_eq!(verify.operation, Operation::VerifySoftwareToken);
     let finish = sent(
-        flow.on_response(&config, &json!({"Status": "SUCCESS", "Session": "s3"}), 100)
-            .unwrap(),
+        flow.on_response(
+            &config,
+            &json!({"Status": "SUCCESS", "Session": "s3"}),
+            Now::trusting_device(100),
+        )
+        .unwrap(),
     );
     assert_eq!(
         body(&finish),
@@ -215,7 +227,8 @@ fn totp_setup_associates_verifies_and_completes() {
         "ChallengeResponses": {"USERNAME": "bob"}})
     );
     assert!(matches!(
-        flow.on_response(&config, &tokens(), 100).unwrap(),
+        flow.on_response(&config, &tokens(), Now::trusting_device(100))
+            .unwrap(),
         Progress::SignedIn(_)
     ));
 }
@@ -249,7 +262,7 @@ fn mfa_setup_selection_and_email_setup() {
         flow.on_response(
             &config,
             &json!({"ChallengeName": "EMAIL_OTP", "Session": "s2"}),
-            100,
+            Now::trusting_device(100),
         )
         .unwrap(),
     );
@@ -312,7 +325,7 @@ fn custom_challenge_rounds() {
         body(&sent(flow.answer(&config, answer("4")).unwrap()))["ChallengeResponses"]["ANSWER"],
         "4"
     );
-    let again = step(flow.on_response(&config, &json!({"ChallengeName": "CUSTOM_CHALLENGE", "Session": "s2", "ChallengeParameters": {"question": "3+3?"}}), 100).unwrap());
+    let again = step(flow.on_response(&config, &json!({"ChallengeName": "CUSTOM_CHALLENGE", "Session": "s2", "ChallengeParameters": {"question": "3+3?"}}), Now::trusting_device(100)).unwrap());
     assert!(matches!(again, NextStep::CustomChallenge { .. }));
     assert_eq!(
         body(&sent(flow.answer(&config, answer("6")).unwrap()))["Session"],
@@ -334,7 +347,10 @@ fn empty_and_unexpected_answers_are_refused() {
     );
     assert!(flow.answer(&config, answer("SMS")).is_err());
     // A reply nobody asked for.
-    assert!(flow.on_response(&config, &tokens(), 100).is_err());
+    assert!(
+        flow.on_response(&config, &tokens(), Now::trusting_device(100))
+            .is_err()
+    );
 }
 
 fn start_with(config: &ClientConfig, password: &str, method: Method) -> (SignIn, Value) {
@@ -355,7 +371,7 @@ fn custom_auth_with_and_without_srp() {
     let (mut flow, first) = start_with(&config, "", Method::CustomWithoutSrp);
     assert_eq!(first["AuthFlow"], "CUSTOM_AUTH");
     assert_eq!(first["AuthParameters"], json!({"USERNAME": "bob"}));
-    let progress = flow.on_response(&config, &json!({"ChallengeName": "CUSTOM_CHALLENGE", "Session": "s", "ChallengeParameters": {"q": "colour?"}}), 100).unwrap();
+    let progress = flow.on_response(&config, &json!({"ChallengeName": "CUSTOM_CHALLENGE", "Session": "s", "ChallengeParameters": {"q": "colour?"}}), Now::trusting_device(100)).unwrap();
     assert!(matches!(step(progress), NextStep::CustomChallenge { .. }));
 
     let srp = cognito_wasm::srp::client::SrpClient::from_secret(&[5; 128]).unwrap();
@@ -394,7 +410,9 @@ fn user_auth_first_factor_selection() {
     assert_eq!(first["AuthParameters"], json!({"USERNAME": "bob"}));
     let offer = json!({"ChallengeName": "SELECT_CHALLENGE", "Session": "s1",
         "AvailableChallenges": ["PASSWORD_SRP", "PASSWORD", "EMAIL_OTP", "WEB_AUTHN"]});
-    let progress = flow.on_response(&config, &offer, 100).unwrap();
+    let progress = flow
+        .on_response(&config, &offer, Now::trusting_device(100))
+        .unwrap();
     assert_eq!(
         serde_json::to_value(step(progress)).unwrap(),
         json!({
@@ -424,7 +442,8 @@ fn user_auth_first_factor_selection() {
 
     // E-mail one-time code as first factor.
     let (mut flow, _) = start_with(&config, "", Method::UserAuth { preferred: None });
-    flow.on_response(&config, &offer, 100).unwrap();
+    flow.on_response(&config, &offer, Now::trusting_device(100))
+        .unwrap();
     let request = body(&sent(flow.answer(&config, answer("EMAIL_OTP")).unwrap()));
     assert_eq!(
         request["ChallengeResponses"],
@@ -434,7 +453,7 @@ fn user_auth_first_factor_selection() {
         flow.on_response(
             &config,
             &json!({"ChallengeName": "EMAIL_OTP", "Session": "s2"}),
-            100,
+            Now::trusting_device(100),
         )
         .unwrap(),
     );
@@ -446,7 +465,8 @@ fn user_auth_first_factor_selection() {
 
     // PASSWORD_SRP chosen with the password known: SRP_A goes with the choice, PASSWORD_VERIFIER follows.
     let (mut flow, _) = start_with(&config, "pw", Method::UserAuth { preferred: None });
-    flow.on_response(&config, &offer, 100).unwrap();
+    flow.on_response(&config, &offer, Now::trusting_device(100))
+        .unwrap();
     let request = body(&sent(flow.answer(&config, answer("PASSWORD_SRP")).unwrap()));
     assert_eq!(request["ChallengeResponses"]["ANSWER"], "PASSWORD_SRP");
     let a = request["ChallengeResponses"]["SRP_A"]
@@ -457,7 +477,10 @@ fn user_auth_first_factor_selection() {
     let server = cognito_wasm::srp::server::ServerHandshake::new(&verifier, &a, &[6; 32]).unwrap();
     let challenge = json!({"ChallengeName": "PASSWORD_VERIFIER", "Session": "s3", "ChallengeParameters": {
         "USER_ID_FOR_SRP": "bob", "SALT": verifier.salt_hex, "SRP_B": server.srp_b_hex(), "SECRET_BLOCK": "QUJD"}});
-    let claim = body(&sent(flow.on_response(&config, &challenge, 100).unwrap()));
+    let claim = body(&sent(
+        flow.on_response(&config, &challenge, Now::trusting_device(100))
+            .unwrap(),
+    ));
     let responses = &claim["ChallengeResponses"];
     server
         .verify_claim(

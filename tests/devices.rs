@@ -4,6 +4,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use cognito_wasm::clock::Now;
 use cognito_wasm::flows::sign_in::{DeviceSecrets, Method, Progress, SignIn, SignInInput};
 use cognito_wasm::protocol::{Operation, Request};
 use cognito_wasm::secret::Password;
@@ -71,7 +72,10 @@ fn tracked_device() -> (DeviceSecrets, PasswordVerifier) {
     let reply = tokens(
         json!({"NewDeviceMetadata": {"DeviceKey": "us-east-1_0f1e2d3c-aaaa-bbbb-cccc-1234567890ab", "DeviceGroupKey": "-grpKey1"}}),
     );
-    let confirm = sent(flow.on_response(&config, &reply, NOW).unwrap());
+    let confirm = sent(
+        flow.on_response(&config, &reply, Now::trusting_device(NOW))
+            .unwrap(),
+    );
     assert_eq!(confirm.operation, Operation::ConfirmDevice);
     let confirm = body(&confirm);
     assert_eq!(
@@ -86,7 +90,11 @@ fn tracked_device() -> (DeviceSecrets, PasswordVerifier) {
     );
 
     let done = flow
-        .on_response(&config, &json!({"UserConfirmationNecessary": true}), NOW)
+        .on_response(
+            &config,
+            &json!({"UserConfirmationNecessary": true}),
+            Now::trusting_device(NOW),
+        )
         .unwrap();
     assert!(matches!(done, Progress::SignedIn(_)));
     let device = flow.new_device().unwrap().clone();
@@ -139,7 +147,10 @@ fn a_new_device_is_confirmed_and_then_proves_itself_with_device_srp() {
         device.device_key.as_str()
     );
     let challenge = json!({"ChallengeName": "DEVICE_SRP_AUTH", "Session": "s1", "ChallengeParameters": {"USERNAME": "bob"}});
-    let srp_auth = body(&sent(flow.on_response(&config, &challenge, NOW).unwrap()));
+    let srp_auth = body(&sent(
+        flow.on_response(&config, &challenge, Now::trusting_device(NOW))
+            .unwrap(),
+    ));
     assert_eq!(srp_auth["ChallengeName"], "DEVICE_SRP_AUTH");
     assert_eq!(srp_auth["Session"], "s1");
     let responses = &srp_auth["ChallengeResponses"];
@@ -152,7 +163,10 @@ fn a_new_device_is_confirmed_and_then_proves_itself_with_device_srp() {
     let block = STANDARD.encode(b"device secret block");
     let challenge = json!({"ChallengeName": "DEVICE_PASSWORD_VERIFIER", "Session": "s2", "ChallengeParameters": {
         "USERNAME": "bob", "SALT": verifier.salt_hex, "SRP_B": server.srp_b_hex(), "SECRET_BLOCK": block}});
-    let claim = body(&sent(flow.on_response(&config, &challenge, NOW).unwrap()));
+    let claim = body(&sent(
+        flow.on_response(&config, &challenge, Now::trusting_device(NOW))
+            .unwrap(),
+    ));
     assert_eq!(claim["ChallengeName"], "DEVICE_PASSWORD_VERIFIER");
     let responses = &claim["ChallengeResponses"];
     assert_eq!(responses["DEVICE_KEY"], device.device_key.as_str());
@@ -168,7 +182,8 @@ fn a_new_device_is_confirmed_and_then_proves_itself_with_device_srp() {
         .expect("the emulator-side check accepts the device proof");
     // A known device is not confirmed again.
     assert!(matches!(
-        flow.on_response(&config, &tokens(json!({})), NOW).unwrap(),
+        flow.on_response(&config, &tokens(json!({})), Now::trusting_device(NOW))
+            .unwrap(),
         Progress::SignedIn(_)
     ));
     assert!(flow.new_device().is_none());
@@ -185,7 +200,10 @@ fn srp_sign_in_sends_the_device_key_with_the_password_claim() {
     let user = server::PasswordVerifier::new("Pool1", "bob", "pw", &[1; 16]);
     let challenge = json!({"ChallengeName": "PASSWORD_VERIFIER", "ChallengeParameters": {
         "USER_ID_FOR_SRP": "bob", "USERNAME": "bob", "SALT": user.salt_hex, "SRP_B": "2", "SECRET_BLOCK": "QUJD"}});
-    let claim = body(&sent(flow.on_response(&config, &challenge, NOW).unwrap()));
+    let claim = body(&sent(
+        flow.on_response(&config, &challenge, Now::trusting_device(NOW))
+            .unwrap(),
+    ));
     assert_eq!(
         claim["ChallengeResponses"]["DEVICE_KEY"],
         device.device_key.as_str()
@@ -226,7 +244,7 @@ fn device_challenges_without_a_stored_device_are_reported() {
         .on_response(
             &config,
             &json!({"ChallengeName": "DEVICE_SRP_AUTH", "Session": "s"}),
-            NOW,
+            Now::trusting_device(NOW),
         )
         .unwrap();
     assert!(matches!(progress, Progress::NextStep(_)), "{progress:?}");

@@ -3,6 +3,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use cognito_wasm::clock::Now;
 use cognito_wasm::flows::sign_in::{Method, NextStep, Progress, SignIn, SignInInput};
 use cognito_wasm::flows::{refresh, sign_out};
 use cognito_wasm::protocol::{AuthResponse, Operation, RawResponse, Request, parse_response};
@@ -81,7 +82,7 @@ fn srp_sign_in_sends_exactly_what_the_reference_client_sends() {
     let vectors = vectors();
     let cases = vectors["user_srp"].as_array().unwrap();
     assert!(!cases.is_empty());
-    for case in cases {
+    for (case_index, case) in cases.iter().enumerate() {
         let (inputs, expected) = (&case["inputs"], &case["expected"]);
         let config =
             ClientConfig::new(inputs["pool_id"].as_str().unwrap(), "client123", None, None)
@@ -112,7 +113,13 @@ fn srp_sign_in_sends_exactly_what_the_reference_client_sends() {
             "Session": "session-token-from-cognito-0123456789",
         }));
         let now = unix(inputs["now_utc"].as_str().unwrap());
-        let Progress::Send(second) = flow.on_response(&config, &challenge, now).unwrap() else {
+        // The device clock is three hours off (ahead or behind): the claim must still be signed with the
+        // server's time, as the vector was.
+        let skew = if case_index % 2 == 0 { 10_800 } else { -10_800 };
+        let Progress::Send(second) = flow
+            .on_response(&config, &challenge, Now::with_offset(now + skew, -skew))
+            .unwrap()
+        else {
             panic!("PASSWORD_VERIFIER must be answered")
         };
         assert_eq!(second.operation, Operation::RespondToAuthChallenge);
@@ -129,20 +136,33 @@ fn srp_sign_in_sends_exactly_what_the_reference_client_sends() {
             .as_str()
             .unwrap();
         let Progress::SignedIn(session) = flow
-            .on_response(&config, &reply(tokens(now, user, Some("r1"))), now)
+            .on_response(
+                &config,
+                &reply(tokens(now, user, Some("r1"))),
+                Now::with_offset(now + skew, -skew),
+            )
             .unwrap()
         else {
             panic!("tokens must finish the sign-in")
         };
         assert_eq!(session.username(), user);
         assert_eq!(
+            session.clock_drift(),
+            skew,
+            "drift is measured by the device clock"
+        );
+        assert_eq!(
             session.refresh_token().map(RefreshToken::expose),
             Some("r1")
         );
         // Nothing may follow a finished sign-in.
         assert!(
-            flow.on_response(&config, &reply(tokens(now, user, None)), now)
-                .is_err()
+            flow.on_response(
+                &config,
+                &reply(tokens(now, user, None)),
+                Now::trusting_device(now)
+            )
+            .is_err()
         );
     }
 }
@@ -176,7 +196,7 @@ fn secret_hash_is_sent_on_both_requests() {
         "SECRET_BLOCK": "QUJD"}}),
     );
     let Progress::Send(second) = flow
-        .on_response(&config, &challenge, 1_700_000_000)
+        .on_response(&config, &challenge, Now::trusting_device(1_700_000_000))
         .unwrap()
     else {
         panic!()
@@ -214,8 +234,12 @@ fn password_flow_is_one_request() {
         json!({"USERNAME": "bob", "PASSWORD": "hunter2"})
     );
     assert!(matches!(
-        flow.on_response(&config, &reply(tokens(100, "bob", Some("r"))), 100)
-            .unwrap(),
+        flow.on_response(
+            &config,
+            &reply(tokens(100, "bob", Some("r"))),
+            Now::trusting_device(100)
+        )
+        .unwrap(),
         Progress::SignedIn(_)
     ));
 }
@@ -225,7 +249,7 @@ fn challenges_are_never_mistaken_for_success() {
     let config = ClientConfig::new("us-east-1_Pool1", "clientid", None, None).unwrap();
     let (mut flow, _) = SignIn::start(&config, input("bob", "pw"), Method::Password).unwrap();
     let progress = flow
-        .on_response(&config, &reply(json!({"ChallengeName": "SOME_NEW_CHALLENGE", "Session": "s", "ChallengeParameters": {"k": "v"}})), 0)
+        .on_response(&config, &reply(json!({"ChallengeName": "SOME_NEW_CHALLENGE", "Session": "s", "ChallengeParameters": {"k": "v"}})), Now::trusting_device(0))
         .unwrap();
     let Progress::NextStep(step) = progress else {
         panic!("{progress:?}")
@@ -248,13 +272,13 @@ fn challenges_are_never_mistaken_for_success() {
         .on_response(
             &config,
             &reply(json!({"ChallengeName": "PASSWORD_VERIFIER"})),
-            0,
+            Now::trusting_device(0),
         )
         .unwrap_err();
     assert_eq!(e.name, "InvalidResponseException");
     let (mut flow, _) = SignIn::start(&config, input("bob", "pw"), Method::Password).unwrap();
     assert_eq!(
-        flow.on_response(&config, &reply(json!({})), 0)
+        flow.on_response(&config, &reply(json!({})), Now::trusting_device(0))
             .unwrap_err()
             .name,
         "InvalidResponseException"
@@ -266,7 +290,7 @@ fn challenges_are_never_mistaken_for_success() {
         let srp = SrpClient::from_secret(&[9; 128]).unwrap();
         let (mut flow, _) = SignIn::start(&config, input("bob", "pw"), Method::Srp(srp)).unwrap();
         let e = flow
-            .on_response(&config, &reply(json!({"ChallengeName": "PASSWORD_VERIFIER", "ChallengeParameters": parameters})), 0)
+            .on_response(&config, &reply(json!({"ChallengeName": "PASSWORD_VERIFIER", "ChallengeParameters": parameters})), Now::trusting_device(0))
             .unwrap_err();
         assert_eq!(e.name, "InvalidResponseException", "{missing}");
     }
@@ -280,7 +304,7 @@ fn challenges_are_never_mistaken_for_success() {
                 json!({"ChallengeName": "PASSWORD_VERIFIER", "ChallengeParameters":
             {"USER_ID_FOR_SRP": "bob", "SRP_B": "0", "SALT": "1f", "SECRET_BLOCK": "QUJD"}}),
             ),
-            0,
+            Now::trusting_device(0),
         )
         .unwrap_err();
     assert_eq!(e.name, "SrpProtocolException");
@@ -304,7 +328,11 @@ fn refresh_and_sign_out_requests() {
     .unwrap();
     let (mut flow, _) = SignIn::start(&config, input("bob", "pw"), Method::Password).unwrap();
     let Progress::SignedIn(session) = flow
-        .on_response(&config, &reply(tokens(1000, "bob", Some("r1"))), 1000)
+        .on_response(
+            &config,
+            &reply(tokens(1000, "bob", Some("r1"))),
+            Now::trusting_device(1000),
+        )
         .unwrap()
     else {
         panic!()
@@ -365,7 +393,10 @@ fn refresh_with_get_tokens_from_refresh_token_sends_the_raw_secret_and_keeps_a_r
     signed_in["AuthenticationResult"]["AccessToken"] = json!(token(
         json!({"iat": 1000, "exp": 4600, "username": "bob", "device_key": "us-east-1_dev1"})
     ));
-    let Progress::SignedIn(session) = flow.on_response(&config, &signed_in, 1000).unwrap() else {
+    let Progress::SignedIn(session) = flow
+        .on_response(&config, &signed_in, Now::trusting_device(1000))
+        .unwrap()
+    else {
         panic!()
     };
     assert_eq!(session.device_key(), Some("us-east-1_dev1"));

@@ -46,6 +46,32 @@ pub fn request(config: &ClientConfig, session: &Session) -> Result<Request, Erro
     )
 }
 
+/// Why a refresh is wanted, which decides whether tokens another tab refreshed meanwhile will do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reason {
+    /// `getSession` found the tokens within the refresh margin of expiry.
+    Expiring,
+    /// `refreshSession`, or the proactive timer: refresh even tokens that are still valid.
+    Requested,
+}
+
+/// Decided after this tab holds the refresh lock: whether to refresh `current` (what storage holds now), or
+/// whether it already is what the caller wanted. `before` is the session the caller saw when it decided to
+/// refresh; if another tab refreshed since, `current` supersedes it and is used as it is, so that no two
+/// tabs refresh the same tokens (with rotation, the second would present a retired refresh token).
+pub fn still_needed(
+    reason: Reason,
+    before: &Session,
+    current: &Session,
+    now: i64,
+    margin: i64,
+) -> bool {
+    if current.needs_refresh(now, margin) {
+        return true;
+    }
+    reason == Reason::Requested && !current.supersedes(before)
+}
+
 /// The refreshed session from the reply to [`request`].
 pub fn refreshed(session: &Session, body: &serde_json::Value, now: i64) -> Result<Session, Error> {
     let response = AuthResponse::deserialize(body)
@@ -62,4 +88,29 @@ pub fn refreshed(session: &Session, body: &serde_json::Value, now: i64) -> Resul
         session.refresh_token().cloned(),
         now,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::tests::result;
+
+    fn session(iat: i64) -> Session {
+        Session::from_authentication(&result(iat, Some("r1")), "alice", None, iat).unwrap()
+    }
+
+    #[test]
+    fn a_refresh_another_tab_made_is_used_instead_of_refreshing_again() {
+        let before = session(1000);
+        let theirs = session(1500);
+        // Still fresh and unchanged: only an explicit request refreshes.
+        assert!(!still_needed(Reason::Expiring, &before, &before, 1100, 60));
+        assert!(still_needed(Reason::Requested, &before, &before, 1100, 60));
+        // Another tab refreshed while this one waited for the lock: use its tokens.
+        assert!(!still_needed(Reason::Expiring, &before, &theirs, 4560, 60));
+        assert!(!still_needed(Reason::Requested, &before, &theirs, 4560, 60));
+        // Their tokens are about to expire too: refresh them (with their, newest, refresh token).
+        assert!(still_needed(Reason::Requested, &before, &theirs, 5060, 60));
+        assert!(still_needed(Reason::Expiring, &before, &before, 4560, 60));
+    }
 }

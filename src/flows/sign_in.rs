@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use crate::clock::Now;
 use crate::config::ClientConfig;
 use crate::error::Error;
 use crate::protocol::{
@@ -415,13 +416,13 @@ impl SignIn {
         !self.finished && matches!(self.awaiting, Awaiting::Answer) && self.challenge.is_some()
     }
 
-    /// Advances the flow with the body of a successful reply; `now` is Unix seconds (the SRP timestamp and
-    /// token expiry are computed from it).
+    /// Advances the flow with the body of a successful reply. The SRP timestamp is signed with `now.server`;
+    /// the clock drift of the new session is measured with `now.device`.
     pub fn on_response(
         &mut self,
         config: &ClientConfig,
         body: &serde_json::Value,
-        now: i64,
+        now: Now,
     ) -> Result<Progress, Error> {
         if self.finished {
             return Err(Error::invalid_response("reply after the sign-in finished"));
@@ -691,10 +692,10 @@ impl SignIn {
         config: &ClientConfig,
         response: AuthResponse,
         srp: Option<SrpClient>,
-        now: i64,
+        now: Now,
     ) -> Result<Progress, Error> {
         if let Some(result) = &response.authentication_result {
-            let session = Session::from_authentication(result, self.username(), None, now)?;
+            let session = Session::from_authentication(result, self.username(), None, now.device)?;
             self.challenge = None;
             let metadata = result.new_device_metadata.as_ref();
             if let Some((key, group)) =
@@ -713,7 +714,7 @@ impl SignIn {
             let srp = srp
                 .or_else(|| self.pending_srp.take())
                 .ok_or_else(|| Error::invalid_response("unexpected PASSWORD_VERIFIER challenge"))?;
-            let request = self.password_claim(config, &srp, &response, now)?;
+            let request = self.password_claim(config, &srp, &response, now.server)?;
             self.awaiting = Awaiting::AuthReply;
             return Ok(Progress::Send(request));
         }
@@ -738,7 +739,7 @@ impl SignIn {
                 chosen_factor: None,
             });
             return self
-                .device_srp_step(config, &name, &device, &parameters, now)
+                .device_srp_step(config, &name, &device, &parameters, now.server)
                 .map(Progress::Send);
         }
         let step = match name.as_str() {
