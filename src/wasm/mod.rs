@@ -5,22 +5,26 @@
 mod events;
 mod js_error;
 mod storage;
+mod tabs;
 mod transport;
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use std::cell::{Cell, RefCell};
+use std::ops::Deref;
+use std::rc::{Rc, Weak};
 
 use js_sys::{Promise, Reflect};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{JsFuture, future_to_promise};
+use wasm_bindgen_futures::{future_to_promise, spawn_local};
 
+use crate::clock::{self, Now};
 use crate::config::RefreshMethod;
 use crate::error::names;
 use crate::flows::account::{self, MfaPreference};
 use crate::flows::devices;
+use crate::flows::refresh::{self, Reason};
 use crate::flows::sign_in::{Answer, Method, NextStep, Progress, SignIn, SignInInput, TotpSetup};
-use crate::flows::{refresh, sign_out};
+use crate::flows::sign_out;
 use crate::jwt::Claims;
 use crate::protocol::{Request, StringMap};
 use crate::secret::{ClientSecret, Password};
@@ -29,12 +33,32 @@ use crate::srp::client::SrpClient;
 use crate::{ClientConfig, Error};
 use events::{AuthEvent, Listeners};
 use serde_json::{Value, json};
-use storage::{SessionStore, StorageKind};
+use storage::SessionStore;
+use tabs::{TabMessage, Tabs};
+use transport::{Cancel, Timer};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
 /** Where the session is kept. Defaults to 'local' where localStorage exists, else 'memory'. */
 export type StorageKind = 'memory' | 'local' | 'session';
+
+/**
+ * Storage of the app's own (IndexedDB, a native bridge, an encrypted store...). Each method may return a
+ * value or a promise of it. Sessions kept in it are treated as shared with other tabs of the origin.
+ */
+export interface CustomStorage {
+  getItem(key: string): string | null | undefined | Promise<string | null | undefined>;
+  setItem(key: string, value: string): void | Promise<void>;
+  removeItem(key: string): void | Promise<void>;
+}
+
+/** The last, optional argument of every call. */
+export interface CallOptions {
+  /** Abandons the call: it rejects with an error named 'AbortError' and its request is cancelled. */
+  signal?: AbortSignal;
+  /** Overrides the client's timeoutMs for this call's requests. */
+  timeoutMs?: number;
+}
 
 export interface CognitoClientConfig {
   /** e.g. 'us-east-1_AbCdEf123' */
@@ -45,7 +69,7 @@ export interface CognitoClientConfig {
   clientSecret?: string;
   /** Defaults to https://cognito-idp.{region}.amazonaws.com/ (the region is taken from userPoolId). */
   endpoint?: string;
-  storage?: StorageKind;
+  storage?: StorageKind | CustomStorage;
   /** The issuer authenticator apps show for TOTP set up through this client. Default 'Cognito'. */
   totpIssuer?: string;
   /**
@@ -58,8 +82,18 @@ export interface CognitoClientConfig {
    * authentication errors), with exponential back-off and jitter. Default 3 attempts, 100 ms base delay.
    */
   retry?: { maxAttempts?: number; baseDelayMs?: number };
-  /** getSession refreshes tokens that expire within this many seconds. Default 60. */
+  /**
+   * getSession refreshes tokens that expire within this many seconds (at most half their lifetime).
+   * Default 60.
+   */
   refreshMarginSeconds?: number;
+  /**
+   * Refresh the tokens shortly (a jittered few seconds) before the margin is reached, by a timer that pauses
+   * while the page is hidden and catches up when it is shown. Default true.
+   */
+  autoRefresh?: boolean;
+  /** A request with no complete reply after this long fails with 'TimeoutError' (and is retried). Default 30000. */
+  timeoutMs?: number;
 }
 
 /**
@@ -256,6 +290,7 @@ export interface Device {
 
 export type AuthEventName = 'signedIn' | 'signedOut' | 'tokenRefreshed' | 'tokenRefreshFailed' | 'sessionExpired';
 
+/** Events are fired in every tab (and worker) of the origin that shares the session. */
 export interface AuthEvent {
   event: AuthEventName;
   username?: string;
@@ -276,7 +311,10 @@ struct ConfigInput {
     client_id: String,
     client_secret: Option<String>,
     endpoint: Option<String>,
-    storage: Option<StorageKind>,
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    storage: JsValue,
+    auto_refresh: Option<bool>,
+    timeout_ms: Option<u32>,
     totp_issuer: Option<String>,
     refresh_method: Option<RefreshMethodInput>,
     retry: Option<RetryInput>,
@@ -487,9 +525,18 @@ fn to_js(value: &impl Serialize) -> Result<JsValue, Error> {
         .map_err(|e| Error::invalid_response(format!("cannot convert result: {e}")))
 }
 
-fn now() -> i64 {
+/// Device time, Unix seconds.
+fn device_now() -> i64 {
     (js_sys::Date::now() / 1000.0).floor() as i64
 }
+
+/// How much earlier than due the proactive refresh may run, at most: spreads the refreshes of many tabs and
+/// clients.
+const REFRESH_JITTER_MS: f64 = 5_000.0;
+/// After a proactive refresh failed with something that may pass (offline, throttled), try again this much
+/// later.
+const REFRESH_RETRY_MS: f64 = 30_000.0;
+const DEFAULT_TIMEOUT_MS: u32 = 30_000;
 
 /// Runs an async operation as a Promise whose rejection is a `CognitoError`.
 fn promise<F>(future: F) -> Promise
@@ -508,11 +555,89 @@ pub struct CognitoClient {
 struct Inner {
     config: ClientConfig,
     store: SessionStore,
+    tabs: Tabs,
     /// A sign-in waiting for `confirmSignIn`.
     pending_sign_in: RefCell<Option<SignIn>>,
     /// The refresh under way in this tab, which concurrent callers wait for instead of sending their own.
     refreshing: RefCell<Option<Promise>>,
     listeners: Listeners,
+    /// Server time minus device time (seconds), from the `Date` of the latest reply.
+    clock_offset: Cell<Option<i64>>,
+    timeout_ms: u32,
+    auto_refresh: bool,
+    /// The proactive refresh timer; dropping it cancels it.
+    refresh_timer: RefCell<Option<RefreshTimer>>,
+    /// The timer came due while the page was hidden: refresh when it is shown.
+    refresh_paused: Cell<bool>,
+    on_visibility_change: RefCell<Option<Closure<dyn FnMut()>>>,
+}
+
+/// A pending proactive refresh. Fields drop in order: the timer is cleared before its callback is freed.
+struct RefreshTimer {
+    _timer: Timer,
+    _on_due: Closure<dyn FnMut()>,
+}
+
+/// One call of the JS API: the client plus what may cut this call short.
+struct Call {
+    inner: Rc<Inner>,
+    cancel: Cancel,
+}
+
+impl Deref for Call {
+    type Target = Rc<Inner>;
+
+    fn deref(&self) -> &Rc<Inner> {
+        &self.inner
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct CallOptionsInput {
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    signal: JsValue,
+    timeout_ms: Option<u32>,
+}
+
+impl Call {
+    fn new(inner: Rc<Inner>, options: Option<JsValue>) -> Result<Self, Error> {
+        let options: CallOptionsInput = match options {
+            Some(options) if !options.is_undefined() && !options.is_null() => {
+                from_js(options, "call options")?
+            }
+            _ => CallOptionsInput::default(),
+        };
+        let signal = if options.signal.is_undefined() || options.signal.is_null() {
+            None
+        } else {
+            Some(
+                options
+                    .signal
+                    .dyn_into::<web_sys::AbortSignal>()
+                    .map_err(|_| {
+                        Error::invalid_parameter("call options: signal must be an AbortSignal")
+                    })?,
+            )
+        };
+        let timeout_ms = options.timeout_ms.unwrap_or(inner.timeout_ms);
+        Ok(Self {
+            inner,
+            cancel: Cancel { signal, timeout_ms },
+        })
+    }
+
+    /// For work nobody is waiting on (the proactive refresh, a refresh shared by several callers).
+    fn background(inner: Rc<Inner>) -> Self {
+        let timeout_ms = inner.timeout_ms;
+        Self {
+            inner,
+            cancel: Cancel {
+                signal: None,
+                timeout_ms,
+            },
+        }
+    }
 }
 
 impl AsRef<Listeners> for Inner {
@@ -535,9 +660,14 @@ macro_rules! async_methods {
             $(
                 $(#[$doc])*
                 #[wasm_bindgen(js_name = $js, unchecked_return_type = $ret)]
-                pub fn $name(&self $(, #[wasm_bindgen(unchecked_param_type = $arg_ty)] $arg: JsValue)?) -> Promise {
-                    let $inner = self.inner.clone();
+                pub fn $name(
+                    &self,
+                    $(#[wasm_bindgen(unchecked_param_type = $arg_ty)] $arg: JsValue,)?
+                    #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
+                ) -> Promise {
+                    let inner = self.inner.clone();
                     promise(async move {
+                        let $inner = Call::new(inner, options)?;
                         $(let $arg: $arg_rust = from_js($arg, concat!($js, " input"))?;)?
                         $body
                     })
@@ -579,23 +709,46 @@ impl CognitoClient {
             }
             Some(RefreshMethodInput::InitiateAuth) | None => RefreshMethod::InitiateAuth,
         };
-        let store = match input.storage {
-            Some(kind) => SessionStore::new(kind, &config.user_pool_id, &config.client_id)?,
-            None => SessionStore::new(StorageKind::Local, &config.user_pool_id, &config.client_id)
-                .or_else(|_| {
-                    SessionStore::new(StorageKind::Memory, &config.user_pool_id, &config.client_id)
-                })?,
-        };
-        let inner = Inner {
-            config,
-            store,
-            pending_sign_in: RefCell::new(None),
-            refreshing: RefCell::new(None),
-            listeners: Listeners::default(),
-        };
-        Ok(CognitoClient {
-            inner: Rc::new(inner),
-        })
+        let store = SessionStore::new(&input.storage, &config.user_pool_id, &config.client_id)?;
+        let auto_refresh = input.auto_refresh.unwrap_or(true);
+        let inner = Rc::new_cyclic(|weak: &Weak<Inner>| {
+            let tabs = if store.is_shared_across_tabs() {
+                let weak = weak.clone();
+                Tabs::join(store.namespace(), move |message| {
+                    if let Some(inner) = weak.upgrade() {
+                        inner.heard(message);
+                    }
+                })
+            } else {
+                Tabs::alone()
+            };
+            Inner {
+                config,
+                store,
+                tabs,
+                pending_sign_in: RefCell::new(None),
+                refreshing: RefCell::new(None),
+                listeners: Listeners::default(),
+                clock_offset: Cell::new(None),
+                timeout_ms: input.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS).max(1),
+                auto_refresh,
+                refresh_timer: RefCell::new(None),
+                refresh_paused: Cell::new(false),
+                on_visibility_change: RefCell::new(None),
+            }
+        });
+        if auto_refresh {
+            inner.watch_visibility();
+            // A session restored from storage gets its timer too (after the app had a chance to subscribe
+            // to events, since reading storage may report an unreadable session).
+            let restored = inner.clone();
+            spawn_local(async move {
+                if let Some(session) = restored.load_session().await {
+                    restored.schedule_refresh(&session, None);
+                }
+            });
+        }
+        Ok(CognitoClient { inner })
     }
 }
 
@@ -638,15 +791,15 @@ async_methods! {
 
     /// Refreshes the tokens now (REFRESH_TOKEN_AUTH), keeping the refresh token.
     "refreshSession" -> "Promise<Session>", fn refresh_session(&inner) {
-        let session = inner.stored_session()?;
-        session_output(&inner.refresh(&session).await?)
+        let session = inner.stored_session().await?;
+        session_output(&inner.refresh(&session, Reason::Requested).await?)
     }
 
     /// Forgets the session on this device and revokes its refresh token. The local sign-out always
     /// happens; a failed revocation (e.g. offline) is not reported.
     "signOut" -> "Promise<void>", fn sign_out(&inner) {
-        let session = inner.load_session();
-        inner.end_session(session.as_ref());
+        let session = inner.load_session().await;
+        inner.end_session(session.as_ref()).await;
         if let Some(token) = session.as_ref().and_then(Session::refresh_token) {
             let request = sign_out::revoke_request(&inner.config, token)?;
             let _ = inner.send(&request).await;
@@ -659,7 +812,7 @@ async_methods! {
     "globalSignOut" -> "Promise<void>", fn global_sign_out(&inner) {
         let session = inner.valid_session().await?;
         inner.send(&account::global_sign_out(session.access_token())?).await?;
-        inner.end_session(Some(&session));
+        inner.end_session(Some(&session)).await;
         Ok(JsValue::UNDEFINED)
     }
 
@@ -773,7 +926,7 @@ async_methods! {
     "deleteUser" -> "Promise<void>", fn delete_user(&inner) {
         let session = inner.valid_session().await?;
         inner.send(&account::delete_user(session.access_token())?).await?;
-        inner.end_session(Some(&session));
+        inner.end_session(Some(&session)).await;
         Ok(JsValue::UNDEFINED)
     }
 
@@ -804,64 +957,72 @@ async_methods! {
     }
 
     /// The enabled and preferred MFA factors (from GetUser).
-        "fetchMFAPreference" -> "Promise<MfaPreferenceOutput>", fn fetch_mfa_preference(&inner) {
-    to_js(&inner.get_user().await?.mfa_preference())
-}
-
-/// Marks this browser's device as remembered, so later sign-ins from it can skip MFA where the pool allows
-/// (UpdateDeviceStatus).
-"rememberDevice" -> "Promise<void>", fn remember_device(&inner) {
-    let session = inner.valid_session().await?;
-    let key = inner.current_device_key(&session).ok_or_else(|| Error::invalid_parameter("this device is not tracked"))?;
-    inner.send(&devices::update_status(session.access_token(), &key, true)?).await?;
-    Ok(JsValue::UNDEFINED)
-}
-
-/// Forgets a device (this one when none is given): Cognito stops tracking it (ForgetDevice).
-"forgetDevice" -> "Promise<void>", fn forget_device(&inner, input: "{ device?: { id: string } } | undefined" => Option<DeviceArgs>) {
-    let session = inner.valid_session().await?;
-    let current = inner.current_device_key(&session);
-    let key = input
-        .and_then(|i| i.device)
-        .map(|d| d.id)
-        .or_else(|| current.clone())
-        .ok_or_else(|| Error::invalid_parameter("this device is not tracked"))?;
-    inner.send(&devices::forget(session.access_token(), &key)?).await?;
-    if current.as_deref() == Some(key.as_str()) {
-        inner.store.forget_device(session.username());
+    "fetchMFAPreference" -> "Promise<MfaPreferenceOutput>", fn fetch_mfa_preference(&inner) {
+        to_js(&inner.get_user().await?.mfa_preference())
     }
-    Ok(JsValue::UNDEFINED)
+
+    /// Marks this browser's device as remembered, so later sign-ins from it can skip MFA where the pool allows
+    /// (UpdateDeviceStatus).
+    "rememberDevice" -> "Promise<void>", fn remember_device(&inner) {
+        let session = inner.valid_session().await?;
+        let key = inner.current_device_key(&session).await.ok_or_else(|| Error::invalid_parameter("this device is not tracked"))?;
+        inner.send(&devices::update_status(session.access_token(), &key, true)?).await?;
+        Ok(JsValue::UNDEFINED)
+    }
+
+    /// Forgets a device (this one when none is given): Cognito stops tracking it (ForgetDevice).
+    "forgetDevice" -> "Promise<void>", fn forget_device(&inner, input: "{ device?: { id: string } } | undefined" => Option<DeviceArgs>) {
+        let session = inner.valid_session().await?;
+        let current = inner.current_device_key(&session).await;
+        let key = input
+            .and_then(|i| i.device)
+            .map(|d| d.id)
+            .or_else(|| current.clone())
+            .ok_or_else(|| Error::invalid_parameter("this device is not tracked"))?;
+        inner.send(&devices::forget(session.access_token(), &key)?).await?;
+        if current.as_deref() == Some(key.as_str()) {
+            inner.store.forget_device(session.username()).await?;
+        }
+        Ok(JsValue::UNDEFINED)
+    }
+
+    /// The user's tracked devices (ListDevices).
+    "listDevices" -> "Promise<Device[]>", fn list_devices(&inner) {
+        let token = inner.access_token().await?;
+        let request = devices::list(&token, Some(60))?;
+        let reply: devices::ListDevicesReply = account::read(request.operation, &inner.send(&request).await?)?;
+        to_js(&reply.devices.into_iter().map(devices::Device::from).collect::<Vec<_>>())
+    }
+
+    /// One device (this one when no id is given) (GetDevice).
+    "getDevice" -> "Promise<Device>", fn get_device(&inner, input: "{ device?: { id: string } } | undefined" => Option<DeviceArgs>) {
+        let session = inner.valid_session().await?;
+        let key = match input.and_then(|i| i.device) {
+            Some(device) => device.id,
+            None => inner
+                .current_device_key(&session)
+                .await
+                .ok_or_else(|| Error::invalid_parameter("this device is not tracked"))?,
+        };
+        let request = devices::get(session.access_token(), &key)?;
+        let reply: devices::GetDeviceReply = account::read(request.operation, &inner.send(&request).await?)?;
+        to_js(&devices::Device::from(reply.device))
+    }
 }
 
-/// The user's tracked devices (ListDevices).
-"listDevices" -> "Promise<Device[]>", fn list_devices(&inner) {
-    let token = inner.access_token().await?;
-    let request = devices::list(&token, Some(60))?;
-    let reply: devices::ListDevicesReply = account::read(request.operation, &inner.send(&request).await?)?;
-    to_js(&reply.devices.into_iter().map(devices::Device::from).collect::<Vec<_>>())
-}
-
-/// One device (this one when no id is given) (GetDevice).
-"getDevice" -> "Promise<Device>", fn get_device(&inner, input: "{ device?: { id: string } } | undefined" => Option<DeviceArgs>) {
-    let session = inner.valid_session().await?;
-    let key = input
-        .and_then(|i| i.device)
-        .map(|d| d.id)
-        .or_else(|| inner.current_device_key(&session))
-        .ok_or_else(|| Error::invalid_parameter("this device is not tracked"))?;
-    let request = devices::get(session.access_token(), &key)?;
-    let reply: devices::GetDeviceReply = account::read(request.operation, &inner.send(&request).await?)?;
-    to_js(&devices::Device::from(reply.device))
-}
-}
-
-impl Inner {
+impl Call {
     /// Sends a request, retrying the failures that may pass (see [`crate::retry`]).
     async fn send(&self, request: &Request) -> Result<Value, Error> {
         let mut attempt = 1;
         loop {
-            let error = match transport::send(&self.config.endpoint, request).await {
-                Ok(reply) => return Ok(reply),
+            let error = match transport::send(&self.config.endpoint, request, &self.cancel).await {
+                Ok(reply) => {
+                    if let Some(server_ms) = reply.server_date_ms {
+                        let offset = clock::offset_from_date(js_sys::Date::now(), server_ms);
+                        self.clock_offset.set(offset.or(self.clock_offset.get()));
+                    }
+                    return Ok(reply.body);
+                }
                 Err(error) => error,
             };
             match self
@@ -869,7 +1030,7 @@ impl Inner {
                 .retry
                 .delay_ms(attempt, &error, js_sys::Math::random())
             {
-                Some(delay) => transport::sleep(delay).await,
+                Some(delay) => transport::sleep(&self.cancel, delay).await?,
                 None => return Err(error),
             }
             attempt += 1;
@@ -887,7 +1048,7 @@ impl Inner {
             },
         };
         let input = SignInInput {
-            device: self.store.load_device(&args.username),
+            device: self.store.load_device(&args.username).await,
             device_name: device_name(),
             username: args.username,
             password: Password::new(args.password),
@@ -933,7 +1094,7 @@ impl Inner {
             progress = match progress {
                 Progress::Send(request) => {
                     let outcome = match self.send(&request).await {
-                        Ok(body) => flow.on_response(&self.config, &body, now()),
+                        Ok(body) => flow.on_response(&self.config, &body, self.now()),
                         Err(error) => match flow.request_failed(&request, &error) {
                             Some(retry) => {
                                 progress = Progress::Send(retry);
@@ -953,10 +1114,10 @@ impl Inner {
                     }
                 }
                 Progress::SignedIn(session) => {
-                    self.store.save(&session)?;
-                    self.keep_device(&flow, &session)?;
-                    self.listeners
-                        .emit(AuthEvent::SignedIn, Some(session.username()), None);
+                    self.store.save(&session).await?;
+                    self.keep_device(&flow, &session).await?;
+                    self.announce(AuthEvent::SignedIn, Some(session.username()), None);
+                    self.schedule_refresh(&session, None);
                     return sign_in_output(NextStep::Done);
                 }
                 Progress::NextStep(step) => {
@@ -969,125 +1130,324 @@ impl Inner {
         }
     }
 
-    /// Forgets the local session and tells the listeners.
-    fn end_session(&self, session: Option<&Session>) {
-        self.store.clear();
-        self.listeners
-            .emit(AuthEvent::SignedOut, session.map(Session::username), None);
+    /// The session, refreshed first if its tokens expire within the refresh margin.
+    async fn valid_session(&self) -> Result<Session, Error> {
+        let session = self.stored_session().await?;
+        if session.needs_refresh(device_now(), self.config.refresh_margin_secs) {
+            self.refresh(&session, Reason::Expiring).await
+        } else {
+            Ok(session)
+        }
+    }
+
+    async fn access_token(&self) -> Result<String, Error> {
+        Ok(self.valid_session().await?.access_token().to_owned())
+    }
+
+    async fn get_user(&self) -> Result<account::GetUserReply, Error> {
+        let request = account::get_user(&self.access_token().await?)?;
+        account::read(request.operation, &self.send(&request).await?)
+    }
+
+    /// Refreshes `before` (or takes the tokens another tab refreshed meanwhile). Concurrent callers in this
+    /// tab share one refresh; across tabs, one runs at a time under a Web Lock. This call can be aborted;
+    /// the shared refresh goes on for the others.
+    async fn refresh(&self, before: &Session, reason: Reason) -> Result<Session, Error> {
+        let shared = self.inner.shared_refresh(before, reason);
+        self.cancel
+            .wait(shared)
+            .await
+            .map_err(|e| js_error::from_js(&e))?;
+        self.stored_session().await
+    }
+
+    /// Sends one refresh of `current`; a refresh token Cognito refuses ends the session, a transient failure
+    /// keeps it.
+    async fn refresh_now(&self, current: &Session) -> Result<Session, Error> {
+        let request = refresh::request(&self.config, current)?;
+        let outcome = match self.send(&request).await {
+            Ok(reply) => refresh::refreshed(current, &reply, device_now()),
+            Err(error) => Err(error),
+        };
+        let user = Some(current.username());
+        let refreshed = match outcome {
+            Ok(refreshed) => refreshed,
+            Err(error) => {
+                self.announce(AuthEvent::TokenRefreshFailed, user, Some(&error));
+                let refused = error.is("NotAuthorizedException")
+                    || error.is("RefreshTokenReuseException")
+                    || error.is(names::UNAUTHENTICATED);
+                if refused {
+                    self.store.clear().await?;
+                    self.cancel_refresh_timer();
+                    self.announce(AuthEvent::SessionExpired, user, Some(&error));
+                }
+                return Err(error);
+            }
+        };
+        // A sign-out (in any tab) while the request was out wins: its session must not come back.
+        let still_signed_in = self
+            .load_session()
+            .await
+            .is_some_and(|stored| !stored.supersedes(current));
+        if !still_signed_in {
+            return Err(Error::unauthenticated(
+                "signed out while the refresh was under way",
+            ));
+        }
+        self.store.save(&refreshed).await?;
+        self.announce(AuthEvent::TokenRefreshed, Some(refreshed.username()), None);
+        self.schedule_refresh(&refreshed, None);
+        Ok(refreshed)
+    }
+}
+
+impl Inner {
+    /// Now, by the device clock and by Cognito's as far as its replies told.
+    fn now(&self) -> Now {
+        Now::with_offset(device_now(), self.clock_offset.get().unwrap_or(0))
+    }
+
+    /// Fires `event` here and in the other tabs sharing the session.
+    fn announce(&self, event: AuthEvent, username: Option<&str>, error: Option<&Error>) {
+        self.listeners.emit(event, username, error);
+        self.tabs.announce(&TabMessage::new(event, username, error));
+    }
+
+    /// What another tab announced: fire it here too, and follow the session's new state.
+    fn heard(self: &Rc<Self>, message: TabMessage) {
+        self.listeners.emit(
+            message.event,
+            message.username.as_deref(),
+            message.error().as_ref(),
+        );
+        match message.event {
+            AuthEvent::SignedIn | AuthEvent::TokenRefreshed => {
+                let inner = self.clone();
+                spawn_local(async move {
+                    if let Some(session) = inner.load_session().await {
+                        inner.schedule_refresh(&session, None);
+                    }
+                });
+            }
+            AuthEvent::SignedOut | AuthEvent::SessionExpired => {
+                self.pending_sign_in.replace(None);
+                self.cancel_refresh_timer();
+            }
+            AuthEvent::TokenRefreshFailed => {}
+        }
+    }
+
+    /// The refresh every caller in this tab waits for: the one under way, or a new one.
+    fn shared_refresh(self: &Rc<Self>, before: &Session, reason: Reason) -> Promise {
+        if let Some(in_flight) = self.refreshing.borrow().clone() {
+            return in_flight;
+        }
+        let (inner, before) = (self.clone(), before.clone());
+        // future_to_promise only starts the future on a later microtask, so the slot is filled first.
+        let promise = future_to_promise(async move {
+            let locked = inner.clone();
+            let result = inner
+                .tabs
+                .exclusively(async move { locked.refresh_under_lock(before, reason).await })
+                .await;
+            inner.refreshing.replace(None);
+            result.map(|_| JsValue::UNDEFINED).map_err(JsValue::from)
+        });
+        self.refreshing.replace(Some(promise.clone()));
+        promise
+    }
+
+    /// Holding the lock, reads storage again: another tab may have refreshed (use its tokens, and with
+    /// rotation never present the refresh token it retired) or signed out.
+    async fn refresh_under_lock(
+        self: Rc<Self>,
+        before: Session,
+        reason: Reason,
+    ) -> Result<(), Error> {
+        let current = self
+            .load_session()
+            .await
+            .ok_or_else(|| Error::unauthenticated("no user is signed in"))?;
+        let margin = self.config.refresh_margin_secs;
+        if refresh::still_needed(reason, &before, &current, device_now(), margin) {
+            Call::background(self).refresh_now(&current).await?;
+        }
+        Ok(())
+    }
+
+    /// Forgets the local session and tells the listeners (here and in the other tabs).
+    async fn end_session(&self, session: Option<&Session>) {
+        // A storage that fails to remove cannot be helped here; the sign-out is announced all the same.
+        let _ = self.store.clear().await;
+        self.cancel_refresh_timer();
+        self.announce(AuthEvent::SignedOut, session.map(Session::username), None);
     }
 
     /// Stores a newly tracked device (under the typed and the internal username, so the next sign-in finds
     /// it whichever is typed) or drops one Cognito did not know.
-    fn keep_device(&self, flow: &SignIn, session: &Session) -> Result<(), Error> {
+    async fn keep_device(&self, flow: &SignIn, session: &Session) -> Result<(), Error> {
         let names = [flow.typed_username(), session.username()];
         if flow.device_forgotten() {
-            names.iter().for_each(|name| self.store.forget_device(name));
+            for name in names {
+                self.store.forget_device(name).await?;
+            }
         }
         if let Some(device) = flow.new_device() {
             for name in names {
-                self.store.save_device(name, &device.secrets)?;
+                self.store.save_device(name, &device.secrets).await?;
             }
         }
         Ok(())
     }
 
     /// The key of this browser's device for the signed-in user, if Cognito tracks it.
-    fn current_device_key(&self, session: &Session) -> Option<String> {
-        session.device_key().map(str::to_owned).or_else(|| {
-            self.store
+    async fn current_device_key(&self, session: &Session) -> Option<String> {
+        match session.device_key() {
+            Some(key) => Some(key.to_owned()),
+            None => self
+                .store
                 .load_device(session.username())
-                .map(|d| d.device_key)
-        })
+                .await
+                .map(|d| d.device_key),
+        }
     }
 
-    fn stored_session(&self) -> Result<Session, Error> {
+    async fn stored_session(&self) -> Result<Session, Error> {
         self.load_session()
+            .await
             .ok_or_else(|| Error::unauthenticated("no user is signed in"))
     }
 
     /// The stored session, if any. One that cannot be read (corrupted, or written by something else) means
     /// signed out, announced with a `signedOut` event that carries the reason.
-    fn load_session(&self) -> Option<Session> {
-        self.store.load().unwrap_or_else(|error| {
-            let reason = Error::new("StoredSessionUnreadable", error.message);
-            self.listeners
-                .emit(AuthEvent::SignedOut, None, Some(&reason));
-            None
-        })
-    }
-
-    /// The session, refreshed first if its tokens expire within the refresh margin.
-    async fn valid_session(self: &Rc<Self>) -> Result<Session, Error> {
-        let session = self.stored_session()?;
-        if session.is_valid_at(now().saturating_add(self.config.refresh_margin_secs)) {
-            Ok(session)
-        } else {
-            self.refresh(&session).await
+    async fn load_session(&self) -> Option<Session> {
+        match self.store.load().await {
+            Ok(session) => {
+                if self.clock_offset.get().is_none() {
+                    // Until a reply says otherwise, the drift measured when the tokens came is the best guess.
+                    self.clock_offset
+                        .set(session.as_ref().map(|s| -s.clock_drift()));
+                }
+                session
+            }
+            Err(error) => {
+                let reason = Error::new("StoredSessionUnreadable", error.message);
+                self.listeners
+                    .emit(AuthEvent::SignedOut, None, Some(&reason));
+                None
+            }
         }
     }
 
-    async fn access_token(self: &Rc<Self>) -> Result<String, Error> {
-        Ok(self.valid_session().await?.access_token().to_owned())
-    }
-
-    async fn get_user(self: &Rc<Self>) -> Result<account::GetUserReply, Error> {
-        let request = account::get_user(&self.access_token().await?)?;
-        account::read(request.operation, &self.send(&request).await?)
-    }
-
-    /// Refreshes and stores. Concurrent callers in this tab share one request: the first starts it, the
-    /// others wait for it and then read its result from storage.
-    async fn refresh(self: &Rc<Self>, session: &Session) -> Result<Session, Error> {
-        let in_flight = self.refreshing.borrow().clone();
-        let shared = match in_flight {
-            Some(promise) => promise,
-            None => {
-                let (inner, session) = (self.clone(), session.clone());
-                // future_to_promise only starts the future on a later microtask, so the slot is filled first.
-                let promise = future_to_promise(async move {
-                    let result = inner.refresh_now(&session).await;
-                    inner.refreshing.replace(None);
-                    result.map(|_| JsValue::UNDEFINED).map_err(JsValue::from)
-                });
-                self.refreshing.replace(Some(promise.clone()));
-                promise
+    /// Arms the proactive refresh of `session`: shortly before its tokens reach the refresh margin, or after
+    /// `delay_ms` when given (a retry).
+    fn schedule_refresh(self: &Rc<Self>, session: &Session, delay_ms: Option<f64>) {
+        if !self.auto_refresh {
+            return;
+        }
+        let delay_ms = delay_ms.unwrap_or_else(|| {
+            let due =
+                session.refresh_due_in_ms(js_sys::Date::now(), self.config.refresh_margin_secs);
+            due - js_sys::Math::random() * REFRESH_JITTER_MS.min(due / 10.0)
+        });
+        let (weak, before) = (Rc::downgrade(self), session.clone());
+        let on_due = Closure::<dyn FnMut()>::new(move || {
+            if let Some(inner) = weak.upgrade() {
+                spawn_local(inner.refresh_in_background(before.clone()));
             }
-        };
-        JsFuture::from(shared)
-            .await
-            .map_err(|e| js_error::from_js(&e))?;
-        self.stored_session()
+        });
+        let timer = Timer::start(on_due.as_ref().unchecked_ref(), delay_ms);
+        // Replacing the previous timer clears it.
+        self.refresh_timer.replace(Some(RefreshTimer {
+            _timer: timer,
+            _on_due: on_due,
+        }));
     }
 
-    /// Sends one refresh; a refresh token Cognito refuses ends the session, a transient failure keeps it.
-    async fn refresh_now(&self, session: &Session) -> Result<Session, Error> {
-        let request = refresh::request(&self.config, session)?;
-        let outcome = match self.send(&request).await {
-            Ok(reply) => refresh::refreshed(session, &reply, now()),
-            Err(error) => Err(error),
+    fn cancel_refresh_timer(&self) {
+        self.refresh_timer.replace(None);
+        self.refresh_paused.set(false);
+    }
+
+    /// The proactive refresh: waits while the page is hidden (browsers throttle hidden tabs' timers, and
+    /// nobody needs the tokens there), and tries again later after a failure that may pass.
+    async fn refresh_in_background(self: Rc<Self>, before: Session) {
+        if page_is_hidden() {
+            self.refresh_paused.set(true);
+            return;
+        }
+        self.refresh_paused.set(false);
+        let call = Call::background(self.clone());
+        if let Err(error) = call.refresh(&before, Reason::Requested).await {
+            if error.retryable {
+                self.schedule_refresh(&before, Some(REFRESH_RETRY_MS));
+            }
+        }
+    }
+
+    /// When the page is shown again: refresh if the timer came due while hidden or the tokens are now
+    /// within the margin, else re-arm the timer (hidden tabs' timers may have been delayed).
+    fn watch_visibility(self: &Rc<Self>) {
+        let Some(document) = global_property("document").filter(JsValue::is_object) else {
+            return;
         };
-        let refreshed = match outcome {
-            Ok(refreshed) => refreshed,
-            Err(error) => {
-                let user = Some(session.username());
-                self.listeners
-                    .emit(AuthEvent::TokenRefreshFailed, user, Some(&error));
-                let refused = error.is("NotAuthorizedException")
-                    || error.is("RefreshTokenReuseException")
-                    || error.is(names::UNAUTHENTICATED);
-                if refused {
-                    self.store.clear();
-                    self.listeners
-                        .emit(AuthEvent::SessionExpired, user, Some(&error));
+        let weak = Rc::downgrade(self);
+        let on_change = Closure::<dyn FnMut()>::new(move || {
+            let Some(inner) = weak.upgrade() else {
+                return;
+            };
+            if page_is_hidden() {
+                return;
+            }
+            spawn_local(async move {
+                let Some(session) = inner.load_session().await else {
+                    return;
+                };
+                let margin = inner.config.refresh_margin_secs;
+                if inner.refresh_paused.get() || session.needs_refresh(device_now(), margin) {
+                    inner.clone().refresh_in_background(session).await;
+                } else {
+                    inner.schedule_refresh(&session, None);
                 }
-                return Err(error);
-            }
-        };
-        self.store.save(&refreshed)?;
-        self.listeners
-            .emit(AuthEvent::TokenRefreshed, Some(refreshed.username()), None);
-        Ok(refreshed)
+            });
+        });
+        let target: &web_sys::EventTarget = document.unchecked_ref();
+        let _ = target.add_event_listener_with_callback(
+            "visibilitychange",
+            on_change.as_ref().unchecked_ref(),
+        );
+        self.on_visibility_change.replace(Some(on_change));
     }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if let (Some(document), Some(on_change)) = (
+            global_property("document").filter(JsValue::is_object),
+            self.on_visibility_change.get_mut().take(),
+        ) {
+            let target: &web_sys::EventTarget = document.unchecked_ref();
+            let _ = target.remove_event_listener_with_callback(
+                "visibilitychange",
+                on_change.as_ref().unchecked_ref(),
+            );
+        }
+    }
+}
+
+fn global_property(name: &str) -> Option<JsValue> {
+    Reflect::get(&js_sys::global(), &name.into())
+        .ok()
+        .filter(|value| !value.is_undefined())
+}
+
+/// `document.visibilityState === 'hidden'`; never true in workers or Node.
+fn page_is_hidden() -> bool {
+    global_property("document")
+        .and_then(|document| Reflect::get(&document, &"visibilityState".into()).ok())
+        .and_then(|state| state.as_string())
+        .is_some_and(|state| state == "hidden")
 }
 
 /// The name a new device is registered under: the browser's user agent, as amazon-cognito-identity-js does.

@@ -1,131 +1,257 @@
-//! Where the session and remembered-device secrets are kept: in memory, or in `localStorage` /
-//! `sessionStorage`. A stored value that cannot be read back is dropped (signed out, device forgotten), never
+//! Where the session and remembered-device secrets are kept: in memory, in `localStorage` /
+//! `sessionStorage`, or in an object of the app's with (possibly async) `getItem` / `setItem` /
+//! `removeItem`. Keys are namespaced by pool, app client and user, so two pools, clients or users on one
+//! origin never mix. A stored value that cannot be read back is dropped (signed out, device forgotten), never
 //! thrown at the page.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-use js_sys::Reflect;
-use wasm_bindgen::JsCast;
+use js_sys::{Function, Promise, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 use web_sys::Storage;
 
 use crate::Error;
+use crate::error::names;
 use crate::flows::sign_in::DeviceSecrets;
 use crate::session::Session;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum StorageKind {
-    Memory,
-    Local,
-    Session,
+enum Backend {
+    Memory(RefCell<BTreeMap<String, String>>),
+    Web(Storage),
+    /// The app's own object.
+    Custom(JsValue),
 }
 
 pub struct SessionStore {
-    backend: Option<Storage>,
-    /// Prefix of every key, so two pools or app clients on one origin never mix.
+    backend: Backend,
+    /// Prefix of every key: `cognito-wasm.{userPoolId}.{clientId}`.
     namespace: String,
-    memory: RefCell<BTreeMap<String, String>>,
+    shared_across_tabs: bool,
 }
 
 impl SessionStore {
-    /// A store for one pool and app client; fails when a web storage is asked for where there is none.
-    pub fn new(kind: StorageKind, user_pool_id: &str, client_id: &str) -> Result<Self, Error> {
-        let backend = match kind {
-            StorageKind::Memory => None,
-            StorageKind::Local => Some(web_storage("localStorage")?),
-            StorageKind::Session => Some(web_storage("sessionStorage")?),
+    /// The store the `storage` option asks for: `'memory' | 'local' | 'session'`, a custom object, or (when
+    /// absent) `localStorage` where there is one, else memory.
+    pub fn new(option: &JsValue, user_pool_id: &str, client_id: &str) -> Result<Self, Error> {
+        let backend = if option.is_undefined() || option.is_null() {
+            web_storage("localStorage")
+                .map(Backend::Web)
+                .unwrap_or_else(|_| Backend::Memory(RefCell::default()))
+        } else if let Some(kind) = option.as_string() {
+            match kind.as_str() {
+                "memory" => Backend::Memory(RefCell::default()),
+                "local" => Backend::Web(web_storage("localStorage")?),
+                "session" => Backend::Web(web_storage("sessionStorage")?),
+                other => {
+                    return Err(Error::invalid_parameter(format!(
+                        "storage: unknown kind {other:?}; use 'memory', 'local', 'session' or an object"
+                    )));
+                }
+            }
+        } else if option.is_object()
+            && ["getItem", "setItem", "removeItem"]
+                .iter()
+                .all(|name| method(option, name).is_some())
+        {
+            Backend::Custom(option.clone())
+        } else {
+            return Err(Error::invalid_parameter(
+                "storage: an object needs getItem, setItem and removeItem functions",
+            ));
+        };
+        let shared_across_tabs = match &backend {
+            Backend::Memory(_) => false,
+            // sessionStorage is per tab; localStorage (and whatever the app brings) is per origin.
+            Backend::Web(storage) => !is_session_storage(storage),
+            Backend::Custom(_) => true,
         };
         Ok(Self {
             backend,
             namespace: format!("cognito-wasm.{user_pool_id}.{client_id}"),
-            memory: RefCell::default(),
+            shared_across_tabs,
         })
     }
 
-    fn get(&self, key: &str) -> Option<String> {
+    /// Whether other tabs of this origin see the same session, so refreshes and sign-outs must be
+    /// coordinated with them.
+    pub fn is_shared_across_tabs(&self) -> bool {
+        self.shared_across_tabs
+    }
+
+    pub fn namespace(&self) -> &str {
+        &self.namespace
+    }
+
+    async fn get(&self, key: &str) -> Result<Option<String>, Error> {
         match &self.backend {
-            Some(storage) => storage.get_item(key).ok().flatten(),
-            None => self.memory.borrow().get(key).cloned(),
+            Backend::Memory(map) => Ok(map.borrow().get(key).cloned()),
+            Backend::Web(storage) => storage.get_item(key).map_err(|e| storage_error("read", &e)),
+            Backend::Custom(object) => {
+                let value = call(object, "getItem", &[key.into()])
+                    .await
+                    .map_err(|e| storage_error("read", &e))?;
+                if value.is_null() || value.is_undefined() {
+                    Ok(None)
+                } else {
+                    value.as_string().map(Some).ok_or_else(|| {
+                        Error::new(
+                            names::STORAGE,
+                            "getItem returned something other than a string",
+                        )
+                    })
+                }
+            }
         }
     }
 
-    fn set(&self, key: String, value: String) -> Result<(), Error> {
+    async fn set(&self, key: &str, value: &str) -> Result<(), Error> {
         match &self.backend {
-            Some(storage) => storage
-                .set_item(&key, &value)
-                .map_err(|_| Error::new("StorageError", "could not write to storage (quota?)")),
-            None => {
-                self.memory.borrow_mut().insert(key, value);
+            Backend::Memory(map) => {
+                map.borrow_mut().insert(key.to_owned(), value.to_owned());
                 Ok(())
             }
+            Backend::Web(storage) => storage
+                .set_item(key, value)
+                .map_err(|e| storage_error("write (quota?)", &e)),
+            Backend::Custom(object) => call(object, "setItem", &[key.into(), value.into()])
+                .await
+                .map(drop)
+                .map_err(|e| storage_error("write", &e)),
         }
     }
 
-    fn remove(&self, key: &str) {
+    async fn remove(&self, key: &str) -> Result<(), Error> {
         match &self.backend {
-            Some(storage) => {
-                let _ = storage.remove_item(key);
+            Backend::Memory(map) => {
+                map.borrow_mut().remove(key);
+                Ok(())
             }
-            None => {
-                self.memory.borrow_mut().remove(key);
-            }
+            Backend::Web(storage) => storage
+                .remove_item(key)
+                .map_err(|e| storage_error("remove", &e)),
+            Backend::Custom(object) => call(object, "removeItem", &[key.into()])
+                .await
+                .map(drop)
+                .map_err(|e| storage_error("remove", &e)),
         }
     }
 
-    fn session_key(&self) -> String {
-        format!("{}.session", self.namespace)
+    /// Who is signed in: the key of the current user's session.
+    fn last_user_key(&self) -> String {
+        format!("{}.lastAuthUser", self.namespace)
+    }
+
+    fn session_key(&self, username: &str) -> String {
+        format!("{}.user.{username}.session", self.namespace)
     }
 
     /// Devices are kept per user; usernames are case-insensitive in Cognito pools by default.
     fn device_key(&self, username: &str) -> String {
-        format!("{}.device.{}", self.namespace, username.to_lowercase())
+        format!("{}.user.{}.device", self.namespace, username.to_lowercase())
     }
 
-    /// The stored session, if there is a readable one; an unreadable one is removed.
-    /// The stored session: `Ok(None)` when there is none; an unreadable one is removed and its error
-    /// returned, so the caller can report it.
-    pub fn load(&self) -> Result<Option<Session>, Error> {
-        let key = self.session_key();
-        let Some(json) = self.get(&key) else {
+    /// The stored session: `Ok(None)` when there is none. An unreadable one (corrupted, foreign, or not the
+    /// user it is filed under) is removed and its error returned, so the caller can report it.
+    pub async fn load(&self) -> Result<Option<Session>, Error> {
+        let pointer = self.last_user_key();
+        let Some(username) = self.get(&pointer).await? else {
             return Ok(None);
         };
-        match Session::from_storage_json(&json) {
-            Ok(session) => Ok(Some(session)),
-            Err(error) => {
-                self.remove(&key);
-                Err(error)
+        let key = self.session_key(&username);
+        let Some(json) = self.get(&key).await? else {
+            self.remove(&pointer).await?;
+            return Ok(None);
+        };
+        let session = Session::from_storage_json(&json).and_then(|session| {
+            if session.username() == username {
+                Ok(session)
+            } else {
+                Err(Error::invalid_response(
+                    "stored session belongs to another user",
+                ))
+            }
+        });
+        if session.is_err() {
+            self.remove(&key).await?;
+            self.remove(&pointer).await?;
+        }
+        session.map(Some)
+    }
+
+    /// Stores `session` as the signed-in one; another user's session is removed.
+    pub async fn save(&self, session: &Session) -> Result<(), Error> {
+        let pointer = self.last_user_key();
+        if let Some(previous) = self.get(&pointer).await? {
+            if previous != session.username() {
+                self.remove(&self.session_key(&previous)).await?;
             }
         }
+        self.set(
+            &self.session_key(session.username()),
+            &session.to_storage_json(),
+        )
+        .await?;
+        self.set(&pointer, session.username()).await
     }
 
-    pub fn save(&self, session: &Session) -> Result<(), Error> {
-        self.set(self.session_key(), session.to_storage_json())
-    }
-
-    pub fn clear(&self) {
-        self.remove(&self.session_key());
+    /// Removes the signed-in session (remembered devices stay).
+    pub async fn clear(&self) -> Result<(), Error> {
+        let pointer = self.last_user_key();
+        if let Some(username) = self.get(&pointer).await? {
+            self.remove(&self.session_key(&username)).await?;
+        }
+        self.remove(&pointer).await
     }
 
     /// The device secrets kept for `username`; unreadable ones are removed.
-    pub fn load_device(&self, username: &str) -> Option<DeviceSecrets> {
+    pub async fn load_device(&self, username: &str) -> Option<DeviceSecrets> {
         let key = self.device_key(username);
-        let device = serde_json::from_str(&self.get(&key)?);
+        let json = self.get(&key).await.ok()??;
+        let device = serde_json::from_str(&json);
         if device.is_err() {
-            self.remove(&key);
+            let _ = self.remove(&key).await;
         }
         device.ok()
     }
 
-    pub fn save_device(&self, username: &str, device: &DeviceSecrets) -> Result<(), Error> {
+    pub async fn save_device(&self, username: &str, device: &DeviceSecrets) -> Result<(), Error> {
         let json =
-            serde_json::to_string(device).map_err(|e| Error::new("StorageError", e.to_string()))?;
-        self.set(self.device_key(username), json)
+            serde_json::to_string(device).map_err(|e| Error::new(names::STORAGE, e.to_string()))?;
+        self.set(&self.device_key(username), &json).await
     }
 
-    pub fn forget_device(&self, username: &str) {
-        self.remove(&self.device_key(username));
+    pub async fn forget_device(&self, username: &str) -> Result<(), Error> {
+        self.remove(&self.device_key(username)).await
     }
+}
+
+fn storage_error(what: &str, cause: &JsValue) -> Error {
+    let detail = cause
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| cause.as_string())
+        .unwrap_or_default();
+    Error::new(
+        names::STORAGE,
+        format!("could not {what} storage: {detail}"),
+    )
+}
+
+fn method(object: &JsValue, name: &str) -> Option<Function> {
+    Reflect::get(object, &name.into())
+        .ok()?
+        .dyn_into::<Function>()
+        .ok()
+}
+
+/// Calls `object[name](...args)` and waits for the result if it is a promise (a thrown error rejects).
+async fn call(object: &JsValue, name: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
+    let function = method(object, name).ok_or_else(|| JsValue::from_str("not a function"))?;
+    let array: js_sys::Array = args.iter().collect();
+    let value = Reflect::apply(&function, object, &array)?;
+    JsFuture::from(Promise::resolve(&value)).await
 }
 
 /// `globalThis[name]`, which may be missing (Node, workers) or throw (storage disabled by the user).
@@ -137,4 +263,9 @@ fn web_storage(name: &str) -> Result<Storage, Error> {
     };
     let value = Reflect::get(&js_sys::global(), &name.into()).map_err(|_| unavailable())?;
     value.dyn_into::<Storage>().map_err(|_| unavailable())
+}
+
+fn is_session_storage(storage: &Storage) -> bool {
+    Reflect::get(&js_sys::global(), &"sessionStorage".into())
+        .is_ok_and(|session| JsValue::from(storage.clone()) == session)
 }
