@@ -1,0 +1,390 @@
+// The session lifecycle in headless Chromium (Debian's, driven by playwright-core) against a live emulator:
+// tabs of one browser context sharing localStorage, refreshes counted at the emulator, clock skew, injected
+// faults, reloads, corrupted storage, custom storage, aborts and a Web Worker.
+import assert from 'node:assert/strict';
+import { createReadStream, existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { extname, join, normalize } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { chromium } from 'playwright-core';
+
+import { ROOT, cognito, createPoolAndUser, startEmulator } from './helpers.mjs';
+
+const HARNESS = join(ROOT, 'tests', 'node', 'harness');
+const PKG = join(ROOT, 'pkg');
+const REFRESH = 'InitiateAuth:REFRESH_TOKEN_AUTH';
+
+let emulator;
+let site;
+let browser;
+
+/** Serves the harness page at / and the built package at /pkg/, on 127.0.0.1. */
+function serveHarness() {
+  const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
+  const server = createServer((req, res) => {
+    const path = new URL(req.url, 'http://x').pathname;
+    const file = path.startsWith('/pkg/')
+      ? join(PKG, normalize(path.slice(5)))
+      : join(HARNESS, path === '/' ? 'index.html' : normalize(path.slice(1)));
+    if (!(file.startsWith(PKG) || file.startsWith(HARNESS)) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': types[extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-store' });
+    createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      resolve({ url: `http://127.0.0.1:${server.address().port}`, stop: () => new Promise((r) => server.close(r)) });
+    });
+  });
+}
+
+before(async () => {
+  emulator = await startEmulator();
+  site = await serveHarness();
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.stop();
+  await emulator?.stop();
+});
+
+// --- the emulator's dev endpoints -------------------------------------------------------------------------
+
+async function dev(method, path, body) {
+  const res = await fetch(`${emulator.url}${path}`, {
+    method,
+    headers: body ? { 'Content-Type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res.status === 204 ? null : res.json();
+}
+const resetCalls = () => dev('DELETE', '/_emulator/calls');
+const callCount = async (name) => (await dev('GET', '/_emulator/calls'))[name]?.total ?? 0;
+const injectFault = (rule) => dev('POST', '/_emulator/faults', rule);
+const clearFaults = () => dev('DELETE', '/_emulator/faults');
+const tokenLifetime = (clientId, seconds) =>
+  dev('PUT', `/_emulator/token-validity?clientId=${clientId}`, { accessToken: seconds, idToken: seconds });
+
+// --- pages -------------------------------------------------------------------------------------------------
+
+/** A harness page in `context` whose uncaught errors are collected in `page.problems`. */
+async function openTab(context, { initScript } = {}) {
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('pageerror', (err) => page.problems.push(`pageerror: ${err.message}`));
+  if (initScript) await page.addInitScript(initScript);
+  await page.goto(site.url, { waitUntil: 'load' });
+  await page.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 20_000 });
+  return page;
+}
+
+async function makeClient(page, user, options = {}) {
+  await page.evaluate(
+    (config) => window.makeClient(config),
+    { userPoolId: user.poolId, clientId: user.clientId, endpoint: emulator.endpoint, storage: 'local', ...options },
+  );
+}
+
+const attempt = (page, body) => page.evaluate(`window.attempt(async () => { ${body} })`);
+const events = (page) => page.evaluate(() => window.events.map((e) => e.event));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function eventually(what, check, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+async function signedInUser(name, { lifetime } = {}) {
+  const user = await createPoolAndUser(emulator.endpoint, { name, username: `${name}-user` });
+  if (lifetime) await tokenLifetime(user.clientId, lifetime);
+  return user;
+}
+
+// --- tests -------------------------------------------------------------------------------------------------
+
+for (const tabs of [2, 5]) {
+  test(`${tabs} tabs × 20 concurrent getSession at expiry: one refresh in all, same tokens; sign-out reaches every tab`, async () => {
+    const user = await signedInUser(`tabs${tabs}`, { lifetime: 8 });
+    const context = await browser.newContext();
+    try {
+      const pages = [];
+      for (let i = 0; i < tabs; i += 1) pages.push(await openTab(context));
+      for (const page of pages) await makeClient(page, user, { autoRefresh: false, refreshMarginSeconds: 3 });
+      const signIn = await attempt(pages[0], `return client.signIn({ username: '${user.username}', password: '${user.password}' });`);
+      assert.equal(signIn.ok, true, JSON.stringify(signIn));
+      const first = await attempt(pages[tabs - 1], 'return (await client.getSession()).accessToken;');
+      assert.equal(first.ok, true, 'the other tabs see the session');
+
+      // 8 s tokens, 3 s margin: at 5.5 s every getSession wants a refresh.
+      await sleep(5_500);
+      await resetCalls();
+      const burst = await Promise.all(pages.map((page) => attempt(page, `
+        const sessions = await Promise.all(Array.from({ length: 20 }, () => client.getSession()));
+        return sessions.map((s) => s.accessToken);`)));
+      const refreshes = await callCount(REFRESH);
+      console.log(`# ${tabs} tabs × 20 getSession at expiry: ${refreshes} refresh request(s) at the emulator`);
+      for (const result of burst) assert.equal(result.ok, true, JSON.stringify(result));
+      const tokens = new Set(burst.flatMap((r) => r.value));
+      assert.equal(refreshes, 1, 'exactly one refresh for all tabs');
+      assert.equal(tokens.size, 1, 'every call in every tab got the same tokens');
+      assert.notEqual([...tokens][0], first.value, 'and they are the refreshed ones');
+      for (const page of pages.slice(1)) {
+        await eventually('tokenRefreshed in every tab', async () => (await events(page)).includes('tokenRefreshed'));
+      }
+
+      await attempt(pages[1], 'return client.signOut();');
+      for (const page of pages) {
+        await eventually('signedOut in every tab', async () => (await events(page)).includes('signedOut'));
+        const after = await attempt(page, 'return client.getSession();');
+        assert.equal(after.name, 'UserUnAuthenticatedException');
+        assert.deepEqual(page.problems, []);
+      }
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+test('proactive refresh: one per origin before expiry, paused while hidden, caught up when shown', async () => {
+  const user = await signedInUser('proactive', { lifetime: 8 });
+  const context = await browser.newContext();
+  try {
+    const pages = [await openTab(context), await openTab(context)];
+    for (const page of pages) await makeClient(page, user, { refreshMarginSeconds: 3 });
+    await resetCalls();
+    assert.equal((await attempt(pages[0], `return client.signIn({ username: '${user.username}', password: '${user.password}' });`)).ok, true);
+    // Due at 5 s (jitter up to 0.5 s earlier): by 6.5 s one tab has refreshed, for both.
+    await sleep(6_500);
+    assert.equal(await callCount(REFRESH), 1, 'one proactive refresh for two tabs');
+    const tokens = await Promise.all(pages.map((p) => attempt(p, 'return (await client.getSession()).accessToken;')));
+    assert.equal(tokens[0].value, tokens[1].value);
+
+    // Hide both pages: the next refresh comes due and waits...
+    const setVisibility = (page, state) => page.evaluate((state) => {
+      Object.defineProperty(document, 'visibilityState', { value: state, configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    }, state);
+    for (const page of pages) await setVisibility(page, 'hidden');
+    await sleep(6_000);
+    assert.equal(await callCount(REFRESH), 1, 'no refresh while hidden');
+    // ...until one is shown.
+    await setVisibility(pages[1], 'visible');
+    await eventually('the refresh after showing the page', async () => (await callCount(REFRESH)) === 2);
+    const shown = await attempt(pages[1], 'return (await client.getSession()).accessToken;');
+    assert.notEqual(shown.value, tokens[0].value);
+    for (const page of pages) assert.deepEqual(page.problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+for (const [label, hours] of [['ahead', 3], ['behind', -3]]) {
+  test(`device clock 3 hours ${label}: sign-in and refresh still work`, async () => {
+    const user = await signedInUser(`clock-${label}`);
+    const context = await browser.newContext();
+    try {
+      const shift = hours * 3600 * 1000;
+      const page = await openTab(context, {
+        initScript: `{ const real = Date.now; Date.now = () => real() + ${shift}; }`,
+      });
+      assert.equal(await page.evaluate(() => Math.round((Date.now() - performance.timeOrigin - performance.now()) / 3600000)), hours);
+      await makeClient(page, user, { storage: 'memory' });
+      const signIn = await attempt(page, `return client.signIn({ username: '${user.username}', password: '${user.password}' });`);
+      assert.equal(signIn.ok, true, JSON.stringify(signIn));
+      await resetCalls();
+      const session = await attempt(page, 'return client.getSession();');
+      assert.equal(session.ok, true);
+      assert.equal(await callCount(REFRESH), 0, 'fresh tokens are not taken for expired ones');
+      assert.ok(Math.abs(session.value.clockDrift - hours * 3600) < 5, `clockDrift ${session.value.clockDrift}`);
+      const refreshed = await attempt(page, 'return client.refreshSession();');
+      assert.equal(refreshed.ok, true, JSON.stringify(refreshed));
+      assert.equal(await callCount(REFRESH), 1);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+test('faults during refresh: 503s, throttling and dropped connections are retried; a revoked token signs out', async () => {
+  const user = await signedInUser('faults');
+  const context = await browser.newContext();
+  try {
+    const page = await openTab(context);
+    await makeClient(page, user, { retry: { maxAttempts: 3, baseDelayMs: 50 } });
+    assert.equal((await attempt(page, `return client.signIn({ username: '${user.username}', password: '${user.password}' });`)).ok, true);
+    const cases = [
+      [{ status: 503, type: 'ServiceUnavailable', message: 'down' }, 2, 3],
+      [{ status: 400, type: 'TooManyRequestsException', message: 'slow down' }, 2, 3],
+      [{ status: 400, type: 'LimitExceededException', message: 'limit' }, 1, 2],
+      [{ dropConnection: true }, 2, 3],
+    ];
+    for (const [fault, count, expectedCalls] of cases) {
+      await clearFaults();
+      await resetCalls();
+      await injectFault({ operation: REFRESH, count, ...fault });
+      const result = await attempt(page, 'return client.refreshSession();');
+      assert.equal(result.ok, true, `${JSON.stringify(fault)} → ${JSON.stringify(result)}`);
+      assert.equal(await callCount(REFRESH), expectedCalls, JSON.stringify(fault));
+    }
+
+    // A fault that outlasts the retries: three calls, no more; the session is kept.
+    await clearFaults();
+    await resetCalls();
+    await injectFault({ operation: REFRESH, count: 10, status: 500, type: 'InternalErrorException', message: 'boom' });
+    const failed = await attempt(page, 'return client.refreshSession();');
+    assert.equal(failed.name, 'InternalErrorException');
+    await sleep(500);
+    assert.equal(await callCount(REFRESH), 3, 'no retry storm');
+    assert.equal((await attempt(page, 'return client.getSession();')).ok, true, 'session kept on transient failures');
+    assert.deepEqual((await events(page)).filter((e) => e === 'sessionExpired'), []);
+    await clearFaults();
+
+    // Revoked refresh token: one call, signed out, tokenRefreshFailed + sessionExpired.
+    const { value: stored } = await attempt(page, 'return client.getSession();');
+    await cognito(emulator.endpoint, 'RevokeToken', { Token: stored.refreshToken, ClientId: user.clientId });
+    await resetCalls();
+    const revoked = await attempt(page, 'return client.refreshSession();');
+    assert.equal(revoked.name, 'NotAuthorizedException');
+    assert.equal(revoked.isCognitoError, true);
+    assert.equal(await callCount(REFRESH), 1, 'authentication errors are not retried');
+    const seen = await events(page);
+    assert.ok(seen.includes('tokenRefreshFailed') && seen.includes('sessionExpired'), seen.join());
+    assert.equal((await attempt(page, 'return client.getSession();')).name, 'UserUnAuthenticatedException');
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await clearFaults();
+    await context.close();
+  }
+});
+
+test('aborts and timeouts: an AbortSignal ends a call at once; a hung request times out and is retried', async () => {
+  const user = await signedInUser('abort');
+  const context = await browser.newContext();
+  try {
+    const page = await openTab(context);
+    await makeClient(page, user, { storage: 'memory', retry: { maxAttempts: 2, baseDelayMs: 10 } });
+    assert.equal((await attempt(page, `return client.signIn({ username: '${user.username}', password: '${user.password}' });`)).ok, true);
+    await injectFault({ operation: 'GetUser', count: 5, delayMs: 3000 });
+    await resetCalls();
+    const aborted = await attempt(page, `
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 200);
+      const started = performance.now();
+      try { await client.fetchUserAttributes({ signal: controller.signal }); }
+      catch (error) { error.message += ' after ' + Math.round(performance.now() - started) + ' ms'; throw error; }`);
+    assert.equal(aborted.name, 'AbortError', JSON.stringify(aborted));
+    assert.ok(Number(aborted.message.match(/after (\d+) ms/)[1]) < 1500, aborted.message);
+    assert.equal(await callCount('GetUser'), 1, 'an aborted call is not retried');
+
+    await resetCalls();
+    const timedOut = await attempt(page, 'return client.fetchUserAttributes({ timeoutMs: 300 });');
+    assert.equal(timedOut.name, 'TimeoutError', JSON.stringify(timedOut));
+    assert.equal(await callCount('GetUser'), 2, 'a timeout is retried (maxAttempts 2)');
+    await clearFaults();
+    const fine = await attempt(page, 'return client.fetchUserAttributes({ timeoutMs: 5000 });');
+    assert.equal(fine.ok, true);
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await clearFaults();
+    await context.close();
+  }
+});
+
+test('reload restores the session; corrupted storage signs out cleanly; custom async storage works', async () => {
+  const user = await signedInUser('reload');
+  const context = await browser.newContext();
+  try {
+    const page = await openTab(context);
+    await makeClient(page, user);
+    assert.equal((await attempt(page, `return client.signIn({ username: '${user.username}', password: '${user.password}' });`)).ok, true);
+    const keys = await page.evaluate(() => Object.keys(localStorage).sort());
+    assert.deepEqual(keys, [
+      `cognito-wasm.${user.poolId}.${user.clientId}.lastAuthUser`,
+      `cognito-wasm.${user.poolId}.${user.clientId}.user.${user.username}.session`,
+    ]);
+
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+    await makeClient(page, user);
+    const restored = await attempt(page, 'return client.getSession();');
+    assert.equal(restored.ok, true);
+    assert.equal(restored.value.username, user.username);
+
+    await page.evaluate((key) => localStorage.setItem(key, '{"version":1,"username":'), keys[1]);
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+    await makeClient(page, user);
+    const gone = await attempt(page, 'return client.getSession();');
+    assert.equal(gone.name, 'UserUnAuthenticatedException');
+    const signedOut = await page.evaluate(() => window.events.find((e) => e.event === 'signedOut'));
+    assert.equal(signedOut?.error?.name, 'StoredSessionUnreadable');
+    assert.deepEqual(await page.evaluate(() => Object.keys(localStorage)), [], 'the unreadable session is removed');
+    assert.deepEqual(page.problems, []);
+
+    // An app's own async storage (here: a Map behind promises).
+    const custom = await attempt(page, `
+      const map = new Map();
+      const delay = () => new Promise((r) => setTimeout(r, 5));
+      const storage = {
+        async getItem(k) { await delay(); return map.has(k) ? map.get(k) : null; },
+        async setItem(k, v) { await delay(); map.set(k, v); },
+        async removeItem(k) { await delay(); map.delete(k); },
+      };
+      const config = { userPoolId: '${user.poolId}', clientId: '${user.clientId}', endpoint: '${emulator.endpoint}', storage };
+      const first = new lib.CognitoClient(config);
+      await first.signIn({ username: '${user.username}', password: '${user.password}' });
+      const second = new lib.CognitoClient(config);
+      const session = await second.getSession();
+      return { username: session.username, keys: [...map.keys()].length };`);
+    assert.equal(custom.ok, true, JSON.stringify(custom));
+    assert.deepEqual(custom.value, { username: user.username, keys: 2 });
+    const refused = await attempt(page, `new lib.CognitoClient({ userPoolId: '${user.poolId}', clientId: 'c', storage: { getItem() {} } });`);
+    assert.equal(refused.name, 'InvalidParameterException');
+  } finally {
+    await context.close();
+  }
+});
+
+test('the package signs in from a Web Worker (memory storage, no document)', async () => {
+  const user = await signedInUser('worker');
+  const context = await browser.newContext();
+  try {
+    const page = await openTab(context);
+    const result = await page.evaluate(
+      (data) => new Promise((resolve) => {
+        const worker = new Worker('/worker.js', { type: 'module' });
+        worker.onerror = (e) => resolve({ ok: false, message: e.message });
+        worker.onmessage = ({ data: reply }) => {
+          if (reply.ready) worker.postMessage(data);
+          else resolve(reply);
+        };
+      }),
+      {
+        config: { userPoolId: user.poolId, clientId: user.clientId, endpoint: emulator.endpoint },
+        credentials: { username: user.username, password: user.password },
+      },
+    );
+    assert.equal(result.ok, true, JSON.stringify(result));
+    assert.equal(result.output.isSignedIn, true);
+    assert.equal(result.username, user.username);
+    assert.deepEqual(result.events, ['signedIn']);
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await context.close();
+  }
+});
