@@ -1189,7 +1189,7 @@ impl Call {
         let still_signed_in = self
             .load_session()
             .await
-            .is_some_and(|stored| !stored.supersedes(current));
+            .is_some_and(|stored| stored.username() == current.username());
         if !still_signed_in {
             return Err(Error::unauthenticated(
                 "signed out while the refresh was under way",
