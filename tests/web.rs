@@ -201,16 +201,17 @@ async fn srp_sign_in_refresh_and_sign_out() {
         json!({"userPoolId": pool.pool_id, "clientId": pool.client_id, "endpoint": endpoint(), "storage": "memory"}),
     );
 
-    let signed_in = ok(cognito.sign_in(js(
-        json!({"username": "browser-alice", "password": "Correct-Horse-1"}),
-    )))
+    let signed_in = ok(cognito.sign_in(
+        js(json!({"username": "browser-alice", "password": "Correct-Horse-1"})),
+        None,
+    ))
     .await;
     assert_eq!(
         signed_in,
         json!({"isSignedIn": true, "nextStep": {"signInStep": "DONE"}})
     );
 
-    let session = ok(cognito.get_session()).await;
+    let session = ok(cognito.get_session(None)).await;
     assert_eq!(session["username"], "browser-alice");
     assert_eq!(
         session["idTokenClaims"]["cognito:username"],
@@ -224,19 +225,19 @@ async fn srp_sign_in_refresh_and_sign_out() {
     let expires_at = session["expiresAt"].as_f64().unwrap();
     assert!(expires_at > js_sys::Date::now(), "token already expired");
 
-    let refreshed = ok(cognito.refresh_session()).await;
+    let refreshed = ok(cognito.refresh_session(None)).await;
     assert_ne!(refreshed["accessToken"], session["accessToken"]);
     assert_eq!(
         refreshed["refreshToken"], session["refreshToken"],
         "the refresh token is kept"
     );
     assert_eq!(
-        ok(cognito.get_session()).await["accessToken"],
+        ok(cognito.get_session(None)).await["accessToken"],
         refreshed["accessToken"]
     );
 
-    ok(cognito.sign_out()).await;
-    let error = rejection(cognito.get_session()).await;
+    ok(cognito.sign_out(None)).await;
+    let error = rejection(cognito.get_session(None)).await;
     assert_eq!(error_name(&error), "UserUnAuthenticatedException");
     // The refresh token was revoked on the server too.
     let reuse = admin(
@@ -259,9 +260,10 @@ async fn wrong_password_is_a_cognito_error() {
     let cognito = client(
         json!({"userPoolId": pool.pool_id, "clientId": pool.client_id, "endpoint": endpoint(), "storage": "memory"}),
     );
-    let error = rejection(cognito.sign_in(js(
-        json!({"username": "browser-bob", "password": "Wrong-Horse-1"}),
-    )))
+    let error = rejection(cognito.sign_in(
+        js(json!({"username": "browser-bob", "password": "Wrong-Horse-1"})),
+        None,
+    ))
     .await;
     assert!(error.is_instance_of::<js_sys::Error>());
     assert_eq!(error_name(&error), "NotAuthorizedException");
@@ -270,7 +272,7 @@ async fn wrong_password_is_a_cognito_error() {
         JsValue::FALSE
     );
     assert_eq!(
-        error_name(&rejection(cognito.get_session()).await),
+        error_name(&rejection(cognito.get_session(None)).await),
         "UserUnAuthenticatedException"
     );
 }
@@ -282,19 +284,20 @@ async fn client_secret_and_password_flow_and_local_storage() {
     let config = json!({"userPoolId": pool.pool_id, "clientId": secret_client_id, "clientSecret": pool.client_secret,
                         "endpoint": endpoint(), "storage": "local"});
     let cognito = client(config.clone());
-    let srp = ok(cognito.sign_in(js(
-        json!({"username": "browser-carol", "password": "Correct-Horse-1"}),
-    )))
+    let srp = ok(cognito.sign_in(
+        js(json!({"username": "browser-carol", "password": "Correct-Horse-1"})),
+        None,
+    ))
     .await;
     assert_eq!(srp["isSignedIn"], true);
-    let plain = ok(cognito.sign_in(js(json!({"username": "browser-carol", "password": "Correct-Horse-1", "authFlowType": "USER_PASSWORD_AUTH"})))).await;
+    let plain = ok(cognito.sign_in(js(json!({"username": "browser-carol", "password": "Correct-Horse-1", "authFlowType": "USER_PASSWORD_AUTH"})), None)).await;
     assert_eq!(plain["isSignedIn"], true);
-    let session = ok(cognito.refresh_session()).await;
+    let session = ok(cognito.refresh_session(None)).await;
 
     // A new client on the same page (as after a reload) finds the session in localStorage.
     let after_reload = client(config.clone());
     assert_eq!(
-        ok(after_reload.get_session()).await["accessToken"],
+        ok(after_reload.get_session(None)).await["accessToken"],
         session["accessToken"]
     );
 
@@ -322,7 +325,7 @@ async fn client_secret_and_password_flow_and_local_storage() {
         )
         .unwrap();
     assert_eq!(
-        error_name(&rejection(reloaded.get_session()).await),
+        error_name(&rejection(reloaded.get_session(None)).await),
         "UserUnAuthenticatedException"
     );
     assert_eq!(
@@ -366,16 +369,18 @@ async fn new_password_required_then_confirm_sign_in() {
     let cognito = client(
         json!({"userPoolId": pool.pool_id, "clientId": pool.client_id, "endpoint": endpoint, "storage": "memory"}),
     );
-    let error = rejection(cognito.confirm_sign_in(js(json!({"challengeResponse": "x"})))).await;
+    let error =
+        rejection(cognito.confirm_sign_in(js(json!({"challengeResponse": "x"})), None)).await;
     assert_eq!(
         error_name(&error),
         "InvalidParameterException",
         "nothing to confirm before signIn"
     );
 
-    let step = ok(cognito.sign_in(js(
-        json!({"username": "browser-erin", "password": "Temp-Horse-1"}),
-    )))
+    let step = ok(cognito.sign_in(
+        js(json!({"username": "browser-erin", "password": "Temp-Horse-1"})),
+        None,
+    ))
     .await;
     assert_eq!(step["isSignedIn"], false);
     assert_eq!(
@@ -384,21 +389,27 @@ async fn new_password_required_then_confirm_sign_in() {
     );
     assert!(step["nextStep"]["missingAttributes"].is_array());
     // A password the pool's policy refuses can be corrected without starting over.
-    let weak = rejection(cognito.confirm_sign_in(js(json!({"challengeResponse": "short"})))).await;
+    let weak =
+        rejection(cognito.confirm_sign_in(js(json!({"challengeResponse": "short"})), None)).await;
     assert_eq!(error_name(&weak), "InvalidPasswordException");
     let done =
-        ok(cognito.confirm_sign_in(js(json!({"challengeResponse": "Brand-New-Horse-2"})))).await;
+        ok(cognito.confirm_sign_in(js(json!({"challengeResponse": "Brand-New-Horse-2"})), None))
+            .await;
     assert_eq!(
         done,
         json!({"isSignedIn": true, "nextStep": {"signInStep": "DONE"}})
     );
-    assert_eq!(ok(cognito.get_session()).await["username"], "browser-erin");
+    assert_eq!(
+        ok(cognito.get_session(None)).await["username"],
+        "browser-erin"
+    );
 
     // The new password is the one that works from now on.
-    ok(cognito.sign_out()).await;
-    let again = ok(cognito.sign_in(js(
-        json!({"username": "browser-erin", "password": "Brand-New-Horse-2"}),
-    )))
+    ok(cognito.sign_out(None)).await;
+    let again = ok(cognito.sign_in(
+        js(json!({"username": "browser-erin", "password": "Brand-New-Horse-2"})),
+        None,
+    ))
     .await;
     assert_eq!(again["isSignedIn"], true);
 }
@@ -424,30 +435,34 @@ async fn sign_up_with_an_emailed_code_then_sms_mfa() {
         json!({"userPoolId": pool.pool_id, "clientId": pool.client_id, "endpoint": endpoint, "storage": "memory"}),
     );
     let signed_up = ok(cognito.sign_up(js(json!({"username": "browser-gail", "password": "Correct-Horse-1",
-        "options": {"userAttributes": {"email": "gail@example.com", "phone_number": "+15555550177"}}}))))
+        "options": {"userAttributes": {"email": "gail@example.com", "phone_number": "+15555550177"}}})), None))
     .await;
     assert_eq!(signed_up["nextStep"]["signUpStep"], "CONFIRM_SIGN_UP");
     let code = last_code(&pool.pool_id, "browser-gail", "SignUp").await;
-    let wrong = rejection(cognito.confirm_sign_up(js(
-        json!({"username": "browser-gail", "confirmationCode": "000000"}),
-    )))
+    let wrong = rejection(cognito.confirm_sign_up(
+        js(json!({"username": "browser-gail", "confirmationCode": "000000"})),
+        None,
+    ))
     .await;
     assert_eq!(error_name(&wrong), "CodeMismatchException");
-    ok(cognito.confirm_sign_up(js(
-        json!({"username": "browser-gail", "confirmationCode": code}),
-    )))
+    ok(cognito.confirm_sign_up(
+        js(json!({"username": "browser-gail", "confirmationCode": code})),
+        None,
+    ))
     .await;
 
     // Turn SMS MFA on for the new user, then sign in again: the code goes to the phone (the inbox).
-    ok(cognito.sign_in(js(
-        json!({"username": "browser-gail", "password": "Correct-Horse-1"}),
-    )))
+    ok(cognito.sign_in(
+        js(json!({"username": "browser-gail", "password": "Correct-Horse-1"})),
+        None,
+    ))
     .await;
-    ok(cognito.update_mfa_preference(js(json!({"sms": "PREFERRED"})))).await;
-    ok(cognito.sign_out()).await;
-    let step = ok(cognito.sign_in(js(
-        json!({"username": "browser-gail", "password": "Correct-Horse-1"}),
-    )))
+    ok(cognito.update_mfa_preference(js(json!({"sms": "PREFERRED"})), None)).await;
+    ok(cognito.sign_out(None)).await;
+    let step = ok(cognito.sign_in(
+        js(json!({"username": "browser-gail", "password": "Correct-Horse-1"})),
+        None,
+    ))
     .await;
     assert_eq!(
         step["nextStep"]["signInStep"],
@@ -458,10 +473,10 @@ async fn sign_up_with_an_emailed_code_then_sms_mfa() {
         "SMS"
     );
     let sms = last_code(&pool.pool_id, "browser-gail", "SMS_MFA").await;
-    let done = ok(cognito.confirm_sign_in(js(json!({"challengeResponse": sms})))).await;
+    let done = ok(cognito.confirm_sign_in(js(json!({"challengeResponse": sms})), None)).await;
     assert_eq!(done["isSignedIn"], true);
     assert_eq!(
-        ok(cognito.fetch_user_attributes()).await["email_verified"],
+        ok(cognito.fetch_user_attributes(None)).await["email_verified"],
         "true"
     );
 }
@@ -476,11 +491,12 @@ async fn a_tracked_device_answers_device_srp_on_the_next_sign_in() {
     let cognito = client(
         json!({"userPoolId": pool.pool_id, "clientId": pool.client_id, "endpoint": endpoint, "storage": "local"}),
     );
-    ok(cognito.sign_in(js(
-        json!({"username": "browser-hank", "password": "Correct-Horse-1"}),
-    )))
+    ok(cognito.sign_in(
+        js(json!({"username": "browser-hank", "password": "Correct-Horse-1"})),
+        None,
+    ))
     .await;
-    let devices = ok(cognito.list_devices()).await;
+    let devices = ok(cognito.list_devices(None)).await;
     assert_eq!(devices.as_array().map(Vec::len), Some(1), "{devices}");
     let device_id = devices[0]["id"].clone();
     // The device's name is the browser's user agent.
@@ -491,24 +507,25 @@ async fn a_tracked_device_answers_device_srp_on_the_next_sign_in() {
             .contains("Chrome"),
         "{devices}"
     );
-    ok(cognito.sign_out()).await;
+    ok(cognito.sign_out(None)).await;
 
     // A new client on the page (as after a reload) finds the device secret in localStorage and proves it.
     let reloaded = client(
         json!({"userPoolId": pool.pool_id, "clientId": pool.client_id, "endpoint": endpoint, "storage": "local"}),
     );
     assert_eq!(
-        ok(reloaded.sign_in(js(
-            json!({"username": "browser-hank", "password": "Correct-Horse-1"})
-        )))
+        ok(reloaded.sign_in(
+            js(json!({"username": "browser-hank", "password": "Correct-Horse-1"})),
+            None
+        ))
         .await["isSignedIn"],
         true
     );
     assert_eq!(
-        ok(reloaded.get_device(JsValue::UNDEFINED)).await["id"],
+        ok(reloaded.get_device(JsValue::UNDEFINED, None)).await["id"],
         device_id
     );
-    let access = ok(reloaded.get_session()).await["accessToken"]
+    let access = ok(reloaded.get_session(None)).await["accessToken"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -519,7 +536,10 @@ async fn a_tracked_device_answers_device_srp_on_the_next_sign_in() {
         "tokens are bound to the proven device"
     );
     assert_eq!(
-        ok(reloaded.list_devices()).await.as_array().map(Vec::len),
+        ok(reloaded.list_devices(None))
+            .await
+            .as_array()
+            .map(Vec::len),
         Some(1),
         "not tracked twice"
     );
@@ -546,9 +566,10 @@ async fn totp_set_up_during_sign_in_then_custom_and_choice_based_sign_in() {
     let cognito = client(
         json!({"userPoolId": pool.pool_id, "clientId": pool.client_id, "endpoint": endpoint, "storage": "memory"}),
     );
-    let step = ok(cognito.sign_in(js(
-        json!({"username": "browser-ivy", "password": "Correct-Horse-1"}),
-    )))
+    let step = ok(cognito.sign_in(
+        js(json!({"username": "browser-ivy", "password": "Correct-Horse-1"})),
+        None,
+    ))
     .await;
     assert_eq!(
         step["nextStep"]["signInStep"], "CONTINUE_SIGN_IN_WITH_TOTP_SETUP",
@@ -560,13 +581,14 @@ async fn totp_set_up_during_sign_in_then_custom_and_choice_based_sign_in() {
         .to_owned();
     let code = totp(&secret, 0).await.unwrap().as_string().unwrap();
     assert_eq!(
-        ok(cognito.confirm_sign_in(js(json!({"challengeResponse": code})))).await["isSignedIn"],
+        ok(cognito.confirm_sign_in(js(json!({"challengeResponse": code})), None)).await["isSignedIn"],
         true
     );
-    ok(cognito.sign_out()).await;
-    let step = ok(cognito.sign_in(js(
-        json!({"username": "browser-ivy", "password": "Correct-Horse-1"}),
-    )))
+    ok(cognito.sign_out(None)).await;
+    let step = ok(cognito.sign_in(
+        js(json!({"username": "browser-ivy", "password": "Correct-Horse-1"})),
+        None,
+    ))
     .await;
     assert_eq!(
         step["nextStep"]["signInStep"],
@@ -574,7 +596,7 @@ async fn totp_set_up_during_sign_in_then_custom_and_choice_based_sign_in() {
     );
     let next_code = totp(&secret, 30).await.unwrap().as_string().unwrap();
     assert_eq!(
-        ok(cognito.confirm_sign_in(js(json!({"challengeResponse": next_code})))).await["isSignedIn"],
+        ok(cognito.confirm_sign_in(js(json!({"challengeResponse": next_code})), None)).await["isSignedIn"],
         true
     );
 
@@ -597,16 +619,17 @@ async fn totp_set_up_during_sign_in_then_custom_and_choice_based_sign_in() {
         json!({"userPoolId": pool.pool_id, "clientId": flexible["UserPoolClient"]["ClientId"],
         "endpoint": endpoint, "storage": "memory"}),
     );
-    let question = ok(flexible.sign_in(js(
-        json!({"username": "browser-ivy", "authFlowType": "CUSTOM_WITHOUT_SRP"}),
-    )))
+    let question = ok(flexible.sign_in(
+        js(json!({"username": "browser-ivy", "authFlowType": "CUSTOM_WITHOUT_SRP"})),
+        None,
+    ))
     .await;
     assert_eq!(
         question["nextStep"]["additionalInfo"]["question"],
         "What is 6 x 7?"
     );
     assert_eq!(
-        ok(flexible.confirm_sign_in(js(json!({"challengeResponse": "42"})))).await["isSignedIn"],
+        ok(flexible.confirm_sign_in(js(json!({"challengeResponse": "42"})), None)).await["isSignedIn"],
         true
     );
     // E-mail codes are a first factor only for a verified address.
@@ -617,22 +640,24 @@ async fn totp_set_up_during_sign_in_then_custom_and_choice_based_sign_in() {
         "UserAttributes": [{"Name": "email_verified", "Value": "true"}]}),
     )
     .await;
-    let factors = ok(flexible.sign_in(js(
-        json!({"username": "browser-ivy", "authFlowType": "USER_AUTH"}),
-    )))
+    let factors = ok(flexible.sign_in(
+        js(json!({"username": "browser-ivy", "authFlowType": "USER_AUTH"})),
+        None,
+    ))
     .await;
     assert_eq!(
         factors["nextStep"]["signInStep"],
         "CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION"
     );
-    let emailed = ok(flexible.confirm_sign_in(js(json!({"challengeResponse": "EMAIL_OTP"})))).await;
+    let emailed =
+        ok(flexible.confirm_sign_in(js(json!({"challengeResponse": "EMAIL_OTP"})), None)).await;
     assert_eq!(
         emailed["nextStep"]["signInStep"],
         "CONFIRM_SIGN_IN_WITH_EMAIL_CODE"
     );
     let code = last_code(&pool.pool_id, "browser-ivy", "EMAIL_OTP").await;
     assert_eq!(
-        ok(flexible.confirm_sign_in(js(json!({"challengeResponse": code})))).await["isSignedIn"],
+        ok(flexible.confirm_sign_in(js(json!({"challengeResponse": code})), None)).await["isSignedIn"],
         true
     );
 }
