@@ -160,6 +160,47 @@ for (const tabs of [2, 5]) {
   });
 }
 
+test('3 tabs with refresh-token rotation: one GetTokensFromRefreshToken, no tab presents a retired token', async () => {
+  const user = await signedInUser('rotation', { lifetime: 8 });
+  await cognito(emulator.endpoint, 'UpdateUserPoolClient', {
+    UserPoolId: user.poolId,
+    ClientId: user.clientId,
+    ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 },
+  });
+  // UpdateUserPoolClient resets what it is not sent, lifetimes included.
+  await tokenLifetime(user.clientId, 8);
+  const context = await browser.newContext();
+  try {
+    const pages = [];
+    for (let i = 0; i < 3; i += 1) pages.push(await openTab(context));
+    for (const page of pages) {
+      await makeClient(page, user, { autoRefresh: false, refreshMarginSeconds: 3, refreshMethod: 'GetTokensFromRefreshToken' });
+    }
+    assert.equal((await attempt(pages[0], `return client.signIn({ username: '${user.username}', password: '${user.password}' });`)).ok, true);
+    const { value: first } = await attempt(pages[0], 'return client.getSession();');
+    await sleep(5_500);
+    await resetCalls();
+    const burst = await Promise.all(pages.map((page) => attempt(page, `
+      const sessions = await Promise.all(Array.from({ length: 20 }, () => client.getSession()));
+      return sessions.map((s) => s.refreshToken);`)));
+    for (const result of burst) assert.equal(result.ok, true, JSON.stringify(result));
+    const rotations = await callCount('GetTokensFromRefreshToken');
+    console.log(`# 3 tabs with rotation × 20 getSession at expiry: ${rotations} GetTokensFromRefreshToken request(s)`);
+    assert.equal(rotations, 1);
+    const refreshTokens = new Set(burst.flatMap((r) => r.value));
+    assert.equal(refreshTokens.size, 1);
+    assert.notEqual([...refreshTokens][0], first.refreshToken, 'every tab holds the new refresh token');
+    // The retired token is refused by the emulator (grace period 0), so no tab may still use it.
+    await assert.rejects(
+      cognito(emulator.endpoint, 'GetTokensFromRefreshToken', { RefreshToken: first.refreshToken, ClientId: user.clientId }),
+      (err) => err.type === 'RefreshTokenReuseException' || err.type === 'NotAuthorizedException',
+    );
+  } finally {
+    await context.close();
+  }
+});
+
 test('proactive refresh: one per origin before expiry, paused while hidden, caught up when shown', async () => {
   const user = await signedInUser('proactive', { lifetime: 8 });
   const context = await browser.newContext();
