@@ -558,6 +558,8 @@ struct Inner {
     tabs: Tabs,
     /// A sign-in waiting for `confirmSignIn`.
     pending_sign_in: RefCell<Option<SignIn>>,
+    /// The SRP ephemeral `prepareSignIn` computed for the next sign-in.
+    prepared_srp: RefCell<Option<SrpClient>>,
     /// The refresh under way in this tab, which concurrent callers wait for instead of sending their own.
     refreshing: RefCell<Option<Promise>>,
     listeners: Listeners,
@@ -727,6 +729,7 @@ impl CognitoClient {
                 store,
                 tabs,
                 pending_sign_in: RefCell::new(None),
+                prepared_srp: RefCell::new(None),
                 refreshing: RefCell::new(None),
                 listeners: Listeners::default(),
                 clock_offset: Cell::new(None),
@@ -771,6 +774,13 @@ impl CognitoClient {
 }
 
 async_methods! {
+    /// Computes the SRP values of the next sign-in now (the costly `A = g^a mod N`), so that `signIn` sends its
+    /// first request at once. Call it when the sign-in form is shown; each preparation serves one sign-in.
+    "prepareSignIn" -> "Promise<void>", fn prepare_sign_in(&inner) {
+        inner.prepared_srp.replace(Some(SrpClient::generate()?));
+        Ok(JsValue::UNDEFINED)
+    }
+
     /// Signs in with USER_SRP_AUTH (default) or USER_PASSWORD_AUTH. Resolves with the next step: DONE
     /// (the session is stored), or a challenge to answer with `confirmSignIn`.
     "signIn" -> "Promise<SignInOutput>", fn sign_in(&inner, input: "SignInInput" => SignInArgs) {
@@ -1038,10 +1048,16 @@ impl Call {
     }
 
     async fn sign_in(&self, args: SignInArgs) -> Result<JsValue, Error> {
+        // An ephemeral is used once: the prepared one, else a fresh one.
+        let ephemeral = || {
+            self.prepared_srp
+                .take()
+                .map_or_else(SrpClient::generate, Ok)
+        };
         let method = match args.auth_flow_type.unwrap_or(AuthFlowType::UserSrp) {
-            AuthFlowType::UserSrp => Method::Srp(SrpClient::generate()?),
+            AuthFlowType::UserSrp => Method::Srp(ephemeral()?),
             AuthFlowType::UserPassword => Method::Password,
-            AuthFlowType::CustomWithSrp => Method::CustomWithSrp(SrpClient::generate()?),
+            AuthFlowType::CustomWithSrp => Method::CustomWithSrp(ephemeral()?),
             AuthFlowType::CustomWithoutSrp => Method::CustomWithoutSrp,
             AuthFlowType::UserAuth => Method::UserAuth {
                 preferred: args.preferred_challenge,

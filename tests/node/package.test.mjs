@@ -345,3 +345,34 @@ test('getSession refreshes tokens that expire within the refresh margin, and onl
     globalThis.fetch = realFetch;
   }
 });
+
+test('prepareSignIn draws the SRP ephemeral ahead: signIn then sends its first request without new randomness', async () => {
+  const c = client();
+  const realRandom = globalThis.crypto.getRandomValues;
+  const realFetch = globalThis.fetch;
+  let draws = 0;
+  const drawsAtRequest = [];
+  globalThis.crypto.getRandomValues = function (array) {
+    draws += 1;
+    return realRandom.call(this, array);
+  };
+  globalThis.fetch = (url, init) => {
+    drawsAtRequest.push(draws);
+    return realFetch(url, init);
+  };
+  try {
+    await c.prepareSignIn();
+    const prepared = draws;
+    assert.ok(prepared > 0, 'preparing draws the ephemeral');
+    await c.signIn({ username: pool.username, password: pool.password });
+    assert.equal(drawsAtRequest[0], prepared, 'the prepared ephemeral is used');
+    // It serves one sign-in: the next one draws a fresh ephemeral before its first request.
+    drawsAtRequest.length = 0;
+    const beforeSecond = draws;
+    await c.signIn({ username: pool.username, password: pool.password });
+    assert.ok(drawsAtRequest[0] > beforeSecond, 'a fresh ephemeral is drawn');
+  } finally {
+    globalThis.crypto.getRandomValues = realRandom;
+    globalThis.fetch = realFetch;
+  }
+});
