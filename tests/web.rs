@@ -306,7 +306,12 @@ async fn client_secret_and_password_flow_and_local_storage() {
         .unwrap()
         .dyn_into()
         .unwrap();
-    let key = format!("cognito-wasm.{}.{}.session", pool.pool_id, secret_client_id);
+    let key = format!(
+        "cognito-wasm.{}.{}.user.{}.session",
+        pool.pool_id,
+        secret_client_id,
+        session["username"].as_str().unwrap()
+    );
     storage.set_item(&key, "{not json").unwrap();
     let reasons = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
     let sink = reasons.clone();
