@@ -104,6 +104,13 @@ impl Request {
 
 pub type StringMap = BTreeMap<String, String>;
 
+/// Sets `body[key]` on a JSON object body (indexing a `Value` would panic on a non-object).
+pub fn set_member(body: &mut serde_json::Value, key: &str, value: impl Into<serde_json::Value>) {
+    if let Some(members) = body.as_object_mut() {
+        members.insert(key.to_owned(), value.into());
+    }
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct InitiateAuthRequest<'a> {

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::config::ClientConfig;
 use crate::error::Error;
 use crate::flows::sign_in::MfaType;
-use crate::protocol::{Operation, Request, StringMap};
+use crate::protocol::{Operation, Request, StringMap, set_member};
 use crate::secret::Password;
 
 /// Where Cognito sent a code (`CodeDeliveryDetails`), as JS sees it.
@@ -144,17 +144,17 @@ fn client_request(
     client_metadata: Option<&StringMap>,
 ) -> Result<Request, Error> {
     required(username, "username")?;
-    body["ClientId"] = json!(config.client_id);
-    body["Username"] = json!(username);
+    set_member(&mut body, "ClientId", json!(config.client_id));
+    set_member(&mut body, "Username", json!(username));
     if let Some(hash) = config.secret_hash(username) {
-        body["SecretHash"] = json!(hash);
+        set_member(&mut body, "SecretHash", json!(hash));
     }
     Request::new(operation, &with_metadata(body, client_metadata))
 }
 
 fn with_metadata(mut body: Value, client_metadata: Option<&StringMap>) -> Value {
     if let Some(metadata) = client_metadata {
-        body["ClientMetadata"] = json!(metadata);
+        set_member(&mut body, "ClientMetadata", json!(metadata));
     }
     body
 }
@@ -182,7 +182,11 @@ pub fn sign_up(config: &ClientConfig, input: &SignUpInput) -> Result<Request, Er
         "UserAttributes": attribute_list(&input.user_attributes),
     });
     if !input.validation_data.is_empty() {
-        body["ValidationData"] = attribute_list(&input.validation_data);
+        set_member(
+            &mut body,
+            "ValidationData",
+            attribute_list(&input.validation_data),
+        );
     }
     client_request(
         config,
@@ -350,7 +354,7 @@ pub fn verify_software_token(
     required(code, "code")?;
     let mut body = json!({"AccessToken": access_token, "UserCode": code});
     if let Some(name) = friendly_device_name {
-        body["FriendlyDeviceName"] = json!(name);
+        set_member(&mut body, "FriendlyDeviceName", json!(name));
     }
     Request::new(Operation::VerifySoftwareToken, &body)
 }
@@ -368,7 +372,7 @@ pub fn set_user_mfa_preference(
         ("EmailMfaSettings", email),
     ] {
         if let Some(preference) = preference {
-            body[key] = preference.settings();
+            set_member(&mut body, key, preference.settings());
         }
     }
     Request::new(Operation::SetUserMfaPreference, &body)

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::error::Error;
-use crate::protocol::{Operation, Request, StringMap};
+use crate::protocol::{Operation, Request, StringMap, set_member};
 
 /// `DeviceType` as Cognito sends it.
 #[derive(Clone, Debug, Deserialize)]
@@ -90,7 +90,7 @@ pub fn forget(access_token: &str, device_key: &str) -> Result<Request, Error> {
 pub fn list(access_token: &str, limit: Option<u32>) -> Result<Request, Error> {
     let mut body = json!({"AccessToken": access_token});
     if let Some(limit) = limit {
-        body["Limit"] = json!(limit.clamp(1, 60));
+        set_member(&mut body, "Limit", json!(limit.clamp(1, 60)));
     }
     Request::new(Operation::ListDevices, &body)
 }

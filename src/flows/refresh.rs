@@ -7,7 +7,9 @@ use serde_json::json;
 
 use crate::config::{ClientConfig, RefreshMethod};
 use crate::error::Error;
-use crate::protocol::{AuthResponse, InitiateAuthRequest, Operation, Request, StringMap};
+use crate::protocol::{
+    AuthResponse, InitiateAuthRequest, Operation, Request, StringMap, set_member,
+};
 use crate::session::Session;
 
 /// The request that refreshes `session`, by the client's [`RefreshMethod`].
@@ -20,10 +22,10 @@ pub fn request(config: &ClientConfig, session: &Session) -> Result<Request, Erro
         // This call takes the client secret itself, not a SECRET_HASH.
         let mut body = json!({"RefreshToken": refresh_token, "ClientId": config.client_id});
         if let Some(secret) = &config.client_secret {
-            body["ClientSecret"] = json!(secret.expose());
+            set_member(&mut body, "ClientSecret", json!(secret.expose()));
         }
         if let Some(device_key) = session.device_key() {
-            body["DeviceKey"] = json!(device_key);
+            set_member(&mut body, "DeviceKey", json!(device_key));
         }
         return Request::new(Operation::GetTokensFromRefreshToken, &body);
     }

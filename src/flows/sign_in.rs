@@ -11,7 +11,8 @@ use crate::clock::Now;
 use crate::config::ClientConfig;
 use crate::error::Error;
 use crate::protocol::{
-    AuthResponse, InitiateAuthRequest, Operation, Request, RespondToAuthChallengeRequest, StringMap,
+    AuthResponse, InitiateAuthRequest, Operation, Request, RespondToAuthChallengeRequest,
+    StringMap, set_member,
 };
 use crate::secret::Password;
 use crate::session::Session;
@@ -588,7 +589,7 @@ impl SignIn {
         if challenge.totp_secret.is_some() {
             let mut body = json!({"Session": challenge.session, "UserCode": response});
             if let Some(name) = &answer.friendly_device_name {
-                body["FriendlyDeviceName"] = json!(name);
+                set_member(&mut body, "FriendlyDeviceName", json!(name));
             }
             self.awaiting = Awaiting::VerifySoftwareToken;
             return Request::new(Operation::VerifySoftwareToken, &body).map(Progress::Send);

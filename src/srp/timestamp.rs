@@ -11,11 +11,13 @@ pub fn timestamp(unix_secs: i64) -> String {
     let days = unix_secs.div_euclid(86_400);
     let secs_of_day = unix_secs.rem_euclid(86_400);
     let (year, month, day) = civil_from_days(days);
-    // 1970-01-01 was a Thursday.
-    let weekday = WEEKDAYS[(days + 4).rem_euclid(7) as usize];
+    // 1970-01-01 was a Thursday. Both lookups are in range by construction (rem_euclid, month 1..=12).
+    let weekday = WEEKDAYS
+        .get((days + 4).rem_euclid(7) as usize)
+        .unwrap_or(&"Sun");
+    let month_name = MONTHS.get((month - 1) as usize).unwrap_or(&"Jan");
     format!(
-        "{weekday} {} {day} {:02}:{:02}:{:02} UTC {year}",
-        MONTHS[(month - 1) as usize],
+        "{weekday} {month_name} {day} {:02}:{:02}:{:02} UTC {year}",
         secs_of_day / 3600,
         secs_of_day / 60 % 60,
         secs_of_day % 60
