@@ -48,7 +48,7 @@ async function signIn(username, password) {
 }
 
 async function answer(challengeResponse, options) {
-  await next(await client.confirmSignIn({ challengeResponse, options }));
+  await next(await client.confirmSignIn(options ? { challengeResponse, options } : { challengeResponse }));
 }
 
 async function next(result) {
@@ -119,7 +119,7 @@ async function stepScreen(step) {
       return choiceScreen('first-factor', 'How do you want to sign in?', `Signing in as ${pending.username}.`, firstFactors(step.availableChallenges));
     case 'CONFIRM_SIGN_IN_WITH_PASSWORD':
       return render({ id: 'password', heading: 'Enter your password', intro: `Signing in as ${pending.username}.`,
-        fields: [{ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password' }], submit: 'Sign in',
+        fields: [{ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password' }], account: pending.username, submit: 'Sign in',
         busyText: 'Signing in…', actions: [startOver], onSubmit: ({ password }) => answer(password) });
     case 'CONFIRM_SIGN_UP':
       return confirmSignUpScreen(pending.username, undefined,
@@ -160,7 +160,7 @@ function newPasswordScreen(missingAttributes) {
   const fields = [{ name: 'newPassword', label: 'New password', type: 'password', autocomplete: 'new-password' }];
   for (const name of names) fields.push({ name: `attr:${name}`, ...(ATTRIBUTE_FIELDS[name] ?? { label: name }) });
   render({ id: 'new-password', heading: 'Choose a new password', intro: 'Your administrator asks you to replace the temporary password.',
-    fields, submit: 'Continue', busyText: 'Saving…', actions: [startOver],
+    fields, account: pending.username, submit: 'Continue', busyText: 'Saving…', actions: [startOver],
     onSubmit: (values) => {
       const userAttributes = Object.fromEntries(names.map((n) => [n, values[`attr:${n}`].trim()]));
       pending.password = values.newPassword;
@@ -314,7 +314,7 @@ function forgotScreen() {
 function confirmResetScreen(username, delivery, lead) {
   render({ id: 'confirm-reset', heading: 'Choose a new password', intro: lead + sentTo(delivery, 'Enter the code we sent you.'),
     fields: [codeField, { name: 'newPassword', label: 'New password', type: 'password', autocomplete: 'new-password' }],
-    submit: 'Change password', busyText: 'Changing your password…',
+    account: username, submit: 'Change password', busyText: 'Changing your password…',
     actions: [
       { label: 'Send a new code', busyText: 'Sending a new code…', onClick: async () => {
         const again = await client.resetPassword({ username });

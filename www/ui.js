@@ -94,6 +94,13 @@ function choiceElement({ name, legend, choices }) {
   return fieldset;
 }
 
+/** A hidden username beside a password-only form, so password managers know which account it is for. */
+function accountHint(username) {
+  const input = document.createElement('input');
+  Object.assign(input, { type: 'text', name: 'account', autocomplete: 'username', value: username, hidden: true, readOnly: true, tabIndex: -1 });
+  return input;
+}
+
 function paragraph(text, className) {
   const p = document.createElement('p');
   if (className) p.className = className;
@@ -102,7 +109,7 @@ function paragraph(text, className) {
 }
 
 /**
- * Replaces the screen. `screen`: { id, heading, intro?, content?: Node[], fields?: [...], choice?: {...},
+ * Replaces the screen. `screen`: { id, heading, intro?, content?: Node[], account?, fields?: [...], choice?: {...},
  * submit, onSubmit(values) → Promise, busyText?, actions?: [{ label, onClick, busyText? }] }.
  * onSubmit and action handlers run with the form busy; what they throw is shown as the error.
  */
@@ -119,6 +126,7 @@ export function render(screen) {
   form.append(heading);
   if (screen.intro) form.append(paragraph(screen.intro, 'intro'));
   form.append(...(screen.content ?? []));
+  if (screen.account !== undefined) form.append(accountHint(screen.account));
   for (const field of screen.fields ?? []) form.append(fieldElement(field));
   if (screen.choice) form.append(choiceElement(screen.choice));
 
@@ -150,7 +158,7 @@ export function render(screen) {
 
   $('screen').replaceChildren(form);
   current = form;
-  const first = form.querySelector('input:not([type=radio]), input[type=radio]:checked');
+  const first = form.querySelector('input:not([hidden]):not([type=radio]), input[type=radio]:checked');
   (first ?? heading).focus();
   return form;
 }
