@@ -44,7 +44,9 @@ const backToSignIn = { label: 'Back to sign in', onClick: () => signInScreen() }
 async function signIn(username, password) {
   pending = { username, password };
   const usesPassword = !['USER_AUTH', 'CUSTOM_WITHOUT_SRP'].includes(config.authFlow);
-  await next(await client.signIn({ username, password: usesPassword ? password : undefined, authFlowType: config.authFlow }));
+  const input = { username, authFlowType: config.authFlow };
+  if (usesPassword) input.password = password;
+  await next(await client.signIn(input));
 }
 
 async function answer(challengeResponse, options) {
@@ -251,7 +253,13 @@ function signedInScreen(session, message) {
     actions: [
       { label: 'Sign out everywhere', busyText: 'Signing out on every device…', onClick: () => signOut(() => client.globalSignOut(), 'You are signed out on every device.') },
       { label: 'Refresh', busyText: 'Refreshing…', onClick: async () => {
-        signedInScreen(await client.refreshSession(), `Session refreshed at ${new Date().toLocaleTimeString()}.`);
+        try {
+          signedInScreen(await client.refreshSession(), `Session refreshed at ${new Date().toLocaleTimeString()}.`);
+        } catch (err) {
+          // A refused refresh token ends the session (the package drops it): back to signing in, with why.
+          if (!(await client.getSession().then(() => true, () => false))) signInScreen();
+          throw err;
+        }
       } },
     ],
     onSubmit: () => signOut(() => client.signOut(), 'You are signed out.') });

@@ -51,15 +51,18 @@ export async function loadConfig(root = document.documentElement) {
 
 /** Name, logo and colours. Colours go through the CSSOM, which a style-src 'self' policy allows. */
 export function applyBranding(branding, doc = document) {
-  if (typeof branding.name === 'string' && branding.name) {
+  const named = typeof branding.name === 'string' && branding.name;
+  if (named) {
     doc.getElementById('brand-name').textContent = branding.name;
     doc.title = `Sign in · ${branding.name}`;
   }
   const logo = doc.getElementById('brand-logo');
   if (typeof branding.logo === 'string' && branding.logo) {
     logo.src = new URL(branding.logo, doc.baseURI).href;
+    logo.alt = named ? `${branding.name} logo` : 'Logo';
     logo.hidden = false;
   }
+  doc.getElementById('brand').hidden = !named && logo.hidden;
   for (const [key, property] of Object.entries(COLOR_PROPERTIES)) {
     const value = branding.colors?.[key];
     if (typeof value === 'string' && CSS.supports('color', value)) doc.documentElement.style.setProperty(property, value);

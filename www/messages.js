@@ -25,6 +25,7 @@ function notAuthorized(message) {
   if (/attempts exceeded/i.test(message)) return 'Too many wrong passwords. Wait a while and try again.';
   if (/session is expired|invalid session/i.test(message)) return 'This sign-in took too long. Please start again.';
   if (/temporary password has expired/i.test(message)) return 'Your temporary password has expired. Ask for a new one.';
+  if (/refresh token|access token|revoked/i.test(message)) return 'Your session has ended. Please sign in again.';
   return 'The username or password is wrong.';
 }
 

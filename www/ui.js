@@ -125,6 +125,7 @@ export function render(screen) {
   heading.textContent = screen.heading;
   form.append(heading);
   if (screen.intro) form.append(paragraph(screen.intro, 'intro'));
+  form.append($('error'));
   form.append(...(screen.content ?? []));
   if (screen.account !== undefined) form.append(accountHint(screen.account));
   for (const field of screen.fields ?? []) form.append(fieldElement(field));
