@@ -353,8 +353,11 @@ async function main() {
   client = new CognitoClient({ userPoolId: config.userPoolId, clientId: config.clientId, endpoint: config.endpoint, storage: config.storage });
   redirect = redirectTarget(config.allowedRedirectUris);
   if (redirect?.refused !== undefined) showRefusedRedirect(redirect.refused);
-  // A parent that says hello after the sign-in gets the session at once.
-  acceptParents(config.allowedParentOrigins, () => client.getSession().then(postSignedIn, () => {}));
+  // A parent that says hello after the sign-in gets the session at once (and a popup's job is then done).
+  acceptParents(config.allowedParentOrigins, () => client.getSession().then((session) => {
+    postSignedIn(session);
+    if (isPopup) window.close();
+  }, () => {}));
   let session;
   try {
     session = await client.getSession();

@@ -203,8 +203,10 @@ test('an origin off the list can neither frame the page nor get a session by pos
       app.evaluate((src) => { window.login = window.open(src, 'login', 'popup'); }, `${h.server.url}/`),
     ]);
     await popup2.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+    const closed = popup2.waitForEvent('close', { timeout: 20_000 });
     await app.evaluate((origin) => window.login.postMessage({ type: 'cognito-wasm:hello' }, origin), h.server.url);
     await app.waitForFunction(() => window.received.some((m) => m.data.type === 'cognito-wasm:signed-in'), null, { timeout: 20_000 });
+    await closed; // its job done, the popup closes itself
   } finally {
     await context.close();
   }
