@@ -43,6 +43,7 @@ const backToSignIn = { label: 'Back to sign in', onClick: () => signInScreen() }
 
 async function signIn(username, password) {
   pending = { username, password };
+  lastQuestion = null;
   const usesPassword = !['USER_AUTH', 'CUSTOM_WITHOUT_SRP'].includes(config.authFlow);
   const input = { username, authFlowType: config.authFlow };
   if (usesPassword) input.password = password;
@@ -113,10 +114,7 @@ async function stepScreen(step) {
     case 'CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED':
       return newPasswordScreen(step.missingAttributes ?? []);
     case 'CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE':
-      return render({ id: 'custom-challenge', heading: 'Answer the challenge',
-        intro: step.additionalInfo?.question ?? Object.entries(step.additionalInfo ?? {}).map(([k, v]) => `${k}: ${v}`).join('\n'),
-        fields: [{ name: 'answer', label: 'Your answer' }], submit: 'Continue', busyText: 'Checking…', actions: [startOver],
-        onSubmit: ({ answer: response }) => answer(response.trim()) });
+      return customChallengeScreen(step.additionalInfo ?? {});
     case 'CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION':
       return choiceScreen('first-factor', 'How do you want to sign in?', `Signing in as ${pending.username}.`, firstFactors(step.availableChallenges));
     case 'CONFIRM_SIGN_IN_WITH_PASSWORD':
@@ -139,6 +137,19 @@ async function stepScreen(step) {
 function firstFactors(available) {
   const offered = available.filter((f) => !(f === 'PASSWORD' && available.includes('PASSWORD_SRP')));
   return offered.map((f) => ({ value: f, label: FIRST_FACTOR_LABELS[f] ?? f, disabled: f === 'WEB_AUTHN' }));
+}
+
+// The question last asked: the same one straight back means the answer was not accepted.
+let lastQuestion = null;
+
+function customChallengeScreen(info) {
+  const question = info.question ?? Object.entries(info).map(([k, v]) => `${k}: ${v}`).join('\n');
+  const askedAgain = question === lastQuestion;
+  lastQuestion = question;
+  render({ id: 'custom-challenge', heading: 'Answer the challenge', intro: question,
+    fields: [{ name: 'answer', label: 'Your answer' }], submit: 'Continue', busyText: 'Checking…', actions: [startOver],
+    onSubmit: ({ answer: response }) => answer(response.trim()) });
+  if (askedAgain) showError({ text: 'That answer was not accepted. Try again.' }, 'answer');
 }
 
 function totpSetupScreen({ sharedSecret, setupUri }) {

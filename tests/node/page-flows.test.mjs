@@ -252,7 +252,7 @@ test('USER_AUTH: the first factor is chosen; e-mailed code, then password', asyn
   });
 });
 
-test('custom challenge: each question is shown and answered', async () => {
+test('custom challenge: each question is shown and answered; a wrong answer is said to be wrong', async () => {
   const { poolId, config } = await makePool(h.emulator.endpoint, {}, ['ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
   const res = await fetch(`${h.emulator.url}/_emulator/custom-challenge?userPoolId=${poolId}`, {
     method: 'PUT',
@@ -268,6 +268,9 @@ test('custom challenge: each question is shown and answered', async () => {
     await screen(page, 'custom-challenge');
     assert.equal(await page.locator('.intro').textContent(), 'What is 6 x 7?');
     await h.shot(page, 'custom-challenge');
+    await fillAndSubmit(page, { 'Your answer': '41' }, 'Continue');
+    await expectError(page, 'That answer was not accepted. Try again.');
+    assert.equal(await page.locator('.intro').textContent(), 'What is 6 x 7?', 'asked again');
     await fillAndSubmit(page, { 'Your answer': '42' }, 'Continue');
     await page.locator('.intro').filter({ hasText: 'Capital of France?' }).waitFor({ timeout: 20_000 });
     await fillAndSubmit(page, { 'Your answer': 'Paris' }, 'Continue');
@@ -340,4 +343,61 @@ test('"Not now" leaves the device unremembered; sign out everywhere ends the ses
     await other.context.close();
   }
   assert.deepEqual(other.problems, []);
+});
+
+test('signing in before confirming: the confirm screen, a new code, then signed in without retyping the password', async () => {
+  const { poolId, config } = await makePool(h.emulator.endpoint);
+  const password = newPassword();
+  await withPage(config, async ({ page }) => {
+    await page.getByRole('button', { name: 'Create an account' }).click();
+    await fillAndSubmit(page, { Username: 'una', 'E-mail address': 'una@example.com', Password: password }, 'Create account');
+    await screen(page, 'confirm-sign-up');
+    await page.getByRole('button', { name: 'Back to sign in' }).click();
+    await fillAndSubmit(page, { Username: 'una', Password: password }, 'Sign in');
+    await screen(page, 'confirm-sign-up');
+    assert.match(await page.locator('.intro').textContent(), /not confirmed yet/);
+    await h.shot(page, 'user-not-confirmed');
+    await page.getByRole('button', { name: 'Send a new code' }).click();
+    await page.getByRole('status').filter({ hasText: 'A new code is on its way' }).waitFor({ timeout: 20_000 });
+    const [latest] = (await inbox(h.emulator.url, poolId, 'una')).slice(-1);
+    await fillAndSubmit(page, { Code: latest.code }, 'Confirm account');
+    await signedInAs(page, 'una');
+  });
+});
+
+test('a password reset required by the administrator: a code is sent at sign-in and the new password signs in', async () => {
+  const { poolId, config } = await makePool(h.emulator.endpoint);
+  const password = newPassword();
+  await makeUser(h.emulator.endpoint, poolId, 'rex', password);
+  await cognito(h.emulator.endpoint, 'AdminResetUserPassword', { UserPoolId: poolId, Username: 'rex' });
+  await withPage(config, async ({ page }) => {
+    await fillAndSubmit(page, { Username: 'rex', Password: password }, 'Sign in');
+    await screen(page, 'confirm-reset');
+    assert.match(await page.locator('.intro').textContent(), /^You need to choose a new password\. Enter the code we sent to r\*\*\*@e\*\*\*\.$/);
+    const code = await codeFor(h.emulator, poolId, 'rex', 'ForgotPassword');
+    await fillAndSubmit(page, { Code: code, 'New password': newPassword() }, 'Change password');
+    await signedInAs(page, 'rex');
+  });
+});
+
+test('while waiting: the form is busy, its buttons disabled, the spinner shown and the wait announced', async () => {
+  await withPage(null, async ({ page }) => {
+    // Hold Cognito's first answer until the busy state has been checked.
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    await page.route(`${h.emulator.endpoint}**`, async (route) => {
+      await held;
+      await route.continue();
+    }, { times: 1 });
+    await fillAndSubmit(page, { Username: 'demo', Password: 'Demo-Passw0rd!' }, 'Sign in');
+    await page.locator('#spinner').waitFor({ state: 'visible', timeout: 5_000 });
+    assert.equal(await page.locator('form').getAttribute('aria-busy'), 'true');
+    assert.equal(await page.getByRole('button', { name: 'Sign in' }).isDisabled(), true);
+    assert.equal(await page.getByRole('status').textContent(), 'Signing in…');
+    assert.equal(await page.locator('#status').getAttribute('aria-live'), 'polite');
+    await h.shot(page, 'busy');
+    release();
+    await signedInAs(page, 'demo');
+    assert.equal(await page.locator('#spinner').isVisible(), false);
+  });
 });
