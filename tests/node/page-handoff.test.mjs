@@ -3,10 +3,14 @@
 // other redirect_uri refused visibly, the iframe mode posting to an allowed parent origin only, a parent
 // origin off the list unable to frame the page or to get anything by postMessage, and branding from config.
 import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { SEED, fillAndSubmit, screen, startPageHarness, watch } from './page-harness.mjs';
+import { ROOT } from './helpers.mjs';
+import { SEED, fillAndSubmit, screen, startPageHarness, startServePy, watch } from './page-harness.mjs';
 import { demoCredentials } from './seed.mjs';
 
 let h;
@@ -228,5 +232,41 @@ test('branding from config.json: name, logo and colours, under the CSP', async (
   } finally {
     await context.close();
     h.setConfig();
+  }
+});
+
+test('data attributes on <html> configure the page instead of config.json', async () => {
+  // A copy of www/ whose index.html carries the settings, served by its own serve.py (same CSP source).
+  const root = mkdtempSync(join(tmpdir(), 'cognito-page-attrs-'));
+  cpSync(join(ROOT, 'www'), root, { recursive: true });
+  const attributes = [
+    `data-user-pool-id="${h.demo.userPoolId}"`,
+    `data-client-id="${h.demo.clientId}"`,
+    `data-endpoint="${h.emulator.endpoint}"`,
+    'data-sign-up="false"',
+    'data-brand-name="Attribute Co"',
+  ].join(' ');
+  const html = readFileSync(join(root, 'index.html'), 'utf8').replace('<html lang="en">', `<html lang="en" ${attributes}>`);
+  writeFileSync(join(root, 'index.html'), html);
+  h.setConfig();
+  const server = await startServePy(['--root', root, '--config', h.configFile]);
+  const context = await h.browser.newContext();
+  try {
+    const page = await context.newPage();
+    const problems = watch(page);
+    const configFetches = [];
+    page.on('request', (req) => req.url().endsWith('/config.json') && configFetches.push(req.url()));
+    await page.goto(`${server.url}/`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+    assert.equal(await page.locator('#brand-name').textContent(), 'Attribute Co');
+    assert.equal(await page.getByRole('button', { name: 'Create an account' }).count(), 0, 'sign-up turned off');
+    await fillAndSubmit(page, { Username: creds.username, Password: creds.password }, 'Sign in');
+    await screen(page, 'signed-in');
+    assert.deepEqual(configFetches, [], 'config.json was not fetched');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    await server.stop();
+    rmSync(root, { recursive: true, force: true });
   }
 });

@@ -65,7 +65,7 @@ export function startServePy(args) {
 }
 
 /**
- * Starts everything a page test needs. Returns { emulator, server, browser, demo, setConfig, openPage,
+ * Starts everything a page test needs. Returns { emulator, server, browser, demo, configFile, setConfig, openPage,
  * shot, stop }. `setConfig(extra)` rewrites config.json as the demo pool's config plus `extra`.
  */
 export async function startPageHarness() {
@@ -99,7 +99,7 @@ export async function startPageHarness() {
     rmSync(work, { recursive: true, force: true });
   }
 
-  return { emulator, server, browser, demo, setConfig, openPage, shot, stop };
+  return { emulator, server, browser, demo, configFile, setConfig, openPage, shot, stop };
 }
 
 /** Collects console errors, CSP violations and page errors of `page` into the returned array. */
