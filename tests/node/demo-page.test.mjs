@@ -160,3 +160,18 @@ test('the page works at 320 px wide', async () => {
     await context.close();
   }
 });
+
+test('dark colour scheme: the page follows it, error and all', async () => {
+  const context = await h.browser.newContext({ colorScheme: 'dark', viewport: { width: 900, height: 700 } });
+  const { page, problems } = await h.openPage({ context });
+  try {
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    assert.equal(background, 'rgb(13, 17, 23)');
+    await fillAndSubmit(page, { Username: creds.username, Password: `${creds.password}x` }, 'Sign in');
+    await expectError(page, 'The username or password is wrong.');
+    await h.shot(page, 'wrong-password-dark');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
