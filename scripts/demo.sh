@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make demo` (after the package and the emulator are built): start the emulator seeded with the demo
-# pool, app client and user, serve www/ + pkg/, print the URL and the demo credentials, stay in the
-# foreground until Ctrl-C, then stop both servers.
+# pool, app client and user, serve www/ + pkg/ with the page's config.json, print the URL and the demo
+# credentials, stay in the foreground until Ctrl-C, then stop both servers.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -41,7 +41,14 @@ wait_for_line "$logdir/emulator.log" '^cognito-emulator listening on ' "${pids[0
 EMU_URL="$(sed -n 's/^cognito-emulator listening on \(http:[^ ]*\).*/\1/p' "$logdir/emulator.log" | head -n1)"
 EMU_URL="${EMU_URL%/}/"
 
-python3 scripts/serve.py --host 127.0.0.1 --port "$HTTP_PORT" --emulator "$EMU_URL" --seed "$SEED" \
+# The page's config.json: DEMO_CONFIG when given (edit it freely, it is read on every request), else one
+# written to target/demo/config.json from the seed's first pool and public client.
+if [ -n "${DEMO_CONFIG:-}" ]; then
+  config_args=(--config "$DEMO_CONFIG")
+else
+  config_args=(--config target/demo/config.json --seed "$SEED" --emulator "$EMU_URL")
+fi
+python3 scripts/serve.py --host 127.0.0.1 --port "$HTTP_PORT" "${config_args[@]}" \
   --quiet >"$logdir/serve.log" 2>&1 &
 pids+=($!)
 wait_for_line "$logdir/serve.log" '^serving on ' "${pids[1]}" "static server"
@@ -54,6 +61,8 @@ cat <<EOF
   cognito-wasm demo
   -----------------
   Page:      $PAGE_URL
+  Config:    ${DEMO_CONFIG:-target/demo/config.json}
+  App:       ${PAGE_URL}app-demo.html  (a same-origin app the page redirects back to)
   Emulator:  $EMU_URL   (logs: $logdir/)
   Username:  $DEMO_USER
   Password:  $DEMO_PASS

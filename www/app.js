@@ -1,207 +1,386 @@
-// The demo page: sign in with cognito-wasm (answering any further step: codes, new password, MFA setup…),
-// show the ID token's claims, refresh, sign out.
+// The hosted sign-in page: sign in (answering every step the package returns: codes, MFA choice and set-up,
+// new password, first factor, custom challenge), sign up, reset a password, remember the device, then hand
+// the session back (handoff.js) or show who is signed in.
 // No framework, no build step, no inline script or style (the server sends a strict CSP).
+import { applyBranding, loadConfig } from './config.js';
+import { acceptParents, hasParent, isPopup, postSignedIn, postSignedOut, redirectTarget } from './handoff.js';
 import { CognitoClient } from './pkg/index.js';
+import { qrSvg } from './qr.js';
+import { announce, paragraph, render, showError } from './ui.js';
 
-const $ = (id) => document.getElementById(id);
-const form = $('sign-in-form');
-const statusEl = $('status');
-const errorEl = $('error');
-const sessionEl = $('session');
-const stepForm = $('step-form');
-const buttons = [$('sign-in'), $('refresh'), $('sign-out'), $('step-submit')];
+let config;
+let client;
+let redirect;
+// What was typed at sign-in or sign-up, in memory only, so that confirming an account or a new password
+// can go on to sign in without asking again. Cleared once signed in.
+let pending = { username: '', password: '' };
 
+const MFA_LABELS = { SMS: 'Text message (SMS)', TOTP: 'Authenticator app', EMAIL: 'E-mail' };
+const FIRST_FACTOR_LABELS = {
+  PASSWORD_SRP: 'Password',
+  PASSWORD: 'Password',
+  EMAIL_OTP: 'A code sent by e-mail',
+  SMS_OTP: 'A code sent by text message',
+  WEB_AUTHN: 'Passkey (not available on this page)',
+};
+const ATTRIBUTE_FIELDS = {
+  email: { label: 'E-mail address', type: 'email', autocomplete: 'email' },
+  phone_number: { label: 'Phone number', type: 'tel', autocomplete: 'tel', hint: 'With the country code, e.g. +15555550123' },
+  name: { label: 'Full name', autocomplete: 'name' },
+  given_name: { label: 'First name', autocomplete: 'given-name' },
+  family_name: { label: 'Last name', autocomplete: 'family-name' },
+  nickname: { label: 'Nickname', autocomplete: 'nickname' },
+  birthdate: { label: 'Date of birth', type: 'date', autocomplete: 'bday' },
+};
 const TIME_CLAIMS = new Set(['exp', 'iat', 'auth_time', 'nbf']);
 
-function showError(err) {
-  const name = err && err.name ? err.name : 'Error';
-  const message = err && err.message ? err.message : String(err);
-  errorEl.textContent = `${name}: ${message}`;
-  statusEl.textContent = '';
+const usernameField = (value = pending.username) => ({ name: 'username', label: 'Username', autocomplete: 'username', value });
+const codeField = { name: 'code', label: 'Code', autocomplete: 'one-time-code', inputmode: 'numeric' };
+const startOver = { label: 'Start over', onClick: () => signInScreen() };
+const backToSignIn = { label: 'Back to sign in', onClick: () => signInScreen() };
+
+// --- signing in -------------------------------------------------------------------------------------------
+
+async function signIn(username, password) {
+  pending = { username, password };
+  lastQuestion = null;
+  const usesPassword = !['USER_AUTH', 'CUSTOM_WITHOUT_SRP'].includes(config.authFlow);
+  const input = { username, authFlowType: config.authFlow };
+  if (usesPassword) input.password = password;
+  await next(await client.signIn(input));
 }
 
-function clearMessages() {
-  errorEl.textContent = '';
-  statusEl.textContent = '';
+async function answer(challengeResponse, options) {
+  await next(await client.confirmSignIn(options ? { challengeResponse, options } : { challengeResponse }));
 }
 
-async function busy(label, fn) {
-  clearMessages();
-  statusEl.textContent = label;
-  buttons.forEach((b) => (b.disabled = true));
-  try {
-    return await fn();
-  } catch (err) {
-    showError(err);
-    return undefined;
-  } finally {
-    buttons.forEach((b) => (b.disabled = false));
-    if (statusEl.textContent === label) statusEl.textContent = '';
+async function next(result) {
+  if (result.isSignedIn) await afterSignIn();
+  else await stepScreen(result.nextStep);
+}
+
+function signInScreen(message) {
+  const usesPassword = !['USER_AUTH', 'CUSTOM_WITHOUT_SRP'].includes(config.authFlow);
+  const fields = [usernameField()];
+  if (usesPassword) fields.push({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password' });
+  const actions = [{ label: 'Forgot your password?', onClick: () => forgotScreen() }];
+  if (config.signUp) actions.push({ label: 'Create an account', onClick: () => signUpScreen() });
+  render({
+    id: 'sign-in',
+    heading: 'Sign in',
+    fields,
+    submit: 'Sign in',
+    busyText: 'Signing in…',
+    actions,
+    onSubmit: ({ username, password }) => signIn(username.trim(), password ?? ''),
+  });
+  announce(message ?? '');
+}
+
+function codeScreen(id, heading, intro) {
+  render({ id, heading, intro, fields: [codeField], submit: 'Confirm', busyText: 'Checking the code…', actions: [startOver],
+    onSubmit: ({ code }) => answer(code.trim()) });
+}
+
+function choiceScreen(id, heading, intro, choices) {
+  render({ id, heading, intro, choice: { name: 'choice', legend: heading, choices }, submit: 'Continue', actions: [startOver],
+    onSubmit: ({ choice }) => answer(choice) });
+}
+
+function sentTo(details, fallback) {
+  return details?.destination ? `Enter the code we sent to ${details.destination}.` : fallback;
+}
+
+async function stepScreen(step) {
+  switch (step.signInStep) {
+    case 'CONFIRM_SIGN_IN_WITH_SMS_CODE':
+      return codeScreen('sms-code', 'Check your phone', sentTo(step.codeDeliveryDetails, 'Enter the code we sent you by text message.'));
+    case 'CONFIRM_SIGN_IN_WITH_EMAIL_CODE':
+      return codeScreen('email-code', 'Check your e-mail', sentTo(step.codeDeliveryDetails, 'Enter the code we sent you by e-mail.'));
+    case 'CONFIRM_SIGN_IN_WITH_TOTP_CODE':
+      return codeScreen('totp-code', 'Enter your authenticator code', 'Open your authenticator app and enter the 6-digit code it shows.');
+    case 'CONTINUE_SIGN_IN_WITH_MFA_SELECTION':
+      return choiceScreen('mfa-selection', 'How do you want to get your code?', 'This account has more than one second step.',
+        step.allowedMFATypes.map((t) => ({ value: t, label: MFA_LABELS[t] ?? t })));
+    case 'CONTINUE_SIGN_IN_WITH_MFA_SETUP_SELECTION':
+      return choiceScreen('mfa-setup-selection', 'Set up a second step', 'This account needs a second step at sign-in. Choose one to set up.',
+        step.allowedMFATypes.map((t) => ({ value: t, label: MFA_LABELS[t] ?? t })));
+    case 'CONTINUE_SIGN_IN_WITH_TOTP_SETUP':
+      return totpSetupScreen(step.totpSetupDetails);
+    case 'CONTINUE_SIGN_IN_WITH_EMAIL_SETUP':
+      return render({ id: 'email-setup', heading: 'Where should codes go?', intro: 'We will send a code to this address each time you sign in.',
+        fields: [{ name: 'email', label: 'E-mail address', type: 'email', autocomplete: 'email' }], submit: 'Send a code',
+        busyText: 'Sending a code…', actions: [startOver], onSubmit: ({ email }) => answer(email.trim()) });
+    case 'CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED':
+      return newPasswordScreen(step.missingAttributes ?? []);
+    case 'CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE':
+      return customChallengeScreen(step.additionalInfo ?? {});
+    case 'CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION':
+      return choiceScreen('first-factor', 'How do you want to sign in?', `Signing in as ${pending.username}.`, firstFactors(step.availableChallenges));
+    case 'CONFIRM_SIGN_IN_WITH_PASSWORD':
+      return render({ id: 'password', heading: 'Enter your password', intro: `Signing in as ${pending.username}.`,
+        fields: [{ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password' }], account: pending.username, submit: 'Sign in',
+        busyText: 'Signing in…', actions: [startOver], onSubmit: ({ password }) => answer(password) });
+    case 'CONFIRM_SIGN_UP':
+      return confirmSignUpScreen(pending.username, undefined,
+        'Your account is not confirmed yet. Enter the code we sent when you signed up, or ask for a new one.');
+    case 'RESET_PASSWORD': {
+      const reset = await client.resetPassword({ username: pending.username });
+      return confirmResetScreen(pending.username, reset.nextStep.codeDeliveryDetails, 'You need to choose a new password. ');
+    }
+    default:
+      throw { text: `This sign-in needs a step this page does not support (${step.challengeName ?? step.signInStep}).` };
   }
+}
+
+/** One choice per factor; PASSWORD and PASSWORD_SRP read the same to a person, so only SRP is offered then. */
+function firstFactors(available) {
+  const offered = available.filter((f) => !(f === 'PASSWORD' && available.includes('PASSWORD_SRP')));
+  return offered.map((f) => ({ value: f, label: FIRST_FACTOR_LABELS[f] ?? f, disabled: f === 'WEB_AUTHN' }));
+}
+
+// The question last asked: the same one straight back means the answer was not accepted.
+let lastQuestion = null;
+
+function customChallengeScreen(info) {
+  const question = info.question ?? Object.entries(info).map(([k, v]) => `${k}: ${v}`).join('\n');
+  const askedAgain = question === lastQuestion;
+  lastQuestion = question;
+  render({ id: 'custom-challenge', heading: 'Answer the challenge', intro: question,
+    fields: [{ name: 'answer', label: 'Your answer' }], submit: 'Continue', busyText: 'Checking…', actions: [startOver],
+    onSubmit: ({ answer: response }) => answer(response.trim()) });
+  if (askedAgain) showError({ text: 'That answer was not accepted. Try again.' }, 'answer');
+}
+
+function totpSetupScreen({ sharedSecret, setupUri }) {
+  const figure = document.createElement('figure');
+  figure.className = 'totp';
+  figure.append(qrSvg(setupUri, 'QR code to add this account to an authenticator app'));
+  const caption = document.createElement('figcaption');
+  const secret = document.createElement('code');
+  secret.id = 'totp-secret';
+  secret.textContent = sharedSecret.replace(/(.{4})(?=.)/g, '$1 ');
+  caption.append('Or type this key into the app: ', secret);
+  figure.append(caption);
+  render({ id: 'totp-setup', heading: 'Set up your authenticator app',
+    intro: 'Scan the QR code with an authenticator app, then enter the 6-digit code it shows.',
+    content: [figure], fields: [codeField], submit: 'Confirm', busyText: 'Checking the code…', actions: [startOver],
+    onSubmit: ({ code }) => answer(code.trim()) });
+}
+
+function newPasswordScreen(missingAttributes) {
+  const names = missingAttributes.map((a) => a.replace(/^userAttributes\./, ''));
+  const fields = [{ name: 'newPassword', label: 'New password', type: 'password', autocomplete: 'new-password' }];
+  for (const name of names) fields.push({ name: `attr:${name}`, ...(ATTRIBUTE_FIELDS[name] ?? { label: name }) });
+  render({ id: 'new-password', heading: 'Choose a new password', intro: 'Your administrator asks you to replace the temporary password.',
+    fields, account: pending.username, submit: 'Continue', busyText: 'Saving…', actions: [startOver],
+    onSubmit: (values) => {
+      const userAttributes = Object.fromEntries(names.map((n) => [n, values[`attr:${n}`].trim()]));
+      pending.password = values.newPassword;
+      return answer(values.newPassword, names.length ? { userAttributes } : undefined);
+    } });
+}
+
+// --- after the sign-in ------------------------------------------------------------------------------------
+
+async function afterSignIn() {
+  // A tracked device that the pool remembers only when the person says so: ask.
+  let device;
+  try {
+    device = await client.getDevice();
+  } catch {
+    device = undefined; // devices are not tracked in this pool
+  }
+  if (device?.attributes['dev:device_remembered_status'] === 'not_remembered') {
+    render({ id: 'remember-device', heading: 'Remember this device?',
+      intro: 'If you do, you will not be asked for a code when you sign in on this device again. Do not choose this on a shared computer.',
+      submit: 'Remember this device', busyText: 'Saving…',
+      actions: [{ label: 'Not now', onClick: () => finish() }],
+      onSubmit: async () => {
+        await client.rememberDevice();
+        await finish('This device is remembered.');
+      } });
+    return;
+  }
+  await finish();
+}
+
+async function finish(message) {
+  const session = await client.getSession();
+  pending = { username: '', password: '' };
+  if (hasParent()) {
+    postSignedIn(session);
+    if (isPopup) window.close();
+  }
+  if (redirect?.url) {
+    announce('Signed in. Taking you back…');
+    location.assign(redirect.url);
+    return;
+  }
+  signedInScreen(session, message);
 }
 
 function formatClaim(name, value) {
-  if (TIME_CLAIMS.has(name) && typeof value === 'number') {
-    return `${value} (${new Date(value * 1000).toISOString()})`;
-  }
+  if (TIME_CLAIMS.has(name) && typeof value === 'number') return `${value} (${new Date(value * 1000).toISOString()})`;
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-function showSession(session) {
-  $('who').textContent = session.username;
+function claimsTable(claims) {
+  const wrap = document.createElement('div');
+  wrap.className = 'table-wrap';
+  const table = document.createElement('table');
+  table.id = 'claims';
+  const caption = document.createElement('caption');
+  caption.textContent = 'ID token claims';
+  const head = document.createElement('thead');
+  head.innerHTML = '<tr><th scope="col">Claim</th><th scope="col">Value</th></tr>';
+  const body = document.createElement('tbody');
+  for (const name of Object.keys(claims).sort()) {
+    const tr = document.createElement('tr');
+    const th = document.createElement('th');
+    th.scope = 'row';
+    th.textContent = name;
+    const td = document.createElement('td');
+    td.textContent = formatClaim(name, claims[name]);
+    td.dataset.claim = name;
+    tr.append(th, td);
+    body.append(tr);
+  }
+  table.append(caption, head, body);
+  wrap.append(table);
+  return wrap;
+}
+
+function signedInScreen(session, message) {
   const expires = new Date(session.expiresAt);
-  const time = $('expires');
+  const validity = paragraph('Tokens valid until ');
+  const time = document.createElement('time');
+  time.id = 'expires';
   time.dateTime = expires.toISOString();
   time.textContent = expires.toLocaleString();
-
-  const tbody = $('claims').tBodies[0];
-  tbody.replaceChildren(
-    ...Object.keys(session.idTokenClaims)
-      .sort()
-      .map((name) => {
-        const tr = document.createElement('tr');
-        const th = document.createElement('th');
-        th.scope = 'row';
-        th.textContent = name;
-        const td = document.createElement('td');
-        td.textContent = formatClaim(name, session.idTokenClaims[name]);
-        td.dataset.claim = name;
-        tr.append(th, td);
-        return tr;
-      }),
-  );
-  form.hidden = true;
-  sessionEl.hidden = false;
+  validity.append(time);
+  render({ id: 'signed-in', heading: `Signed in as ${session.username}`, content: [validity, claimsTable(session.idTokenClaims)],
+    submit: 'Sign out', busyText: 'Signing out…',
+    actions: [
+      { label: 'Sign out everywhere', busyText: 'Signing out on every device…', onClick: () => signOut(() => client.globalSignOut(), 'You are signed out on every device.') },
+      { label: 'Refresh', busyText: 'Refreshing…', onClick: async () => {
+        try {
+          signedInScreen(await client.refreshSession(), `Session refreshed at ${new Date().toLocaleTimeString()}.`);
+        } catch (err) {
+          // A refused refresh token ends the session (the package drops it): back to signing in, with why.
+          if (!(await client.getSession().then(() => true, () => false))) signInScreen();
+          throw err;
+        }
+      } },
+    ],
+    onSubmit: () => signOut(() => client.signOut(), 'You are signed out.') });
+  announce(message ?? 'You are signed in.');
 }
 
-// What each sign-in step asks for: [heading, label, input type, autocomplete, extra information].
-function describeStep(step) {
-  const where = (d) => (d && d.destination ? ` sent to ${d.destination}` : '');
-  switch (step.signInStep) {
-    case 'CONFIRM_SIGN_IN_WITH_SMS_CODE':
-      return ['Enter the SMS code', `Code${where(step.codeDeliveryDetails)}`, 'text', 'one-time-code', ''];
-    case 'CONFIRM_SIGN_IN_WITH_EMAIL_CODE':
-      return ['Enter the e-mailed code', `Code${where(step.codeDeliveryDetails)}`, 'text', 'one-time-code', ''];
-    case 'CONFIRM_SIGN_IN_WITH_TOTP_CODE':
-      return ['Enter your authenticator code', 'Code from your authenticator app', 'text', 'one-time-code', ''];
-    case 'CONTINUE_SIGN_IN_WITH_MFA_SELECTION':
-    case 'CONTINUE_SIGN_IN_WITH_MFA_SETUP_SELECTION':
-      return ['Choose a second factor', `Type one of: ${step.allowedMFATypes.join(', ')}`, 'text', 'off', ''];
-    case 'CONTINUE_SIGN_IN_WITH_TOTP_SETUP':
-      return ['Set up your authenticator app', 'Code from the app', 'text', 'one-time-code',
-        `Add this key to your authenticator app: ${step.totpSetupDetails.sharedSecret}`];
-    case 'CONTINUE_SIGN_IN_WITH_EMAIL_SETUP':
-      return ['Set up e-mail codes', 'E-mail address for codes', 'email', 'email', ''];
-    case 'CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED':
-      return ['Choose a new password', 'New password', 'password', 'new-password',
-        'Your administrator asks you to replace the temporary password.'];
-    case 'CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE':
-      return ['Answer the challenge', 'Answer', 'text', 'off', JSON.stringify(step.additionalInfo)];
-    case 'CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION':
-      return ['Choose how to sign in', `Type one of: ${step.availableChallenges.join(', ')}`, 'text', 'off', ''];
-    case 'CONFIRM_SIGN_IN_WITH_PASSWORD':
-      return ['Enter your password', 'Password', 'password', 'current-password', ''];
-    default:
-      return undefined;
-  }
+async function signOut(how, message) {
+  await how();
+  postSignedOut();
+  signInScreen(message);
 }
 
-// Shows the next sign-in step, or reports one this page cannot handle.
-function showStep(step) {
-  const described = describeStep(step);
-  if (!described) {
-    const what = step.challengeName ? `the challenge ${step.challengeName}` : step.signInStep;
-    showError({ name: step.signInStep, message: `${what} is not handled by this demo` });
-    return;
-  }
-  const [heading, label, type, autocomplete, info] = described;
-  $('step-heading').textContent = heading;
-  $('step-label').textContent = label;
-  $('step-info').textContent = info;
-  const input = $('step-answer');
-  input.type = type;
-  input.autocomplete = autocomplete;
-  input.value = '';
-  form.hidden = true;
-  stepForm.hidden = false;
-  input.focus();
+// --- accounts ---------------------------------------------------------------------------------------------
+
+function signUpScreen() {
+  render({ id: 'sign-up', heading: 'Create an account',
+    fields: [
+      usernameField(''),
+      { name: 'email', label: 'E-mail address', type: 'email', autocomplete: 'email' },
+      { name: 'password', label: 'Password', type: 'password', autocomplete: 'new-password' },
+    ],
+    submit: 'Create account', busyText: 'Creating your account…', actions: [backToSignIn],
+    onSubmit: async ({ username, email, password }) => {
+      const name = username.trim();
+      const result = await client.signUp({ username: name, password, options: { userAttributes: { email: email.trim() } } });
+      pending = { username: name, password };
+      if (result.isSignUpComplete) await signIn(name, password);
+      else confirmSignUpScreen(name, result.nextStep.codeDeliveryDetails);
+    } });
 }
 
-async function finishSignIn(result, client, started) {
-  if (!result.isSignedIn) {
-    showStep(result.nextStep);
-    return;
-  }
-  const elapsed = Math.round(performance.now() - started);
-  stepForm.hidden = true;
-  showSession(await client.getSession());
-  statusEl.textContent = `Signed in (${elapsed} ms).`;
+function confirmSignUpScreen(username, delivery, intro) {
+  render({ id: 'confirm-sign-up', heading: 'Confirm your account',
+    intro: intro ?? sentTo(delivery, 'Enter the code we sent you.'),
+    fields: [codeField], submit: 'Confirm account', busyText: 'Confirming…',
+    actions: [
+      { label: 'Send a new code', busyText: 'Sending a new code…', onClick: async () => {
+        const sent = await client.resendSignUpCode({ username });
+        announce(`A new code is on its way${sent?.destination ? ` to ${sent.destination}` : ''}.`);
+      } },
+      backToSignIn,
+    ],
+    onSubmit: async ({ code }) => {
+      await client.confirmSignUp({ username, confirmationCode: code.trim() });
+      if (pending.username === username && pending.password) await signIn(username, pending.password);
+      else signInScreen('Your account is confirmed. You can sign in now.');
+    } });
 }
 
-function showSignedOut() {
-  stepForm.hidden = true;
-  sessionEl.hidden = true;
-  form.hidden = false;
-  $('password').value = '';
-  $('username').focus();
+function forgotScreen() {
+  render({ id: 'forgot-password', heading: 'Reset your password', intro: 'We will send you a code to choose a new password.',
+    fields: [usernameField()], submit: 'Send a code', busyText: 'Sending a code…', actions: [backToSignIn],
+    onSubmit: async ({ username }) => {
+      const name = username.trim();
+      const reset = await client.resetPassword({ username: name });
+      confirmResetScreen(name, reset.nextStep.codeDeliveryDetails, '');
+    } });
+}
+
+function confirmResetScreen(username, delivery, lead) {
+  render({ id: 'confirm-reset', heading: 'Choose a new password', intro: lead + sentTo(delivery, 'Enter the code we sent you.'),
+    fields: [codeField, { name: 'newPassword', label: 'New password', type: 'password', autocomplete: 'new-password' }],
+    account: username, submit: 'Change password', busyText: 'Changing your password…',
+    actions: [
+      { label: 'Send a new code', busyText: 'Sending a new code…', onClick: async () => {
+        const again = await client.resetPassword({ username });
+        const to = again.nextStep.codeDeliveryDetails?.destination;
+        announce(`A new code is on its way${to ? ` to ${to}` : ''}.`);
+      } },
+      backToSignIn,
+    ],
+    onSubmit: async ({ code, newPassword }) => {
+      await client.confirmResetPassword({ username, confirmationCode: code.trim(), newPassword });
+      announce('Your password is changed.');
+      await signIn(username, newPassword);
+    } });
+}
+
+// --- start ------------------------------------------------------------------------------------------------
+
+function showRefusedRedirect(uri) {
+  const notice = document.getElementById('notice');
+  notice.textContent = `This sign-in link asks to send you on to “${uri}”, which is not an address this page may return to. `
+    + 'You can still sign in here, but you will not be sent there.';
+  notice.hidden = false;
 }
 
 async function main() {
-  const config = await (await fetch('config.json', { cache: 'no-store' })).json();
-  $('pool-id').textContent = config.userPoolId;
-  const client = new CognitoClient({
-    userPoolId: config.userPoolId,
-    clientId: config.clientId,
-    endpoint: config.endpoint,
-    storage: 'session',
-  });
-
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    const username = $('username').value.trim();
-    const password = $('password').value;
-    busy('Signing in…', async () => {
-      const started = performance.now();
-      await finishSignIn(await client.signIn({ username, password }), client, started);
-    });
-  });
-
-  stepForm.addEventListener('submit', (event) => {
-    event.preventDefault();
-    const challengeResponse = $('step-answer').value;
-    busy('Checking…', async () => {
-      const started = performance.now();
-      await finishSignIn(await client.confirmSignIn({ challengeResponse }), client, started);
-    });
-  });
-
-  $('refresh').addEventListener('click', () =>
-    busy('Refreshing…', async () => {
-      showSession(await client.refreshSession());
-      statusEl.textContent = `Session refreshed at ${new Date().toLocaleTimeString()}.`;
-    }),
-  );
-
-  $('sign-out').addEventListener('click', () =>
-    busy('Signing out…', async () => {
-      await client.signOut();
-      showSignedOut();
-      statusEl.textContent = 'Signed out.';
-    }),
-  );
-
-  // Resume a session kept in sessionStorage (reload), else show the form.
+  config = await loadConfig();
+  applyBranding(config.branding);
+  client = new CognitoClient({ userPoolId: config.userPoolId, clientId: config.clientId, endpoint: config.endpoint, storage: config.storage });
+  redirect = redirectTarget(config.allowedRedirectUris);
+  if (redirect?.refused !== undefined) showRefusedRedirect(redirect.refused);
+  // A parent that says hello after the sign-in gets the session at once (and a popup's job is then done).
+  acceptParents(config.allowedParentOrigins, () => client.getSession().then((session) => {
+    postSignedIn(session);
+    if (isPopup) window.close();
+  }, () => {}));
+  let session;
   try {
-    showSession(await client.getSession());
+    session = await client.getSession();
   } catch (err) {
-    if (err && err.name !== 'UserUnAuthenticatedException') showError(err);
-    showSignedOut();
+    if (err?.name !== 'UserUnAuthenticatedException') showError(err);
   }
-  document.body.dataset.ready = 'true';
+  if (session) await finish();
+  else signInScreen();
 }
 
-main().catch((err) => {
-  showError(err);
-  form.hidden = false;
-  document.body.dataset.ready = 'true';
-});
+main()
+  .catch((err) => showError(err))
+  .finally(() => {
+    document.body.dataset.ready = 'true';
+  });

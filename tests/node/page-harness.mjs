@@ -1,0 +1,164 @@
+// What the hosted-page tests share: the emulator (seeded with the demo seed), scripts/serve.py serving www/
+// with a config.json the test rewrites per scenario (serve.py reads it on every request, CSP included),
+// headless Chromium, pages that record console errors and CSP violations, screenshots, and pools with the
+// settings a scenario needs, made through the emulator's admin API.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+import { chromium } from 'playwright-core';
+
+import { ROOT, cognito, lastCode, startEmulator } from './helpers.mjs';
+import { demoConfig } from './seed.mjs';
+
+export const SEED = process.env.DEMO_SEED || join(ROOT, 'emulator', 'seed', 'demo.json');
+export const SCREENSHOTS = join(ROOT, 'target', 'screenshots');
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export function launchBrowser() {
+  return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** Runs scripts/serve.py with `args` on a free 127.0.0.1 port; resolves { url, stop } once it listens. */
+export function startServePy(args) {
+  const proc = spawn('python3', [join(ROOT, 'scripts', 'serve.py'), '--port', '0', '--quiet', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const log = [];
+  proc.stderr.on('data', (d) => log.push(String(d)));
+  const exited = new Promise((resolve) => proc.once('exit', resolve));
+  const stop = async () => {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+    await exited;
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`serve.py did not start:\n${log.join('')}`));
+    }, 20_000);
+    createInterface({ input: proc.stdout }).on('line', (line) => {
+      const m = line.match(/^serving on (http:\/\/\S+?)\/?$/);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ url: m[1], stop });
+      }
+    });
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve.py exited (${code}):\n${log.join('')}`));
+    });
+  });
+}
+
+/**
+ * Starts everything a page test needs. Returns { emulator, server, browser, demo, configFile, setConfig, openPage,
+ * shot, stop }. `setConfig(extra)` rewrites config.json as the demo pool's config plus `extra`.
+ */
+export async function startPageHarness() {
+  const work = mkdtempSync(join(tmpdir(), 'cognito-page-'));
+  const configFile = join(work, 'config.json');
+  const emulator = await startEmulator({ seed: SEED });
+  const demo = { ...demoConfig(SEED), endpoint: emulator.endpoint };
+  const setConfig = (extra = {}) =>
+    writeFileSync(configFile, JSON.stringify({ ...demo, allowedRedirectUris: ['/app-demo.html'], ...extra }, null, 2));
+  setConfig();
+  const server = await startServePy(['--config', configFile]);
+  const browser = await launchBrowser();
+  mkdirSync(SCREENSHOTS, { recursive: true });
+
+  /** A fresh context and page at `path`, recording console errors, CSP violations and uncaught exceptions. */
+  async function openPage({ path = '/', viewport = { width: 900, height: 900 }, context: given } = {}) {
+    const context = given ?? (await browser.newContext({ viewport }));
+    const page = await context.newPage();
+    const problems = watch(page);
+    await page.goto(`${server.url}${path}`, { waitUntil: 'load' });
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+    return { page, context, problems };
+  }
+
+  const shot = (page, name) => page.screenshot({ path: join(SCREENSHOTS, `page-${name}.png`), fullPage: true });
+
+  async function stop() {
+    await browser?.close();
+    await server?.stop();
+    await emulator?.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+
+  return { emulator, server, browser, demo, configFile, setConfig, openPage, shot, stop };
+}
+
+/** Collects console errors, CSP violations and page errors of `page` into the returned array. */
+export function watch(page) {
+  const problems = [];
+  page.on('console', (msg) => {
+    const text = msg.text();
+    // Cognito answers a refused request with HTTP 400, which Chromium logs; those are expected.
+    if (/^Failed to load resource: the server responded with a status of 400\b/.test(text)) return;
+    if (msg.type() === 'error' || /Content Security Policy|Refused to/i.test(text)) problems.push(text);
+  });
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  return problems;
+}
+
+export const newPassword = () => `Page-${randomBytes(4).toString('hex')}-A1!`;
+
+/** A pool with `settings`, a public client allowing `flows`, and its config for the page. */
+export async function makePool(endpoint, settings = {}, flows = ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']) {
+  const { UserPool } = await cognito(endpoint, 'CreateUserPool', { PoolName: 'page', AutoVerifiedAttributes: ['email'], ...settings });
+  const { UserPoolClient } = await cognito(endpoint, 'CreateUserPoolClient', {
+    UserPoolId: UserPool.Id,
+    ClientName: 'page',
+    ExplicitAuthFlows: flows,
+  });
+  return { poolId: UserPool.Id, config: { userPoolId: UserPool.Id, clientId: UserPoolClient.ClientId, endpoint } };
+}
+
+/** A confirmed user made by an administrator, with the given attributes. */
+export async function makeUser(endpoint, poolId, username, password, attributes = {}) {
+  await cognito(endpoint, 'AdminCreateUser', {
+    UserPoolId: poolId,
+    Username: username,
+    MessageAction: 'SUPPRESS',
+    UserAttributes: Object.entries({ email: `${username}@example.com`, email_verified: 'true', ...attributes }).map(
+      ([Name, Value]) => ({ Name, Value }),
+    ),
+  });
+  if (password) {
+    await cognito(endpoint, 'AdminSetUserPassword', { UserPoolId: poolId, Username: username, Password: password, Permanent: true });
+  }
+}
+
+/** Waits for the screen `id` (the form's data-screen) to be shown. */
+export async function screen(page, id) {
+  await page.locator(`form[data-screen="${id}"]`).waitFor({ state: 'visible', timeout: 20_000 });
+}
+
+/** Waits for an error whose text matches `pattern`, and checks focus went to it. */
+export async function expectError(page, pattern) {
+  const error = page.locator('#error');
+  await error.filter({ hasText: pattern }).waitFor({ state: 'visible', timeout: 20_000 });
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'error', 'focus moves to the error');
+  return (await error.textContent()).trim();
+}
+
+export async function fillAndSubmit(page, fields, button) {
+  for (const [label, value] of Object.entries(fields)) await page.getByLabel(label, { exact: true }).fill(value);
+  await page.getByRole('button', { name: button, exact: true }).click();
+}
+
+export const codeFor = (emulator, poolId, username, purpose) => lastCode(emulator.url, poolId, username, purpose);
