@@ -75,6 +75,10 @@ function signInScreen(message) {
     onSubmit: ({ username, password }) => signIn(username.trim(), password ?? ''),
   });
   announce(message ?? '');
+  // SRP's costly first step runs while the user types, so the submit sends its request at once.
+  if (['USER_SRP_AUTH', 'CUSTOM_WITH_SRP'].includes(config.authFlow ?? 'USER_SRP_AUTH')) {
+    client.prepareSignIn().catch(() => {});
+  }
 }
 
 function codeScreen(id, heading, intro) {

@@ -352,7 +352,7 @@ enum AuthFlowType {
 #[serde(rename_all = "camelCase")]
 struct SignInArgs {
     username: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "or_default")]
     password: String,
     auth_flow_type: Option<AuthFlowType>,
     preferred_challenge: Option<String>,
@@ -362,7 +362,7 @@ struct SignInArgs {
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct ConfirmSignInOptions {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "or_default")]
     user_attributes: StringMap,
     friendly_device_name: Option<String>,
     client_metadata: Option<StringMap>,
@@ -372,7 +372,7 @@ struct ConfirmSignInOptions {
 #[serde(rename_all = "camelCase")]
 struct ConfirmSignInArgs {
     challenge_response: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "or_default")]
     options: ConfirmSignInOptions,
 }
 
@@ -404,9 +404,9 @@ struct MetadataOptions {
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct SignUpOptions {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "or_default")]
     user_attributes: StringMap,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "or_default")]
     validation_data: StringMap,
     client_metadata: Option<StringMap>,
 }
@@ -416,7 +416,7 @@ struct SignUpOptions {
 struct SignUpArgs {
     username: String,
     password: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "or_default")]
     options: SignUpOptions,
 }
 
@@ -425,7 +425,7 @@ struct SignUpArgs {
 struct ConfirmSignUpArgs {
     username: String,
     confirmation_code: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "or_default")]
     options: MetadataOptions,
 }
 
@@ -433,7 +433,7 @@ struct ConfirmSignUpArgs {
 #[serde(rename_all = "camelCase")]
 struct UsernameArgs {
     username: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "or_default")]
     options: MetadataOptions,
 }
 
@@ -443,7 +443,7 @@ struct ConfirmResetPasswordArgs {
     username: String,
     confirmation_code: String,
     new_password: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "or_default")]
     options: MetadataOptions,
 }
 
@@ -458,7 +458,7 @@ struct UpdatePasswordArgs {
 #[serde(rename_all = "camelCase")]
 struct UpdateUserAttributesArgs {
     user_attributes: StringMap,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "or_default")]
     options: MetadataOptions,
 }
 
@@ -466,7 +466,7 @@ struct UpdateUserAttributesArgs {
 #[serde(rename_all = "camelCase")]
 struct AttributeKeyArgs {
     user_attribute_key: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "or_default")]
     options: MetadataOptions,
 }
 
@@ -510,8 +510,18 @@ struct VerifyTotpOptions {
 #[serde(rename_all = "camelCase")]
 struct VerifyTotpArgs {
     code: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "or_default")]
     options: VerifyTotpOptions,
+}
+
+/// An optional member: absent, `undefined` and `null` all mean the default (serde's `default` alone covers
+/// only the absent case, and apps often pass `{ options: undefined }`).
+fn or_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
 }
 
 fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, Error> {

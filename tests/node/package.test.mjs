@@ -376,3 +376,15 @@ test('prepareSignIn draws the SRP ephemeral ahead: signIn then sends its first r
     globalThis.fetch = realFetch;
   }
 });
+
+test('optional members may be undefined or null, as apps often pass them', async () => {
+  const c = client();
+  await c.signIn({ username: pool.username, password: pool.password, authFlowType: undefined, clientMetadata: null });
+  const updated = await c.updateUserAttributes({ userAttributes: { name: 'Optional' }, options: undefined });
+  assert.equal(updated.name.isUpdated, true);
+  await assert.rejects(
+    c.signIn({ username: pool.username, password: undefined }),
+    (error) => !/invalid type/.test(error.message),
+    'an undefined password is a missing password, not a type error',
+  );
+});
