@@ -4,6 +4,17 @@
 //! a finished [`session::Session`], and only the `wasm` layer (compiled for `wasm32`) talks to `fetch`,
 //! storage and the clock.
 
+// A panic in the wasm module kills it for the whole page: library code reports typed errors instead.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
 pub mod clock;
 pub mod config;
 pub mod error;
