@@ -8,11 +8,13 @@
 //! so a test can count or break refreshes without touching first sign-ins.
 
 use std::collections::BTreeMap;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
+
+use crate::connection::ConnectionPolicy;
 
 /// The operation a fault rule for every call names.
 pub const ANY_OPERATION: &str = "*";
@@ -207,6 +209,7 @@ struct Book {
 #[derive(Debug, Default)]
 pub struct Calls {
     book: Mutex<Book>,
+    connections: Arc<ConnectionPolicy>,
 }
 
 impl Calls {
@@ -214,6 +217,22 @@ impl Calls {
         self.book
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The keep-alive policy the listener must follow (see [`crate::connection`]).
+    pub fn connection_policy(&self) -> Arc<ConnectionPolicy> {
+        self.connections.clone()
+    }
+
+    /// While a drop is pending, each call gets a fresh connection, so that browsers do not resend the
+    /// dropped one.
+    fn update_connection_policy(&self, book: &Book) {
+        let drop_pending = book
+            .rules
+            .iter()
+            .any(|rule| rule.fault == Fault::DropConnection);
+        self.connections
+            .set_one_request_per_connection(drop_pending);
     }
 
     /// Records a call that has just arrived and says which fault, if any, it gets: the oldest rule that
@@ -246,6 +265,7 @@ impl Calls {
                 Some(Fault::DropConnection) => count.dropped += 1,
             }
         }
+        self.update_connection_policy(&book);
         fault
     }
 
@@ -259,6 +279,7 @@ impl Calls {
             fault,
         };
         book.rules.push(rule.clone());
+        self.update_connection_policy(&book);
         rule
     }
 
@@ -268,7 +289,9 @@ impl Calls {
     }
 
     pub fn clear_rules(&self) {
-        self.book().rules.clear();
+        let mut book = self.book();
+        book.rules.clear();
+        self.update_connection_policy(&book);
     }
 
     /// `{"InitiateAuth": {"total": …, …}, "InitiateAuth:REFRESH_TOKEN_AUTH": {…}, …}`.
@@ -308,6 +331,8 @@ mod tests {
             Fault::DropConnection,
         );
         calls.add_rule("*".into(), 1, Fault::Delay { millis: 5 });
+        let policy = calls.connection_policy();
+        assert!(policy.one_request_per_connection(), "a drop is pending");
         let refresh = names(&["InitiateAuth", "InitiateAuth:REFRESH_TOKEN_AUTH"]);
         let srp = names(&["InitiateAuth", "InitiateAuth:USER_SRP_AUTH"]);
         // The SRP call skips the refresh rule and takes the catch-all one.
@@ -316,6 +341,7 @@ mod tests {
         assert_eq!(calls.arrive(&refresh), Some(Fault::DropConnection));
         assert_eq!(calls.arrive(&refresh), None);
         assert!(calls.rules().is_empty());
+        assert!(!policy.one_request_per_connection(), "no drop pending");
         let all = calls.count("InitiateAuth");
         assert_eq!(
             (all.total, all.answered, all.dropped, all.delayed),

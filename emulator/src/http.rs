@@ -332,6 +332,11 @@ async fn aws_headers(State(state): State<Arc<AppState>>, request: Request, next:
         HeaderValue::from_static(EXPOSED_HEADERS),
     );
     headers.insert(header::VARY, HeaderValue::from_static("Origin"));
+    // While a dropped connection is pending, each call gets a fresh connection (see crate::connection);
+    // saying so keeps clients from sending the next request on a connection that is closing.
+    if state.calls.connection_policy().one_request_per_connection() {
+        headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
     response
 }
 

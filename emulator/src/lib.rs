@@ -35,8 +35,12 @@ use connection::{ConnectionHandle, DroppableListener};
 
 /// Serves the emulator on an already bound listener until the process ends.
 pub async fn serve(listener: tokio::net::TcpListener, state: Arc<AppState>) -> std::io::Result<()> {
+    let listener = DroppableListener {
+        listener,
+        policy: state.calls.connection_policy(),
+    };
     axum::serve(
-        DroppableListener(listener),
+        listener,
         http::router(state).into_make_service_with_connect_info::<ConnectionHandle>(),
     )
     .await
@@ -48,8 +52,12 @@ pub async fn serve_with_shutdown(
     state: Arc<AppState>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let listener = DroppableListener {
+        listener,
+        policy: state.calls.connection_policy(),
+    };
     axum::serve(
-        DroppableListener(listener),
+        listener,
         http::router(state).into_make_service_with_connect_info::<ConnectionHandle>(),
     )
     .with_graceful_shutdown(shutdown)

@@ -385,3 +385,87 @@ async fn dev_endpoints_answer_browsers_on_other_origins() {
             .contains("Date")
     );
 }
+
+/// While a drop is pending, connections are not reused: browsers silently resend a request whose reused
+/// keep-alive connection closes without an answer, which would hide the drop from the page.
+#[tokio::test]
+async fn pending_drops_give_every_call_a_fresh_connection() {
+    use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+    use std::net::TcpStream;
+
+    let emu = Emu::start().await;
+    let address = emu.base.trim_start_matches("http://").to_owned();
+    tokio::task::spawn_blocking(move || {
+        let body = r#"{"MaxResults":1}"#;
+        let request = format!(
+            "POST / HTTP/1.1\r\nHost: {address}\r\nX-Amz-Target: AWSCognitoIdentityProviderService.ListUserPools\r\n\
+             Content-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        let connect = || {
+            let stream = TcpStream::connect(&address).unwrap();
+            stream
+                .set_read_timeout(Some(Duration::from_secs(5)))
+                .unwrap();
+            BufReader::new(stream)
+        };
+        // One keep-alive exchange: the status line, then headers and body by Content-Length.
+        let exchange = |reader: &mut BufReader<TcpStream>| -> String {
+            reader.get_mut().write_all(request.as_bytes()).unwrap();
+            let mut status = String::new();
+            reader.read_line(&mut status).unwrap();
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = value.trim().parse().unwrap();
+                }
+                if line == "\r\n" {
+                    break;
+                }
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            status.trim_end().to_owned()
+        };
+        let closed = |reader: &mut BufReader<TcpStream>| {
+            let mut rest = Vec::new();
+            matches!(reader.read_to_end(&mut rest), Ok(0))
+        };
+        // A dev call on its own connection; returns the status line.
+        let dev = |method: &str, body: &str| -> String {
+            let mut reader = connect();
+            let request = format!(
+                "{method} /_emulator/faults HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            );
+            reader.get_mut().write_all(request.as_bytes()).unwrap();
+            let mut status = String::new();
+            reader.read_line(&mut status).unwrap();
+            status.trim_end().to_owned()
+        };
+        let mut used = connect();
+        assert_eq!(exchange(&mut used), "HTTP/1.1 200 OK");
+        let mut unused = connect();
+        // Without a pending drop, connections stay open for the next request.
+        assert_eq!(exchange(&mut used), "HTTP/1.1 200 OK");
+
+        assert_eq!(
+            dev("POST", r#"{"operation": "GetUser", "dropConnection": true}"#),
+            "HTTP/1.1 201 Created"
+        );
+        assert!(closed(&mut used), "an idle, used connection closes");
+        assert!(closed(&mut unused), "an idle connection never used closes too");
+        let mut fresh = connect();
+        assert_eq!(exchange(&mut fresh), "HTTP/1.1 200 OK");
+        assert!(closed(&mut fresh), "one answer per connection while the drop is pending");
+
+        assert_eq!(dev("DELETE", ""), "HTTP/1.1 204 No Content");
+        let mut again = connect();
+        assert_eq!(exchange(&mut again), "HTTP/1.1 200 OK");
+        assert_eq!(exchange(&mut again), "HTTP/1.1 200 OK");
+    })
+    .await
+    .unwrap();
+}
