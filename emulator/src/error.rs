@@ -97,24 +97,28 @@ fn lower_camel(member: &str) -> String {
 
 impl IntoResponse for CognitoError {
     fn into_response(self) -> Response {
-        let body = json!({ "__type": self.name, "message": self.message }).to_string();
-        let mut response = (self.status, body).into_response();
-        let headers = response.headers_mut();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(AMZ_JSON));
-        if let Ok(value) = HeaderValue::from_str(&format!("{}:", self.name)) {
-            headers.insert("x-amzn-ErrorType", value);
-        }
-        // Header values must be visible ASCII; messages are ours and are, but stay safe for the odd one.
-        let printable: String = self
-            .message
-            .chars()
-            .filter(|c| c.is_ascii() && !c.is_ascii_control())
-            .collect();
-        if let Ok(value) = HeaderValue::from_str(&printable) {
-            headers.insert("x-amzn-ErrorMessage", value);
-        }
-        response
+        error_reply(self.status, self.name, &self.message)
     }
+}
+
+/// The JSON protocol's error reply: `{"__type", "message"}` plus the same in `x-amzn-Error*` headers.
+pub fn error_reply(status: StatusCode, name: &str, message: &str) -> Response {
+    let body = json!({ "__type": name, "message": message }).to_string();
+    let mut response = (status, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(AMZ_JSON));
+    if let Ok(value) = HeaderValue::from_str(&format!("{name}:")) {
+        headers.insert("x-amzn-ErrorType", value);
+    }
+    // Header values must be visible ASCII; messages are ours and are, but stay safe for the odd one.
+    let printable: String = message
+        .chars()
+        .filter(|c| c.is_ascii() && !c.is_ascii_control())
+        .collect();
+    if let Ok(value) = HeaderValue::from_str(&printable) {
+        headers.insert("x-amzn-ErrorMessage", value);
+    }
+    response
 }
 
 #[cfg(test)]

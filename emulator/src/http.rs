@@ -3,16 +3,18 @@
 
 use std::sync::Arc;
 
-use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Request, State};
+use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use axum::{Extension, Router};
 use serde_json::{Map, Value};
 
-use crate::error::{AMZ_JSON, CognitoError};
+use crate::calls::{Fault, call_names};
+use crate::connection::ConnectionHandle;
+use crate::error::{AMZ_JSON, CognitoError, error_reply};
 use crate::ops::{self, CallContext};
 use crate::state::AppState;
 
@@ -33,14 +35,20 @@ pub fn router(state: Arc<AppState>) -> Router {
             "/_emulator/custom-challenge",
             axum::routing::put(custom_challenge),
         )
+        .merge(crate::dev_endpoints::routes())
         .route("/{pool_id}/.well-known/jwks.json", get(jwks))
         .fallback(not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), aws_headers))
         .with_state(state)
-        .layer(middleware::from_fn(aws_headers))
 }
 
-/// `POST /`: one Cognito operation named by `X-Amz-Target`.
-async fn api(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
+/// `POST /`: one Cognito operation named by `X-Amz-Target`, unless an injected fault answers instead.
+async fn api(
+    State(state): State<Arc<AppState>>,
+    connection: Option<Extension<ConnectInfo<ConnectionHandle>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let operation = headers
         .get("x-amz-target")
         .and_then(|v| v.to_str().ok())
@@ -56,7 +64,35 @@ async fn api(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes
     if !ops::is_known(operation) {
         return ops::unknown_operation(operation).into_response();
     }
-    let body = match parse_body(&body) {
+    let body = parse_body(&body);
+    match state
+        .calls
+        .arrive(&call_names(operation, body.as_ref().ok()))
+    {
+        None => {}
+        Some(Fault::Delay { millis }) => {
+            tokio::time::sleep(std::time::Duration::from_millis(millis)).await;
+        }
+        Some(Fault::Fail {
+            status,
+            error_type,
+            message,
+        }) => return error_reply(status, &error_type, &message),
+        Some(Fault::DropConnection) => {
+            return match connection {
+                Some(Extension(ConnectInfo(connection))) => {
+                    connection.drop_connection();
+                    // Never sent: the connection refuses every write from now on.
+                    StatusCode::SERVICE_UNAVAILABLE.into_response()
+                }
+                None => CognitoError::internal(
+                    "dropConnection needs the emulator's own listener (cognito_emulator::serve).",
+                )
+                .into_response(),
+            };
+        }
+    }
+    let body = match body {
         Ok(body) => body,
         Err(error) => return error.into_response(),
     };
@@ -107,7 +143,7 @@ fn signed_region(headers: &HeaderMap) -> Option<String> {
     valid.then(|| region.to_owned())
 }
 
-fn json_response(status: StatusCode, value: &Value) -> Response {
+pub(crate) fn json_response(status: StatusCode, value: &Value) -> Response {
     let mut response = (status, value.to_string()).into_response();
     response
         .headers_mut()
@@ -183,13 +219,7 @@ async fn inbox(State(state): State<Arc<AppState>>, request: Request) -> Response
 /// `PUT /_emulator/custom-challenge?userPoolId=ID` with `[{"question": …, "answer": …}, …]`: the pool's
 /// dev-only CUSTOM_AUTH rounds (the seed's `customChallenge`); `[]` turns CUSTOM_AUTH off again.
 async fn custom_challenge(State(state): State<Arc<AppState>>, request: Request) -> Response {
-    let query = request.uri().query().unwrap_or("").to_owned();
-    let pool_id = query
-        .split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .find(|(key, _)| *key == "userPoolId")
-        .map(|(_, value)| percent_decode(value));
-    let Some(pool_id) = pool_id else {
+    let Some(pool_id) = query_param(&request, "userPoolId") else {
         return CognitoError::invalid_parameter("userPoolId is required.").into_response();
     };
     let body = match axum::body::to_bytes(request.into_body(), 1 << 20).await {
@@ -230,6 +260,17 @@ async fn custom_challenge(State(state): State<Arc<AppState>>, request: Request) 
     StatusCode::NO_CONTENT.into_response()
 }
 
+/// The first value of a query-string parameter, decoded.
+pub(crate) fn query_param(request: &Request, name: &str) -> Option<String> {
+    request
+        .uri()
+        .query()?
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| percent_decode(value))
+}
+
 /// `%XX` and `+` decoding of a query-string value.
 fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
@@ -261,10 +302,11 @@ async fn not_found() -> Response {
     error.into_response()
 }
 
-/// Adds what every AWS reply has (`x-amzn-RequestId`; hyper adds `Date`) and answers CORS as Cognito does:
+/// Adds what every AWS reply has (`x-amzn-RequestId`, and `Date` from the emulator's clock, so that a clock
+/// offset shows there as it would with a server whose clock differs) and answers CORS as Cognito does:
 /// preflights on any path, and `Access-Control-Allow-Origin` plus exposed headers on every reply,
-/// errors included, so that browsers let the page read Cognito's error.
-async fn aws_headers(request: Request, next: Next) -> Response {
+/// errors included, so that browsers let the page read Cognito's error and the server's time.
+async fn aws_headers(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
     let origin = request.headers().get(header::ORIGIN).cloned();
     let mut response = if request.method() == Method::OPTIONS {
         preflight(request.headers())
@@ -277,6 +319,10 @@ async fn aws_headers(request: Request, next: Next) -> Response {
         HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
             .unwrap_or(HeaderValue::from_static("0")),
     );
+    // hyper would add the wall clock's Date; it keeps one that is already there.
+    if let Ok(date) = HeaderValue::from_str(&http_date(state.now_millis())) {
+        headers.insert(header::DATE, date);
+    }
     headers.insert(
         header::ACCESS_CONTROL_ALLOW_ORIGIN,
         origin.unwrap_or(HeaderValue::from_static("*")),
@@ -286,7 +332,18 @@ async fn aws_headers(request: Request, next: Next) -> Response {
         HeaderValue::from_static(EXPOSED_HEADERS),
     );
     headers.insert(header::VARY, HeaderValue::from_static("Origin"));
+    // While a dropped connection is pending, each call gets a fresh connection (see crate::connection);
+    // saying so keeps clients from sending the next request on a connection that is closing.
+    if state.calls.connection_policy().one_request_per_connection() {
+        headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
     response
+}
+
+/// An RFC 7231 IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) of epoch milliseconds.
+pub(crate) fn http_date(millis: i64) -> String {
+    let time = std::time::UNIX_EPOCH + std::time::Duration::from_millis(millis.max(0) as u64);
+    httpdate::fmt_http_date(time)
 }
 
 fn preflight(request_headers: &HeaderMap) -> Response {
@@ -294,7 +351,7 @@ fn preflight(request_headers: &HeaderMap) -> Response {
     let headers = response.headers_mut();
     headers.insert(
         header::ACCESS_CONTROL_ALLOW_METHODS,
-        HeaderValue::from_static("POST, GET, PUT, OPTIONS"),
+        HeaderValue::from_static("POST, GET, PUT, DELETE, OPTIONS"),
     );
     // Allow our list plus whatever else the browser asks for: a local emulator has nothing to protect, and
     // SDKs keep adding headers.

@@ -13,6 +13,9 @@
 //! # }
 //! ```
 
+pub mod calls;
+pub mod connection;
+pub mod dev_endpoints;
 pub mod error;
 pub mod http;
 pub mod inbox;
@@ -28,9 +31,19 @@ use std::sync::Arc;
 
 pub use state::AppState;
 
+use connection::{ConnectionHandle, DroppableListener};
+
 /// Serves the emulator on an already bound listener until the process ends.
 pub async fn serve(listener: tokio::net::TcpListener, state: Arc<AppState>) -> std::io::Result<()> {
-    axum::serve(listener, http::router(state)).await
+    let listener = DroppableListener {
+        listener,
+        policy: state.calls.connection_policy(),
+    };
+    axum::serve(
+        listener,
+        http::router(state).into_make_service_with_connect_info::<ConnectionHandle>(),
+    )
+    .await
 }
 
 /// Serves until `shutdown` completes, then finishes the requests in flight.
@@ -39,7 +52,14 @@ pub async fn serve_with_shutdown(
     state: Arc<AppState>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, http::router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let listener = DroppableListener {
+        listener,
+        policy: state.calls.connection_policy(),
+    };
+    axum::serve(
+        listener,
+        http::router(state).into_make_service_with_connect_info::<ConnectionHandle>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

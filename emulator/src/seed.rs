@@ -72,6 +72,11 @@ pub struct SeedClient {
     pub access_token_validity_minutes: Option<i64>,
     pub id_token_validity_minutes: Option<i64>,
     pub refresh_token_validity_days: Option<i64>,
+    /// Lifetimes in seconds instead (not both forms for one token); down to 3 s, below Cognito's minimum,
+    /// so that tests can watch tokens expire.
+    pub access_token_validity_seconds: Option<i64>,
+    pub id_token_validity_seconds: Option<i64>,
+    pub refresh_token_validity_seconds: Option<i64>,
     /// Minutes a challenge session stays valid (3 to 15, default 3).
     pub auth_session_validity: Option<i64>,
     /// Cognito's `RefreshTokenRotation` structure (`{"Feature": "ENABLED", "RetryGracePeriodSeconds": 10}`).
@@ -222,18 +227,6 @@ fn load_client(state: &AppState, pool_id: &str, client: &SeedClient) -> Result<(
             client.enable_token_revocation.map(|e| json!(e)),
         ),
         (
-            "AccessTokenValidity",
-            client.access_token_validity_minutes.map(|v| json!(v)),
-        ),
-        (
-            "IdTokenValidity",
-            client.id_token_validity_minutes.map(|v| json!(v)),
-        ),
-        (
-            "RefreshTokenValidity",
-            client.refresh_token_validity_days.map(|v| json!(v)),
-        ),
-        (
             "AuthSessionValidity",
             client.auth_session_validity.map(|v| json!(v)),
         ),
@@ -247,8 +240,45 @@ fn load_client(state: &AppState, pool_id: &str, client: &SeedClient) -> Result<(
             request[member] = value;
         }
     }
-    request["TokenValidityUnits"] =
-        json!({ "AccessToken": "minutes", "IdToken": "minutes", "RefreshToken": "days" });
+    let lifetimes = [
+        (
+            "AccessToken",
+            client.access_token_validity_minutes,
+            "minutes",
+            client.access_token_validity_seconds,
+        ),
+        (
+            "IdToken",
+            client.id_token_validity_minutes,
+            "minutes",
+            client.id_token_validity_seconds,
+        ),
+        (
+            "RefreshToken",
+            client.refresh_token_validity_days,
+            "days",
+            client.refresh_token_validity_seconds,
+        ),
+    ];
+    let mut units = Map::new();
+    for (token, coarse, coarse_unit, seconds) in lifetimes {
+        let (value, unit) = match (coarse, seconds) {
+            (Some(_), Some(_)) => {
+                return Err(format!(
+                    "client {}: give the {token} lifetime in {coarse_unit} or in seconds, not both",
+                    client.name
+                ));
+            }
+            (Some(value), None) => (value, coarse_unit),
+            (None, Some(value)) => (value, "seconds"),
+            (None, None) => continue,
+        };
+        request[format!("{token}Validity")] = json!(value);
+        units.insert(token.to_owned(), json!(unit));
+    }
+    if !units.is_empty() {
+        request["TokenValidityUnits"] = Value::Object(units);
+    }
     let request = as_request(request);
     admin::create_client(
         state,

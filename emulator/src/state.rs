@@ -22,8 +22,12 @@ use crate::util::epoch_seconds;
 pub struct AppState {
     default_region: String,
     store: Mutex<Store>,
-    /// Added to the wall clock; lets tests move time forward to expire tokens and handshakes.
+    /// Added to the wall clock: tests move time to expire tokens and handshakes, or to pretend the
+    /// server's clock differs from the client's. Every "now" of the emulator goes through
+    /// [`AppState::now_millis`].
     clock_offset_secs: AtomicI64,
+    /// Call counts and injected faults (`/_emulator/calls`, `/_emulator/faults`).
+    pub calls: crate::calls::Calls,
 }
 
 impl AppState {
@@ -33,6 +37,7 @@ impl AppState {
             default_region: region.into(),
             store: Mutex::new(Store::default()),
             clock_offset_secs: AtomicI64::new(0),
+            calls: crate::calls::Calls::default(),
         })
     }
 
@@ -55,6 +60,15 @@ impl AppState {
     /// Moves the emulator's clock forward (or back) by `secs`. Meant for tests of expiry.
     pub fn advance_clock(&self, secs: i64) {
         self.clock_offset_secs.fetch_add(secs, Ordering::Relaxed);
+    }
+
+    /// How far the emulator's clock is from the wall clock, in seconds.
+    pub fn clock_offset(&self) -> i64 {
+        self.clock_offset_secs.load(Ordering::Relaxed)
+    }
+
+    pub fn set_clock_offset(&self, secs: i64) {
+        self.clock_offset_secs.store(secs, Ordering::Relaxed);
     }
 
     /// The store. A panic in another request must not wedge the emulator, so a poisoned lock is taken over.

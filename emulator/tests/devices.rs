@@ -91,6 +91,19 @@ async fn device_srp(
     device: &Remembered,
     password: &str,
 ) -> Reply {
+    let timestamp = srp::timestamp(now_secs());
+    device_srp_at(emu, client, challenge, device, password, &timestamp).await
+}
+
+/// [`device_srp`] signing DEVICE_PASSWORD_VERIFIER with a given TIMESTAMP.
+async fn device_srp_at(
+    emu: &Emu,
+    client: &str,
+    challenge: &Value,
+    device: &Remembered,
+    password: &str,
+    timestamp: &str,
+) -> Reply {
     assert_eq!(challenge["ChallengeName"], "DEVICE_SRP_AUTH", "{challenge}");
     let srp_client = SrpClient::generate().unwrap();
     let verifier_challenge = emu
@@ -112,7 +125,6 @@ async fn device_srp(
         );
     }
     assert_eq!(params["USERNAME"], "alice");
-    let timestamp = srp::timestamp(now_secs());
     let signature = srp_client
         .password_claim(
             &device.group,
@@ -121,7 +133,7 @@ async fn device_srp(
             params["SRP_B"].as_str().unwrap(),
             params["SALT"].as_str().unwrap(),
             params["SECRET_BLOCK"].as_str().unwrap(),
-            &timestamp,
+            timestamp,
         )
         .unwrap();
     emu.call(
@@ -248,6 +260,49 @@ async fn confirm_device_then_device_srp_sign_in() {
             .error_type(),
         "NotAuthorizedException"
     );
+}
+
+/// DEVICE_PASSWORD_VERIFIER's TIMESTAMP must be within five minutes of the emulator's clock and in
+/// Cognito's exact format; the device proof is otherwise right in every case below.
+#[tokio::test]
+async fn device_timestamp_must_be_near_the_emulator_clock() {
+    let emu = Emu::start().await;
+    let (pool, client) = device_pool(&emu, false).await;
+    let device = confirm_new_device(&emu, &pool, &client, false).await;
+    let password = device.verifier.device_password.clone();
+    let now = now_secs();
+    let cases = [
+        (srp::timestamp(now - 6 * 60), false, "6 minutes behind"),
+        (srp::timestamp(now + 6 * 60), false, "6 minutes ahead"),
+        (srp::timestamp(now).replace("UTC", "GMT"), false, "not UTC"),
+        (
+            httpdate::fmt_http_date(std::time::SystemTime::now()),
+            false,
+            "an HTTP date",
+        ),
+        (srp::timestamp(now - 4 * 60), true, "4 minutes behind"),
+        (srp::timestamp(now + 4 * 60), true, "4 minutes ahead"),
+    ];
+    for (timestamp, accepted, what) in cases {
+        let reply = sign_in_with_device(&emu, &pool, &client, &device.key).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        let done = device_srp_at(&emu, &client, &reply.body, &device, &password, &timestamp).await;
+        if accepted {
+            assert!(
+                done.body["AuthenticationResult"].is_object(),
+                "{what}: {}",
+                done.body
+            );
+        } else {
+            assert_eq!(
+                done.error_type(),
+                "NotAuthorizedException",
+                "{what}: {}",
+                done.body
+            );
+            assert_eq!(done.message(), "Incorrect username or password.", "{what}");
+        }
+    }
 }
 
 #[tokio::test]

@@ -444,6 +444,14 @@ pub fn create_client(
     Ok((pool_id.to_owned(), id))
 }
 
+/// The shortest token lifetime the emulator accepts when given in seconds (Cognito's minimum is 5 minutes
+/// for access and ID tokens, 60 minutes for refresh tokens).
+pub const DEV_MIN_VALIDITY_SECS: i64 = 3;
+
+/// The longest lifetimes Cognito accepts: 1 day for access and ID tokens, 10 years for refresh tokens.
+pub const MAX_TOKEN_VALIDITY_SECS: i64 = 86_400;
+pub const MAX_REFRESH_VALIDITY_SECS: i64 = 3650 * 86_400;
+
 /// Token lifetimes of a client, from `*TokenValidity` and `TokenValidityUnits`.
 struct Validity {
     access_secs: i64,
@@ -479,14 +487,22 @@ impl Validity {
                        range: (i64, i64),
                        what: &str|
          -> OpResult<i64> {
-            let secs = match req.opt_i64(member)? {
+            let (secs, min) = match req.opt_i64(member)? {
                 Some(value) => {
                     echo.insert(member.to_owned(), json!(value));
-                    value.saturating_mul(unit(unit_name, default_unit)?)
+                    let unit_secs = unit(unit_name, default_unit)?;
+                    // Dev extension: lifetimes in seconds may go below Cognito's minimum, so that tests
+                    // can watch tokens expire.
+                    let min = if unit_secs == 1 {
+                        DEV_MIN_VALIDITY_SECS
+                    } else {
+                        range.0
+                    };
+                    (value.saturating_mul(unit_secs), min)
                 }
-                None => default_secs,
+                None => (default_secs, range.0),
             };
-            if secs < range.0 || secs > range.1 {
+            if secs < min || secs > range.1 {
                 return Err(CognitoError::invalid_parameter(format!(
                     "{member} must be between {what}."
                 )));
@@ -498,7 +514,7 @@ impl Validity {
             "AccessToken",
             "hours",
             3600,
-            (300, 86_400),
+            (300, MAX_TOKEN_VALIDITY_SECS),
             "5 minutes and 1 day",
         )?;
         let id_secs = one(
@@ -506,7 +522,7 @@ impl Validity {
             "IdToken",
             "hours",
             3600,
-            (300, 86_400),
+            (300, MAX_TOKEN_VALIDITY_SECS),
             "5 minutes and 1 day",
         )?;
         let refresh_secs = one(
@@ -514,7 +530,7 @@ impl Validity {
             "RefreshToken",
             "days",
             30 * 86_400,
-            (3600, 3650 * 86_400),
+            (3600, MAX_REFRESH_VALIDITY_SECS),
             "60 minutes and 10 years",
         )?;
         if let Some(units) = req.get("TokenValidityUnits") {

@@ -23,7 +23,8 @@ use crate::util::{b64, new_session, random_bytes};
 /// Size of the opaque SECRET_BLOCK; Cognito's are several hundred bytes.
 const SECRET_BLOCK_BYTES: usize = 512;
 
-const AUTH_FLOWS: &[&str] = &[
+/// InitiateAuth's `AuthFlow` values (the service model's enum).
+pub const AUTH_FLOWS: &[&str] = &[
     "USER_SRP_AUTH",
     "REFRESH_TOKEN_AUTH",
     "REFRESH_TOKEN",
@@ -34,7 +35,8 @@ const AUTH_FLOWS: &[&str] = &[
     "USER_AUTH",
 ];
 
-const CHALLENGE_NAMES: &[&str] = &[
+/// RespondToAuthChallenge's `ChallengeName` values (the service model's enum).
+pub const CHALLENGE_NAMES: &[&str] = &[
     "SMS_MFA",
     "EMAIL_OTP",
     "SOFTWARE_TOKEN_MFA",
@@ -440,12 +442,7 @@ fn password_verifier(
     let mut names = vec![username, pending.identity.as_str()];
     names.extend(user.map(|u| u.username.as_str()));
     check_secret_hash(client, responses.get("SECRET_HASH"), &names)?;
-    if !is_canonical_timestamp(timestamp) {
-        eprintln!(
-            "cognito-emulator: PASSWORD_VERIFIER refused: TIMESTAMP {timestamp:?} is not in Cognito's format"
-        );
-        return Err(CognitoError::incorrect_credentials());
-    }
+    super::timestamp::check("PASSWORD_VERIFIER", timestamp, now)?;
     let block = srp::decode_secret_block(secret_block).map_err(|_| invalid_session())?;
     let proof_ok = pending
         .handshake
@@ -543,69 +540,4 @@ fn new_password_required(
     user.modified = now * 1000;
     store.challenges.remove(session);
     continue_sign_in(store, ctx, now)
-}
-
-/// Whether TIMESTAMP is exactly what Cognito's clients produce (`Tue Sep 5 00:09:40 UTC 2018`: English
-/// names, UTC, day not zero-padded, weekday matching the date). AWS is reported to refuse anything else, so a
-/// client that gets this wrong should find out here rather than in production.
-pub(crate) fn is_canonical_timestamp(text: &str) -> bool {
-    parse_timestamp(text).is_some_and(|secs| srp::timestamp(secs) == text)
-}
-
-fn parse_timestamp(text: &str) -> Option<i64> {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let parts: Vec<&str> = text.split(' ').collect();
-    let [_weekday, month, day, time, "UTC", year] = parts.as_slice() else {
-        return None;
-    };
-    let month = MONTHS.iter().position(|m| m == month)? as i64 + 1;
-    let day: i64 = day.parse().ok()?;
-    let year: i64 = year.parse().ok()?;
-    let mut hms = time.split(':').map(|p| p.parse::<i64>().ok());
-    let (Some(Some(h)), Some(Some(m)), Some(Some(s)), None) =
-        (hms.next(), hms.next(), hms.next(), hms.next())
-    else {
-        return None;
-    };
-    if !(1..=31).contains(&day)
-        || !(0..24).contains(&h)
-        || !(0..60).contains(&m)
-        || !(0..61).contains(&s)
-    {
-        return None;
-    }
-    // Days from civil date (H. Hinnant's algorithm); an impossible date (Feb 30) fails the round trip later.
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days * 86_400 + h * 3600 + m * 60 + s)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn canonical_timestamps() {
-        assert!(is_canonical_timestamp("Tue Sep 25 00:09:40 UTC 2018"));
-        assert!(is_canonical_timestamp("Thu Feb 1 13:05:07 UTC 2024"));
-        assert!(is_canonical_timestamp(&srp::timestamp(1_700_000_000)));
-        assert!(
-            !is_canonical_timestamp("Thu Feb 01 13:05:07 UTC 2024"),
-            "zero-padded day"
-        );
-        assert!(
-            !is_canonical_timestamp("Fri Feb 1 13:05:07 UTC 2024"),
-            "wrong weekday"
-        );
-        assert!(!is_canonical_timestamp("Thu Feb 1 13:05:07 GMT 2024"));
-        assert!(!is_canonical_timestamp("Thu Feb 30 13:05:07 UTC 2024"));
-        assert!(!is_canonical_timestamp(""));
-    }
 }

@@ -511,13 +511,10 @@ pub fn device_password_verifier(
     let user = pool.users.get(&ctx.user_key).ok_or_else(invalid_session)?;
     let device = user.devices.get(device_key).ok_or_else(device_not_found)?;
     let block = srp::decode_secret_block(secret_block).map_err(|_| invalid_session())?;
-    let ok = super::auth::is_canonical_timestamp(timestamp)
-        && handshake
-            .verify_claim(&device.group_key, device_key, &block, timestamp, signature)
-            .is_ok();
-    if !ok {
-        return Err(CognitoError::incorrect_credentials());
-    }
+    super::timestamp::check("DEVICE_PASSWORD_VERIFIER", timestamp, now)?;
+    handshake
+        .verify_claim(&device.group_key, device_key, &block, timestamp, signature)
+        .map_err(|_| CognitoError::incorrect_credentials())?;
     let (pool_id, user_key) = (ctx.pool_id.clone(), ctx.user_key.clone());
     if let Some(device) = store
         .pool_mut(&pool_id)

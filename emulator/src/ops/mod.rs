@@ -1,7 +1,7 @@
 //! The `X-Amz-Target` operations, one module per group:
 //! [`admin`] (pools, clients, users — what boto3 seeds with), [`auth`] (InitiateAuth,
-//! RespondToAuthChallenge), [`tokens`] (issuing, refreshing and revoking tokens) and [`user`]
-//! (GetUser, with access-token checks).
+//! RespondToAuthChallenge), [`tokens`] (issuing, refreshing and revoking tokens), [`user`]
+//! (GetUser, with access-token checks) and [`timestamp`] (the SRP TIMESTAMP check).
 
 pub mod account;
 pub mod admin;
@@ -11,6 +11,7 @@ pub mod devices;
 pub mod first_factor;
 pub mod mfa;
 pub mod request;
+pub mod timestamp;
 pub mod tokens;
 pub mod user;
 

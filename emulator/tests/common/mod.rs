@@ -236,13 +236,34 @@ pub fn password_verifier_request(
     password: &str,
     with_session: bool,
 ) -> Value {
+    let timestamp = srp::timestamp(now_secs());
+    password_verifier_request_at(
+        srp_client,
+        pool_id,
+        client_id,
+        challenge,
+        password,
+        with_session,
+        &timestamp,
+    )
+}
+
+/// The PASSWORD_VERIFIER answer signed with a given TIMESTAMP.
+pub fn password_verifier_request_at(
+    srp_client: &SrpClient,
+    pool_id: &str,
+    client_id: &str,
+    challenge: &Value,
+    password: &str,
+    with_session: bool,
+    timestamp: &str,
+) -> Value {
     let params = &challenge["ChallengeParameters"];
     let text = |name: &str| {
         params[name]
             .as_str()
             .unwrap_or_else(|| panic!("challenge lacks {name}: {challenge}"))
     };
-    let timestamp = srp::timestamp(now_secs());
     let signature = srp_client
         .password_claim(
             srp::pool_name(pool_id).unwrap(),
@@ -251,7 +272,7 @@ pub fn password_verifier_request(
             text("SRP_B"),
             text("SALT"),
             text("SECRET_BLOCK"),
-            &timestamp,
+            timestamp,
         )
         .unwrap();
     let mut request = json!({
@@ -285,13 +306,16 @@ pub async fn srp_sign_in(
         "InitiateAuth: {}",
         challenge.body
     );
-    let request = password_verifier_request(
+    // Signed with the emulator's clock, as a client that corrects its clock from the server's would: tests
+    // move that clock to expire things.
+    let request = password_verifier_request_at(
         &srp_client,
         pool_id,
         client_id,
         &challenge.body,
         password,
         true,
+        &srp::timestamp(emu.state.now_secs()),
     );
     emu.call("RespondToAuthChallenge", request).await
 }
@@ -401,4 +425,60 @@ pub fn query_encode(text: &str) -> String {
             }
         })
         .collect()
+}
+
+impl Emu {
+    /// A dev endpoint (`/_emulator/…`): method, path with query, optional JSON body; returns the reply.
+    pub async fn dev(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Reply {
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(body) = body {
+            request = request
+                .header("content-type", "application/json")
+                .body(body.to_string());
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.unwrap();
+        Reply {
+            status,
+            headers,
+            body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        }
+    }
+
+    /// `GET /_emulator/calls`.
+    pub async fn calls(&self) -> Value {
+        let reply = self
+            .dev(reqwest::Method::GET, "/_emulator/calls", None)
+            .await;
+        assert_eq!(reply.status, StatusCode::OK);
+        reply.body
+    }
+
+    /// `PUT /_emulator/clock`: moves the emulator's clock `secs` from the wall clock.
+    pub async fn set_clock_offset(&self, secs: i64) {
+        let reply = self
+            .dev(
+                reqwest::Method::PUT,
+                "/_emulator/clock",
+                Some(json!({ "offsetSeconds": secs })),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    }
+}
+
+/// Epoch seconds of an HTTP `Date` header.
+pub fn date_header(headers: &HeaderMap) -> i64 {
+    let text = headers
+        .get("date")
+        .expect("a Date header")
+        .to_str()
+        .unwrap();
+    httpdate::parse_http_date(text)
+        .unwrap_or_else(|e| panic!("Date {text:?} is not an HTTP date: {e}"))
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
 }
