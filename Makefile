@@ -16,13 +16,14 @@ DEMO_EMULATOR_PORT ?= 9229
 DEMO_HTTP_PORT ?= 8080
 export DEMO_EMULATOR_PORT DEMO_HTTP_PORT
 
-.PHONY: help setup setup-demo pkg emulator emulator-test demo test test-rust test-wasm test-python test-node bench test-size
+.PHONY: help setup setup-demo pkg emulator emulator-test demo test test-rust test-wasm test-python test-node bench test-size fuzz
 
 help:
 	@echo "make demo   build the package and the emulator, serve the sign-in page (http://127.0.0.1:$(DEMO_HTTP_PORT)/)"
 	@echo "make test   run every test (Rust, wasm in headless Chromium, pycognito/boto3, Node)"
 	@echo "make pkg    build the npm package into pkg/"
 	@echo "make bench  SRP speed and bundle sizes vs amazon-cognito-identity-js, in headless Chromium"
+	@echo "make fuzz   run each cargo-fuzz target (fuzz/) for FUZZ_SECONDS (default 60) on the committed corpus"
 
 setup:
 	@scripts/setup.sh test
@@ -87,3 +88,12 @@ test-size: pkg
 	  echo "test-size: pkg/cognito_wasm_bg.wasm $$raw bytes (budget $(WASM_BUDGET_BYTES)), gzip -9 $$gz (budget $(WASM_BUDGET_GZIP))"; \
 	  if [ "$$raw" -gt $(WASM_BUDGET_BYTES) ] || [ "$$gz" -gt $(WASM_BUDGET_GZIP) ]; then \
 	    echo "test-size: FAILED — the .wasm is over budget"; exit 1; fi
+
+# The cargo-fuzz targets (fuzz/): response parser + sign-in state machine, SRP client inputs, JWT claims,
+# stored sessions; each for FUZZ_SECONDS on top of the committed corpus, which `make test` replays
+# (tests/fuzz_regressions.rs) without needing cargo-fuzz.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= sign_in_flow srp_client jwt stored_session
+fuzz:
+	@scripts/setup.sh fuzz
+	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)

@@ -3,7 +3,8 @@
 #
 #   scripts/setup.sh demo   # Rust wasm target, wasm-bindgen CLI, npm dev deps (wasm-opt)
 #   scripts/setup.sh test   # all of the above + wasm-pack, Chromium + ChromeDriver, Python venv
-#   scripts/setup.sh STEP…  # individual steps: rust-target wasm-bindgen wasm-pack chromium node python
+#   scripts/setup.sh fuzz   # cargo-fuzz, for `make fuzz` only (`make test` never needs it)
+#   scripts/setup.sh STEP…  # individual steps: rust-target wasm-bindgen wasm-pack chromium node python cargo-fuzz
 #
 # Every step checks first and is skipped when already satisfied, so a second run takes about a second.
 # Nothing here downloads prebuilt binaries from outside the package registries: wasm-bindgen and
@@ -109,6 +110,17 @@ step_python() {
   fi
 }
 
+# The fuzz targets build on the stable toolchain: `cargo fuzz … -s none` passes no -Z flags (see
+# scripts/fuzz.sh for why no sanitizer is used).
+step_cargo_fuzz() {
+  if cargo fuzz --version >/dev/null 2>&1; then
+    say "cargo-fuzz: present ($(cargo fuzz --version))"
+  else
+    say "cargo-fuzz: cargo install (takes a minute or two)"
+    cargo install cargo-fuzz --locked
+  fi
+}
+
 run_step() {
   case "$1" in
     rust-target) step_rust_target ;;
@@ -117,6 +129,7 @@ run_step() {
     chromium) step_chromium ;;
     node) step_node ;;
     python) step_python ;;
+    cargo-fuzz) step_cargo_fuzz ;;
     *) die "unknown step: $1" ;;
   esac
 }
@@ -126,6 +139,7 @@ for arg in "$@"; do
   case "$arg" in
     demo) for s in rust-target wasm-bindgen node; do run_step "$s"; done ;;
     test | all) for s in rust-target wasm-bindgen wasm-pack chromium node python; do run_step "$s"; done ;;
+    fuzz) run_step cargo-fuzz ;;
     *) run_step "$arg" ;;
   esac
 done
