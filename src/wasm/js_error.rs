@@ -38,6 +38,15 @@ pub fn to_js(error: &Error) -> JsValue {
     })
 }
 
+/// What a thrown JS value says: an `Error`'s message, or a thrown string.
+pub fn message_of(cause: &JsValue) -> String {
+    cause
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| cause.as_string())
+        .unwrap_or_default()
+}
+
 /// Reads a thrown JS value back into an [`Error`] (for errors that crossed a shared Promise).
 pub fn from_js(value: &JsValue) -> Error {
     let text = |key: &str| {

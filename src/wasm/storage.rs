@@ -228,11 +228,7 @@ impl SessionStore {
 }
 
 fn storage_error(what: &str, cause: &JsValue) -> Error {
-    let detail = cause
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| cause.as_string())
-        .unwrap_or_default();
+    let detail = super::js_error::message_of(cause);
     Error::new(
         names::STORAGE,
         format!("could not {what} storage: {detail}"),

@@ -109,11 +109,7 @@ pub async fn sleep(cancel: &Cancel, milliseconds: u32) -> Result<(), Error> {
 }
 
 fn network_error(what: &str, cause: &JsValue) -> Error {
-    let detail = cause
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| cause.as_string())
-        .unwrap_or_default();
+    let detail = super::js_error::message_of(cause);
     Error::network(format!("{what}: {detail}"))
 }
 
