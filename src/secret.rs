@@ -1,6 +1,8 @@
-//! Newtypes for values that must never be printed: their `Debug` says `[redacted]`.
+//! Newtypes for values that must never be printed: their `Debug` says `[redacted]`, and their bytes are
+//! overwritten when they are dropped, so a freed secret does not linger in the wasm heap.
 
 use serde::{Deserialize, Serialize};
+use zeroize::Zeroize;
 
 macro_rules! secret_string {
     ($(#[$doc:meta])* $name:ident) => {
@@ -17,6 +19,12 @@ macro_rules! secret_string {
             /// The secret itself, for the one place that must send or hash it.
             pub fn expose(&self) -> &str {
                 &self.0
+            }
+        }
+
+        impl Drop for $name {
+            fn drop(&mut self) {
+                self.0.zeroize();
             }
         }
 

@@ -117,6 +117,12 @@ pub fn compute_x(salt: &BigInt, realm: &str, identity: &str, password: &str) -> 
 #[derive(Clone, PartialEq, Eq)]
 pub struct SessionKey([u8; 16]);
 
+impl Drop for SessionKey {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
+
 impl std::fmt::Debug for SessionKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("SessionKey([redacted])")
