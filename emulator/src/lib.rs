@@ -20,6 +20,7 @@ pub mod error;
 pub mod http;
 pub mod inbox;
 pub mod jwt;
+pub mod lockout;
 pub mod ops;
 pub mod password;
 pub mod seed;
