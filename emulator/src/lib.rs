@@ -19,6 +19,7 @@ pub mod dev_endpoints;
 pub mod error;
 pub mod http;
 pub mod inbox;
+pub mod intake;
 pub mod jwt;
 pub mod lockout;
 pub mod ops;
