@@ -110,9 +110,10 @@ async fn api(
     };
     // Operations are synchronous and some are CPU-heavy (RSA keys, SRP): keep them off the async workers.
     // A panic ends up as a JoinError and so as a 500, never as a dropped connection.
-    let outcome =
-        tokio::task::spawn_blocking(move || ops::dispatch(&state, &operation, &context, &body))
-            .await;
+    let outcome = tokio::task::spawn_blocking(move || {
+        crate::deferred_sign::run(|| ops::dispatch(&state, &operation, &context, &body))
+    })
+    .await;
     match outcome {
         Ok(Ok(value)) => json_response(StatusCode::OK, &value),
         Ok(Err(error)) => error.into_response(),

@@ -15,6 +15,7 @@
 
 pub mod calls;
 pub mod connection;
+pub mod deferred_sign;
 pub mod dev_endpoints;
 pub mod error;
 pub mod http;
