@@ -16,7 +16,7 @@ DEMO_EMULATOR_PORT ?= 9229
 DEMO_HTTP_PORT ?= 8080
 export DEMO_EMULATOR_PORT DEMO_HTTP_PORT
 
-.PHONY: help setup setup-demo pkg emulator emulator-test demo test test-rust test-wasm test-python test-node bench test-size fuzz
+.PHONY: help setup setup-demo pkg emulator emulator-test demo test test-rust test-wasm test-python test-node bench test-size fuzz load
 
 help:
 	@echo "make demo   build the package and the emulator, serve the sign-in page (http://127.0.0.1:$(DEMO_HTTP_PORT)/)"
@@ -24,6 +24,7 @@ help:
 	@echo "make pkg    build the npm package into pkg/"
 	@echo "make bench  SRP speed and bundle sizes vs amazon-cognito-identity-js, in headless Chromium"
 	@echo "make fuzz   run each cargo-fuzz target (fuzz/) for FUZZ_SECONDS (default 60) on the committed corpus"
+	@echo "make load   a bounded load run (SRP sign-ins + refreshes) against a local emulator process"
 
 setup:
 	@scripts/setup.sh test
@@ -78,6 +79,15 @@ test-node: emulator-test pkg
 # BigInt implementation in one headless Chromium page, plus bundle sizes (target/bench/results.{md,json}).
 bench: setup-demo emulator-test
 	@scripts/bench.sh
+
+# Not a test: a bounded load run (SRP sign-ins + refreshes) by a separate client process against an
+# emulator process it starts on 127.0.0.1 (emulator/examples/load.rs). Dependencies and the SRP maths are
+# optimised even in the dev profile (see Cargo.toml), so no release build is needed.
+LOAD_SECONDS ?= 20
+LOAD_CONCURRENCY ?= 8
+load:
+	cargo build -p cognito-emulator --bin cognito-emulator --example load
+	target/debug/examples/load --emulator target/debug/cognito-emulator --seconds $(LOAD_SECONDS) --concurrency $(LOAD_CONCURRENCY)
 
 # The size budget of pkg/cognito_wasm_bg.wasm (bytes after wasm-opt, raw and gzip -9). Raise it on purpose,
 # saying why in the commit; `scripts/bench-size.py` shows what the module is made of.

@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
@@ -15,6 +14,7 @@ use serde_json::{Map, Value};
 use crate::calls::{Fault, call_names};
 use crate::connection::ConnectionHandle;
 use crate::error::{AMZ_JSON, CognitoError, error_reply};
+use crate::intake;
 use crate::ops::{self, CallContext};
 use crate::state::AppState;
 
@@ -46,9 +46,10 @@ pub fn router(state: Arc<AppState>) -> Router {
 async fn api(
     State(state): State<Arc<AppState>>,
     connection: Option<Extension<ConnectInfo<ConnectionHandle>>>,
-    headers: HeaderMap,
-    body: Bytes,
+    request: Request,
 ) -> Response {
+    let (parts, body) = request.into_parts();
+    let headers = parts.headers;
     let operation = headers
         .get("x-amz-target")
         .and_then(|v| v.to_str().ok())
@@ -64,7 +65,14 @@ async fn api(
     if !ops::is_known(operation) {
         return ops::unknown_operation(operation).into_response();
     }
-    let body = parse_body(&body);
+    if let Err(error) = intake::check_content_type(&headers) {
+        return error.into_response();
+    }
+    let body = match intake::read_body(&headers, body).await {
+        Ok(body) => body,
+        Err(error) => return error.into_response(),
+    };
+    let body = intake::parse_body(&body);
     match state
         .calls
         .arrive(&call_names(operation, body.as_ref().ok()))
@@ -102,31 +110,16 @@ async fn api(
     };
     // Operations are synchronous and some are CPU-heavy (RSA keys, SRP): keep them off the async workers.
     // A panic ends up as a JoinError and so as a 500, never as a dropped connection.
-    let outcome =
-        tokio::task::spawn_blocking(move || ops::dispatch(&state, &operation, &context, &body))
-            .await;
+    let outcome = tokio::task::spawn_blocking(move || {
+        crate::deferred_sign::run(|| ops::dispatch(&state, &operation, &context, &body))
+    })
+    .await;
     match outcome {
         Ok(Ok(value)) => json_response(StatusCode::OK, &value),
         Ok(Err(error)) => error.into_response(),
         Err(_) => {
             CognitoError::internal("Internal error while processing the request.").into_response()
         }
-    }
-}
-
-/// The body must be a JSON object; an empty body counts as `{}`.
-fn parse_body(body: &[u8]) -> Result<Map<String, Value>, CognitoError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Map::new());
-    }
-    match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(CognitoError::serialization(
-            "Request body must be a JSON object.",
-        )),
-        Err(e) => Err(CognitoError::serialization(format!(
-            "Request body is not valid JSON: {e}"
-        ))),
     }
 }
 
@@ -400,19 +393,5 @@ mod tests {
         );
         assert_eq!(signed_region(&headers).as_deref(), Some("eu-west-1"));
         assert_eq!(signed_region(&HeaderMap::new()), None);
-    }
-
-    #[test]
-    fn body_parsing() {
-        assert!(parse_body(b"").unwrap().is_empty());
-        assert!(parse_body(b"{\"a\":1}").is_ok());
-        assert_eq!(
-            parse_body(b"[1]").unwrap_err().name,
-            "SerializationException"
-        );
-        assert_eq!(
-            parse_body(b"{nope").unwrap_err().name,
-            "SerializationException"
-        );
     }
 }

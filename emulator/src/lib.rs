@@ -15,11 +15,14 @@
 
 pub mod calls;
 pub mod connection;
+pub mod deferred_sign;
 pub mod dev_endpoints;
 pub mod error;
 pub mod http;
 pub mod inbox;
+pub mod intake;
 pub mod jwt;
+pub mod lockout;
 pub mod ops;
 pub mod password;
 pub mod seed;

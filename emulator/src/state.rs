@@ -92,6 +92,8 @@ pub struct Store {
     pub revoked_origins: HashSet<String>,
     /// Every code "sent" by e-mail or SMS, oldest first: the dev inbox (`GET /_emulator/inbox`).
     pub inbox: Vec<crate::inbox::Message>,
+    /// Wrong-password counts and lockouts (see [`crate::lockout`]).
+    pub lockouts: crate::lockout::Lockouts,
 }
 
 impl Store {
@@ -118,6 +120,7 @@ impl Store {
             .retain(|_, pending| pending.expires_at > now_secs);
         self.refresh_tokens
             .retain(|_, record| record.expires_at > now_secs);
+        self.lockouts.prune(now_secs);
     }
 }
 
@@ -235,6 +238,14 @@ impl Pool {
     pub fn find_user(&self, login: &str) -> Option<&User> {
         self.find_user_key(login)
             .and_then(|key| self.users.get(&key))
+    }
+
+    /// Whose password a sign-in name guesses: the user's, or for an unknown name the name itself.
+    pub fn lockout_target(&self, login: &str) -> crate::lockout::Target {
+        match self.find_user(login) {
+            Some(user) => crate::lockout::Target::User(user.sub.clone()),
+            None => crate::lockout::Target::Unknown(self.user_key(login)),
+        }
     }
 
     pub fn find_user_mut(&mut self, login: &str) -> Option<&mut User> {
@@ -537,6 +548,8 @@ pub struct PendingSrp {
     pub device_key: Option<String>,
     /// For CUSTOM_AUTH with SRP: the custom rounds follow the password.
     pub custom: bool,
+    /// Whose wrong-password count a failed proof adds to (the decoy's name for unknown users).
+    pub lockout: crate::lockout::Target,
 }
 
 /// Who is signing in, carried from challenge to challenge.

@@ -79,6 +79,7 @@ async fn every_reply_has_request_id_date_and_cors_headers() {
         .http
         .post(format!("{}/", emu.base))
         .header("origin", "http://localhost:8080")
+        .header("content-type", "application/x-amz-json-1.1")
         .header(
             "x-amz-target",
             "AWSCognitoIdentityProviderService.InitiateAuth",
@@ -273,6 +274,7 @@ async fn pool_region_follows_the_sigv4_credential_scope() {
         .http
         .post(format!("{}/", emu.base))
         .header("x-amz-target", "AWSCognitoIdentityProviderService.CreateUserPool")
+        .header("content-type", "application/x-amz-json-1.1")
         .header(
             "authorization",
             "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240101/eu-west-2/cognito-idp/aws4_request, SignedHeaders=host;x-amz-date, Signature=00",

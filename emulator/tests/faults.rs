@@ -233,6 +233,7 @@ async fn dropped_connections_get_no_http_answer() {
     let error = emu
         .http
         .post(format!("{}/", emu.base))
+        .header("content-type", "application/x-amz-json-1.1")
         .header(
             "x-amz-target",
             "AWSCognitoIdentityProviderService.AdminCreateUser",
@@ -398,7 +399,8 @@ async fn pending_drops_give_every_call_a_fresh_connection() {
     tokio::task::spawn_blocking(move || {
         let body = r#"{"MaxResults":1}"#;
         let request = format!(
-            "POST / HTTP/1.1\r\nHost: {address}\r\nX-Amz-Target: AWSCognitoIdentityProviderService.ListUserPools\r\n\
+            "POST / HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/x-amz-json-1.1\r\n\
+             X-Amz-Target: AWSCognitoIdentityProviderService.ListUserPools\r\n\
              Content-Length: {}\r\n\r\n{body}",
             body.len()
         );

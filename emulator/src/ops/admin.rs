@@ -316,6 +316,7 @@ pub fn delete_user_pool(state: &AppState, req: Req<'_>) -> OpResult<Value> {
     store.handshakes.retain(|_, p| p.pool_id != pool_id);
     store.challenges.retain(|_, p| p.ctx.pool_id != pool_id);
     store.refresh_tokens.retain(|_, r| r.pool_id != pool_id);
+    store.lockouts.forget_pool(pool_id);
     Ok(json!({}))
 }
 

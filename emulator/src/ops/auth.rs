@@ -209,6 +209,7 @@ pub(crate) fn srp_challenge(
         expires_at: now + client.auth_session_validity_mins * 60,
         device_key: params.get("DEVICE_KEY").cloned(),
         custom,
+        lockout: pool.lockout_target(username),
     };
     store.handshakes.insert(secret_block, pending);
     Ok(challenge)
@@ -268,21 +269,42 @@ pub(crate) fn password_check(
     let pool = pool_of(store, pool_id)?;
     let (user_key, user) = named_user(pool, client, params, username)?;
     let (Some(user), Some(user_key)) = (user, user_key.clone()) else {
-        return Err(if client.prevent_user_existence_errors {
-            CognitoError::incorrect_credentials()
-        } else {
-            CognitoError::user_not_found()
-        });
+        if !client.prevent_user_existence_errors {
+            return Err(CognitoError::user_not_found());
+        }
+        // Counted like a real user's guesses, so that the lockout does not tell the two apart.
+        let target = pool.lockout_target(username);
+        store.lockouts.check(pool_id, &target, now)?;
+        store.lockouts.failed(pool_id, &target, now);
+        return Err(CognitoError::incorrect_credentials());
     };
+    let target = pool.lockout_target(username);
     let correct = user
         .verifier
         .as_ref()
         .is_some_and(|v| v.matches(pool.realm(), &user.username, password));
-    if !correct {
-        return Err(CognitoError::incorrect_credentials());
-    }
     let ctx = sign_in_context(pool_id, client, &user_key, user, params.get("DEVICE_KEY"));
+    password_outcome(store, pool_id, &target, correct, now)?;
     after_password(store, ctx, now)
+}
+
+/// Applies the lockout to a password check: refused while locked out (even when right), otherwise a wrong
+/// password is counted and a right one clears the count.
+fn password_outcome(
+    store: &mut Store,
+    pool_id: &str,
+    target: &crate::lockout::Target,
+    correct: bool,
+    now: i64,
+) -> OpResult<()> {
+    store.lockouts.check(pool_id, target, now)?;
+    if correct {
+        store.lockouts.succeeded(pool_id, target);
+        Ok(())
+    } else {
+        store.lockouts.failed(pool_id, target, now);
+        Err(CognitoError::incorrect_credentials())
+    }
 }
 
 /// The state a sign-in carries from the password to the tokens.
@@ -454,13 +476,22 @@ fn password_verifier(
             signature,
         )
         .is_ok();
-    let (Some(user_key), true) = (pending.user_key.as_deref(), proof_ok) else {
+    // The USERNAME answered must name the user the challenge was for.
+    let right_user = pending
+        .user_key
+        .as_deref()
+        .is_some_and(|key| pool.find_user_key(username).as_deref() == Some(key));
+    password_outcome(
+        store,
+        &pending.pool_id,
+        &pending.lockout,
+        proof_ok && right_user,
+        now,
+    )?;
+    let pool = pool_of(store, &pending.pool_id)?;
+    let Some(user_key) = pending.user_key.as_deref() else {
         return Err(CognitoError::incorrect_credentials());
     };
-    // The USERNAME answered must name the user the challenge was for.
-    if pool.find_user_key(username).as_deref() != Some(user_key) {
-        return Err(CognitoError::incorrect_credentials());
-    }
     let user = pool
         .users
         .get(user_key)

@@ -124,10 +124,10 @@ pub fn authentication_result(
     }
 
     let mut result = json!({
-        "AccessToken": pool.keys.access_token.sign(&access_claims),
+        "AccessToken": crate::deferred_sign::sign(&pool.keys, crate::deferred_sign::Which::Access, access_claims),
         "ExpiresIn": client.access_validity_secs,
         "TokenType": "Bearer",
-        "IdToken": pool.keys.id_token.sign(&id_claims),
+        "IdToken": crate::deferred_sign::sign(&pool.keys, crate::deferred_sign::Which::Id, id_claims),
     });
     if new_sign_in {
         let token = new_refresh_token();
