@@ -547,6 +547,9 @@ const REFRESH_JITTER_MS: f64 = 5_000.0;
 /// later.
 const REFRESH_RETRY_MS: f64 = 30_000.0;
 const DEFAULT_TIMEOUT_MS: u32 = 30_000;
+/// How long a write to localStorage may take to reach the other tabs' processes (a few ms in Chromium).
+const STORAGE_SETTLE_MS: u32 = 50;
+const STORAGE_SETTLE_TRIES: u32 = 10;
 
 /// Runs an async operation as a Promise whose rejection is a `CognitoError`.
 fn promise<F>(future: F) -> Promise
@@ -1199,10 +1202,17 @@ impl Call {
         let refreshed = match outcome {
             Ok(refreshed) => refreshed,
             Err(error) => {
-                self.announce(AuthEvent::TokenRefreshFailed, user, Some(&error));
                 let refused = error.is("NotAuthorizedException")
                     || error.is("RefreshTokenReuseException")
                     || error.is(names::UNAUTHENTICATED);
+                if refused {
+                    // localStorage reaches other renderer processes a moment after a write: this tab may
+                    // have read the tokens another tab had just rotated out. Their successor is the answer.
+                    if let Some(newer) = self.successor_of(current).await {
+                        return Ok(newer);
+                    }
+                }
+                self.announce(AuthEvent::TokenRefreshFailed, user, Some(&error));
                 if refused {
                     self.store.clear().await?;
                     self.cancel_refresh_timer();
@@ -1224,7 +1234,33 @@ impl Call {
         self.store.save(&refreshed).await?;
         self.announce(AuthEvent::TokenRefreshed, Some(refreshed.username()), None);
         self.schedule_refresh(&refreshed, None);
+        if self.store.is_shared_across_tabs() {
+            // Keep the refresh lock a moment, so that the next tab to take it reads these tokens rather
+            // than a copy of storage from before the write.
+            let _ = transport::sleep(&Cancel::default(), STORAGE_SETTLE_MS).await;
+        }
         Ok(refreshed)
+    }
+
+    /// The session another tab stored in place of `current` (same user, other tokens), waiting briefly for
+    /// storage to show it.
+    async fn successor_of(&self, current: &Session) -> Option<Session> {
+        if !self.store.is_shared_across_tabs() {
+            return None;
+        }
+        for _ in 0..STORAGE_SETTLE_TRIES {
+            let stored = self.load_session().await?;
+            if stored.username() != current.username() {
+                return None;
+            }
+            if stored.supersedes(current) {
+                return Some(stored);
+            }
+            transport::sleep(&Cancel::default(), STORAGE_SETTLE_MS)
+                .await
+                .ok()?;
+        }
+        None
     }
 }
 
