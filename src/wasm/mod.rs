@@ -757,12 +757,7 @@ impl CognitoClient {
             inner.watch_visibility();
             // A session restored from storage gets its timer too (after the app had a chance to subscribe
             // to events, since reading storage may report an unreadable session).
-            let restored = inner.clone();
-            spawn_local(async move {
-                if let Some(session) = restored.load_session().await {
-                    restored.schedule_refresh(&session, None);
-                }
-            });
+            spawn_local(inner.clone().rearm_refresh_from_storage());
         }
         Ok(CognitoClient { inner })
     }
@@ -1285,12 +1280,7 @@ impl Inner {
         );
         match message.event {
             AuthEvent::SignedIn | AuthEvent::TokenRefreshed => {
-                let inner = self.clone();
-                spawn_local(async move {
-                    if let Some(session) = inner.load_session().await {
-                        inner.schedule_refresh(&session, None);
-                    }
-                });
+                spawn_local(self.clone().rearm_refresh_from_storage());
             }
             AuthEvent::SignedOut | AuthEvent::SessionExpired => {
                 self.pending_sign_in.replace(None);
@@ -1425,6 +1415,13 @@ impl Inner {
             _timer: timer,
             _on_due: on_due,
         }));
+    }
+
+    /// Arms the proactive refresh for whatever session storage holds now.
+    async fn rearm_refresh_from_storage(self: Rc<Self>) {
+        if let Some(session) = self.load_session().await {
+            self.schedule_refresh(&session, None);
+        }
     }
 
     fn cancel_refresh_timer(&self) {
