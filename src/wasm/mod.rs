@@ -10,6 +10,7 @@ mod transport;
 
 use std::cell::{Cell, RefCell};
 use std::ops::Deref;
+use std::pin::Pin;
 use std::rc::{Rc, Weak};
 
 use js_sys::{Promise, Reflect};
@@ -552,10 +553,8 @@ const STORAGE_SETTLE_MS: u32 = 50;
 const STORAGE_SETTLE_TRIES: u32 = 10;
 
 /// Runs an async operation as a Promise whose rejection is a `CognitoError`.
-fn promise<F>(future: F) -> Promise
-where
-    F: Future<Output = Result<JsValue, Error>> + 'static,
-{
+/// Every method's future is boxed, so that the promise machinery is compiled once rather than per method.
+fn promise(future: Pin<Box<dyn Future<Output = Result<JsValue, Error>>>>) -> Promise {
     future_to_promise(async move { future.await.map_err(JsValue::from) })
 }
 
@@ -681,11 +680,11 @@ macro_rules! async_methods {
                     #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
                 ) -> Promise {
                     let inner = self.inner.clone();
-                    promise(async move {
+                    promise(Box::pin(async move {
                         let $inner = Call::new(inner, options)?;
                         $(let $arg: $arg_rust = from_js($arg, concat!($js, " input"))?;)?
                         $body
-                    })
+                    }))
                 }
             )*
         }
