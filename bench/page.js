@@ -127,6 +127,43 @@ window.runBench = async (config) => {
     await fn(); // warm-up
     results[name].c = await time(signInRuns, fn);
   }
+
+  // (d) felt latency of cognito-wasm, from the main thread's point of view: submit → InitiateAuth on the wire
+  // (with and without prepareSignIn), and InitiateAuth's reply body in hand → RespondToAuthChallenge on the
+  // wire (the key and signature: the longest stretch the sign-in holds the main thread).
+  const felt = { prepared: [], unprepared: [], answer: [] };
+  const realFetch = window.fetch;
+  let marks;
+  window.fetch = async (...a) => {
+    marks.requests.push(now());
+    const response = await realFetch(...a);
+    const text = response.text.bind(response);
+    response.text = async () => {
+      const body = await text();
+      marks.bodies.push(now());
+      return body;
+    };
+    return response;
+  };
+  try {
+    for (let i = 0; i <= signInRuns; i++) {
+      for (const prepared of [true, false]) {
+        const client = new CognitoClient({ userPoolId, clientId, endpoint, storage: 'memory' });
+        if (prepared) await client.prepareSignIn();
+        marks = { requests: [], bodies: [] };
+        const t = now();
+        const out = await client.signIn({ username, password });
+        client.free();
+        if (!out.isSignedIn || marks.requests.length !== 2) throw new Error('felt latency: unexpected sign-in');
+        if (i === 0) continue; // warm-up
+        (prepared ? felt.prepared : felt.unprepared).push(marks.requests[0] - t);
+        if (prepared) felt.answer.push(marks.requests[1] - marks.bodies[0]);
+      }
+    }
+  } finally {
+    window.fetch = realFetch;
+  }
+  results['cognito-wasm'].felt = felt;
   return { results, userAgent: navigator.userAgent };
 };
 document.body.dataset.ready = 'true';

@@ -162,6 +162,14 @@ lines.push(
   'The plain JS rows are written for the benchmark (bench/plain-srp.js): square-and-multiply on BigInt, WebCrypto',
   'hashing; its app bundle has no session object or storage. cognito-wasm uses a 256-bit a (see src/srp/group.rs).',
 );
+const felt = measured.results[LIBS.ours].felt;
+report.felt = { prepared: stats(felt.prepared), unprepared: stats(felt.unprepared), answer: stats(felt.answer) };
+lines.push(
+  '',
+  `Felt latency of cognito-wasm (main thread, ms, median (min–max), n=${felt.prepared.length}): submit → InitiateAuth sent`,
+  `${ms(report.felt.prepared)} after prepareSignIn(), ${ms(report.felt.unprepared)} without; reply in hand →`,
+  `RespondToAuthChallenge sent (key + signature, the longest main-thread stretch) ${ms(report.felt.answer)}.`,
+);
 report.ratios = ratios;
 const md = lines.join('\n') + '\n';
 writeFileSync(join(OUT, 'results.json'), JSON.stringify(report, null, 2) + '\n');
