@@ -6,5 +6,6 @@ import { CognitoError } from './errors.js';
 await init({ module_or_path: new URL('./cognito_wasm_bg.wasm', import.meta.url) });
 wasm.__setErrorClass(CognitoError);
 
-export * from './cognito_wasm.js';
+// Only the client: the loader and the error-class hook are internal.
+export { CognitoClient } from './cognito_wasm.js';
 export { CognitoError };

@@ -2,7 +2,7 @@
 // project, `import ... from 'cognito-wasm'` by name in Node, sign in against the emulator.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
@@ -34,7 +34,8 @@ const client = () =>
     storage: 'memory',
   });
 
-test('the installed package exports CognitoClient and CognitoError', () => {
+test('the installed package exports CognitoClient and CognitoError, and nothing of the loader', () => {
+  assert.deepEqual(Object.keys(pkg).sort(), ['CognitoClient', 'CognitoError']);
   assert.equal(typeof pkg.CognitoClient, 'function');
   assert.equal(typeof pkg.CognitoError, 'function');
   assert.ok(new pkg.CognitoError('X', 'm', false) instanceof Error);
@@ -44,6 +45,7 @@ test('the TypeScript declarations type-check a consumer (strict, node16 resoluti
   writeFileSync(
     join(app, 'consumer.ts'),
     `import { CognitoClient, CognitoError, type AuthEventName, type MfaType, type Session, type SignInOutput, type SignUpOutput } from 'cognito-wasm';
+import * as everything from 'cognito-wasm';
 
 const client = new CognitoClient({ userPoolId: 'us-east-1_AbCdEfGhI', clientId: 'abc', storage: 'memory' });
 export async function run(): Promise<string> {
@@ -97,6 +99,10 @@ client.on('tokenExpired', () => {});
 client.updateMFAPreference({ totp: 'ON' });
 // @ts-expect-error: clientId is required
 new CognitoClient({ userPoolId: 'x' });
+// @ts-expect-error: wasm-bindgen's loader is not part of the API
+void everything.initSync;
+// @ts-expect-error: nor are the raw exports, typed any
+export type Raw = import('cognito-wasm').InitOutput;
 `,
   );
   writeFileSync(
@@ -123,6 +129,17 @@ new CognitoClient({ userPoolId: 'x' });
   } catch (err) {
     assert.fail(`tsc failed:\n${err.stdout}${err.stderr}`);
   }
+});
+
+test('index.d.ts lists every public type of the generated declarations', () => {
+  const generated = readFileSync(join(ROOT, 'pkg', 'cognito_wasm.d.ts'), 'utf8');
+  const internal = new Set(['InitOutput', 'InitInput', 'SyncInitInput']);
+  const declared = [...generated.matchAll(/^export (?:interface|type) (\w+)/gm)].map((m) => m[1]).filter((n) => !internal.has(n));
+  const index = readFileSync(join(ROOT, 'pkg', 'index.d.ts'), 'utf8');
+  const listed = new Set([...index.matchAll(/^\s+(\w+),$/gm)].map((m) => m[1]));
+  assert.ok(declared.length > 20, `only ${declared.length} types found in cognito_wasm.d.ts`);
+  assert.deepEqual(declared.filter((n) => !listed.has(n)), [], 'types missing from pkg-template/index.d.ts');
+  assert.deepEqual([...listed].filter((n) => internal.has(n) || !declared.includes(n)), [], 'stale or internal names in index.d.ts');
 });
 
 test('sign in (SRP), getSession, refreshSession, signOut', async () => {
