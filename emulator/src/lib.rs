@@ -27,6 +27,7 @@ pub mod ops;
 pub mod password;
 pub mod seed;
 pub mod state;
+pub mod tracked;
 pub mod util;
 
 use std::future::Future;
