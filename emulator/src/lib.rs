@@ -25,6 +25,7 @@ pub mod jwt;
 pub mod lockout;
 pub mod ops;
 pub mod password;
+pub mod persist;
 pub mod seed;
 pub mod state;
 pub mod tracked;
