@@ -492,6 +492,11 @@ pub fn open(dir: &Path) -> Result<Opened, String> {
     )
     .map_err(|e| format!("cannot open {name}: {e}"))?;
     let unreadable = |e: rusqlite::Error| describe(&name, dir, e);
+    // A previous emulator on the directory may still be finishing its shutdown: wait for it a little, but
+    // not for long before saying the directory is taken.
+    connection
+        .busy_timeout(std::time::Duration::from_secs(2))
+        .map_err(unreadable)?;
     // Held from the first read until the process ends: a second emulator on the directory is refused
     // instead of both writing to it.
     connection

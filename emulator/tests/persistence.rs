@@ -501,8 +501,12 @@ async fn a_damaged_data_file_stops_the_start_and_is_left_alone() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_second_emulator_on_the_same_dir_is_refused() {
     let temp = TempDir::new("twice");
+    let first = start(&temp, &[]).unwrap();
+    let (pool, _) = srp_client_pool(&first.emu).await;
+    // Killed, so that its write-ahead log and shared-memory index are left behind, then reopened and only
+    // read from: the lock must not wait for a first write.
+    first.kill();
     let running = start(&temp, &[]).unwrap();
-    let (pool, _) = srp_client_pool(&running.emu).await;
     let second = refused(&temp, &[]);
     assert_eq!(second.status.code(), Some(2), "{second:?}");
     assert!(second.stderr.contains("in use"), "{}", second.stderr);
