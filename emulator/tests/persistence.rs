@@ -12,8 +12,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use cognito_emulator::AppState;
 use cognito_wasm::srp::client::DeviceVerifier;
-use common::{Emu, PASSWORD, verify_with_jwks};
-use reqwest::StatusCode;
+use common::{Emu, PASSWORD, now_secs, verify_with_jwks};
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 const DATA_FILE: &str = "emulator.sqlite3";
@@ -136,6 +136,8 @@ async fn srp_client_pool(emu: &Emu) -> (String, String) {
     let pool = emu
         .create_pool(json!({
             "PoolName": "kept",
+            "MfaConfiguration": "OPTIONAL",
+            "AutoVerifiedAttributes": ["email"],
             "Policies": { "PasswordPolicy": { "MinimumLength": 10, "RequireSymbols": false } },
             "DeviceConfiguration": { "ChallengeRequiredOnNewDevice": false, "DeviceOnlyRememberedOnUserPrompt": false },
         }))
@@ -144,13 +146,20 @@ async fn srp_client_pool(emu: &Emu) -> (String, String) {
         .create_client(
             &pool,
             json!({
-                "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+                "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_CUSTOM_AUTH"],
                 "IdTokenValidity": 2,
                 "TokenValidityUnits": { "IdToken": "hours" },
             }),
         )
         .await;
     (pool, client)
+}
+
+fn totp(secret: &str, at: i64) -> String {
+    let bytes = totp_rs::Secret::Encoded(secret.to_owned())
+        .to_bytes()
+        .unwrap();
+    totp_rs::TOTP::new_unchecked(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes).generate(at as u64)
 }
 
 async fn refresh(
@@ -220,6 +229,52 @@ async fn a_restart_keeps_pools_users_devices_tokens_and_keys() {
         json!({ "AccessToken": signed_out["AccessToken"] }),
     )
     .await;
+
+    // A second factor, a code waiting to be typed back, the dev-only settings.
+    emu.create_user(&pool, "dave").await;
+    let dave = emu.tokens(&pool, &client, "dave", PASSWORD).await;
+    let totp_secret = emu
+        .ok(
+            "AssociateSoftwareToken",
+            json!({ "AccessToken": dave["AccessToken"] }),
+        )
+        .await["SecretCode"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    emu.ok(
+        "VerifySoftwareToken",
+        json!({ "AccessToken": dave["AccessToken"], "UserCode": totp(&totp_secret, now_secs()), "FriendlyDeviceName": "phone" }),
+    )
+    .await;
+    emu.ok(
+        "SetUserMFAPreference",
+        json!({ "AccessToken": dave["AccessToken"], "SoftwareTokenMfaSettings": { "Enabled": true, "PreferredMfa": true } }),
+    )
+    .await;
+    emu.ok(
+        "SignUp",
+        json!({ "ClientId": client, "Username": "erin", "Password": PASSWORD,
+                "UserAttributes": [{ "Name": "email", "Value": "erin@example.com" }] }),
+    )
+    .await;
+    let confirmation = emu.last_code(&pool, "erin", "SignUp").await;
+    let rounds = emu
+        .dev(
+            Method::PUT,
+            &format!("/_emulator/custom-challenge?userPoolId={pool}"),
+            Some(json!([{ "question": "2+2?", "answer": "4" }])),
+        )
+        .await;
+    assert_eq!(rounds.status, StatusCode::NO_CONTENT);
+    let lifetimes = emu
+        .dev(
+            Method::PUT,
+            &format!("/_emulator/token-validity?clientId={client}"),
+            Some(json!({ "accessToken": 3000 })),
+        )
+        .await;
+    assert_eq!(lifetimes.status, StatusCode::OK, "{}", lifetimes.body);
 
     let jwks = emu.jwks(&pool).await;
     let pool_before = emu
@@ -296,6 +351,40 @@ async fn a_restart_keeps_pools_users_devices_tokens_and_keys() {
 
     // The password still signs in (the salt and verifier were kept).
     emu.tokens(&pool, &client, "alice", PASSWORD).await;
+
+    // The second factor is still asked for and still checked.
+    let reply = common::srp_sign_in(emu, &pool, &client, "dave", PASSWORD).await;
+    assert_eq!(
+        reply.body["ChallengeName"], "SOFTWARE_TOKEN_MFA",
+        "{}",
+        reply.body
+    );
+    let reply = emu
+        .call(
+            "RespondToAuthChallenge",
+            json!({ "ChallengeName": "SOFTWARE_TOKEN_MFA", "ClientId": client, "Session": reply.body["Session"],
+                    "ChallengeResponses": { "USERNAME": "dave", "SOFTWARE_TOKEN_MFA_CODE": totp(&totp_secret, now_secs() - 30) } }),
+        )
+        .await;
+    assert!(
+        reply.body["AuthenticationResult"]["IdToken"].is_string(),
+        "{}",
+        reply.body
+    );
+    // The code sent before the restart still confirms.
+    emu.ok(
+        "ConfirmSignUp",
+        json!({ "ClientId": client, "Username": "erin", "ConfirmationCode": confirmation }),
+    )
+    .await;
+    // The custom-challenge rounds are still there.
+    let custom = emu
+        .ok(
+            "InitiateAuth",
+            json!({ "AuthFlow": "CUSTOM_AUTH", "ClientId": client, "AuthParameters": { "USERNAME": "alice" } }),
+        )
+        .await;
+    assert_eq!(custom["ChallengeParameters"]["question"], "2+2?");
 
     // Deleted stays deleted, revoked stays revoked.
     emu.err(
@@ -503,8 +592,8 @@ async fn a_second_emulator_on_the_same_dir_is_refused() {
     let temp = TempDir::new("twice");
     let first = start(&temp, &[]).unwrap();
     let (pool, _) = srp_client_pool(&first.emu).await;
-    // Killed, so that its write-ahead log and shared-memory index are left behind, then reopened and only
-    // read from: the lock must not wait for a first write.
+    // Killed, so that its write-ahead log is left behind, then reopened and only read from: the lock must
+    // not wait for a first write.
     first.kill();
     let running = start(&temp, &[]).unwrap();
     let second = refused(&temp, &[]);
@@ -554,6 +643,49 @@ async fn the_seed_fills_a_new_data_dir_only() {
         stderr.contains("--seed") && stderr.contains("not applied"),
         "{stderr}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_seed_that_fails_half_way_leaves_the_data_dir_empty() {
+    let temp = TempDir::new("bad-seed");
+    let bad = temp.0.join("bad-seed.json");
+    std::fs::write(
+        &bad,
+        json!({ "pools": [
+            { "id": "us-east-1_Fine1", "name": "fine" },
+            { "name": "broken", "users": [{ "username": "u", "password": "weak" }] },
+        ] })
+        .to_string(),
+    )
+    .unwrap();
+    let refused = refused(&temp, &["--seed", bad.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    assert!(refused.stderr.contains("seed user"), "{}", refused.stderr);
+
+    // The corrected seed is applied in full: nothing of the failed one was kept to make it look used.
+    let good = temp.0.join("good-seed.json");
+    std::fs::write(
+        &good,
+        json!({ "pools": [{ "id": "us-east-1_Fixed1", "name": "fixed" }] }).to_string(),
+    )
+    .unwrap();
+    let running = start(&temp, &["--seed", good.to_str().unwrap()]).unwrap();
+    running
+        .emu
+        .ok(
+            "DescribeUserPool",
+            json!({ "UserPoolId": "us-east-1_Fixed1" }),
+        )
+        .await;
+    running
+        .emu
+        .err(
+            "DescribeUserPool",
+            json!({ "UserPoolId": "us-east-1_Fine1" }),
+            "ResourceNotFoundException",
+        )
+        .await;
+    running.stop();
 }
 
 /// Every file of the data dir, concatenated (the database and, while running, its write-ahead log).
