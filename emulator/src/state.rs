@@ -155,18 +155,29 @@ impl Drop for StoreGuard<'_> {
         let Some(mut store) = self.guard.take() else {
             return;
         };
-        if !crate::persist::has_changes(&store) {
-            return;
-        }
+        let changed = crate::persist::has_changes(&store);
         let Some(persister) = self.state.persister.get() else {
-            crate::persist::forget_changes(&mut store);
+            if changed {
+                crate::persist::forget_changes(&mut store);
+            }
             return;
         };
+        let lock_writer = || {
+            persister
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+        };
+        if !changed {
+            // What was read may include another request's changes whose write is still under way (writers
+            // hold the writer from before they release the store until their commit): wait for it, so that
+            // no reply shows anything a crash could still take back.
+            drop(store);
+            drop(lock_writer());
+            return;
+        }
         // Taking the writer before releasing the store keeps the writes in the order of the changes, while
         // the disk wait itself no longer holds up other requests.
-        let mut persister = persister
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut persister = lock_writer();
         let batch = persister.collect(&mut store);
         drop(store);
         if self.state.persist_failure.get().is_some() {
@@ -723,4 +734,43 @@ pub struct RefreshRecord {
     pub device_key: Option<String>,
     /// Refresh-token rotation: when this token stops working because a newer one replaced it.
     pub superseded_at: Option<i64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reader_waits_for_a_write_under_way() {
+        let dir = std::env::temp_dir().join(format!(
+            "cognito-emulator-state-{}-{}",
+            std::process::id(),
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap()
+                .subsec_nanos()
+        ));
+        let opened = crate::persist::open(&dir).unwrap();
+        let state = AppState::with_store("us-east-1", opened.store);
+        state.persist_to(opened.persister);
+        // Held as a writer holds it between releasing the store and its commit.
+        let write_under_way = state.persister.get().unwrap().lock().unwrap();
+        let (done_tx, done_rx) = std::sync::mpsc::channel();
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                drop(state.store());
+                done_tx.send(()).unwrap();
+            });
+            let early = done_rx.recv_timeout(std::time::Duration::from_millis(200));
+            assert!(
+                early.is_err(),
+                "the reader replied before the write was on disk"
+            );
+            drop(write_under_way);
+            done_rx
+                .recv_timeout(std::time::Duration::from_secs(10))
+                .unwrap();
+        });
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
