@@ -14,8 +14,9 @@
 //! ([`crate::tracked`]). When a request releases the store ([`crate::state::StoreGuard`]), [`Persister::collect`]
 //! serialises the noted pools, users, refresh tokens and revoked sign-ins under the lock, and
 //! [`Persister::write`] commits them in one transaction after the lock is released but before the guard's
-//! owner can reply. A pool's row is its settings and keys only (its users have their own rows), and it is
-//! written only when its serialised form changed, so a sign-in costs a refresh-token row and little else.
+//! owner can reply. A request that only read waits for writes under way, so that no reply shows a change
+//! before it is on disk. A pool's row is its settings and keys only (its users have their own rows), and it
+//! is written only when its serialised form changed, so a sign-in costs a refresh-token row and little else.
 //!
 //! Pending SRP handshakes, challenge sessions, the dev inbox, wrong-password counts, fault rules, call
 //! counts and the clock offset are short-lived or test-only and stay in memory.
@@ -210,7 +211,7 @@ pub enum Write {
 #[derive(Debug, Default)]
 pub struct Batch {
     writes: Vec<Write>,
-    /// Serialising failed (which the types here cannot do, but the error must not be lost).
+    /// Serialising failed: the write reports it rather than acknowledge a change it could not store.
     error: Option<String>,
 }
 
