@@ -14,7 +14,7 @@ use std::hash::Hash;
 use std::ops::Deref;
 
 /// Keys that may have changed since the last drain.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Changes<K> {
     keys: BTreeSet<K>,
     /// Set by whole-collection mutable access (`values_mut`): every entry may have changed.
@@ -52,7 +52,7 @@ pub enum Drained<K> {
 }
 
 /// A collection `C` with keys of type `K` whose changes are noted.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Tracked<C, K> {
     inner: C,
     changes: Changes<K>,
@@ -168,6 +168,13 @@ impl<K: Ord, V> Tracked<BTreeMap<K, V>, K> {
     /// collections nested in a pool it is writing (or forgetting) anyway.
     pub(crate) fn get_mut_unnoted(&mut self, key: &K) -> Option<&mut V> {
         self.inner.get_mut(key)
+    }
+}
+
+impl<K: Hash + Eq, V> Tracked<HashMap<K, V>, K> {
+    /// Gives back spare capacity (after a burst of short-lived entries); no entry changes.
+    pub fn shrink_to(&mut self, min_capacity: usize) {
+        self.inner.shrink_to(min_capacity);
     }
 }
 
