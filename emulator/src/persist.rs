@@ -672,12 +672,7 @@ fn read_store(
         .into_iter()
         .flatten()
         .collect();
-    let store = Store {
-        pools: Tracked::unchanged(pools),
-        refresh_tokens: Tracked::unchanged(refresh_tokens),
-        revoked_origins: Tracked::unchanged(revoked_origins),
-        ..Store::default()
-    };
+    let store = Store::restored(pools, refresh_tokens, revoked_origins);
     Ok((store, pool_rows))
 }
 

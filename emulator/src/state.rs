@@ -23,7 +23,7 @@ use serde_json::{Map, Value, json};
 use crate::jwt::PoolKeys;
 use crate::password::PasswordPolicy;
 use crate::persist::Persister;
-use crate::tracked::{TrackedBTreeMap, TrackedHashMap, TrackedHashSet};
+use crate::tracked::{Tracked, TrackedBTreeMap, TrackedHashMap, TrackedHashSet};
 use crate::util::epoch_seconds;
 
 /// Shared state of one emulator instance.
@@ -210,6 +210,20 @@ pub struct Store {
 impl Store {
     pub fn pool(&self, pool_id: &str) -> Option<&Pool> {
         self.pools.get(pool_id)
+    }
+
+    /// A store holding what a data dir kept: nothing noted as changed, no sign-in under way.
+    pub fn restored(
+        pools: BTreeMap<String, Pool>,
+        refresh_tokens: HashMap<String, RefreshRecord>,
+        revoked_origins: std::collections::HashSet<String>,
+    ) -> Self {
+        Self {
+            pools: Tracked::unchanged(pools),
+            refresh_tokens: Tracked::unchanged(refresh_tokens),
+            revoked_origins: Tracked::unchanged(revoked_origins),
+            ..Self::default()
+        }
     }
 
     pub fn pool_mut(&mut self, pool_id: &str) -> Option<&mut Pool> {
