@@ -306,6 +306,13 @@ async fn aws_headers(State(state): State<Arc<AppState>>, request: Request, next:
     } else {
         next.run(request).await
     };
+    // The change this reply would acknowledge (or one before it) is not on disk: say so instead.
+    if let Some(reason) = state.persist_failure() {
+        response = CognitoError::internal(format!(
+            "The emulator cannot write its data dir ({reason}); restart it."
+        ))
+        .into_response();
+    }
     let headers = response.headers_mut();
     headers.insert(
         HeaderName::from_static("x-amzn-requestid"),

@@ -48,7 +48,7 @@ impl Message {
 }
 
 /// A code waiting to be typed back.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct OneTimeCode {
     pub code: String,
     pub expires_at: i64,

@@ -4,6 +4,7 @@
 //! The RSA maths is the `rsa` crate's PKCS#1 v1.5 with SHA-256; this module only does the JOSE framing.
 
 use rsa::pkcs1v15::{Signature, SigningKey, VerifyingKey};
+use rsa::pkcs8::{DecodePrivateKey as _, EncodePrivateKey as _};
 use rsa::signature::{SignatureEncoding as _, Signer as _, Verifier as _};
 use rsa::traits::PublicKeyParts as _;
 use rsa::{RsaPrivateKey, RsaPublicKey};
@@ -43,7 +44,29 @@ pub enum JwtError {
 impl JwtKey {
     /// Generates a fresh key pair. Takes a noticeable fraction of a second: call off the async runtime.
     pub fn generate() -> Result<Self, rsa::Error> {
-        let private = RsaPrivateKey::new(&mut rand::rngs::OsRng, KEY_BITS)?;
+        Ok(Self::from_private(RsaPrivateKey::new(
+            &mut rand::rngs::OsRng,
+            KEY_BITS,
+        )?))
+    }
+
+    /// A key read back from its PKCS#8 DER form (see [`JwtKey::to_pkcs8_der`]).
+    pub fn from_pkcs8_der(der: &[u8]) -> Result<Self, String> {
+        RsaPrivateKey::from_pkcs8_der(der)
+            .map(Self::from_private)
+            .map_err(|e| format!("not an RSA private key: {e}"))
+    }
+
+    /// The private key as PKCS#8 DER, so that a data dir keeps the key (and so the kid and JWKS).
+    pub fn to_pkcs8_der(&self) -> Result<Vec<u8>, String> {
+        let private: &RsaPrivateKey = self.signing.as_ref();
+        private
+            .to_pkcs8_der()
+            .map(|document| document.as_bytes().to_vec())
+            .map_err(|e| format!("cannot encode an RSA key: {e}"))
+    }
+
+    fn from_private(private: RsaPrivateKey) -> Self {
         let public = RsaPublicKey::from(&private);
         let n = public.n().to_bytes_be();
         let e = public.e().to_bytes_be();
@@ -58,12 +81,12 @@ impl JwtKey {
             "n": b64url(&n),
             "use": "sig",
         });
-        Ok(Self {
+        Self {
             kid,
             signing: SigningKey::new(private),
             verifying: VerifyingKey::new(public),
             jwk,
-        })
+        }
     }
 
     pub fn kid(&self) -> &str {
@@ -190,5 +213,17 @@ mod tests {
         let jwks = keys.jwks();
         assert_eq!(jwks["keys"].as_array().unwrap().len(), 2);
         assert_eq!(jwks["keys"][0]["e"], "AQAB");
+    }
+
+    #[test]
+    fn a_key_read_back_from_pkcs8_is_the_same_key() {
+        let key = JwtKey::generate().unwrap();
+        let again = JwtKey::from_pkcs8_der(&key.to_pkcs8_der().unwrap()).unwrap();
+        assert_eq!(again.kid(), key.kid());
+        assert_eq!(again.jwk(), key.jwk());
+        let mut claims = Map::new();
+        claims.insert("sub".into(), json!("abc"));
+        assert!(again.verify(&key.sign(&claims)).is_ok());
+        assert!(JwtKey::from_pkcs8_der(b"not a key").is_err());
     }
 }

@@ -1,8 +1,9 @@
 //! A local Amazon Cognito user-pool emulator that really verifies SRP-6a.
 //!
 //! It speaks Cognito's JSON protocol (`POST /` with `X-Amz-Target`), keeps pools, app clients and users in
-//! memory (users as SRP salt + verifier only), checks PASSWORD_VERIFIER proofs with the root crate's
-//! server-side SRP, and issues RS256 tokens whose keys it publishes at `/{poolId}/.well-known/jwks.json`.
+//! memory (users as SRP salt + verifier only; with `--data-dir` also on disk, see [`persist`]), checks
+//! PASSWORD_VERIFIER proofs with the root crate's server-side SRP, and issues RS256 tokens whose keys it
+//! publishes at `/{poolId}/.well-known/jwks.json`.
 //!
 //! Embedding (as the integration tests do):
 //! ```no_run
@@ -25,8 +26,10 @@ pub mod jwt;
 pub mod lockout;
 pub mod ops;
 pub mod password;
+pub mod persist;
 pub mod seed;
 pub mod state;
+pub mod tracked;
 pub mod util;
 
 use std::future::Future;

@@ -23,6 +23,11 @@ struct Cli {
     /// Region of new pool ids (and so of the token issuer). Default: the seed's "region", else us-east-1.
     #[arg(long)]
     region: Option<String>,
+    /// Directory that keeps pools, users, devices, refresh tokens and signing keys across restarts (created
+    /// if missing). Without it everything lives in memory only. The seed is applied only while it holds no
+    /// pools.
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
 }
 
 #[tokio::main]
@@ -48,14 +53,55 @@ async fn main() -> ExitCode {
         .clone()
         .or_else(|| seed.as_ref().and_then(|s| s.region.clone()))
         .unwrap_or_else(|| "us-east-1".to_owned());
-    let state = cognito_emulator::AppState::new(region);
+    let opened = match &cli.data_dir {
+        Some(dir) => match tokio::task::block_in_place(|| cognito_emulator::persist::open(dir)) {
+            Ok(opened) => Some(opened),
+            Err(message) => {
+                eprintln!("cognito-emulator: {message}");
+                return ExitCode::from(2);
+            }
+        },
+        None => None,
+    };
+    let (state, persister, seed_applies) = match opened {
+        Some(opened) => (
+            cognito_emulator::AppState::with_store(region, opened.store),
+            Some(opened.persister),
+            opened.empty,
+        ),
+        None => (cognito_emulator::AppState::new(region), None, true),
+    };
+    let mut seeded = false;
     if let Some(seed) = &seed {
-        // Seeding generates RSA keys, which blocks: tell the runtime.
-        let result = tokio::task::block_in_place(|| cognito_emulator::seed::load(&state, seed));
-        if let Err(message) = result {
-            eprintln!("cognito-emulator: {message}");
-            return ExitCode::from(2);
+        if seed_applies {
+            seeded = true;
+            // Seeding generates RSA keys, which blocks: tell the runtime.
+            let result = tokio::task::block_in_place(|| cognito_emulator::seed::load(&state, seed));
+            if let Err(message) = result {
+                eprintln!("cognito-emulator: {message}");
+                return ExitCode::from(2);
+            }
+        } else if let (Some(dir), Some(file)) = (&cli.data_dir, &cli.seed) {
+            eprintln!(
+                "cognito-emulator: {} already holds pools, so --seed {} was not applied \
+                 (start with an empty --data-dir to seed again)",
+                dir.display(),
+                file.display()
+            );
         }
+    }
+    if let Some(mut persister) = persister {
+        // The seed went to memory only; it reaches the disk in one transaction, so that a seed that fails
+        // half-way leaves the data dir empty and the next start seeds again.
+        if seeded {
+            let written =
+                tokio::task::block_in_place(|| persister.write_everything(&mut state.store()));
+            if let Err(message) = written {
+                eprintln!("cognito-emulator: {message}");
+                return ExitCode::from(2);
+            }
+        }
+        state.persist_to(persister);
     }
     let address = format!("{}:{}", cli.host, cli.port);
     let listener = match tokio::net::TcpListener::bind(&address).await {
@@ -75,8 +121,14 @@ async fn main() -> ExitCode {
     // Scripts and tests wait for exactly this line.
     println!("cognito-emulator listening on http://{bound}");
     let _ = std::io::stdout().flush();
-    match cognito_emulator::serve_with_shutdown(listener, state, shutdown_signal()).await {
-        Ok(()) => ExitCode::SUCCESS,
+    match cognito_emulator::serve_with_shutdown(listener, state.clone(), shutdown_signal()).await {
+        Ok(()) => match state.checkpoint_data_dir() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("cognito-emulator: {message}");
+                ExitCode::from(1)
+            }
+        },
         Err(e) => {
             eprintln!("cognito-emulator: {e}");
             ExitCode::from(1)

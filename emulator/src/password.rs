@@ -11,7 +11,7 @@ use crate::error::{CognitoError, OpResult};
 const SYMBOLS: &str = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ";
 
 /// `Policies.PasswordPolicy` of a pool.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PasswordPolicy {
     pub minimum_length: u32,
     pub require_uppercase: bool,

@@ -3,18 +3,27 @@
 //!
 //! Everything sits behind one mutex. Operations are short apart from RSA key generation, which runs
 //! before the lock is taken.
+//!
+//! Pools, users, refresh tokens and revoked sign-ins are kept in [`crate::tracked`] collections: with
+//! `--data-dir`, releasing the store writes the entries that were changed (see [`crate::persist`]). Types
+//! deriving `Serialize` / `Deserialize` here are that on-disk format: a new field needs `#[serde(default)]`
+//! (or a new schema version in [`crate::persist`]) so that existing data dirs still load.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
+use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use cognito_wasm::srp;
 use cognito_wasm::srp::server::{PasswordVerifier, ServerHandshake};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use crate::jwt::PoolKeys;
 use crate::password::PasswordPolicy;
+use crate::persist::Persister;
+use crate::tracked::{Tracked, TrackedBTreeMap, TrackedHashMap, TrackedHashSet};
 use crate::util::epoch_seconds;
 
 /// Shared state of one emulator instance.
@@ -28,17 +37,52 @@ pub struct AppState {
     clock_offset_secs: AtomicI64,
     /// Call counts and injected faults (`/_emulator/calls`, `/_emulator/faults`).
     pub calls: crate::calls::Calls,
+    /// The `--data-dir` database; unset when the emulator keeps everything in memory only.
+    persister: OnceLock<Mutex<Persister>>,
+    /// Why a write to the data dir failed. From then on memory and disk disagree, so every reply is an error
+    /// (see [`crate::http`]) rather than an acknowledgement of something that is not on disk.
+    persist_failure: OnceLock<String>,
 }
 
 impl AppState {
     /// An empty emulator whose new pools get ids in `region` (unless a request says otherwise).
     pub fn new(region: impl Into<String>) -> Arc<Self> {
+        Self::with_store(region, Store::default())
+    }
+
+    /// An emulator starting from a store read back from a data dir.
+    pub fn with_store(region: impl Into<String>, store: Store) -> Arc<Self> {
         Arc::new(Self {
             default_region: region.into(),
-            store: Mutex::new(Store::default()),
+            store: Mutex::new(store),
             clock_offset_secs: AtomicI64::new(0),
             calls: crate::calls::Calls::default(),
+            persister: OnceLock::new(),
+            persist_failure: OnceLock::new(),
         })
+    }
+
+    /// From now on every change is written to `persister` before the store is released. Only the first
+    /// call has an effect.
+    pub fn persist_to(&self, persister: Persister) {
+        let _ = self.persister.set(Mutex::new(persister));
+    }
+
+    /// Folds the data dir's write-ahead log into its database file: at a clean shutdown, so that one file
+    /// is left behind.
+    pub fn checkpoint_data_dir(&self) -> Result<(), String> {
+        match self.persister.get() {
+            Some(persister) => persister
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .checkpoint(),
+            None => Ok(()),
+        }
+    }
+
+    /// Why the data dir could not be written, once that has happened.
+    pub fn persist_failure(&self) -> Option<&str> {
+        self.persist_failure.get().map(String::as_str)
     }
 
     pub fn default_region(&self) -> &str {
@@ -72,24 +116,91 @@ impl AppState {
     }
 
     /// The store. A panic in another request must not wedge the emulator, so a poisoned lock is taken over.
-    pub fn store(&self) -> MutexGuard<'_, Store> {
-        self.store
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    /// Dropping the guard writes what was changed to the data dir, if there is one.
+    pub fn store(&self) -> StoreGuard<'_> {
+        StoreGuard {
+            state: self,
+            guard: Some(
+                self.store
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner()),
+            ),
+        }
+    }
+}
+
+/// The locked store; on drop, its changes go to the data dir before anyone can act on them.
+pub struct StoreGuard<'a> {
+    state: &'a AppState,
+    /// Only `None` inside `drop`, which releases the lock before waiting for the disk.
+    guard: Option<MutexGuard<'a, Store>>,
+}
+
+impl Deref for StoreGuard<'_> {
+    type Target = Store;
+
+    fn deref(&self) -> &Store {
+        self.guard.as_ref().expect("store guard used after release")
+    }
+}
+
+impl DerefMut for StoreGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Store {
+        self.guard.as_mut().expect("store guard used after release")
+    }
+}
+
+impl Drop for StoreGuard<'_> {
+    fn drop(&mut self) {
+        let Some(mut store) = self.guard.take() else {
+            return;
+        };
+        let changed = crate::persist::has_changes(&store);
+        let Some(persister) = self.state.persister.get() else {
+            if changed {
+                crate::persist::forget_changes(&mut store);
+            }
+            return;
+        };
+        let lock_writer = || {
+            persister
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+        };
+        if !changed {
+            // What was read may include another request's changes whose write is still under way (writers
+            // hold the writer from before they release the store until their commit): wait for it, so that
+            // no reply shows anything a crash could still take back.
+            drop(store);
+            drop(lock_writer());
+            return;
+        }
+        // Taking the writer before releasing the store keeps the writes in the order of the changes, while
+        // the disk wait itself no longer holds up other requests.
+        let mut persister = lock_writer();
+        let batch = persister.collect(&mut store);
+        drop(store);
+        if self.state.persist_failure.get().is_some() {
+            return;
+        }
+        if let Err(error) = persister.write(batch) {
+            eprintln!("cognito-emulator: {error}; refusing every request from now on");
+            let _ = self.state.persist_failure.set(error);
+        }
     }
 }
 
 /// All mutable state.
 #[derive(Debug, Default)]
 pub struct Store {
-    pub pools: BTreeMap<String, Pool>,
+    pub pools: TrackedBTreeMap<String, Pool>,
     /// PASSWORD_VERIFIER handshakes waiting for their claim, keyed by the SECRET_BLOCK sent out.
     pub handshakes: HashMap<String, PendingSrp>,
     /// Challenge sessions other than PASSWORD_VERIFIER (NEW_PASSWORD_REQUIRED), keyed by `Session`.
     pub challenges: HashMap<String, PendingChallenge>,
-    pub refresh_tokens: HashMap<String, RefreshRecord>,
+    pub refresh_tokens: TrackedHashMap<String, RefreshRecord>,
     /// `origin_jti`s of revoked sign-ins: access tokens carrying one are refused.
-    pub revoked_origins: HashSet<String>,
+    pub revoked_origins: TrackedHashSet<String>,
     /// Every code "sent" by e-mail or SMS, oldest first: the dev inbox (`GET /_emulator/inbox`).
     pub inbox: Vec<crate::inbox::Message>,
     /// Wrong-password counts and lockouts (see [`crate::lockout`]).
@@ -99,6 +210,20 @@ pub struct Store {
 impl Store {
     pub fn pool(&self, pool_id: &str) -> Option<&Pool> {
         self.pools.get(pool_id)
+    }
+
+    /// A store holding what a data dir kept: nothing noted as changed, no sign-in under way.
+    pub fn restored(
+        pools: BTreeMap<String, Pool>,
+        refresh_tokens: HashMap<String, RefreshRecord>,
+        revoked_origins: std::collections::HashSet<String>,
+    ) -> Self {
+        Self {
+            pools: Tracked::unchanged(pools),
+            refresh_tokens: Tracked::unchanged(refresh_tokens),
+            revoked_origins: Tracked::unchanged(revoked_origins),
+            ..Self::default()
+        }
     }
 
     pub fn pool_mut(&mut self, pool_id: &str) -> Option<&mut Pool> {
@@ -151,20 +276,20 @@ pub struct Pool {
     pub keys: Arc<PoolKeys>,
     pub clients: BTreeMap<String, AppClient>,
     /// Users by [`Pool::user_key`] of their internal username.
-    pub users: BTreeMap<String, User>,
+    pub users: TrackedBTreeMap<String, User>,
     /// Secret for deriving stable fake salts for unknown users (user-existence-error prevention).
     pub fake_salt_key: Vec<u8>,
 }
 
 /// `DeviceConfigurationType`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceConfiguration {
     pub challenge_required_on_new_device: bool,
     pub device_only_remembered_on_user_prompt: bool,
 }
 
 /// One round of the dev-only CUSTOM_CHALLENGE: the question sent and the answer expected.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomRound {
     pub question: String,
     pub answer: String,
@@ -307,7 +432,7 @@ impl Pool {
 }
 
 /// An app client of a pool.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct AppClient {
     pub id: String,
     pub name: String,
@@ -393,7 +518,8 @@ impl AppClient {
 }
 
 /// Cognito's user statuses that this emulator produces.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum UserStatus {
     Unconfirmed,
     Confirmed,
@@ -423,7 +549,7 @@ impl UserStatus {
 }
 
 /// A user. Only the SRP salt and verifier are kept, never the password.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct User {
     /// The internal username (`USER_ID_FOR_SRP`, `cognito:username`): the `sub` in pools that sign in
     /// with e-mail or phone number.
@@ -450,7 +576,7 @@ pub struct User {
 }
 
 /// A user's MFA preferences (SetUserMFAPreference).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MfaSettings {
     pub sms: bool,
     pub sms_preferred: bool,
@@ -461,7 +587,7 @@ pub struct MfaSettings {
 }
 
 /// A device of a user.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Device {
     pub key: String,
     pub group_key: String,
@@ -608,7 +734,7 @@ impl PendingChallenge {
 }
 
 /// What a refresh token stands for; the token itself is opaque random text.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct RefreshRecord {
     pub pool_id: String,
     pub client_id: String,
@@ -622,4 +748,43 @@ pub struct RefreshRecord {
     pub device_key: Option<String>,
     /// Refresh-token rotation: when this token stops working because a newer one replaced it.
     pub superseded_at: Option<i64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reader_waits_for_a_write_under_way() {
+        let dir = std::env::temp_dir().join(format!(
+            "cognito-emulator-state-{}-{}",
+            std::process::id(),
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap()
+                .subsec_nanos()
+        ));
+        let opened = crate::persist::open(&dir).unwrap();
+        let state = AppState::with_store("us-east-1", opened.store);
+        state.persist_to(opened.persister);
+        // Held as a writer holds it between releasing the store and its commit.
+        let write_under_way = state.persister.get().unwrap().lock().unwrap();
+        let (done_tx, done_rx) = std::sync::mpsc::channel();
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                drop(state.store());
+                done_tx.send(()).unwrap();
+            });
+            let early = done_rx.recv_timeout(std::time::Duration::from_millis(200));
+            assert!(
+                early.is_err(),
+                "the reader replied before the write was on disk"
+            );
+            drop(write_under_way);
+            done_rx
+                .recv_timeout(std::time::Duration::from_secs(10))
+                .unwrap();
+        });
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
