@@ -94,6 +94,8 @@ pub struct Store {
     pub inbox: Vec<crate::inbox::Message>,
     /// Wrong-password counts and lockouts (see [`crate::lockout`]).
     pub lockouts: crate::lockout::Lockouts,
+    /// The second [`Store::prune`] last swept in.
+    pruned_at: i64,
 }
 
 impl Store {
@@ -112,15 +114,33 @@ impl Store {
             .find(|pool| pool.clients.contains_key(client_id))
     }
 
-    /// Drops sign-in state that has expired, so abandoned attempts do not pile up.
+    /// Drops sign-in state that has expired, so abandoned attempts do not pile up and memory stays flat
+    /// under a steady load. Called on every sign-in call but sweeps at most once per second of the
+    /// emulator's clock: a sweep visits every refresh token, which under load are tens of thousands, and
+    /// runs under the store lock. Whatever expired meanwhile is refused where it is used (each use checks
+    /// `expires_at`), so sweeping late changes no answer.
     pub fn prune(&mut self, now_secs: i64) {
+        if now_secs == self.pruned_at {
+            return;
+        }
+        self.pruned_at = now_secs;
         self.handshakes
             .retain(|_, pending| pending.expires_at > now_secs);
         self.challenges
             .retain(|_, pending| pending.expires_at > now_secs);
         self.refresh_tokens
             .retain(|_, record| record.expires_at > now_secs);
+        // A map keeps the capacity of its busiest moment; give most of it back once the burst is over.
+        shrink_when_sparse(&mut self.handshakes);
+        shrink_when_sparse(&mut self.challenges);
+        shrink_when_sparse(&mut self.refresh_tokens);
         self.lockouts.prune(now_secs);
+    }
+}
+
+fn shrink_when_sparse<V>(map: &mut HashMap<String, V>) {
+    if map.capacity() > 64 && map.len() < map.capacity() / 4 {
+        map.shrink_to(map.len() * 2);
     }
 }
 
