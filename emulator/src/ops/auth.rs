@@ -125,18 +125,18 @@ fn initiate_locked(
     store.prune(now);
     let (pool_id, client) = client_of(&store, client_id)?;
     match flow {
-        "USER_SRP_AUTH" => user_srp_auth(&mut store, &pool_id, &client, &params, now),
-        "USER_PASSWORD_AUTH" => user_password_auth(&mut store, &pool_id, &client, &params, now),
+        "USER_SRP_AUTH" => user_srp_auth(&mut store, &pool_id, &client, params, now),
+        "USER_PASSWORD_AUTH" => user_password_auth(&mut store, &pool_id, &client, params, now),
         "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => {
             if !client.allows(Flow::RefreshToken) {
                 return Err(flow_not_enabled("REFRESH_TOKEN_AUTH"));
             }
-            refresh(&mut store, &client, &params, now)
+            refresh(&mut store, &client, params, now)
         }
         "CUSTOM_AUTH" => {
-            super::first_factor::custom_auth(&mut store, &pool_id, &client, &params, now)
+            super::first_factor::custom_auth(&mut store, &pool_id, &client, params, now)
         }
-        "USER_AUTH" => super::first_factor::user_auth(&mut store, &pool_id, &client, &params, now),
+        "USER_AUTH" => super::first_factor::user_auth(&mut store, &pool_id, &client, params, now),
         "ADMIN_NO_SRP_AUTH" | "ADMIN_USER_PASSWORD_AUTH" => Err(CognitoError::invalid_parameter(
             "Initiate Auth method not supported.",
         )),
@@ -474,29 +474,29 @@ fn respond_locked(
     let (_, client) = client_of(&store, client_id)?;
     let store = &mut *store;
     match challenge {
-        "NEW_PASSWORD_REQUIRED" => new_password_required(store, &client, session, &responses, now),
-        "SMS_MFA" => challenges::mfa_code(store, &client, session, "SMS_MFA", &responses, now),
-        "EMAIL_OTP" => challenges::mfa_code(store, &client, session, "EMAIL_OTP", &responses, now),
+        "NEW_PASSWORD_REQUIRED" => new_password_required(store, &client, session, responses, now),
+        "SMS_MFA" => challenges::mfa_code(store, &client, session, "SMS_MFA", responses, now),
+        "EMAIL_OTP" => challenges::mfa_code(store, &client, session, "EMAIL_OTP", responses, now),
         "SOFTWARE_TOKEN_MFA" => challenges::mfa_code(
             store,
             &client,
             session,
             "SOFTWARE_TOKEN_MFA",
-            &responses,
+            responses,
             now,
         ),
-        "SELECT_MFA_TYPE" => challenges::select_mfa_type(store, &client, session, &responses, now),
-        "MFA_SETUP" => challenges::mfa_setup(store, &client, session, &responses, now),
-        "DEVICE_SRP_AUTH" => challenges::device_srp_auth(store, &client, session, &responses, now),
+        "SELECT_MFA_TYPE" => challenges::select_mfa_type(store, &client, session, responses, now),
+        "MFA_SETUP" => challenges::mfa_setup(store, &client, session, responses, now),
+        "DEVICE_SRP_AUTH" => challenges::device_srp_auth(store, &client, session, responses, now),
         "DEVICE_PASSWORD_VERIFIER" => {
-            challenges::device_password_verifier(store, &client, session, &responses, now)
+            challenges::device_password_verifier(store, &client, session, responses, now)
         }
-        "SMS_OTP" => challenges::mfa_code(store, &client, session, "SMS_OTP", &responses, now),
+        "SMS_OTP" => challenges::mfa_code(store, &client, session, "SMS_OTP", responses, now),
         "CUSTOM_CHALLENGE" => {
-            super::first_factor::custom_challenge(store, &client, session, &responses, now)
+            super::first_factor::custom_challenge(store, &client, session, responses, now)
         }
         "SELECT_CHALLENGE" => {
-            super::first_factor::select_challenge(store, &client, session, &responses, now)
+            super::first_factor::select_challenge(store, &client, session, responses, now)
         }
         _ => Err(CognitoError::invalid_parameter(format!(
             "Challenge {challenge} is not supported by this emulator yet."
