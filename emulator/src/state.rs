@@ -144,8 +144,9 @@ fn shrink_when_sparse<V>(map: &mut HashMap<String, V>) {
     }
 }
 
-/// A user pool.
-#[derive(Debug)]
+/// A user pool. Clone: the fuzz harness copies a seeded pool into a fresh state for every input, since
+/// seeding one takes RSA key generation.
+#[derive(Clone, Debug)]
 pub struct Pool {
     pub id: String,
     pub name: String,
