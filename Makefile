@@ -103,10 +103,11 @@ test-size: pkg
 	    echo "test-size: FAILED — the .wasm is over budget"; exit 1; fi
 
 # The cargo-fuzz targets (fuzz/): response parser + sign-in state machine, SRP client inputs, JWT claims,
-# stored sessions; each for FUZZ_SECONDS on top of the committed corpus, which `make test` replays
-# (tests/fuzz_regressions.rs) without needing cargo-fuzz.
+# stored sessions, and whole HTTP requests to the emulator; each for FUZZ_SECONDS on top of the committed
+# corpus, which `make test` replays (tests/fuzz_regressions.rs, emulator/tests/fuzz_regressions.rs)
+# without needing cargo-fuzz.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= sign_in_flow srp_client jwt stored_session
+FUZZ_TARGETS ?= sign_in_flow srp_client jwt stored_session emulator_request
 fuzz:
 	@scripts/setup.sh fuzz
 	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
