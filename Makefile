@@ -81,13 +81,16 @@ bench: setup-demo emulator-test
 	@scripts/bench.sh
 
 # Not a test: a bounded load run (SRP sign-ins + refreshes) by a separate client process against an
-# emulator process it starts on 127.0.0.1 (emulator/examples/load.rs). Dependencies and the SRP maths are
-# optimised even in the dev profile (see Cargo.toml), so no release build is needed.
+# emulator process it starts on 127.0.0.1 (emulator/examples/load.rs). Both are built with the `load`
+# profile (release plus line tables, see Cargo.toml): the dev build leaves the emulator's own code
+# unoptimised, and its figures would say little about the emulator's capacity.
+# LOAD_EMULATOR=target/debug/cognito-emulator measures the debug build `make demo` runs instead.
 LOAD_SECONDS ?= 20
 LOAD_CONCURRENCY ?= 8
+LOAD_EMULATOR ?= target/load/cognito-emulator
 load:
-	cargo build -p cognito-emulator --bin cognito-emulator --example load
-	target/debug/examples/load --emulator target/debug/cognito-emulator --seconds $(LOAD_SECONDS) --concurrency $(LOAD_CONCURRENCY)
+	cargo build --profile load -p cognito-emulator --bin cognito-emulator --example load
+	target/load/examples/load --emulator $(LOAD_EMULATOR) --seconds $(LOAD_SECONDS) --concurrency $(LOAD_CONCURRENCY)
 
 # The size budget of pkg/cognito_wasm_bg.wasm (bytes after wasm-opt, raw and gzip -9). Raise it on purpose,
 # saying why in the commit; `scripts/bench-size.py` shows what the module is made of.
@@ -100,10 +103,11 @@ test-size: pkg
 	    echo "test-size: FAILED — the .wasm is over budget"; exit 1; fi
 
 # The cargo-fuzz targets (fuzz/): response parser + sign-in state machine, SRP client inputs, JWT claims,
-# stored sessions; each for FUZZ_SECONDS on top of the committed corpus, which `make test` replays
-# (tests/fuzz_regressions.rs) without needing cargo-fuzz.
+# stored sessions, and whole HTTP requests to the emulator; each for FUZZ_SECONDS on top of the committed
+# corpus, which `make test` replays (tests/fuzz_regressions.rs, emulator/tests/fuzz_regressions.rs)
+# without needing cargo-fuzz.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= sign_in_flow srp_client jwt stored_session
+FUZZ_TARGETS ?= sign_in_flow srp_client jwt stored_session emulator_request
 fuzz:
 	@scripts/setup.sh fuzz
 	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)

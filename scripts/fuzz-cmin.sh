@@ -4,20 +4,21 @@
 #   scripts/fuzz-cmin.sh TARGET…
 #
 # Takes the committed corpus plus what `make fuzz` found (target/fuzz/corpus/<target>/) and keeps a
-# smallest set (libFuzzer's -set_cover_merge) that covers every edge of the library.
+# smallest set (libFuzzer's -set_cover_merge) that covers every edge of the library (and, for
+# emulator_request, of the emulator).
 # Edges of the dependencies (serde_json, base64, num-bigint) are not counted: they are fuzzed upstream
 # and would need hundreds of inputs (every JSON escape and number form); nor are the harness's own
 # (every combination of its input shapes). For that the targets are built a second time into
-# target/fuzz-cmin with coverage instrumentation on the library crate only.
+# target/fuzz-cmin with coverage instrumentation on the library and emulator crates only.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-# As RUSTC_WRAPPER: instrument only the library crate.
+# As RUSTC_WRAPPER: instrument only the library and emulator crates.
 if [ "${FUZZ_CMIN_WRAPPER:-}" = 1 ]; then
   rustc="$1"
   shift
   case " $* " in
-    *" --crate-name cognito_wasm "*)
+    *" --crate-name cognito_wasm "* | *" --crate-name cognito_emulator "*)
       exec "$rustc" "$@" -Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
         -Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table ;;
     *) exec "$rustc" "$@" ;;

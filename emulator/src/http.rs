@@ -38,6 +38,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(crate::dev_endpoints::routes())
         .route("/{pool_id}/.well-known/jwks.json", get(jwks))
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), aws_headers))
         .with_state(state)
 }
@@ -287,6 +288,17 @@ fn percent_decode(text: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A known path with the wrong method (`GET /`): axum's own 405 has an empty body, which SDKs cannot
+/// read an error from. The `Allow` header axum adds is kept.
+async fn method_not_allowed() -> Response {
+    let mut error = CognitoError::new(
+        "UnknownOperationException",
+        "This path does not answer this method.",
+    );
+    error.status = StatusCode::METHOD_NOT_ALLOWED;
+    error.into_response()
 }
 
 async fn not_found() -> Response {

@@ -205,6 +205,8 @@ pub struct Store {
     pub inbox: Vec<crate::inbox::Message>,
     /// Wrong-password counts and lockouts (see [`crate::lockout`]).
     pub lockouts: crate::lockout::Lockouts,
+    /// The second [`Store::prune`] last swept in.
+    pruned_at: i64,
 }
 
 impl Store {
@@ -237,20 +239,47 @@ impl Store {
             .find(|pool| pool.clients.contains_key(client_id))
     }
 
-    /// Drops sign-in state that has expired, so abandoned attempts do not pile up.
+    /// Drops sign-in state that has expired, so abandoned attempts do not pile up and memory stays flat
+    /// under a steady load. Called on every sign-in call but sweeps at most once per second of the
+    /// emulator's clock: a sweep visits every refresh token, which under load are tens of thousands, and
+    /// runs under the store lock. Whatever expired meanwhile is refused where it is used (each use checks
+    /// `expires_at`), so sweeping late changes no answer.
     pub fn prune(&mut self, now_secs: i64) {
+        if now_secs == self.pruned_at {
+            return;
+        }
+        self.pruned_at = now_secs;
         self.handshakes
             .retain(|_, pending| pending.expires_at > now_secs);
         self.challenges
             .retain(|_, pending| pending.expires_at > now_secs);
         self.refresh_tokens
             .retain(|_, record| record.expires_at > now_secs);
+        // A map keeps the capacity of its busiest moment; give most of it back once the burst is over.
+        shrink_when_sparse(&mut self.handshakes);
+        shrink_when_sparse(&mut self.challenges);
+        let tokens = &self.refresh_tokens;
+        if let Some(capacity) = sparse_capacity(tokens.len(), tokens.capacity()) {
+            self.refresh_tokens.shrink_to(capacity);
+        }
         self.lockouts.prune(now_secs);
     }
 }
 
-/// A user pool.
-#[derive(Debug)]
+fn shrink_when_sparse<V>(map: &mut HashMap<String, V>) {
+    if let Some(capacity) = sparse_capacity(map.len(), map.capacity()) {
+        map.shrink_to(capacity);
+    }
+}
+
+/// The capacity to shrink a map of `len` entries to, if it is mostly empty.
+fn sparse_capacity(len: usize, capacity: usize) -> Option<usize> {
+    (capacity > 64 && len < capacity / 4).then_some(len * 2)
+}
+
+/// A user pool. Clone: the fuzz harness copies a seeded pool into a fresh state for every input, since
+/// seeding one takes RSA key generation.
+#[derive(Clone, Debug)]
 pub struct Pool {
     pub id: String,
     pub name: String,

@@ -232,3 +232,33 @@ async fn missing_and_unknown_targets_are_refused_before_the_body_is_read() {
         assert!(body["message"].is_string());
     }
 }
+
+/// A known path with the wrong method: axum's own 405 has no body, so a client could not read an error.
+#[tokio::test]
+async fn wrong_methods_get_a_cognito_error_body() {
+    let emu = Emu::start().await;
+    for (method, path) in [
+        (reqwest::Method::GET, "/"),
+        (reqwest::Method::PUT, "/"),
+        (reqwest::Method::DELETE, "/_emulator/health"),
+        (reqwest::Method::POST, "/_emulator/clock"),
+    ] {
+        let response = emu
+            .http
+            .request(method.clone(), format!("{}{path}", emu.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {path}"
+        );
+        assert!(response.headers().contains_key("allow"), "{method} {path}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(
+            body["__type"], "UnknownOperationException",
+            "{method} {path}"
+        );
+    }
+}

@@ -132,6 +132,44 @@ async fn password_verifier_is_single_use() {
     assert!(message.contains("Invalid session"), "{message}");
 }
 
+/// The proof is checked outside the store lock; the handshake must still be taken exactly once when the
+/// same answer arrives many times at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_replays_of_one_answer_sign_in_once() {
+    let emu = std::sync::Arc::new(Emu::start().await);
+    let (pool, client) = emu.setup().await;
+    let (srp_client, challenge) = start_srp(&emu, &client, "alice", None).await;
+    let request =
+        password_verifier_request(&srp_client, &pool, &client, &challenge.body, PASSWORD, true);
+    let calls: Vec<_> = (0..8)
+        .map(|_| {
+            let (emu, request) = (emu.clone(), request.clone());
+            tokio::spawn(async move { emu.call("RespondToAuthChallenge", request).await })
+        })
+        .collect();
+    let mut signed_in = 0;
+    for call in calls {
+        let reply = call.await.unwrap();
+        if reply.status == StatusCode::OK {
+            assert!(reply.body["AuthenticationResult"]["AccessToken"].is_string());
+            signed_in += 1;
+        } else {
+            assert_eq!(
+                reply.error_type(),
+                "NotAuthorizedException",
+                "{}",
+                reply.body
+            );
+            assert!(
+                reply.message().contains("Invalid session"),
+                "{}",
+                reply.body
+            );
+        }
+    }
+    assert_eq!(signed_in, 1);
+}
+
 #[tokio::test]
 async fn password_verifier_without_session_works_but_a_wrong_session_does_not() {
     let emu = Emu::start().await;

@@ -16,6 +16,11 @@
 //!   or `b`) never selects a memory address or a branch. Only its bit length is visible.
 //! * **g = 2**: multiplying by g^d (d a window of the exponent) is a shift by d bits plus one quotient-digit
 //!   reduction that relies on N's top 64 bits being all ones, so g^e costs only the squarings.
+//!
+//! That is the wasm kernel. Native targets (the emulator, its load client, `cargo test`) have a 64×64→128
+//! multiply and use [`native`] instead: radix 2^64, 49 limbs, the same design otherwise. The code above the
+//! limb arithmetic (windows, comb, table scans) is shared; the wasm kernel is tested in headless Chromium
+//! (`make test-wasm` runs this module's tests there), the native one by `cargo test`.
 
 // The kernel indexes fixed-size `[u32; LIMBS]` limb arrays with loop counters bounded by LIMBS (and tables
 // by window values below their length); checked access in these loops costs measurable speed and would only
@@ -25,23 +30,45 @@
 
 use num_bigint::BigUint;
 
+#[cfg(not(target_arch = "wasm32"))]
+mod native;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use native::from_limbs;
+#[cfg(not(target_arch = "wasm32"))]
+use native::{neg_inverse, to_limbs};
+
 /// Bits per limb.
+#[cfg(target_arch = "wasm32")]
 const BITS: u32 = 28;
+#[cfg(target_arch = "wasm32")]
 const MASK: u64 = (1 << BITS) - 1;
 /// Limbs of a residue: 110 × 28 = 3080 bits, so R = 2^3080 > 4N for a 3072-bit N.
+#[cfg(target_arch = "wasm32")]
 pub(crate) const LIMBS: usize = 110;
+#[cfg(target_arch = "wasm32")]
+type Limb = u32;
+
+#[cfg(not(target_arch = "wasm32"))]
+const BITS: u32 = 64;
+/// Limbs of a residue: 49 × 64 = 3136 bits, so R = 2^3136 > 4N.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) const LIMBS: usize = 49;
+#[cfg(not(target_arch = "wasm32"))]
+type Limb = u64;
+
 /// The modulus size this code is specialised for.
 const MOD_BITS: u64 = 3072;
 
-type Limbs = [u32; LIMBS];
+type Limbs = [Limb; LIMBS];
 
 /// Precomputed constants for Montgomery arithmetic modulo one 3072-bit N with its top 64 bits set.
 pub(crate) struct Montgomery {
     modulus: BigUint,
     n: Limbs,
     /// N's limbs in reverse order, so every column of m·N is a forward dot product.
+    #[cfg(target_arch = "wasm32")]
     n_rev: Limbs,
-    /// `-N^-1 mod 2^28`.
+    /// `-N^-1 mod 2^BITS`.
     n0inv: u64,
     /// `R^2 mod N`, to convert into Montgomery form.
     r2: Limbs,
@@ -59,18 +86,14 @@ impl Montgomery {
             return None;
         }
         let n = to_limbs(modulus);
-        // Newton iteration for N^-1 mod 2^28 (each step doubles the correct low bits, 1 → 32).
-        let mut inv: u64 = 1;
-        for _ in 0..5 {
-            inv = inv.wrapping_mul(2u64.wrapping_sub(u64::from(n[0]).wrapping_mul(inv))) & MASK;
-        }
-        let n0inv = (1u64 << BITS).wrapping_sub(inv) & MASK;
+        let n0inv = neg_inverse(n[0]);
         let r = BigUint::from(1u8) << (BITS as usize * LIMBS);
         let one = to_limbs(&(&r % modulus));
         let r2 = to_limbs(&((&r * &r) % modulus));
         Some(Self {
             modulus: modulus.clone(),
             n,
+            #[cfg(target_arch = "wasm32")]
             n_rev: reversed(&n),
             n0inv,
             r2,
@@ -180,7 +203,7 @@ impl Montgomery {
             return self.one;
         }
         let w = window_size(bits);
-        let mut table = vec![[0u32; LIMBS]; 1 << w];
+        let mut table: Vec<Limbs> = vec![[0; LIMBS]; 1 << w];
         table[0] = self.one;
         table[1] = *base;
         for i in 2..table.len() {
@@ -210,6 +233,7 @@ impl Montgomery {
     }
 
     /// Leaves Montgomery form: `x·R^-1 mod N`, fully reduced.
+    #[cfg(target_arch = "wasm32")]
     fn out_of_mont(&self, x: &Limbs) -> BigUint {
         let mut one = [0; LIMBS];
         one[0] = 1;
@@ -232,6 +256,7 @@ impl Montgomery {
     }
 
     /// `out = a·b·R^-1 mod N` (< 2N when a, b < 2N).
+    #[cfg(target_arch = "wasm32")]
     #[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
     fn mul(&self, out: &mut Limbs, a: &Limbs, b: &Limbs) {
         let b_rev = reversed(b);
@@ -246,6 +271,7 @@ impl Montgomery {
     }
 
     /// `out = a²·R^-1 mod N` (< 2N when a < 2N).
+    #[cfg(target_arch = "wasm32")]
     #[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
     fn sqr(&self, out: &mut Limbs, a: &Limbs) {
         let a_rev = reversed(a);
@@ -276,6 +302,7 @@ impl Montgomery {
 
     /// Product-scanning Montgomery reduction interleaved with the product whose column sums `column(k)`
     /// gives (k in 0..2·LIMBS-1). Column sums and the reduction terms are < 220·2^56 < 2^64.
+    #[cfg(target_arch = "wasm32")]
     #[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
     #[inline]
     fn redc(&self, out: &mut Limbs, column: impl Fn(usize) -> u64) {
@@ -302,6 +329,7 @@ impl Montgomery {
     }
 
     /// `x = x·2^d mod N` for d < 2^[`G_WINDOW`], keeping x < 2N. Relies on N = 2^3072 − c with c < 2^3008.
+    #[cfg(target_arch = "wasm32")]
     fn mul_pow2(&self, x: &mut Limbs, d: u32) {
         // x < 2^3073, so x·2^d < 2^3104 fits in 111 limbs.
         let mut wide = [0u64; LIMBS + 1];
@@ -347,17 +375,7 @@ fn window_size(bits: usize) -> usize {
         .unwrap_or(4)
 }
 
-/// `Σ a[i]·b[i]`: one column of a product (the second operand is stored reversed). Terms are < 2^57;
-/// callers bound the count.
-#[cfg(not(target_arch = "wasm32"))]
-#[inline(always)]
-fn dot(a: &[u32], b: &[u32]) -> u64 {
-    a.iter().zip(b).fold(0u64, |s, (x, y)| {
-        s.wrapping_add(u64::from(*x) * u64::from(*y))
-    })
-}
-
-/// The same with wasm SIMD: `i64x2.extmul_{low,high}_i32x4_u` gives four 32×32→64 products per pair of
+/// `Σ a[i]·b[i]`, one column of a product (the second operand is stored reversed), with wasm SIMD: `i64x2.extmul_{low,high}_i32x4_u` gives four 32×32→64 products per pair of
 /// 128-bit loads (the reason limbs are `u32` and one operand is stored reversed).
 #[cfg(target_arch = "wasm32")]
 #[target_feature(enable = "simd128")]
@@ -392,6 +410,7 @@ fn dot(a: &[u32], b: &[u32]) -> u64 {
     s
 }
 
+#[cfg(target_arch = "wasm32")]
 fn reversed(x: &Limbs) -> Limbs {
     let mut out = *x;
     out.reverse();
@@ -402,7 +421,7 @@ fn reversed(x: &Limbs) -> Limbs {
 fn select(out: &mut Limbs, table: &[Limbs], index: usize) {
     out.fill(0);
     for (i, entry) in table.iter().enumerate() {
-        let mask = ((((i ^ index) as u64).wrapping_sub(1) >> 63) as u32).wrapping_neg();
+        let mask = ((((i ^ index) as u64).wrapping_sub(1) >> 63) as Limb).wrapping_neg();
         for (o, e) in out.iter_mut().zip(entry) {
             *o |= e & mask;
         }
@@ -415,7 +434,19 @@ fn window(words: &[u64], pos: usize, w: usize) -> usize {
     (0..w).fold(0, |acc, j| acc | ((bit(pos + j) as usize) << j))
 }
 
+/// `-n0^-1 mod 2^28`: Newton's iteration doubles the correct low bits (1 → 32 in 5 steps).
+#[cfg(target_arch = "wasm32")]
+fn neg_inverse(n0: Limb) -> u64 {
+    let n0 = u64::from(n0);
+    let mut inv: u64 = 1;
+    for _ in 0..5 {
+        inv = inv.wrapping_mul(2u64.wrapping_sub(n0.wrapping_mul(inv))) & MASK;
+    }
+    (1u64 << BITS).wrapping_sub(inv) & MASK
+}
+
 /// A number < 2^3080 as 28-bit limbs.
+#[cfg(target_arch = "wasm32")]
 fn to_limbs(x: &BigUint) -> Limbs {
     let mut out = [0u32; LIMBS];
     let (mut acc, mut have, mut i) = (0u64, 0u32, 0usize);
@@ -435,6 +466,7 @@ fn to_limbs(x: &BigUint) -> Limbs {
     out
 }
 
+#[cfg(target_arch = "wasm32")]
 fn from_limbs(x: &Limbs) -> BigUint {
     let mut digits = Vec::with_capacity(LIMBS * BITS as usize / 32 + 1);
     let (mut acc, mut have) = (0u64, 0u32);
@@ -503,9 +535,10 @@ mod tests {
     #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn n0inv_is_minus_inverse() {
         let m = monty();
+        let radix = BigUint::from(1u8) << BITS;
         assert_eq!(
-            u64::from(m.n[0]).wrapping_mul(m.n0inv).wrapping_add(1) & MASK,
-            0
+            (BigUint::from(m.n[0]) * m.n0inv + 1u8) % radix,
+            BigUint::from(0u8)
         );
     }
 

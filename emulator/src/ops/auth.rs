@@ -11,6 +11,7 @@ use sha2::Sha256;
 
 use super::admin::{client_not_found, make_verifier};
 use super::challenges::{self, continue_sign_in};
+use super::prepared_srp;
 use super::request::Req;
 use super::tokens::{check_secret_hash, refresh};
 use crate::error::{CognitoError, OpResult};
@@ -107,22 +108,35 @@ pub fn initiate_auth(state: &AppState, req: Req<'_>) -> OpResult<Value> {
         return Err(enum_error("authFlow", AUTH_FLOWS));
     }
     let now = state.now_secs();
+    super::prepared_srp::run(state, client_id, &params, || {
+        initiate_locked(state, flow, client_id, &params, now)
+    })
+}
+
+/// InitiateAuth under the store lock (any SRP handshake it needs was prepared before).
+fn initiate_locked(
+    state: &AppState,
+    flow: &str,
+    client_id: &str,
+    params: &BTreeMap<String, String>,
+    now: i64,
+) -> OpResult<Value> {
     let mut store = state.store();
     store.prune(now);
     let (pool_id, client) = client_of(&store, client_id)?;
     match flow {
-        "USER_SRP_AUTH" => user_srp_auth(&mut store, &pool_id, &client, &params, now),
-        "USER_PASSWORD_AUTH" => user_password_auth(&mut store, &pool_id, &client, &params, now),
+        "USER_SRP_AUTH" => user_srp_auth(&mut store, &pool_id, &client, params, now),
+        "USER_PASSWORD_AUTH" => user_password_auth(&mut store, &pool_id, &client, params, now),
         "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => {
             if !client.allows(Flow::RefreshToken) {
                 return Err(flow_not_enabled("REFRESH_TOKEN_AUTH"));
             }
-            refresh(&mut store, &client, &params, now)
+            refresh(&mut store, &client, params, now)
         }
         "CUSTOM_AUTH" => {
-            super::first_factor::custom_auth(&mut store, &pool_id, &client, &params, now)
+            super::first_factor::custom_auth(&mut store, &pool_id, &client, params, now)
         }
-        "USER_AUTH" => super::first_factor::user_auth(&mut store, &pool_id, &client, &params, now),
+        "USER_AUTH" => super::first_factor::user_auth(&mut store, &pool_id, &client, params, now),
         "ADMIN_NO_SRP_AUTH" | "ADMIN_USER_PASSWORD_AUTH" => Err(CognitoError::invalid_parameter(
             "Initiate Auth method not supported.",
         )),
@@ -176,16 +190,35 @@ pub(crate) fn srp_challenge(
     let srp_a = required(params, "SRP_A")?;
     let pool = pool_of(store, pool_id)?;
     let (user_key, user) = named_user(pool, client, params, username)?;
-    let (verifier, identity) =
+    let (verifier, identity, prepared) =
         match user.and_then(|u| u.verifier.clone().map(|v| (v, u.username.clone()))) {
-            Some(found) => found,
+            Some((verifier, identity)) => {
+                let prepared = prepared_srp::take(|p| {
+                    p.decoy_for.is_none() && p.srp_a == srp_a && p.verifier == verifier
+                });
+                (verifier, identity, prepared)
+            }
             // With user-existence errors prevented, an unknown user gets a believable challenge and then
             // fails the password check like a wrong password would.
-            None if client.prevent_user_existence_errors => decoy_verifier(pool, username),
+            None if client.prevent_user_existence_errors => {
+                let decoy_for = (pool_id.to_owned(), pool.user_key(username));
+                match prepared_srp::take(|p| {
+                    p.decoy_for.as_ref() == Some(&decoy_for) && p.srp_a == srp_a
+                }) {
+                    Some(p) => (p.verifier.clone(), p.identity.clone(), Some(p)),
+                    None => {
+                        let (verifier, identity) = decoy_seed(pool, username).verifier();
+                        (verifier, identity, None)
+                    }
+                }
+            }
             None => return Err(CognitoError::user_not_found()),
         };
-    let handshake = ServerHandshake::new(&verifier, srp_a, &random_bytes(32))
-        .map_err(|e| CognitoError::invalid_parameter(format!("Invalid SRP_A: {e}")))?;
+    let handshake = match prepared {
+        Some(prepared) => prepared.handshake,
+        None => ServerHandshake::new(&verifier, srp_a, &random_bytes(32))
+            .map_err(|e| CognitoError::invalid_parameter(format!("Invalid SRP_A: {e}")))?,
+    };
     let secret_block = b64(&random_bytes(SECRET_BLOCK_BYTES));
     let session = new_session();
     let challenge = json!({
@@ -215,10 +248,29 @@ pub(crate) fn srp_challenge(
     Ok(challenge)
 }
 
+/// What a decoy verifier is made from (cheap to find under the lock; the verifier itself is an
+/// exponentiation, see [`DecoySeed::verifier`]).
+pub(crate) struct DecoySeed {
+    realm: String,
+    identity: String,
+    salt: Vec<u8>,
+}
+
+impl DecoySeed {
+    /// The decoy's verifier, for a random password, and its USER_ID_FOR_SRP.
+    pub(crate) fn verifier(self) -> (PasswordVerifier, String) {
+        let password = b64(&random_bytes(24));
+        (
+            PasswordVerifier::new(&self.realm, &self.identity, &password, &self.salt),
+            self.identity,
+        )
+    }
+}
+
 /// A verifier for a user that does not exist: the salt is stable per name (a changing salt would give the
 /// game away), the password random. In pools that sign in by e-mail or phone the USER_ID_FOR_SRP of a real
 /// user is a UUID, so the decoy's is one too.
-fn decoy_verifier(pool: &Pool, username: &str) -> (PasswordVerifier, String) {
+pub(crate) fn decoy_seed(pool: &Pool, username: &str) -> DecoySeed {
     let digest = match Hmac::<Sha256>::new_from_slice(&pool.fake_salt_key) {
         Ok(mut mac) => {
             mac.update(pool.user_key(username).as_bytes());
@@ -235,11 +287,11 @@ fn decoy_verifier(pool: &Pool, username: &str) -> (PasswordVerifier, String) {
             .into_uuid()
             .to_string()
     };
-    let password = b64(&random_bytes(24));
-    (
-        PasswordVerifier::new(pool.realm(), &identity, &password, &digest[..16]),
+    DecoySeed {
+        realm: pool.realm().to_owned(),
         identity,
-    )
+        salt: digest[..16].to_vec(),
+    }
 }
 
 /// USER_PASSWORD_AUTH: the password travels (over TLS, in real life) and is checked against the verifier.
@@ -395,35 +447,56 @@ pub fn respond_to_auth_challenge(state: &AppState, req: Req<'_>) -> OpResult<Val
         return Err(enum_error("challengeName", CHALLENGE_NAMES));
     }
     let now = state.now_secs();
+    if challenge == "PASSWORD_VERIFIER" {
+        return password_verifier(state, client_id, session, &responses, now);
+    }
+    if challenge == "SELECT_CHALLENGE"
+        && responses.get("ANSWER").map(String::as_str) == Some("PASSWORD_SRP")
+    {
+        return super::prepared_srp::run(state, client_id, &responses, || {
+            respond_locked(state, client_id, challenge, session, &responses, now)
+        });
+    }
+    respond_locked(state, client_id, challenge, session, &responses, now)
+}
+
+/// RespondToAuthChallenge for the challenges that run wholly under the store lock.
+fn respond_locked(
+    state: &AppState,
+    client_id: &str,
+    challenge: &str,
+    session: Option<&str>,
+    responses: &BTreeMap<String, String>,
+    now: i64,
+) -> OpResult<Value> {
     let mut store = state.store();
     store.prune(now);
     let (_, client) = client_of(&store, client_id)?;
     let store = &mut *store;
     match challenge {
-        "PASSWORD_VERIFIER" => password_verifier(store, &client, session, &responses, now),
-        "NEW_PASSWORD_REQUIRED" => new_password_required(store, &client, session, &responses, now),
-        "SMS_MFA" => challenges::mfa_code(store, &client, session, "SMS_MFA", &responses, now),
-        "EMAIL_OTP" => challenges::mfa_code(store, &client, session, "EMAIL_OTP", &responses, now),
+        "NEW_PASSWORD_REQUIRED" => new_password_required(store, &client, session, responses, now),
+        "SMS_MFA" => challenges::mfa_code(store, &client, session, "SMS_MFA", responses, now),
+        "EMAIL_OTP" => challenges::mfa_code(store, &client, session, "EMAIL_OTP", responses, now),
         "SOFTWARE_TOKEN_MFA" => challenges::mfa_code(
             store,
             &client,
             session,
             "SOFTWARE_TOKEN_MFA",
-            &responses,
+            responses,
             now,
         ),
-        "SELECT_MFA_TYPE" => challenges::select_mfa_type(store, &client, session, &responses, now),
-        "MFA_SETUP" => challenges::mfa_setup(store, &client, session, &responses, now),
-        "DEVICE_SRP_AUTH" => challenges::device_srp_auth(store, &client, session, &responses, now),
+        "SELECT_MFA_TYPE" => challenges::select_mfa_type(store, &client, session, responses, now),
+        "MFA_SETUP" => challenges::mfa_setup(store, &client, session, responses, now),
+        "DEVICE_SRP_AUTH" => challenges::device_srp_auth(store, &client, session, responses, now),
         "DEVICE_PASSWORD_VERIFIER" => {
-            challenges::device_password_verifier(store, &client, session, &responses, now)
+            challenges::device_password_verifier(store, &client, session, responses, now)
         }
-        "SMS_OTP" => challenges::mfa_code(store, &client, session, "SMS_OTP", &responses, now),
+        "SMS_OTP" => challenges::mfa_code(store, &client, session, "SMS_OTP", responses, now),
         "CUSTOM_CHALLENGE" => {
-            super::first_factor::custom_challenge(store, &client, session, &responses, now)
+            super::first_factor::custom_challenge(store, &client, session, responses, now)
         }
         "SELECT_CHALLENGE" => {
-            super::first_factor::select_challenge(store, &client, session, &responses, now)
+            super::first_factor::select_challenge(store, &client, session, responses, now)
         }
         _ => Err(CognitoError::invalid_parameter(format!(
             "Challenge {challenge} is not supported by this emulator yet."
@@ -433,49 +506,59 @@ pub fn respond_to_auth_challenge(state: &AppState, req: Req<'_>) -> OpResult<Val
 
 /// PASSWORD_VERIFIER: checks the client's proof of the password. The handshake is found by its SECRET_BLOCK
 /// (pycognito sends no Session) and is used up whatever the outcome.
+///
+/// In three steps, so that the costly part — `S = (A·v^u)^b`, two 3072-bit exponentiations — runs without
+/// the store lock: the handshake is taken out of the store under the lock (so a replay, even a concurrent
+/// one, finds nothing), the proof is checked outside it, and the outcome (lockout count, tokens) is applied
+/// under the lock again, against the store as it is then.
 fn password_verifier(
-    store: &mut Store,
-    client: &AppClient,
+    state: &AppState,
+    client_id: &str,
     session: Option<&str>,
     responses: &BTreeMap<String, String>,
     now: i64,
 ) -> OpResult<Value> {
-    let secret_block = required(responses, "PASSWORD_CLAIM_SECRET_BLOCK")?;
-    let signature = required(responses, "PASSWORD_CLAIM_SIGNATURE")?;
-    let timestamp = required(responses, "TIMESTAMP")?;
-    let username = required(responses, "USERNAME")?;
-    let pending = store
-        .handshakes
-        .remove(secret_block)
-        .ok_or_else(invalid_session)?;
-    if pending.client_id != client.id || session.is_some_and(|s| s != pending.session) {
-        return Err(invalid_session());
-    }
-    if pending.expires_at <= now {
-        return Err(CognitoError::not_authorized(
-            "Invalid session for the user, session is expired.",
-        ));
-    }
-    let pool = pool_of(store, &pending.pool_id)?;
-    let user = pending
-        .user_key
-        .as_ref()
-        .and_then(|key| pool.users.get(key));
-    let mut names = vec![username, pending.identity.as_str()];
-    names.extend(user.map(|u| u.username.as_str()));
-    check_secret_hash(client, responses.get("SECRET_HASH"), &names)?;
-    super::timestamp::check("PASSWORD_VERIFIER", timestamp, now)?;
+    let (client, pending, realm, secret_block, signature, timestamp) = {
+        let mut store = state.store();
+        store.prune(now);
+        let (_, client) = client_of(&store, client_id)?;
+        let secret_block = required(responses, "PASSWORD_CLAIM_SECRET_BLOCK")?;
+        let signature = required(responses, "PASSWORD_CLAIM_SIGNATURE")?;
+        let timestamp = required(responses, "TIMESTAMP")?;
+        let username = required(responses, "USERNAME")?;
+        let pending = store
+            .handshakes
+            .remove(secret_block)
+            .ok_or_else(invalid_session)?;
+        if pending.client_id != client.id || session.is_some_and(|s| s != pending.session) {
+            return Err(invalid_session());
+        }
+        if pending.expires_at <= now {
+            return Err(CognitoError::not_authorized(
+                "Invalid session for the user, session is expired.",
+            ));
+        }
+        let pool = pool_of(&store, &pending.pool_id)?;
+        let user = pending
+            .user_key
+            .as_ref()
+            .and_then(|key| pool.users.get(key));
+        let mut names = vec![username, pending.identity.as_str()];
+        names.extend(user.map(|u| u.username.as_str()));
+        check_secret_hash(&client, responses.get("SECRET_HASH"), &names)?;
+        super::timestamp::check("PASSWORD_VERIFIER", timestamp, now)?;
+        let realm = pool.realm().to_owned();
+        (client, pending, realm, secret_block, signature, timestamp)
+    };
     let block = srp::decode_secret_block(secret_block).map_err(|_| invalid_session())?;
     let proof_ok = pending
         .handshake
-        .verify_claim(
-            pool.realm(),
-            &pending.identity,
-            &block,
-            timestamp,
-            signature,
-        )
+        .verify_claim(&realm, &pending.identity, &block, timestamp, signature)
         .is_ok();
+    let mut store = state.store();
+    let store = &mut *store;
+    let username = required(responses, "USERNAME")?;
+    let pool = pool_of(store, &pending.pool_id)?;
     // The USERNAME answered must name the user the challenge was for.
     let right_user = pending
         .user_key
@@ -507,7 +590,7 @@ fn password_verifier(
             return Err(challenges::device_not_found());
         }
     }
-    let mut ctx = sign_in_context(&pending.pool_id, client, user_key, user, device_key);
+    let mut ctx = sign_in_context(&pending.pool_id, &client, user_key, user, device_key);
     if pending.custom {
         // CUSTOM_AUTH with SRP: the custom rounds follow the password (round numbers start at 1).
         ctx.custom_round = 1;

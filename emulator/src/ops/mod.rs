@@ -10,6 +10,7 @@ pub mod challenges;
 pub mod devices;
 pub mod first_factor;
 pub mod mfa;
+mod prepared_srp;
 pub mod request;
 pub mod timestamp;
 pub mod tokens;
