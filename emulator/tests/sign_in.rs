@@ -470,6 +470,34 @@ async fn unknown_users_with_and_without_existence_error_prevention() {
     assert_eq!(reply.message(), "User does not exist.");
 }
 
+/// In a case-insensitive pool a known user's challenge names it as created, however the caller spelt it;
+/// an unknown name typed in capitals must not come back in capitals, or the spelling tells them apart.
+#[tokio::test]
+async fn unknown_and_known_users_answer_alike_whatever_the_spelling() {
+    let emu = Emu::start().await;
+    let pool = emu
+        .create_pool(json!({ "UsernameConfiguration": { "CaseSensitive": false } }))
+        .await;
+    let (client, _) = emu.create_client(&pool, json!({})).await;
+    emu.create_user(&pool, "alice").await;
+    let names = |reply: &common::Reply| {
+        let params = &reply.body["ChallengeParameters"];
+        (
+            params["USERNAME"].as_str().unwrap_or_default().to_owned(),
+            params["USER_ID_FOR_SRP"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        )
+    };
+    let (_, known) = start_srp(&emu, &client, "ALICE", None).await;
+    let (_, unknown) = start_srp(&emu, &client, "NOBODY", None).await;
+    assert_eq!(known.status, StatusCode::OK, "{}", known.body);
+    assert_eq!(unknown.status, StatusCode::OK, "{}", unknown.body);
+    assert_eq!(names(&known), ("alice".to_owned(), "alice".to_owned()));
+    assert_eq!(names(&unknown), ("nobody".to_owned(), "nobody".to_owned()));
+}
+
 #[tokio::test]
 async fn new_password_required_after_admin_create_user() {
     let emu = Emu::start().await;

@@ -269,7 +269,9 @@ impl DecoySeed {
 
 /// A verifier for a user that does not exist: the salt is stable per name (a changing salt would give the
 /// game away), the password random. In pools that sign in by e-mail or phone the USER_ID_FOR_SRP of a real
-/// user is a UUID, so the decoy's is one too.
+/// user is a UUID, so the decoy's is one too. In case-insensitive pools a real user's is the spelling it was
+/// created with, whatever the caller typed; echoing "ALICE" for an unknown name where a known one answers
+/// "alice" would tell the two apart, so the decoy answers in lower case, as names are usually created.
 pub(crate) fn decoy_seed(pool: &Pool, username: &str) -> DecoySeed {
     let digest = match Hmac::<Sha256>::new_from_slice(&pool.fake_salt_key) {
         Ok(mut mac) => {
@@ -279,7 +281,7 @@ pub(crate) fn decoy_seed(pool: &Pool, username: &str) -> DecoySeed {
         Err(_) => random_bytes(32),
     };
     let identity = if pool.username_attributes.is_empty() {
-        username.to_owned()
+        pool.user_key(username)
     } else {
         let mut uuid_bytes = [0u8; 16];
         uuid_bytes.copy_from_slice(&digest[16..32]);
