@@ -140,10 +140,7 @@ pub fn take_code(
                 "TooManyFailedAttemptsException",
                 "Attempt limit exceeded, please try after some time.",
             ),
-            TooMany::LimitExceeded => CognitoError::new(
-                "LimitExceededException",
-                "Attempt limit exceeded, please try after some time.",
-            ),
+            TooMany::LimitExceeded => crate::lockout::attempt_limit_exceeded(),
         });
     }
     Err(code_mismatch())

@@ -47,6 +47,15 @@ pub fn attempts_exceeded() -> CognitoError {
     CognitoError::not_authorized("Password attempts exceeded")
 }
 
+/// What Cognito answers once a user has tried too many codes, or too many previous passwords in
+/// ChangePassword.
+pub fn attempt_limit_exceeded() -> CognitoError {
+    CognitoError::new(
+        "LimitExceededException",
+        "Attempt limit exceeded, please try after some time.",
+    )
+}
+
 impl Lockouts {
     /// Before a password is checked: refuses while a lockout lasts. Counts as an attempt for the idle reset.
     pub fn check(&mut self, pool_id: &str, target: &Target, now: i64) -> OpResult<()> {

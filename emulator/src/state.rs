@@ -205,6 +205,9 @@ pub struct Store {
     pub inbox: Vec<crate::inbox::Message>,
     /// Wrong-password counts and lockouts (see [`crate::lockout`]).
     pub lockouts: crate::lockout::Lockouts,
+    /// Wrong `PreviousPassword`s in ChangePassword, counted apart from sign-ins: Cognito answers those with
+    /// `LimitExceededException`, and a stolen access token must not become a password oracle.
+    pub password_change_lockouts: crate::lockout::Lockouts,
     /// The second [`Store::prune`] last swept in.
     pruned_at: i64,
 }
@@ -263,6 +266,7 @@ impl Store {
             self.refresh_tokens.shrink_to(capacity);
         }
         self.lockouts.prune(now_secs);
+        self.password_change_lockouts.prune(now_secs);
     }
 }
 

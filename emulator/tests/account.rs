@@ -345,6 +345,42 @@ async fn forgot_password_and_reset_required() {
     .await;
 }
 
+/// Guessing the previous password with a signed-in user's access token is throttled like sign-in
+/// guesses, but answered as Cognito answers ChangePassword, and without locking the user's sign-in.
+#[tokio::test]
+async fn change_password_guesses_are_throttled() {
+    let emu = Emu::start().await;
+    let (pool, client) = email_pool(&emu).await;
+    emu.create_user(&pool, "gwen").await;
+    let tokens = emu.tokens(&pool, &client, "gwen", PASSWORD).await;
+    let access = tokens["AccessToken"].clone();
+    let change = |previous: &str| json!({ "AccessToken": access, "PreviousPassword": previous, "ProposedPassword": NEW_PASSWORD });
+    for _ in 0..5 {
+        let message = emu
+            .err(
+                "ChangePassword",
+                change("Wrong-Passw0rd"),
+                "NotAuthorizedException",
+            )
+            .await;
+        assert_eq!(message, "Incorrect username or password.");
+    }
+    // Locked out now: even the right previous password is refused, and nothing changes.
+    let message = emu
+        .err("ChangePassword", change(PASSWORD), "LimitExceededException")
+        .await;
+    assert_eq!(
+        message,
+        "Attempt limit exceeded, please try after some time."
+    );
+    // Signing in is a separate count.
+    emu.tokens(&pool, &client, "gwen", PASSWORD).await;
+    // The first lockout lasts a second.
+    emu.set_clock_offset(2).await;
+    emu.ok("ChangePassword", change(PASSWORD)).await;
+    emu.tokens(&pool, &client, "gwen", NEW_PASSWORD).await;
+}
+
 #[tokio::test]
 async fn change_password_and_attributes() {
     let emu = Emu::start().await;

@@ -13,6 +13,7 @@ use crate::inbox::{
     self, ATTRIBUTE_CODE_SECS, CodeKind, FORGOT_PASSWORD_CODE_SECS, OneTimeCode, SIGN_UP_CODE_SECS,
     TooMany,
 };
+use crate::lockout::{Target, attempt_limit_exceeded};
 use crate::state::{AppClient, AppState, Pool, Store, User, UserStatus};
 
 /// What the self-service operations say about a user that does not exist (LEGACY clients).
@@ -396,10 +397,26 @@ pub fn change_password(state: &AppState, req: Req<'_>) -> OpResult<Value> {
         let Some(previous) = previous else {
             return Err(CognitoError::missing_member("PreviousPassword"));
         };
-        if !verifier.matches(pool.realm(), &user.username, previous) {
+        let right = verifier.matches(pool.realm(), &user.username, previous);
+        let target = Target::User(user.sub.clone());
+        let now = now_millis.div_euclid(1000);
+        let lockouts = &mut store.password_change_lockouts;
+        lockouts
+            .check(&who.pool_id, &target, now)
+            .map_err(|_| attempt_limit_exceeded())?;
+        if !right {
+            lockouts.failed(&who.pool_id, &target, now);
             return Err(CognitoError::incorrect_credentials());
         }
+        lockouts.succeeded(&who.pool_id, &target);
     }
+    let pool = store
+        .pool(&who.pool_id)
+        .ok_or_else(|| pool_not_found(&who.pool_id))?;
+    let user = pool
+        .users
+        .get(&who.user_key)
+        .ok_or_else(CognitoError::user_not_found)?;
     pool.policy.check(proposed)?;
     let verifier = make_verifier(pool, &user.username, proposed);
     let user = pool_user_mut(&mut store, &who.pool_id, &who.user_key)?;

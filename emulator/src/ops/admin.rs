@@ -317,6 +317,7 @@ pub fn delete_user_pool(state: &AppState, req: Req<'_>) -> OpResult<Value> {
     store.challenges.retain(|_, p| p.ctx.pool_id != pool_id);
     store.refresh_tokens.retain(|_, r| r.pool_id != pool_id);
     store.lockouts.forget_pool(pool_id);
+    store.password_change_lockouts.forget_pool(pool_id);
     Ok(json!({}))
 }
 
