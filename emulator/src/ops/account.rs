@@ -384,10 +384,13 @@ pub fn change_password(state: &AppState, req: Req<'_>) -> OpResult<Value> {
     let proposed = req.str("ProposedPassword")?;
     let previous = req.opt_str("PreviousPassword")?;
     let now_millis = state.now_millis();
-    let mut store = state.store();
-    let who = authed(state, &store, req)?;
+    let mut guard = state.store();
+    let who = authed(state, &guard, req)?;
+    // One `&mut Store`, so that the user (in `pools`) and the lockouts can be borrowed side by side.
+    let store: &mut Store = &mut guard;
     let pool = store
-        .pool(&who.pool_id)
+        .pools
+        .get(&who.pool_id)
         .ok_or_else(|| pool_not_found(&who.pool_id))?;
     let user = pool
         .users
@@ -397,29 +400,21 @@ pub fn change_password(state: &AppState, req: Req<'_>) -> OpResult<Value> {
         let Some(previous) = previous else {
             return Err(CognitoError::missing_member("PreviousPassword"));
         };
-        let right = verifier.matches(pool.realm(), &user.username, previous);
         let target = Target::User(user.sub.clone());
         let now = now_millis.div_euclid(1000);
         let lockouts = &mut store.password_change_lockouts;
         lockouts
             .check(&who.pool_id, &target, now)
             .map_err(|_| attempt_limit_exceeded())?;
-        if !right {
+        if !verifier.matches(pool.realm(), &user.username, previous) {
             lockouts.failed(&who.pool_id, &target, now);
             return Err(CognitoError::incorrect_credentials());
         }
         lockouts.succeeded(&who.pool_id, &target);
     }
-    let pool = store
-        .pool(&who.pool_id)
-        .ok_or_else(|| pool_not_found(&who.pool_id))?;
-    let user = pool
-        .users
-        .get(&who.user_key)
-        .ok_or_else(CognitoError::user_not_found)?;
     pool.policy.check(proposed)?;
     let verifier = make_verifier(pool, &user.username, proposed);
-    let user = pool_user_mut(&mut store, &who.pool_id, &who.user_key)?;
+    let user = pool_user_mut(store, &who.pool_id, &who.user_key)?;
     user.verifier = Some(verifier);
     user.modified = now_millis;
     Ok(json!({}))
