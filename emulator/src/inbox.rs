@@ -196,6 +196,19 @@ pub fn mask(medium: &str, destination: &str) -> String {
     }
 }
 
+/// How many messages the dev inbox keeps: an emulator left running (a CI service, a dev loop up for days)
+/// would otherwise grow by one message for every code it sends. Codes stay valid when their message is
+/// dropped; they are kept with the user.
+pub const INBOX_CAPACITY: usize = 10_000;
+
+/// Appends a message, dropping the oldest beyond [`INBOX_CAPACITY`].
+fn keep_newest(inbox: &mut Vec<Message>, message: Message) {
+    if inbox.len() >= INBOX_CAPACITY {
+        inbox.drain(..=inbox.len() - INBOX_CAPACITY);
+    }
+    inbox.push(message);
+}
+
 /// Records a message in the inbox and on stderr.
 #[allow(clippy::too_many_arguments)]
 pub fn deliver(
@@ -212,16 +225,19 @@ pub fn deliver(
         "cognito-emulator: {medium} to {destination} ({pool_id}/{}): {purpose} code {code}",
         user.username
     );
-    inbox.push(Message {
-        pool_id: pool_id.to_owned(),
-        sub: user.sub.clone(),
-        username: user.username.clone(),
-        medium,
-        destination: destination.to_owned(),
-        purpose: purpose.to_owned(),
-        code: code.to_owned(),
-        sent_at_millis: now_millis,
-    });
+    keep_newest(
+        inbox,
+        Message {
+            pool_id: pool_id.to_owned(),
+            sub: user.sub.clone(),
+            username: user.username.clone(),
+            medium,
+            destination: destination.to_owned(),
+            purpose: purpose.to_owned(),
+            code: code.to_owned(),
+            sent_at_millis: now_millis,
+        },
+    );
 }
 
 /// `2026-11-27T22:51:49.123Z`.
@@ -251,6 +267,28 @@ pub fn iso8601(millis: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_inbox_keeps_the_newest_messages() {
+        let message = |n: usize| Message {
+            pool_id: "pool".into(),
+            sub: "sub".into(),
+            username: "user".into(),
+            medium: "EMAIL",
+            destination: "user@example.com".into(),
+            purpose: "SignUp".into(),
+            code: n.to_string(),
+            sent_at_millis: 0,
+        };
+        let mut inbox = Vec::new();
+        for n in 0..INBOX_CAPACITY + 5 {
+            keep_newest(&mut inbox, message(n));
+        }
+        assert_eq!(inbox.len(), INBOX_CAPACITY);
+        assert_eq!(inbox.first().map(|m| m.code.as_str()), Some("5"));
+        let last = (INBOX_CAPACITY + 4).to_string();
+        assert_eq!(inbox.last().map(|m| m.code.as_str()), Some(last.as_str()));
+    }
 
     #[test]
     fn masks_like_cognito() {
