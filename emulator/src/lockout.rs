@@ -47,6 +47,23 @@ pub fn attempts_exceeded() -> CognitoError {
     CognitoError::not_authorized("Password attempts exceeded")
 }
 
+/// Why [`Lockouts::settle`] refused a password.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refused {
+    LockedOut,
+    WrongPassword,
+}
+
+/// A sign-in's answers.
+impl From<Refused> for CognitoError {
+    fn from(refused: Refused) -> Self {
+        match refused {
+            Refused::LockedOut => attempts_exceeded(),
+            Refused::WrongPassword => CognitoError::incorrect_credentials(),
+        }
+    }
+}
+
 /// What Cognito answers once a user has tried too many codes, or too many previous passwords in
 /// ChangePassword.
 pub fn attempt_limit_exceeded() -> CognitoError {
@@ -91,6 +108,26 @@ impl Lockouts {
         record.last_attempt = now;
         if record.failures >= FREE_FAILURES {
             record.locked_until = now + lockout_secs(record.failures);
+        }
+    }
+
+    /// The outcome of a password check under the lockout: refused while locked out (even when right),
+    /// otherwise a wrong password is counted and a right one clears the count.
+    pub fn settle(
+        &mut self,
+        pool_id: &str,
+        target: &Target,
+        correct: bool,
+        now: i64,
+    ) -> Result<(), Refused> {
+        self.check(pool_id, target, now)
+            .map_err(|_| Refused::LockedOut)?;
+        if correct {
+            self.succeeded(pool_id, target);
+            Ok(())
+        } else {
+            self.failed(pool_id, target, now);
+            Err(Refused::WrongPassword)
         }
     }
 

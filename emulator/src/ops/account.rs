@@ -13,7 +13,7 @@ use crate::inbox::{
     self, ATTRIBUTE_CODE_SECS, CodeKind, FORGOT_PASSWORD_CODE_SECS, OneTimeCode, SIGN_UP_CODE_SECS,
     TooMany,
 };
-use crate::lockout::{Target, attempt_limit_exceeded};
+use crate::lockout::{Refused, Target, attempt_limit_exceeded};
 use crate::state::{AppClient, AppState, Pool, Store, User, UserStatus};
 
 /// What the self-service operations say about a user that does not exist (LEGACY clients).
@@ -400,17 +400,16 @@ pub fn change_password(state: &AppState, req: Req<'_>) -> OpResult<Value> {
         let Some(previous) = previous else {
             return Err(CognitoError::missing_member("PreviousPassword"));
         };
+        let right = verifier.matches(pool.realm(), &user.username, previous);
         let target = Target::User(user.sub.clone());
         let now = now_millis.div_euclid(1000);
-        let lockouts = &mut store.password_change_lockouts;
-        lockouts
-            .check(&who.pool_id, &target, now)
-            .map_err(|_| attempt_limit_exceeded())?;
-        if !verifier.matches(pool.realm(), &user.username, previous) {
-            lockouts.failed(&who.pool_id, &target, now);
-            return Err(CognitoError::incorrect_credentials());
-        }
-        lockouts.succeeded(&who.pool_id, &target);
+        store
+            .password_change_lockouts
+            .settle(&who.pool_id, &target, right, now)
+            .map_err(|refused| match refused {
+                Refused::LockedOut => attempt_limit_exceeded(),
+                Refused::WrongPassword => CognitoError::incorrect_credentials(),
+            })?;
     }
     pool.policy.check(proposed)?;
     let verifier = make_verifier(pool, &user.username, proposed);

@@ -338,27 +338,8 @@ pub(crate) fn password_check(
         .as_ref()
         .is_some_and(|v| v.matches(pool.realm(), &user.username, password));
     let ctx = sign_in_context(pool_id, client, &user_key, user, params.get("DEVICE_KEY"));
-    password_outcome(store, pool_id, &target, correct, now)?;
+    store.lockouts.settle(pool_id, &target, correct, now)?;
     after_password(store, ctx, now)
-}
-
-/// Applies the lockout to a password check: refused while locked out (even when right), otherwise a wrong
-/// password is counted and a right one clears the count.
-fn password_outcome(
-    store: &mut Store,
-    pool_id: &str,
-    target: &crate::lockout::Target,
-    correct: bool,
-    now: i64,
-) -> OpResult<()> {
-    store.lockouts.check(pool_id, target, now)?;
-    if correct {
-        store.lockouts.succeeded(pool_id, target);
-        Ok(())
-    } else {
-        store.lockouts.failed(pool_id, target, now);
-        Err(CognitoError::incorrect_credentials())
-    }
 }
 
 /// The state a sign-in carries from the password to the tokens.
@@ -566,8 +547,7 @@ fn password_verifier(
         .user_key
         .as_deref()
         .is_some_and(|key| pool.find_user_key(username).as_deref() == Some(key));
-    password_outcome(
-        store,
+    store.lockouts.settle(
         &pending.pool_id,
         &pending.lockout,
         proof_ok && right_user,
