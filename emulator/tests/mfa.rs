@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Emu, PASSWORD, Reply, secret_hash, srp_sign_in, wrong_code};
+use common::{Emu, PASSWORD, Reply, secret_hash, srp_sign_in, totp, wrong_code};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -30,13 +30,6 @@ async fn mfa_pool(emu: &Emu, mfa: &str) -> (String, String) {
     )
     .await;
     (pool, client)
-}
-
-fn totp(secret: &str, at: i64) -> String {
-    let bytes = totp_rs::Secret::Encoded(secret.to_owned())
-        .to_bytes()
-        .unwrap();
-    totp_rs::TOTP::new_unchecked(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes).generate(at as u64)
 }
 
 async fn answer(emu: &Emu, client: &str, challenge: &Value, responses: Value) -> Reply {

@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use cognito_emulator::AppState;
 use cognito_wasm::srp::client::DeviceVerifier;
-use common::{Emu, PASSWORD, now_secs, verify_with_jwks};
+use common::{Emu, PASSWORD, now_secs, totp, verify_with_jwks};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -153,13 +153,6 @@ async fn srp_client_pool(emu: &Emu) -> (String, String) {
         )
         .await;
     (pool, client)
-}
-
-fn totp(secret: &str, at: i64) -> String {
-    let bytes = totp_rs::Secret::Encoded(secret.to_owned())
-        .to_bytes()
-        .unwrap();
-    totp_rs::TOTP::new_unchecked(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes).generate(at as u64)
 }
 
 async fn refresh(

@@ -482,3 +482,11 @@ pub fn date_header(headers: &HeaderMap) -> i64 {
         .unwrap()
         .as_secs() as i64
 }
+
+/// The TOTP code an authenticator app shows at Unix time `at` for a base32 secret (SHA-1, 6 digits, 30 s).
+pub fn totp(secret: &str, at: i64) -> String {
+    let bytes = totp_rs::Secret::Encoded(secret.to_owned())
+        .to_bytes()
+        .unwrap();
+    totp_rs::TOTP::new_unchecked(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes).generate(at as u64)
+}
