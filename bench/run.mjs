@@ -42,7 +42,7 @@ const pkg = (f) => join(OUT, 'pkg', f);
 const sizes = {
   [LIBS.ours]: {
     wasm: size([pkg('cognito_wasm_bg.wasm')]),
-    glue: size([pkg('cognito_wasm.js'), pkg('index.js'), pkg('errors.js')]),
+    glue: size([pkg('cognito_wasm.js'), pkg('client.js'), pkg('index.js'), pkg('errors.js')]),
     bundle: await bundleSize('cognito-wasm.js', 'cognito-wasm'),
   },
   [LIBS.acij]: { bundle: await bundleSize('acij.js', 'amazon-cognito-identity-js') },

@@ -1,5 +1,4 @@
-// The one error class the package throws. The wasm core creates instances of it (registered through
-// `__setErrorClass` by the entry modules), so `err instanceof CognitoError` and `err instanceof Error` hold.
+// The one error class the package throws, so `err instanceof CognitoError` and `err instanceof Error` hold.
 export class CognitoError extends Error {
   constructor(name, message, retryable) {
     super(message);

@@ -1,8 +1,8 @@
 //! cognito-wasm: Amazon Cognito user-pool sign-in for the browser.
 //!
 //! The core is sans-IO: [`srp`] does the maths, the [`flows`] turn Cognito replies into the next request or
-//! a finished [`session::Session`], and only the `wasm` layer (compiled for `wasm32`) talks to `fetch`,
-//! storage and the clock.
+//! a finished [`session::Session`]. The `wasm` module (compiled for `wasm32`) exports them synchronously to
+//! the package's JavaScript, which does the I/O: `fetch`, storage, timers and the other tabs.
 
 // A panic in the wasm module kills it for the whole page: library code reports typed errors instead.
 #![cfg_attr(

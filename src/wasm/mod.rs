@@ -1,309 +1,76 @@
-//! The JavaScript API (wasm32 only): `CognitoClient`, shaped like Amplify v6's auth functions. This layer
-//! only converts values, sends the core's requests with `fetch`, keeps the session in storage and reads the
-//! clock; every decision is made by the sans-IO core.
+//! The module's exports (wasm32 only): a synchronous face of the sans-IO core for the package's JavaScript
+//! (`pkg-template/client.js`), which owns every effect — `fetch`, storage, timers, other tabs, events.
+//!
+//! Values cross as JSON text, because the engine's `JSON.parse` is native and free to ship while converting
+//! JS objects field by field would compile into the module. Every fallible export returns an [`Outcome`]:
+//! `{"ok": value}` or `{"error": {"name", "message", "retryable"}}`. Sessions and device secrets are kept by
+//! the JS side as the JSON text these exports produced, and read back here whenever a decision needs them.
 
-mod events;
-mod js_error;
-mod storage;
-mod tabs;
-mod transport;
-
-use std::cell::{Cell, RefCell};
-use std::ops::Deref;
-use std::pin::Pin;
-use std::rc::{Rc, Weak};
-
-use js_sys::{Promise, Reflect};
 use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, spawn_local};
 
 use crate::clock::{self, Now};
 use crate::config::RefreshMethod;
-use crate::error::names;
 use crate::flows::account::{self, MfaPreference};
 use crate::flows::devices;
 use crate::flows::refresh::{self, Reason};
-use crate::flows::sign_in::{Answer, Method, NextStep, Progress, SignIn, SignInInput, TotpSetup};
+use crate::flows::sign_in::{
+    Answer, DeviceSecrets, Method, NextStep, Progress, SignIn, SignInInput, TotpSetup,
+};
 use crate::flows::sign_out;
 use crate::jwt::Claims;
-use crate::protocol::{Request, StringMap};
+use crate::protocol::{Operation, RawResponse, Request, StringMap, parse_response};
 use crate::secret::{ClientSecret, Password};
 use crate::session::Session;
 use crate::srp::client::SrpClient;
 use crate::{ClientConfig, Error};
-use events::{AuthEvent, Listeners};
-use serde_json::{Value, json};
-use storage::SessionStore;
-use tabs::{TabMessage, Tabs};
-use transport::{Cancel, Timer};
 
-#[wasm_bindgen(typescript_custom_section)]
-const TYPES: &str = r#"
-/** Where the session is kept. Defaults to 'local' where localStorage exists, else 'memory'. */
-export type StorageKind = 'memory' | 'local' | 'session';
-
-/**
- * Storage of the app's own (IndexedDB, a native bridge, an encrypted store...). Each method may return a
- * value or a promise of it. Sessions kept in it are treated as shared with other tabs of the origin.
- */
-export interface CustomStorage {
-  getItem(key: string): string | null | undefined | Promise<string | null | undefined>;
-  setItem(key: string, value: string): void | Promise<void>;
-  removeItem(key: string): void | Promise<void>;
+/// The JSON text of an export's result.
+fn outcome(result: Result<Value, Error>) -> String {
+    match result {
+        Ok(value) => json!({ "ok": value }).to_string(),
+        Err(error) => error_json(&error),
+    }
 }
 
-/** The last, optional argument of every call. */
-export interface CallOptions {
-  /** Abandons the call: it rejects with an error named 'AbortError' and its request is cancelled. */
-  signal?: AbortSignal;
-  /** Overrides the client's timeoutMs for this call's requests. */
-  timeoutMs?: number;
+fn error_json(error: &Error) -> String {
+    json!({"error": {"name": error.name, "message": error.message, "retryable": error.retryable}})
+        .to_string()
 }
 
-export interface CognitoClientConfig {
-  /** e.g. 'us-east-1_AbCdEf123' */
-  userPoolId: string;
-  /** The app client id. */
-  clientId: string;
-  /** Only for app clients created with a secret; sent as SECRET_HASH / ClientSecret. */
-  clientSecret?: string;
-  /** Defaults to https://cognito-idp.{region}.amazonaws.com/ (the region is taken from userPoolId). */
-  endpoint?: string;
-  storage?: StorageKind | CustomStorage;
-  /** The issuer authenticator apps show for TOTP set up through this client. Default 'Cognito'. */
-  totpIssuer?: string;
-  /**
-   * How tokens are refreshed. 'InitiateAuth' (default) uses REFRESH_TOKEN_AUTH; 'GetTokensFromRefreshToken'
-   * is needed when the app client rotates refresh tokens (the new refresh token replaces the old one).
-   */
-  refreshMethod?: 'InitiateAuth' | 'GetTokensFromRefreshToken';
-  /**
-   * Retries of requests that failed with throttling, a server fault or a network error (never of
-   * authentication errors), with exponential back-off and jitter. Default 3 attempts, 100 ms base delay.
-   */
-  retry?: { maxAttempts?: number; baseDelayMs?: number };
-  /**
-   * getSession refreshes tokens that expire within this many seconds (at most half their lifetime).
-   * Default 60.
-   */
-  refreshMarginSeconds?: number;
-  /**
-   * Refresh the tokens shortly (a jittered few seconds) before the margin is reached, by a timer that pauses
-   * while the page is hidden and catches up when it is shown. Default true.
-   */
-  autoRefresh?: boolean;
-  /** A request with no complete reply after this long fails with 'TimeoutError' (and is retried). Default 30000. */
-  timeoutMs?: number;
+fn to_value(value: &impl Serialize) -> Result<Value, Error> {
+    serde_json::to_value(value)
+        .map_err(|e| Error::invalid_response(format!("cannot convert result: {e}")))
 }
 
-/**
- * USER_SRP_AUTH (default): the password never leaves the device. USER_PASSWORD_AUTH: it is sent over TLS.
- * CUSTOM_WITH_SRP / CUSTOM_WITHOUT_SRP: CUSTOM_AUTH, with or without proving the password first.
- * USER_AUTH: choice-based sign-in (password, e-mail or SMS one-time code), see preferredChallenge.
- */
-export type AuthFlowType = 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH' | 'CUSTOM_WITH_SRP' | 'CUSTOM_WITHOUT_SRP' | 'USER_AUTH';
-export type FirstFactor = 'PASSWORD' | 'PASSWORD_SRP' | 'EMAIL_OTP' | 'SMS_OTP';
-export type MfaType = 'SMS' | 'TOTP' | 'EMAIL';
-export type ClientMetadata = Record<string, string>;
-
-export interface SignInInput {
-  username: string;
-  /** Required except for CUSTOM_WITHOUT_SRP and USER_AUTH with a code factor. */
-  password?: string;
-  /** Defaults to 'USER_SRP_AUTH'. */
-  authFlowType?: AuthFlowType;
-  /** USER_AUTH: start with this factor instead of asking which. */
-  preferredChallenge?: FirstFactor;
-  clientMetadata?: ClientMetadata;
+/// Parses an argument the app passed (as `JSON.stringify` wrote it).
+fn input<T: serde::de::DeserializeOwned>(json: &str, what: &str) -> Result<T, Error> {
+    serde_json::from_str(json).map_err(|e| Error::invalid_parameter(format!("{what}: {e}")))
 }
 
-export interface CodeDeliveryDetails {
-  deliveryMedium?: 'SMS' | 'EMAIL' | string;
-  /** Masked, e.g. '+*******1234' or 'a***@e***'. */
-  destination?: string;
-  attributeName?: string;
+/// The body of a successful reply (the JS transport has already turned error replies into errors).
+fn reply_body(text: &str) -> Result<Value, Error> {
+    parse_response(&RawResponse {
+        status: 200,
+        body: text,
+        error_type_header: None,
+    })
 }
 
-export interface TotpSetupDetails {
-  /** Base32 secret, for typing into an authenticator app. */
-  sharedSecret: string;
-  /** otpauth:// URI, for a QR code. */
-  setupUri: string;
+fn request_json(request: &Request) -> Value {
+    json!({"target": request.operation.target(), "body": request.body})
 }
 
-export type SignInStep =
-  | { signInStep: 'DONE' }
-  | { signInStep: 'CONFIRM_SIGN_IN_WITH_SMS_CODE'; codeDeliveryDetails: CodeDeliveryDetails }
-  | { signInStep: 'CONFIRM_SIGN_IN_WITH_EMAIL_CODE'; codeDeliveryDetails: CodeDeliveryDetails }
-  | { signInStep: 'CONFIRM_SIGN_IN_WITH_TOTP_CODE' }
-  /** Answer with one of allowedMFATypes. */
-  | { signInStep: 'CONTINUE_SIGN_IN_WITH_MFA_SELECTION'; allowedMFATypes: MfaType[] }
-  /** Answer with the factor to set up: one of allowedMFATypes. */
-  | { signInStep: 'CONTINUE_SIGN_IN_WITH_MFA_SETUP_SELECTION'; allowedMFATypes: MfaType[] }
-  /** Add the secret to an authenticator app, then answer with a code from it. */
-  | { signInStep: 'CONTINUE_SIGN_IN_WITH_TOTP_SETUP'; totpSetupDetails: TotpSetupDetails }
-  /** Answer with the e-mail address to send codes to. */
-  | { signInStep: 'CONTINUE_SIGN_IN_WITH_EMAIL_SETUP' }
-  /** Answer with the new password, and options.userAttributes for missingAttributes. */
-  | { signInStep: 'CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED'; missingAttributes: string[] }
-  | { signInStep: 'CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE'; additionalInfo: Record<string, string> }
-  /** USER_AUTH: answer with one of availableChallenges (WEB_AUTHN is listed but not supported yet). */
-  | { signInStep: 'CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION'; availableChallenges: string[] }
-  /** USER_AUTH: a password factor was chosen; answer with the password. */
-  | { signInStep: 'CONFIRM_SIGN_IN_WITH_PASSWORD' }
-  /** Call confirmSignUp with the code that was sent at sign-up. */
-  | { signInStep: 'CONFIRM_SIGN_UP' }
-  /** Call resetPassword. */
-  | { signInStep: 'RESET_PASSWORD' }
-  /** A challenge this version does not handle; the sign-in cannot continue. */
-  | { signInStep: 'UNHANDLED_CHALLENGE'; challengeName: string; challengeParameters: Record<string, string> };
-
-export type SignInOutput =
-  | { isSignedIn: true; nextStep: { signInStep: 'DONE' } }
-  | { isSignedIn: false; nextStep: Exclude<SignInStep, { signInStep: 'DONE' }> };
-
-export interface ConfirmSignInInput {
-  /** The code, new password, chosen MFA type, e-mail address or custom answer the current step asks for. */
-  challengeResponse: string;
-  options?: {
-    userAttributes?: Record<string, string>;
-    friendlyDeviceName?: string;
-    clientMetadata?: ClientMetadata;
-  };
+/// An optional member: absent, `undefined` and `null` all mean the default (serde's `default` alone covers
+/// only the absent case, and apps often pass `{ options: null }`).
+fn or_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
 }
-
-/** Claims of the ID token (not verified: the tokens came from Cognito over TLS). */
-export interface IdTokenClaims {
-  sub: string;
-  'cognito:username': string;
-  aud: string;
-  iss: string;
-  exp: number;
-  iat: number;
-  auth_time: number;
-  token_use: 'id';
-  [claim: string]: unknown;
-}
-
-export interface Session {
-  /** The name Cognito knows the user by (for alias sign-ins, not what was typed). */
-  username: string;
-  idToken: string;
-  accessToken: string;
-  refreshToken: string | null;
-  /** When the earlier of the ID and access tokens expires, in device-clock milliseconds since the epoch. */
-  expiresAt: number;
-  /** Device clock minus Cognito's clock, in seconds, measured when the tokens arrived. */
-  clockDrift: number;
-  idTokenClaims: IdTokenClaims;
-}
-
-export interface SignUpInput {
-  username: string;
-  password: string;
-  options?: {
-    userAttributes?: Record<string, string>;
-    validationData?: Record<string, string>;
-    clientMetadata?: ClientMetadata;
-  };
-}
-
-export interface SignUpOutput {
-  isSignUpComplete: boolean;
-  /** The new user's sub. */
-  userId?: string;
-  nextStep:
-    | { signUpStep: 'DONE' }
-    | { signUpStep: 'CONFIRM_SIGN_UP'; codeDeliveryDetails?: CodeDeliveryDetails };
-}
-
-export interface ConfirmSignUpInput {
-  username: string;
-  confirmationCode: string;
-  options?: { clientMetadata?: ClientMetadata };
-}
-
-export interface UsernameInput {
-  username: string;
-  options?: { clientMetadata?: ClientMetadata };
-}
-
-export interface ResetPasswordOutput {
-  isPasswordReset: false;
-  nextStep: { resetPasswordStep: 'CONFIRM_RESET_PASSWORD_WITH_CODE'; codeDeliveryDetails?: CodeDeliveryDetails };
-}
-
-export interface ConfirmResetPasswordInput {
-  username: string;
-  confirmationCode: string;
-  newPassword: string;
-  options?: { clientMetadata?: ClientMetadata };
-}
-
-export interface UpdatePasswordInput {
-  oldPassword: string;
-  newPassword: string;
-}
-
-export interface UpdateUserAttributesInput {
-  userAttributes: Record<string, string>;
-  options?: { clientMetadata?: ClientMetadata };
-}
-
-export type UpdateUserAttributesOutput = Record<
-  string,
-  {
-    isUpdated: boolean;
-    nextStep:
-      | { updateAttributeStep: 'DONE' }
-      | { updateAttributeStep: 'CONFIRM_ATTRIBUTE_WITH_CODE'; codeDeliveryDetails: CodeDeliveryDetails };
-  }
->;
-
-export interface ConfirmUserAttributeInput {
-  userAttributeKey: string;
-  confirmationCode: string;
-}
-
-export type MfaPreferenceValue = 'ENABLED' | 'DISABLED' | 'PREFERRED' | 'NOT_PREFERRED';
-
-export interface UpdateMfaPreferenceInput {
-  sms?: MfaPreferenceValue;
-  totp?: MfaPreferenceValue;
-  email?: MfaPreferenceValue;
-}
-
-export interface MfaPreferenceOutput {
-  enabled?: MfaType[];
-  preferred?: MfaType;
-}
-
-/** A device Cognito tracks for the user. Dates are epoch milliseconds. */
-export interface Device {
-  id: string;
-  name?: string;
-  attributes: Record<string, string>;
-  createDate?: number;
-  lastModifiedDate?: number;
-  lastAuthenticatedDate?: number;
-}
-
-export type AuthEventName = 'signedIn' | 'signedOut' | 'tokenRefreshed' | 'tokenRefreshFailed' | 'sessionExpired';
-
-/** Events are fired in every tab (and worker) of the origin that shares the session. */
-export interface AuthEvent {
-  event: AuthEventName;
-  username?: string;
-  /** tokenRefreshFailed, sessionExpired: why. */
-  error?: { name: string; message: string };
-}
-
-export interface VerifyTotpSetupInput {
-  code: string;
-  options?: { friendlyDeviceName?: string };
-}
-"#;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -312,8 +79,6 @@ struct ConfigInput {
     client_id: String,
     client_secret: Option<String>,
     endpoint: Option<String>,
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    storage: JsValue,
     auto_refresh: Option<bool>,
     timeout_ms: Option<u32>,
     totp_issuer: Option<String>,
@@ -375,25 +140,6 @@ struct ConfirmSignInArgs {
     challenge_response: String,
     #[serde(default, deserialize_with = "or_default")]
     options: ConfirmSignInOptions,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SignInOutput {
-    is_signed_in: bool,
-    next_step: NextStep,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SessionOutput<'a> {
-    username: &'a str,
-    id_token: &'a str,
-    access_token: &'a str,
-    refresh_token: Option<&'a str>,
-    expires_at: f64,
-    clock_drift: i64,
-    id_token_claims: &'a Claims,
 }
 
 #[derive(Deserialize, Default)]
@@ -491,16 +237,6 @@ struct MfaPreferenceArgs {
     email: Option<MfaPreference>,
 }
 
-#[derive(Deserialize)]
-struct DeviceId {
-    id: String,
-}
-
-#[derive(Deserialize)]
-struct DeviceArgs {
-    device: Option<DeviceId>,
-}
-
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct VerifyTotpOptions {
@@ -515,189 +251,299 @@ struct VerifyTotpArgs {
     options: VerifyTotpOptions,
 }
 
-/// An optional member: absent, `undefined` and `null` all mean the default (serde's `default` alone covers
-/// only the absent case, and apps often pass `{ options: undefined }`).
-fn or_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de> + Default,
-{
-    Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
+#[derive(Deserialize)]
+struct DeviceId {
+    id: String,
 }
 
-fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, Error> {
-    serde_wasm_bindgen::from_value(value)
-        .map_err(|e| Error::invalid_parameter(format!("{what}: {e}")))
+/// `{ device?: { id } }`, and the key of this browser's device (the JS side looked it up), which is the one
+/// meant when no device is named.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DeviceArgs {
+    #[serde(default, deserialize_with = "or_default")]
+    device: Option<DeviceId>,
+    current_device_key: Option<String>,
 }
 
-fn to_js(value: &impl Serialize) -> Result<JsValue, Error> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| Error::invalid_response(format!("cannot convert result: {e}")))
-}
-
-/// Device time, Unix seconds.
-fn device_now() -> i64 {
-    (js_sys::Date::now() / 1000.0).floor() as i64
-}
-
-/// How much earlier than due the proactive refresh may run, at most: spreads the refreshes of many tabs and
-/// clients.
-const REFRESH_JITTER_MS: f64 = 5_000.0;
-/// After a proactive refresh failed with something that may pass (offline, throttled), try again this much
-/// later.
-const REFRESH_RETRY_MS: f64 = 30_000.0;
-const DEFAULT_TIMEOUT_MS: u32 = 30_000;
-/// How long a write to localStorage may take to reach the other tabs' processes (a few ms in Chromium).
-const STORAGE_SETTLE_MS: u32 = 50;
-const STORAGE_SETTLE_TRIES: u32 = 10;
-
-/// Runs an async operation as a Promise whose rejection is a `CognitoError`.
-/// Every method's future is boxed, so that the promise machinery is compiled once rather than per method.
-fn promise(future: Pin<Box<dyn Future<Output = Result<JsValue, Error>>>>) -> Promise {
-    future_to_promise(async move { future.await.map_err(JsValue::from) })
-}
-
-/// A client for one user pool app client. Create one per app and share it.
-#[wasm_bindgen]
-pub struct CognitoClient {
-    inner: Rc<Inner>,
-}
-
-struct Inner {
-    config: ClientConfig,
-    store: SessionStore,
-    tabs: Tabs,
-    /// A sign-in waiting for `confirmSignIn`.
-    pending_sign_in: RefCell<Option<SignIn>>,
-    /// The SRP ephemeral `prepareSignIn` computed for the next sign-in.
-    prepared_srp: RefCell<Option<SrpClient>>,
-    /// The refresh under way in this tab, which concurrent callers wait for instead of sending their own.
-    refreshing: RefCell<Option<Promise>>,
-    listeners: Listeners,
-    /// Server time minus device time (seconds), from the `Date` of the latest reply.
-    clock_offset: Cell<Option<i64>>,
-    timeout_ms: u32,
-    auto_refresh: bool,
-    /// The proactive refresh timer; dropping it cancels it.
-    refresh_timer: RefCell<Option<RefreshTimer>>,
-    /// The timer came due while the page was hidden: refresh when it is shown.
-    refresh_paused: Cell<bool>,
-    on_visibility_change: RefCell<Option<Closure<dyn FnMut()>>>,
-}
-
-/// A pending proactive refresh. Fields drop in order: the timer is cleared before its callback is freed.
-struct RefreshTimer {
-    _timer: Timer,
-    _on_due: Closure<dyn FnMut()>,
-}
-
-/// One call of the JS API: the client plus what may cut this call short.
-struct Call {
-    inner: Rc<Inner>,
-    cancel: Cancel,
-}
-
-impl Deref for Call {
-    type Target = Rc<Inner>;
-
-    fn deref(&self) -> &Rc<Inner> {
-        &self.inner
+impl DeviceArgs {
+    fn key(self) -> Result<String, Error> {
+        self.device
+            .map(|d| d.id)
+            .or(self.current_device_key)
+            .ok_or_else(|| Error::invalid_parameter("this device is not tracked"))
     }
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct CallOptionsInput {
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    signal: JsValue,
-    timeout_ms: Option<u32>,
+struct SessionOutput<'a> {
+    username: &'a str,
+    id_token: &'a str,
+    access_token: &'a str,
+    refresh_token: Option<&'a str>,
+    expires_at: f64,
+    clock_drift: i64,
+    id_token_claims: &'a Claims,
 }
 
-impl Call {
-    fn new(inner: Rc<Inner>, options: Option<JsValue>) -> Result<Self, Error> {
-        let options: CallOptionsInput = match options {
-            Some(options) if !options.is_undefined() && !options.is_null() => {
-                from_js(options, "call options")?
-            }
-            _ => CallOptionsInput::default(),
-        };
-        let signal = if options.signal.is_undefined() || options.signal.is_null() {
-            None
-        } else {
-            Some(
-                options
-                    .signal
-                    .dyn_into::<web_sys::AbortSignal>()
-                    .map_err(|_| {
-                        Error::invalid_parameter("call options: signal must be an AbortSignal")
-                    })?,
-            )
-        };
-        let timeout_ms = options.timeout_ms.unwrap_or(inner.timeout_ms);
-        Ok(Self {
-            inner,
-            cancel: Cancel { signal, timeout_ms },
+/// A session as the JS side holds it: the text to store, the app's view of it, and this device's key.
+fn session_json(session: &Session) -> Result<Value, Error> {
+    let view = SessionOutput {
+        username: session.username(),
+        id_token: session.id_token(),
+        access_token: session.access_token(),
+        refresh_token: session.refresh_token().map(|t| t.expose()),
+        expires_at: session.expires_at() as f64 * 1000.0,
+        clock_drift: session.clock_drift(),
+        id_token_claims: session.id_claims(),
+    };
+    Ok(json!({
+        "stored": session.to_storage_json(),
+        "session": to_value(&view)?,
+        "deviceKey": session.device_key(),
+    }))
+}
+
+fn stored_session(stored: &str) -> Result<Session, Error> {
+    Session::from_storage_json(stored)
+}
+
+fn sign_in_output(step: NextStep) -> Result<Value, Error> {
+    let signed_in = step == NextStep::Done;
+    Ok(json!({"output": {"isSignedIn": signed_in, "nextStep": to_value(&step)?}}))
+}
+
+/// One client's core: its configuration and the sign-in under way.
+#[wasm_bindgen]
+pub struct Core {
+    config: ClientConfig,
+    sign_in: Option<PendingSignIn>,
+    /// The SRP ephemeral `prepareSignIn` computed for the next sign-in.
+    prepared_srp: Option<SrpClient>,
+    timeout_ms: u32,
+    auto_refresh: bool,
+}
+
+struct PendingSignIn {
+    flow: SignIn,
+    /// The request whose reply the flow waits for.
+    in_flight: Option<Request>,
+    /// Started by `signIn` (not `confirmSignIn`): a not-yet-confirmed user or a required password reset is
+    /// reported as the next step, as Amplify does, rather than as a failure.
+    opening: bool,
+}
+
+const DEFAULT_TIMEOUT_MS: u32 = 30_000;
+
+#[wasm_bindgen]
+impl Core {
+    /// Validates the app's configuration (as JSON); throws the error's JSON text when it is unusable.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: &str) -> Result<Core, String> {
+        Self::open(config).map_err(|e| error_json(&e))
+    }
+
+    /// What the JS side needs of the configuration: `{endpoint, timeoutMs, autoRefresh}`.
+    pub fn settings(&self) -> String {
+        json!({
+            "endpoint": self.config.endpoint,
+            "timeoutMs": self.timeout_ms,
+            "autoRefresh": self.auto_refresh,
+        })
+        .to_string()
+    }
+
+    /// Milliseconds to wait before attempt `attempt + 1` of a request that failed, or -1 to give up.
+    #[wasm_bindgen(js_name = retryDelay)]
+    pub fn retry_delay(&self, attempt: u32, error_name: &str, retryable: bool, jitter: f64) -> i32 {
+        let mut error = Error::new(error_name, "");
+        error.retryable = retryable;
+        self.config
+            .retry
+            .delay_ms(attempt, &error, jitter)
+            .map_or(-1, |ms| i32::try_from(ms).unwrap_or(i32::MAX))
+    }
+
+    /// The error a reply carries as an outcome's JSON, or "" when it is a success (2xx with a JSON body).
+    #[wasm_bindgen(js_name = replyError)]
+    pub fn reply_error(
+        &self,
+        status: u16,
+        body: &str,
+        error_type_header: Option<String>,
+    ) -> String {
+        match parse_response::<Value>(&RawResponse {
+            status,
+            body,
+            error_type_header: error_type_header.as_deref(),
+        }) {
+            Ok(_) => String::new(),
+            Err(error) => error_json(&error),
+        }
+    }
+
+    /// Computes the SRP ephemeral of the next sign-in now.
+    #[wasm_bindgen(js_name = prepareSignIn)]
+    pub fn prepare_sign_in(&mut self) -> String {
+        outcome(SrpClient::generate().map_err(Error::from).map(|srp| {
+            self.prepared_srp = Some(srp);
+            Value::Null
+        }))
+    }
+
+    /// Opens a sign-in. `device` is the stored device secrets for this username ("" when none). Returns a
+    /// progress: `{send: {target, body}}`, `{signedIn, output}` or `{output}`.
+    #[wasm_bindgen(js_name = signIn)]
+    pub fn sign_in(&mut self, args: &str, device: &str, device_name: String) -> String {
+        self.sign_in = None;
+        outcome(self.open_sign_in(args, device, device_name))
+    }
+
+    /// Answers the step the sign-in is waiting on; returns a progress.
+    #[wasm_bindgen(js_name = confirmSignIn)]
+    pub fn confirm_sign_in(&mut self, args: &str) -> String {
+        outcome(self.answer(args))
+    }
+
+    /// The sign-in request succeeded with `body`: returns the next progress. `device_now` is Unix seconds by
+    /// the device clock, `clock_offset` Cognito's clock minus the device's (seconds).
+    #[wasm_bindgen(js_name = signInReplied)]
+    pub fn sign_in_replied(&mut self, body: &str, device_now: f64, clock_offset: f64) -> String {
+        let now = Now::with_offset(device_now as i64, clock_offset as i64);
+        outcome(self.advance(|flow, config| flow.on_response(config, &reply_body(body)?, now)))
+    }
+
+    /// The sign-in request failed with `error` (`{name, message, retryable}`): returns the request to send
+    /// instead (a device Cognito forgot is dropped), or the error.
+    #[wasm_bindgen(js_name = signInFailed)]
+    pub fn sign_in_failed(&mut self, error: &str) -> String {
+        outcome(self.request_failed(error))
+    }
+
+    /// Forgets the sign-in under way (another tab signed out).
+    #[wasm_bindgen(js_name = dropSignIn)]
+    pub fn drop_sign_in(&mut self) {
+        self.sign_in = None;
+    }
+
+    /// A stored session, checked and decoded: `{stored, session, deviceKey}`.
+    #[wasm_bindgen(js_name = readSession)]
+    pub fn read_session(&self, stored: &str) -> String {
+        outcome(stored_session(stored).and_then(|s| session_json(&s)))
+    }
+
+    /// Whether the session's tokens expire within the refresh margin at `device_now` (Unix seconds).
+    #[wasm_bindgen(js_name = needsRefresh)]
+    pub fn needs_refresh(&self, stored: &str, device_now: f64) -> bool {
+        stored_session(stored)
+            .is_ok_and(|s| s.needs_refresh(device_now as i64, self.config.refresh_margin_secs))
+    }
+
+    /// Milliseconds from `now_ms` until the session needs a refresh.
+    #[wasm_bindgen(js_name = refreshDueInMs)]
+    pub fn refresh_due_in_ms(&self, stored: &str, now_ms: f64) -> f64 {
+        stored_session(stored).map_or(0.0, |s| {
+            s.refresh_due_in_ms(now_ms, self.config.refresh_margin_secs)
         })
     }
 
-    /// For work nobody is waiting on (the proactive refresh, a refresh shared by several callers).
-    fn background(inner: Rc<Inner>) -> Self {
-        let timeout_ms = inner.timeout_ms;
-        Self {
-            inner,
-            cancel: Cancel {
-                signal: None,
-                timeout_ms,
-            },
+    /// Whether `current` (stored now) has other tokens than `earlier`: another tab refreshed or signed in.
+    pub fn supersedes(&self, current: &str, earlier: &str) -> bool {
+        match (stored_session(current), stored_session(earlier)) {
+            (Ok(current), Ok(earlier)) => current.supersedes(&earlier),
+            _ => current != earlier,
         }
+    }
+
+    /// Holding the refresh lock: whether `current` must still be refreshed (see [`refresh::still_needed`]).
+    #[wasm_bindgen(js_name = stillNeeded)]
+    pub fn still_needed(
+        &self,
+        requested: bool,
+        before: &str,
+        current: &str,
+        device_now: f64,
+    ) -> bool {
+        let reason = if requested {
+            Reason::Requested
+        } else {
+            Reason::Expiring
+        };
+        match (stored_session(before), stored_session(current)) {
+            (Ok(before), Ok(current)) => refresh::still_needed(
+                reason,
+                &before,
+                &current,
+                device_now as i64,
+                self.config.refresh_margin_secs,
+            ),
+            _ => true,
+        }
+    }
+
+    /// The request that refreshes the stored session.
+    #[wasm_bindgen(js_name = refreshRequest)]
+    pub fn refresh_request(&self, stored: &str) -> String {
+        outcome(
+            stored_session(stored)
+                .and_then(|s| refresh::request(&self.config, &s))
+                .map(|r| request_json(&r)),
+        )
+    }
+
+    /// The session the refresh reply `body` gives: `{stored, session, deviceKey}`.
+    pub fn refreshed(&self, stored: &str, body: &str, device_now: f64) -> String {
+        outcome(stored_session(stored).and_then(|before| {
+            let after = refresh::refreshed(&before, &reply_body(body)?, device_now as i64)?;
+            session_json(&after)
+        }))
+    }
+
+    /// RevokeToken for the session's refresh token (`null` when it has none).
+    #[wasm_bindgen(js_name = revokeRequest)]
+    pub fn revoke_request(&self, stored: &str) -> String {
+        outcome(
+            stored_session(stored).and_then(|s| match s.refresh_token() {
+                Some(token) => Ok(request_json(&sign_out::revoke_request(
+                    &self.config,
+                    token,
+                )?)),
+                None => Ok(Value::Null),
+            }),
+        )
+    }
+
+    /// Whether stored device secrets can be read back.
+    #[wasm_bindgen(js_name = deviceReadable)]
+    pub fn device_readable(&self, device: &str) -> bool {
+        serde_json::from_str::<DeviceSecrets>(device).is_ok()
+    }
+
+    /// The request of account operation `op` (named as the JS method) with the app's `args`.
+    pub fn account(&self, op: &str, args: &str, access_token: &str) -> String {
+        outcome(
+            self.account_request(op, args, access_token)
+                .map(|r| request_json(&r)),
+        )
+    }
+
+    /// What account operation `op` resolves with, from its reply `body`.
+    #[wasm_bindgen(js_name = accountResult)]
+    pub fn account_result(&self, op: &str, args: &str, body: &str, username: &str) -> String {
+        outcome(reply_body(body).and_then(|body| self.account_output(op, args, &body, username)))
     }
 }
 
-impl AsRef<Listeners> for Inner {
-    fn as_ref(&self) -> &Listeners {
-        &self.listeners
-    }
+/// Server minus device time in whole seconds from a reply's `Date` header, when it is believable.
+#[wasm_bindgen(js_name = clockOffset)]
+pub fn clock_offset(device_ms: f64, server_date_ms: f64) -> Option<f64> {
+    clock::offset_from_date(device_ms, server_date_ms).map(|s| s as f64)
 }
 
-/// Defines `CognitoClient`'s async methods: each `name(args) -> Promise<ret>` parses its argument, then runs
-/// the body with the shared state, and rejects with a `CognitoError`. (wasm-bindgen cannot expand macros
-/// inside an exported impl, so the macro writes the whole impl block.)
-macro_rules! async_methods {
-    ($(
-        $(#[$doc:meta])*
-        $js:literal -> $ret:literal,
-        fn $name:ident(&$inner:ident $(, $arg:ident : $arg_ty:literal => $arg_rust:ty)?) $body:block
-    )*) => {
-        #[wasm_bindgen]
-        impl CognitoClient {
-            $(
-                $(#[$doc])*
-                #[wasm_bindgen(js_name = $js, unchecked_return_type = $ret)]
-                pub fn $name(
-                    &self,
-                    $(#[wasm_bindgen(unchecked_param_type = $arg_ty)] $arg: JsValue,)?
-                    #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
-                ) -> Promise {
-                    let inner = self.inner.clone();
-                    promise(Box::pin(async move {
-                        let $inner = Call::new(inner, options)?;
-                        $(let $arg: $arg_rust = from_js($arg, concat!($js, " input"))?;)?
-                        $body
-                    }))
-                }
-            )*
-        }
-    };
-}
-
-#[wasm_bindgen]
-impl CognitoClient {
-    #[wasm_bindgen(constructor)]
-    pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "CognitoClientConfig")] config: JsValue,
-    ) -> Result<CognitoClient, JsValue> {
-        let input: ConfigInput = from_js(config, "CognitoClient config")?;
+impl Core {
+    fn open(config: &str) -> Result<Self, Error> {
+        let input: ConfigInput = input(config, "CognitoClient config")?;
         let mut config = ClientConfig::new(
             input.user_pool_id,
             input.client_id,
@@ -723,340 +569,24 @@ impl CognitoClient {
             }
             Some(RefreshMethodInput::InitiateAuth) | None => RefreshMethod::InitiateAuth,
         };
-        let store = SessionStore::new(&input.storage, &config.user_pool_id, &config.client_id)?;
-        let auto_refresh = input.auto_refresh.unwrap_or(true);
-        let inner = Rc::new_cyclic(|weak: &Weak<Inner>| {
-            let tabs = if store.is_shared_across_tabs() {
-                let weak = weak.clone();
-                Tabs::join(store.namespace(), move |message| {
-                    if let Some(inner) = weak.upgrade() {
-                        inner.heard(message);
-                    }
-                })
-            } else {
-                Tabs::alone()
-            };
-            Inner {
-                config,
-                store,
-                tabs,
-                pending_sign_in: RefCell::new(None),
-                prepared_srp: RefCell::new(None),
-                refreshing: RefCell::new(None),
-                listeners: Listeners::default(),
-                clock_offset: Cell::new(None),
-                timeout_ms: input.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS).max(1),
-                auto_refresh,
-                refresh_timer: RefCell::new(None),
-                refresh_paused: Cell::new(false),
-                on_visibility_change: RefCell::new(None),
-            }
-        });
-        if auto_refresh {
-            inner.watch_visibility();
-            // A session restored from storage gets its timer too (after the app had a chance to subscribe
-            // to events, since reading storage may report an unreadable session).
-            spawn_local(inner.clone().rearm_refresh_from_storage());
-        }
-        Ok(CognitoClient { inner })
-    }
-}
-
-#[wasm_bindgen]
-impl CognitoClient {
-    /// Calls `handler` on every `event` in this tab; returns a function that stops it.
-    #[wasm_bindgen(unchecked_return_type = "() => void")]
-    pub fn on(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "AuthEventName")] event: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "(event: AuthEvent) => void")]
-        handler: js_sys::Function,
-    ) -> Result<js_sys::Function, JsValue> {
-        let event: AuthEvent = from_js(event, "event name")?;
-        Ok(self
-            .inner
-            .listeners
-            .add(event, handler, Rc::downgrade(&self.inner)))
-    }
-}
-
-async_methods! {
-    /// Computes the SRP values of the next sign-in now (the costly `A = g^a mod N`), so that `signIn` sends its
-    /// first request at once. Call it when the sign-in form is shown; each preparation serves one sign-in.
-    "prepareSignIn" -> "Promise<void>", fn prepare_sign_in(&inner) {
-        inner.prepared_srp.replace(Some(SrpClient::generate()?));
-        Ok(JsValue::UNDEFINED)
+        Ok(Self {
+            config,
+            sign_in: None,
+            prepared_srp: None,
+            timeout_ms: input.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS).max(1),
+            auto_refresh: input.auto_refresh.unwrap_or(true),
+        })
     }
 
-    /// Signs in with USER_SRP_AUTH (default) or USER_PASSWORD_AUTH. Resolves with the next step: DONE
-    /// (the session is stored), or a challenge to answer with `confirmSignIn`.
-    "signIn" -> "Promise<SignInOutput>", fn sign_in(&inner, input: "SignInInput" => SignInArgs) {
-        inner.sign_in(input).await
-    }
-
-    /// Answers the step `signIn` (or the previous `confirmSignIn`) returned. After a wrong code the same
-    /// step can be answered again.
-    "confirmSignIn" -> "Promise<SignInOutput>", fn confirm_sign_in(&inner, input: "ConfirmSignInInput" => ConfirmSignInArgs) {
-        inner.confirm_sign_in(input).await
-    }
-
-    /// The current session; refreshes it first when its tokens expire within the refresh margin. Rejects with
-    /// `UserUnAuthenticatedException` when nobody is signed in.
-    "getSession" -> "Promise<Session>", fn get_session(&inner) {
-        session_output(&inner.valid_session().await?)
-    }
-
-    /// Refreshes the tokens now (REFRESH_TOKEN_AUTH), keeping the refresh token.
-    "refreshSession" -> "Promise<Session>", fn refresh_session(&inner) {
-        let session = inner.stored_session().await?;
-        session_output(&inner.refresh(&session, Reason::Requested).await?)
-    }
-
-    /// Forgets the session on this device and revokes its refresh token. The local sign-out always
-    /// happens; a failed revocation (e.g. offline) is not reported.
-    "signOut" -> "Promise<void>", fn sign_out(&inner) {
-        let session = inner.load_session().await;
-        inner.end_session(session.as_ref()).await;
-        if let Some(token) = session.as_ref().and_then(Session::refresh_token) {
-            let request = sign_out::revoke_request(&inner.config, token)?;
-            let _ = inner.send(&request).await;
-        }
-        Ok(JsValue::UNDEFINED)
-    }
-
-    /// Signs the user out everywhere (GlobalSignOut): every refresh token is revoked, then the local
-    /// session is cleared.
-    "globalSignOut" -> "Promise<void>", fn global_sign_out(&inner) {
-        let session = inner.valid_session().await?;
-        inner.send(&account::global_sign_out(session.access_token())?).await?;
-        inner.end_session(Some(&session)).await;
-        Ok(JsValue::UNDEFINED)
-    }
-
-    /// Registers a new user (SignUp).
-    "signUp" -> "Promise<SignUpOutput>", fn sign_up(&inner, input: "SignUpInput" => SignUpArgs) {
-        let request = account::sign_up(&inner.config, &account::SignUpInput {
-            username: input.username,
-            password: Password::new(input.password),
-            user_attributes: input.options.user_attributes,
-            validation_data: input.options.validation_data,
-            client_metadata: input.options.client_metadata,
-        })?;
-        let reply: account::SignUpReply = account::read(request.operation, &inner.send(&request).await?)?;
-        let next_step = if reply.user_confirmed {
-            json!({"signUpStep": "DONE"})
-        } else {
-            json!({"signUpStep": "CONFIRM_SIGN_UP", "codeDeliveryDetails": reply.code_delivery_details})
-        };
-        to_js(&json!({"isSignUpComplete": reply.user_confirmed, "userId": reply.user_sub, "nextStep": next_step}))
-    }
-
-    /// Confirms a sign-up with the code that was sent (ConfirmSignUp).
-    "confirmSignUp" -> "Promise<SignUpOutput>", fn confirm_sign_up(&inner, input: "ConfirmSignUpInput" => ConfirmSignUpArgs) {
-        let request = account::confirm_sign_up(&inner.config, &input.username, input.confirmation_code.trim(), input.options.client_metadata.as_ref())?;
-        inner.send(&request).await?;
-        to_js(&json!({"isSignUpComplete": true, "nextStep": {"signUpStep": "DONE"}}))
-    }
-
-    /// Sends the sign-up code again (ResendConfirmationCode).
-    "resendSignUpCode" -> "Promise<CodeDeliveryDetails>", fn resend_sign_up_code(&inner, input: "UsernameInput" => UsernameArgs) {
-        let request = account::resend_confirmation_code(&inner.config, &input.username, input.options.client_metadata.as_ref())?;
-        let reply: account::CodeDeliveryReply = account::read(request.operation, &inner.send(&request).await?)?;
-        to_js(&reply.code_delivery_details.unwrap_or_default())
-    }
-
-    /// Starts a password reset: Cognito sends a code (ForgotPassword).
-    "resetPassword" -> "Promise<ResetPasswordOutput>", fn reset_password(&inner, input: "UsernameInput" => UsernameArgs) {
-        let request = account::forgot_password(&inner.config, &input.username, input.options.client_metadata.as_ref())?;
-        let reply: account::CodeDeliveryReply = account::read(request.operation, &inner.send(&request).await?)?;
-        to_js(&json!({"isPasswordReset": false, "nextStep": {
-            "resetPasswordStep": "CONFIRM_RESET_PASSWORD_WITH_CODE",
-            "codeDeliveryDetails": reply.code_delivery_details}}))
-    }
-
-    /// Sets the new password with the code from `resetPassword` (ConfirmForgotPassword).
-    "confirmResetPassword" -> "Promise<void>", fn confirm_reset_password(&inner, input: "ConfirmResetPasswordInput" => ConfirmResetPasswordArgs) {
-        let request = account::confirm_forgot_password(
-            &inner.config,
-            &input.username,
-            input.confirmation_code.trim(),
-            &Password::new(input.new_password),
-            input.options.client_metadata.as_ref(),
-        )?;
-        inner.send(&request).await?;
-        Ok(JsValue::UNDEFINED)
-    }
-
-    /// Changes the signed-in user's password (ChangePassword).
-    "updatePassword" -> "Promise<void>", fn update_password(&inner, input: "UpdatePasswordInput" => UpdatePasswordArgs) {
-        let token = inner.access_token().await?;
-        let request = account::change_password(&token, &Password::new(input.old_password), &Password::new(input.new_password))?;
-        inner.send(&request).await?;
-        Ok(JsValue::UNDEFINED)
-    }
-
-    /// The signed-in user's attributes (GetUser).
-    "fetchUserAttributes" -> "Promise<Record<string, string>>", fn fetch_user_attributes(&inner) {
-        to_js(&inner.get_user().await?.attributes())
-    }
-
-    /// Updates attributes; those that need verification (e-mail, phone) get a code (UpdateUserAttributes).
-    "updateUserAttributes" -> "Promise<UpdateUserAttributesOutput>", fn update_user_attributes(&inner, input: "UpdateUserAttributesInput" => UpdateUserAttributesArgs) {
-        let token = inner.access_token().await?;
-        let request = account::update_user_attributes(&token, &input.user_attributes, input.options.client_metadata.as_ref())?;
-        let reply: account::UpdateUserAttributesReply = account::read(request.operation, &inner.send(&request).await?)?;
-        let mut output = serde_json::Map::new();
-        for name in input.user_attributes.keys() {
-            let delivery = reply.code_delivery_details_list.iter().find(|d| d.attribute_name.as_deref() == Some(name));
-            let entry = match delivery {
-                Some(details) => json!({"isUpdated": false, "nextStep": {"updateAttributeStep": "CONFIRM_ATTRIBUTE_WITH_CODE", "codeDeliveryDetails": details}}),
-                None => json!({"isUpdated": true, "nextStep": {"updateAttributeStep": "DONE"}}),
-            };
-            output.insert(name.clone(), entry);
-        }
-        to_js(&output)
-    }
-
-    /// Sends a verification code for an attribute (GetUserAttributeVerificationCode).
-    "sendUserAttributeVerificationCode" -> "Promise<CodeDeliveryDetails>", fn send_user_attribute_verification_code(&inner, input: "{ userAttributeKey: string; options?: { clientMetadata?: ClientMetadata } }" => AttributeKeyArgs) {
-        let token = inner.access_token().await?;
-        let request = account::get_user_attribute_verification_code(&token, &input.user_attribute_key, input.options.client_metadata.as_ref())?;
-        let reply: account::CodeDeliveryReply = account::read(request.operation, &inner.send(&request).await?)?;
-        to_js(&reply.code_delivery_details.unwrap_or_default())
-    }
-
-    /// Verifies an attribute with its code (VerifyUserAttribute).
-    "confirmUserAttribute" -> "Promise<void>", fn confirm_user_attribute(&inner, input: "ConfirmUserAttributeInput" => ConfirmUserAttributeArgs) {
-        let token = inner.access_token().await?;
-        inner.send(&account::verify_user_attribute(&token, &input.user_attribute_key, input.confirmation_code.trim())?).await?;
-        Ok(JsValue::UNDEFINED)
-    }
-
-    /// Deletes attributes (DeleteUserAttributes).
-    "deleteUserAttributes" -> "Promise<void>", fn delete_user_attributes(&inner, input: "{ userAttributeKeys: string[] }" => AttributeKeysArgs) {
-        let token = inner.access_token().await?;
-        inner.send(&account::delete_user_attributes(&token, &input.user_attribute_keys)?).await?;
-        Ok(JsValue::UNDEFINED)
-    }
-
-    /// Deletes the signed-in user (DeleteUser) and clears the session.
-    "deleteUser" -> "Promise<void>", fn delete_user(&inner) {
-        let session = inner.valid_session().await?;
-        inner.send(&account::delete_user(session.access_token())?).await?;
-        inner.end_session(Some(&session)).await;
-        Ok(JsValue::UNDEFINED)
-    }
-
-    /// Starts TOTP setup for the signed-in user (AssociateSoftwareToken).
-    "setUpTOTP" -> "Promise<TotpSetupDetails>", fn set_up_totp(&inner) {
-        let session = inner.valid_session().await?;
-        let request = account::associate_software_token(session.access_token())?;
-        let reply: account::AssociateSoftwareTokenReply = account::read(request.operation, &inner.send(&request).await?)?;
-        to_js(&TotpSetup::new(reply.secret_code, &inner.config.totp_issuer, session.username()))
-    }
-
-    /// Finishes TOTP setup with a code from the app (VerifySoftwareToken).
-    "verifyTOTPSetup" -> "Promise<void>", fn verify_totp_setup(&inner, input: "VerifyTotpSetupInput" => VerifyTotpArgs) {
-        let token = inner.access_token().await?;
-        let request = account::verify_software_token(&token, input.code.trim(), input.options.friendly_device_name.as_deref())?;
-        let reply: account::VerifySoftwareTokenReply = account::read(request.operation, &inner.send(&request).await?)?;
-        if reply.status.as_deref() != Some("SUCCESS") {
-            return Err(Error::new("EnableSoftwareTokenMFAException", "the TOTP code was not accepted"));
-        }
-        Ok(JsValue::UNDEFINED)
-    }
-
-    /// Enables, disables or prefers MFA factors (SetUserMFAPreference).
-    "updateMFAPreference" -> "Promise<void>", fn update_mfa_preference(&inner, input: "UpdateMfaPreferenceInput" => MfaPreferenceArgs) {
-        let token = inner.access_token().await?;
-        inner.send(&account::set_user_mfa_preference(&token, input.sms, input.totp, input.email)?).await?;
-        Ok(JsValue::UNDEFINED)
-    }
-
-    /// The enabled and preferred MFA factors (from GetUser).
-    "fetchMFAPreference" -> "Promise<MfaPreferenceOutput>", fn fetch_mfa_preference(&inner) {
-        to_js(&inner.get_user().await?.mfa_preference())
-    }
-
-    /// Marks this browser's device as remembered, so later sign-ins from it can skip MFA where the pool allows
-    /// (UpdateDeviceStatus).
-    "rememberDevice" -> "Promise<void>", fn remember_device(&inner) {
-        let session = inner.valid_session().await?;
-        let key = inner.current_device_key(&session).await.ok_or_else(|| Error::invalid_parameter("this device is not tracked"))?;
-        inner.send(&devices::update_status(session.access_token(), &key, true)?).await?;
-        Ok(JsValue::UNDEFINED)
-    }
-
-    /// Forgets a device (this one when none is given): Cognito stops tracking it (ForgetDevice).
-    "forgetDevice" -> "Promise<void>", fn forget_device(&inner, input: "{ device?: { id: string } } | undefined" => Option<DeviceArgs>) {
-        let session = inner.valid_session().await?;
-        let current = inner.current_device_key(&session).await;
-        let key = input
-            .and_then(|i| i.device)
-            .map(|d| d.id)
-            .or_else(|| current.clone())
-            .ok_or_else(|| Error::invalid_parameter("this device is not tracked"))?;
-        inner.send(&devices::forget(session.access_token(), &key)?).await?;
-        if current.as_deref() == Some(key.as_str()) {
-            inner.store.forget_device(session.username()).await?;
-        }
-        Ok(JsValue::UNDEFINED)
-    }
-
-    /// The user's tracked devices (ListDevices).
-    "listDevices" -> "Promise<Device[]>", fn list_devices(&inner) {
-        let token = inner.access_token().await?;
-        let request = devices::list(&token, Some(60))?;
-        let reply: devices::ListDevicesReply = account::read(request.operation, &inner.send(&request).await?)?;
-        to_js(&reply.devices.into_iter().map(devices::Device::from).collect::<Vec<_>>())
-    }
-
-    /// One device (this one when no id is given) (GetDevice).
-    "getDevice" -> "Promise<Device>", fn get_device(&inner, input: "{ device?: { id: string } } | undefined" => Option<DeviceArgs>) {
-        let session = inner.valid_session().await?;
-        let key = match input.and_then(|i| i.device) {
-            Some(device) => device.id,
-            None => inner
-                .current_device_key(&session)
-                .await
-                .ok_or_else(|| Error::invalid_parameter("this device is not tracked"))?,
-        };
-        let request = devices::get(session.access_token(), &key)?;
-        let reply: devices::GetDeviceReply = account::read(request.operation, &inner.send(&request).await?)?;
-        to_js(&devices::Device::from(reply.device))
-    }
-}
-
-impl Call {
-    /// Sends a request, retrying the failures that may pass (see [`crate::retry`]).
-    async fn send(&self, request: &Request) -> Result<Value, Error> {
-        let mut attempt = 1;
-        loop {
-            let error = match transport::send(&self.config.endpoint, request, &self.cancel).await {
-                Ok(reply) => {
-                    if let Some(server_ms) = reply.server_date_ms {
-                        let offset = clock::offset_from_date(js_sys::Date::now(), server_ms);
-                        self.clock_offset.set(offset.or(self.clock_offset.get()));
-                    }
-                    return Ok(reply.body);
-                }
-                Err(error) => error,
-            };
-            match self
-                .config
-                .retry
-                .delay_ms(attempt, &error, js_sys::Math::random())
-            {
-                Some(delay) => transport::sleep(&self.cancel, delay).await?,
-                None => return Err(error),
-            }
-            attempt += 1;
-        }
-    }
-
-    async fn sign_in(&self, args: SignInArgs) -> Result<JsValue, Error> {
+    fn open_sign_in(
+        &mut self,
+        args: &str,
+        device: &str,
+        device_name: String,
+    ) -> Result<Value, Error> {
+        let args: SignInArgs = input(args, "signIn input")?;
         // An ephemeral is used once: the prepared one, else a fresh one.
-        let ephemeral = || {
+        let mut ephemeral = || {
             self.prepared_srp
                 .take()
                 .map_or_else(SrpClient::generate, Ok)
@@ -1070,469 +600,355 @@ impl Call {
                 preferred: args.preferred_challenge,
             },
         };
-        let input = SignInInput {
-            device: self.store.load_device(&args.username).await,
-            device_name: device_name(),
+        let sign_in = SignInInput {
+            device: serde_json::from_str(device).ok(),
+            device_name,
             username: args.username,
             password: Password::new(args.password),
             client_metadata: args.client_metadata,
         };
-        self.pending_sign_in.replace(None);
-        let (flow, request) = SignIn::start(&self.config, input, method)?;
-        match self.drive(flow, Progress::Send(request)).await {
-            // Amplify reports these as steps of the sign-in rather than failures.
-            Err(error) if error.is("UserNotConfirmedException") => {
-                sign_in_output(NextStep::ConfirmSignUp)
-            }
-            Err(error) if error.is("PasswordResetRequiredException") => {
-                sign_in_output(NextStep::ResetPassword)
-            }
-            other => other,
-        }
+        let (flow, request) = SignIn::start(&self.config, sign_in, method)?;
+        self.sign_in = Some(PendingSignIn {
+            flow,
+            in_flight: None,
+            opening: true,
+        });
+        self.progress(Progress::Send(request))
     }
 
-    async fn confirm_sign_in(&self, args: ConfirmSignInArgs) -> Result<JsValue, Error> {
-        let mut flow = self.pending_sign_in.take().ok_or_else(|| {
+    fn answer(&mut self, args: &str) -> Result<Value, Error> {
+        let args: ConfirmSignInArgs = input(args, "confirmSignIn input")?;
+        let pending = self.sign_in.as_mut().ok_or_else(|| {
             Error::invalid_parameter("no sign-in is waiting for confirmSignIn; call signIn first")
         })?;
+        if pending.in_flight.is_some() {
+            return Err(Error::invalid_parameter(
+                "the sign-in is still waiting for Cognito",
+            ));
+        }
+        pending.opening = false;
         let answer = Answer {
             response: args.challenge_response,
             user_attributes: args.options.user_attributes,
             friendly_device_name: args.options.friendly_device_name,
             client_metadata: args.options.client_metadata,
         };
-        match flow.answer(&self.config, answer) {
-            Ok(progress) => self.drive(flow, progress).await,
-            Err(error) => {
-                self.pending_sign_in.replace(Some(flow));
-                Err(error)
-            }
+        let progress = pending.flow.answer(&self.config, answer)?;
+        self.progress(progress)
+    }
+
+    /// Runs `step` on the sign-in waiting for a reply; a flow that can no longer be answered is dropped.
+    fn advance(
+        &mut self,
+        step: impl FnOnce(&mut SignIn, &ClientConfig) -> Result<Progress, Error>,
+    ) -> Result<Value, Error> {
+        let pending = self
+            .sign_in
+            .as_mut()
+            .filter(|p| p.in_flight.is_some())
+            .ok_or_else(|| Error::invalid_response("no sign-in is waiting for a reply"))?;
+        pending.in_flight = None;
+        match step(&mut pending.flow, &self.config) {
+            Ok(progress) => self.progress(progress),
+            Err(error) => Err(self.failed(error)),
         }
     }
 
-    /// Sends the flow's requests until it finishes or needs the app; a flow that can still be answered is
-    /// kept for `confirmSignIn`, also after a failed answer.
-    async fn drive(&self, mut flow: SignIn, mut progress: Progress) -> Result<JsValue, Error> {
-        loop {
-            progress = match progress {
-                Progress::Send(request) => {
-                    let outcome = match self.send(&request).await {
-                        Ok(body) => flow.on_response(&self.config, &body, self.now()),
-                        Err(error) => match flow.request_failed(&request, &error) {
-                            Some(retry) => {
-                                progress = Progress::Send(retry);
-                                continue;
-                            }
-                            None => Err(error),
-                        },
-                    };
-                    match outcome {
-                        Ok(next) => next,
-                        Err(error) => {
-                            if flow.is_waiting_for_answer() {
-                                self.pending_sign_in.replace(Some(flow));
-                            }
-                            return Err(error);
-                        }
-                    }
-                }
-                Progress::SignedIn(session) => {
-                    self.store.save(&session).await?;
-                    self.keep_device(&flow, &session).await?;
-                    self.announce(AuthEvent::SignedIn, Some(session.username()), None);
-                    self.schedule_refresh(&session, None);
-                    return sign_in_output(NextStep::Done);
-                }
-                Progress::NextStep(step) => {
-                    if flow.is_waiting_for_answer() {
-                        self.pending_sign_in.replace(Some(flow));
-                    }
-                    return sign_in_output(step);
-                }
-            };
+    fn request_failed(&mut self, error: &str) -> Result<Value, Error> {
+        #[derive(Deserialize)]
+        struct ErrorInput {
+            name: String,
+            message: String,
+            retryable: bool,
         }
-    }
-
-    /// The session, refreshed first if its tokens expire within the refresh margin.
-    async fn valid_session(&self) -> Result<Session, Error> {
-        let session = self.stored_session().await?;
-        if session.needs_refresh(device_now(), self.config.refresh_margin_secs) {
-            self.refresh(&session, Reason::Expiring).await
-        } else {
-            Ok(session)
-        }
-    }
-
-    async fn access_token(&self) -> Result<String, Error> {
-        Ok(self.valid_session().await?.access_token().to_owned())
-    }
-
-    async fn get_user(&self) -> Result<account::GetUserReply, Error> {
-        let request = account::get_user(&self.access_token().await?)?;
-        account::read(request.operation, &self.send(&request).await?)
-    }
-
-    /// Refreshes `before` (or takes the tokens another tab refreshed meanwhile). Concurrent callers in this
-    /// tab share one refresh; across tabs, one runs at a time under a Web Lock. This call can be aborted;
-    /// the shared refresh goes on for the others.
-    async fn refresh(&self, before: &Session, reason: Reason) -> Result<Session, Error> {
-        let shared = self.inner.shared_refresh(before, reason);
-        self.cancel
-            .wait(shared)
-            .await
-            .map_err(|e| js_error::from_js(&e))?;
-        self.stored_session().await
-    }
-
-    /// Sends one refresh of `current`; a refresh token Cognito refuses ends the session, a transient failure
-    /// keeps it.
-    async fn refresh_now(&self, current: &Session) -> Result<Session, Error> {
-        let request = refresh::request(&self.config, current)?;
-        let outcome = match self.send(&request).await {
-            Ok(reply) => refresh::refreshed(current, &reply, device_now()),
-            Err(error) => Err(error),
+        let reported: ErrorInput = input(error, "error")?;
+        let mut error = Error::new(reported.name, reported.message);
+        error.retryable = reported.retryable;
+        let pending = self
+            .sign_in
+            .as_mut()
+            .ok_or_else(|| Error::invalid_response("no sign-in is waiting for a reply"))?;
+        let Some(request) = pending.in_flight.take() else {
+            return Err(error);
         };
-        let user = Some(current.username());
-        let refreshed = match outcome {
-            Ok(refreshed) => refreshed,
-            Err(error) => {
-                let refused = error.is("NotAuthorizedException")
-                    || error.is("RefreshTokenReuseException")
-                    || error.is(names::UNAUTHENTICATED);
-                if refused {
-                    // localStorage reaches other renderer processes a moment after a write: this tab may
-                    // have read the tokens another tab had just rotated out. Their successor is the answer.
-                    if let Some(newer) = self.successor_of(current).await {
-                        return Ok(newer);
-                    }
-                }
-                self.announce(AuthEvent::TokenRefreshFailed, user, Some(&error));
-                if refused {
-                    self.store.clear().await?;
-                    self.cancel_refresh_timer();
-                    self.announce(AuthEvent::SessionExpired, user, Some(&error));
-                }
-                return Err(error);
+        if let Some(retry) = pending.flow.request_failed(&request, &error) {
+            return self.progress(Progress::Send(retry));
+        }
+        let opening = pending.opening;
+        match self.failed(error) {
+            error if opening && error.is("UserNotConfirmedException") => {
+                sign_in_output(NextStep::ConfirmSignUp)
             }
+            error if opening && error.is("PasswordResetRequiredException") => {
+                sign_in_output(NextStep::ResetPassword)
+            }
+            error => Err(error),
+        }
+    }
+
+    /// Keeps a flow the app can still answer (after a wrong code, say); passes `error` on.
+    fn failed(&mut self, error: Error) -> Error {
+        if !self
+            .sign_in
+            .as_ref()
+            .is_some_and(|p| p.flow.is_waiting_for_answer())
+        {
+            self.sign_in = None;
+        }
+        error
+    }
+
+    /// The JSON of `progress`, keeping the flow for the reply or answer it waits for.
+    fn progress(&mut self, progress: Progress) -> Result<Value, Error> {
+        let Some(pending) = self.sign_in.as_mut() else {
+            return Err(Error::invalid_response("no sign-in under way"));
         };
-        // A sign-out (in any tab) while the request was out wins: its session must not come back.
-        let still_signed_in = self
-            .load_session()
-            .await
-            .is_some_and(|stored| stored.username() == current.username());
-        if !still_signed_in {
-            return Err(Error::unauthenticated(
-                "signed out while the refresh was under way",
-            ));
-        }
-        self.store.save(&refreshed).await?;
-        self.announce(AuthEvent::TokenRefreshed, Some(refreshed.username()), None);
-        self.schedule_refresh(&refreshed, None);
-        if self.store.is_shared_across_tabs() {
-            // Keep the refresh lock a moment, so that the next tab to take it reads these tokens rather
-            // than a copy of storage from before the write.
-            let _ = transport::sleep(&Cancel::default(), STORAGE_SETTLE_MS).await;
-        }
-        Ok(refreshed)
-    }
-
-    /// The session another tab stored in place of `current` (same user, other tokens), waiting briefly for
-    /// storage to show it.
-    async fn successor_of(&self, current: &Session) -> Option<Session> {
-        if !self.store.is_shared_across_tabs() {
-            return None;
-        }
-        for _ in 0..STORAGE_SETTLE_TRIES {
-            let stored = self.load_session().await?;
-            if stored.username() != current.username() {
-                return None;
+        match progress {
+            Progress::Send(request) => {
+                let value = json!({"send": request_json(&request)});
+                pending.in_flight = Some(request);
+                Ok(value)
             }
-            if stored.supersedes(current) {
-                return Some(stored);
-            }
-            transport::sleep(&Cancel::default(), STORAGE_SETTLE_MS)
-                .await
-                .ok()?;
-        }
-        None
-    }
-}
-
-impl Inner {
-    /// Now, by the device clock and by Cognito's as far as its replies told.
-    fn now(&self) -> Now {
-        Now::with_offset(device_now(), self.clock_offset.get().unwrap_or(0))
-    }
-
-    /// Fires `event` here and in the other tabs sharing the session.
-    fn announce(&self, event: AuthEvent, username: Option<&str>, error: Option<&Error>) {
-        self.listeners.emit(event, username, error);
-        self.tabs.announce(&TabMessage::new(event, username, error));
-    }
-
-    /// What another tab announced: fire it here too, and follow the session's new state.
-    fn heard(self: &Rc<Self>, message: TabMessage) {
-        self.listeners.emit(
-            message.event,
-            message.username.as_deref(),
-            message.error().as_ref(),
-        );
-        match message.event {
-            AuthEvent::SignedIn | AuthEvent::TokenRefreshed => {
-                spawn_local(self.clone().rearm_refresh_from_storage());
-            }
-            AuthEvent::SignedOut | AuthEvent::SessionExpired => {
-                self.pending_sign_in.replace(None);
-                self.cancel_refresh_timer();
-            }
-            AuthEvent::TokenRefreshFailed => {}
-        }
-    }
-
-    /// The refresh every caller in this tab waits for: the one under way, or a new one.
-    fn shared_refresh(self: &Rc<Self>, before: &Session, reason: Reason) -> Promise {
-        if let Some(in_flight) = self.refreshing.borrow().clone() {
-            return in_flight;
-        }
-        let (inner, before) = (self.clone(), before.clone());
-        // future_to_promise only starts the future on a later microtask, so the slot is filled first.
-        let promise = future_to_promise(async move {
-            let locked = inner.clone();
-            let result = inner
-                .tabs
-                .exclusively(async move { locked.refresh_under_lock(before, reason).await })
-                .await;
-            inner.refreshing.replace(None);
-            result.map(|_| JsValue::UNDEFINED).map_err(JsValue::from)
-        });
-        self.refreshing.replace(Some(promise.clone()));
-        promise
-    }
-
-    /// Holding the lock, reads storage again: another tab may have refreshed (use its tokens, and with
-    /// rotation never present the refresh token it retired) or signed out.
-    async fn refresh_under_lock(
-        self: Rc<Self>,
-        before: Session,
-        reason: Reason,
-    ) -> Result<(), Error> {
-        let current = self
-            .load_session()
-            .await
-            .ok_or_else(|| Error::unauthenticated("no user is signed in"))?;
-        let margin = self.config.refresh_margin_secs;
-        if refresh::still_needed(reason, &before, &current, device_now(), margin) {
-            Call::background(self).refresh_now(&current).await?;
-        }
-        Ok(())
-    }
-
-    /// Forgets the local session and tells the listeners (here and in the other tabs).
-    async fn end_session(&self, session: Option<&Session>) {
-        // A storage that fails to remove cannot be helped here; the sign-out is announced all the same.
-        let _ = self.store.clear().await;
-        self.cancel_refresh_timer();
-        self.announce(AuthEvent::SignedOut, session.map(Session::username), None);
-    }
-
-    /// Stores a newly tracked device (under the typed and the internal username, so the next sign-in finds
-    /// it whichever is typed) or drops one Cognito did not know.
-    async fn keep_device(&self, flow: &SignIn, session: &Session) -> Result<(), Error> {
-        let names = [flow.typed_username(), session.username()];
-        if flow.device_forgotten() {
-            for name in names {
-                self.store.forget_device(name).await?;
-            }
-        }
-        if let Some(device) = flow.new_device() {
-            for name in names {
-                self.store.save_device(name, &device.secrets).await?;
-            }
-        }
-        Ok(())
-    }
-
-    /// The key of this browser's device for the signed-in user, if Cognito tracks it.
-    async fn current_device_key(&self, session: &Session) -> Option<String> {
-        match session.device_key() {
-            Some(key) => Some(key.to_owned()),
-            None => self
-                .store
-                .load_device(session.username())
-                .await
-                .map(|d| d.device_key),
-        }
-    }
-
-    async fn stored_session(&self) -> Result<Session, Error> {
-        self.load_session()
-            .await
-            .ok_or_else(|| Error::unauthenticated("no user is signed in"))
-    }
-
-    /// The stored session, if any. One that cannot be read (corrupted, or written by something else) means
-    /// signed out, announced with a `signedOut` event that carries the reason.
-    async fn load_session(&self) -> Option<Session> {
-        match self.store.load().await {
-            Ok(session) => {
-                if self.clock_offset.get().is_none() {
-                    // Until a reply says otherwise, the drift measured when the tokens came is the best guess.
-                    self.clock_offset
-                        .set(session.as_ref().map(|s| -s.clock_drift()));
-                }
-                session
-            }
-            Err(error) => {
-                let reason = Error::new("StoredSessionUnreadable", error.message);
-                self.listeners
-                    .emit(AuthEvent::SignedOut, None, Some(&reason));
-                None
-            }
-        }
-    }
-
-    /// Arms the proactive refresh of `session`: shortly before its tokens reach the refresh margin, or after
-    /// `delay_ms` when given (a retry).
-    fn schedule_refresh(self: &Rc<Self>, session: &Session, delay_ms: Option<f64>) {
-        if !self.auto_refresh {
-            return;
-        }
-        let delay_ms = delay_ms.unwrap_or_else(|| {
-            let due =
-                session.refresh_due_in_ms(js_sys::Date::now(), self.config.refresh_margin_secs);
-            due - js_sys::Math::random() * REFRESH_JITTER_MS.min(due / 10.0)
-        });
-        let (weak, before) = (Rc::downgrade(self), session.clone());
-        let on_due = Closure::<dyn FnMut()>::new(move || {
-            if let Some(inner) = weak.upgrade() {
-                spawn_local(inner.refresh_in_background(before.clone()));
-            }
-        });
-        let timer = Timer::start(on_due.as_ref().unchecked_ref(), delay_ms);
-        // Replacing the previous timer clears it.
-        self.refresh_timer.replace(Some(RefreshTimer {
-            _timer: timer,
-            _on_due: on_due,
-        }));
-    }
-
-    /// Arms the proactive refresh for whatever session storage holds now.
-    async fn rearm_refresh_from_storage(self: Rc<Self>) {
-        if let Some(session) = self.load_session().await {
-            self.schedule_refresh(&session, None);
-        }
-    }
-
-    fn cancel_refresh_timer(&self) {
-        self.refresh_timer.replace(None);
-        self.refresh_paused.set(false);
-    }
-
-    /// The proactive refresh: waits while the page is hidden (browsers throttle hidden tabs' timers, and
-    /// nobody needs the tokens there), and tries again later after a failure that may pass.
-    async fn refresh_in_background(self: Rc<Self>, before: Session) {
-        if page_is_hidden() {
-            self.refresh_paused.set(true);
-            return;
-        }
-        self.refresh_paused.set(false);
-        let call = Call::background(self.clone());
-        if let Err(error) = call.refresh(&before, Reason::Requested).await {
-            if error.retryable {
-                self.schedule_refresh(&before, Some(REFRESH_RETRY_MS));
-            }
-        }
-    }
-
-    /// When the page is shown again: refresh if the timer came due while hidden or the tokens are now
-    /// within the margin, else re-arm the timer (hidden tabs' timers may have been delayed).
-    fn watch_visibility(self: &Rc<Self>) {
-        let Some(document) = global_property("document").filter(JsValue::is_object) else {
-            return;
-        };
-        let weak = Rc::downgrade(self);
-        let on_change = Closure::<dyn FnMut()>::new(move || {
-            let Some(inner) = weak.upgrade() else {
-                return;
-            };
-            if page_is_hidden() {
-                return;
-            }
-            spawn_local(async move {
-                let Some(session) = inner.load_session().await else {
-                    return;
+            Progress::SignedIn(session) => {
+                let flow = &pending.flow;
+                let device = match flow.new_device() {
+                    Some(device) => Some(
+                        serde_json::to_string(&device.secrets)
+                            .map_err(|e| Error::invalid_response(e.to_string()))?,
+                    ),
+                    None => None,
                 };
-                let margin = inner.config.refresh_margin_secs;
-                if inner.refresh_paused.get() || session.needs_refresh(device_now(), margin) {
-                    inner.clone().refresh_in_background(session).await;
-                } else {
-                    inner.schedule_refresh(&session, None);
+                let signed_in = json!({
+                    "session": session_json(&session)?,
+                    "typedUsername": flow.typed_username(),
+                    "device": device,
+                    "deviceForgotten": flow.device_forgotten(),
+                });
+                self.sign_in = None;
+                let mut value = sign_in_output(NextStep::Done)?;
+                crate::protocol::set_member(&mut value, "signedIn", signed_in);
+                Ok(value)
+            }
+            Progress::NextStep(step) => {
+                if !pending.flow.is_waiting_for_answer() {
+                    self.sign_in = None;
                 }
-            });
-        });
-        let target: &web_sys::EventTarget = document.unchecked_ref();
-        let _ = target.add_event_listener_with_callback(
-            "visibilitychange",
-            on_change.as_ref().unchecked_ref(),
-        );
-        self.on_visibility_change.replace(Some(on_change));
-    }
-}
-
-impl Drop for Inner {
-    fn drop(&mut self) {
-        if let (Some(document), Some(on_change)) = (
-            global_property("document").filter(JsValue::is_object),
-            self.on_visibility_change.get_mut().take(),
-        ) {
-            let target: &web_sys::EventTarget = document.unchecked_ref();
-            let _ = target.remove_event_listener_with_callback(
-                "visibilitychange",
-                on_change.as_ref().unchecked_ref(),
-            );
+                sign_in_output(step)
+            }
         }
     }
-}
 
-fn global_property(name: &str) -> Option<JsValue> {
-    Reflect::get(&js_sys::global(), &name.into())
-        .ok()
-        .filter(|value| !value.is_undefined())
-}
+    fn account_request(&self, op: &str, args: &str, token: &str) -> Result<Request, Error> {
+        let what = format!("{op} input");
+        let config = &self.config;
+        match op {
+            "signUp" => {
+                let args: SignUpArgs = input(args, &what)?;
+                account::sign_up(
+                    config,
+                    &account::SignUpInput {
+                        username: args.username,
+                        password: Password::new(args.password),
+                        user_attributes: args.options.user_attributes,
+                        validation_data: args.options.validation_data,
+                        client_metadata: args.options.client_metadata,
+                    },
+                )
+            }
+            "confirmSignUp" => {
+                let args: ConfirmSignUpArgs = input(args, &what)?;
+                account::confirm_sign_up(
+                    config,
+                    &args.username,
+                    args.confirmation_code.trim(),
+                    args.options.client_metadata.as_ref(),
+                )
+            }
+            "resendSignUpCode" | "resetPassword" => {
+                let args: UsernameArgs = input(args, &what)?;
+                let metadata = args.options.client_metadata.as_ref();
+                if op == "resetPassword" {
+                    account::forgot_password(config, &args.username, metadata)
+                } else {
+                    account::resend_confirmation_code(config, &args.username, metadata)
+                }
+            }
+            "confirmResetPassword" => {
+                let args: ConfirmResetPasswordArgs = input(args, &what)?;
+                account::confirm_forgot_password(
+                    config,
+                    &args.username,
+                    args.confirmation_code.trim(),
+                    &Password::new(args.new_password),
+                    args.options.client_metadata.as_ref(),
+                )
+            }
+            "updatePassword" => {
+                let args: UpdatePasswordArgs = input(args, &what)?;
+                account::change_password(
+                    token,
+                    &Password::new(args.old_password),
+                    &Password::new(args.new_password),
+                )
+            }
+            "fetchUserAttributes" | "fetchMFAPreference" => account::get_user(token),
+            "updateUserAttributes" => {
+                let args: UpdateUserAttributesArgs = input(args, &what)?;
+                account::update_user_attributes(
+                    token,
+                    &args.user_attributes,
+                    args.options.client_metadata.as_ref(),
+                )
+            }
+            "sendUserAttributeVerificationCode" => {
+                let args: AttributeKeyArgs = input(args, &what)?;
+                account::get_user_attribute_verification_code(
+                    token,
+                    &args.user_attribute_key,
+                    args.options.client_metadata.as_ref(),
+                )
+            }
+            "confirmUserAttribute" => {
+                let args: ConfirmUserAttributeArgs = input(args, &what)?;
+                account::verify_user_attribute(
+                    token,
+                    &args.user_attribute_key,
+                    args.confirmation_code.trim(),
+                )
+            }
+            "deleteUserAttributes" => {
+                let args: AttributeKeysArgs = input(args, &what)?;
+                account::delete_user_attributes(token, &args.user_attribute_keys)
+            }
+            "deleteUser" => account::delete_user(token),
+            "globalSignOut" => account::global_sign_out(token),
+            "setUpTOTP" => account::associate_software_token(token),
+            "verifyTOTPSetup" => {
+                let args: VerifyTotpArgs = input(args, &what)?;
+                account::verify_software_token(
+                    token,
+                    args.code.trim(),
+                    args.options.friendly_device_name.as_deref(),
+                )
+            }
+            "updateMFAPreference" => {
+                let args: MfaPreferenceArgs = input(args, &what)?;
+                account::set_user_mfa_preference(token, args.sms, args.totp, args.email)
+            }
+            "rememberDevice" => {
+                let key = input::<DeviceArgs>(args, &what)?.key()?;
+                devices::update_status(token, &key, true)
+            }
+            "forgetDevice" => devices::forget(token, &input::<DeviceArgs>(args, &what)?.key()?),
+            "getDevice" => devices::get(token, &input::<DeviceArgs>(args, &what)?.key()?),
+            "listDevices" => devices::list(token, Some(60)),
+            _ => Err(Error::invalid_parameter(format!("unknown operation {op}"))),
+        }
+    }
 
-/// `document.visibilityState === 'hidden'`; never true in workers or Node.
-fn page_is_hidden() -> bool {
-    global_property("document")
-        .and_then(|document| Reflect::get(&document, &"visibilityState".into()).ok())
-        .and_then(|state| state.as_string())
-        .is_some_and(|state| state == "hidden")
-}
-
-/// The name a new device is registered under: the browser's user agent, as amazon-cognito-identity-js does.
-fn device_name() -> String {
-    Reflect::get(&js_sys::global(), &"navigator".into())
-        .and_then(|navigator| Reflect::get(&navigator, &"userAgent".into()))
-        .ok()
-        .and_then(|agent| agent.as_string())
-        .filter(|agent| !agent.is_empty())
-        .unwrap_or_else(|| "cognito-wasm".to_owned())
-}
-
-fn sign_in_output(step: NextStep) -> Result<JsValue, Error> {
-    to_js(&SignInOutput {
-        is_signed_in: step == NextStep::Done,
-        next_step: step,
-    })
-}
-
-fn session_output(session: &Session) -> Result<JsValue, Error> {
-    to_js(&SessionOutput {
-        username: session.username(),
-        id_token: session.id_token(),
-        access_token: session.access_token(),
-        refresh_token: session.refresh_token().map(|t| t.expose()),
-        expires_at: session.expires_at() as f64 * 1000.0,
-        clock_drift: session.clock_drift(),
-        id_token_claims: session.id_claims(),
-    })
+    fn account_output(
+        &self,
+        op: &str,
+        args: &str,
+        body: &Value,
+        username: &str,
+    ) -> Result<Value, Error> {
+        match op {
+            "signUp" => {
+                let reply: account::SignUpReply = account::read(Operation::SignUp, body)?;
+                let next_step = if reply.user_confirmed {
+                    json!({"signUpStep": "DONE"})
+                } else {
+                    json!({"signUpStep": "CONFIRM_SIGN_UP", "codeDeliveryDetails": reply.code_delivery_details})
+                };
+                Ok(
+                    json!({"isSignUpComplete": reply.user_confirmed, "userId": reply.user_sub, "nextStep": next_step}),
+                )
+            }
+            "confirmSignUp" => {
+                Ok(json!({"isSignUpComplete": true, "nextStep": {"signUpStep": "DONE"}}))
+            }
+            "resendSignUpCode" | "sendUserAttributeVerificationCode" => {
+                let operation = if op == "resendSignUpCode" {
+                    Operation::ResendConfirmationCode
+                } else {
+                    Operation::GetUserAttributeVerificationCode
+                };
+                let reply: account::CodeDeliveryReply = account::read(operation, body)?;
+                to_value(&reply.code_delivery_details.unwrap_or_default())
+            }
+            "resetPassword" => {
+                let reply: account::CodeDeliveryReply =
+                    account::read(Operation::ForgotPassword, body)?;
+                Ok(json!({"isPasswordReset": false, "nextStep": {
+                    "resetPasswordStep": "CONFIRM_RESET_PASSWORD_WITH_CODE",
+                    "codeDeliveryDetails": reply.code_delivery_details}}))
+            }
+            "fetchUserAttributes" => {
+                let reply: account::GetUserReply = account::read(Operation::GetUser, body)?;
+                to_value(&reply.attributes())
+            }
+            "fetchMFAPreference" => {
+                let reply: account::GetUserReply = account::read(Operation::GetUser, body)?;
+                to_value(&reply.mfa_preference())
+            }
+            "updateUserAttributes" => {
+                let args: UpdateUserAttributesArgs = input(args, "updateUserAttributes input")?;
+                let reply: account::UpdateUserAttributesReply =
+                    account::read(Operation::UpdateUserAttributes, body)?;
+                let mut output = serde_json::Map::new();
+                for name in args.user_attributes.keys() {
+                    let delivery = reply
+                        .code_delivery_details_list
+                        .iter()
+                        .find(|d| d.attribute_name.as_deref() == Some(name));
+                    let entry = match delivery {
+                        Some(details) => {
+                            json!({"isUpdated": false, "nextStep": {"updateAttributeStep": "CONFIRM_ATTRIBUTE_WITH_CODE", "codeDeliveryDetails": details}})
+                        }
+                        None => {
+                            json!({"isUpdated": true, "nextStep": {"updateAttributeStep": "DONE"}})
+                        }
+                    };
+                    output.insert(name.clone(), entry);
+                }
+                Ok(Value::Object(output))
+            }
+            "setUpTOTP" => {
+                let reply: account::AssociateSoftwareTokenReply =
+                    account::read(Operation::AssociateSoftwareToken, body)?;
+                to_value(&TotpSetup::new(
+                    reply.secret_code,
+                    &self.config.totp_issuer,
+                    username,
+                ))
+            }
+            "verifyTOTPSetup" => {
+                let reply: account::VerifySoftwareTokenReply =
+                    account::read(Operation::VerifySoftwareToken, body)?;
+                if reply.status.as_deref() != Some("SUCCESS") {
+                    return Err(Error::new(
+                        "EnableSoftwareTokenMFAException",
+                        "the TOTP code was not accepted",
+                    ));
+                }
+                Ok(Value::Null)
+            }
+            "listDevices" => {
+                let reply: devices::ListDevicesReply = account::read(Operation::ListDevices, body)?;
+                to_value(
+                    &reply
+                        .devices
+                        .into_iter()
+                        .map(devices::Device::from)
+                        .collect::<Vec<_>>(),
+                )
+            }
+            "getDevice" => {
+                let reply: devices::GetDeviceReply = account::read(Operation::GetDevice, body)?;
+                to_value(&devices::Device::from(reply.device))
+            }
+            _ => Ok(Value::Null),
+        }
+    }
 }

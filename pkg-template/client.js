@@ -1,0 +1,887 @@
+// CognitoClient: the effects around the wasm core. Every decision (which request to send, what a reply
+// means, whether tokens need refreshing) is made by the core; this file sends its requests with fetch, keeps
+// the session in storage, arms the refresh timer and keeps the tabs of an origin in step.
+import { Core, clockOffset } from './cognito_wasm.js';
+import { CognitoError } from './errors.js';
+
+/** How much earlier than due the proactive refresh may run, at most: spreads many tabs' refreshes. */
+const REFRESH_JITTER_MS = 5_000;
+/** After a proactive refresh failed with something that may pass (offline, throttled), try again this late. */
+const REFRESH_RETRY_MS = 30_000;
+/** How long a write to localStorage may take to reach the other tabs' processes (a few ms in Chromium). */
+const STORAGE_SETTLE_MS = 50;
+const STORAGE_SETTLE_TRIES = 10;
+const EVENTS = ['signedIn', 'signedOut', 'tokenRefreshed', 'tokenRefreshFailed', 'sessionExpired'];
+/** Refusals of a refresh token: the session is over. */
+const REFUSED = ['NotAuthorizedException', 'RefreshTokenReuseException', 'UserUnAuthenticatedException'];
+
+const fail = (name, message, retryable = false) => new CognitoError(name, message, retryable);
+const invalid = (message) => fail('InvalidParameterException', message);
+const unauthenticated = (message) => fail('UserUnAuthenticatedException', message);
+const aborted = () => fail('AbortError', 'the call was aborted');
+const messageOf = (cause) => (cause instanceof Error ? cause.message : typeof cause === 'string' ? cause : '');
+
+/** The value of a core outcome (`{ok}`), or its error thrown. */
+function unwrap(text) {
+  const outcome = JSON.parse(text);
+  if (outcome.error) throw fail(outcome.error.name, outcome.error.message, outcome.error.retryable);
+  return outcome.ok;
+}
+
+/** What an error says, for the core. */
+const errorJson = (error) =>
+  JSON.stringify({ name: String(error?.name ?? 'Error'), message: messageOf(error), retryable: error?.retryable === true });
+
+/** An app's argument as JSON for the core (which checks its shape). */
+function encode(value, what) {
+  try {
+    return JSON.stringify(value ?? null);
+  } catch (cause) {
+    throw invalid(`${what}: ${messageOf(cause)}`);
+  }
+}
+
+/** Device time, Unix seconds. */
+const deviceNow = () => Math.floor(Date.now() / 1000);
+
+/** A setTimeout that never keeps Node alive. */
+function timer(callback, ms) {
+  const handle = setTimeout(callback, Math.min(Math.max(ms, 0), 2 ** 31 - 1));
+  handle?.unref?.();
+  return handle;
+}
+
+/** `document.visibilityState === 'hidden'`; never true in workers or Node. */
+const pageIsHidden = () => globalThis.document?.visibilityState === 'hidden';
+
+/** The name a new device is registered under: the user agent, as amazon-cognito-identity-js does. */
+const deviceName = () => globalThis.navigator?.userAgent || 'cognito-wasm';
+
+/** What may cut one call short: the caller's AbortSignal, and the timeout of each request. */
+class Call {
+  constructor(options, defaultTimeoutMs) {
+    if (options != null && typeof options !== 'object') throw invalid('call options: expected an object');
+    const { signal, timeoutMs } = options ?? {};
+    if (signal != null && !(typeof AbortSignal !== 'undefined' && signal instanceof AbortSignal)) {
+      throw invalid('call options: signal must be an AbortSignal');
+    }
+    if (timeoutMs != null && !(Number.isInteger(timeoutMs) && timeoutMs >= 0)) {
+      throw invalid('call options: timeoutMs must be a whole number of milliseconds');
+    }
+    this.signal = signal ?? undefined;
+    this.timeoutMs = timeoutMs ?? defaultTimeoutMs;
+  }
+
+  throwIfAborted() {
+    if (this.signal?.aborted) throw aborted();
+  }
+
+  /** Waits for `promise`, or rejects with AbortError as soon as the signal fires. */
+  wait(promise) {
+    const signal = this.signal;
+    if (!signal) return promise;
+    if (signal.aborted) return Promise.reject(aborted());
+    let onAbort;
+    const abort = new Promise((_, reject) => {
+      onAbort = () => reject(aborted());
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    // A long-lived signal shared by many calls must not collect listeners.
+    return Promise.race([promise, abort]).finally(() => signal.removeEventListener('abort', onAbort));
+  }
+
+  /** Resolves after `ms` (rejects when aborted first). */
+  sleep(ms) {
+    let handle;
+    const elapsed = new Promise((resolve) => {
+      handle = timer(resolve, ms);
+    });
+    return this.wait(elapsed).finally(() => clearTimeout(handle));
+  }
+}
+
+/**
+ * Where the session and remembered-device secrets are kept: memory, localStorage / sessionStorage, or the
+ * app's object with (possibly async) getItem / setItem / removeItem. Keys are namespaced by pool, app client
+ * and user. A stored value that cannot be read back is dropped (signed out, device forgotten).
+ */
+class Store {
+  constructor(option, namespace) {
+    this.namespace = namespace;
+    if (option == null) {
+      this.backend = webStorage('localStorage', false) ?? memory();
+    } else if (typeof option === 'string') {
+      if (option === 'memory') this.backend = memory();
+      else if (option === 'local') this.backend = webStorage('localStorage', true);
+      else if (option === 'session') this.backend = webStorage('sessionStorage', true);
+      else throw invalid(`storage: unknown kind ${JSON.stringify(option)}; use 'memory', 'local', 'session' or an object`);
+    } else if (typeof option === 'object' && ['getItem', 'setItem', 'removeItem'].every((m) => typeof option[m] === 'function')) {
+      this.backend = custom(option);
+    } else {
+      throw invalid('storage: an object needs getItem, setItem and removeItem functions');
+    }
+    /** Whether other tabs of the origin see the same session (sessionStorage is per tab). */
+    this.shared = this.backend.shared;
+  }
+
+  async get(key) {
+    try {
+      return await this.backend.get(key);
+    } catch (cause) {
+      throw cause instanceof CognitoError ? cause : storageError('read', cause);
+    }
+  }
+
+  async set(key, value) {
+    try {
+      await this.backend.set(key, value);
+    } catch (cause) {
+      throw storageError('write', cause);
+    }
+  }
+
+  async remove(key) {
+    try {
+      await this.backend.remove(key);
+    } catch (cause) {
+      throw storageError('remove', cause);
+    }
+  }
+
+  get pointer() {
+    return `${this.namespace}.lastAuthUser`;
+  }
+
+  sessionKey(username) {
+    return `${this.namespace}.user.${username}.session`;
+  }
+
+  /** Devices are kept per user; usernames are case-insensitive in Cognito pools by default. */
+  deviceKey(username) {
+    return `${this.namespace}.user.${username.toLowerCase()}.device`;
+  }
+
+  /** The stored session (`{stored, session, deviceKey}`) or null. An unreadable one is removed and thrown. */
+  async load(core) {
+    const username = await this.get(this.pointer);
+    if (username == null) return null;
+    const key = this.sessionKey(username);
+    const stored = await this.get(key);
+    if (stored == null) {
+      await this.remove(this.pointer);
+      return null;
+    }
+    try {
+      const session = unwrap(core.readSession(stored));
+      if (session.session.username !== username) {
+        throw fail('InvalidResponseException', 'stored session belongs to another user');
+      }
+      return session;
+    } catch (error) {
+      await this.remove(key);
+      await this.remove(this.pointer);
+      throw error;
+    }
+  }
+
+  /** Stores `session` as the signed-in one; another user's session is removed. */
+  async save(session) {
+    const username = session.session.username;
+    const previous = await this.get(this.pointer);
+    if (previous != null && previous !== username) await this.remove(this.sessionKey(previous));
+    await this.set(this.sessionKey(username), session.stored);
+    await this.set(this.pointer, username);
+  }
+
+  /** Removes the signed-in session (remembered devices stay). */
+  async clear() {
+    const username = await this.get(this.pointer);
+    if (username != null) await this.remove(this.sessionKey(username));
+    await this.remove(this.pointer);
+  }
+
+  /** The device secrets kept for `username` (JSON text), or ''; unreadable ones are removed. */
+  async loadDevice(core, username) {
+    const key = this.deviceKey(username);
+    try {
+      const device = await this.get(key);
+      if (device == null) return '';
+      if (core.deviceReadable(device)) return device;
+      await this.remove(key);
+    } catch {
+      // A device that cannot be read is no device: the sign-in goes on without it.
+    }
+    return '';
+  }
+
+  saveDevice(username, device) {
+    return this.set(this.deviceKey(username), device);
+  }
+
+  forgetDevice(username) {
+    return this.remove(this.deviceKey(username));
+  }
+}
+
+function storageError(what, cause) {
+  return fail('StorageError', `could not ${what} storage: ${messageOf(cause)}`);
+}
+
+function memory() {
+  const map = new Map();
+  return {
+    shared: false,
+    get: (key) => map.get(key) ?? null,
+    set: (key, value) => void map.set(key, value),
+    remove: (key) => void map.delete(key),
+  };
+}
+
+/** `globalThis[name]`, which may be missing (Node, workers) or throw (storage disabled by the user). */
+function webStorage(name, required) {
+  let storage;
+  try {
+    storage = globalThis[name];
+  } catch {
+    storage = undefined;
+  }
+  if (!storage || typeof storage.getItem !== 'function') {
+    if (required) throw invalid(`storage '${name}' is not available here; use 'memory'`);
+    return undefined;
+  }
+  return {
+    shared: name === 'localStorage',
+    get: (key) => storage.getItem(key),
+    set: (key, value) => storage.setItem(key, value),
+    remove: (key) => storage.removeItem(key),
+  };
+}
+
+function custom(object) {
+  return {
+    shared: true,
+    async get(key) {
+      const value = await object.getItem(key);
+      if (value == null) return null;
+      if (typeof value !== 'string') throw fail('StorageError', 'getItem returned something other than a string');
+      return value;
+    },
+    set: async (key, value) => void (await object.setItem(key, value)),
+    remove: async (key) => void (await object.removeItem(key)),
+  };
+}
+
+/**
+ * The other tabs (and workers) of this origin sharing the session: one refresh at a time across all of them
+ * under a Web Lock, and a BroadcastChannel telling the others of sign-ins, refreshes and sign-outs. Where
+ * neither API exists (Node, old browsers) the tab works alone.
+ */
+class Tabs {
+  constructor(namespace, onMessage) {
+    this.lockName = `${namespace}.refresh`;
+    this.locks = namespace ? globalThis.navigator?.locks : undefined;
+    this.channel = undefined;
+    if (namespace && typeof BroadcastChannel === 'function') {
+      this.channel = new BroadcastChannel(namespace);
+      // Whatever else shares the channel name, only well-formed messages are acted on.
+      this.channel.onmessage = ({ data }) => {
+        if (
+          data && EVENTS.includes(data.event) &&
+          ['username', 'errorName', 'errorMessage'].every((k) => data[k] === undefined || typeof data[k] === 'string')
+        ) {
+          onMessage(data);
+        }
+      };
+      // A channel must not keep Node alive.
+      this.channel.unref?.();
+    }
+  }
+
+  announce(message) {
+    this.channel?.postMessage(message);
+  }
+
+  /** Runs `work` holding the refresh lock of every tab sharing the session. */
+  exclusively(work) {
+    return this.locks ? this.locks.request(this.lockName, work) : work();
+  }
+}
+
+export class CognitoClient {
+  #core;
+  #endpoint;
+  #timeoutMs;
+  #autoRefresh;
+  #store;
+  #tabs;
+  #listeners = new Set();
+  /** Server time minus device time (seconds), from the Date of the latest reply. */
+  #clockOffset;
+  /** The refresh under way in this tab, which concurrent callers wait for instead of sending their own. */
+  #refreshing = null;
+  #refreshTimer;
+  /** The timer came due while the page was hidden: refresh when it is shown. */
+  #refreshPaused = false;
+
+  constructor(config) {
+    if (config == null || typeof config !== 'object') throw invalid('CognitoClient config: expected an object');
+    const { storage, ...rest } = config;
+    try {
+      this.#core = new Core(encode(rest, 'CognitoClient config'));
+    } catch (error) {
+      if (typeof error === 'string') unwrap(error);
+      throw error;
+    }
+    const settings = JSON.parse(this.#core.settings());
+    this.#endpoint = settings.endpoint;
+    this.#timeoutMs = settings.timeoutMs;
+    this.#autoRefresh = settings.autoRefresh;
+    this.#store = new Store(storage, `cognito-wasm.${config.userPoolId}.${config.clientId}`);
+    const self = new WeakRef(this);
+    this.#tabs = new Tabs(this.#store.shared ? this.#store.namespace : '', (message) => self.deref()?.#heard(message));
+    if (this.#autoRefresh) {
+      this.#watchVisibility();
+      // A session restored from storage gets its timer too, once the app could subscribe to events
+      // (reading storage may report an unreadable session).
+      queueMicrotask(() => this.#rearmFromStorage());
+    }
+  }
+
+  /** Calls `handler` on every `event` in this tab; returns a function that stops it. */
+  on(event, handler) {
+    if (!EVENTS.includes(event)) throw invalid(`event name: unknown event ${JSON.stringify(event)}`);
+    if (typeof handler !== 'function') throw invalid('event handler: expected a function');
+    const entry = { event, handler };
+    this.#listeners.add(entry);
+    return () => void this.#listeners.delete(entry);
+  }
+
+  /**
+   * Computes the SRP values of the next sign-in now (the costly A = g^a mod N), so that signIn sends its first
+   * request at once. Call it when the sign-in form is shown; each preparation serves one sign-in.
+   */
+  async prepareSignIn(options) {
+    new Call(options, this.#timeoutMs);
+    unwrap(this.#core.prepareSignIn());
+  }
+
+  /** Signs in; resolves with the next step: DONE (the session is stored) or a challenge for confirmSignIn. */
+  async signIn(input, options) {
+    const call = new Call(options, this.#timeoutMs);
+    const args = encode(input, 'signIn input');
+    const username = typeof input?.username === 'string' ? input.username : '';
+    const device = username ? await this.#store.loadDevice(this.#core, username) : '';
+    return this.#drive(call, unwrap(this.#core.signIn(args, device, deviceName())));
+  }
+
+  /** Answers the step signIn (or the previous confirmSignIn) returned; a wrong code can be answered again. */
+  async confirmSignIn(input, options) {
+    const call = new Call(options, this.#timeoutMs);
+    return this.#drive(call, unwrap(this.#core.confirmSignIn(encode(input, 'confirmSignIn input'))));
+  }
+
+  /** The current session, refreshed first when its tokens expire within the refresh margin. */
+  async getSession(options) {
+    const call = new Call(options, this.#timeoutMs);
+    return (await this.#validSession(call)).session;
+  }
+
+  /** Refreshes the tokens now, keeping the refresh token (unless the client rotates them). */
+  async refreshSession(options) {
+    const call = new Call(options, this.#timeoutMs);
+    const session = await this.#storedSession();
+    return (await this.#refresh(call, session, true)).session;
+  }
+
+  /**
+   * Forgets the session on this device and revokes its refresh token. The local sign-out always happens; a
+   * failed revocation (e.g. offline) is not reported.
+   */
+  async signOut(options) {
+    const call = new Call(options, this.#timeoutMs);
+    const session = await this.#loadSession();
+    await this.#endSession(session);
+    if (session) {
+      const request = unwrap(this.#core.revokeRequest(session.stored));
+      if (request) await this.#send(call, request).catch(() => {});
+    }
+  }
+
+  /** Signs the user out everywhere (GlobalSignOut), then clears the local session. */
+  async globalSignOut(options) {
+    const call = new Call(options, this.#timeoutMs);
+    const session = await this.#validSession(call);
+    await this.#account(call, 'globalSignOut', null, session);
+    await this.#endSession(session);
+  }
+
+  /** Registers a new user (SignUp). */
+  signUp(input, options) {
+    return this.#anonymous('signUp', input, options);
+  }
+
+  /** Confirms a sign-up with the code that was sent (ConfirmSignUp). */
+  confirmSignUp(input, options) {
+    return this.#anonymous('confirmSignUp', input, options);
+  }
+
+  /** Sends the sign-up code again (ResendConfirmationCode). */
+  resendSignUpCode(input, options) {
+    return this.#anonymous('resendSignUpCode', input, options);
+  }
+
+  /** Starts a password reset: Cognito sends a code (ForgotPassword). */
+  resetPassword(input, options) {
+    return this.#anonymous('resetPassword', input, options);
+  }
+
+  /** Sets the new password with the code from resetPassword (ConfirmForgotPassword). */
+  async confirmResetPassword(input, options) {
+    await this.#anonymous('confirmResetPassword', input, options);
+  }
+
+  /** Changes the signed-in user's password (ChangePassword). */
+  async updatePassword(input, options) {
+    await this.#signedIn('updatePassword', input, options);
+  }
+
+  /** The signed-in user's attributes (GetUser). */
+  fetchUserAttributes(options) {
+    return this.#signedIn('fetchUserAttributes', null, options);
+  }
+
+  /** Updates attributes; those that need verification (e-mail, phone) get a code (UpdateUserAttributes). */
+  updateUserAttributes(input, options) {
+    return this.#signedIn('updateUserAttributes', input, options);
+  }
+
+  /** Sends a verification code for an attribute (GetUserAttributeVerificationCode). */
+  sendUserAttributeVerificationCode(input, options) {
+    return this.#signedIn('sendUserAttributeVerificationCode', input, options);
+  }
+
+  /** Verifies an attribute with its code (VerifyUserAttribute). */
+  async confirmUserAttribute(input, options) {
+    await this.#signedIn('confirmUserAttribute', input, options);
+  }
+
+  /** Deletes attributes (DeleteUserAttributes). */
+  async deleteUserAttributes(input, options) {
+    await this.#signedIn('deleteUserAttributes', input, options);
+  }
+
+  /** Deletes the signed-in user (DeleteUser) and clears the session. */
+  async deleteUser(options) {
+    const call = new Call(options, this.#timeoutMs);
+    const session = await this.#validSession(call);
+    await this.#account(call, 'deleteUser', null, session);
+    await this.#endSession(session);
+  }
+
+  /** Starts TOTP setup for the signed-in user (AssociateSoftwareToken). */
+  setUpTOTP(options) {
+    return this.#signedIn('setUpTOTP', null, options);
+  }
+
+  /** Finishes TOTP setup with a code from the app (VerifySoftwareToken). */
+  async verifyTOTPSetup(input, options) {
+    await this.#signedIn('verifyTOTPSetup', input, options);
+  }
+
+  /** Enables, disables or prefers MFA factors (SetUserMFAPreference). */
+  async updateMFAPreference(input, options) {
+    await this.#signedIn('updateMFAPreference', input, options);
+  }
+
+  /** The enabled and preferred MFA factors (from GetUser). */
+  fetchMFAPreference(options) {
+    return this.#signedIn('fetchMFAPreference', null, options);
+  }
+
+  /** Marks this browser's device as remembered, so later sign-ins can skip MFA (UpdateDeviceStatus). */
+  async rememberDevice(options) {
+    await this.#device('rememberDevice', null, options);
+  }
+
+  /** Forgets a device (this one when none is given): Cognito stops tracking it (ForgetDevice). */
+  async forgetDevice(input, options) {
+    const { session, current } = await this.#device('forgetDevice', input, options);
+    if (current != null && (input?.device?.id ?? current) === current) {
+      await this.#store.forgetDevice(session.session.username);
+    }
+  }
+
+  /** The user's tracked devices (ListDevices). */
+  listDevices(options) {
+    return this.#signedIn('listDevices', null, options);
+  }
+
+  /** One device (this one when no id is given) (GetDevice). */
+  async getDevice(input, options) {
+    return (await this.#device('getDevice', input, options)).result;
+  }
+
+  // --- calls -------------------------------------------------------------------------------------------
+
+  /** An operation of someone not signed in (sign-up, password reset). */
+  async #anonymous(op, input, options) {
+    const call = new Call(options, this.#timeoutMs);
+    return this.#account(call, op, input, null);
+  }
+
+  /** An operation of the signed-in user, with a valid access token. */
+  async #signedIn(op, input, options) {
+    const call = new Call(options, this.#timeoutMs);
+    return this.#account(call, op, input, await this.#validSession(call));
+  }
+
+  /** A device operation; the device is this browser's unless the input names one. */
+  async #device(op, input, options) {
+    const call = new Call(options, this.#timeoutMs);
+    const session = await this.#validSession(call);
+    const current = await this.#currentDeviceKey(session);
+    const args = { device: input?.device, currentDeviceKey: current };
+    const result = await this.#account(call, op, args, session);
+    return { session, current, result };
+  }
+
+  async #account(call, op, input, session) {
+    const args = encode(input, `${op} input`);
+    const token = session?.session.accessToken ?? '';
+    const request = unwrap(this.#core.account(op, args, token));
+    const reply = await this.#send(call, request);
+    return unwrap(this.#core.accountResult(op, args, reply, session?.session.username ?? ''));
+  }
+
+  /** Sends a request (`{target, body}`), retrying failures that may pass; resolves with the reply's text. */
+  async #send(call, request) {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.#sendOnce(call, request);
+      } catch (error) {
+        const delay = this.#core.retryDelay(attempt, String(error.name), error.retryable === true, Math.random());
+        if (delay < 0) throw error;
+        await call.sleep(delay);
+      }
+    }
+  }
+
+  /** One attempt. Aborting or timing out cancels the fetch itself, body included. */
+  async #sendOnce(call, request) {
+    call.throwIfAborted();
+    const controller = new AbortController();
+    let timedOut = false;
+    const timeout = timer(() => {
+      timedOut = true;
+      controller.abort();
+    }, call.timeoutMs);
+    const onAbort = () => controller.abort();
+    call.signal?.addEventListener('abort', onAbort);
+    try {
+      let response;
+      let text;
+      try {
+        response = await fetch(this.#endpoint, {
+          method: 'POST',
+          mode: 'cors',
+          headers: {
+            'Content-Type': 'application/x-amz-json-1.1',
+            'X-Amz-Target': request.target,
+            'Cache-Control': 'no-store',
+          },
+          body: request.body,
+          signal: controller.signal,
+        });
+      } catch (cause) {
+        throw fail('NetworkError', `request to Cognito failed: ${messageOf(cause)}`, true);
+      }
+      try {
+        text = await response.text();
+      } catch (cause) {
+        throw fail('NetworkError', `reply body was cut off: ${messageOf(cause)}`, true);
+      }
+      const error = this.#core.replyError(response.status, text, response.headers.get('x-amzn-ErrorType') ?? undefined);
+      if (error) unwrap(error);
+      const date = Date.parse(response.headers.get('Date') ?? '');
+      if (Number.isFinite(date)) this.#clockOffset = clockOffset(Date.now(), date) ?? this.#clockOffset;
+      return text;
+    } catch (error) {
+      if (call.signal?.aborted) throw aborted();
+      if (timedOut) throw fail('TimeoutError', `no reply within ${call.timeoutMs} ms`, true);
+      throw error;
+    } finally {
+      clearTimeout(timeout);
+      call.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Sends the sign-in's requests until it finishes or needs the app. */
+  async #drive(call, progress) {
+    for (;;) {
+      if (progress.send) {
+        let reply;
+        try {
+          reply = await this.#send(call, progress.send);
+        } catch (error) {
+          progress = unwrap(this.#core.signInFailed(errorJson(error)));
+          continue;
+        }
+        progress = unwrap(this.#core.signInReplied(reply, deviceNow(), this.#clockOffset ?? 0));
+        continue;
+      }
+      if (progress.signedIn) {
+        const { session, typedUsername, device, deviceForgotten } = progress.signedIn;
+        await this.#store.save(session);
+        // Under the typed and the internal username, so the next sign-in finds it whichever is typed.
+        for (const name of new Set([typedUsername, session.session.username])) {
+          if (deviceForgotten) await this.#store.forgetDevice(name);
+          if (device) await this.#store.saveDevice(name, device);
+        }
+        this.#announce('signedIn', session.session.username);
+        this.#scheduleRefresh(session);
+      }
+      return progress.output;
+    }
+  }
+
+  // --- the session -------------------------------------------------------------------------------------
+
+  /** The session, refreshed first if its tokens expire within the refresh margin. */
+  async #validSession(call) {
+    const session = await this.#storedSession();
+    return this.#core.needsRefresh(session.stored, deviceNow()) ? this.#refresh(call, session, false) : session;
+  }
+
+  async #storedSession() {
+    const session = await this.#loadSession();
+    if (!session) throw unauthenticated('no user is signed in');
+    return session;
+  }
+
+  /**
+   * The stored session, if any. One that cannot be read (corrupted, or written by something else) means
+   * signed out, announced with a signedOut event that carries the reason.
+   */
+  async #loadSession() {
+    try {
+      const session = await this.#store.load(this.#core);
+      // Until a reply says otherwise, the drift measured when the tokens came is the best guess.
+      if (this.#clockOffset === undefined && session) this.#clockOffset = -session.session.clockDrift;
+      return session;
+    } catch (error) {
+      this.#emit('signedOut', undefined, fail('StoredSessionUnreadable', error.message));
+      return null;
+    }
+  }
+
+  /** The key of this browser's device for the signed-in user, if Cognito tracks it. */
+  async #currentDeviceKey(session) {
+    if (session.deviceKey) return session.deviceKey;
+    const device = await this.#store.loadDevice(this.#core, session.session.username);
+    return device ? JSON.parse(device).deviceKey : undefined;
+  }
+
+  /**
+   * Refreshes `before` (or takes the tokens another tab refreshed meanwhile). Concurrent callers in this tab
+   * share one refresh; across tabs, one runs at a time under a Web Lock. This call can be aborted; the shared
+   * refresh goes on for the others.
+   */
+  async #refresh(call, before, requested) {
+    await call.wait(this.#sharedRefresh(before, requested));
+    return this.#storedSession();
+  }
+
+  #sharedRefresh(before, requested) {
+    if (!this.#refreshing) {
+      const refreshing = this.#tabs
+        .exclusively(() => this.#refreshUnderLock(before, requested))
+        .finally(() => {
+          this.#refreshing = null;
+        });
+      // Callers that gave up waiting must not leave the rejection unhandled.
+      refreshing.catch(() => {});
+      this.#refreshing = refreshing;
+    }
+    return this.#refreshing;
+  }
+
+  /**
+   * Holding the lock, reads storage again: another tab may have refreshed (use its tokens, and with rotation
+   * never present the refresh token it retired) or signed out.
+   */
+  async #refreshUnderLock(before, requested) {
+    const current = await this.#storedSession();
+    if (this.#core.stillNeeded(requested, before.stored, current.stored, deviceNow())) {
+      await this.#refreshNow(new Call(undefined, this.#timeoutMs), current);
+    }
+  }
+
+  /** Sends one refresh; a refresh token Cognito refuses ends the session, a transient failure keeps it. */
+  async #refreshNow(call, current) {
+    const username = current.session.username;
+    const request = unwrap(this.#core.refreshRequest(current.stored));
+    let refreshed;
+    try {
+      const reply = await this.#send(call, request);
+      refreshed = unwrap(this.#core.refreshed(current.stored, reply, deviceNow()));
+    } catch (error) {
+      const refused = REFUSED.includes(error.name);
+      if (refused) {
+        // localStorage reaches other renderer processes a moment after a write: this tab may have read the
+        // tokens another tab had just rotated out. Their successor is the answer.
+        const newer = await this.#successorOf(current);
+        if (newer) return newer;
+      }
+      this.#announce('tokenRefreshFailed', username, error);
+      if (refused) {
+        await this.#store.clear();
+        this.#cancelRefreshTimer();
+        this.#announce('sessionExpired', username, error);
+      }
+      throw error;
+    }
+    // A sign-out (in any tab) while the request was out wins: its session must not come back.
+    if ((await this.#loadSession())?.session.username !== username) {
+      throw unauthenticated('signed out while the refresh was under way');
+    }
+    await this.#store.save(refreshed);
+    this.#announce('tokenRefreshed', username);
+    this.#scheduleRefresh(refreshed);
+    if (this.#store.shared) {
+      // Keep the lock a moment, so that the next tab to take it reads these tokens rather than a copy of
+      // storage from before the write.
+      await new Promise((resolve) => timer(resolve, STORAGE_SETTLE_MS));
+    }
+    return refreshed;
+  }
+
+  /** The session another tab stored in place of `current`, waiting briefly for storage to show it. */
+  async #successorOf(current) {
+    if (!this.#store.shared) return null;
+    for (let i = 0; i < STORAGE_SETTLE_TRIES; i += 1) {
+      const stored = await this.#loadSession();
+      if (!stored || stored.session.username !== current.session.username) return null;
+      if (this.#core.supersedes(stored.stored, current.stored)) return stored;
+      await new Promise((resolve) => timer(resolve, STORAGE_SETTLE_MS));
+    }
+    return null;
+  }
+
+  /** Forgets the local session and tells the listeners (here and in the other tabs). */
+  async #endSession(session) {
+    // A storage that fails to remove cannot be helped here; the sign-out is announced all the same.
+    await this.#store.clear().catch(() => {});
+    this.#cancelRefreshTimer();
+    this.#announce('signedOut', session?.session.username);
+  }
+
+  // --- events and other tabs ---------------------------------------------------------------------------
+
+  /** Calls this tab's handlers; a handler that throws is ignored, so an app's bug cannot break the client. */
+  #emit(event, username, error) {
+    const payload = { event };
+    if (username !== undefined) payload.username = username;
+    if (error) payload.error = { name: error.name, message: error.message };
+    // Handlers may subscribe or unsubscribe while being called: call a snapshot.
+    for (const listener of [...this.#listeners]) {
+      if (listener.event !== event) continue;
+      try {
+        listener.handler(payload);
+      } catch {
+        // Not the client's to handle.
+      }
+    }
+  }
+
+  /** Fires `event` here and in the other tabs sharing the session. */
+  #announce(event, username, error) {
+    this.#emit(event, username, error);
+    const message = { event };
+    if (username !== undefined) message.username = username;
+    if (error) Object.assign(message, { errorName: error.name, errorMessage: error.message });
+    this.#tabs.announce(message);
+  }
+
+  /** What another tab announced: fire it here too, and follow the session's new state. */
+  #heard(message) {
+    const error = message.errorName === undefined ? undefined : fail(message.errorName, message.errorMessage ?? '');
+    this.#emit(message.event, message.username, error);
+    if (message.event === 'signedIn' || message.event === 'tokenRefreshed') {
+      this.#rearmFromStorage();
+    } else if (message.event === 'signedOut' || message.event === 'sessionExpired') {
+      this.#core.dropSignIn();
+      this.#cancelRefreshTimer();
+    }
+  }
+
+  // --- the proactive refresh ---------------------------------------------------------------------------
+
+  /** Arms the refresh of `session`: shortly before its tokens reach the refresh margin, or after `delayMs`. */
+  #scheduleRefresh(session, delayMs) {
+    if (!this.#autoRefresh) return;
+    if (delayMs === undefined) {
+      const due = this.#core.refreshDueInMs(session.stored, Date.now());
+      delayMs = due - Math.random() * Math.min(REFRESH_JITTER_MS, due / 10);
+    }
+    clearTimeout(this.#refreshTimer);
+    const self = new WeakRef(this);
+    this.#refreshTimer = timer(() => self.deref()?.#refreshInBackground(session), delayMs);
+  }
+
+  async #rearmFromStorage() {
+    const session = await this.#loadSession();
+    if (session) this.#scheduleRefresh(session);
+  }
+
+  #cancelRefreshTimer() {
+    clearTimeout(this.#refreshTimer);
+    this.#refreshTimer = undefined;
+    this.#refreshPaused = false;
+  }
+
+  /**
+   * Waits while the page is hidden (browsers throttle hidden tabs' timers, and nobody needs the tokens there),
+   * and tries again later after a failure that may pass.
+   */
+  async #refreshInBackground(before) {
+    if (pageIsHidden()) {
+      this.#refreshPaused = true;
+      return;
+    }
+    this.#refreshPaused = false;
+    try {
+      await this.#refresh(new Call(undefined, this.#timeoutMs), before, true);
+    } catch (error) {
+      if (error.retryable) this.#scheduleRefresh(before, REFRESH_RETRY_MS);
+    }
+  }
+
+  /**
+   * When the page is shown again: refresh if the timer came due while hidden or the tokens are within the
+   * margin, else re-arm the timer (hidden tabs' timers may have been delayed).
+   */
+  #watchVisibility() {
+    const document = globalThis.document;
+    if (!document?.addEventListener) return;
+    const self = new WeakRef(this);
+    const onChange = () => {
+      const client = self.deref();
+      if (!client) {
+        document.removeEventListener('visibilitychange', onChange);
+        return;
+      }
+      if (!pageIsHidden()) client.#shown();
+    };
+    document.addEventListener('visibilitychange', onChange);
+  }
+
+  async #shown() {
+    const session = await this.#loadSession();
+    if (!session) return;
+    if (this.#refreshPaused || this.#core.needsRefresh(session.stored, deviceNow())) {
+      await this.#refreshInBackground(session);
+    } else {
+      this.#scheduleRefresh(session);
+    }
+  }
+}
