@@ -6,7 +6,9 @@
 //! `{"ok": value}` or `{"error": {"name", "message", "retryable"}}`. Sessions and device secrets are kept by
 //! the JS side as the JSON text these exports produced, and read back here whenever a decision needs them.
 
-use serde::{Deserialize, Serialize};
+mod args;
+
+use serde::Serialize;
 use serde_json::{Value, json};
 use wasm_bindgen::prelude::*;
 
@@ -25,6 +27,7 @@ use crate::secret::{ClientSecret, Password};
 use crate::session::Session;
 use crate::srp::client::SrpClient;
 use crate::{ClientConfig, Error};
+use args::Args;
 
 /// The JSON text of an export's result.
 fn outcome(result: Result<Value, Error>) -> String {
@@ -44,11 +47,6 @@ fn to_value(value: &impl Serialize) -> Result<Value, Error> {
         .map_err(|e| Error::invalid_response(format!("cannot convert result: {e}")))
 }
 
-/// Parses an argument the app passed (as `JSON.stringify` wrote it).
-fn input<T: serde::de::DeserializeOwned>(json: &str, what: &str) -> Result<T, Error> {
-    serde_json::from_str(json).map_err(|e| Error::invalid_parameter(format!("{what}: {e}")))
-}
-
 /// The body of a successful reply (the JS transport has already turned error replies into errors).
 fn reply_body(text: &str) -> Result<Value, Error> {
     parse_response(&RawResponse {
@@ -62,216 +60,53 @@ fn request_json(request: &Request) -> Value {
     json!({"target": request.operation.target(), "body": request.body})
 }
 
-/// An optional member: absent, `undefined` and `null` all mean the default (serde's `default` alone covers
-/// only the absent case, and apps often pass `{ options: null }`).
-fn or_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de> + Default,
-{
-    Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ConfigInput {
-    user_pool_id: String,
-    client_id: String,
-    client_secret: Option<String>,
-    endpoint: Option<String>,
-    auto_refresh: Option<bool>,
-    timeout_ms: Option<u32>,
-    totp_issuer: Option<String>,
-    refresh_method: Option<RefreshMethodInput>,
-    retry: Option<RetryInput>,
-    refresh_margin_seconds: Option<u32>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RetryInput {
-    max_attempts: Option<u32>,
-    base_delay_ms: Option<u32>,
-}
-
-#[derive(Deserialize)]
-enum RefreshMethodInput {
-    InitiateAuth,
-    GetTokensFromRefreshToken,
-}
-
-#[derive(Deserialize)]
+#[derive(Clone, Copy)]
 enum AuthFlowType {
-    #[serde(rename = "USER_SRP_AUTH")]
     UserSrp,
-    #[serde(rename = "USER_PASSWORD_AUTH")]
     UserPassword,
-    #[serde(rename = "CUSTOM_WITH_SRP")]
     CustomWithSrp,
-    #[serde(rename = "CUSTOM_WITHOUT_SRP")]
     CustomWithoutSrp,
-    #[serde(rename = "USER_AUTH")]
     UserAuth,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SignInArgs {
-    username: String,
-    #[serde(default, deserialize_with = "or_default")]
-    password: String,
-    auth_flow_type: Option<AuthFlowType>,
-    preferred_challenge: Option<String>,
-    client_metadata: Option<StringMap>,
+const AUTH_FLOWS: [(&str, AuthFlowType); 5] = [
+    ("USER_SRP_AUTH", AuthFlowType::UserSrp),
+    ("USER_PASSWORD_AUTH", AuthFlowType::UserPassword),
+    ("CUSTOM_WITH_SRP", AuthFlowType::CustomWithSrp),
+    ("CUSTOM_WITHOUT_SRP", AuthFlowType::CustomWithoutSrp),
+    ("USER_AUTH", AuthFlowType::UserAuth),
+];
+
+const REFRESH_METHODS: [(&str, RefreshMethod); 2] = [
+    ("InitiateAuth", RefreshMethod::InitiateAuth),
+    (
+        "GetTokensFromRefreshToken",
+        RefreshMethod::GetTokensFromRefreshToken,
+    ),
+];
+
+const MFA_PREFERENCES: [(&str, MfaPreference); 4] = [
+    ("ENABLED", MfaPreference::Enabled),
+    ("DISABLED", MfaPreference::Disabled),
+    ("PREFERRED", MfaPreference::Preferred),
+    ("NOT_PREFERRED", MfaPreference::NotPreferred),
+];
+
+/// `updateUserAttributes`' required `userAttributes`.
+fn user_attributes(args: &Args) -> Result<StringMap, Error> {
+    args.opt_map("userAttributes")?.ok_or_else(|| {
+        Error::invalid_parameter("updateUserAttributes input: userAttributes is required")
+    })
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct ConfirmSignInOptions {
-    #[serde(default, deserialize_with = "or_default")]
-    user_attributes: StringMap,
-    friendly_device_name: Option<String>,
-    client_metadata: Option<StringMap>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ConfirmSignInArgs {
-    challenge_response: String,
-    #[serde(default, deserialize_with = "or_default")]
-    options: ConfirmSignInOptions,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct MetadataOptions {
-    client_metadata: Option<StringMap>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct SignUpOptions {
-    #[serde(default, deserialize_with = "or_default")]
-    user_attributes: StringMap,
-    #[serde(default, deserialize_with = "or_default")]
-    validation_data: StringMap,
-    client_metadata: Option<StringMap>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SignUpArgs {
-    username: String,
-    password: String,
-    #[serde(default, deserialize_with = "or_default")]
-    options: SignUpOptions,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ConfirmSignUpArgs {
-    username: String,
-    confirmation_code: String,
-    #[serde(default, deserialize_with = "or_default")]
-    options: MetadataOptions,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct UsernameArgs {
-    username: String,
-    #[serde(default, deserialize_with = "or_default")]
-    options: MetadataOptions,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ConfirmResetPasswordArgs {
-    username: String,
-    confirmation_code: String,
-    new_password: String,
-    #[serde(default, deserialize_with = "or_default")]
-    options: MetadataOptions,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct UpdatePasswordArgs {
-    old_password: String,
-    new_password: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct UpdateUserAttributesArgs {
-    user_attributes: StringMap,
-    #[serde(default, deserialize_with = "or_default")]
-    options: MetadataOptions,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct AttributeKeyArgs {
-    user_attribute_key: String,
-    #[serde(default, deserialize_with = "or_default")]
-    options: MetadataOptions,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ConfirmUserAttributeArgs {
-    user_attribute_key: String,
-    confirmation_code: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct AttributeKeysArgs {
-    user_attribute_keys: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct MfaPreferenceArgs {
-    sms: Option<MfaPreference>,
-    totp: Option<MfaPreference>,
-    email: Option<MfaPreference>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct VerifyTotpOptions {
-    friendly_device_name: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct VerifyTotpArgs {
-    code: String,
-    #[serde(default, deserialize_with = "or_default")]
-    options: VerifyTotpOptions,
-}
-
-#[derive(Deserialize)]
-struct DeviceId {
-    id: String,
-}
-
-/// `{ device?: { id } }`, and the key of this browser's device (the JS side looked it up), which is the one
-/// meant when no device is named.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct DeviceArgs {
-    #[serde(default, deserialize_with = "or_default")]
-    device: Option<DeviceId>,
-    current_device_key: Option<String>,
-}
-
-impl DeviceArgs {
-    fn key(self) -> Result<String, Error> {
-        self.device
-            .map(|d| d.id)
-            .or(self.current_device_key)
-            .ok_or_else(|| Error::invalid_parameter("this device is not tracked"))
+/// The device an operation is about: the one the app names (`{ device: { id } }`), else this browser's
+/// (`currentDeviceKey`, looked up by the JS side).
+fn device_key(args: &Args) -> Result<String, Error> {
+    match args.opt_string("device.id")? {
+        Some(id) => Ok(id),
+        None => args
+            .opt_string("currentDeviceKey")?
+            .ok_or_else(|| Error::invalid_parameter("this device is not tracked")),
     }
 }
 
@@ -543,38 +378,37 @@ pub fn clock_offset(device_ms: f64, server_date_ms: f64) -> Option<f64> {
 
 impl Core {
     fn open(config: &str) -> Result<Self, Error> {
-        let input: ConfigInput = input(config, "CognitoClient config")?;
+        let input = Args::parse(config, "CognitoClient config")?;
         let mut config = ClientConfig::new(
-            input.user_pool_id,
-            input.client_id,
-            input.client_secret.map(ClientSecret::new),
-            input.endpoint,
+            input.string("userPoolId")?,
+            input.string("clientId")?,
+            input.opt_string("clientSecret")?.map(ClientSecret::new),
+            input.opt_string("endpoint")?,
         )?;
-        if let Some(issuer) = input.totp_issuer {
+        if let Some(issuer) = input.opt_string("totpIssuer")? {
             config.totp_issuer = issuer;
         }
-        if let Some(margin) = input.refresh_margin_seconds {
+        if let Some(margin) = input.opt_u32("refreshMarginSeconds")? {
             config.refresh_margin_secs = i64::from(margin);
         }
-        if let Some(retry) = input.retry {
-            config.retry.max_attempts = retry
-                .max_attempts
-                .unwrap_or(config.retry.max_attempts)
-                .max(1);
-            config.retry.base_delay_ms = retry.base_delay_ms.unwrap_or(config.retry.base_delay_ms);
+        if let Some(attempts) = input.opt_u32("retry.maxAttempts")? {
+            config.retry.max_attempts = attempts.max(1);
         }
-        config.refresh_method = match input.refresh_method {
-            Some(RefreshMethodInput::GetTokensFromRefreshToken) => {
-                RefreshMethod::GetTokensFromRefreshToken
-            }
-            Some(RefreshMethodInput::InitiateAuth) | None => RefreshMethod::InitiateAuth,
-        };
+        if let Some(delay) = input.opt_u32("retry.baseDelayMs")? {
+            config.retry.base_delay_ms = delay;
+        }
+        if let Some(method) = input.opt_choice("refreshMethod", &REFRESH_METHODS)? {
+            config.refresh_method = method;
+        }
         Ok(Self {
             config,
             sign_in: None,
             prepared_srp: None,
-            timeout_ms: input.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS).max(1),
-            auto_refresh: input.auto_refresh.unwrap_or(true),
+            timeout_ms: input
+                .opt_u32("timeoutMs")?
+                .unwrap_or(DEFAULT_TIMEOUT_MS)
+                .max(1),
+            auto_refresh: input.opt_bool("autoRefresh")?.unwrap_or(true),
         })
     }
 
@@ -584,28 +418,29 @@ impl Core {
         device: &str,
         device_name: String,
     ) -> Result<Value, Error> {
-        let args: SignInArgs = input(args, "signIn input")?;
+        let args = Args::parse(args, "signIn input")?;
+        let flow = args.opt_choice("authFlowType", &AUTH_FLOWS)?;
         // An ephemeral is used once: the prepared one, else a fresh one.
         let mut ephemeral = || {
             self.prepared_srp
                 .take()
                 .map_or_else(SrpClient::generate, Ok)
         };
-        let method = match args.auth_flow_type.unwrap_or(AuthFlowType::UserSrp) {
+        let method = match flow.unwrap_or(AuthFlowType::UserSrp) {
             AuthFlowType::UserSrp => Method::Srp(ephemeral()?),
             AuthFlowType::UserPassword => Method::Password,
             AuthFlowType::CustomWithSrp => Method::CustomWithSrp(ephemeral()?),
             AuthFlowType::CustomWithoutSrp => Method::CustomWithoutSrp,
             AuthFlowType::UserAuth => Method::UserAuth {
-                preferred: args.preferred_challenge,
+                preferred: args.opt_string("preferredChallenge")?,
             },
         };
         let sign_in = SignInInput {
             device: serde_json::from_str(device).ok(),
             device_name,
-            username: args.username,
-            password: Password::new(args.password),
-            client_metadata: args.client_metadata,
+            username: args.string("username")?,
+            password: Password::new(args.string_or_empty("password")?),
+            client_metadata: args.opt_map("clientMetadata")?,
         };
         let (flow, request) = SignIn::start(&self.config, sign_in, method)?;
         self.sign_in = Some(PendingSignIn {
@@ -617,7 +452,13 @@ impl Core {
     }
 
     fn answer(&mut self, args: &str) -> Result<Value, Error> {
-        let args: ConfirmSignInArgs = input(args, "confirmSignIn input")?;
+        let args = Args::parse(args, "confirmSignIn input")?;
+        let answer = Answer {
+            response: args.string("challengeResponse")?,
+            user_attributes: args.map_or_empty("options.userAttributes")?,
+            friendly_device_name: args.opt_string("options.friendlyDeviceName")?,
+            client_metadata: args.opt_map("options.clientMetadata")?,
+        };
         let pending = self.sign_in.as_mut().ok_or_else(|| {
             Error::invalid_parameter("no sign-in is waiting for confirmSignIn; call signIn first")
         })?;
@@ -627,12 +468,6 @@ impl Core {
             ));
         }
         pending.opening = false;
-        let answer = Answer {
-            response: args.challenge_response,
-            user_attributes: args.options.user_attributes,
-            friendly_device_name: args.options.friendly_device_name,
-            client_metadata: args.options.client_metadata,
-        };
         let progress = pending.flow.answer(&self.config, answer)?;
         self.progress(progress)
     }
@@ -655,15 +490,12 @@ impl Core {
     }
 
     fn request_failed(&mut self, error: &str) -> Result<Value, Error> {
-        #[derive(Deserialize)]
-        struct ErrorInput {
-            name: String,
-            message: String,
-            retryable: bool,
-        }
-        let reported: ErrorInput = input(error, "error")?;
-        let mut error = Error::new(reported.name, reported.message);
-        error.retryable = reported.retryable;
+        let reported = Args::parse(error, "error")?;
+        let mut error = Error::new(
+            reported.string("name")?,
+            reported.string_or_empty("message")?,
+        );
+        error.retryable = reported.opt_bool("retryable")?.unwrap_or(false);
         let pending = self
             .sign_in
             .as_mut()
@@ -740,107 +572,82 @@ impl Core {
 
     fn account_request(&self, op: &str, args: &str, token: &str) -> Result<Request, Error> {
         let what = format!("{op} input");
+        let args = Args::parse(args, &what)?;
         let config = &self.config;
+        let metadata = || args.opt_map("options.clientMetadata");
         match op {
-            "signUp" => {
-                let args: SignUpArgs = input(args, &what)?;
-                account::sign_up(
-                    config,
-                    &account::SignUpInput {
-                        username: args.username,
-                        password: Password::new(args.password),
-                        user_attributes: args.options.user_attributes,
-                        validation_data: args.options.validation_data,
-                        client_metadata: args.options.client_metadata,
-                    },
-                )
+            "signUp" => account::sign_up(
+                config,
+                &account::SignUpInput {
+                    username: args.string("username")?,
+                    password: Password::new(args.string("password")?),
+                    user_attributes: args.map_or_empty("options.userAttributes")?,
+                    validation_data: args.map_or_empty("options.validationData")?,
+                    client_metadata: metadata()?,
+                },
+            ),
+            "confirmSignUp" => account::confirm_sign_up(
+                config,
+                &args.string("username")?,
+                args.string("confirmationCode")?.trim(),
+                metadata()?.as_ref(),
+            ),
+            "resendSignUpCode" => account::resend_confirmation_code(
+                config,
+                &args.string("username")?,
+                metadata()?.as_ref(),
+            ),
+            "resetPassword" => {
+                account::forgot_password(config, &args.string("username")?, metadata()?.as_ref())
             }
-            "confirmSignUp" => {
-                let args: ConfirmSignUpArgs = input(args, &what)?;
-                account::confirm_sign_up(
-                    config,
-                    &args.username,
-                    args.confirmation_code.trim(),
-                    args.options.client_metadata.as_ref(),
-                )
-            }
-            "resendSignUpCode" | "resetPassword" => {
-                let args: UsernameArgs = input(args, &what)?;
-                let metadata = args.options.client_metadata.as_ref();
-                if op == "resetPassword" {
-                    account::forgot_password(config, &args.username, metadata)
-                } else {
-                    account::resend_confirmation_code(config, &args.username, metadata)
-                }
-            }
-            "confirmResetPassword" => {
-                let args: ConfirmResetPasswordArgs = input(args, &what)?;
-                account::confirm_forgot_password(
-                    config,
-                    &args.username,
-                    args.confirmation_code.trim(),
-                    &Password::new(args.new_password),
-                    args.options.client_metadata.as_ref(),
-                )
-            }
-            "updatePassword" => {
-                let args: UpdatePasswordArgs = input(args, &what)?;
-                account::change_password(
-                    token,
-                    &Password::new(args.old_password),
-                    &Password::new(args.new_password),
-                )
-            }
+            "confirmResetPassword" => account::confirm_forgot_password(
+                config,
+                &args.string("username")?,
+                args.string("confirmationCode")?.trim(),
+                &Password::new(args.string("newPassword")?),
+                metadata()?.as_ref(),
+            ),
+            "updatePassword" => account::change_password(
+                token,
+                &Password::new(args.string("oldPassword")?),
+                &Password::new(args.string("newPassword")?),
+            ),
             "fetchUserAttributes" | "fetchMFAPreference" => account::get_user(token),
-            "updateUserAttributes" => {
-                let args: UpdateUserAttributesArgs = input(args, &what)?;
-                account::update_user_attributes(
-                    token,
-                    &args.user_attributes,
-                    args.options.client_metadata.as_ref(),
-                )
-            }
-            "sendUserAttributeVerificationCode" => {
-                let args: AttributeKeyArgs = input(args, &what)?;
-                account::get_user_attribute_verification_code(
-                    token,
-                    &args.user_attribute_key,
-                    args.options.client_metadata.as_ref(),
-                )
-            }
-            "confirmUserAttribute" => {
-                let args: ConfirmUserAttributeArgs = input(args, &what)?;
-                account::verify_user_attribute(
-                    token,
-                    &args.user_attribute_key,
-                    args.confirmation_code.trim(),
-                )
-            }
+            "updateUserAttributes" => account::update_user_attributes(
+                token,
+                &user_attributes(&args)?,
+                metadata()?.as_ref(),
+            ),
+            "sendUserAttributeVerificationCode" => account::get_user_attribute_verification_code(
+                token,
+                &args.string("userAttributeKey")?,
+                metadata()?.as_ref(),
+            ),
+            "confirmUserAttribute" => account::verify_user_attribute(
+                token,
+                &args.string("userAttributeKey")?,
+                args.string("confirmationCode")?.trim(),
+            ),
             "deleteUserAttributes" => {
-                let args: AttributeKeysArgs = input(args, &what)?;
-                account::delete_user_attributes(token, &args.user_attribute_keys)
+                account::delete_user_attributes(token, &args.strings("userAttributeKeys")?)
             }
             "deleteUser" => account::delete_user(token),
             "globalSignOut" => account::global_sign_out(token),
             "setUpTOTP" => account::associate_software_token(token),
-            "verifyTOTPSetup" => {
-                let args: VerifyTotpArgs = input(args, &what)?;
-                account::verify_software_token(
-                    token,
-                    args.code.trim(),
-                    args.options.friendly_device_name.as_deref(),
-                )
-            }
-            "updateMFAPreference" => {
-                let args: MfaPreferenceArgs = input(args, &what)?;
-                account::set_user_mfa_preference(token, args.sms, args.totp, args.email)
-            }
-            "rememberDevice" => {
-                let key = input::<DeviceArgs>(args, &what)?.key()?;
-                devices::update_status(token, &key, true)
-            }
-            "forgetDevice" => devices::forget(token, &input::<DeviceArgs>(args, &what)?.key()?),
-            "getDevice" => devices::get(token, &input::<DeviceArgs>(args, &what)?.key()?),
+            "verifyTOTPSetup" => account::verify_software_token(
+                token,
+                args.string("code")?.trim(),
+                args.opt_string("options.friendlyDeviceName")?.as_deref(),
+            ),
+            "updateMFAPreference" => account::set_user_mfa_preference(
+                token,
+                args.opt_choice("sms", &MFA_PREFERENCES)?,
+                args.opt_choice("totp", &MFA_PREFERENCES)?,
+                args.opt_choice("email", &MFA_PREFERENCES)?,
+            ),
+            "rememberDevice" => devices::update_status(token, &device_key(&args)?, true),
+            "forgetDevice" => devices::forget(token, &device_key(&args)?),
+            "getDevice" => devices::get(token, &device_key(&args)?),
             "listDevices" => devices::list(token, Some(60)),
             _ => Err(Error::invalid_parameter(format!("unknown operation {op}"))),
         }
@@ -893,11 +700,12 @@ impl Core {
                 to_value(&reply.mfa_preference())
             }
             "updateUserAttributes" => {
-                let args: UpdateUserAttributesArgs = input(args, "updateUserAttributes input")?;
+                let attributes =
+                    user_attributes(&Args::parse(args, "updateUserAttributes input")?)?;
                 let reply: account::UpdateUserAttributesReply =
                     account::read(Operation::UpdateUserAttributes, body)?;
                 let mut output = serde_json::Map::new();
-                for name in args.user_attributes.keys() {
+                for name in attributes.keys() {
                     let delivery = reply
                         .code_delivery_details_list
                         .iter()

@@ -403,3 +403,27 @@ test('optional members may be undefined or null, as apps often pass them', async
     'an undefined password is a missing password, not a type error',
   );
 });
+
+test('arguments of the wrong shape are refused with InvalidParameterException naming the member', async () => {
+  const c = client();
+  const cases = [
+    [() => c.signIn({ username: 5, password: 'x' }), 'username'],
+    [() => c.signIn(null), 'username'],
+    [() => c.signIn({ username: 'u', password: 'p', authFlowType: 'NOPE' }), 'authFlowType'],
+    [() => c.signUp({ username: 'u', password: 'p', options: { userAttributes: { email: 7 } } }), 'options.userAttributes'],
+    [() => c.confirmSignUp({ username: 'u' }), 'confirmationCode'],
+    [() => c.getSession({ timeoutMs: 'soon' }), 'timeoutMs'],
+  ];
+  for (const [call, member] of cases) {
+    await assert.rejects(
+      call(),
+      (error) => error instanceof pkg.CognitoError && error.name === 'InvalidParameterException' && error.message.includes(member),
+      member,
+    );
+  }
+  assert.throws(
+    () => new pkg.CognitoClient({ userPoolId: pool.poolId, clientId: pool.clientId, timeoutMs: 'soon' }),
+    (error) => error instanceof pkg.CognitoError && error.name === 'InvalidParameterException' && /timeoutMs/.test(error.message),
+  );
+  assert.throws(() => new pkg.CognitoClient({ userPoolId: 'nonsense', clientId: 'c' }), (error) => error.name === 'InvalidParameterException');
+});
