@@ -20,7 +20,9 @@ pub fn decode_claims(token: &str) -> Result<Claims, Error> {
     let bytes = URL_SAFE_NO_PAD
         .decode(payload.trim_end_matches('='))
         .map_err(|_| Error::invalid_response("JWT payload is not base64url"))?;
-    match serde_json::from_slice(&bytes) {
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| Error::invalid_response("JWT payload is not UTF-8"))?;
+    match serde_json::from_str(text) {
         Ok(Value::Object(claims)) => Ok(claims),
         _ => Err(Error::invalid_response("JWT payload is not a JSON object")),
     }

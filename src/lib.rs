@@ -19,6 +19,7 @@ pub mod clock;
 pub mod config;
 pub mod error;
 pub mod flows;
+pub mod json;
 pub mod jwt;
 pub mod protocol;
 pub mod retry;

@@ -3,10 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::error::Error;
+use crate::json::{self, Reader};
 
 /// The operations the library calls.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -142,21 +143,48 @@ pub struct RevokeTokenRequest<'a> {
     pub client_secret: Option<&'a str>,
 }
 
-/// The reply of InitiateAuth and RespondToAuthChallenge.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+/// The reply of InitiateAuth and RespondToAuthChallenge (and GetTokensFromRefreshToken).
+#[derive(Clone, Debug, Default)]
 pub struct AuthResponse {
     pub challenge_name: Option<String>,
     pub session: Option<String>,
-    #[serde(default)]
     pub challenge_parameters: StringMap,
     pub authentication_result: Option<AuthenticationResult>,
-    #[serde(default)]
     pub available_challenges: Vec<String>,
 }
 
-#[derive(Clone, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+impl AuthResponse {
+    /// Reads the reply `body` of `operation`.
+    pub fn read(body: &Value, operation: &str) -> Result<Self, Error> {
+        let reply = Reader::reply(body, operation)?;
+        let authentication_result = match reply.opt_object("AuthenticationResult")? {
+            Some(result) => Some(AuthenticationResult {
+                access_token: result.opt_string("AccessToken")?,
+                id_token: result.opt_string("IdToken")?,
+                refresh_token: result.opt_string("RefreshToken")?,
+                expires_in: result.opt_i64("ExpiresIn")?,
+                token_type: result.opt_string("TokenType")?,
+                new_device_metadata: match result.opt_object("NewDeviceMetadata")? {
+                    Some(device) => Some(NewDeviceMetadata {
+                        device_key: device.opt_string("DeviceKey")?,
+                        device_group_key: device.opt_string("DeviceGroupKey")?,
+                    }),
+                    None => None,
+                },
+            }),
+            None => None,
+        };
+        Ok(Self {
+            challenge_name: reply.opt_string("ChallengeName")?,
+            session: reply.opt_string("Session")?,
+            challenge_parameters: reply.map_or_empty("ChallengeParameters")?,
+            authentication_result,
+            available_challenges: reply.strings("AvailableChallenges")?,
+        })
+    }
+}
+
+#[derive(Clone)]
 pub struct AuthenticationResult {
     pub access_token: Option<String>,
     pub id_token: Option<String>,
@@ -175,8 +203,7 @@ impl std::fmt::Debug for AuthenticationResult {
     }
 }
 
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug)]
 pub struct NewDeviceMetadata {
     pub device_key: Option<String>,
     pub device_group_key: Option<String>,
@@ -190,34 +217,24 @@ pub struct RawResponse<'a> {
     pub error_type_header: Option<&'a str>,
 }
 
-/// Reads a reply: the success body as `T`, or the Cognito error it carries.
-pub fn parse_response<T: DeserializeOwned>(response: &RawResponse<'_>) -> Result<T, Error> {
+/// Reads a reply: the success body as JSON (for the operation's reader), or the Cognito error it carries.
+pub fn parse_response(response: &RawResponse<'_>) -> Result<Value, Error> {
     if (200..300).contains(&response.status) {
-        // Operations with an empty result may answer with an empty body.
-        let body = if response.body.trim().is_empty() {
-            "{}"
-        } else {
-            response.body
-        };
-        return serde_json::from_str(body).map_err(|e| {
-            Error::invalid_response(format!("unreadable {} reply: {e}", response.status))
-        });
+        return json::parse_reply(response.body, "Cognito");
     }
     Err(parse_error(response))
 }
 
-#[derive(Deserialize)]
-struct ErrorBody {
-    #[serde(rename = "__type", alias = "code")]
-    error_type: Option<String>,
-    #[serde(alias = "Message")]
-    message: Option<String>,
-}
-
 /// Cognito errors: `{"__type": "[prefix#]NameException", "message": "..."}`, else the header.
 fn parse_error(response: &RawResponse<'_>) -> Error {
-    let body: Option<ErrorBody> = serde_json::from_str(response.body).ok();
-    let (error_type, message) = body.map_or((None, None), |b| (b.error_type, b.message));
+    let body: Option<Value> = serde_json::from_str(response.body).ok();
+    let member = |names: [&str; 2]| {
+        names
+            .iter()
+            .find_map(|name| body.as_ref()?.get(name)?.as_str().map(str::to_owned))
+    };
+    let error_type = member(["__type", "code"]);
+    let message = member(["message", "Message"]);
     let name = error_type
         .as_deref()
         .or_else(|| {
@@ -248,13 +265,17 @@ fn parse_error(response: &RawResponse<'_>) -> Error {
 mod tests {
     use super::*;
 
-    fn error_of(status: u16, body: &str, header: Option<&str>) -> Error {
-        parse_response::<AuthResponse>(&RawResponse {
+    fn read(status: u16, body: &str, header: Option<&str>) -> Result<AuthResponse, Error> {
+        let body = parse_response(&RawResponse {
             status,
             body,
             error_type_header: header,
-        })
-        .unwrap_err()
+        })?;
+        AuthResponse::read(&body, "InitiateAuth")
+    }
+
+    fn error_of(status: u16, body: &str, header: Option<&str>) -> Error {
+        read(status, body, header).unwrap_err()
     }
 
     #[test]
@@ -303,20 +324,10 @@ mod tests {
             r#"{"AuthenticationResult":{"ExpiresIn":"soon"}}"#,
             r#"{"ChallengeParameters":{"a":1}}"#,
         ] {
-            let e = parse_response::<AuthResponse>(&RawResponse {
-                status: 200,
-                body,
-                error_type_header: None,
-            })
-            .unwrap_err();
+            let e = error_of(200, body, None);
             assert_eq!(e.name, "InvalidResponseException", "{body}");
         }
-        let empty = parse_response::<AuthResponse>(&RawResponse {
-            status: 200,
-            body: "",
-            error_type_header: None,
-        });
-        assert!(empty.is_ok());
+        assert!(read(200, "", None).is_ok());
     }
 
     #[test]

@@ -4,16 +4,17 @@
 //! the tokens arrive, and the session is valid while `now − clockDrift < min(exp)`, so a device clock that is
 //! off by hours still judges expiry correctly.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::error::Error;
+use crate::json::{self, Reader};
 use crate::jwt::{self, Claims};
 use crate::protocol::AuthenticationResult;
 use crate::secret::RefreshToken;
 
 /// What is kept in storage; everything else is derived from it again on load.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct StoredSession {
     /// Format version, so a future layout is not misread.
     pub version: u32,
@@ -105,10 +106,38 @@ impl Session {
         })
     }
 
-    pub fn from_storage_json(json: &str) -> Result<Self, Error> {
-        let stored = serde_json::from_str(json)
-            .map_err(|e| Error::invalid_response(format!("stored session: {e}")))?;
-        Self::from_stored(stored)
+    /// Reads what [`Session::to_storage_json`] wrote. Unknown members are refused, so that a layout this
+    /// version does not know is never half-read.
+    pub fn from_storage_json(text: &str) -> Result<Self, Error> {
+        const WHAT: &str = "stored session";
+        const MEMBERS: [&str; 6] = [
+            "version",
+            "username",
+            "idToken",
+            "accessToken",
+            "refreshToken",
+            "clockDrift",
+        ];
+        let value = json::parse_stored(text, WHAT)?;
+        let stored = Reader::stored(&value, WHAT)?;
+        if let Some(unknown) = stored.keys().find(|key| !MEMBERS.contains(key)) {
+            return Err(Error::invalid_response(format!(
+                "{WHAT}: unknown member {unknown}"
+            )));
+        }
+        let missing = |name: &str| Error::invalid_response(format!("{WHAT}: {name} is required"));
+        Self::from_stored(StoredSession {
+            version: stored
+                .opt_u32("version")?
+                .ok_or_else(|| missing("version"))?,
+            username: stored.string("username")?,
+            id_token: stored.string("idToken")?,
+            access_token: stored.string("accessToken")?,
+            refresh_token: stored.opt_string("refreshToken")?.map(RefreshToken::new),
+            clock_drift: stored
+                .opt_i64("clockDrift")?
+                .ok_or_else(|| missing("clockDrift"))?,
+        })
     }
 
     pub fn to_storage_json(&self) -> String {
@@ -181,6 +210,7 @@ pub(crate) mod tests {
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
     use super::*;
+    use crate::protocol::AuthResponse;
 
     pub(crate) fn token(claims: serde_json::Value) -> String {
         format!(
@@ -189,14 +219,22 @@ pub(crate) mod tests {
         )
     }
 
+    /// The `AuthenticationResult` of a reply.
+    fn read_result(result: serde_json::Value) -> AuthenticationResult {
+        let reply = serde_json::json!({ "AuthenticationResult": result });
+        AuthResponse::read(&reply, "InitiateAuth")
+            .unwrap()
+            .authentication_result
+            .unwrap()
+    }
+
     pub(crate) fn result(iat: i64, refresh: Option<&str>) -> AuthenticationResult {
-        serde_json::from_value(serde_json::json!({
+        read_result(serde_json::json!({
             "IdToken": token(serde_json::json!({"iat": iat, "exp": iat + 3600, "cognito:username": "alice", "email": "a@example.com"})),
             "AccessToken": token(serde_json::json!({"iat": iat + 5, "exp": iat + 3605, "username": "alice"})),
             "RefreshToken": refresh,
             "ExpiresIn": 3600,
         }))
-        .unwrap()
     }
 
     #[test]
@@ -283,7 +321,7 @@ pub(crate) mod tests {
 
     #[test]
     fn results_without_tokens_are_refused() {
-        let empty: AuthenticationResult = serde_json::from_str("{}").unwrap();
+        let empty = read_result(serde_json::json!({}));
         assert_eq!(
             Session::from_authentication(&empty, "a", None, 0)
                 .unwrap_err()

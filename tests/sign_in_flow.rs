@@ -6,7 +6,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use cognito_wasm::clock::Now;
 use cognito_wasm::flows::sign_in::{Method, NextStep, Progress, SignIn, SignInInput};
 use cognito_wasm::flows::{refresh, sign_out};
-use cognito_wasm::protocol::{AuthResponse, Operation, RawResponse, Request, parse_response};
+use cognito_wasm::protocol::{Operation, RawResponse, Request, parse_response};
 use cognito_wasm::secret::{ClientSecret, Password, RefreshToken};
 use cognito_wasm::srp::client::SrpClient;
 use cognito_wasm::{ClientConfig, srp};
@@ -372,7 +372,7 @@ fn recorded_error_replies() {
         body: r#"{"__type":"NotAuthorizedException","message":"Incorrect username or password."}"#,
         error_type_header: Some("NotAuthorizedException:"),
     };
-    let error = parse_response::<AuthResponse>(&raw).unwrap_err();
+    let error = parse_response(&raw).unwrap_err();
     assert_eq!(error.name, "NotAuthorizedException");
     assert!(!error.retryable);
 }

@@ -143,7 +143,7 @@ pub fn run(data: &[u8]) -> Reached {
     };
     reached.decoded = true;
     // A remembered device: any readable one is used as it is; unreadable ones are dropped.
-    let _ = serde_json::from_str::<DeviceSecrets>(&input.device.render());
+    let _ = DeviceSecrets::from_storage_json(&input.device.render());
 
     let Some(session) = restore(&input.stored.render()) else {
         return reached;

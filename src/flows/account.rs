@@ -2,62 +2,137 @@
 //! change, user attributes, TOTP setup outside sign-in, MFA preferences, account deletion and global
 //! sign-out. Each function builds the request; the `*Reply` types read what comes back.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::config::ClientConfig;
 use crate::error::Error;
 use crate::flows::sign_in::MfaType;
+use crate::json::Reader;
 use crate::protocol::{Operation, Request, StringMap, set_member};
 use crate::secret::Password;
 
 /// Where Cognito sent a code (`CodeDeliveryDetails`), as JS sees it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all(deserialize = "PascalCase", serialize = "camelCase"))]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CodeDeliveryDetails {
     pub destination: Option<String>,
     pub delivery_medium: Option<String>,
     pub attribute_name: Option<String>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+impl CodeDeliveryDetails {
+    fn read(details: Reader<'_>) -> Result<Self, Error> {
+        Ok(Self {
+            destination: details.opt_string("Destination")?,
+            delivery_medium: details.opt_string("DeliveryMedium")?,
+            attribute_name: details.opt_string("AttributeName")?,
+        })
+    }
+
+    /// The `CodeDeliveryDetails` member of `reply`, if present.
+    fn member(reply: Reader<'_>) -> Result<Option<Self>, Error> {
+        reply
+            .opt_object("CodeDeliveryDetails")?
+            .map(Self::read)
+            .transpose()
+    }
+}
+
+#[derive(Clone, Debug)]
 pub struct SignUpReply {
     pub user_confirmed: bool,
     pub code_delivery_details: Option<CodeDeliveryDetails>,
-    #[serde(rename = "UserSub")]
     pub user_sub: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+impl SignUpReply {
+    pub fn read(body: &Value) -> Result<Self, Error> {
+        let reply = Reader::reply(body, "SignUp")?;
+        Ok(Self {
+            user_confirmed: reply
+                .opt_bool("UserConfirmed")?
+                .ok_or_else(|| Error::invalid_response("SignUp reply without UserConfirmed"))?,
+            code_delivery_details: CodeDeliveryDetails::member(reply)?,
+            user_sub: reply.opt_string("UserSub")?,
+        })
+    }
+}
+
+/// The reply of ResendConfirmationCode, ForgotPassword and GetUserAttributeVerificationCode.
+#[derive(Clone, Debug, Default)]
 pub struct CodeDeliveryReply {
     pub code_delivery_details: Option<CodeDeliveryDetails>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+impl CodeDeliveryReply {
+    pub fn read(body: &Value, operation: Operation) -> Result<Self, Error> {
+        let reply = Reader::reply(body, operation.name())?;
+        Ok(Self {
+            code_delivery_details: CodeDeliveryDetails::member(reply)?,
+        })
+    }
+}
+
+#[derive(Clone, Debug, Default)]
 pub struct UpdateUserAttributesReply {
-    #[serde(default)]
     pub code_delivery_details_list: Vec<CodeDeliveryDetails>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+impl UpdateUserAttributesReply {
+    pub fn read(body: &Value) -> Result<Self, Error> {
+        let reply = Reader::reply(body, "UpdateUserAttributes")?;
+        Ok(Self {
+            code_delivery_details_list: reply
+                .objects("CodeDeliveryDetailsList")?
+                .into_iter()
+                .map(CodeDeliveryDetails::read)
+                .collect::<Result<_, _>>()?,
+        })
+    }
+}
+
+/// A name → value attribute (`AttributeType`): of a user, or of a device.
+#[derive(Clone, Debug)]
 pub struct Attribute {
     pub name: String,
     pub value: Option<String>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+impl Attribute {
+    /// The attribute list at `path` of `reply`.
+    pub(crate) fn list(reply: Reader<'_>, path: &str) -> Result<Vec<Self>, Error> {
+        reply
+            .objects(path)?
+            .into_iter()
+            .map(|attribute| {
+                Ok(Self {
+                    name: attribute.string("Name")?,
+                    value: attribute.opt_string("Value")?,
+                })
+            })
+            .collect()
+    }
+}
+
+#[derive(Clone, Debug)]
 pub struct GetUserReply {
     pub username: Option<String>,
-    #[serde(default)]
     pub user_attributes: Vec<Attribute>,
     pub preferred_mfa_setting: Option<String>,
-    #[serde(default, rename = "UserMFASettingList")]
     pub user_mfa_setting_list: Vec<String>,
+}
+
+impl GetUserReply {
+    pub fn read(body: &Value) -> Result<Self, Error> {
+        let reply = Reader::reply(body, "GetUser")?;
+        Ok(Self {
+            username: reply.opt_string("Username")?,
+            user_attributes: Attribute::list(reply, "UserAttributes")?,
+            preferred_mfa_setting: reply.opt_string("PreferredMfaSetting")?,
+            user_mfa_setting_list: reply.strings("UserMFASettingList")?,
+        })
+    }
 }
 
 impl GetUserReply {
@@ -94,21 +169,36 @@ pub struct MfaPreferenceOutput {
     pub preferred: Option<MfaType>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug)]
 pub struct AssociateSoftwareTokenReply {
     pub secret_code: String,
 }
 
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+impl AssociateSoftwareTokenReply {
+    pub fn read(body: &Value) -> Result<Self, Error> {
+        let reply = Reader::reply(body, "AssociateSoftwareToken")?;
+        Ok(Self {
+            secret_code: reply.string("SecretCode")?,
+        })
+    }
+}
+
+#[derive(Clone, Debug)]
 pub struct VerifySoftwareTokenReply {
     pub status: Option<String>,
 }
 
+impl VerifySoftwareTokenReply {
+    pub fn read(body: &Value) -> Result<Self, Error> {
+        let reply = Reader::reply(body, "VerifySoftwareToken")?;
+        Ok(Self {
+            status: reply.opt_string("Status")?,
+        })
+    }
+}
+
 /// One factor's setting in `updateMFAPreference`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MfaPreference {
     Enabled,
     Disabled,
@@ -376,15 +466,6 @@ pub fn set_user_mfa_preference(
         }
     }
     Request::new(Operation::SetUserMfaPreference, &body)
-}
-
-/// Reads a successful reply body as `T`.
-pub fn read<T: serde::de::DeserializeOwned>(
-    operation: Operation,
-    body: &Value,
-) -> Result<T, Error> {
-    T::deserialize(body)
-        .map_err(|e| Error::invalid_response(format!("unreadable {} reply: {e}", operation.name())))
 }
 
 #[cfg(test)]

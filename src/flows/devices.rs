@@ -1,35 +1,66 @@
 //! Managing remembered devices once signed in: remember or not, forget, list, describe. (Registering a new
 //! device and device SRP happen inside the sign-in flow.)
 
-use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde::Serialize;
+use serde_json::{Value, json};
 
 use crate::error::Error;
+use crate::flows::account::Attribute;
+use crate::json::Reader;
 use crate::protocol::{Operation, Request, StringMap, set_member};
 
 /// `DeviceType` as Cognito sends it.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug)]
 pub struct DeviceReply {
     pub device_key: String,
-    #[serde(default)]
-    pub device_attributes: Vec<crate::flows::account::Attribute>,
+    pub device_attributes: Vec<Attribute>,
     pub device_create_date: Option<f64>,
     pub device_last_modified_date: Option<f64>,
     pub device_last_authenticated_date: Option<f64>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+impl DeviceReply {
+    fn read(device: Reader<'_>) -> Result<Self, Error> {
+        Ok(Self {
+            device_key: device.string("DeviceKey")?,
+            device_attributes: Attribute::list(device, "DeviceAttributes")?,
+            device_create_date: device.opt_f64("DeviceCreateDate")?,
+            device_last_modified_date: device.opt_f64("DeviceLastModifiedDate")?,
+            device_last_authenticated_date: device.opt_f64("DeviceLastAuthenticatedDate")?,
+        })
+    }
+}
+
+#[derive(Clone, Debug)]
 pub struct ListDevicesReply {
-    #[serde(default)]
     pub devices: Vec<DeviceReply>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+impl ListDevicesReply {
+    pub fn read(body: &Value) -> Result<Self, Error> {
+        let reply = Reader::reply(body, "ListDevices")?;
+        Ok(Self {
+            devices: reply
+                .objects("Devices")?
+                .into_iter()
+                .map(DeviceReply::read)
+                .collect::<Result<_, _>>()?,
+        })
+    }
+}
+
+#[derive(Clone, Debug)]
 pub struct GetDeviceReply {
     pub device: DeviceReply,
+}
+
+impl GetDeviceReply {
+    pub fn read(body: &Value) -> Result<Self, Error> {
+        let reply = Reader::reply(body, "GetDevice")?;
+        Ok(Self {
+            device: DeviceReply::read(reply.object_at("Device")?)?,
+        })
+    }
 }
 
 /// A device as the JS API returns it; dates are epoch milliseconds.
@@ -108,7 +139,7 @@ mod tests {
 
     #[test]
     fn device_replies_become_plain_objects() {
-        let reply: ListDevicesReply = serde_json::from_value(json!({"Devices": [{
+        let reply: ListDevicesReply = ListDevicesReply::read(&json!({"Devices": [{
             "DeviceKey": "us-east-1_abc",
             "DeviceAttributes": [{"Name": "device_name", "Value": "Firefox"}, {"Name": "last_ip_used", "Value": "127.0.0.1"}],
             "DeviceCreateDate": 1700000000.5, "DeviceLastAuthenticatedDate": 1700000100}]}))

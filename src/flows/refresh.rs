@@ -2,7 +2,6 @@
 //! old one stays) or with `GetTokensFromRefreshToken` (which, with refresh-token rotation, returns a new
 //! refresh token that replaces the old one).
 
-use serde::Deserialize as _;
 use serde_json::json;
 
 use crate::config::{ClientConfig, RefreshMethod};
@@ -76,8 +75,7 @@ pub fn still_needed(
 
 /// The refreshed session from the reply to [`request`].
 pub fn refreshed(session: &Session, body: &serde_json::Value, now: i64) -> Result<Session, Error> {
-    let response = AuthResponse::deserialize(body)
-        .map_err(|e| Error::invalid_response(format!("unreadable refresh reply: {e}")))?;
+    let response = AuthResponse::read(body, "refresh")?;
     let result = response.authentication_result.as_ref().ok_or_else(|| {
         Error::invalid_response(format!(
             "refresh answered with challenge {} instead of tokens",

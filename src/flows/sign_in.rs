@@ -4,12 +4,13 @@
 //! answers with [`SignIn::answer`]; challenges this module does not know are reported by name, never
 //! mistaken for success.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::json;
 
 use crate::clock::Now;
 use crate::config::ClientConfig;
 use crate::error::Error;
+use crate::json::{self, Reader};
 use crate::protocol::{
     AuthResponse, InitiateAuthRequest, Operation, Request, RespondToAuthChallengeRequest,
     StringMap, set_member,
@@ -48,12 +49,30 @@ pub struct SignInInput {
 }
 
 /// What a tracked device keeps to prove itself with device SRP on later sign-ins.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceSecrets {
     pub device_key: String,
     pub device_group_key: String,
     pub device_password: Password,
+}
+
+impl DeviceSecrets {
+    /// The secrets as they are stored.
+    pub fn to_storage_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Reads stored secrets back; anything else is an error (the device is then forgotten).
+    pub fn from_storage_json(text: &str) -> Result<Self, Error> {
+        let value = json::parse_stored(text, "stored device")?;
+        let stored = Reader::stored(&value, "stored device")?;
+        Ok(Self {
+            device_key: stored.string("deviceKey")?,
+            device_group_key: stored.string("deviceGroupKey")?,
+            device_password: Password::new(stored.string("devicePassword")?),
+        })
+    }
 }
 
 /// A device Cognito started tracking during this sign-in, and whether the user must be asked to remember it.
@@ -75,7 +94,7 @@ pub struct Answer {
 }
 
 /// A second factor, as apps name them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum MfaType {
     #[serde(rename = "SMS")]
     Sms,
@@ -120,10 +139,7 @@ impl MfaType {
 
     /// The MFA types in a JSON list of challenge names (`MFAS_CAN_CHOOSE`, `MFAS_CAN_SETUP`).
     fn list(parameters: &StringMap, key: &str) -> Vec<Self> {
-        let names: Vec<String> = parameters
-            .get(key)
-            .and_then(|v| serde_json::from_str(v).ok())
-            .unwrap_or_default();
+        let names = string_list(parameters, key);
         let mut types: Vec<Self> = names
             .iter()
             .filter_map(|n| Self::from_challenge(n))
@@ -297,26 +313,18 @@ pub struct SignIn {
     finished: bool,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct AssociateSoftwareTokenReply {
-    secret_code: String,
-    session: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct VerifySoftwareTokenReply {
-    status: Option<String>,
-    session: Option<String>,
-}
-
-fn parse<T: serde::de::DeserializeOwned>(
-    operation: &str,
-    body: &serde_json::Value,
-) -> Result<T, Error> {
-    T::deserialize(body)
-        .map_err(|e| Error::invalid_response(format!("unreadable {operation} reply: {e}")))
+/// A JSON list of strings inside a challenge parameter (`MFAS_CAN_CHOOSE`, `requiredAttributes`); nothing
+/// when it is absent or not such a list.
+fn string_list(parameters: &StringMap, key: &str) -> Vec<String> {
+    let value: Option<serde_json::Value> = parameters
+        .get(key)
+        .and_then(|v| serde_json::from_str(v).ok());
+    let items = value.as_ref().and_then(serde_json::Value::as_array);
+    items
+        .into_iter()
+        .flatten()
+        .filter_map(|item| item.as_str().map(str::to_owned))
+        .collect()
 }
 
 impl SignIn {
@@ -430,49 +438,49 @@ impl SignIn {
         }
         match std::mem::replace(&mut self.awaiting, Awaiting::Answer) {
             Awaiting::InitiateAuth(srp) => {
-                self.on_auth_reply(config, parse("InitiateAuth", body)?, srp, now)
+                let reply = AuthResponse::read(body, "InitiateAuth")?;
+                self.on_auth_reply(config, reply, srp, now)
             }
             Awaiting::AuthReply => {
-                self.on_auth_reply(config, parse("RespondToAuthChallenge", body)?, None, now)
+                let reply = AuthResponse::read(body, "RespondToAuthChallenge")?;
+                self.on_auth_reply(config, reply, None, now)
             }
             Awaiting::AssociateSoftwareToken => {
-                let reply: AssociateSoftwareTokenReply = parse("AssociateSoftwareToken", body)?;
+                let reply = Reader::reply(body, "AssociateSoftwareToken")?;
+                let (secret_code, session) =
+                    (reply.string("SecretCode")?, reply.opt_string("Session")?);
                 let challenge = self
                     .challenge
                     .as_mut()
                     .ok_or_else(|| Error::invalid_response("no MFA setup under way"))?;
-                challenge.session = reply.session.or(challenge.session.take());
-                challenge.totp_secret = Some(reply.secret_code.clone());
-                let setup =
-                    TotpSetup::new(reply.secret_code, &self.totp_issuer, &self.input.username);
+                challenge.session = session.or(challenge.session.take());
+                challenge.totp_secret = Some(secret_code.clone());
+                let setup = TotpSetup::new(secret_code, &self.totp_issuer, &self.input.username);
                 Ok(Progress::NextStep(NextStep::SetUpTotp {
                     totp_setup_details: setup,
                 }))
             }
             Awaiting::VerifySoftwareToken => {
-                let reply: VerifySoftwareTokenReply = parse("VerifySoftwareToken", body)?;
-                if reply.status.as_deref() != Some("SUCCESS") {
+                let reply = Reader::reply(body, "VerifySoftwareToken")?;
+                if reply.opt_string("Status")?.as_deref() != Some("SUCCESS") {
                     return Err(Error::new(
                         "EnableSoftwareTokenMFAException",
                         "the TOTP code was not accepted",
                     ));
                 }
                 if let Some(challenge) = self.challenge.as_mut() {
-                    challenge.session = reply.session.or(challenge.session.take());
+                    challenge.session = reply.opt_string("Session")?.or(challenge.session.take());
                 }
                 self.respond(config, "MFA_SETUP", StringMap::new(), None)
                     .map(Progress::Send)
             }
             Awaiting::ConfirmDevice(session) => {
-                #[derive(Deserialize)]
-                #[serde(rename_all = "PascalCase")]
-                struct ConfirmDeviceReply {
-                    #[serde(default)]
-                    user_confirmation_necessary: bool,
-                }
-                let reply: ConfirmDeviceReply = parse("ConfirmDevice", body)?;
+                let reply = Reader::reply(body, "ConfirmDevice")?;
+                let user_confirmation_necessary = reply
+                    .opt_bool("UserConfirmationNecessary")?
+                    .unwrap_or(false);
                 if let Some(device) = self.new_device.as_mut() {
-                    device.user_confirmation_necessary = reply.user_confirmation_necessary;
+                    device.user_confirmation_necessary = user_confirmation_necessary;
                 }
                 self.finished = true;
                 Ok(Progress::SignedIn(session))
@@ -1007,14 +1015,11 @@ fn without_device_key(request: &Request) -> Option<Request> {
 
 /// NEW_PASSWORD_REQUIRED's `requiredAttributes` (`["userAttributes.name", …]`) that `userAttributes` lacks.
 fn missing_attributes(parameters: &StringMap) -> Vec<String> {
-    let required: Vec<String> = parameters
-        .get("requiredAttributes")
-        .and_then(|v| serde_json::from_str(v).ok())
-        .unwrap_or_default();
-    let present: serde_json::Map<String, serde_json::Value> = parameters
+    let required = string_list(parameters, "requiredAttributes");
+    let present: Option<serde_json::Value> = parameters
         .get("userAttributes")
-        .and_then(|v| serde_json::from_str(v).ok())
-        .unwrap_or_default();
+        .and_then(|v| serde_json::from_str(v).ok());
+    let present = present.as_ref().and_then(serde_json::Value::as_object);
     required
         .iter()
         .map(|name| {
@@ -1022,7 +1027,7 @@ fn missing_attributes(parameters: &StringMap) -> Vec<String> {
                 .unwrap_or(name)
                 .to_owned()
         })
-        .filter(|name| !present.contains_key(name))
+        .filter(|name| !present.is_some_and(|present| present.contains_key(name)))
         .collect()
 }
 

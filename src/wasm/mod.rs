@@ -6,8 +6,6 @@
 //! `{"ok": value}` or `{"error": {"name", "message", "retryable"}}`. Sessions and device secrets are kept by
 //! the JS side as the JSON text these exports produced, and read back here whenever a decision needs them.
 
-mod args;
-
 use serde::Serialize;
 use serde_json::{Value, json};
 use wasm_bindgen::prelude::*;
@@ -21,13 +19,13 @@ use crate::flows::sign_in::{
     Answer, DeviceSecrets, Method, NextStep, Progress, SignIn, SignInInput, TotpSetup,
 };
 use crate::flows::sign_out;
+use crate::json::{self, Reader};
 use crate::jwt::Claims;
 use crate::protocol::{Operation, RawResponse, Request, StringMap, parse_response};
 use crate::secret::{ClientSecret, Password};
 use crate::session::Session;
 use crate::srp::client::SrpClient;
 use crate::{ClientConfig, Error};
-use args::Args;
 
 /// The JSON text of an export's result.
 fn outcome(result: Result<Value, Error>) -> String {
@@ -49,11 +47,7 @@ fn to_value(value: &impl Serialize) -> Result<Value, Error> {
 
 /// The body of a successful reply (the JS transport has already turned error replies into errors).
 fn reply_body(text: &str) -> Result<Value, Error> {
-    parse_response(&RawResponse {
-        status: 200,
-        body: text,
-        error_type_header: None,
-    })
+    json::parse_reply(text, "Cognito")
 }
 
 fn request_json(request: &Request) -> Value {
@@ -93,7 +87,7 @@ const MFA_PREFERENCES: [(&str, MfaPreference); 4] = [
 ];
 
 /// `updateUserAttributes`' required `userAttributes`.
-fn user_attributes(args: &Args) -> Result<StringMap, Error> {
+fn user_attributes(args: &Reader) -> Result<StringMap, Error> {
     args.opt_map("userAttributes")?.ok_or_else(|| {
         Error::invalid_parameter("updateUserAttributes input: userAttributes is required")
     })
@@ -101,7 +95,7 @@ fn user_attributes(args: &Args) -> Result<StringMap, Error> {
 
 /// The device an operation is about: the one the app names (`{ device: { id } }`), else this browser's
 /// (`currentDeviceKey`, looked up by the JS side).
-fn device_key(args: &Args) -> Result<String, Error> {
+fn device_key(args: &Reader) -> Result<String, Error> {
     match args.opt_string("device.id")? {
         Some(id) => Ok(id),
         None => args
@@ -208,7 +202,7 @@ impl Core {
         body: &str,
         error_type_header: Option<String>,
     ) -> String {
-        match parse_response::<Value>(&RawResponse {
+        match parse_response(&RawResponse {
             status,
             body,
             error_type_header: error_type_header.as_deref(),
@@ -352,7 +346,7 @@ impl Core {
     /// Whether stored device secrets can be read back.
     #[wasm_bindgen(js_name = deviceReadable)]
     pub fn device_readable(&self, device: &str) -> bool {
-        serde_json::from_str::<DeviceSecrets>(device).is_ok()
+        DeviceSecrets::from_storage_json(device).is_ok()
     }
 
     /// The request of account operation `op` (named as the JS method) with the app's `args`.
@@ -378,7 +372,8 @@ pub fn clock_offset(device_ms: f64, server_date_ms: f64) -> Option<f64> {
 
 impl Core {
     fn open(config: &str) -> Result<Self, Error> {
-        let input = Args::parse(config, "CognitoClient config")?;
+        let input_json = json::parse_argument(config, "CognitoClient config")?;
+        let input = Reader::argument(&input_json, "CognitoClient config")?;
         let mut config = ClientConfig::new(
             input.string("userPoolId")?,
             input.string("clientId")?,
@@ -418,7 +413,8 @@ impl Core {
         device: &str,
         device_name: String,
     ) -> Result<Value, Error> {
-        let args = Args::parse(args, "signIn input")?;
+        let args_json = json::parse_argument(args, "signIn input")?;
+        let args = Reader::argument(&args_json, "signIn input")?;
         let flow = args.opt_choice("authFlowType", &AUTH_FLOWS)?;
         // An ephemeral is used once: the prepared one, else a fresh one.
         let mut ephemeral = || {
@@ -436,7 +432,7 @@ impl Core {
             },
         };
         let sign_in = SignInInput {
-            device: serde_json::from_str(device).ok(),
+            device: DeviceSecrets::from_storage_json(device).ok(),
             device_name,
             username: args.string("username")?,
             password: Password::new(args.string_or_empty("password")?),
@@ -452,7 +448,8 @@ impl Core {
     }
 
     fn answer(&mut self, args: &str) -> Result<Value, Error> {
-        let args = Args::parse(args, "confirmSignIn input")?;
+        let args_json = json::parse_argument(args, "confirmSignIn input")?;
+        let args = Reader::argument(&args_json, "confirmSignIn input")?;
         let answer = Answer {
             response: args.string("challengeResponse")?,
             user_attributes: args.map_or_empty("options.userAttributes")?,
@@ -490,7 +487,8 @@ impl Core {
     }
 
     fn request_failed(&mut self, error: &str) -> Result<Value, Error> {
-        let reported = Args::parse(error, "error")?;
+        let reported_json = json::parse_argument(error, "error")?;
+        let reported = Reader::argument(&reported_json, "error")?;
         let mut error = Error::new(
             reported.string("name")?,
             reported.string_or_empty("message")?,
@@ -543,13 +541,9 @@ impl Core {
             }
             Progress::SignedIn(session) => {
                 let flow = &pending.flow;
-                let device = match flow.new_device() {
-                    Some(device) => Some(
-                        serde_json::to_string(&device.secrets)
-                            .map_err(|e| Error::invalid_response(e.to_string()))?,
-                    ),
-                    None => None,
-                };
+                let device = flow
+                    .new_device()
+                    .map(|device| device.secrets.to_storage_json());
                 let signed_in = json!({
                     "session": session_json(&session)?,
                     "typedUsername": flow.typed_username(),
@@ -572,7 +566,8 @@ impl Core {
 
     fn account_request(&self, op: &str, args: &str, token: &str) -> Result<Request, Error> {
         let what = format!("{op} input");
-        let args = Args::parse(args, &what)?;
+        let args_json = json::parse_argument(args, &what)?;
+        let args = Reader::argument(&args_json, &what)?;
         let config = &self.config;
         let metadata = || args.opt_map("options.clientMetadata");
         match op {
@@ -662,7 +657,7 @@ impl Core {
     ) -> Result<Value, Error> {
         match op {
             "signUp" => {
-                let reply: account::SignUpReply = account::read(Operation::SignUp, body)?;
+                let reply = account::SignUpReply::read(body)?;
                 let next_step = if reply.user_confirmed {
                     json!({"signUpStep": "DONE"})
                 } else {
@@ -681,29 +676,30 @@ impl Core {
                 } else {
                     Operation::GetUserAttributeVerificationCode
                 };
-                let reply: account::CodeDeliveryReply = account::read(operation, body)?;
+                let reply = account::CodeDeliveryReply::read(body, operation)?;
                 to_value(&reply.code_delivery_details.unwrap_or_default())
             }
             "resetPassword" => {
-                let reply: account::CodeDeliveryReply =
-                    account::read(Operation::ForgotPassword, body)?;
+                let reply = account::CodeDeliveryReply::read(body, Operation::ForgotPassword)?;
                 Ok(json!({"isPasswordReset": false, "nextStep": {
                     "resetPasswordStep": "CONFIRM_RESET_PASSWORD_WITH_CODE",
                     "codeDeliveryDetails": reply.code_delivery_details}}))
             }
             "fetchUserAttributes" => {
-                let reply: account::GetUserReply = account::read(Operation::GetUser, body)?;
+                let reply = account::GetUserReply::read(body)?;
                 to_value(&reply.attributes())
             }
             "fetchMFAPreference" => {
-                let reply: account::GetUserReply = account::read(Operation::GetUser, body)?;
+                let reply = account::GetUserReply::read(body)?;
                 to_value(&reply.mfa_preference())
             }
             "updateUserAttributes" => {
-                let attributes =
-                    user_attributes(&Args::parse(args, "updateUserAttributes input")?)?;
-                let reply: account::UpdateUserAttributesReply =
-                    account::read(Operation::UpdateUserAttributes, body)?;
+                let attributes = {
+                    let what = "updateUserAttributes input";
+                    let args = json::parse_argument(args, what)?;
+                    user_attributes(&Reader::argument(&args, what)?)?
+                };
+                let reply = account::UpdateUserAttributesReply::read(body)?;
                 let mut output = serde_json::Map::new();
                 for name in attributes.keys() {
                     let delivery = reply
@@ -723,8 +719,7 @@ impl Core {
                 Ok(Value::Object(output))
             }
             "setUpTOTP" => {
-                let reply: account::AssociateSoftwareTokenReply =
-                    account::read(Operation::AssociateSoftwareToken, body)?;
+                let reply = account::AssociateSoftwareTokenReply::read(body)?;
                 to_value(&TotpSetup::new(
                     reply.secret_code,
                     &self.config.totp_issuer,
@@ -732,8 +727,7 @@ impl Core {
                 ))
             }
             "verifyTOTPSetup" => {
-                let reply: account::VerifySoftwareTokenReply =
-                    account::read(Operation::VerifySoftwareToken, body)?;
+                let reply = account::VerifySoftwareTokenReply::read(body)?;
                 if reply.status.as_deref() != Some("SUCCESS") {
                     return Err(Error::new(
                         "EnableSoftwareTokenMFAException",
@@ -743,7 +737,7 @@ impl Core {
                 Ok(Value::Null)
             }
             "listDevices" => {
-                let reply: devices::ListDevicesReply = account::read(Operation::ListDevices, body)?;
+                let reply = devices::ListDevicesReply::read(body)?;
                 to_value(
                     &reply
                         .devices
@@ -753,7 +747,7 @@ impl Core {
                 )
             }
             "getDevice" => {
-                let reply: devices::GetDeviceReply = account::read(Operation::GetDevice, body)?;
+                let reply = devices::GetDeviceReply::read(body)?;
                 to_value(&devices::Device::from(reply.device))
             }
             _ => Ok(Value::Null),
