@@ -623,10 +623,10 @@ export class CognitoClient {
         try {
           reply = await this.#send(call, progress.send);
         } catch (error) {
-          progress = unwrap(this.#core.signInFailed(errorJson(error)));
+          progress = unwrap(this.#core.signInFailed(progress.flow, errorJson(error)));
           continue;
         }
-        progress = unwrap(this.#core.signInReplied(reply, deviceNow(), this.#clockOffset ?? 0));
+        progress = unwrap(this.#core.signInReplied(progress.flow, reply, deviceNow(), this.#clockOffset ?? 0));
         continue;
       }
       if (progress.signedIn) {

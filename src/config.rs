@@ -46,7 +46,7 @@ impl ClientConfig {
         let user_pool_id = user_pool_id.into();
         let client_id = client_id.into();
         srp::pool_name(&user_pool_id).map_err(|_| {
-            Error::invalid_parameter(format!("invalid userPoolId {user_pool_id:?}"))
+            Error::invalid_parameter(format!("invalid userPoolId '{user_pool_id}'"))
         })?;
         if client_id.is_empty() {
             return Err(Error::invalid_parameter("clientId is required"));

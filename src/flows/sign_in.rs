@@ -128,6 +128,21 @@ impl MfaType {
         }
     }
 
+    /// As the app names it (`allowedMFATypes`).
+    fn name(self) -> &'static str {
+        match self {
+            Self::Sms => "SMS",
+            Self::Totp => "TOTP",
+            Self::Email => "EMAIL",
+        }
+    }
+
+    /// "SMS, TOTP", for messages.
+    fn names(types: &[Self]) -> String {
+        let names: Vec<&str> = types.iter().map(|t| t.name()).collect();
+        names.join(", ")
+    }
+
     /// The `ANSWER` to SELECT_MFA_TYPE.
     fn challenge_name(self) -> &'static str {
         match self {
@@ -370,7 +385,8 @@ impl SignIn {
                     let factor = factor.to_ascii_uppercase();
                     if !FIRST_FACTORS.contains(&factor.as_str()) {
                         return Err(Error::invalid_parameter(format!(
-                            "preferredChallenge must be one of {FIRST_FACTORS:?}"
+                            "preferredChallenge must be one of {}",
+                            FIRST_FACTORS.join(", ")
                         )));
                     }
                     match factor.as_str() {
@@ -555,7 +571,8 @@ impl SignIn {
                     .filter(|t| allowed.contains(t))
                     .ok_or_else(|| {
                         Error::invalid_parameter(format!(
-                            "choose one of {allowed:?}, not {response:?}"
+                            "choose one of {}, not '{response}'",
+                            MfaType::names(&allowed)
                         ))
                     })?;
                 ("ANSWER", chosen.challenge_name().to_owned())
@@ -621,7 +638,8 @@ impl SignIn {
                 Ok(Progress::NextStep(NextStep::SetUpEmail))
             }
             _ => Err(Error::invalid_parameter(format!(
-                "choose one of {allowed:?}, not {response:?}"
+                "choose one of {}, not '{response}'",
+                MfaType::names(&allowed)
             ))),
         }
     }
@@ -648,13 +666,15 @@ impl SignIn {
                     .iter()
                     .any(|a| a.eq_ignore_ascii_case(&factor));
                 if !offered || !FIRST_FACTORS.contains(&factor.as_str()) {
-                    let usable: Vec<&String> = challenge
+                    let usable: Vec<&str> = challenge
                         .available
                         .iter()
-                        .filter(|a| FIRST_FACTORS.contains(&a.as_str()))
+                        .map(String::as_str)
+                        .filter(|a| FIRST_FACTORS.contains(a))
                         .collect();
                     return Err(Error::invalid_parameter(format!(
-                        "choose one of {usable:?}, not {factor:?}"
+                        "choose one of {}, not '{factor}'",
+                        usable.join(", ")
                     )));
                 }
                 let password_factor = factor == "PASSWORD" || factor == "PASSWORD_SRP";

@@ -12,6 +12,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::clock::{self, Now};
 use crate::config::RefreshMethod;
+use crate::error::names;
 use crate::flows::account::{self, MfaPreference};
 use crate::flows::devices;
 use crate::flows::refresh::{self, Reason};
@@ -148,6 +149,9 @@ fn sign_in_output(step: NextStep) -> Result<Value, Error> {
 pub struct Core {
     config: ClientConfig,
     sign_in: Option<PendingSignIn>,
+    /// Sign-ins opened so far: names each one, so that replies to a sign-in that a newer one replaced
+    /// are not taken for the newer one's.
+    sign_ins_opened: u32,
     /// The SRP ephemeral `prepareSignIn` computed for the next sign-in.
     prepared_srp: Option<SrpClient>,
     timeout_ms: u32,
@@ -155,6 +159,7 @@ pub struct Core {
 }
 
 struct PendingSignIn {
+    id: u32,
     flow: SignIn,
     /// The request whose reply the flow waits for.
     in_flight: Option<Request>,
@@ -237,17 +242,26 @@ impl Core {
 
     /// The sign-in request succeeded with `body`: returns the next progress. `device_now` is Unix seconds by
     /// the device clock, `clock_offset` Cognito's clock minus the device's (seconds).
+    /// `flow` is the id its `send` progress carried.
     #[wasm_bindgen(js_name = signInReplied)]
-    pub fn sign_in_replied(&mut self, body: &str, device_now: f64, clock_offset: f64) -> String {
+    pub fn sign_in_replied(
+        &mut self,
+        flow: u32,
+        body: &str,
+        device_now: f64,
+        clock_offset: f64,
+    ) -> String {
         let now = Now::with_offset(device_now as i64, clock_offset as i64);
-        outcome(self.advance(|flow, config| flow.on_response(config, &reply_body(body)?, now)))
+        outcome(self.advance(flow, |flow, config| {
+            flow.on_response(config, &reply_body(body)?, now)
+        }))
     }
 
     /// The sign-in request failed with `error` (`{name, message, retryable}`): returns the request to send
     /// instead (a device Cognito forgot is dropped), or the error.
     #[wasm_bindgen(js_name = signInFailed)]
-    pub fn sign_in_failed(&mut self, error: &str) -> String {
-        outcome(self.request_failed(error))
+    pub fn sign_in_failed(&mut self, flow: u32, error: &str) -> String {
+        outcome(self.request_failed(flow, error))
     }
 
     /// Forgets the sign-in under way (another tab signed out).
@@ -398,6 +412,7 @@ impl Core {
         Ok(Self {
             config,
             sign_in: None,
+            sign_ins_opened: 0,
             prepared_srp: None,
             timeout_ms: input
                 .opt_u32("timeoutMs")?
@@ -439,7 +454,9 @@ impl Core {
             client_metadata: args.opt_map("clientMetadata")?,
         };
         let (flow, request) = SignIn::start(&self.config, sign_in, method)?;
+        self.sign_ins_opened = self.sign_ins_opened.wrapping_add(1);
         self.sign_in = Some(PendingSignIn {
+            id: self.sign_ins_opened,
             flow,
             in_flight: None,
             opening: true,
@@ -472,13 +489,10 @@ impl Core {
     /// Runs `step` on the sign-in waiting for a reply; a flow that can no longer be answered is dropped.
     fn advance(
         &mut self,
+        flow: u32,
         step: impl FnOnce(&mut SignIn, &ClientConfig) -> Result<Progress, Error>,
     ) -> Result<Value, Error> {
-        let pending = self
-            .sign_in
-            .as_mut()
-            .filter(|p| p.in_flight.is_some())
-            .ok_or_else(|| Error::invalid_response("no sign-in is waiting for a reply"))?;
+        let pending = Self::awaiting_reply(&mut self.sign_in, flow)?;
         pending.in_flight = None;
         match step(&mut pending.flow, &self.config) {
             Ok(progress) => self.progress(progress),
@@ -486,7 +500,23 @@ impl Core {
         }
     }
 
-    fn request_failed(&mut self, error: &str) -> Result<Value, Error> {
+    /// The sign-in `flow`, which must be waiting for a reply.
+    fn awaiting_reply(
+        sign_in: &mut Option<PendingSignIn>,
+        flow: u32,
+    ) -> Result<&mut PendingSignIn, Error> {
+        sign_in
+            .as_mut()
+            .filter(|p| p.id == flow && p.in_flight.is_some())
+            .ok_or_else(|| {
+                Error::new(
+                    names::ABORTED,
+                    "the sign-in was abandoned (a newer one started, or another tab signed out)",
+                )
+            })
+    }
+
+    fn request_failed(&mut self, flow: u32, error: &str) -> Result<Value, Error> {
         let reported_json = json::parse_argument(error, "error")?;
         let reported = Reader::argument(&reported_json, "error")?;
         let mut error = Error::new(
@@ -494,10 +524,7 @@ impl Core {
             reported.string_or_empty("message")?,
         );
         error.retryable = reported.opt_bool("retryable")?.unwrap_or(false);
-        let pending = self
-            .sign_in
-            .as_mut()
-            .ok_or_else(|| Error::invalid_response("no sign-in is waiting for a reply"))?;
+        let pending = Self::awaiting_reply(&mut self.sign_in, flow)?;
         let Some(request) = pending.in_flight.take() else {
             return Err(error);
         };
@@ -535,7 +562,7 @@ impl Core {
         };
         match progress {
             Progress::Send(request) => {
-                let value = json!({"send": request_json(&request)});
+                let value = json!({"send": request_json(&request), "flow": pending.id});
                 pending.in_flight = Some(request);
                 Ok(value)
             }

@@ -427,3 +427,16 @@ test('arguments of the wrong shape are refused with InvalidParameterException na
   );
   assert.throws(() => new pkg.CognitoClient({ userPoolId: 'nonsense', clientId: 'c' }), (error) => error.name === 'InvalidParameterException');
 });
+
+test('a sign-in started while another is under way replaces it; the first ends with AbortError', async () => {
+  const c = client();
+  const [first, second] = await Promise.allSettled([
+    c.signIn({ username: pool.username, password: pool.password }),
+    c.signIn({ username: pool.username, password: pool.password }),
+  ]);
+  assert.equal(first.status, 'rejected');
+  assert.equal(first.reason.name, 'AbortError');
+  assert.equal(second.status, 'fulfilled');
+  assert.equal(second.value.nextStep.signInStep, 'DONE');
+  assert.equal((await c.getSession()).username, pool.username);
+});
