@@ -163,12 +163,18 @@ lines.push(
   'hashing; its app bundle has no session object or storage. cognito-wasm uses a 256-bit a (see src/srp/group.rs).',
 );
 const felt = measured.results[LIBS.ours].felt;
-report.felt = { prepared: stats(felt.prepared), unprepared: stats(felt.unprepared), answer: stats(felt.answer) };
+report.felt = {
+  prepared: stats(felt.prepared),
+  unprepared: stats(felt.unprepared),
+  answer: stats(felt.answer),
+  busy: stats(felt.busy),
+};
 lines.push(
   '',
   `Felt latency of cognito-wasm (main thread, ms, median (min–max), n=${felt.prepared.length}): submit → InitiateAuth sent`,
   `${ms(report.felt.prepared)} after prepareSignIn(), ${ms(report.felt.unprepared)} without; reply in hand →`,
-  `RespondToAuthChallenge sent (key + signature, the longest main-thread stretch) ${ms(report.felt.answer)}.`,
+  `RespondToAuthChallenge sent (key + signature, in the sign-in worker) ${ms(report.felt.answer)}; the longest task`,
+  `the main thread ran during a sign-in (n=${felt.busy.length}) ${ms(report.felt.busy)}.`,
 );
 report.ratios = ratios;
 const md = lines.join('\n') + '\n';

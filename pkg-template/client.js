@@ -57,6 +57,119 @@ const pageIsHidden = () => globalThis.document?.visibilityState === 'hidden';
 /** The name a new device is registered under: the user agent, as amazon-cognito-identity-js does. */
 const deviceName = () => globalThis.navigator?.userAgent || 'cognito-wasm';
 
+/** The compiled module, when the entry module shares it: the sign-in worker instantiates it too. */
+let sharedModule;
+
+/** Called by the browser entry (index.js) with the module it compiled. */
+export function shareModule(module) {
+  sharedModule = module;
+}
+
+/**
+ * The page's one sign-in worker, shared by every client: `{worker, ready, dead, calls, ...}`, or null where
+ * none can run (Node, no shared module, a CSP that refuses it). Started by the first client; it is ready
+ * a few tens of milliseconds later, and until then sign-ins run on the page rather than wait for it.
+ */
+let host;
+
+function signerHost() {
+  if (host === undefined) host = startHost();
+  return host;
+}
+
+function startHost() {
+  if (!sharedModule || typeof Worker !== 'function') return null;
+  let worker;
+  try {
+    worker = new Worker(new URL('./signer.js', import.meta.url), { type: 'module', name: 'cognito-wasm sign-in' });
+  } catch {
+    return null;
+  }
+  const started = { worker, ready: false, dead: false, calls: new Map(), lastCall: 0, lastClient: 0 };
+  worker.onmessage = ({ data }) => {
+    if ('ready' in data) {
+      started.ready = data.ready === true;
+      started.dead = !started.ready;
+      return;
+    }
+    const call = started.calls.get(data.id);
+    started.calls.delete(data.id);
+    call?.resolve(data.result);
+  };
+  worker.onerror = (event) => {
+    event.preventDefault?.();
+    worker.terminate();
+    Object.assign(started, { ready: false, dead: true });
+    // Sign-ins under way in the worker are lost; later ones run on the page.
+    for (const call of started.calls.values()) call.reject(fail('AbortError', 'the sign-in worker stopped; sign in again'));
+    started.calls.clear();
+  };
+  worker.postMessage({ module: sharedModule });
+  return started;
+}
+
+/** Frees a collected client's core in the worker. */
+const closeInWorker =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry(({ started, key }) => started.dead || started.worker.postMessage({ close: key }))
+    : undefined;
+
+/**
+ * The sign-in half of a client's core (prepareSignIn, signIn, confirmSignIn and their replies): in the
+ * page's sign-in worker when it is ready, so that the SRP key computation never holds the main thread;
+ * else in the client's own core. A sign-in stays where it started. Each call resolves with the core's answer.
+ */
+class Signer {
+  #local;
+  #host;
+  #key;
+  #flowInWorker = false;
+
+  constructor(local, config) {
+    this.#local = local;
+    this.#host = signerHost();
+    if (this.#host && !this.#host.dead) {
+      this.#host.lastClient += 1;
+      this.#key = this.#host.lastClient;
+      this.#host.worker.postMessage({ open: this.#key, config });
+      closeInWorker?.register(this, { started: this.#host, key: this.#key });
+    }
+  }
+
+  #workerReady() {
+    return this.#host?.ready === true && this.#key !== undefined;
+  }
+
+  prepareSignIn() {
+    return this.#run(this.#workerReady(), 'prepareSignIn');
+  }
+
+  signIn(...args) {
+    this.#flowInWorker = this.#workerReady();
+    return this.#run(this.#flowInWorker, 'signIn', ...args);
+  }
+
+  /** confirmSignIn, signInReplied, signInFailed: where the sign-in started. */
+  continue(method, ...args) {
+    return this.#run(this.#flowInWorker && this.#workerReady(), method, ...args);
+  }
+
+  dropSignIn() {
+    this.#local.dropSignIn();
+    if (this.#workerReady()) this.#run(true, 'dropSignIn').catch(() => {});
+  }
+
+  #run(inWorker, method, ...args) {
+    if (!inWorker) return Promise.resolve(this.#local[method](...args));
+    const started = this.#host;
+    return new Promise((resolve, reject) => {
+      started.lastCall += 1;
+      started.calls.set(started.lastCall, { resolve, reject });
+      started.worker.postMessage({ id: started.lastCall, client: this.#key, method, args });
+    });
+  }
+}
+
 /** What may cut one call short: the caller's AbortSignal, and the timeout of each request. */
 class Call {
   constructor(options, defaultTimeoutMs) {
@@ -309,6 +422,8 @@ class Tabs {
 
 export class CognitoClient {
   #core;
+  /** prepareSignIn, signIn, confirmSignIn and their replies: the SRP maths, in a worker where possible. */
+  #signer;
   #endpoint;
   #timeoutMs;
   #autoRefresh;
@@ -326,12 +441,14 @@ export class CognitoClient {
   constructor(config) {
     if (config == null || typeof config !== 'object') throw invalid('CognitoClient config: expected an object');
     const { storage, ...rest } = config;
+    const coreConfig = encode(rest, 'CognitoClient config');
     try {
-      this.#core = new Core(encode(rest, 'CognitoClient config'));
+      this.#core = new Core(coreConfig);
     } catch (error) {
       if (typeof error === 'string') unwrap(error);
       throw error;
     }
+    this.#signer = new Signer(this.#core, coreConfig);
     const settings = JSON.parse(this.#core.settings());
     this.#endpoint = settings.endpoint;
     this.#timeoutMs = settings.timeoutMs;
@@ -362,7 +479,7 @@ export class CognitoClient {
    */
   async prepareSignIn(options) {
     new Call(options, this.#timeoutMs);
-    unwrap(this.#core.prepareSignIn());
+    unwrap(await this.#signer.prepareSignIn());
   }
 
   /** Signs in; resolves with the next step: DONE (the session is stored) or a challenge for confirmSignIn. */
@@ -371,13 +488,14 @@ export class CognitoClient {
     const args = encode(input, 'signIn input');
     const username = typeof input?.username === 'string' ? input.username : '';
     const device = username ? await this.#store.loadDevice(this.#core, username) : '';
-    return this.#drive(call, unwrap(this.#core.signIn(args, device, deviceName())));
+    return this.#drive(call, unwrap(await this.#signer.signIn(args, device, deviceName())));
   }
 
   /** Answers the step signIn (or the previous confirmSignIn) returned; a wrong code can be answered again. */
   async confirmSignIn(input, options) {
     const call = new Call(options, this.#timeoutMs);
-    return this.#drive(call, unwrap(this.#core.confirmSignIn(encode(input, 'confirmSignIn input'))));
+    const args = encode(input, 'confirmSignIn input');
+    return this.#drive(call, unwrap(await this.#signer.continue('confirmSignIn', args)));
   }
 
   /** The current session, refreshed first when its tokens expire within the refresh margin. */
@@ -623,10 +741,11 @@ export class CognitoClient {
         try {
           reply = await this.#send(call, progress.send);
         } catch (error) {
-          progress = unwrap(this.#core.signInFailed(progress.flow, errorJson(error)));
+          progress = unwrap(await this.#signer.continue('signInFailed', progress.flow, errorJson(error)));
           continue;
         }
-        progress = unwrap(this.#core.signInReplied(progress.flow, reply, deviceNow(), this.#clockOffset ?? 0));
+        const offset = this.#clockOffset ?? 0;
+        progress = unwrap(await this.#signer.continue('signInReplied', progress.flow, reply, deviceNow(), offset));
         continue;
       }
       if (progress.signedIn) {
@@ -809,7 +928,7 @@ export class CognitoClient {
     if (message.event === 'signedIn' || message.event === 'tokenRefreshed') {
       this.#rearmFromStorage();
     } else if (message.event === 'signedOut' || message.event === 'sessionExpired') {
-      this.#core.dropSignIn();
+      this.#signer.dropSignIn();
       this.#cancelRefreshTimer();
     }
   }

@@ -429,3 +429,46 @@ test('the package signs in from a Web Worker (memory storage, no document)', asy
     await context.close();
   }
 });
+
+test('the SRP maths run in a Web Worker where one can start, and on the page where none can', async () => {
+  const user = await signedInUser('signer');
+  // Counts the page's random draws (the SRP ephemeral is the only randomness a sign-in needs) and the
+  // workers it starts.
+  const watch = `
+    window.draws = 0;
+    const draw = crypto.getRandomValues.bind(crypto);
+    crypto.getRandomValues = (array) => { window.draws += 1; return draw(array); };
+    window.workersStarted = [];
+    if (window.Worker) {
+      const Real = window.Worker;
+      window.Worker = class extends Real {
+        constructor(url, options) { super(url, options); window.workersStarted.push(options?.name); }
+      };
+    }`;
+  for (const workers of [true, false]) {
+    const context = await browser.newContext();
+    try {
+      const page = await openTab(context, { initScript: workers ? watch : `${watch}; window.Worker = undefined;` });
+      await makeClient(page, user, { storage: 'memory' });
+      // The worker is ready tens of milliseconds after the first client started it; sign-ins begun before
+      // that run on the page.
+      await sleep(1000);
+      const out = await attempt(page, `
+        await window.client.prepareSignIn();
+        const output = await window.client.signIn({ username: '${user.username}', password: '${user.password}' });
+        return { output, draws: window.draws, workers: window.workersStarted };`);
+      assert.equal(out.ok, true, JSON.stringify(out));
+      assert.equal(out.value.output.isSignedIn, true);
+      if (workers) {
+        assert.deepEqual(out.value.workers, ['cognito-wasm sign-in']);
+        assert.equal(out.value.draws, 0, 'the ephemeral was drawn in the worker');
+      } else {
+        assert.deepEqual(out.value.workers, []);
+        assert.ok(out.value.draws > 0, 'the ephemeral was drawn on the page');
+      }
+      assert.deepEqual(page.problems, []);
+    } finally {
+      await context.close();
+    }
+  }
+});

@@ -72,7 +72,7 @@ after(async () => {
   await emulator?.stop();
 });
 
-test('the package came from the tarball, and the bundle carries its .wasm', () => {
+test('the package came from the tarball, and the bundle carries its .wasm and sign-in worker', () => {
   const installed = join(WORK, 'node_modules', 'cognito-wasm');
   assert.equal(lstatSync(installed).isSymbolicLink(), false, 'installed, not linked');
   assert.ok(
@@ -81,6 +81,7 @@ test('the package came from the tarball, and the bundle carries its .wasm', () =
   );
   const assets = readdirSync(join(WORK, 'dist', 'assets'));
   assert.ok(assets.some((f) => /^cognito_wasm_bg-.*\.wasm$/.test(f)), assets.join(', '));
+  assert.ok(assets.some((f) => /^signer-.*\.js$/.test(f)), `the sign-in worker is bundled: ${assets.join(', ')}`);
   assert.ok(!readFileSync(join(WORK, 'dist', 'index.html'), 'utf8').includes('<script>'), 'no inline script');
 });
 
