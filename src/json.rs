@@ -169,53 +169,41 @@ impl<'a> Reader<'a> {
         Ok(self.opt_string(path)?.unwrap_or_default())
     }
 
-    pub fn opt_string(&self, path: &str) -> Result<Option<String>, Error> {
+    /// The member at `path` read by `read`, which says `None` when it is not `expected`.
+    fn opt_as<T>(
+        &self,
+        path: &str,
+        expected: &str,
+        read: impl FnOnce(&Value) -> Option<T>,
+    ) -> Result<Option<T>, Error> {
         match self.get(path)? {
             None => Ok(None),
-            Some(Value::String(text)) => Ok(Some(text.clone())),
-            Some(_) => Err(self.wrong(path, "a string")),
+            Some(value) => read(value)
+                .map(Some)
+                .ok_or_else(|| self.wrong(path, expected)),
         }
+    }
+
+    pub fn opt_string(&self, path: &str) -> Result<Option<String>, Error> {
+        self.opt_as(path, "a string", |v| v.as_str().map(str::to_owned))
     }
 
     pub fn opt_u32(&self, path: &str) -> Result<Option<u32>, Error> {
-        match self.get(path)? {
-            None => Ok(None),
-            Some(value) => value
-                .as_u64()
-                .and_then(|n| u32::try_from(n).ok())
-                .map(Some)
-                .ok_or_else(|| self.wrong(path, "a whole number")),
-        }
+        self.opt_as(path, "a whole number", |v| {
+            v.as_u64().and_then(|n| u32::try_from(n).ok())
+        })
     }
 
     pub fn opt_i64(&self, path: &str) -> Result<Option<i64>, Error> {
-        match self.get(path)? {
-            None => Ok(None),
-            Some(value) => value
-                .as_i64()
-                .map(Some)
-                .ok_or_else(|| self.wrong(path, "a whole number")),
-        }
+        self.opt_as(path, "a whole number", Value::as_i64)
     }
 
     pub fn opt_f64(&self, path: &str) -> Result<Option<f64>, Error> {
-        match self.get(path)? {
-            None => Ok(None),
-            Some(value) => value
-                .as_f64()
-                .map(Some)
-                .ok_or_else(|| self.wrong(path, "a number")),
-        }
+        self.opt_as(path, "a number", Value::as_f64)
     }
 
     pub fn opt_bool(&self, path: &str) -> Result<Option<bool>, Error> {
-        match self.get(path)? {
-            None => Ok(None),
-            Some(value) => value
-                .as_bool()
-                .map(Some)
-                .ok_or_else(|| self.wrong(path, "true or false")),
-        }
+        self.opt_as(path, "true or false", Value::as_bool)
     }
 
     /// An object of string values.
