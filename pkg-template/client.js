@@ -448,12 +448,13 @@ export class CognitoClient {
       if (typeof error === 'string') unwrap(error);
       throw error;
     }
-    this.#signer = new Signer(this.#core, coreConfig);
     const settings = JSON.parse(this.#core.settings());
     this.#endpoint = settings.endpoint;
     this.#timeoutMs = settings.timeoutMs;
     this.#autoRefresh = settings.autoRefresh;
     this.#store = new Store(storage, `cognito-wasm.${config.userPoolId}.${config.clientId}`);
+    // Last: the configuration is good, so the sign-in worker may open a core for it.
+    this.#signer = new Signer(this.#core, coreConfig);
     const self = new WeakRef(this);
     this.#tabs = new Tabs(this.#store.shared ? this.#store.namespace : '', (message) => self.deref()?.#heard(message));
     if (this.#autoRefresh) {
