@@ -26,7 +26,8 @@ case "$WASM_OPT" in
   *) echo "build-pkg: wasm-opt must come from the npm binaryen package (run scripts/setup.sh node); found '${WASM_OPT:-none}'" >&2; exit 1 ;;
 esac
 raw=$(stat -c %s "$OUT/cognito_wasm_bg.wasm")
-wasm-opt -Oz "${WASM_OPT_FEATURES[@]}" --strip-debug --strip-producers \
+# --converge repeats -Oz until it stops shrinking: ~10 s more for 1.5% of the gzipped size.
+wasm-opt -Oz --converge "${WASM_OPT_FEATURES[@]}" --strip-debug --strip-producers \
   "$OUT/cognito_wasm_bg.wasm" -o "$OUT/cognito_wasm_bg.opt.wasm"
 mv "$OUT/cognito_wasm_bg.opt.wasm" "$OUT/cognito_wasm_bg.wasm"
 
