@@ -140,7 +140,7 @@ fn stored_session(stored: &str) -> Result<Session, Error> {
 }
 
 fn sign_in_output(step: NextStep) -> Result<Value, Error> {
-    let signed_in = step == NextStep::Done;
+    let signed_in = matches!(step, NextStep::Done);
     Ok(json!({"output": {"isSignedIn": signed_in, "nextStep": to_value(&step)?}}))
 }
 
