@@ -137,27 +137,30 @@ impl<'a> Reader<'a> {
         self.opt_object(path)?.ok_or_else(|| self.missing(path))
     }
 
-    /// The array of objects at `path` (none when absent).
-    pub fn objects(&self, path: &str) -> Result<Vec<Reader<'a>>, Error> {
+    /// The array at `path` (empty when absent), each item read by `read`, which says `None` when the item
+    /// is not what the array holds.
+    fn array_of<T>(
+        &self,
+        path: &str,
+        expected: &str,
+        read: impl Fn(&'a Value) -> Option<T>,
+    ) -> Result<Vec<T>, Error> {
         let Some(value) = self.get(path)? else {
             return Ok(Vec::new());
         };
-        let items = value
-            .as_array()
-            .ok_or_else(|| self.wrong(path, "an array of objects"))?;
+        let items = value.as_array().ok_or_else(|| self.wrong(path, expected))?;
         items
             .iter()
-            .map(|value| {
-                if value.is_object() {
-                    Ok(Reader {
-                        value,
-                        source: self.source,
-                    })
-                } else {
-                    Err(self.wrong(path, "an array of objects"))
-                }
-            })
+            .map(|item| read(item).ok_or_else(|| self.wrong(path, expected)))
             .collect()
+    }
+
+    /// The array of objects at `path` (none when absent).
+    pub fn objects(&self, path: &str) -> Result<Vec<Reader<'a>>, Error> {
+        let source = self.source;
+        self.array_of(path, "an array of objects", |value| {
+            value.is_object().then_some(Reader { value, source })
+        })
     }
 
     pub fn string(&self, path: &str) -> Result<String, Error> {
@@ -230,20 +233,9 @@ impl<'a> Reader<'a> {
 
     /// An array of strings (empty when absent).
     pub fn strings(&self, path: &str) -> Result<Vec<String>, Error> {
-        let Some(value) = self.get(path)? else {
-            return Ok(Vec::new());
-        };
-        let items = value
-            .as_array()
-            .ok_or_else(|| self.wrong(path, "an array of strings"))?;
-        items
-            .iter()
-            .map(|item| {
-                item.as_str()
-                    .map(str::to_owned)
-                    .ok_or_else(|| self.wrong(path, "an array of strings"))
-            })
-            .collect()
+        self.array_of(path, "an array of strings", |item| {
+            item.as_str().map(str::to_owned)
+        })
     }
 
     /// A string that must be one of `choices` (`None` when absent).
