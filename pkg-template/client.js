@@ -108,6 +108,10 @@ function startHost() {
   return started;
 }
 
+/** Closes a collected client's channel to the other tabs, which would otherwise stay open for the page's life. */
+const closeChannel =
+  typeof FinalizationRegistry === 'function' ? new FinalizationRegistry((channel) => channel.close()) : undefined;
+
 /** Frees a collected client's core in the worker. */
 const closeInWorker =
   typeof FinalizationRegistry === 'function'
@@ -455,13 +459,16 @@ export class CognitoClient {
     this.#store = new Store(storage, `cognito-wasm.${config.userPoolId}.${config.clientId}`);
     // Last: the configuration is good, so the sign-in worker may open a core for it.
     this.#signer = new Signer(this.#core, coreConfig);
+    // No closure made here may use `this`: the channel's handler lives as long as the channel, and a closure
+    // that captured the client would keep it (and the channel) alive for the page's life.
     const self = new WeakRef(this);
     this.#tabs = new Tabs(this.#store.shared ? this.#store.namespace : '', (message) => self.deref()?.#heard(message));
+    if (this.#tabs.channel) closeChannel?.register(this, this.#tabs.channel);
     if (this.#autoRefresh) {
       this.#watchVisibility();
       // A session restored from storage gets its timer too, once the app could subscribe to events
       // (reading storage may report an unreadable session).
-      queueMicrotask(() => this.#rearmFromStorage());
+      queueMicrotask(this.#rearmFromStorage.bind(this));
     }
   }
 

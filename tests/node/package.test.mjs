@@ -440,3 +440,29 @@ test('a sign-in started while another is under way replaces it; the first ends w
   assert.equal(second.value.nextStep.signInStep, 'DONE');
   assert.equal((await c.getSession()).username, pool.username);
 });
+
+test('a client nobody holds is garbage-collected, also one whose storage it shares with other tabs', () => {
+  // Custom storage is shared across tabs, so that client listens on a BroadcastChannel, whose handler must not
+  // keep it alive. Run with --expose-gc in a child process.
+  writeFileSync(
+    join(app, 'collect.mjs'),
+    `import { CognitoClient } from 'cognito-wasm';
+const collected = [];
+const registry = new FinalizationRegistry((kind) => collected.push(kind));
+const items = new Map();
+const storage = { getItem: (k) => items.get(k) ?? null, setItem: (k, v) => void items.set(k, v), removeItem: (k) => void items.delete(k) };
+(() => {
+  for (const kind of ['custom', 'memory']) {
+    registry.register(new CognitoClient({ userPoolId: 'us-east-1_AbCdEf123', clientId: 'c', storage: kind === 'custom' ? storage : 'memory' }), kind);
+  }
+})();
+for (let i = 0; i < 50 && collected.length < 2; i++) {
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  globalThis.gc();
+}
+console.log(JSON.stringify(collected.sort()));
+`,
+  );
+  const out = execFileSync(process.execPath, ['--expose-gc', 'collect.mjs'], { cwd: app, encoding: 'utf8' });
+  assert.deepEqual(JSON.parse(out), ['custom', 'memory']);
+});
