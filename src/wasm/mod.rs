@@ -199,7 +199,8 @@ impl Core {
             .map_or(-1, |ms| i32::try_from(ms).unwrap_or(i32::MAX))
     }
 
-    /// The error a reply carries as an outcome's JSON, or "" when it is a success (2xx with a JSON body).
+    /// The error a reply carries as an outcome's JSON, or "" for a success (2xx). A success's body is parsed
+    /// once, by the export that reads it (an unreadable one is its `InvalidResponseException`).
     #[wasm_bindgen(js_name = replyError)]
     pub fn reply_error(
         &self,
@@ -207,6 +208,9 @@ impl Core {
         body: &str,
         error_type_header: Option<String>,
     ) -> String {
+        if (200..300).contains(&status) {
+            return String::new();
+        }
         match parse_response(&RawResponse {
             status,
             body,
