@@ -2,13 +2,14 @@
 # Idempotent installer for everything `make demo` and `make test` need.
 #
 #   scripts/setup.sh demo   # Rust wasm target, wasm-bindgen CLI, npm dev deps (wasm-opt)
-#   scripts/setup.sh test   # all of the above + wasm-pack, Chromium + ChromeDriver, Python venv
+#   scripts/setup.sh test   # all of the above + wasm-pack, Chromium + ChromeDriver, Firefox ESR,
+#                           # WebKitWebDriver + Xvfb, Python venv
 #   scripts/setup.sh fuzz   # cargo-fuzz, for `make fuzz` only (`make test` never needs it)
-#   scripts/setup.sh STEP…  # individual steps: rust-target wasm-bindgen wasm-pack chromium node python cargo-fuzz
+#   scripts/setup.sh STEP…  # individual steps: rust-target wasm-bindgen wasm-pack chromium engines node python cargo-fuzz
 #
 # Every step checks first and is skipped when already satisfied, so a second run takes about a second.
 # Nothing here downloads prebuilt binaries from outside the package registries: wasm-bindgen and
-# wasm-pack come from crates.io, wasm-opt from the npm `binaryen` package, Chromium from Debian.
+# wasm-pack come from crates.io, wasm-opt from the npm `binaryen` package, Chromium, Firefox and WebKit from Debian.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -80,6 +81,18 @@ step_chromium() {
   fi
 }
 
+# Firefox ESR (driven over WebDriver BiDi by puppeteer-core) and WebKitGTK's WebKitWebDriver, which needs
+# an X display: Xvfb. For tests/node/engines.test.mjs, the package in the two other browser engines.
+step_engines() {
+  if [ -x /usr/bin/firefox-esr ] && [ -x /usr/bin/WebKitWebDriver ] && [ -x /usr/bin/Xvfb ]; then
+    say "firefox-esr + WebKitWebDriver + Xvfb: present"
+  else
+    say "firefox-esr + WebKitWebDriver + Xvfb: apt-get install"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q firefox-esr webkit2gtk-driver xvfb
+  fi
+}
+
 step_node() {
   command -v node >/dev/null 2>&1 || die "node not found (Node.js >= 20 is expected on this machine)"
   local major
@@ -127,6 +140,7 @@ run_step() {
     wasm-bindgen) step_wasm_bindgen ;;
     wasm-pack) step_wasm_pack ;;
     chromium) step_chromium ;;
+    engines) step_engines ;;
     node) step_node ;;
     python) step_python ;;
     cargo-fuzz) step_cargo_fuzz ;;
@@ -138,7 +152,7 @@ run_step() {
 for arg in "$@"; do
   case "$arg" in
     demo) for s in rust-target wasm-bindgen node; do run_step "$s"; done ;;
-    test | all) for s in rust-target wasm-bindgen wasm-pack chromium node python; do run_step "$s"; done ;;
+    test | all) for s in rust-target wasm-bindgen wasm-pack chromium engines node python; do run_step "$s"; done ;;
     fuzz) run_step cargo-fuzz ;;
     *) run_step "$arg" ;;
   esac
