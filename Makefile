@@ -71,7 +71,8 @@ test-wasm:
 test-python: emulator-test
 	.venv/bin/python -m pytest -p no:cacheprovider tests/python -v
 
-# amazon-cognito-identity-js, the packed cognito-wasm package, the demo page in headless Chromium.
+# amazon-cognito-identity-js, the packed cognito-wasm package, the demo page in headless Chromium, the package
+# in Firefox ESR and WebKitGTK.
 test-node: emulator-test pkg
 	node --test --test-concurrency=1 tests/node/*.test.mjs
 

@@ -1,9 +1,10 @@
 // Shared helpers for the Node tests: start/stop the emulator, call its admin ops with plain fetch,
-// create a pool + client + user, start the demo's static server.
+// create a pool + client + user, start the demo's static server, serve the test harness page.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createReadStream, existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { dirname, extname, join, normalize } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -75,6 +76,33 @@ export async function startStaticServer({ emulatorEndpoint, seed }) {
   const { match, stop } = await spawnUntil('python3', args, /^serving on (http:\/\/\S+?)\/?$/, 'serve.py');
   const url = match[1];
   return { url, port: Number(new URL(url).port), stop };
+}
+
+/**
+ * Serves tests/node/harness/ at / (index.html for /) and the built package (pkg/) at /pkg/, on 127.0.0.1
+ * with a free port. Returns { url, stop }.
+ */
+export function serveHarness() {
+  const harness = join(ROOT, 'tests', 'node', 'harness');
+  const pkg = join(ROOT, 'pkg');
+  const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
+  const server = createServer((req, res) => {
+    const path = new URL(req.url, 'http://x').pathname;
+    const file = path.startsWith('/pkg/')
+      ? join(pkg, normalize(path.slice(5)))
+      : join(harness, path === '/' ? 'index.html' : normalize(path.slice(1)));
+    if (!(file.startsWith(pkg) || file.startsWith(harness)) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': types[extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-store' });
+    createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      resolve({ url: `http://127.0.0.1:${server.address().port}`, stop: () => new Promise((r) => server.close(r)) });
+    });
+  });
 }
 
 /** Call a Cognito operation on the emulator with plain fetch, as the AWS JSON 1.1 protocol does. */

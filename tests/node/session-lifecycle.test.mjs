@@ -2,44 +2,17 @@
 // tabs of one browser context sharing localStorage, refreshes counted at the emulator, clock skew, injected
 // faults, reloads, corrupted storage, custom storage, aborts and a Web Worker.
 import assert from 'node:assert/strict';
-import { createReadStream, existsSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { extname, join, normalize } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { chromium } from 'playwright-core';
 
-import { ROOT, cognito, createPoolAndUser, startEmulator } from './helpers.mjs';
+import { cognito, createPoolAndUser, serveHarness, startEmulator } from './helpers.mjs';
 
-const HARNESS = join(ROOT, 'tests', 'node', 'harness');
-const PKG = join(ROOT, 'pkg');
 const REFRESH = 'InitiateAuth:REFRESH_TOKEN_AUTH';
 
 let emulator;
 let site;
 let browser;
-
-/** Serves the harness page at / and the built package at /pkg/, on 127.0.0.1. */
-function serveHarness() {
-  const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
-  const server = createServer((req, res) => {
-    const path = new URL(req.url, 'http://x').pathname;
-    const file = path.startsWith('/pkg/')
-      ? join(PKG, normalize(path.slice(5)))
-      : join(HARNESS, path === '/' ? 'index.html' : normalize(path.slice(1)));
-    if (!(file.startsWith(PKG) || file.startsWith(HARNESS)) || !existsSync(file)) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'Content-Type': types[extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-store' });
-    createReadStream(file).pipe(res);
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      resolve({ url: `http://127.0.0.1:${server.address().port}`, stop: () => new Promise((r) => server.close(r)) });
-    });
-  });
-}
 
 before(async () => {
   emulator = await startEmulator();
