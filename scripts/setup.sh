@@ -71,13 +71,22 @@ step_wasm_pack() {
   fi
 }
 
+# apt-get install, after one apt-get update per run of this script.
+apt_updated=""
+apt_install() {
+  if [ -z "$apt_updated" ]; then
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    apt_updated=yes
+  fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@"
+}
+
 step_chromium() {
   if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
     say "chromium + chromedriver: present"
   else
     say "chromium + chromedriver: apt-get install"
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver
+    apt_install chromium chromium-driver
   fi
 }
 
@@ -88,8 +97,7 @@ step_engines() {
     say "firefox-esr + WebKitWebDriver + Xvfb: present"
   else
     say "firefox-esr + WebKitWebDriver + Xvfb: apt-get install"
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q firefox-esr webkit2gtk-driver xvfb
+    apt_install firefox-esr webkit2gtk-driver xvfb
   fi
 }
 

@@ -7,6 +7,7 @@
 // where `call` runs `window.step(name, JSON.stringify(arg))` in the page (tests/node/harness/engines.js)
 // once `window.pageReady` resolved, and resolves to the step's parsed answer.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,12 @@ const STEP_MS = 30_000;
 
 /** The function both protocols call in the page: the step, after the package has loaded. */
 const STEP_IN_PAGE = '(name, arg) => window.pageReady.then(() => window.step(name, arg))';
+
+/** Throws, saying how to install it, unless `path` exists. */
+function installed(path) {
+  if (!existsSync(path)) throw new Error(`${path} is missing: \`scripts/setup.sh engines\` (run by \`make test\`) installs it`);
+  return path;
+}
 
 /**
  * Spawns `cmd` as a child that is killed when this process exits, whatever happens to the test.
@@ -68,6 +75,7 @@ function stepAnswer(name, text) {
 
 /** Headless Firefox ESR on a fresh profile, with its WebDriver BiDi server on a free port of 127.0.0.1. */
 export async function launchFirefox() {
+  installed(FIREFOX);
   const profile = await mkdtemp(join(tmpdir(), 'cognito-wasm-firefox-'));
   // Firefox applies its recommended automation preferences itself when remote control is on (no first-run
   // pages, no updates, no background requests worth waiting for).
@@ -172,7 +180,7 @@ function freePort() {
 
 /** Xvfb on the first free display number, which it picks itself and writes to fd 3. */
 async function startXvfb() {
-  const xvfb = child(XVFB, ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], {
+  const xvfb = child(installed(XVFB), ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], {
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
   });
   try {
@@ -193,6 +201,7 @@ async function startXvfb() {
 
 /** WebKitGTK's MiniBrowser, started by WebKitWebDriver on its own Xvfb display. */
 export async function launchWebKit() {
+  installed(WEBKIT_DRIVER);
   const xvfb = await startXvfb();
   let driver;
   let base;

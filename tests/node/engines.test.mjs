@@ -1,8 +1,9 @@
 // The built package (pkg/) in the two browser engines besides Chromium: Firefox ESR over WebDriver BiDi and
 // WebKitGTK through WebKitWebDriver (tests/node/drivers.mjs). In each: SRP sign-in, the session, a refresh,
 // sign-out, and a wrong password refused, against the emulator. The page (tests/node/harness/engines.js)
-// reports which path the package took where an engine lacks something it uses (Web Locks, module workers,
-// wasm SIMD), and each engine's entry below says which path that engine must take.
+// reports which path the package took where an engine lacks something it uses (module workers, Web Locks),
+// and each engine's entry below says which path that engine must take. wasm SIMD has no fallback: the
+// module uses it (src/srp/montgomery.rs) and does not compile without it, so each engine must have it.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
