@@ -4,7 +4,9 @@
 Serves www/ at /, the built package pkg/ at /pkg/, the QR-code encoder at /vendor/uqr/ and the page's
 /config.json. Every response carries a strict Content-Security-Policy derived from that config: no inline
 script or style, 'wasm-unsafe-eval' so the package can compile its .wasm, connect-src limited to this origin
-and the Cognito endpoint, frame-ancestors limited to the config's allowedParentOrigins ('none' without any).
+and the Cognito endpoint, frame-ancestors limited to the config's allowedParentOrigins ('none' without any). A config whose
+userPoolId, endpoint or allowedParentOrigins could not go into that policy as they are (not a pool id, not an
+origin, a wildcard) is refused: every request then gets a 500 and a policy that allows nothing.
 
     scripts/serve.py --config FILE [--seed SEED --emulator URL] [--port 8080]
     scripts/serve.py --emulator URL --seed SEED            # config generated from the seed, in memory
@@ -18,6 +20,7 @@ and the Cognito endpoint, frame-ancestors limited to the config's allowedParentO
 
 import argparse
 import json
+import re
 import sys
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -46,29 +49,56 @@ MIME_TYPES = {
 }
 
 
-def origin_of(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
+# The same pattern as the core's pool-id check (src/srp/mod.rs, pool_name): region, '_', pool name.
+POOL_ID = re.compile(r"[A-Za-z0-9-]+_[A-Za-z0-9]+")
+# An origin as a CSP source: scheme://host[:port], nothing else. Host: a DNS name, an IPv4 address or a
+# bracketed IPv6 address; no wildcard, user info, path, quote, semicolon or space can get into the policy.
+ORIGIN = re.compile(r"https?://(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
+
+
+class ConfigError(ValueError):
+    """A config.json value that cannot go into the Content-Security-Policy."""
+
+
+def checked_origin(value, what: str, path_allowed: bool = False) -> str:
+    """`value`'s origin, when `value` is an origin (or, with `path_allowed`, an origin and a path)."""
+    text = str(value)
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        raise ConfigError(f"{what} {json.dumps(text)} is not a URL") from None
+    origin = f"{parts.scheme}://{parts.netloc}"
+    rest = text[len(origin):]
+    if not ORIGIN.fullmatch(origin) or not (rest in ("", "/") or (path_allowed and rest.startswith("/"))):
+        raise ConfigError(f"{what} {json.dumps(text)} is not an origin (scheme://host[:port])")
+    if path_allowed and any(c.isspace() or c in ";,'\"" for c in rest):
+        raise ConfigError(f"{what} {json.dumps(text)} has characters a URL path does not")
+    return origin
 
 
 def cognito_origin(config: dict) -> str:
     if config.get("endpoint"):
-        return origin_of(config["endpoint"])
-    region = str(config.get("userPoolId", "")).split("_")[0] or "us-east-1"
-    return f"https://cognito-idp.{region}.amazonaws.com"
+        return checked_origin(config["endpoint"], "endpoint", path_allowed=True)
+    return f"https://cognito-idp.{str(config['userPoolId']).split('_')[0]}.amazonaws.com"
 
 
 def parent_origins(config: dict) -> list:
-    # Only well-formed origins reach the header: anything else would widen or break the policy.
-    origins = []
-    for value in config.get("allowedParentOrigins") or []:
-        parts = urlsplit(str(value))
-        if parts.scheme in ("http", "https") and parts.netloc and origin_of(value) == str(value).rstrip("/"):
-            origins.append(origin_of(value))
-    return origins
+    return [checked_origin(value, "allowedParentOrigins entry") for value in config.get("allowedParentOrigins") or []]
+
+
+def check_config(config: dict):
+    """Raises ConfigError unless every value the CSP is built from is well-formed."""
+    pool_id = config.get("userPoolId")
+    if not isinstance(pool_id, str) or len(pool_id) > 55 or not POOL_ID.fullmatch(pool_id):
+        raise ConfigError(f"userPoolId {json.dumps(pool_id)} is not a user pool id (region_name)")
+    if not isinstance(config.get("allowedParentOrigins") or [], list):
+        raise ConfigError("allowedParentOrigins must be a list of origins")
+    cognito_origin(config)
+    parent_origins(config)
 
 
 def content_security_policy(config: dict) -> str:
+    """The page's policy; `config` must have passed check_config."""
     ancestors = " ".join(parent_origins(config)) or "'none'"
     return "; ".join(
         [
@@ -83,6 +113,10 @@ def content_security_policy(config: dict) -> str:
             f"frame-ancestors {ancestors}",
         ]
     )
+
+
+# What a refused config gets: nothing loads, nothing frames it.
+REFUSED_POLICY = "default-src 'none'; frame-ancestors 'none'"
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -105,13 +139,13 @@ class Handler(BaseHTTPRequestHandler):
         except (OSError, ValueError):
             return {}
 
-    def common_headers(self, content_type: str, length: int, config: dict):
+    def common_headers(self, content_type: str, length: int, config: dict | None):
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(length))
-        self.send_header("Content-Security-Policy", content_security_policy(config))
+        self.send_header("Content-Security-Policy", content_security_policy(config) if config else REFUSED_POLICY)
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
-        if not parent_origins(config):
+        if not config or not parent_origins(config):
             # Not embeddable: say so to old browsers too, and cut any cross-origin opener off.
             self.send_header("X-Frame-Options", "DENY")
             self.send_header("Cross-Origin-Opener-Policy", "same-origin")
@@ -142,6 +176,13 @@ class Handler(BaseHTTPRequestHandler):
 
     def serve(self, head_only: bool):
         config = self.config()
+        try:
+            check_config(config)
+        except ConfigError as error:
+            # Served as it is, such a config would loosen the policy (or inject into it): refuse everything.
+            sys.stderr.write(f"serve.py: config.json refused: {error}\n")
+            body = f"config.json refused: {error}\n".encode()
+            return self.send_body(HTTPStatus.INTERNAL_SERVER_ERROR, MIME_TYPES[".txt"], body, head_only, None)
         if urlsplit(self.path).path == "/config.json":
             body = json.dumps(config, indent=2).encode() + b"\n"
             return self.send_body(HTTPStatus.OK, MIME_TYPES[".json"], body, head_only, config)
@@ -192,6 +233,10 @@ def main():
         config = seeded_config(args)
         if not config.get("userPoolId") or not config.get("clientId"):
             ap.error("need --seed, or --pool-id and --client-id")
+        try:
+            check_config(config)
+        except ConfigError as error:
+            ap.error(str(error))
         if args.config:
             args.config.parent.mkdir(parents=True, exist_ok=True)
             args.config.write_text(json.dumps(config, indent=2) + "\n")
