@@ -243,7 +243,7 @@ fn parse_error(response: &RawResponse<'_>) -> Error {
                 .map(|h| h.split(':').next().unwrap_or(h))
         })
         .map(|t| t.rsplit('#').next().unwrap_or(t).trim())
-        .filter(|n| !n.is_empty());
+        .filter(|n| is_error_name(n));
     match name {
         Some(name) => {
             let mut error = Error::new(name, message.unwrap_or_default());
@@ -259,6 +259,16 @@ fn parse_error(response: &RawResponse<'_>) -> Error {
             error
         }
     }
+}
+
+/// Whether `name` has the form of Cognito's (and AWS's) error names: an ASCII PascalCase identifier such as
+/// `NotAuthorizedException` or `ServiceUnavailable`. Anything else (`constructor`, `__proto__`, markup) is
+/// reported as `UnknownError`: apps look names up in tables, and a name from the wire must not be able to
+/// name one of JavaScript's built-in properties.
+fn is_error_name(name: &str) -> bool {
+    name.len() <= 100
+        && name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 #[cfg(test)]
@@ -314,6 +324,30 @@ mod tests {
         assert_eq!((e.name.as_str(), e.retryable), ("UnknownError", true));
         let e = error_of(500, r#"{"__type":"InternalErrorException"}"#, None);
         assert!(e.retryable);
+    }
+
+    #[test]
+    fn names_not_of_cognitos_form_are_unknown_errors() {
+        for name in [
+            "constructor",
+            "__proto__",
+            "toString",
+            "has space",
+            "Ünicode",
+            "x".repeat(101).as_str(),
+        ] {
+            let body = format!(r#"{{"__type":"{name}","message":"m"}}"#);
+            let e = error_of(400, &body, None);
+            assert_eq!(
+                (e.name.as_str(), e.message.as_str()),
+                ("UnknownError", "HTTP 400 from Cognito"),
+                "{name:?}"
+            );
+            let e = error_of(400, "", Some(name));
+            assert_eq!(e.name, "UnknownError", "header {name:?}");
+        }
+        let e = error_of(503, r#"{"__type":"ServiceUnavailable"}"#, None);
+        assert_eq!((e.name.as_str(), e.retryable), ("ServiceUnavailable", true));
     }
 
     #[test]

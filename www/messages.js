@@ -1,7 +1,10 @@
 // Readable messages for Cognito's errors. The page shows one of these, with Cognito's own words underneath
 // for whoever has to debug it.
 
+// Null-prototype tables: an error's name comes from the wire and must never find a built-in property
+// (`constructor`, `__proto__`, `toString`).
 const BY_NAME = {
+  __proto__: null,
   UserNotFoundException: 'The username or password is wrong.',
   UserNotConfirmedException: 'This account is not confirmed yet. Enter the code that was sent to you.',
   PasswordResetRequiredException: 'You need to choose a new password before you can sign in.',
@@ -19,6 +22,20 @@ const BY_NAME = {
   UserUnAuthenticatedException: 'You are signed out.',
 };
 
+// Which form fields an error is about, first match shown.
+const FIELDS_BY_NAME = {
+  __proto__: null,
+  CodeMismatchException: ['code'],
+  ExpiredCodeException: ['code'],
+  EnableSoftwareTokenMFAException: ['code'],
+  InvalidPasswordException: ['newPassword', 'password'],
+  NotAuthorizedException: ['password', 'answer'],
+  UsernameExistsException: ['username'],
+};
+
+/** The names of the form fields `err` may be about, most likely first. */
+export const fieldsFor = (err) => FIELDS_BY_NAME[String(err?.name)] ?? [];
+
 /** NotAuthorizedException covers several situations; Cognito's message tells them apart. */
 function notAuthorized(message) {
   if (/disabled/i.test(message)) return 'This account is disabled. Contact your administrator.';
@@ -31,8 +48,8 @@ function notAuthorized(message) {
 
 /** { text, detail }: what to tell the person, and Cognito's name and message. */
 export function describeError(err) {
-  const name = err?.name || 'Error';
-  const message = err?.message || String(err);
+  const name = String(err?.name || 'Error');
+  const message = String(err?.message || err);
   let text = name === 'NotAuthorizedException' ? notAuthorized(message) : BY_NAME[name];
   if (name === 'InvalidPasswordException') {
     // Cognito's message lists the rule that failed, after a colon.

@@ -1,7 +1,7 @@
 // The page's one screen at a time: a form built from a description, the status and error regions, the
 // busy state. Accessibility lives here: every field has a label, focus goes to the new screen's first field
 // (or its heading) and to the error when one is shown, errors are role=alert, progress is aria-live.
-import { describeError } from './messages.js';
+import { describeError, fieldsFor } from './messages.js';
 
 const $ = (id) => document.getElementById(id);
 let current = null;
@@ -164,18 +164,8 @@ export function render(screen) {
   return form;
 }
 
-// Which field an error is about, when the form has it.
-const FIELDS_BY_ERROR = {
-  CodeMismatchException: ['code'],
-  ExpiredCodeException: ['code'],
-  EnableSoftwareTokenMFAException: ['code'],
-  InvalidPasswordException: ['newPassword', 'password'],
-  NotAuthorizedException: ['password', 'answer'],
-  UsernameExistsException: ['username'],
-};
-
 function fieldFor(err, form) {
-  return (FIELDS_BY_ERROR[err?.name] ?? []).find((name) => form.elements.namedItem(name));
+  return fieldsFor(err).find((name) => form.elements.namedItem(name));
 }
 
 /** Runs `fn` with the form busy (buttons disabled, spinner, aria-busy); shows what it throws. */

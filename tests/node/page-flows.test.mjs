@@ -401,3 +401,19 @@ test('while waiting: the form is busy, its buttons disabled, the spinner shown a
     assert.equal(await page.locator('#spinner').isVisible(), false);
   });
 });
+
+test('an error named like a built-in property (constructor, __proto__, toString) is still shown as an error', async () => {
+  const cors = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': '*', 'Access-Control-Allow-Methods': 'POST' };
+  for (const type of ['constructor', '__proto__', 'toString']) {
+    await withPage(null, async ({ page }) => {
+      // Cognito's answer to the sign-in, with that name as its __type.
+      await page.route(`${h.emulator.endpoint}**`, (route) =>
+        route.request().method() === 'OPTIONS'
+          ? route.fulfill({ status: 204, headers: cors })
+          : route.fulfill({ status: 400, headers: cors, contentType: 'application/x-amz-json-1.1', body: JSON.stringify({ __type: type, message: 'Injected' }) }));
+      await fillAndSubmit(page, { Username: 'demo', Password: 'Demo-Passw0rd!' }, 'Sign in');
+      const shown = await expectError(page, 'UnknownError');
+      assert.doesNotMatch(shown, /function|native code|\[object/, type);
+    });
+  }
+});

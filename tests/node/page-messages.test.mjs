@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 
 import { ROOT } from './helpers.mjs';
 
-const { describeError } = await import(pathToFileURL(join(ROOT, 'www', 'messages.js')).href);
+const { describeError, fieldsFor } = await import(pathToFileURL(join(ROOT, 'www', 'messages.js')).href);
 const error = (name, message) => Object.assign(new Error(message), { name });
 
 test('each Cognito error a person may cause reads as plain words, with Cognito\'s own words kept as detail', () => {
@@ -40,4 +40,13 @@ test('each Cognito error a person may cause reads as plain words, with Cognito\'
 test('an error it has no words for shows Cognito\'s message', () => {
   const err = error('InvalidParameterException', 'Cannot reset password for the user as there is no registered/verified email or phone_number');
   assert.equal(describeError(err).text, err.message);
+});
+
+test('a name that is a built-in property (constructor, __proto__, toString) finds no words and no fields', () => {
+  for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+    const err = error(name, 'what the server said');
+    assert.deepEqual(describeError(err), { text: 'what the server said', detail: `${name}: what the server said` }, name);
+    assert.deepEqual(fieldsFor(err), [], name);
+  }
+  assert.deepEqual(fieldsFor(error('CodeMismatchException', '')), ['code']);
 });
