@@ -11,6 +11,8 @@ const REFRESH_RETRY_MS = 30_000;
 /** How long a write to localStorage may take to reach the other tabs' processes (a few ms in Chromium). */
 const STORAGE_SETTLE_MS = 50;
 const STORAGE_SETTLE_TRIES = 10;
+/** The largest reply read from Cognito (its replies are a few kB): a bigger one is cut off unread. */
+const MAX_REPLY_BYTES = 1 << 20;
 const EVENTS = ['signedIn', 'signedOut', 'tokenRefreshed', 'tokenRefreshFailed', 'sessionExpired'];
 /** Refusals of a refresh token: the session is over. */
 const REFUSED = ['NotAuthorizedException', 'RefreshTokenReuseException', 'UserUnAuthenticatedException'];
@@ -39,6 +41,35 @@ function encode(value, what) {
   } catch (cause) {
     throw invalid(`${what}: ${messageOf(cause)}`);
   }
+}
+
+/**
+ * A reply's body as text, read no further than MAX_REPLY_BYTES. A failure to read is a NetworkError (it may
+ * pass); a body that is too big is an InvalidResponseException (it will not).
+ */
+async function replyText(response) {
+  const tooBig = () => fail('InvalidResponseException', `the reply is larger than ${MAX_REPLY_BYTES} bytes`);
+  if (Number(response.headers.get('Content-Length')) > MAX_REPLY_BYTES) {
+    response.body?.cancel().catch(() => {});
+    throw tooBig();
+  }
+  const chunks = [];
+  let size = 0;
+  try {
+    const reader = response.body?.getReader();
+    for (let chunk = await reader?.read(); chunk && !chunk.done; chunk = await reader.read()) {
+      size += chunk.value.byteLength;
+      if (size > MAX_REPLY_BYTES) {
+        reader.cancel().catch(() => {});
+        break;
+      }
+      chunks.push(chunk.value);
+    }
+  } catch (cause) {
+    throw fail('NetworkError', `reply body was cut off: ${messageOf(cause)}`, true);
+  }
+  if (size > MAX_REPLY_BYTES) throw tooBig();
+  return new Blob(chunks).text();
 }
 
 /** Device time, Unix seconds. */
@@ -705,7 +736,6 @@ export class CognitoClient {
     call.signal?.addEventListener('abort', onAbort);
     try {
       let response;
-      let text;
       try {
         response = await fetch(this.#endpoint, {
           method: 'POST',
@@ -717,15 +747,13 @@ export class CognitoClient {
           },
           body: request.body,
           signal: controller.signal,
+          // A redirect would carry the password's proof or the refresh token to wherever it points.
+          redirect: 'error',
         });
       } catch (cause) {
         throw fail('NetworkError', `request to Cognito failed: ${messageOf(cause)}`, true);
       }
-      try {
-        text = await response.text();
-      } catch (cause) {
-        throw fail('NetworkError', `reply body was cut off: ${messageOf(cause)}`, true);
-      }
+      const text = await replyText(response);
       const error = this.#core.replyError(response.status, text, response.headers.get('x-amzn-ErrorType') ?? undefined);
       if (error) unwrap(error);
       const date = Date.parse(response.headers.get('Date') ?? '');

@@ -28,7 +28,10 @@ export interface CognitoClientConfig {
   clientId: string;
   /** Only for app clients created with a secret; sent as SECRET_HASH / ClientSecret. */
   clientSecret?: string;
-  /** Defaults to https://cognito-idp.{region}.amazonaws.com/ (the region is taken from userPoolId). */
+  /**
+   * Defaults to https://cognito-idp.{region}.amazonaws.com/ (the region is taken from userPoolId). Must be
+   * https:, except http: on localhost, 127.x.x.x and [::1] (a local emulator).
+   */
   endpoint?: string;
   storage?: StorageKind | CustomStorage;
   /** The issuer authenticator apps show for TOTP set up through this client. Default 'Cognito'. */

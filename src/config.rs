@@ -52,7 +52,7 @@ impl ClientConfig {
             return Err(Error::invalid_parameter("clientId is required"));
         }
         let endpoint = match endpoint.filter(|e| !e.is_empty()) {
-            Some(endpoint) => endpoint,
+            Some(endpoint) => checked_endpoint(endpoint)?,
             None => format!(
                 "https://cognito-idp.{}.amazonaws.com/",
                 region_of(&user_pool_id)
@@ -83,6 +83,51 @@ impl ClientConfig {
     }
 }
 
+/// Passwords' proofs and refresh tokens are POSTed to the endpoint, so it must be `https:`; plain `http:` is
+/// for a local emulator only (localhost, 127.x.x.x, [::1]). The authority may hold only host-name, IP and
+/// port characters: no user info, backslashes or whitespace, which URL parsers read differently, so the host
+/// checked here is the host `fetch` connects to.
+fn checked_endpoint(endpoint: String) -> Result<String, Error> {
+    let refuse = || {
+        Error::invalid_parameter(format!(
+            "endpoint '{endpoint}' must be an https: URL (http: only for localhost, 127.0.0.1 or [::1])"
+        ))
+    };
+    let (scheme, rest) = endpoint.split_once("://").ok_or_else(refuse)?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let authority_ok = authority
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b));
+    // A bracketed IPv6 host ends at its ']', a name or IPv4 address at the port's ':'.
+    let host_end = if authority.starts_with('[') {
+        authority.find(']').map(|i| i + 1).ok_or_else(refuse)?
+    } else {
+        authority.find(':').unwrap_or(authority.len())
+    };
+    let (host, port) = authority.split_at(host_end);
+    let port_ok = port.is_empty()
+        || port
+            .strip_prefix(':')
+            .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    if !authority_ok || !port_ok || host.is_empty() || endpoint.contains(char::is_whitespace) {
+        return Err(refuse());
+    }
+    let scheme_ok = scheme.eq_ignore_ascii_case("https")
+        || (scheme.eq_ignore_ascii_case("http") && is_loopback(host));
+    if scheme_ok {
+        Ok(endpoint)
+    } else {
+        Err(refuse())
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    let octet = |o: &str| o.bytes().all(|b| b.is_ascii_digit()) && o.parse::<u8>().is_ok();
+    host.eq_ignore_ascii_case("localhost")
+        || host == "[::1]"
+        || (host.starts_with("127.") && host.split('.').count() == 4 && host.split('.').all(octet))
+}
+
 fn region_of(user_pool_id: &str) -> &str {
     user_pool_id
         .split_once('_')
@@ -109,6 +154,41 @@ mod tests {
         )
         .unwrap();
         assert_eq!(local.endpoint, "http://127.0.0.1:9229/");
+    }
+
+    #[test]
+    fn endpoints_must_be_https_except_on_loopback() {
+        let with = |endpoint: &str| {
+            ClientConfig::new("eu-west-2_AbC123", "c", None, Some(endpoint.into()))
+        };
+        for good in [
+            "https://cognito-idp.eu-west-2.amazonaws.com/",
+            "HTTPS://proxy.example.com:8443/cognito",
+            "http://127.0.0.1:9229/",
+            "http://127.1.2.3/",
+            "http://localhost:9229",
+            "http://[::1]:9229/",
+        ] {
+            assert_eq!(with(good).unwrap().endpoint, good);
+        }
+        for bad in [
+            "http://cognito.example.com/",
+            "http://127.0.0.1.evil.example/",
+            "http://127.0.0.1@evil.example/",
+            "http://evil.example\\@127.0.0.1/",
+            "http://localhost.evil.example:9229/",
+            "http://[::1].evil.example/",
+            "http://127.0.0.256/",
+            "https://user:pass@cognito.example.com/",
+            "https://cognito.example.com:/",
+            "https:///path",
+            "https://a b/",
+            "ftp://127.0.0.1/",
+            "cognito.example.com",
+        ] {
+            let error = with(bad).unwrap_err();
+            assert_eq!(error.name, "InvalidParameterException", "{bad:?}");
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
@@ -202,6 +203,79 @@ test('an unreachable endpoint throws NetworkError', async () => {
     assert.equal(err.retryable, true);
     return true;
   });
+});
+
+/** A server on 127.0.0.1 answering every request with `answer(req, res)`; records the requests' bodies. */
+async function localServer(answer) {
+  const requests = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      requests.push({ url: req.url, body });
+      answer(req, res);
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${server.address().port}/`;
+  return { url, requests, stop: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+test('the endpoint must be https:, except on localhost, 127.0.0.1 and [::1]', () => {
+  for (const endpoint of ['http://cognito.example.com/', 'http://127.0.0.1@evil.example/', 'http://localhost.evil.example/']) {
+    assert.throws(() => new pkg.CognitoClient({ userPoolId: pool.poolId, clientId: pool.clientId, endpoint }), {
+      name: 'InvalidParameterException',
+    }, endpoint);
+  }
+  for (const endpoint of ['https://cognito.example.com/', 'http://127.0.0.1:9229/', 'http://localhost:9229/', 'http://[::1]:9229/']) {
+    new pkg.CognitoClient({ userPoolId: pool.poolId, clientId: pool.clientId, endpoint, storage: 'memory' });
+  }
+});
+
+test('a redirect from the endpoint is not followed: the password proof and refresh token go nowhere else', async () => {
+  const elsewhere = await localServer((req, res) => res.writeHead(200).end('{}'));
+  const redirecting = await localServer((req, res) => res.writeHead(307, { Location: elsewhere.url }).end());
+  try {
+    const c = new pkg.CognitoClient({
+      userPoolId: pool.poolId,
+      clientId: pool.clientId,
+      endpoint: redirecting.url,
+      storage: 'memory',
+      retry: { maxAttempts: 1 },
+    });
+    await assert.rejects(c.signIn({ username: pool.username, password: pool.password }), { name: 'NetworkError' });
+    assert.equal(redirecting.requests.length, 1);
+    assert.deepEqual(elsewhere.requests, [], 'nothing reached the redirect target');
+  } finally {
+    await elsewhere.stop();
+    await redirecting.stop();
+  }
+});
+
+test('a reply over 1 MiB is refused unread, with or without Content-Length', async () => {
+  const huge = JSON.stringify({ __type: 'NotAuthorizedException', message: 'x'.repeat(2 << 20) });
+  for (const declared of [true, false]) {
+    const server = await localServer((req, res) => {
+      res.writeHead(400, declared ? { 'Content-Length': Buffer.byteLength(huge) } : {});
+      res.end(huge);
+    });
+    try {
+      const c = new pkg.CognitoClient({
+        userPoolId: pool.poolId,
+        clientId: pool.clientId,
+        endpoint: server.url,
+        storage: 'memory',
+        retry: { maxAttempts: 1 },
+      });
+      await assert.rejects(c.signIn({ username: pool.username, password: pool.password }), (err) => {
+        assert.equal(err.name, 'InvalidResponseException', `Content-Length: ${declared}: ${err.name}`);
+        assert.equal(err.retryable, false);
+        return true;
+      });
+    } finally {
+      await server.stop();
+    }
+  }
 });
 
 test('an SRP sign-in is exactly two requests: InitiateAuth, then RespondToAuthChallenge', async () => {
