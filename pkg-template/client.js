@@ -254,8 +254,10 @@ class Call {
  * and user. A stored value that cannot be read back is dropped (signed out, device forgotten).
  */
 class Store {
-  constructor(option, namespace) {
+  /** `caseSensitive`: whether the pool tells "Bob" from "bob" (Cognito's UsernameConfiguration.CaseSensitive). */
+  constructor(option, namespace, caseSensitive = true) {
     this.namespace = namespace;
+    this.caseSensitive = caseSensitive;
     if (option == null) {
       this.backend = webStorage('localStorage', false) ?? memory();
     } else if (typeof option === 'string') {
@@ -304,9 +306,9 @@ class Store {
     return `${this.namespace}.user.${username}.session`;
   }
 
-  /** Devices are kept per user; usernames are case-insensitive in Cognito pools by default. */
+  /** Devices are kept per user, by the name as the pool compares it: "Bob" and "bob" are two users where case counts. */
   deviceKey(username) {
-    return `${this.namespace}.user.${username.toLowerCase()}.device`;
+    return `${this.namespace}.user.${this.caseSensitive ? username : username.toLowerCase()}.device`;
   }
 
   /** The stored session (`{stored, session, deviceKey}`) or null. An unreadable one is removed and thrown. */
@@ -475,7 +477,8 @@ export class CognitoClient {
 
   constructor(config) {
     if (config == null || typeof config !== 'object') throw invalid('CognitoClient config: expected an object');
-    const { storage, ...rest } = config;
+    const { storage, caseSensitiveUsernames = true, ...rest } = config;
+    if (typeof caseSensitiveUsernames !== 'boolean') throw invalid('caseSensitiveUsernames: expected true or false');
     const coreConfig = encode(rest, 'CognitoClient config');
     try {
       this.#core = new Core(coreConfig);
@@ -487,7 +490,7 @@ export class CognitoClient {
     this.#endpoint = settings.endpoint;
     this.#timeoutMs = settings.timeoutMs;
     this.#autoRefresh = settings.autoRefresh;
-    this.#store = new Store(storage, `cognito-wasm.${config.userPoolId}.${config.clientId}`);
+    this.#store = new Store(storage, `cognito-wasm.${config.userPoolId}.${config.clientId}`, caseSensitiveUsernames);
     // Last: the configuration is good, so the sign-in worker may open a core for it.
     this.#signer = new Signer(this.#core, coreConfig);
     // No closure made here may use `this`: the channel's handler lives as long as the channel, and a closure

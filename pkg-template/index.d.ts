@@ -34,6 +34,11 @@ export interface CognitoClientConfig {
    */
   endpoint?: string;
   storage?: StorageKind | CustomStorage;
+  /**
+   * Whether the pool tells "Bob" from "bob" (its UsernameConfiguration.CaseSensitive; Cognito's API default
+   * is true). Remembered devices are kept per user under the name as the pool compares it. Default true.
+   */
+  caseSensitiveUsernames?: boolean;
   /** The issuer authenticator apps show for TOTP set up through this client. Default 'Cognito'. */
   totpIssuer?: string;
   /**

@@ -363,6 +363,36 @@ describe('remembered devices', () => {
     assert.deepEqual(await client.listDevices(), []);
   });
 
+  test('in a case-sensitive pool "Bob" and "bob" keep their own device secrets', async () => {
+    const { poolId, clientId } = await pool({
+      UsernameConfiguration: { CaseSensitive: true },
+      DeviceConfiguration: { ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: false },
+    });
+    const map = new Map();
+    const storage = { getItem: (k) => map.get(k) ?? null, setItem: (k, v) => void map.set(k, v), removeItem: (k) => void map.delete(k) };
+    const client = new pkg.CognitoClient({ userPoolId: poolId, clientId, endpoint: emulator.endpoint, storage });
+    const pw = { Bob: password(), bob: password() };
+    for (const name of ['Bob', 'bob']) await adminUser(poolId, name, pw[name]);
+    const deviceEntry = (name) => map.get(`cognito-wasm.${poolId}.${clientId}.user.${name}.device`);
+
+    await client.signIn({ username: 'Bob', password: pw.Bob });
+    await client.signOut();
+    const bobsDevice = deviceEntry('Bob');
+    assert.ok(bobsDevice, 'Bob\'s device is kept under his name');
+    await client.signIn({ username: 'bob', password: pw.bob });
+    await client.signOut();
+    assert.ok(deviceEntry('bob'), 'bob\'s device under his');
+    assert.equal(deviceEntry('Bob'), bobsDevice, 'bob\'s sign-in left Bob\'s device alone');
+    assert.notEqual(JSON.parse(deviceEntry('bob')).deviceKey, JSON.parse(bobsDevice).deviceKey);
+
+    const again = await recordRequests(() => client.signIn({ username: 'Bob', password: pw.Bob }));
+    assert.ok(again.includes('RespondToAuthChallenge:DEVICE_SRP_AUTH'), `Bob proves his remembered device: ${again}`);
+
+    assert.throws(() => new pkg.CognitoClient({ userPoolId: poolId, clientId, caseSensitiveUsernames: 'no' }), {
+      name: 'InvalidParameterException',
+    });
+  });
+
   test('a device Cognito no longer knows is dropped and the sign-in goes on without it', async () => {
     const { poolId, client } = await pool({
       DeviceConfiguration: { ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: false },
