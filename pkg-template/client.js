@@ -248,6 +248,28 @@ class Call {
   }
 }
 
+/** The tail of each in-page lock queue, by name: the lock where Web Locks are missing or not needed. */
+const pageLocks = new Map();
+
+/**
+ * Runs `work` holding the session lock `name`: across the tabs of the origin (a Web Lock) when `acrossTabs`
+ * and Web Locks exist, else across the clients of this page (a queue). Each holder reads and writes the stored
+ * session as one step: a sign-in's save, a refresh (request included), a sign-out, a repair.
+ * `work` must not take the lock again: it would wait for itself.
+ */
+function sessionLock(name, acrossTabs, work) {
+  const locks = acrossTabs ? globalThis.navigator?.locks : undefined;
+  if (locks) return locks.request(name, work);
+  const run = (pageLocks.get(name) ?? Promise.resolve()).then(() => work());
+  const tail = run.then(
+    () => {},
+    () => {},
+  );
+  pageLocks.set(name, tail);
+  tail.then(() => pageLocks.get(name) === tail && pageLocks.delete(name));
+  return run;
+}
+
 /**
  * Where the session and remembered-device secrets are kept: memory, localStorage / sessionStorage, or the
  * app's object with (possibly async) getItem / setItem / removeItem. Keys are namespaced by pool, app client
@@ -311,30 +333,42 @@ class Store {
     return `${this.namespace}.user.${this.caseSensitive ? username : username.toLowerCase()}.device`;
   }
 
-  /** The stored session (`{stored, session, deviceKey}`) or null. An unreadable one is removed and thrown. */
-  async load(core) {
+  /** Runs `work` holding the session lock (see sessionLock); `work` must not take it again. */
+  exclusively(work) {
+    return sessionLock(`${this.namespace}.session`, this.shared, work);
+  }
+
+  /** What is stored now, unread: `{username, stored}` (`stored` null when the pointer names nothing), or null. */
+  async raw() {
     const username = await this.get(this.pointer);
-    if (username == null) return null;
-    const key = this.sessionKey(username);
-    const stored = await this.get(key);
-    if (stored == null) {
-      await this.remove(this.pointer);
+    return username == null ? null : { username, stored: await this.get(this.sessionKey(username)) };
+  }
+
+  /**
+   * The stored session (`{stored, session, deviceKey}`) or null. An unreadable one is removed and thrown; a
+   * pointer to no session is removed. What is seen may be another tab's save half done, so the removals are
+   * compare-and-delete under the session lock (`underLock`: the caller holds it already).
+   */
+  async load(core, underLock = false) {
+    const seen = await this.raw();
+    if (seen == null) return null;
+    if (seen.stored == null) {
+      await this.removeIf((now) => now?.username === seen.username && now.stored == null, underLock);
       return null;
     }
     try {
-      const session = unwrap(core.readSession(stored));
-      if (session.session.username !== username) {
+      const session = unwrap(core.readSession(seen.stored));
+      if (session.session.username !== seen.username) {
         throw fail('InvalidResponseException', 'stored session belongs to another user');
       }
       return session;
     } catch (error) {
-      await this.remove(key);
-      await this.remove(this.pointer);
+      await this.removeIf((now) => now?.username === seen.username && now.stored === seen.stored, underLock);
       throw error;
     }
   }
 
-  /** Stores `session` as the signed-in one; another user's session is removed. */
+  /** Stores `session` as the signed-in one; another user's session is removed. Hold the session lock. */
   async save(session) {
     const username = session.session.username;
     const previous = await this.get(this.pointer);
@@ -343,11 +377,30 @@ class Store {
     await this.set(this.pointer, username);
   }
 
-  /** Removes the signed-in session (remembered devices stay). */
-  async clear() {
-    const username = await this.get(this.pointer);
-    if (username != null) await this.remove(this.sessionKey(username));
-    await this.remove(this.pointer);
+  /**
+   * Compare-and-set: stores `session` only if the stored session is still `expected` (its stored text).
+   * Hold the session lock. Returns whether it stored it.
+   */
+  async saveIf(expected, session) {
+    const now = await this.raw();
+    if (now?.username !== session.session.username || now.stored !== expected) return false;
+    await this.save(session);
+    return true;
+  }
+
+  /**
+   * Compare-and-delete: removes the signed-in session (remembered devices stay) if `stillThere(raw())` holds,
+   * under the session lock (`underLock`: the caller holds it already). Returns whether it removed it.
+   */
+  async removeIf(stillThere, underLock = false) {
+    const remove = async () => {
+      const now = await this.raw();
+      if (!stillThere(now)) return false;
+      if (now?.stored != null) await this.remove(this.sessionKey(now.username));
+      await this.remove(this.pointer);
+      return true;
+    };
+    return underLock ? remove() : this.exclusively(remove);
   }
 
   /** The device secrets kept for `username` (JSON text), or ''; unreadable ones are removed. */
@@ -422,14 +475,12 @@ function custom(object) {
 }
 
 /**
- * The other tabs (and workers) of this origin sharing the session: one refresh at a time across all of them
- * under a Web Lock, and a BroadcastChannel telling the others of sign-ins, refreshes and sign-outs. Where
- * neither API exists (Node, old browsers) the tab works alone.
+ * The other tabs (and workers) of this origin sharing the session: a BroadcastChannel telling the others of
+ * sign-ins, refreshes and sign-outs (the session lock, Store.exclusively, keeps their writes apart). Where
+ * it does not exist (old browsers) the tab works alone.
  */
 class Tabs {
   constructor(namespace, onMessage) {
-    this.lockName = `${namespace}.refresh`;
-    this.locks = namespace ? globalThis.navigator?.locks : undefined;
     this.channel = undefined;
     if (namespace && typeof BroadcastChannel === 'function') {
       this.channel = new BroadcastChannel(namespace);
@@ -449,11 +500,6 @@ class Tabs {
 
   announce(message) {
     this.channel?.postMessage(message);
-  }
-
-  /** Runs `work` holding the refresh lock of every tab sharing the session. */
-  exclusively(work) {
-    return this.locks ? this.locks.request(this.lockName, work) : work();
   }
 }
 
@@ -559,8 +605,19 @@ export class CognitoClient {
    */
   async signOut(options) {
     const call = new Call(options, this.#timeoutMs);
-    const session = await this.#loadSession();
-    await this.#endSession(session);
+    // A refresh of this tab under way would otherwise store its tokens after the sign-out.
+    await this.#refreshing?.catch(() => {});
+    // Read and cleared as one step, so the token revoked is the newest (a refresh elsewhere may have
+    // rotated it) and no refresh can write the session back in between.
+    const session = await this.#store
+      .exclusively(async () => {
+        const newest = await this.#loadSession(true);
+        if (newest) await this.#store.removeIf(() => true, true);
+        return newest;
+      })
+      .catch(() => null); // A storage that fails cannot be helped here; the sign-out is announced all the same.
+    this.#cancelRefreshTimer();
+    this.#announce('signedOut', session?.session.username);
     if (session) {
       const request = unwrap(this.#core.revokeRequest(session.stored));
       if (request) await this.#send(call, request).catch(() => {});
@@ -789,7 +846,7 @@ export class CognitoClient {
       }
       if (progress.signedIn) {
         const { session, typedUsername, device, deviceForgotten } = progress.signedIn;
-        await this.#store.save(session);
+        await this.#store.exclusively(() => this.#store.save(session));
         // Under the typed and the internal username, so the next sign-in finds it whichever is typed.
         for (const name of new Set([typedUsername, session.session.username])) {
           if (deviceForgotten) await this.#store.forgetDevice(name);
@@ -810,8 +867,9 @@ export class CognitoClient {
     return this.#core.needsRefresh(session.stored, deviceNow()) ? this.#refresh(call, session, false) : session;
   }
 
-  async #storedSession() {
-    const session = await this.#loadSession();
+  /** The stored session, or UserUnAuthenticatedException. `underLock`: the caller holds the session lock. */
+  async #storedSession(underLock = false) {
+    const session = await this.#loadSession(underLock);
     if (!session) throw unauthenticated('no user is signed in');
     return session;
   }
@@ -820,9 +878,9 @@ export class CognitoClient {
    * The stored session, if any. One that cannot be read (corrupted, or written by something else) means
    * signed out, announced with a signedOut event that carries the reason.
    */
-  async #loadSession() {
+  async #loadSession(underLock = false) {
     try {
-      const session = await this.#store.load(this.#core);
+      const session = await this.#store.load(this.#core, underLock);
       // Until a reply says otherwise, the drift measured when the tokens came is the best guess.
       if (this.#clockOffset === undefined && session) this.#clockOffset = -session.session.clockDrift;
       return session;
@@ -851,7 +909,7 @@ export class CognitoClient {
 
   #sharedRefresh(before, requested) {
     if (!this.#refreshing) {
-      const refreshing = this.#tabs
+      const refreshing = this.#store
         .exclusively(() => this.#refreshUnderLock(before, requested))
         .finally(() => {
           this.#refreshing = null;
@@ -868,7 +926,7 @@ export class CognitoClient {
    * never present the refresh token it retired) or signed out.
    */
   async #refreshUnderLock(before, requested) {
-    const current = await this.#storedSession();
+    const current = await this.#storedSession(true);
     if (this.#core.stillNeeded(requested, before.stored, current.stored, deviceNow())) {
       await this.#refreshNow(new Call(undefined, this.#timeoutMs), current);
     }
@@ -891,18 +949,17 @@ export class CognitoClient {
         if (newer) return newer;
       }
       this.#announce('tokenRefreshFailed', username, error);
-      if (refused) {
-        await this.#store.clear();
+      // Only the refused session ends: another user may have signed in meanwhile.
+      if (refused && (await this.#store.removeIf((now) => now?.stored === current.stored, true))) {
         this.#cancelRefreshTimer();
         this.#announce('sessionExpired', username, error);
       }
       throw error;
     }
-    // A sign-out (in any tab) while the request was out wins: its session must not come back.
-    if ((await this.#loadSession())?.session.username !== username) {
+    // Compare-and-set: a sign-out or another user's sign-in while the request was out wins.
+    if (!(await this.#store.saveIf(current.stored, refreshed))) {
       throw unauthenticated('signed out while the refresh was under way');
     }
-    await this.#store.save(refreshed);
     this.#announce('tokenRefreshed', username);
     this.#scheduleRefresh(refreshed);
     if (this.#store.shared) {
@@ -917,7 +974,7 @@ export class CognitoClient {
   async #successorOf(current) {
     if (!this.#store.shared) return null;
     for (let i = 0; i < STORAGE_SETTLE_TRIES; i += 1) {
-      const stored = await this.#loadSession();
+      const stored = await this.#loadSession(true);
       if (!stored || stored.session.username !== current.session.username) return null;
       if (this.#core.supersedes(stored.stored, current.stored)) return stored;
       await new Promise((resolve) => timer(resolve, STORAGE_SETTLE_MS));
@@ -925,12 +982,13 @@ export class CognitoClient {
     return null;
   }
 
-  /** Forgets the local session and tells the listeners (here and in the other tabs). */
+  /** Forgets `session`'s user locally (not another user's session) and tells the listeners (here and in the other tabs). */
   async #endSession(session) {
+    const username = session.session.username;
     // A storage that fails to remove cannot be helped here; the sign-out is announced all the same.
-    await this.#store.clear().catch(() => {});
+    await this.#store.removeIf((now) => now?.username === username).catch(() => {});
     this.#cancelRefreshTimer();
-    this.#announce('signedOut', session?.session.username);
+    this.#announce('signedOut', username);
   }
 
   // --- events and other tabs ---------------------------------------------------------------------------

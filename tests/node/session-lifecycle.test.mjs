@@ -174,6 +174,61 @@ test('3 tabs with refresh-token rotation: one GetTokensFromRefreshToken, no tab 
   }
 });
 
+test('a sign-out in one tab while another tab\'s rotating refresh is out: the newest refresh token is revoked, nothing comes back', async () => {
+  const user = await signedInUser('sign-out-race');
+  await cognito(emulator.endpoint, 'UpdateUserPoolClient', {
+    UserPoolId: user.poolId,
+    ClientId: user.clientId,
+    ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 },
+  });
+  // Each tab records the Cognito calls it makes, with the replies.
+  const record = `{
+    window.cognitoCalls = [];
+    const real = window.fetch;
+    window.fetch = async (url, init) => {
+      const response = await real(url, init);
+      const target = new Headers(init?.headers).get('X-Amz-Target');
+      if (target) window.cognitoCalls.push({ target: target.split('.').pop(), body: JSON.parse(init.body), reply: await response.clone().text() });
+      return response;
+    };
+  }`;
+  const context = await browser.newContext();
+  try {
+    const [signingOut, refreshing] = [await openTab(context, { initScript: record }), await openTab(context, { initScript: record })];
+    for (const page of [signingOut, refreshing]) {
+      await makeClient(page, user, { autoRefresh: false, refreshMethod: 'GetTokensFromRefreshToken' });
+    }
+    assert.equal((await attempt(signingOut, `return client.signIn({ username: '${user.username}', password: '${user.password}' });`)).ok, true);
+    await injectFault({ operation: 'GetTokensFromRefreshToken', count: 1, delayMs: 1500 });
+    const refreshed = attempt(refreshing, 'return client.refreshSession();');
+    await eventually('the refresh request at the emulator', async () => (await dev('GET', '/_emulator/faults')).length === 0);
+    const signedOut = await attempt(signingOut, 'return client.signOut();');
+    assert.equal(signedOut.ok, true, JSON.stringify(signedOut));
+    await refreshed;
+
+    const calls = async (page, target) => (await page.evaluate(() => window.cognitoCalls)).filter((c) => c.target === target);
+    const [rotation] = await calls(refreshing, 'GetTokensFromRefreshToken');
+    // The sign-out waited for the refresh under way instead of revoking the token it was presenting.
+    const rotated = JSON.parse(rotation.reply).AuthenticationResult?.RefreshToken;
+    assert.ok(rotated, `the refresh under way completed: ${rotation.reply}`);
+    const revoked = (await calls(signingOut, 'RevokeToken')).map((c) => c.body.Token);
+    assert.deepEqual(revoked, [rotated], 'the sign-out revoked the token the other tab\'s refresh brought');
+    for (const page of [signingOut, refreshing]) {
+      assert.deepEqual(await page.evaluate(() => Object.keys(localStorage)), [], 'nothing of the session is left');
+      assert.equal((await attempt(page, 'return client.getSession();')).name, 'UserUnAuthenticatedException');
+      assert.deepEqual(page.problems, []);
+    }
+    await assert.rejects(
+      cognito(emulator.endpoint, 'GetTokensFromRefreshToken', { RefreshToken: rotated, ClientId: user.clientId }),
+      (err) => err.type === 'NotAuthorizedException' || err.type === 'RefreshTokenReuseException',
+    );
+  } finally {
+    await clearFaults();
+    await context.close();
+  }
+});
+
 test('proactive refresh: one per origin before expiry, paused while hidden, caught up when shown', async () => {
   const user = await signedInUser('proactive', { lifetime: 8 });
   const context = await browser.newContext();
