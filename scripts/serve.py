@@ -208,7 +208,7 @@ def seeded_config(args) -> dict:
         config["clientId"] = args.client_id
     if args.emulator:
         config["endpoint"] = args.emulator if args.emulator.endswith("/") else args.emulator + "/"
-    # Relative entries are resolved against the page, so the allow-list holds whatever port is used.
+    # Relative entries are resolved against the origin root, so the allow-list holds whatever port is used.
     config["allowedRedirectUris"] = ["/app-demo.html"]
     config["allowedParentOrigins"] = []
     config["branding"] = {"name": "cognito-wasm demo"}

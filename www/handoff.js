@@ -1,7 +1,8 @@
 // Handing the signed-in session back to the app, in one of two ways (README "Hosted sign-in page"):
 //
 // - Redirect: ?redirect_uri=… must resolve to a URL on this page's origin that is on allowedRedirectUris
-//   (exact match after resolving against the page). The tokens stay in this origin's storage, where the app
+//   (exact match; relative entries are resolved against the origin's root, not the page, so the list means
+//   the same wherever the page is served). The tokens stay in this origin's storage, where the app
 //   reads them with its own CognitoClient; nothing travels in the URL. Anything else is refused, visibly.
 // - Embedded (iframe or popup): the parent sends {type: 'cognito-wasm:hello'}; if its origin is on
 //   allowedParentOrigins (and it is our parent or opener), the page answers {type: 'cognito-wasm:ready'} to
@@ -78,9 +79,10 @@ export function redirectTarget(allowedUris, href = location.href) {
     return { refused: raw };
   }
   const here = new URL(href).origin;
+  const root = `${here}/`;
   const allowed = allowedUris.some((entry) => {
     try {
-      const resolved = new URL(entry, href);
+      const resolved = new URL(entry, root);
       return resolved.origin === here && resolved.href === url.href;
     } catch {
       return false;

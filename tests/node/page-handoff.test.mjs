@@ -112,6 +112,23 @@ test('redirect: anything off the allow-list is refused visibly and never followe
   }
 });
 
+test('redirect: relative allow-list entries mean the origin root, wherever the page is served', async () => {
+  const { page, context } = await h.openPage();
+  try {
+    const decide = (entries, href) => page.evaluate(
+      async ([entries, href]) => (await import('/handoff.js')).redirectTarget(entries, href),
+      [entries, href],
+    );
+    const deep = (uri) => `${h.server.url}/deep/login/index.html?redirect_uri=${encodeURIComponent(uri)}`;
+    assert.deepEqual(await decide(['app-demo.html'], deep('/app-demo.html')), { url: `${h.server.url}/app-demo.html` });
+    assert.deepEqual(await decide(['app-demo.html'], deep('/deep/login/app-demo.html')), { refused: '/deep/login/app-demo.html' });
+    assert.deepEqual(await decide(['./app-demo.html'], deep('app-demo.html')), { refused: 'app-demo.html' });
+    assert.deepEqual(await decide(['/app-demo.html'], deep('/app-demo.html')), { url: `${h.server.url}/app-demo.html` });
+  } finally {
+    await context.close();
+  }
+});
+
 /** Opens `origin`'s page in `context`, with a listener collecting every message it receives. */
 async function appPage(context, origin) {
   const page = await context.newPage();
