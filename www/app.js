@@ -3,7 +3,7 @@
 // the session back (handoff.js) or show who is signed in.
 // No framework, no build step, no inline script or style (the server sends a strict CSP).
 import { applyBranding, loadConfig } from './config.js';
-import { acceptParents, hasParent, isPopup, postSignedIn, postSignedOut, redirectTarget } from './handoff.js';
+import { acceptParents, hasParent, isPopup, postSignedIn, postSignedOut, redirectTarget, shortAddress } from './handoff.js';
 import { CognitoClient } from './pkg/index.js';
 import { qrSvg } from './qr.js';
 import { announce, paragraph, render, showError } from './ui.js';
@@ -357,7 +357,7 @@ function confirmResetScreen(username, delivery, lead) {
 
 function showRefusedRedirect(uri) {
   const notice = document.getElementById('notice');
-  notice.textContent = `This sign-in link asks to send you on to “${uri}”, which is not an address this page may return to. `
+  notice.textContent = `This sign-in link asks to send you on to an address this page may not return to (${shortAddress(uri)}). `
     + 'You can still sign in here, but you will not be sent there.';
   notice.hidden = false;
 }

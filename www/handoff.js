@@ -90,3 +90,20 @@ export function redirectTarget(allowedUris, href = location.href) {
   });
   return allowed && url.origin === here ? { url: url.href } : { refused: raw };
 }
+
+/**
+ * A refused redirect_uri as the notice may show it: the origin and path, at most 60 characters (just the
+ * scheme for anything but http(s)). The query, fragment and any length of text an attacker put in the link
+ * are never repeated on this trusted page.
+ */
+export function shortAddress(raw, href = location.href) {
+  let url;
+  try {
+    url = new URL(raw, href);
+  } catch {
+    return 'an address that is not a URL';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `a ${url.protocol} address`;
+  const text = url.origin + url.pathname;
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}
