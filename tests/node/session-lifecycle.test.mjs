@@ -500,3 +500,48 @@ test('the SRP maths run in a Web Worker where one can start, and on the page whe
     }
   }
 });
+
+test('storage "session": a tab opened from the page starts with a copy of the session (the documented limit); noopener does not', async () => {
+  const user = await signedInUser('session-copy');
+  await cognito(emulator.endpoint, 'UpdateUserPoolClient', {
+    UserPoolId: user.poolId,
+    ClientId: user.clientId,
+    ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 },
+  });
+  const options = { storage: 'session', autoRefresh: false, refreshMethod: 'GetTokensFromRefreshToken' };
+  const context = await browser.newContext();
+  try {
+    const original = await openTab(context);
+    await makeClient(original, user, options);
+    assert.equal((await attempt(original, `return client.signIn({ username: '${user.username}', password: '${user.password}' });`)).ok, true);
+    const opened = async (features) => {
+      const [page] = await Promise.all([
+        context.waitForEvent('page'),
+        original.evaluate(([url, features]) => void window.open(url, '_blank', features), [site.url, features]),
+      ]);
+      page.problems = [];
+      page.on('pageerror', (err) => page.problems.push(`pageerror: ${err.message}`));
+      await page.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 20_000 });
+      await makeClient(page, user, options);
+      return page;
+    };
+
+    const isolated = await opened('noopener');
+    assert.equal((await attempt(isolated, 'return client.getSession();')).name, 'UserUnAuthenticatedException', 'noopener: a tab of its own');
+
+    const copy = await opened('');
+    const { value: copied } = await attempt(copy, 'return client.getSession();');
+    const { value: mine } = await attempt(original, 'return client.getSession();');
+    assert.equal(copied.refreshToken, mine.refreshToken, 'the opened tab holds a copy of the same session');
+    // The two copies refresh without knowing of each other: with rotation, the first retires the token the
+    // other still holds, and that one is signed out.
+    assert.equal((await attempt(copy, 'return client.refreshSession();')).ok, true);
+    const refused = await attempt(original, 'return client.refreshSession();');
+    assert.ok(['RefreshTokenReuseException', 'NotAuthorizedException'].includes(refused.name), JSON.stringify(refused));
+    assert.equal((await attempt(original, 'return client.getSession();')).name, 'UserUnAuthenticatedException');
+    for (const page of [original, copy, isolated]) assert.deepEqual(page.problems, []);
+  } finally {
+    await context.close();
+  }
+});
