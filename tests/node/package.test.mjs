@@ -221,6 +221,10 @@ async function localServer(answer) {
   return { url, requests, stop: () => new Promise((resolve) => server.close(resolve)) };
 }
 
+/** A client of the test pool at `endpoint` that sends each request once. */
+const singleAttemptClient = (endpoint) =>
+  new pkg.CognitoClient({ userPoolId: pool.poolId, clientId: pool.clientId, endpoint, storage: 'memory', retry: { maxAttempts: 1 } });
+
 test('the endpoint must be https:, except on localhost, 127.0.0.1 and [::1]', () => {
   for (const endpoint of ['http://cognito.example.com/', 'http://127.0.0.1@evil.example/', 'http://localhost.evil.example/']) {
     assert.throws(() => new pkg.CognitoClient({ userPoolId: pool.poolId, clientId: pool.clientId, endpoint }), {
@@ -236,13 +240,7 @@ test('a redirect from the endpoint is not followed: the password proof and refre
   const elsewhere = await localServer((req, res) => res.writeHead(200).end('{}'));
   const redirecting = await localServer((req, res) => res.writeHead(307, { Location: elsewhere.url }).end());
   try {
-    const c = new pkg.CognitoClient({
-      userPoolId: pool.poolId,
-      clientId: pool.clientId,
-      endpoint: redirecting.url,
-      storage: 'memory',
-      retry: { maxAttempts: 1 },
-    });
+    const c = singleAttemptClient(redirecting.url);
     await assert.rejects(c.signIn({ username: pool.username, password: pool.password }), { name: 'NetworkError' });
     assert.equal(redirecting.requests.length, 1);
     assert.deepEqual(elsewhere.requests, [], 'nothing reached the redirect target');
@@ -260,13 +258,7 @@ test('a reply over 1 MiB is refused unread, with or without Content-Length', asy
       res.end(huge);
     });
     try {
-      const c = new pkg.CognitoClient({
-        userPoolId: pool.poolId,
-        clientId: pool.clientId,
-        endpoint: server.url,
-        storage: 'memory',
-        retry: { maxAttempts: 1 },
-      });
+      const c = singleAttemptClient(server.url);
       await assert.rejects(c.signIn({ username: pool.username, password: pool.password }), (err) => {
         assert.equal(err.name, 'InvalidResponseException', `Content-Length: ${declared}: ${err.name}`);
         assert.equal(err.retryable, false);

@@ -88,6 +88,15 @@ async function signedInUser(name, { lifetime } = {}) {
   return user;
 }
 
+/** Turns on refresh-token rotation (no grace period) for `user`'s app client. */
+const enableRotation = (user) =>
+  cognito(emulator.endpoint, 'UpdateUserPoolClient', {
+    UserPoolId: user.poolId,
+    ClientId: user.clientId,
+    ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 },
+  });
+
 // --- tests -------------------------------------------------------------------------------------------------
 
 for (const tabs of [2, 5]) {
@@ -135,12 +144,7 @@ for (const tabs of [2, 5]) {
 
 test('3 tabs with refresh-token rotation: one GetTokensFromRefreshToken, no tab presents a retired token', async () => {
   const user = await signedInUser('rotation', { lifetime: 8 });
-  await cognito(emulator.endpoint, 'UpdateUserPoolClient', {
-    UserPoolId: user.poolId,
-    ClientId: user.clientId,
-    ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-    RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 },
-  });
+  await enableRotation(user);
   // UpdateUserPoolClient resets what it is not sent, lifetimes included.
   await tokenLifetime(user.clientId, 8);
   const context = await browser.newContext();
@@ -176,12 +180,7 @@ test('3 tabs with refresh-token rotation: one GetTokensFromRefreshToken, no tab 
 
 test('a sign-out in one tab while another tab\'s rotating refresh is out: the newest refresh token is revoked, nothing comes back', async () => {
   const user = await signedInUser('sign-out-race');
-  await cognito(emulator.endpoint, 'UpdateUserPoolClient', {
-    UserPoolId: user.poolId,
-    ClientId: user.clientId,
-    ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-    RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 },
-  });
+  await enableRotation(user);
   // Each tab records the Cognito calls it makes, with the replies.
   const record = `{
     window.cognitoCalls = [];
@@ -503,12 +502,7 @@ test('the SRP maths run in a Web Worker where one can start, and on the page whe
 
 test('storage "session": a tab opened from the page starts with a copy of the session (the documented limit); noopener does not', async () => {
   const user = await signedInUser('session-copy');
-  await cognito(emulator.endpoint, 'UpdateUserPoolClient', {
-    UserPoolId: user.poolId,
-    ClientId: user.clientId,
-    ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-    RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 },
-  });
+  await enableRotation(user);
   const options = { storage: 'session', autoRefresh: false, refreshMethod: 'GetTokensFromRefreshToken' };
   const context = await browser.newContext();
   try {
