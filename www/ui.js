@@ -119,7 +119,7 @@ export function render(screen) {
   form.id = `screen-${screen.id}`;
   form.dataset.screen = screen.id;
   form.setAttribute('aria-labelledby', 'screen-heading');
-  const heading = document.createElement('h2');
+  const heading = document.createElement('h1');
   heading.id = 'screen-heading';
   heading.tabIndex = -1;
   heading.textContent = screen.heading;

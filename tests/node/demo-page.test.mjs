@@ -138,7 +138,7 @@ test('the seeded user with a temporary password chooses a new one; the pool\'s p
     await h.shot(page, 'password-policy-error');
     await fillAndSubmit(page, { 'New password': 'Brand-New-Passw0rd!' }, 'Continue');
     await screen(page, 'signed-in');
-    assert.equal(await page.getByRole('heading', { level: 2 }).textContent(), 'Signed in as newbie');
+    assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Signed in as newbie');
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

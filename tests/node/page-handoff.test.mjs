@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { ROOT } from './helpers.mjs';
-import { SEED, fillAndSubmit, screen, startPageHarness, startServePy, watch } from './page-harness.mjs';
+import { SEED, expectAccessible, fillAndSubmit, screen, startPageHarness, startServePy, watch } from './page-harness.mjs';
 import { demoCredentials } from './seed.mjs';
 
 let h;
@@ -113,6 +113,7 @@ test('redirect: anything off the allow-list is refused visibly and never followe
       assert.doesNotMatch(text, /Call|next=|alert/);
       assert.equal(await notice.getAttribute('role'), 'alert');
       if (uri === refused[0]) {
+        await expectAccessible(page, 'the refused-redirect notice');
         await fillAndSubmit(page, { Username: creds.username, Password: creds.password }, 'Sign in');
         await screen(page, 'signed-in');
         await page.waitForTimeout(500);

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -143,9 +143,28 @@ export async function makeUser(endpoint, poolId, username, password, attributes 
   }
 }
 
-/** Waits for the screen `id` (the form's data-screen) to be shown. */
+const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+/**
+ * axe-core on the page as it is now: no violation of impact serious or critical (WCAG A and AA, colour
+ * contrast included), and one <h1>, the screen's heading. Evaluated through the DevTools protocol, which
+ * the page's CSP does not govern.
+ */
+export async function expectAccessible(page, what) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE);
+  const { violations } = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const serious = violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary}`).join('; ')}`);
+  assert.deepEqual(serious, [], `axe on ${what}`);
+  const headings = await page.locator('h1').allTextContents();
+  assert.equal(headings.length, 1, `one <h1> on ${what}: ${JSON.stringify(headings)}`);
+}
+
+/** Waits for the screen `id` (the form's data-screen) to be shown, and checks it with axe-core. */
 export async function screen(page, id) {
   await page.locator(`form[data-screen="${id}"]`).waitFor({ state: 'visible', timeout: 20_000 });
+  await expectAccessible(page, `the ${id} screen`);
 }
 
 /** Waits for an error whose text matches `pattern`, and checks focus went to it. */
@@ -153,6 +172,7 @@ export async function expectError(page, pattern) {
   const error = page.locator('#error');
   await error.filter({ hasText: pattern }).waitFor({ state: 'visible', timeout: 20_000 });
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'error', 'focus moves to the error');
+  await expectAccessible(page, `the error ${pattern}`);
   return (await error.textContent()).trim();
 }
 
