@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 use serde_json::Value;
+use zeroize::Zeroize;
 
 use crate::error::Error;
 use crate::json::{self, Reader};
@@ -95,6 +96,13 @@ impl std::fmt::Debug for Request {
     }
 }
 
+// The serialised body holds whatever secrets its typed form held.
+impl Drop for Request {
+    fn drop(&mut self) {
+        self.body.zeroize();
+    }
+}
+
 impl Request {
     pub fn new(operation: Operation, body: &impl Serialize) -> Result<Self, Error> {
         let body =
@@ -112,26 +120,58 @@ pub fn set_member(body: &mut serde_json::Value, key: &str, value: impl Into<serd
     }
 }
 
-#[derive(Serialize)]
+/// InitiateAuth's body. Owned, so that a sign-in can keep what it sent (to send it again without a device
+/// Cognito forgot); the parameters carry passwords and SRP values and are wiped when dropped.
+#[derive(Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct InitiateAuthRequest<'a> {
-    pub auth_flow: &'a str,
-    pub client_id: &'a str,
+pub struct InitiateAuthRequest {
+    pub auth_flow: &'static str,
+    pub client_id: String,
     pub auth_parameters: StringMap,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_metadata: Option<&'a StringMap>,
+    pub client_metadata: Option<StringMap>,
 }
 
-#[derive(Serialize)]
+/// RespondToAuthChallenge's body; owned and wiped like [`InitiateAuthRequest`].
+#[derive(Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct RespondToAuthChallengeRequest<'a> {
-    pub challenge_name: &'a str,
-    pub client_id: &'a str,
+pub struct RespondToAuthChallengeRequest {
+    pub challenge_name: &'static str,
+    pub client_id: String,
     pub challenge_responses: StringMap,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub session: Option<&'a str>,
+    pub session: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_metadata: Option<&'a StringMap>,
+    pub client_metadata: Option<StringMap>,
+}
+
+/// Overwrites the values of a parameter map (passwords, SRP claims, device keys) before it is freed.
+pub fn wipe_values(parameters: &mut StringMap) {
+    parameters.values_mut().for_each(Zeroize::zeroize);
+}
+
+impl Drop for InitiateAuthRequest {
+    fn drop(&mut self) {
+        wipe_values(&mut self.auth_parameters);
+    }
+}
+
+impl Drop for RespondToAuthChallengeRequest {
+    fn drop(&mut self) {
+        wipe_values(&mut self.challenge_responses);
+    }
+}
+
+impl InitiateAuthRequest {
+    pub fn to_request(&self) -> Result<Request, Error> {
+        Request::new(Operation::InitiateAuth, self)
+    }
+}
+
+impl RespondToAuthChallengeRequest {
+    pub fn to_request(&self) -> Result<Request, Error> {
+        Request::new(Operation::RespondToAuthChallenge, self)
+    }
 }
 
 #[derive(Serialize)]

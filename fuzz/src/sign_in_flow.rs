@@ -448,10 +448,10 @@ pub fn run(data: &[u8]) -> Reached {
                     ),
                     Err(error) => {
                         assert!(!error.name.is_empty());
-                        let Some(request) = pending.take() else {
+                        if pending.take().is_none() {
                             continue;
-                        };
-                        if let Some(retry) = flow.request_failed(&request, &error) {
+                        }
+                        if let Some(retry) = flow.request_failed(&error) {
                             check_request(&retry);
                             assert_no_device_key(&retry);
                             pending = Some(retry);

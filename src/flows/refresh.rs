@@ -36,15 +36,13 @@ pub fn request(config: &ClientConfig, session: &Session) -> Result<Request, Erro
     if let Some(device_key) = session.device_key() {
         auth_parameters.insert("DEVICE_KEY".into(), device_key.to_owned());
     }
-    Request::new(
-        Operation::InitiateAuth,
-        &InitiateAuthRequest {
-            auth_flow: "REFRESH_TOKEN_AUTH",
-            client_id: &config.client_id,
-            auth_parameters,
-            client_metadata: None,
-        },
-    )
+    InitiateAuthRequest {
+        auth_flow: "REFRESH_TOKEN_AUTH",
+        client_id: config.client_id.clone(),
+        auth_parameters,
+        client_metadata: None,
+    }
+    .to_request()
 }
 
 /// Why a refresh is wanted, which decides whether tokens another tab refreshed meanwhile will do.

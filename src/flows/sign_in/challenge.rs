@@ -1,0 +1,134 @@
+//! The challenges a sign-in waits on the app to answer: one variant per kind, each holding what its answer
+//! needs, so that an answer can only be read as the challenge on the table expects.
+
+use super::steps::MfaType;
+
+/// A one-time code Cognito sent, or an authenticator app shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum CodeChallenge {
+    SmsMfa,
+    SmsOtp,
+    EmailOtp,
+    SoftwareTokenMfa,
+}
+
+impl CodeChallenge {
+    pub(super) fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "SMS_MFA" => Some(Self::SmsMfa),
+            "SMS_OTP" => Some(Self::SmsOtp),
+            "EMAIL_OTP" => Some(Self::EmailOtp),
+            "SOFTWARE_TOKEN_MFA" => Some(Self::SoftwareTokenMfa),
+            _ => None,
+        }
+    }
+
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            Self::SmsMfa => "SMS_MFA",
+            Self::SmsOtp => "SMS_OTP",
+            Self::EmailOtp => "EMAIL_OTP",
+            Self::SoftwareTokenMfa => "SOFTWARE_TOKEN_MFA",
+        }
+    }
+
+    /// The `ChallengeResponses` key the code goes under.
+    pub(super) fn response_key(self) -> &'static str {
+        match self {
+            Self::SmsMfa => "SMS_MFA_CODE",
+            Self::SmsOtp => "SMS_OTP_CODE",
+            Self::EmailOtp => "EMAIL_OTP_CODE",
+            Self::SoftwareTokenMfa => "SOFTWARE_TOKEN_MFA_CODE",
+        }
+    }
+}
+
+/// A `USER_AUTH` first factor this library can sign in with. Cognito also offers `WEB_AUTHN`, which needs
+/// passkeys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum FirstFactor {
+    Password,
+    PasswordSrp,
+    EmailOtp,
+    SmsOtp,
+}
+
+impl FirstFactor {
+    pub(super) const ALL: [Self; 4] = [
+        Self::Password,
+        Self::PasswordSrp,
+        Self::EmailOtp,
+        Self::SmsOtp,
+    ];
+
+    /// The factor named `name`, in any case.
+    pub(super) fn parse(name: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|factor| factor.name().eq_ignore_ascii_case(name.trim()))
+    }
+
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            Self::Password => "PASSWORD",
+            Self::PasswordSrp => "PASSWORD_SRP",
+            Self::EmailOtp => "EMAIL_OTP",
+            Self::SmsOtp => "SMS_OTP",
+        }
+    }
+
+    pub(super) fn needs_password(self) -> bool {
+        matches!(self, Self::Password | Self::PasswordSrp)
+    }
+
+    /// "PASSWORD, PASSWORD_SRP, …", for messages.
+    pub(super) fn names(factors: impl IntoIterator<Item = Self>) -> String {
+        let names: Vec<&str> = factors.into_iter().map(Self::name).collect();
+        names.join(", ")
+    }
+}
+
+/// A challenge on the table, with the `Session` Cognito tied it to. It survives a wrong answer, so the user
+/// can try again.
+#[derive(Clone, Debug)]
+pub(super) struct Challenge {
+    pub session: Option<String>,
+    pub kind: Kind,
+}
+
+#[derive(Clone, Debug)]
+pub(super) enum Kind {
+    /// Answered with the code.
+    Code(CodeChallenge),
+    /// SELECT_MFA_TYPE: answered with one of these.
+    SelectMfaType { allowed: Vec<MfaType> },
+    /// MFA_SETUP: answered with the factor to set up, one of these.
+    ChooseMfaSetup { allowed: Vec<MfaType> },
+    /// MFA_SETUP by TOTP, the secret shown: answered with a code from the authenticator app.
+    TotpCode,
+    /// MFA_SETUP by e-mail: answered with the address.
+    EmailAddress,
+    /// NEW_PASSWORD_REQUIRED: answered with the new password (and missing attributes).
+    NewPassword,
+    /// CUSTOM_CHALLENGE: answered with whatever the pool's Lambda expects.
+    Custom,
+    /// SELECT_CHALLENGE (USER_AUTH): answered with one of the factors on offer.
+    SelectFirstFactor { available: Vec<String> },
+    /// A password factor was chosen at SELECT_CHALLENGE without a password: answered with the password.
+    /// `available` is the offer to go back to if the password is refused.
+    PasswordFor {
+        factor: FirstFactor,
+        available: Vec<String>,
+    },
+}
+
+impl Kind {
+    /// The usable factors among those Cognito offers, in its order.
+    pub(super) fn usable_factors(available: &[String]) -> impl Iterator<Item = FirstFactor> + '_ {
+        available.iter().filter_map(|name| {
+            FirstFactor::ALL
+                .into_iter()
+                .find(|factor| factor.name().eq_ignore_ascii_case(name))
+        })
+    }
+}

@@ -1,0 +1,72 @@
+//! Remembered devices in a sign-in: the secrets a tracked device keeps to prove itself with device SRP, and
+//! the ConfirmDevice request that registers a device Cognito just started tracking.
+
+use serde::Serialize;
+use serde_json::json;
+
+use crate::error::Error;
+use crate::json::{self, Reader};
+use crate::protocol::{Operation, Request};
+use crate::secret::Password;
+use crate::srp::client::DeviceVerifier;
+
+/// What a tracked device keeps to prove itself with device SRP on later sign-ins.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceSecrets {
+    pub device_key: String,
+    pub device_group_key: String,
+    pub device_password: Password,
+}
+
+impl DeviceSecrets {
+    /// The secrets as they are stored.
+    pub fn to_storage_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Reads stored secrets back; anything else is an error (the device is then forgotten).
+    pub fn from_storage_json(text: &str) -> Result<Self, Error> {
+        let value = json::parse_stored(text, "stored device")?;
+        let stored = Reader::stored(&value, "stored device")?;
+        Ok(Self {
+            device_key: stored.string("deviceKey")?,
+            device_group_key: stored.string("deviceGroupKey")?,
+            device_password: Password::new(stored.string("devicePassword")?),
+        })
+    }
+}
+
+/// A device Cognito started tracking during this sign-in, and whether the user must be asked to remember it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewDevice {
+    pub secrets: DeviceSecrets,
+    pub user_confirmation_necessary: bool,
+}
+
+/// Registers the device Cognito just started tracking: a fresh verifier for it goes to ConfirmDevice, and
+/// the device password stays with the returned [`NewDevice`], for device SRP on later sign-ins.
+pub(super) fn confirm_device(
+    access_token: &str,
+    device_key: &str,
+    group_key: &str,
+    device_name: &str,
+) -> Result<(Request, NewDevice), Error> {
+    let verifier = DeviceVerifier::generate(group_key, device_key)?;
+    let body = json!({
+        "AccessToken": access_token,
+        "DeviceKey": device_key,
+        "DeviceSecretVerifierConfig": {"Salt": verifier.salt_b64, "PasswordVerifier": verifier.password_verifier_b64},
+        "DeviceName": device_name,
+    });
+    let request = Request::new(Operation::ConfirmDevice, &body)?;
+    let device = NewDevice {
+        secrets: DeviceSecrets {
+            device_key: device_key.to_owned(),
+            device_group_key: group_key.to_owned(),
+            device_password: Password::new(verifier.device_password),
+        },
+        user_confirmation_necessary: false,
+    };
+    Ok((request, device))
+}

@@ -1,0 +1,264 @@
+//! What the app sees of a sign-in: the [`NextStep`] it must take, and the values those steps carry (MFA
+//! types, where a code went, what an authenticator app needs). Serialised as the JS `nextStep`.
+
+use serde::Serialize;
+
+use crate::protocol::StringMap;
+
+/// A second factor, as apps name them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum MfaType {
+    #[serde(rename = "SMS")]
+    Sms,
+    #[serde(rename = "TOTP")]
+    Totp,
+    #[serde(rename = "EMAIL")]
+    Email,
+}
+
+impl MfaType {
+    pub(super) fn from_challenge(name: &str) -> Option<Self> {
+        match name {
+            "SMS_MFA" | "SMS_OTP" => Some(Self::Sms),
+            "SOFTWARE_TOKEN_MFA" => Some(Self::Totp),
+            "EMAIL_OTP" | "EMAIL_MFA" => Some(Self::Email),
+            _ => None,
+        }
+    }
+
+    /// `UserMFASettingList` / `PreferredMfaSetting` values.
+    pub(crate) fn from_setting(name: &str) -> Option<Self> {
+        Self::from_challenge(name)
+    }
+
+    pub(super) fn parse(answer: &str) -> Option<Self> {
+        match answer.trim().to_ascii_uppercase().as_str() {
+            "SMS" | "SMS_MFA" => Some(Self::Sms),
+            "TOTP" | "SOFTWARE_TOKEN_MFA" => Some(Self::Totp),
+            "EMAIL" | "EMAIL_OTP" | "EMAIL_MFA" => Some(Self::Email),
+            _ => None,
+        }
+    }
+
+    /// As the app names it (`allowedMFATypes`).
+    fn name(self) -> &'static str {
+        match self {
+            Self::Sms => "SMS",
+            Self::Totp => "TOTP",
+            Self::Email => "EMAIL",
+        }
+    }
+
+    /// "SMS, TOTP", for messages.
+    pub(super) fn names(types: &[Self]) -> String {
+        let names: Vec<&str> = types.iter().map(|t| t.name()).collect();
+        names.join(", ")
+    }
+
+    /// The `ANSWER` to SELECT_MFA_TYPE.
+    pub(super) fn challenge_name(self) -> &'static str {
+        match self {
+            Self::Sms => "SMS_MFA",
+            Self::Totp => "SOFTWARE_TOKEN_MFA",
+            Self::Email => "EMAIL_OTP",
+        }
+    }
+
+    /// The MFA types in a JSON list of challenge names (`MFAS_CAN_CHOOSE`, `MFAS_CAN_SETUP`).
+    pub(super) fn list(parameters: &StringMap, key: &str) -> Vec<Self> {
+        let names = string_list(parameters, key);
+        let mut types: Vec<Self> = names
+            .iter()
+            .filter_map(|n| Self::from_challenge(n))
+            .collect();
+        types.dedup();
+        types
+    }
+}
+
+/// Where a code was sent.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CodeDelivery {
+    pub delivery_medium: Option<String>,
+    pub destination: Option<String>,
+}
+
+impl CodeDelivery {
+    pub(super) fn from_challenge(parameters: &StringMap) -> Self {
+        Self {
+            delivery_medium: parameters.get("CODE_DELIVERY_DELIVERY_MEDIUM").cloned(),
+            destination: parameters.get("CODE_DELIVERY_DESTINATION").cloned(),
+        }
+    }
+}
+
+/// What an authenticator app needs to add the account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TotpSetup {
+    /// Base32 secret, for typing in by hand.
+    pub shared_secret: String,
+    /// `otpauth://totp/...`, for a QR code.
+    pub setup_uri: String,
+}
+
+impl TotpSetup {
+    pub fn new(shared_secret: String, issuer: &str, account: &str) -> Self {
+        let label = format!("{}:{}", percent_encode(issuer), percent_encode(account));
+        let setup_uri = format!(
+            "otpauth://totp/{label}?secret={shared_secret}&issuer={}",
+            percent_encode(issuer)
+        );
+        Self {
+            shared_secret,
+            setup_uri,
+        }
+    }
+}
+
+/// RFC 3986 percent-encoding of everything but unreserved characters.
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// What the app must do next; serialised as the JS `nextStep` (a union tagged by `signInStep`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "signInStep")]
+pub enum NextStep {
+    #[serde(rename = "DONE")]
+    Done,
+    /// The user has not confirmed the sign-up code yet (Cognito's UserNotConfirmedException).
+    #[serde(rename = "CONFIRM_SIGN_UP")]
+    ConfirmSignUp,
+    /// An administrator requires a password reset (PasswordResetRequiredException).
+    #[serde(rename = "RESET_PASSWORD")]
+    ResetPassword,
+    #[serde(rename = "CONFIRM_SIGN_IN_WITH_SMS_CODE", rename_all = "camelCase")]
+    ConfirmWithSmsCode { code_delivery_details: CodeDelivery },
+    #[serde(rename = "CONFIRM_SIGN_IN_WITH_EMAIL_CODE", rename_all = "camelCase")]
+    ConfirmWithEmailCode { code_delivery_details: CodeDelivery },
+    #[serde(rename = "CONFIRM_SIGN_IN_WITH_TOTP_CODE")]
+    ConfirmWithTotpCode,
+    #[serde(rename = "CONTINUE_SIGN_IN_WITH_MFA_SELECTION")]
+    SelectMfaType {
+        #[serde(rename = "allowedMFATypes")]
+        allowed_mfa_types: Vec<MfaType>,
+    },
+    #[serde(rename = "CONTINUE_SIGN_IN_WITH_MFA_SETUP_SELECTION")]
+    SelectMfaSetup {
+        #[serde(rename = "allowedMFATypes")]
+        allowed_mfa_types: Vec<MfaType>,
+    },
+    #[serde(rename = "CONTINUE_SIGN_IN_WITH_TOTP_SETUP", rename_all = "camelCase")]
+    SetUpTotp { totp_setup_details: TotpSetup },
+    #[serde(rename = "CONTINUE_SIGN_IN_WITH_EMAIL_SETUP")]
+    SetUpEmail,
+    #[serde(
+        rename = "CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED",
+        rename_all = "camelCase"
+    )]
+    NewPasswordRequired { missing_attributes: Vec<String> },
+    #[serde(
+        rename = "CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE",
+        rename_all = "camelCase"
+    )]
+    CustomChallenge { additional_info: StringMap },
+    /// USER_AUTH: answer with one of the available first factors.
+    #[serde(
+        rename = "CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION",
+        rename_all = "camelCase"
+    )]
+    SelectFirstFactor { available_challenges: Vec<String> },
+    /// USER_AUTH with a password factor chosen but no password given at sign-in: answer with it.
+    #[serde(rename = "CONFIRM_SIGN_IN_WITH_PASSWORD")]
+    ConfirmWithPassword,
+    #[serde(rename = "UNHANDLED_CHALLENGE", rename_all = "camelCase")]
+    Unhandled {
+        challenge_name: String,
+        challenge_parameters: StringMap,
+    },
+}
+
+/// A JSON list of strings inside a challenge parameter (`MFAS_CAN_CHOOSE`, `requiredAttributes`); nothing
+/// when it is absent or not such a list.
+pub(super) fn string_list(parameters: &StringMap, key: &str) -> Vec<String> {
+    let value: Option<serde_json::Value> = parameters
+        .get(key)
+        .and_then(|v| serde_json::from_str(v).ok());
+    let items = value.as_ref().and_then(serde_json::Value::as_array);
+    items
+        .into_iter()
+        .flatten()
+        .filter_map(|item| item.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// NEW_PASSWORD_REQUIRED's `requiredAttributes` (`["userAttributes.name", …]`) that `userAttributes` lacks.
+pub(super) fn missing_attributes(parameters: &StringMap) -> Vec<String> {
+    let required = string_list(parameters, "requiredAttributes");
+    let present: Option<serde_json::Value> = parameters
+        .get("userAttributes")
+        .and_then(|v| serde_json::from_str(v).ok());
+    let present = present.as_ref().and_then(serde_json::Value::as_object);
+    required
+        .iter()
+        .map(|name| {
+            name.strip_prefix("userAttributes.")
+                .unwrap_or(name)
+                .to_owned()
+        })
+        .filter(|name| !present.is_some_and(|present| present.contains_key(name)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn setup_uri_is_an_otpauth_uri() {
+        let setup = TotpSetup::new("JBSWY3DPEHPK3PXP".into(), "My App", "alice@example.com");
+        assert_eq!(
+            setup.setup_uri,
+            "otpauth://totp/My%20App:alice%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=My%20App"
+        );
+    }
+
+    #[test]
+    fn missing_attributes_are_the_required_ones_not_yet_set() {
+        let parameters = StringMap::from([
+            (
+                "requiredAttributes".to_owned(),
+                r#"["userAttributes.name","userAttributes.email"]"#.to_owned(),
+            ),
+            (
+                "userAttributes".to_owned(),
+                r#"{"email":"a@example.com"}"#.to_owned(),
+            ),
+        ]);
+        assert_eq!(missing_attributes(&parameters), vec!["name".to_owned()]);
+        assert!(missing_attributes(&StringMap::new()).is_empty());
+    }
+
+    #[test]
+    fn mfa_lists_ignore_unknown_and_malformed_entries() {
+        let parameters = StringMap::from([(
+            "MFAS_CAN_CHOOSE".to_owned(),
+            r#"["SMS_MFA","WHATEVER","SOFTWARE_TOKEN_MFA"]"#.to_owned(),
+        )]);
+        assert_eq!(
+            MfaType::list(&parameters, "MFAS_CAN_CHOOSE"),
+            vec![MfaType::Sms, MfaType::Totp]
+        );
+        let broken = StringMap::from([("MFAS_CAN_CHOOSE".to_owned(), "not json".to_owned())]);
+        assert!(MfaType::list(&broken, "MFAS_CAN_CHOOSE").is_empty());
+    }
+}
