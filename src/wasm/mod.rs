@@ -161,8 +161,6 @@ pub struct Core {
 struct PendingSignIn {
     id: u32,
     flow: SignIn,
-    /// The request whose reply the flow waits for.
-    in_flight: Option<Request>,
     /// Started by `signIn` (not `confirmSignIn`): a not-yet-confirmed user or a required password reset is
     /// reported as the next step, as Amplify does, rather than as a failure.
     opening: bool,
@@ -462,7 +460,6 @@ impl Core {
         self.sign_in = Some(PendingSignIn {
             id: self.sign_ins_opened,
             flow,
-            in_flight: None,
             opening: true,
         });
         self.progress(Progress::Send(request))
@@ -480,7 +477,7 @@ impl Core {
         let pending = self.sign_in.as_mut().ok_or_else(|| {
             Error::invalid_parameter("no sign-in is waiting for confirmSignIn; call signIn first")
         })?;
-        if pending.in_flight.is_some() {
+        if pending.flow.is_waiting_for_reply() {
             return Err(Error::invalid_parameter(
                 "the sign-in is still waiting for Cognito",
             ));
@@ -497,7 +494,6 @@ impl Core {
         step: impl FnOnce(&mut SignIn, &ClientConfig) -> Result<Progress, Error>,
     ) -> Result<Value, Error> {
         let pending = Self::awaiting_reply(&mut self.sign_in, flow)?;
-        pending.in_flight = None;
         match step(&mut pending.flow, &self.config) {
             Ok(progress) => self.progress(progress),
             Err(error) => Err(self.failed(error)),
@@ -511,7 +507,7 @@ impl Core {
     ) -> Result<&mut PendingSignIn, Error> {
         sign_in
             .as_mut()
-            .filter(|p| p.id == flow && p.in_flight.is_some())
+            .filter(|p| p.id == flow && p.flow.is_waiting_for_reply())
             .ok_or_else(|| {
                 Error::new(
                     names::ABORTED,
@@ -529,10 +525,7 @@ impl Core {
         );
         error.retryable = reported.opt_bool("retryable")?.unwrap_or(false);
         let pending = Self::awaiting_reply(&mut self.sign_in, flow)?;
-        let Some(request) = pending.in_flight.take() else {
-            return Err(error);
-        };
-        if let Some(retry) = pending.flow.request_failed(&request, &error) {
+        if let Some(retry) = pending.flow.request_failed(&error) {
             return self.progress(Progress::Send(retry));
         }
         let opening = pending.opening;
@@ -566,9 +559,7 @@ impl Core {
         };
         match progress {
             Progress::Send(request) => {
-                let value = json!({"send": request_json(&request), "flow": pending.id});
-                pending.in_flight = Some(request);
-                Ok(value)
+                Ok(json!({"send": request_json(&request), "flow": pending.id}))
             }
             Progress::SignedIn(session) => {
                 let flow = &pending.flow;
