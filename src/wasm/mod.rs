@@ -6,6 +6,8 @@
 //! `{"ok": value}` or `{"error": {"name", "message", "retryable"}}`. Sessions and device secrets are kept by
 //! the JS side as the JSON text these exports produced, and read back here whenever a decision needs them.
 
+mod account;
+
 use serde::Serialize;
 use serde_json::{Value, json};
 use wasm_bindgen::prelude::*;
@@ -13,20 +15,20 @@ use wasm_bindgen::prelude::*;
 use crate::clock::{self, Now};
 use crate::config::RefreshMethod;
 use crate::error::names;
-use crate::flows::account::{self, MfaPreference};
-use crate::flows::devices;
 use crate::flows::refresh::{self, Reason};
 use crate::flows::sign_in::{
-    Answer, DeviceSecrets, Method, NextStep, Progress, SignIn, SignInInput, TotpSetup,
+    Answer, DeviceSecrets, Method, NextStep, Progress, SignIn, SignInInput,
 };
 use crate::flows::sign_out;
 use crate::json::{self, Reader};
 use crate::jwt::Claims;
-use crate::protocol::{Operation, RawResponse, Request, StringMap, parse_response};
+use crate::protocol::{RawResponse, Request, parse_response};
 use crate::secret::{ClientSecret, Password};
 use crate::session::Session;
 use crate::srp::client::SrpClient;
 use crate::{ClientConfig, Error};
+
+use account::AccountOperation;
 
 /// The JSON text of an export's result.
 fn outcome(result: Result<Value, Error>) -> String {
@@ -80,31 +82,6 @@ const REFRESH_METHODS: [(&str, RefreshMethod); 2] = [
     ),
 ];
 
-const MFA_PREFERENCES: [(&str, MfaPreference); 4] = [
-    ("ENABLED", MfaPreference::Enabled),
-    ("DISABLED", MfaPreference::Disabled),
-    ("PREFERRED", MfaPreference::Preferred),
-    ("NOT_PREFERRED", MfaPreference::NotPreferred),
-];
-
-/// `updateUserAttributes`' required `userAttributes`.
-fn user_attributes(args: &Reader) -> Result<StringMap, Error> {
-    args.opt_map("userAttributes")?.ok_or_else(|| {
-        Error::invalid_parameter("updateUserAttributes input: userAttributes is required")
-    })
-}
-
-/// The device an operation is about: the one the app names (`{ device: { id } }`), else this browser's
-/// (`currentDeviceKey`, looked up by the JS side).
-fn device_key(args: &Reader) -> Result<String, Error> {
-    match args.opt_string("device.id")? {
-        Some(id) => Ok(id),
-        None => args
-            .opt_string("currentDeviceKey")?
-            .ok_or_else(|| Error::invalid_parameter("this device is not tracked")),
-    }
-}
-
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct SessionOutput<'a> {
@@ -133,6 +110,13 @@ fn session_json(session: &Session) -> Result<Value, Error> {
         "session": to_value(&view)?,
         "deviceKey": session.device_key(),
     }))
+}
+
+/// Account operation `op` with the app's `args` (JSON text).
+fn account_operation(op: &str, args: &str) -> Result<AccountOperation, Error> {
+    let what = format!("{op} input");
+    let args_json = json::parse_argument(args, &what)?;
+    AccountOperation::read(op, &Reader::argument(&args_json, &what)?)
 }
 
 fn stored_session(stored: &str) -> Result<Session, Error> {
@@ -368,7 +352,8 @@ impl Core {
     /// The request of account operation `op` (named as the JS method) with the app's `args`.
     pub fn account(&self, op: &str, args: &str, access_token: &str) -> String {
         outcome(
-            self.account_request(op, args, access_token)
+            account_operation(op, args)
+                .and_then(|operation| operation.request(&self.config, access_token))
                 .map(|r| request_json(&r)),
         )
     }
@@ -376,7 +361,10 @@ impl Core {
     /// What account operation `op` resolves with, from its reply `body`.
     #[wasm_bindgen(js_name = accountResult)]
     pub fn account_result(&self, op: &str, args: &str, body: &str, username: &str) -> String {
-        outcome(reply_body(body).and_then(|body| self.account_output(op, args, &body, username)))
+        outcome(
+            account_operation(op, args)
+                .and_then(|operation| operation.output(&self.config, &reply_body(body)?, username)),
+        )
     }
 }
 
@@ -583,196 +571,6 @@ impl Core {
                 }
                 sign_in_output(step)
             }
-        }
-    }
-
-    fn account_request(&self, op: &str, args: &str, token: &str) -> Result<Request, Error> {
-        let what = format!("{op} input");
-        let args_json = json::parse_argument(args, &what)?;
-        let args = Reader::argument(&args_json, &what)?;
-        let config = &self.config;
-        let metadata = || args.opt_map("options.clientMetadata");
-        match op {
-            "signUp" => account::sign_up(
-                config,
-                &account::SignUpInput {
-                    username: args.string("username")?,
-                    password: Password::new(args.string("password")?),
-                    user_attributes: args.map_or_empty("options.userAttributes")?,
-                    validation_data: args.map_or_empty("options.validationData")?,
-                    client_metadata: metadata()?,
-                },
-            ),
-            "confirmSignUp" => account::confirm_sign_up(
-                config,
-                &args.string("username")?,
-                args.string("confirmationCode")?.trim(),
-                metadata()?.as_ref(),
-            ),
-            "resendSignUpCode" => account::resend_confirmation_code(
-                config,
-                &args.string("username")?,
-                metadata()?.as_ref(),
-            ),
-            "resetPassword" => {
-                account::forgot_password(config, &args.string("username")?, metadata()?.as_ref())
-            }
-            "confirmResetPassword" => account::confirm_forgot_password(
-                config,
-                &args.string("username")?,
-                args.string("confirmationCode")?.trim(),
-                &Password::new(args.string("newPassword")?),
-                metadata()?.as_ref(),
-            ),
-            "updatePassword" => account::change_password(
-                token,
-                &Password::new(args.string("oldPassword")?),
-                &Password::new(args.string("newPassword")?),
-            ),
-            "fetchUserAttributes" | "fetchMFAPreference" => account::get_user(token),
-            "updateUserAttributes" => account::update_user_attributes(
-                token,
-                &user_attributes(&args)?,
-                metadata()?.as_ref(),
-            ),
-            "sendUserAttributeVerificationCode" => account::get_user_attribute_verification_code(
-                token,
-                &args.string("userAttributeKey")?,
-                metadata()?.as_ref(),
-            ),
-            "confirmUserAttribute" => account::verify_user_attribute(
-                token,
-                &args.string("userAttributeKey")?,
-                args.string("confirmationCode")?.trim(),
-            ),
-            "deleteUserAttributes" => {
-                account::delete_user_attributes(token, &args.strings("userAttributeKeys")?)
-            }
-            "deleteUser" => account::delete_user(token),
-            "globalSignOut" => account::global_sign_out(token),
-            "setUpTOTP" => account::associate_software_token(token),
-            "verifyTOTPSetup" => account::verify_software_token(
-                token,
-                args.string("code")?.trim(),
-                args.opt_string("options.friendlyDeviceName")?.as_deref(),
-            ),
-            "updateMFAPreference" => account::set_user_mfa_preference(
-                token,
-                args.opt_choice("sms", &MFA_PREFERENCES)?,
-                args.opt_choice("totp", &MFA_PREFERENCES)?,
-                args.opt_choice("email", &MFA_PREFERENCES)?,
-            ),
-            "rememberDevice" => devices::update_status(token, &device_key(&args)?, true),
-            "forgetDevice" => devices::forget(token, &device_key(&args)?),
-            "getDevice" => devices::get(token, &device_key(&args)?),
-            "listDevices" => devices::list(token, Some(60)),
-            _ => Err(Error::invalid_parameter(format!("unknown operation {op}"))),
-        }
-    }
-
-    fn account_output(
-        &self,
-        op: &str,
-        args: &str,
-        body: &Value,
-        username: &str,
-    ) -> Result<Value, Error> {
-        match op {
-            "signUp" => {
-                let reply = account::SignUpReply::read(body)?;
-                let next_step = if reply.user_confirmed {
-                    json!({"signUpStep": "DONE"})
-                } else {
-                    json!({"signUpStep": "CONFIRM_SIGN_UP", "codeDeliveryDetails": reply.code_delivery_details})
-                };
-                Ok(
-                    json!({"isSignUpComplete": reply.user_confirmed, "userId": reply.user_sub, "nextStep": next_step}),
-                )
-            }
-            "confirmSignUp" => {
-                Ok(json!({"isSignUpComplete": true, "nextStep": {"signUpStep": "DONE"}}))
-            }
-            "resendSignUpCode" | "sendUserAttributeVerificationCode" => {
-                let operation = if op == "resendSignUpCode" {
-                    Operation::ResendConfirmationCode
-                } else {
-                    Operation::GetUserAttributeVerificationCode
-                };
-                let reply = account::CodeDeliveryReply::read(body, operation)?;
-                to_value(&reply.code_delivery_details.unwrap_or_default())
-            }
-            "resetPassword" => {
-                let reply = account::CodeDeliveryReply::read(body, Operation::ForgotPassword)?;
-                Ok(json!({"isPasswordReset": false, "nextStep": {
-                    "resetPasswordStep": "CONFIRM_RESET_PASSWORD_WITH_CODE",
-                    "codeDeliveryDetails": reply.code_delivery_details}}))
-            }
-            "fetchUserAttributes" => {
-                let reply = account::GetUserReply::read(body)?;
-                to_value(&reply.attributes())
-            }
-            "fetchMFAPreference" => {
-                let reply = account::GetUserReply::read(body)?;
-                to_value(&reply.mfa_preference())
-            }
-            "updateUserAttributes" => {
-                let attributes = {
-                    let what = "updateUserAttributes input";
-                    let args = json::parse_argument(args, what)?;
-                    user_attributes(&Reader::argument(&args, what)?)?
-                };
-                let reply = account::UpdateUserAttributesReply::read(body)?;
-                let mut output = serde_json::Map::new();
-                for name in attributes.keys() {
-                    let delivery = reply
-                        .code_delivery_details_list
-                        .iter()
-                        .find(|d| d.attribute_name.as_deref() == Some(name));
-                    let entry = match delivery {
-                        Some(details) => {
-                            json!({"isUpdated": false, "nextStep": {"updateAttributeStep": "CONFIRM_ATTRIBUTE_WITH_CODE", "codeDeliveryDetails": details}})
-                        }
-                        None => {
-                            json!({"isUpdated": true, "nextStep": {"updateAttributeStep": "DONE"}})
-                        }
-                    };
-                    output.insert(name.clone(), entry);
-                }
-                Ok(Value::Object(output))
-            }
-            "setUpTOTP" => {
-                let reply = account::AssociateSoftwareTokenReply::read(body)?;
-                to_value(&TotpSetup::new(
-                    reply.secret_code,
-                    &self.config.totp_issuer,
-                    username,
-                ))
-            }
-            "verifyTOTPSetup" => {
-                let reply = account::VerifySoftwareTokenReply::read(body)?;
-                if reply.status.as_deref() != Some("SUCCESS") {
-                    return Err(Error::new(
-                        "EnableSoftwareTokenMFAException",
-                        "the TOTP code was not accepted",
-                    ));
-                }
-                Ok(Value::Null)
-            }
-            "listDevices" => {
-                let reply = devices::ListDevicesReply::read(body)?;
-                to_value(
-                    &reply
-                        .devices
-                        .into_iter()
-                        .map(devices::Device::from)
-                        .collect::<Vec<_>>(),
-                )
-            }
-            "getDevice" => {
-                let reply = devices::GetDeviceReply::read(body)?;
-                to_value(&devices::Device::from(reply.device))
-            }
-            _ => Ok(Value::Null),
         }
     }
 }

@@ -1,0 +1,364 @@
+//! The package's account methods (`signUp`, `updatePassword`, `listDevices`…) as one type: each variant is
+//! one operation with its arguments read and checked once, and it alone knows both its request and what
+//! its reply resolves with. An operation the package does not have cannot be named, and one whose reply
+//! is not read cannot be added without the compiler asking for its output.
+
+use serde_json::{Value, json};
+
+use crate::config::ClientConfig;
+use crate::error::Error;
+use crate::flows::account::{self, MfaPreference, SignUpInput};
+use crate::flows::devices;
+use crate::flows::sign_in::TotpSetup;
+use crate::json::Reader;
+use crate::protocol::{Operation, Request, StringMap};
+use crate::secret::Password;
+
+const MFA_PREFERENCES: [(&str, MfaPreference); 4] = [
+    ("ENABLED", MfaPreference::Enabled),
+    ("DISABLED", MfaPreference::Disabled),
+    ("PREFERRED", MfaPreference::Preferred),
+    ("NOT_PREFERRED", MfaPreference::NotPreferred),
+];
+
+/// One account operation, named as the JS method, with its arguments.
+pub(super) enum AccountOperation {
+    SignUp(SignUpInput),
+    ConfirmSignUp {
+        username: String,
+        code: String,
+        client_metadata: Option<StringMap>,
+    },
+    ResendSignUpCode {
+        username: String,
+        client_metadata: Option<StringMap>,
+    },
+    ResetPassword {
+        username: String,
+        client_metadata: Option<StringMap>,
+    },
+    ConfirmResetPassword {
+        username: String,
+        code: String,
+        new_password: Password,
+        client_metadata: Option<StringMap>,
+    },
+    UpdatePassword {
+        old_password: Password,
+        new_password: Password,
+    },
+    FetchUserAttributes,
+    FetchMfaPreference,
+    UpdateUserAttributes {
+        attributes: StringMap,
+        client_metadata: Option<StringMap>,
+    },
+    SendUserAttributeVerificationCode {
+        attribute: String,
+        client_metadata: Option<StringMap>,
+    },
+    ConfirmUserAttribute {
+        attribute: String,
+        code: String,
+    },
+    DeleteUserAttributes {
+        attributes: Vec<String>,
+    },
+    DeleteUser,
+    GlobalSignOut,
+    SetUpTotp,
+    VerifyTotpSetup {
+        code: String,
+        friendly_device_name: Option<String>,
+    },
+    UpdateMfaPreference {
+        sms: Option<MfaPreference>,
+        totp: Option<MfaPreference>,
+        email: Option<MfaPreference>,
+    },
+    RememberDevice {
+        device_key: String,
+    },
+    ForgetDevice {
+        device_key: String,
+    },
+    GetDevice {
+        device_key: String,
+    },
+    ListDevices,
+}
+
+impl AccountOperation {
+    /// Operation `op` with the app's arguments `args`.
+    pub(super) fn read(op: &str, args: &Reader) -> Result<Self, Error> {
+        let metadata = || args.opt_map("options.clientMetadata");
+        Ok(match op {
+            "signUp" => Self::SignUp(SignUpInput {
+                username: args.string("username")?,
+                password: Password::new(args.string("password")?),
+                user_attributes: args.map_or_empty("options.userAttributes")?,
+                validation_data: args.map_or_empty("options.validationData")?,
+                client_metadata: metadata()?,
+            }),
+            "confirmSignUp" => Self::ConfirmSignUp {
+                username: args.string("username")?,
+                code: args.string("confirmationCode")?.trim().to_owned(),
+                client_metadata: metadata()?,
+            },
+            "resendSignUpCode" => Self::ResendSignUpCode {
+                username: args.string("username")?,
+                client_metadata: metadata()?,
+            },
+            "resetPassword" => Self::ResetPassword {
+                username: args.string("username")?,
+                client_metadata: metadata()?,
+            },
+            "confirmResetPassword" => Self::ConfirmResetPassword {
+                username: args.string("username")?,
+                code: args.string("confirmationCode")?.trim().to_owned(),
+                new_password: Password::new(args.string("newPassword")?),
+                client_metadata: metadata()?,
+            },
+            "updatePassword" => Self::UpdatePassword {
+                old_password: Password::new(args.string("oldPassword")?),
+                new_password: Password::new(args.string("newPassword")?),
+            },
+            "fetchUserAttributes" => Self::FetchUserAttributes,
+            "fetchMFAPreference" => Self::FetchMfaPreference,
+            "updateUserAttributes" => Self::UpdateUserAttributes {
+                attributes: args.opt_map("userAttributes")?.ok_or_else(|| {
+                    Error::invalid_parameter(
+                        "updateUserAttributes input: userAttributes is required",
+                    )
+                })?,
+                client_metadata: metadata()?,
+            },
+            "sendUserAttributeVerificationCode" => Self::SendUserAttributeVerificationCode {
+                attribute: args.string("userAttributeKey")?,
+                client_metadata: metadata()?,
+            },
+            "confirmUserAttribute" => Self::ConfirmUserAttribute {
+                attribute: args.string("userAttributeKey")?,
+                code: args.string("confirmationCode")?.trim().to_owned(),
+            },
+            "deleteUserAttributes" => Self::DeleteUserAttributes {
+                attributes: args.strings("userAttributeKeys")?,
+            },
+            "deleteUser" => Self::DeleteUser,
+            "globalSignOut" => Self::GlobalSignOut,
+            "setUpTOTP" => Self::SetUpTotp,
+            "verifyTOTPSetup" => Self::VerifyTotpSetup {
+                code: args.string("code")?.trim().to_owned(),
+                friendly_device_name: args.opt_string("options.friendlyDeviceName")?,
+            },
+            "updateMFAPreference" => Self::UpdateMfaPreference {
+                sms: args.opt_choice("sms", &MFA_PREFERENCES)?,
+                totp: args.opt_choice("totp", &MFA_PREFERENCES)?,
+                email: args.opt_choice("email", &MFA_PREFERENCES)?,
+            },
+            "rememberDevice" => Self::RememberDevice {
+                device_key: device_key(args)?,
+            },
+            "forgetDevice" => Self::ForgetDevice {
+                device_key: device_key(args)?,
+            },
+            "getDevice" => Self::GetDevice {
+                device_key: device_key(args)?,
+            },
+            "listDevices" => Self::ListDevices,
+            _ => return Err(Error::invalid_parameter(format!("unknown operation {op}"))),
+        })
+    }
+
+    /// The request, with the signed-in user's access token where the operation needs one.
+    pub(super) fn request(&self, config: &ClientConfig, token: &str) -> Result<Request, Error> {
+        match self {
+            Self::SignUp(input) => account::sign_up(config, input),
+            Self::ConfirmSignUp {
+                username,
+                code,
+                client_metadata,
+            } => account::confirm_sign_up(config, username, code, client_metadata.as_ref()),
+            Self::ResendSignUpCode {
+                username,
+                client_metadata,
+            } => account::resend_confirmation_code(config, username, client_metadata.as_ref()),
+            Self::ResetPassword {
+                username,
+                client_metadata,
+            } => account::forgot_password(config, username, client_metadata.as_ref()),
+            Self::ConfirmResetPassword {
+                username,
+                code,
+                new_password,
+                client_metadata,
+            } => account::confirm_forgot_password(
+                config,
+                username,
+                code,
+                new_password,
+                client_metadata.as_ref(),
+            ),
+            Self::UpdatePassword {
+                old_password,
+                new_password,
+            } => account::change_password(token, old_password, new_password),
+            Self::FetchUserAttributes | Self::FetchMfaPreference => account::get_user(token),
+            Self::UpdateUserAttributes {
+                attributes,
+                client_metadata,
+            } => account::update_user_attributes(token, attributes, client_metadata.as_ref()),
+            Self::SendUserAttributeVerificationCode {
+                attribute,
+                client_metadata,
+            } => account::get_user_attribute_verification_code(
+                token,
+                attribute,
+                client_metadata.as_ref(),
+            ),
+            Self::ConfirmUserAttribute { attribute, code } => {
+                account::verify_user_attribute(token, attribute, code)
+            }
+            Self::DeleteUserAttributes { attributes } => {
+                account::delete_user_attributes(token, attributes)
+            }
+            Self::DeleteUser => account::delete_user(token),
+            Self::GlobalSignOut => account::global_sign_out(token),
+            Self::SetUpTotp => account::associate_software_token(token),
+            Self::VerifyTotpSetup {
+                code,
+                friendly_device_name,
+            } => account::verify_software_token(token, code, friendly_device_name.as_deref()),
+            Self::UpdateMfaPreference { sms, totp, email } => {
+                account::set_user_mfa_preference(token, *sms, *totp, *email)
+            }
+            Self::RememberDevice { device_key } => devices::update_status(token, device_key, true),
+            Self::ForgetDevice { device_key } => devices::forget(token, device_key),
+            Self::GetDevice { device_key } => devices::get(token, device_key),
+            Self::ListDevices => devices::list(token, Some(60)),
+        }
+    }
+
+    /// What the operation resolves with, from its reply `body`. `username` names the signed-in user (for
+    /// the TOTP setup URI).
+    pub(super) fn output(
+        &self,
+        config: &ClientConfig,
+        body: &Value,
+        username: &str,
+    ) -> Result<Value, Error> {
+        match self {
+            Self::SignUp(_) => {
+                let reply = account::SignUpReply::read(body)?;
+                let next_step = if reply.user_confirmed {
+                    json!({"signUpStep": "DONE"})
+                } else {
+                    json!({"signUpStep": "CONFIRM_SIGN_UP", "codeDeliveryDetails": reply.code_delivery_details})
+                };
+                Ok(
+                    json!({"isSignUpComplete": reply.user_confirmed, "userId": reply.user_sub, "nextStep": next_step}),
+                )
+            }
+            Self::ConfirmSignUp { .. } => {
+                Ok(json!({"isSignUpComplete": true, "nextStep": {"signUpStep": "DONE"}}))
+            }
+            Self::ResendSignUpCode { .. } => code_delivery(body, Operation::ResendConfirmationCode),
+            Self::SendUserAttributeVerificationCode { .. } => {
+                code_delivery(body, Operation::GetUserAttributeVerificationCode)
+            }
+            Self::ResetPassword { .. } => {
+                let reply = account::CodeDeliveryReply::read(body, Operation::ForgotPassword)?;
+                Ok(json!({"isPasswordReset": false, "nextStep": {
+                    "resetPasswordStep": "CONFIRM_RESET_PASSWORD_WITH_CODE",
+                    "codeDeliveryDetails": reply.code_delivery_details}}))
+            }
+            Self::FetchUserAttributes => {
+                let reply = account::GetUserReply::read(body)?;
+                super::to_value(&reply.attributes())
+            }
+            Self::FetchMfaPreference => {
+                let reply = account::GetUserReply::read(body)?;
+                super::to_value(&reply.mfa_preference())
+            }
+            Self::UpdateUserAttributes { attributes, .. } => {
+                let reply = account::UpdateUserAttributesReply::read(body)?;
+                let mut output = serde_json::Map::new();
+                for name in attributes.keys() {
+                    let delivery = reply
+                        .code_delivery_details_list
+                        .iter()
+                        .find(|d| d.attribute_name.as_deref() == Some(name));
+                    let entry = match delivery {
+                        Some(details) => {
+                            json!({"isUpdated": false, "nextStep": {"updateAttributeStep": "CONFIRM_ATTRIBUTE_WITH_CODE", "codeDeliveryDetails": details}})
+                        }
+                        None => {
+                            json!({"isUpdated": true, "nextStep": {"updateAttributeStep": "DONE"}})
+                        }
+                    };
+                    output.insert(name.clone(), entry);
+                }
+                Ok(Value::Object(output))
+            }
+            Self::SetUpTotp => {
+                let reply = account::AssociateSoftwareTokenReply::read(body)?;
+                super::to_value(&TotpSetup::new(
+                    reply.secret_code,
+                    &config.totp_issuer,
+                    username,
+                ))
+            }
+            Self::VerifyTotpSetup { .. } => {
+                let reply = account::VerifySoftwareTokenReply::read(body)?;
+                if reply.status.as_deref() != Some("SUCCESS") {
+                    return Err(Error::new(
+                        "EnableSoftwareTokenMFAException",
+                        "the TOTP code was not accepted",
+                    ));
+                }
+                Ok(Value::Null)
+            }
+            Self::ListDevices => {
+                let reply = devices::ListDevicesReply::read(body)?;
+                super::to_value(
+                    &reply
+                        .devices
+                        .into_iter()
+                        .map(devices::Device::from)
+                        .collect::<Vec<_>>(),
+                )
+            }
+            Self::GetDevice { .. } => {
+                let reply = devices::GetDeviceReply::read(body)?;
+                super::to_value(&devices::Device::from(reply.device))
+            }
+            // These resolve with nothing: Cognito's reply to them is empty.
+            Self::ConfirmResetPassword { .. }
+            | Self::UpdatePassword { .. }
+            | Self::ConfirmUserAttribute { .. }
+            | Self::DeleteUserAttributes { .. }
+            | Self::DeleteUser
+            | Self::GlobalSignOut
+            | Self::UpdateMfaPreference { .. }
+            | Self::RememberDevice { .. }
+            | Self::ForgetDevice { .. } => Ok(Value::Null),
+        }
+    }
+}
+
+/// Where the code went, from a reply that carries `CodeDeliveryDetails`.
+fn code_delivery(body: &Value, operation: Operation) -> Result<Value, Error> {
+    let reply = account::CodeDeliveryReply::read(body, operation)?;
+    super::to_value(&reply.code_delivery_details.unwrap_or_default())
+}
+
+/// The device an operation is about: the one the app names (`{ device: { id } }`), else this browser's
+/// (`currentDeviceKey`, looked up by the JS side).
+fn device_key(args: &Reader) -> Result<String, Error> {
+    match args.opt_string("device.id")? {
+        Some(id) => Ok(id),
+        None => args
+            .opt_string("currentDeviceKey")?
+            .ok_or_else(|| Error::invalid_parameter("this device is not tracked")),
+    }
+}
