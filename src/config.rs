@@ -187,7 +187,7 @@ mod tests {
             "cognito.example.com",
         ] {
             let error = with(bad).unwrap_err();
-            assert_eq!(error.name, "InvalidParameterException", "{bad:?}");
+            assert_eq!(error.name(), "InvalidParameterException", "{bad:?}");
         }
     }
 
@@ -195,7 +195,7 @@ mod tests {
     fn bad_pool_ids_are_refused() {
         for id in ["", "nounderscore", "a_b_c", "us-east-1_"] {
             let error = ClientConfig::new(id, "client", None, None).unwrap_err();
-            assert_eq!(error.name, "InvalidParameterException", "{id:?}");
+            assert_eq!(error.name(), "InvalidParameterException", "{id:?}");
         }
         assert!(ClientConfig::new("us-east-1_Abc", "", None, None).is_err());
     }

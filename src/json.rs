@@ -284,7 +284,7 @@ mod tests {
         let value = json!({"a": {"b": 5}, "list": [1], "map": {"k": 1}, "s": "x"});
         let reply = Reader::reply(&value, "GetUser").unwrap();
         let error = reply.string("a.b").unwrap_err();
-        assert_eq!(error.name, "InvalidResponseException");
+        assert_eq!(error.name(), "InvalidResponseException");
         assert_eq!(
             error.message,
             "unreadable GetUser reply: a.b must be a string"
@@ -300,7 +300,7 @@ mod tests {
 
         let argument = Reader::argument(&value, "signIn input").unwrap();
         let error = argument.opt_bool("s").unwrap_err();
-        assert_eq!(error.name, "InvalidParameterException");
+        assert_eq!(error.name(), "InvalidParameterException");
         assert_eq!(error.message, "signIn input: s must be true or false");
         let choice = argument.opt_choice("s", &[("A", 1), ("B", 2)]).unwrap_err();
         assert_eq!(choice.message, "signIn input: s must be one of A, B");
@@ -318,7 +318,7 @@ mod tests {
         let not_an_object = json!([1]);
         assert!(matches!(
             Reader::reply(&not_an_object, "Op"),
-            Err(e) if e.name == "InvalidResponseException"
+            Err(e) if e.name() == "InvalidResponseException"
         ));
         assert!(
             parse_reply("", "Op")
@@ -328,7 +328,7 @@ mod tests {
                 .is_empty()
         );
         assert_eq!(
-            parse_argument("{", "cfg").unwrap_err().name,
+            parse_argument("{", "cfg").unwrap_err().name(),
             "InvalidParameterException"
         );
     }

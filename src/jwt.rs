@@ -75,7 +75,7 @@ mod tests {
             &jwt("not json"),
         ] {
             assert_eq!(
-                decode_claims(token).unwrap_err().name,
+                decode_claims(token).unwrap_err().name(),
                 "InvalidResponseException",
                 "{token}"
             );

@@ -336,7 +336,7 @@ mod tests {
             None,
         );
         assert_eq!(
-            (e.name.as_str(), e.message.as_str(), e.retryable),
+            (e.name(), e.message.as_str(), e.retryable),
             (
                 "NotAuthorizedException",
                 "Incorrect username or password.",
@@ -349,19 +349,19 @@ mod tests {
             None,
         );
         assert_eq!(
-            (e.name.as_str(), e.message.as_str(), e.retryable),
+            (e.name(), e.message.as_str(), e.retryable),
             ("TooManyRequestsException", "slow", true)
         );
         let e = error_of(400, r#"{"code":"UserNotFoundException"}"#, None);
-        assert_eq!(e.name, "UserNotFoundException");
+        assert_eq!(e.name(), "UserNotFoundException");
         let e = error_of(
             400,
             "<html>",
             Some("InvalidParameterException:http://internal"),
         );
-        assert_eq!(e.name, "InvalidParameterException");
+        assert_eq!(e.name(), "InvalidParameterException");
         let e = error_of(503, "", None);
-        assert_eq!((e.name.as_str(), e.retryable), ("UnknownError", true));
+        assert_eq!((e.name(), e.retryable), ("UnknownError", true));
         let e = error_of(500, r#"{"__type":"InternalErrorException"}"#, None);
         assert!(e.retryable);
     }
@@ -379,15 +379,15 @@ mod tests {
             let body = format!(r#"{{"__type":"{name}","message":"m"}}"#);
             let e = error_of(400, &body, None);
             assert_eq!(
-                (e.name.as_str(), e.message.as_str()),
+                (e.name(), e.message.as_str()),
                 ("UnknownError", "HTTP 400 from Cognito"),
                 "{name:?}"
             );
             let e = error_of(400, "", Some(name));
-            assert_eq!(e.name, "UnknownError", "header {name:?}");
+            assert_eq!(e.name(), "UnknownError", "header {name:?}");
         }
         let e = error_of(503, r#"{"__type":"ServiceUnavailable"}"#, None);
-        assert_eq!((e.name.as_str(), e.retryable), ("ServiceUnavailable", true));
+        assert_eq!((e.name(), e.retryable), ("ServiceUnavailable", true));
     }
 
     #[test]
@@ -399,7 +399,7 @@ mod tests {
             r#"{"ChallengeParameters":{"a":1}}"#,
         ] {
             let e = error_of(200, body, None);
-            assert_eq!(e.name, "InvalidResponseException", "{body}");
+            assert_eq!(e.name(), "InvalidResponseException", "{body}");
         }
         assert!(read(200, "", None).is_ok());
     }

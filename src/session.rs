@@ -325,7 +325,7 @@ pub(crate) mod tests {
         assert_eq!(
             Session::from_authentication(&empty, "a", None, 0)
                 .unwrap_err()
-                .name,
+                .name(),
             "InvalidResponseException"
         );
     }

@@ -208,7 +208,7 @@ fn totp_setup_associates_verifies_and_completes() {
             Now::trusting_device(100)
         )
         .unwrap_err()
-        .name,
+        .name(),
         "EnableSoftwareTokenMFAException"
     );
     let verify = sent(flow.answer(&config, answer("111222")).unwrap());
@@ -338,7 +338,7 @@ fn empty_and_unexpected_answers_are_refused() {
     let config = config();
     let (mut flow, _) = challenged(&config, json!({"ChallengeName": "SMS_MFA", "Session": "s"}));
     assert_eq!(
-        flow.answer(&config, answer("  ")).unwrap_err().name,
+        flow.answer(&config, answer("  ")).unwrap_err().name(),
         "InvalidParameterException"
     );
     let (mut flow, _) = challenged(

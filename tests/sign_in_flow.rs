@@ -275,12 +275,12 @@ fn challenges_are_never_mistaken_for_success() {
             Now::trusting_device(0),
         )
         .unwrap_err();
-    assert_eq!(e.name, "InvalidResponseException");
+    assert_eq!(e.name(), "InvalidResponseException");
     let (mut flow, _) = SignIn::start(&config, input("bob", "pw"), Method::Password).unwrap();
     assert_eq!(
         flow.on_response(&config, &reply(json!({})), Now::trusting_device(0))
             .unwrap_err()
-            .name,
+            .name(),
         "InvalidResponseException"
     );
     for missing in ["USER_ID_FOR_SRP", "SRP_B", "SALT", "SECRET_BLOCK"] {
@@ -292,7 +292,7 @@ fn challenges_are_never_mistaken_for_success() {
         let e = flow
             .on_response(&config, &reply(json!({"ChallengeName": "PASSWORD_VERIFIER", "ChallengeParameters": parameters})), Now::trusting_device(0))
             .unwrap_err();
-        assert_eq!(e.name, "InvalidResponseException", "{missing}");
+        assert_eq!(e.name(), "InvalidResponseException", "{missing}");
     }
     // Hostile SRP values become typed errors.
     let srp = SrpClient::from_secret(&[9; 128]).unwrap();
@@ -307,7 +307,7 @@ fn challenges_are_never_mistaken_for_success() {
             Now::trusting_device(0),
         )
         .unwrap_err();
-    assert_eq!(e.name, "SrpProtocolException");
+    assert_eq!(e.name(), "SrpProtocolException");
 }
 
 #[test]
@@ -353,7 +353,7 @@ fn refresh_and_sign_out_requests() {
     assert_eq!(
         refresh::refreshed(&session, &challenge, 2000)
             .unwrap_err()
-            .name,
+            .name(),
         "InvalidResponseException"
     );
 
@@ -373,7 +373,7 @@ fn recorded_error_replies() {
         error_type_header: Some("NotAuthorizedException:"),
     };
     let error = parse_response(&raw).unwrap_err();
-    assert_eq!(error.name, "NotAuthorizedException");
+    assert_eq!(error.name(), "NotAuthorizedException");
     assert!(!error.retryable);
 }
 

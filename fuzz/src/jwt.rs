@@ -30,7 +30,7 @@ fn check(token: &str) -> bool {
     let claims = match decode_claims(token) {
         Ok(claims) => claims,
         Err(error) => {
-            assert_eq!(error.name, names::INVALID_RESPONSE, "{error}");
+            assert_eq!(error.name(), names::INVALID_RESPONSE, "{error}");
             return false;
         }
     };
@@ -43,7 +43,7 @@ fn check(token: &str) -> bool {
                     assert_eq!(seconds, exact, "{name}");
                 }
             }
-            Err(error) => assert_eq!(error.name, names::INVALID_RESPONSE, "{error}"),
+            Err(error) => assert_eq!(error.name(), names::INVALID_RESPONSE, "{error}"),
         }
     }
     true

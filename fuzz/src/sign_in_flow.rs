@@ -447,7 +447,7 @@ pub fn run(data: &[u8]) -> Reached {
                         clock::Now::with_offset(now, now.rem_euclid(21_601) - 10_800),
                     ),
                     Err(error) => {
-                        assert!(!error.name.is_empty());
+                        assert!(!error.name().is_empty());
                         if pending.take().is_none() {
                             continue;
                         }
@@ -479,7 +479,7 @@ pub fn run(data: &[u8]) -> Reached {
                 serde_json::to_value(&step).expect("a next step serialises for JS");
             }
             Err(error) => {
-                assert!(!error.name.is_empty());
+                assert!(!error.name().is_empty());
                 secrets.check(&error, &echoed);
             }
         }

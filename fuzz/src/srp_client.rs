@@ -123,7 +123,7 @@ pub fn run(data: &[u8]) -> Reached {
         (Ok(_), Err(_)) => reached.success = true,
         (Err(error), _) => {
             // What the flow reports for it.
-            assert_eq!(Error::from(error.clone()).name, names::SRP);
+            assert_eq!(Error::from(error.clone()).name(), names::SRP);
         }
     }
 

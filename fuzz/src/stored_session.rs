@@ -165,7 +165,7 @@ pub fn run(data: &[u8]) -> Reached {
             assert!(session.refresh_token().is_some());
             serde_json::from_str::<Value>(&request.body).expect("requests are JSON");
         }
-        Err(error) => assert_eq!(error.name, names::UNAUTHENTICATED, "{error}"),
+        Err(error) => assert_eq!(error.name(), names::UNAUTHENTICATED, "{error}"),
     }
     match refresh::refreshed(&session, &input.refresh_reply.to_json(), input.now) {
         Ok(refreshed) => {
@@ -184,7 +184,7 @@ pub fn run(data: &[u8]) -> Reached {
             }
             restore(&refreshed.to_storage_json()).expect("a refreshed session can be stored");
         }
-        Err(error) => assert_eq!(error.name, names::INVALID_RESPONSE, "{error}"),
+        Err(error) => assert_eq!(error.name(), names::INVALID_RESPONSE, "{error}"),
     }
     reached
 }
@@ -195,7 +195,7 @@ fn restore(json: &str) -> Option<Session> {
     let session = match Session::from_storage_json(json) {
         Ok(session) => session,
         Err(error) => {
-            assert_eq!(error.name, names::INVALID_RESPONSE, "{error}");
+            assert_eq!(error.name(), names::INVALID_RESPONSE, "{error}");
             return None;
         }
     };

@@ -39,7 +39,7 @@ fn outcome(result: Result<Value, Error>) -> String {
 }
 
 fn error_json(error: &Error) -> String {
-    json!({"error": {"name": error.name, "message": error.message, "retryable": error.retryable}})
+    json!({"error": {"name": error.name(), "message": error.message, "retryable": error.retryable}})
         .to_string()
 }
 
