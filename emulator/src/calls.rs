@@ -15,6 +15,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use crate::connection::ConnectionPolicy;
+use crate::names::{AUTH_FLOWS, CHALLENGE_NAMES};
 
 /// The operation a fault rule for every call names.
 pub const ANY_OPERATION: &str = "*";
@@ -88,9 +89,14 @@ fn one() -> u32 {
 const MAX_DELAY_MS: u64 = 120_000;
 
 impl FaultRequest {
-    /// Checks the request and turns it into the operation name, call count and fault.
-    pub fn parse(self) -> Result<(String, u32, Fault), String> {
-        if !is_call_name(&self.operation) {
+    /// Checks the request and turns it into the operation name, call count and fault. `is_operation` says
+    /// which names the emulator answers (the operation table sits above this module).
+    pub fn parse(
+        self,
+        is_operation: impl Fn(&str) -> bool,
+    ) -> Result<(String, u32, Fault), String> {
+        let name = self.operation.as_str();
+        if !(name == ANY_OPERATION || is_operation(name) || is_call_detail(name)) {
             return Err(format!(
                 "operation {:?} is not \"*\", an operation the emulator answers, or InitiateAuth:<AuthFlow> / \
                  RespondToAuthChallenge:<ChallengeName>",
@@ -138,16 +144,11 @@ impl FaultRequest {
     }
 }
 
-/// Whether `name` may be counted or faulted: `*`, an operation, or an operation with its flow / challenge.
-fn is_call_name(name: &str) -> bool {
-    if name == ANY_OPERATION || crate::ops::is_known(name) {
-        return true;
-    }
+/// Whether `name` is a sign-in operation with a valid flow / challenge (`InitiateAuth:USER_SRP_AUTH`).
+fn is_call_detail(name: &str) -> bool {
     match name.split_once(':') {
-        Some(("InitiateAuth", flow)) => crate::ops::auth::AUTH_FLOWS.contains(&flow),
-        Some(("RespondToAuthChallenge", challenge)) => {
-            crate::ops::auth::CHALLENGE_NAMES.contains(&challenge)
-        }
+        Some(("InitiateAuth", flow)) => AUTH_FLOWS.contains(&flow),
+        Some(("RespondToAuthChallenge", challenge)) => CHALLENGE_NAMES.contains(&challenge),
         _ => false,
     }
 }
@@ -163,7 +164,7 @@ pub fn call_names(operation: &str, body: Option<&Map<String, Value>>) -> Vec<Str
     };
     if let Some(detail) = body.and_then(|b| b.get(member)).and_then(Value::as_str) {
         let name = format!("{operation}:{detail}");
-        if is_call_name(&name) {
+        if is_call_detail(&name) {
             names.push(name);
         }
     }
@@ -376,7 +377,11 @@ mod tests {
 
     #[test]
     fn fault_requests_are_checked() {
-        let parse = |v: Value| serde_json::from_value::<FaultRequest>(v).unwrap().parse();
+        let parse = |v: Value| {
+            serde_json::from_value::<FaultRequest>(v)
+                .unwrap()
+                .parse(|name| name == "InitiateAuth")
+        };
         assert_eq!(
             parse(json!({"operation": "InitiateAuth", "count": 2, "status": 503, "type": "InternalErrorException"}))
                 .unwrap(),

@@ -14,13 +14,14 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
+use crate::app::AppState;
 use crate::calls::FaultRequest;
 use crate::error::CognitoError;
-use crate::http::{http_date, json_response, query_param};
 use crate::ops::admin::{
     DEV_MIN_VALIDITY_SECS, MAX_REFRESH_VALIDITY_SECS, MAX_TOKEN_VALIDITY_SECS,
 };
-use crate::state::{AppClient, AppState};
+use crate::state::AppClient;
+use crate::web::{http_date, json_response, query_param};
 
 /// The emulator's clock must stay within what HTTP dates can express (years 1970 to 9999).
 const MAX_NOW_SECS: i64 = 253_402_300_799;
@@ -59,7 +60,7 @@ async fn add_fault(State(state): State<Arc<AppState>>, body: Bytes) -> Response 
         Ok(request) => request,
         Err(error) => return error.into_response(),
     };
-    match request.parse() {
+    match request.parse(crate::ops::is_known) {
         Ok((operation, count, fault)) => {
             let rule = state.calls.add_rule(operation, count, fault);
             dev_json(StatusCode::CREATED, &rule.to_json())
@@ -192,7 +193,7 @@ async fn token_validity(State(state): State<Arc<AppState>>, request: Request) ->
         .values_mut()
         .find_map(|pool| pool.clients.get_mut(&client_id))
     else {
-        let mut error = crate::ops::admin::client_not_found(&client_id);
+        let mut error = CognitoError::client_not_found(&client_id);
         error.status = StatusCode::NOT_FOUND;
         return error.into_response();
     };

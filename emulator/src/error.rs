@@ -59,9 +59,33 @@ impl CognitoError {
         Self::new("UserNotFoundException", "User does not exist.")
     }
 
+    pub fn pool_not_found(pool_id: &str) -> Self {
+        Self::resource_not_found(format!("User pool {pool_id} does not exist."))
+    }
+
+    pub fn client_not_found(client_id: &str) -> Self {
+        Self::resource_not_found(format!("User pool client {client_id} does not exist."))
+    }
+
+    pub fn device_not_found() -> Self {
+        Self::resource_not_found("Device does not exist.")
+    }
+
+    /// A challenge `Session` (or SRP handshake) that is unknown, used up or not the user's.
+    pub fn invalid_session() -> Self {
+        Self::not_authorized("Invalid session for the user.")
+    }
+
     /// The one message Cognito gives for every failed password check, so that it reveals nothing.
     pub fn incorrect_credentials() -> Self {
         Self::not_authorized("Incorrect username or password.")
+    }
+
+    /// What the service's request validation says about a member that breaks a constraint.
+    pub fn validation(member: &str, constraint: &str) -> Self {
+        Self::invalid_parameter(format!(
+            "1 validation error detected: Value at '{member}' failed to satisfy constraint: {constraint}"
+        ))
     }
 
     /// What the service's request validation says about a missing required member.
@@ -87,7 +111,7 @@ impl std::fmt::Display for CognitoError {
 impl std::error::Error for CognitoError {}
 
 /// The service validator names members in lowerCamelCase (`ClientId` → `clientId`).
-fn lower_camel(member: &str) -> String {
+pub fn lower_camel(member: &str) -> String {
     let mut chars = member.chars();
     match chars.next() {
         Some(first) => first.to_lowercase().chain(chars).collect(),

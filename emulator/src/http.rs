@@ -11,12 +11,14 @@ use axum::routing::{get, post};
 use axum::{Extension, Router};
 use serde_json::{Map, Value};
 
+use crate::app::AppState;
 use crate::calls::{Fault, call_names};
 use crate::connection::ConnectionHandle;
-use crate::error::{AMZ_JSON, CognitoError, error_reply};
+use crate::error::{CognitoError, error_reply};
 use crate::intake;
-use crate::ops::{self, CallContext};
-use crate::state::AppState;
+use crate::ops;
+use crate::request::CallContext;
+use crate::web::{http_date, json_response, percent_decode, query_param};
 
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
 
@@ -137,17 +139,13 @@ fn signed_region(headers: &HeaderMap) -> Option<String> {
     valid.then(|| region.to_owned())
 }
 
-pub(crate) fn json_response(status: StatusCode, value: &Value) -> Response {
-    let mut response = (status, value.to_string()).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(AMZ_JSON));
-    response
-}
-
 /// `GET /{poolId}/.well-known/jwks.json`.
 async fn jwks(State(state): State<Arc<AppState>>, Path(pool_id): Path<String>) -> Response {
-    let keys = state.store().pool(&pool_id).map(|pool| pool.keys.jwks());
+    let keys = state
+        .store()
+        .pools
+        .get(&pool_id)
+        .map(|pool| pool.keys.jwks());
     match keys {
         Some(jwks) => {
             let mut response = json_response(StatusCode::OK, &jwks);
@@ -158,7 +156,7 @@ async fn jwks(State(state): State<Arc<AppState>>, Path(pool_id): Path<String>) -
             response
         }
         None => {
-            let mut error = crate::ops::admin::pool_not_found(&pool_id);
+            let mut error = CognitoError::pool_not_found(&pool_id);
             error.status = StatusCode::NOT_FOUND;
             error.into_response()
         }
@@ -183,8 +181,8 @@ async fn inbox(State(state): State<Arc<AppState>>, request: Request) -> Response
             .into_response();
     };
     let store = state.store();
-    let Some(pool) = store.pool(&pool_id) else {
-        let mut error = crate::ops::admin::pool_not_found(&pool_id);
+    let Some(pool) = store.pools.get(&pool_id) else {
+        let mut error = CognitoError::pool_not_found(&pool_id);
         error.status = StatusCode::NOT_FOUND;
         return error.into_response();
     };
@@ -200,7 +198,7 @@ async fn inbox(State(state): State<Arc<AppState>>, request: Request) -> Response
             Some(sub) => &m.sub == sub,
             None => pool.user_key(&m.username) == key,
         })
-        .map(crate::inbox::Message::to_json)
+        .map(crate::codes::Message::to_json)
         .collect();
     let mut response = json_response(StatusCode::OK, &Value::Array(messages));
     response.headers_mut().insert(
@@ -245,49 +243,13 @@ async fn custom_challenge(State(state): State<Arc<AppState>>, request: Request) 
         }
     }
     let mut store = state.store();
-    let Some(pool) = store.pool_mut(&pool_id) else {
-        let mut error = crate::ops::admin::pool_not_found(&pool_id);
+    let Some(pool) = store.pools.get_mut(&pool_id) else {
+        let mut error = CognitoError::pool_not_found(&pool_id);
         error.status = StatusCode::NOT_FOUND;
         return error.into_response();
     };
     pool.custom_challenge = parsed;
     StatusCode::NO_CONTENT.into_response()
-}
-
-/// The first value of a query-string parameter, decoded.
-pub(crate) fn query_param(request: &Request, name: &str) -> Option<String> {
-    request
-        .uri()
-        .query()?
-        .split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| percent_decode(value))
-}
-
-/// `%XX` and `+` decoding of a query-string value.
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
-                match u8::from_str_radix(hex, 16) {
-                    Ok(b) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    Err(_) => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A known path with the wrong method (`GET /`): axum's own 405 has an empty body, which SDKs cannot
@@ -350,12 +312,6 @@ async fn aws_headers(State(state): State<Arc<AppState>>, request: Request, next:
         headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
     }
     response
-}
-
-/// An RFC 7231 IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) of epoch milliseconds.
-pub(crate) fn http_date(millis: i64) -> String {
-    let time = std::time::UNIX_EPOCH + std::time::Duration::from_millis(millis.max(0) as u64);
-    httpdate::fmt_http_date(time)
 }
 
 fn preflight(request_headers: &HeaderMap) -> Response {

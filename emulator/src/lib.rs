@@ -14,8 +14,13 @@
 //! # }
 //! ```
 
+pub mod access;
+pub mod app;
+pub mod attributes;
 pub mod calls;
+pub mod codes;
 pub mod connection;
+pub mod credentials;
 pub mod deferred_sign;
 pub mod dev_endpoints;
 pub mod error;
@@ -24,18 +29,26 @@ pub mod inbox;
 pub mod intake;
 pub mod jwt;
 pub mod lockout;
+pub mod names;
 pub mod ops;
 pub mod password;
 pub mod persist;
+pub mod pool_settings;
+pub mod request;
+pub mod second_factor;
 pub mod seed;
+pub mod signin;
 pub mod state;
+pub mod tokens;
 pub mod tracked;
+pub mod users;
 pub mod util;
+pub mod web;
 
 use std::future::Future;
 use std::sync::Arc;
 
-pub use state::AppState;
+pub use app::AppState;
 
 use connection::{ConnectionHandle, DroppableListener};
 

@@ -2,10 +2,13 @@
 
 use std::io::Write as _;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Parser;
+use cognito_emulator::AppState;
+use cognito_emulator::seed::Seed;
 
 /// Local Amazon Cognito user-pool emulator (real SRP-6a, RS256 tokens).
 #[derive(Debug, Parser)]
@@ -33,54 +36,62 @@ struct Cli {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    let seed = match &cli.seed {
-        Some(path) => match std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read seed file {}: {e}", path.display()))
-            .and_then(|text| {
-                serde_json::from_str::<cognito_emulator::seed::Seed>(&text)
-                    .map_err(|e| format!("seed file {}: {e}", path.display()))
-            }) {
-            Ok(seed) => Some(seed),
-            Err(message) => {
-                eprintln!("cognito-emulator: {message}");
-                return ExitCode::from(2);
-            }
-        },
-        None => None,
+    // Bad input (seed, data dir) exits with 2, a failure to serve with 1.
+    let state = match start(&cli) {
+        Ok(state) => state,
+        Err(message) => {
+            eprintln!("cognito-emulator: {message}");
+            return ExitCode::from(2);
+        }
     };
+    let listener = match listen(&cli).await {
+        Ok(listener) => listener,
+        Err(message) => {
+            eprintln!("cognito-emulator: {message}");
+            return ExitCode::from(1);
+        }
+    };
+    let served = cognito_emulator::serve_with_shutdown(listener, state.clone(), shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|()| state.checkpoint_data_dir());
+    match served {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("cognito-emulator: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// The emulator's state: read back from `--data-dir` if there is one, seeded when that holds no pools.
+fn start(cli: &Cli) -> Result<Arc<AppState>, String> {
+    let seed = cli.seed.as_deref().map(read_seed).transpose()?;
     let region = cli
         .region
         .clone()
         .or_else(|| seed.as_ref().and_then(|s| s.region.clone()))
         .unwrap_or_else(|| "us-east-1".to_owned());
     let opened = match &cli.data_dir {
-        Some(dir) => match tokio::task::block_in_place(|| cognito_emulator::persist::open(dir)) {
-            Ok(opened) => Some(opened),
-            Err(message) => {
-                eprintln!("cognito-emulator: {message}");
-                return ExitCode::from(2);
-            }
-        },
+        Some(dir) => Some(tokio::task::block_in_place(|| {
+            cognito_emulator::persist::open(dir)
+        })?),
         None => None,
     };
     let (state, persister, seed_applies) = match opened {
         Some(opened) => (
-            cognito_emulator::AppState::with_store(region, opened.store),
+            AppState::with_store(region, opened.store),
             Some(opened.persister),
             opened.empty,
         ),
-        None => (cognito_emulator::AppState::new(region), None, true),
+        None => (AppState::new(region), None, true),
     };
     let mut seeded = false;
     if let Some(seed) = &seed {
         if seed_applies {
             seeded = true;
             // Seeding generates RSA keys, which blocks: tell the runtime.
-            let result = tokio::task::block_in_place(|| cognito_emulator::seed::load(&state, seed));
-            if let Err(message) = result {
-                eprintln!("cognito-emulator: {message}");
-                return ExitCode::from(2);
-            }
+            tokio::task::block_in_place(|| cognito_emulator::seed::load(&state, seed))?;
         } else if let (Some(dir), Some(file)) = (&cli.data_dir, &cli.seed) {
             eprintln!(
                 "cognito-emulator: {} already holds pools, so --seed {} was not applied \
@@ -94,46 +105,30 @@ async fn main() -> ExitCode {
         // The seed went to memory only; it reaches the disk in one transaction, so that a seed that fails
         // half-way leaves the data dir empty and the next start seeds again.
         if seeded {
-            let written =
-                tokio::task::block_in_place(|| persister.write_everything(&mut state.store()));
-            if let Err(message) = written {
-                eprintln!("cognito-emulator: {message}");
-                return ExitCode::from(2);
-            }
+            tokio::task::block_in_place(|| persister.write_everything(&mut state.store()))?;
         }
         state.persist_to(persister);
     }
+    Ok(state)
+}
+
+fn read_seed(path: &Path) -> Result<Seed, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read seed file {}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("seed file {}: {e}", path.display()))
+}
+
+/// Binds `--host`:`--port` and prints the line scripts and tests wait for.
+async fn listen(cli: &Cli) -> Result<tokio::net::TcpListener, String> {
     let address = format!("{}:{}", cli.host, cli.port);
-    let listener = match tokio::net::TcpListener::bind(&address).await {
-        Ok(listener) => listener,
-        Err(e) => {
-            eprintln!("cognito-emulator: cannot listen on {address}: {e}");
-            return ExitCode::from(1);
-        }
-    };
-    let bound: SocketAddr = match listener.local_addr() {
-        Ok(addr) => addr,
-        Err(e) => {
-            eprintln!("cognito-emulator: {e}");
-            return ExitCode::from(1);
-        }
-    };
+    let listener = tokio::net::TcpListener::bind(&address)
+        .await
+        .map_err(|e| format!("cannot listen on {address}: {e}"))?;
+    let bound: SocketAddr = listener.local_addr().map_err(|e| e.to_string())?;
     // Scripts and tests wait for exactly this line.
     println!("cognito-emulator listening on http://{bound}");
     let _ = std::io::stdout().flush();
-    match cognito_emulator::serve_with_shutdown(listener, state.clone(), shutdown_signal()).await {
-        Ok(()) => match state.checkpoint_data_dir() {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(message) => {
-                eprintln!("cognito-emulator: {message}");
-                ExitCode::from(1)
-            }
-        },
-        Err(e) => {
-            eprintln!("cognito-emulator: {e}");
-            ExitCode::from(1)
-        }
-    }
+    Ok(listener)
 }
 
 /// Ctrl-C or SIGTERM.

@@ -65,7 +65,7 @@ impl PasswordPolicy {
                     u32::try_from(n).ok().filter(|n| range.contains(n)).ok_or_else(|| {
                         CognitoError::invalid_parameter(format!(
                             "1 validation error detected: Value '{n}' at 'policies.passwordPolicy.{}' failed to satisfy constraint: Member must be between {} and {}",
-                            lower_first(name),
+                            crate::error::lower_camel(name),
                             range.start(),
                             range.end()
                         ))
@@ -151,14 +151,6 @@ impl PasswordPolicy {
         }
         chars.into_iter().collect()
     }
-}
-
-fn lower_first(name: &str) -> String {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .map(|c| c.to_lowercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@
 //! directory. Hand-written, each of those is a place to get wrong.
 //!
 //! How changes are found: the store's collections note the keys they hand out mutably
-//! ([`crate::tracked`]). When a request releases the store ([`crate::state::StoreGuard`]), [`Persister::collect`]
+//! ([`crate::tracked`]). When a request releases the store ([`crate::app::StoreGuard`]), [`Persister::collect`]
 //! serialises the noted pools, users, refresh tokens and revoked sign-ins under the lock, and
 //! [`Persister::write`] commits them in one transaction after the lock is released but before the guard's
 //! owner can reply. A request that only read waits for writes under way, so that no reply shows a change
@@ -277,6 +277,14 @@ impl Persister {
     }
 
     fn collect_into(&mut self, store: &mut Store, writes: &mut Vec<Write>) -> Result<(), String> {
+        self.collect_pools(store, writes)?;
+        collect_refresh_tokens(store, writes)?;
+        collect_revoked_origins(store, writes);
+        Ok(())
+    }
+
+    /// The changed pools (and their changed users).
+    fn collect_pools(&mut self, store: &mut Store, writes: &mut Vec<Write>) -> Result<(), String> {
         let pool_ids: Vec<String> = match store.pools.take_changes() {
             Drained::Keys(ids) => ids.into_iter().collect(),
             // Known rows plus present pools: removed pools are among the first.
@@ -313,76 +321,7 @@ impl Persister {
                     record,
                 });
             }
-            match pool.users.take_changes() {
-                Drained::Keys(keys) => {
-                    for key in keys {
-                        writes.push(match pool.users.get(&key) {
-                            Some(user) => Write::User {
-                                pool_id: id.clone(),
-                                key,
-                                record: to_json(user)?,
-                            },
-                            None => Write::UserGone {
-                                pool_id: id.clone(),
-                                key,
-                            },
-                        });
-                    }
-                }
-                Drained::Everything => {
-                    writes.push(Write::AllUsersGone {
-                        pool_id: id.clone(),
-                    });
-                    for (key, user) in pool.users.iter() {
-                        writes.push(Write::User {
-                            pool_id: id.clone(),
-                            key: key.clone(),
-                            record: to_json(user)?,
-                        });
-                    }
-                }
-            }
-        }
-        match store.refresh_tokens.take_changes() {
-            Drained::Keys(tokens) => {
-                for token in tokens {
-                    writes.push(match store.refresh_tokens.get(&token) {
-                        Some(record) => Write::Refresh {
-                            record: to_json(record)?,
-                            token,
-                        },
-                        None => Write::RefreshGone { token },
-                    });
-                }
-            }
-            Drained::Everything => {
-                writes.push(Write::AllRefreshGone);
-                for (token, record) in store.refresh_tokens.iter() {
-                    writes.push(Write::Refresh {
-                        token: token.clone(),
-                        record: to_json(record)?,
-                    });
-                }
-            }
-        }
-        match store.revoked_origins.take_changes() {
-            Drained::Keys(origins) => {
-                for origin in origins {
-                    writes.push(if store.revoked_origins.contains(&origin) {
-                        Write::Revoked { origin }
-                    } else {
-                        Write::RevokedGone { origin }
-                    });
-                }
-            }
-            Drained::Everything => {
-                writes.push(Write::AllRevokedGone);
-                for origin in store.revoked_origins.iter() {
-                    writes.push(Write::Revoked {
-                        origin: origin.clone(),
-                    });
-                }
-            }
+            collect_users(&id, pool, writes)?;
         }
         Ok(())
     }
@@ -678,4 +617,88 @@ fn read_store(
 
 fn unreadable_row(name: &str) -> String {
     format!("{name} is damaged: a row has the wrong number of columns")
+}
+
+/// The changed users of the pool `pool_id`.
+fn collect_users(pool_id: &str, pool: &mut Pool, writes: &mut Vec<Write>) -> Result<(), String> {
+    match pool.users.take_changes() {
+        Drained::Keys(keys) => {
+            for key in keys {
+                writes.push(match pool.users.get(&key) {
+                    Some(user) => Write::User {
+                        pool_id: pool_id.to_owned(),
+                        key,
+                        record: to_json(user)?,
+                    },
+                    None => Write::UserGone {
+                        pool_id: pool_id.to_owned(),
+                        key,
+                    },
+                });
+            }
+        }
+        Drained::Everything => {
+            writes.push(Write::AllUsersGone {
+                pool_id: pool_id.to_owned(),
+            });
+            for (key, user) in pool.users.iter() {
+                writes.push(Write::User {
+                    pool_id: pool_id.to_owned(),
+                    key: key.clone(),
+                    record: to_json(user)?,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The changed refresh tokens.
+fn collect_refresh_tokens(store: &mut Store, writes: &mut Vec<Write>) -> Result<(), String> {
+    match store.refresh_tokens.take_changes() {
+        Drained::Keys(tokens) => {
+            for token in tokens {
+                writes.push(match store.refresh_tokens.get(&token) {
+                    Some(record) => Write::Refresh {
+                        record: to_json(record)?,
+                        token,
+                    },
+                    None => Write::RefreshGone { token },
+                });
+            }
+        }
+        Drained::Everything => {
+            writes.push(Write::AllRefreshGone);
+            for (token, record) in store.refresh_tokens.iter() {
+                writes.push(Write::Refresh {
+                    token: token.clone(),
+                    record: to_json(record)?,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The changed revoked sign-ins.
+fn collect_revoked_origins(store: &mut Store, writes: &mut Vec<Write>) {
+    match store.revoked_origins.take_changes() {
+        Drained::Keys(origins) => {
+            for origin in origins {
+                writes.push(if store.revoked_origins.contains(&origin) {
+                    Write::Revoked { origin }
+                } else {
+                    Write::RevokedGone { origin }
+                });
+            }
+        }
+        Drained::Everything => {
+            writes.push(Write::AllRevokedGone);
+            for origin in store.revoked_origins.iter() {
+                writes.push(Write::Revoked {
+                    origin: origin.clone(),
+                });
+            }
+        }
+    }
 }

@@ -10,9 +10,11 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use crate::ops::admin::{self, NewUser};
-use crate::ops::request::Req;
-use crate::state::{AppState, UserStatus};
+use crate::app::AppState;
+use crate::ops::admin;
+use crate::request::Req;
+use crate::state::UserStatus;
+use crate::users::{self, NewUser};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -187,7 +189,7 @@ fn load_pool(state: &AppState, pool: &SeedPool, region: &str) -> Result<String, 
     let id = admin::create_pool(state, Req(&request), pool.id.as_deref(), region)
         .map_err(|e| e.to_string())?;
     let mut store = state.store();
-    let created = store.pool_mut(&id).ok_or("pool vanished")?;
+    let created = store.pools.get_mut(&id).ok_or("pool vanished")?;
     created.sms_mfa = pool.sms_mfa.unwrap_or(created.sms_mfa);
     created.software_token_mfa = pool
         .software_token_mfa
@@ -300,7 +302,7 @@ fn load_user(state: &AppState, pool_id: &str, user: &SeedUser) -> Result<(), Str
     }
     let now = state.now_millis();
     let mut store = state.store();
-    let pool = store.pool_mut(pool_id).ok_or("pool vanished")?;
+    let pool = store.pools.get_mut(pool_id).ok_or("pool vanished")?;
     let new = NewUser {
         username: &user.username,
         attributes: user
@@ -313,7 +315,7 @@ fn load_user(state: &AppState, pool_id: &str, user: &SeedUser) -> Result<(), Str
         enabled: user.enabled,
         sub: user.sub.clone(),
     };
-    let key = admin::insert_user(pool, new, now).map_err(|e| e.to_string())?;
+    let key = users::insert_user(pool, new, now).map_err(|e| e.to_string())?;
     let seeded = pool.users.get_mut(&key).ok_or("user vanished")?;
     if let Some(secret) = &user.totp_secret {
         if totp_rs::Secret::Encoded(secret.clone()).to_bytes().is_err() {

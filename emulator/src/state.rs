@@ -1,8 +1,9 @@
 //! The emulator's in-memory world: user pools with their app clients and users, plus the short-lived
 //! sign-in state (pending SRP handshakes, challenge sessions) and the issued refresh tokens.
 //!
-//! Everything sits behind one mutex. Operations are short apart from RSA key generation, which runs
-//! before the lock is taken.
+//! The model: plain data, with lookups that answer Cognito's errors (`store.pool(id)?`,
+//! `pool.user(name)?`). Everything sits behind one mutex ([`crate::app::AppState`]). Operations are short
+//! apart from RSA key generation, which runs before the lock is taken.
 //!
 //! Pools, users, refresh tokens and revoked sign-ins are kept in [`crate::tracked`] collections: with
 //! `--data-dir`, releasing the store writes the entries that were changed (see [`crate::persist`]). Types
@@ -10,185 +11,19 @@
 //! (or a new schema version in [`crate::persist`]) so that existing data dirs still load.
 
 use std::collections::{BTreeMap, HashMap};
-use std::ops::{Deref, DerefMut};
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::Arc;
 
 use cognito_wasm::srp;
 use cognito_wasm::srp::server::{PasswordVerifier, ServerHandshake};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
+use crate::error::{CognitoError, OpResult};
 use crate::jwt::PoolKeys;
+use crate::names::Flow;
 use crate::password::PasswordPolicy;
-use crate::persist::Persister;
 use crate::tracked::{Tracked, TrackedBTreeMap, TrackedHashMap, TrackedHashSet};
 use crate::util::epoch_seconds;
-
-/// Shared state of one emulator instance.
-#[derive(Debug)]
-pub struct AppState {
-    default_region: String,
-    store: Mutex<Store>,
-    /// Added to the wall clock: tests move time to expire tokens and handshakes, or to pretend the
-    /// server's clock differs from the client's. Every "now" of the emulator goes through
-    /// [`AppState::now_millis`].
-    clock_offset_secs: AtomicI64,
-    /// Call counts and injected faults (`/_emulator/calls`, `/_emulator/faults`).
-    pub calls: crate::calls::Calls,
-    /// The `--data-dir` database; unset when the emulator keeps everything in memory only.
-    persister: OnceLock<Mutex<Persister>>,
-    /// Why a write to the data dir failed. From then on memory and disk disagree, so every reply is an error
-    /// (see [`crate::http`]) rather than an acknowledgement of something that is not on disk.
-    persist_failure: OnceLock<String>,
-}
-
-impl AppState {
-    /// An empty emulator whose new pools get ids in `region` (unless a request says otherwise).
-    pub fn new(region: impl Into<String>) -> Arc<Self> {
-        Self::with_store(region, Store::default())
-    }
-
-    /// An emulator starting from a store read back from a data dir.
-    pub fn with_store(region: impl Into<String>, store: Store) -> Arc<Self> {
-        Arc::new(Self {
-            default_region: region.into(),
-            store: Mutex::new(store),
-            clock_offset_secs: AtomicI64::new(0),
-            calls: crate::calls::Calls::default(),
-            persister: OnceLock::new(),
-            persist_failure: OnceLock::new(),
-        })
-    }
-
-    /// From now on every change is written to `persister` before the store is released. Only the first
-    /// call has an effect.
-    pub fn persist_to(&self, persister: Persister) {
-        let _ = self.persister.set(Mutex::new(persister));
-    }
-
-    /// Folds the data dir's write-ahead log into its database file: at a clean shutdown, so that one file
-    /// is left behind.
-    pub fn checkpoint_data_dir(&self) -> Result<(), String> {
-        match self.persister.get() {
-            Some(persister) => persister
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .checkpoint(),
-            None => Ok(()),
-        }
-    }
-
-    /// Why the data dir could not be written, once that has happened.
-    pub fn persist_failure(&self) -> Option<&str> {
-        self.persist_failure.get().map(String::as_str)
-    }
-
-    pub fn default_region(&self) -> &str {
-        &self.default_region
-    }
-
-    /// Milliseconds since the Unix epoch, on the emulator's (possibly advanced) clock.
-    pub fn now_millis(&self) -> i64 {
-        let wall = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as i64);
-        wall + self.clock_offset_secs.load(Ordering::Relaxed) * 1000
-    }
-
-    pub fn now_secs(&self) -> i64 {
-        self.now_millis().div_euclid(1000)
-    }
-
-    /// Moves the emulator's clock forward (or back) by `secs`. Meant for tests of expiry.
-    pub fn advance_clock(&self, secs: i64) {
-        self.clock_offset_secs.fetch_add(secs, Ordering::Relaxed);
-    }
-
-    /// How far the emulator's clock is from the wall clock, in seconds.
-    pub fn clock_offset(&self) -> i64 {
-        self.clock_offset_secs.load(Ordering::Relaxed)
-    }
-
-    pub fn set_clock_offset(&self, secs: i64) {
-        self.clock_offset_secs.store(secs, Ordering::Relaxed);
-    }
-
-    /// The store. A panic in another request must not wedge the emulator, so a poisoned lock is taken over.
-    /// Dropping the guard writes what was changed to the data dir, if there is one.
-    pub fn store(&self) -> StoreGuard<'_> {
-        StoreGuard {
-            state: self,
-            guard: Some(
-                self.store
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner()),
-            ),
-        }
-    }
-}
-
-/// The locked store; on drop, its changes go to the data dir before anyone can act on them.
-pub struct StoreGuard<'a> {
-    state: &'a AppState,
-    /// Only `None` inside `drop`, which releases the lock before waiting for the disk.
-    guard: Option<MutexGuard<'a, Store>>,
-}
-
-impl Deref for StoreGuard<'_> {
-    type Target = Store;
-
-    fn deref(&self) -> &Store {
-        self.guard.as_ref().expect("store guard used after release")
-    }
-}
-
-impl DerefMut for StoreGuard<'_> {
-    fn deref_mut(&mut self) -> &mut Store {
-        self.guard.as_mut().expect("store guard used after release")
-    }
-}
-
-impl Drop for StoreGuard<'_> {
-    fn drop(&mut self) {
-        let Some(mut store) = self.guard.take() else {
-            return;
-        };
-        let changed = crate::persist::has_changes(&store);
-        let Some(persister) = self.state.persister.get() else {
-            if changed {
-                crate::persist::forget_changes(&mut store);
-            }
-            return;
-        };
-        let lock_writer = || {
-            persister
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-        };
-        if !changed {
-            // What was read may include another request's changes whose write is still under way (writers
-            // hold the writer from before they release the store until their commit): wait for it, so that
-            // no reply shows anything a crash could still take back.
-            drop(store);
-            drop(lock_writer());
-            return;
-        }
-        // Taking the writer before releasing the store keeps the writes in the order of the changes, while
-        // the disk wait itself no longer holds up other requests.
-        let mut persister = lock_writer();
-        let batch = persister.collect(&mut store);
-        drop(store);
-        if self.state.persist_failure.get().is_some() {
-            return;
-        }
-        if let Err(error) = persister.write(batch) {
-            eprintln!("cognito-emulator: {error}; refusing every request from now on");
-            let _ = self.state.persist_failure.set(error);
-        }
-    }
-}
 
 /// All mutable state.
 #[derive(Debug, Default)]
@@ -202,7 +37,7 @@ pub struct Store {
     /// `origin_jti`s of revoked sign-ins: access tokens carrying one are refused.
     pub revoked_origins: TrackedHashSet<String>,
     /// Every code "sent" by e-mail or SMS, oldest first: the dev inbox (`GET /_emulator/inbox`).
-    pub inbox: Vec<crate::inbox::Message>,
+    pub inbox: Vec<crate::codes::Message>,
     /// Wrong-password counts and lockouts (see [`crate::lockout`]).
     pub lockouts: crate::lockout::Lockouts,
     /// Wrong `PreviousPassword`s in ChangePassword, counted apart from sign-ins: Cognito answers those with
@@ -213,8 +48,10 @@ pub struct Store {
 }
 
 impl Store {
-    pub fn pool(&self, pool_id: &str) -> Option<&Pool> {
-        self.pools.get(pool_id)
+    pub fn pool(&self, pool_id: &str) -> OpResult<&Pool> {
+        self.pools
+            .get(pool_id)
+            .ok_or_else(|| CognitoError::pool_not_found(pool_id))
     }
 
     /// A store holding what a data dir kept: nothing noted as changed, no sign-in under way.
@@ -231,15 +68,47 @@ impl Store {
         }
     }
 
-    pub fn pool_mut(&mut self, pool_id: &str) -> Option<&mut Pool> {
-        self.pools.get_mut(pool_id)
+    pub fn pool_mut(&mut self, pool_id: &str) -> OpResult<&mut Pool> {
+        self.pools
+            .get_mut(pool_id)
+            .ok_or_else(|| CognitoError::pool_not_found(pool_id))
     }
 
-    /// The pool that owns an app client.
-    pub fn pool_of_client(&self, client_id: &str) -> Option<&Pool> {
+    /// An app client and the pool that owns it.
+    pub fn client(&self, client_id: &str) -> OpResult<(&Pool, &AppClient)> {
         self.pools
             .values()
-            .find(|pool| pool.clients.contains_key(client_id))
+            .find_map(|pool| Some((pool, pool.clients.get(client_id)?)))
+            .ok_or_else(|| CognitoError::client_not_found(client_id))
+    }
+
+    /// The pool of a sign-in under way: it was there when the sign-in started, so its absence is no
+    /// client error.
+    pub fn sign_in_pool(&self, pool_id: &str) -> OpResult<&Pool> {
+        self.pools
+            .get(pool_id)
+            .ok_or_else(|| CognitoError::internal("pool vanished during sign-in"))
+    }
+
+    /// An app client and its pool's id, cloned, so that the store can be changed afterwards.
+    pub fn client_of(&self, client_id: &str) -> OpResult<(String, AppClient)> {
+        let (pool, client) = self.client(client_id)?;
+        Ok((pool.id.clone(), client.clone()))
+    }
+
+    /// A user by pool id and [`Pool::user_key`], as a sign-in or an access token names them.
+    pub fn user(&self, pool_id: &str, user_key: &str) -> OpResult<&User> {
+        self.pools
+            .get(pool_id)
+            .and_then(|pool| pool.users.get(user_key))
+            .ok_or_else(CognitoError::user_not_found)
+    }
+
+    pub fn user_mut(&mut self, pool_id: &str, user_key: &str) -> OpResult<&mut User> {
+        self.pools
+            .get_mut(pool_id)
+            .and_then(|pool| pool.users.get_mut(user_key))
+            .ok_or_else(CognitoError::user_not_found)
     }
 
     /// Drops sign-in state that has expired, so abandoned attempts do not pile up and memory stays flat
@@ -393,6 +262,23 @@ impl Pool {
             .map(|(key, _)| key.clone())
     }
 
+    /// The key of the user a sign-in name refers to (see [`Pool::find_user_key`]).
+    pub fn existing_user_key(&self, login: &str) -> OpResult<String> {
+        self.find_user_key(login)
+            .ok_or_else(CognitoError::user_not_found)
+    }
+
+    /// The user a sign-in name refers to (see [`Pool::find_user_key`]).
+    pub fn user(&self, login: &str) -> OpResult<&User> {
+        self.find_user(login)
+            .ok_or_else(CognitoError::user_not_found)
+    }
+
+    pub fn user_mut(&mut self, login: &str) -> OpResult<&mut User> {
+        self.find_user_mut(login)
+            .ok_or_else(CognitoError::user_not_found)
+    }
+
     pub fn find_user(&self, login: &str) -> Option<&User> {
         self.find_user_key(login)
             .and_then(|key| self.users.get(&key))
@@ -484,16 +370,6 @@ pub struct AppClient {
     pub refresh_rotation: Option<i64>,
     pub created: i64,
     pub modified: i64,
-}
-
-/// Sign-in flows an app client can allow.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Flow {
-    UserSrp,
-    UserPassword,
-    RefreshToken,
-    CustomAuth,
-    UserAuth,
 }
 
 impl AppClient {
@@ -595,8 +471,8 @@ pub struct User {
     pub verifier: Option<PasswordVerifier>,
     pub created: i64,
     pub modified: i64,
-    /// Outstanding one-time codes by what they confirm (see [`crate::inbox::CodeKind`]).
-    pub codes: HashMap<String, crate::inbox::OneTimeCode>,
+    /// Outstanding one-time codes by what they confirm (see [`crate::codes::CodeKind`]).
+    pub codes: HashMap<String, crate::codes::OneTimeCode>,
     pub mfa: MfaSettings,
     /// The verified TOTP secret (base32) and the one AssociateSoftwareToken handed out last.
     pub totp_secret: Option<String>,
@@ -735,7 +611,7 @@ pub struct PendingChallenge {
     pub ctx: SignInContext,
     pub expires_at: i64,
     /// SMS_MFA / EMAIL_OTP: the code sent.
-    pub code: Option<crate::inbox::OneTimeCode>,
+    pub code: Option<crate::codes::OneTimeCode>,
     /// Wrong answers still allowed before the session is dropped.
     pub attempts_left: u32,
     /// SELECT_MFA_TYPE / SELECT_CHALLENGE: the allowed answers.
@@ -756,7 +632,7 @@ impl PendingChallenge {
             expires_at: now + ctx.session_mins * 60,
             ctx,
             code: None,
-            attempts_left: crate::inbox::MAX_ATTEMPTS,
+            attempts_left: crate::codes::MAX_ATTEMPTS,
             options: Vec::new(),
             totp_secret: None,
             setup_verified: false,
@@ -781,43 +657,4 @@ pub struct RefreshRecord {
     pub device_key: Option<String>,
     /// Refresh-token rotation: when this token stops working because a newer one replaced it.
     pub superseded_at: Option<i64>,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_reader_waits_for_a_write_under_way() {
-        let dir = std::env::temp_dir().join(format!(
-            "cognito-emulator-state-{}-{}",
-            std::process::id(),
-            SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .unwrap()
-                .subsec_nanos()
-        ));
-        let opened = crate::persist::open(&dir).unwrap();
-        let state = AppState::with_store("us-east-1", opened.store);
-        state.persist_to(opened.persister);
-        // Held as a writer holds it between releasing the store and its commit.
-        let write_under_way = state.persister.get().unwrap().lock().unwrap();
-        let (done_tx, done_rx) = std::sync::mpsc::channel();
-        std::thread::scope(|scope| {
-            scope.spawn(|| {
-                drop(state.store());
-                done_tx.send(()).unwrap();
-            });
-            let early = done_rx.recv_timeout(std::time::Duration::from_millis(200));
-            assert!(
-                early.is_err(),
-                "the reader replied before the write was on disk"
-            );
-            drop(write_under_way);
-            done_rx
-                .recv_timeout(std::time::Duration::from_secs(10))
-                .unwrap();
-        });
-        let _ = std::fs::remove_dir_all(&dir);
-    }
 }

@@ -3,18 +3,18 @@
 
 use serde_json::{Value, json};
 
-use super::admin::{check_attributes, make_verifier, pool_not_found};
-use super::auth::client_of;
-use super::request::Req;
-use super::tokens::check_secret_hash;
-use super::user::{Authed, authenticate_ids};
-use crate::error::{CognitoError, OpResult};
-use crate::inbox::{
-    self, ATTRIBUTE_CODE_SECS, CodeKind, FORGOT_PASSWORD_CODE_SECS, OneTimeCode, SIGN_UP_CODE_SECS,
-    TooMany,
+use crate::access::{Authed, authenticate_ids};
+use crate::app::AppState;
+use crate::attributes::check_attributes;
+use crate::codes::{
+    ATTRIBUTE_CODE_SECS, CodeKind, FORGOT_PASSWORD_CODE_SECS, OneTimeCode, SIGN_UP_CODE_SECS,
 };
+use crate::credentials::{check_secret_hash, make_verifier};
+use crate::error::{CognitoError, OpResult};
+use crate::inbox::{self, TooMany};
 use crate::lockout::{Refused, Target, attempt_limit_exceeded};
-use crate::state::{AppClient, AppState, Pool, Store, User, UserStatus};
+use crate::request::Req;
+use crate::state::{AppClient, Pool, Store, User, UserStatus};
 
 /// What the self-service operations say about a user that does not exist (LEGACY clients).
 fn no_such_user() -> CognitoError {
@@ -97,17 +97,6 @@ fn decoy_delivery(pool: &Pool, username: &str) -> Value {
     }
 }
 
-fn pool_user_mut<'s>(
-    store: &'s mut Store,
-    pool_id: &str,
-    user_key: &str,
-) -> OpResult<&'s mut User> {
-    store
-        .pool_mut(pool_id)
-        .and_then(|pool| pool.users.get_mut(user_key))
-        .ok_or_else(CognitoError::user_not_found)
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Sign-up
 
@@ -122,7 +111,7 @@ pub fn sign_up(state: &AppState, req: Req<'_>) -> OpResult<Value> {
     req.string_map("ClientMetadata")?;
     let now_millis = state.now_millis();
     let mut store = state.store();
-    let (pool_id, client) = client_of(&store, client_id)?;
+    let (pool_id, client) = store.client_of(client_id)?;
     check_member_secret_hash(&client, req, username, None)?;
     for (name, _) in &attributes {
         if name == "email_verified" || name == "phone_number_verified" {
@@ -138,11 +127,9 @@ pub fn sign_up(state: &AppState, req: Req<'_>) -> OpResult<Value> {
             "Password did not conform with policy: Password not long enough",
         ));
     }
-    let pool = store
-        .pool_mut(&pool_id)
-        .ok_or_else(|| pool_not_found(&pool_id))?;
+    let pool = store.pool_mut(&pool_id)?;
     let plain_usernames = pool.username_attributes.is_empty();
-    let new = super::admin::NewUser {
+    let new = crate::users::NewUser {
         username,
         attributes,
         password,
@@ -150,15 +137,13 @@ pub fn sign_up(state: &AppState, req: Req<'_>) -> OpResult<Value> {
         enabled: true,
         sub: None,
     };
-    let user_key = super::admin::insert_user(pool, new, now_millis).map_err(|mut e| {
+    let user_key = crate::users::insert_user(pool, new, now_millis).map_err(|mut e| {
         if e.name == "UsernameExistsException" && plain_usernames {
             e.message = "User already exists".to_owned();
         }
         e
     })?;
-    let pool = store
-        .pool(&pool_id)
-        .ok_or_else(|| pool_not_found(&pool_id))?;
+    let pool = store.pool(&pool_id)?;
     let user = pool
         .users
         .get(&user_key)
@@ -187,10 +172,8 @@ fn named(
     req: Req<'_>,
     username: &str,
 ) -> OpResult<(String, AppClient, Option<String>)> {
-    let (pool_id, client) = client_of(store, client_id)?;
-    let pool = store
-        .pool(&pool_id)
-        .ok_or_else(|| pool_not_found(&pool_id))?;
+    let (pool_id, client) = store.client_of(client_id)?;
+    let pool = store.pool(&pool_id)?;
     let key = pool.find_user_key(username);
     let user = key.as_ref().and_then(|k| pool.users.get(k));
     check_member_secret_hash(&client, req, username, user)?;
@@ -213,7 +196,7 @@ pub fn confirm_sign_up(state: &AppState, req: Req<'_>) -> OpResult<Value> {
             no_such_user()
         });
     };
-    let user = pool_user_mut(&mut store, &pool_id, &key)?;
+    let user = store.user_mut(&pool_id, &key)?;
     if user.status != UserStatus::Unconfirmed {
         return Err(CognitoError::not_authorized(format!(
             "User cannot be confirmed. Current status is {}",
@@ -237,9 +220,7 @@ pub fn resend_confirmation_code(state: &AppState, req: Req<'_>) -> OpResult<Valu
     let now_millis = state.now_millis();
     let mut store = state.store();
     let (pool_id, client, key) = named(&store, client_id, req, username)?;
-    let pool = store
-        .pool(&pool_id)
-        .ok_or_else(|| pool_not_found(&pool_id))?;
+    let pool = store.pool(&pool_id)?;
     let Some(user) = key.as_ref().and_then(|k| pool.users.get(k)) else {
         if client.prevent_user_existence_errors {
             return Ok(json!({ "CodeDeliveryDetails": decoy_delivery(pool, username) }));
@@ -300,9 +281,7 @@ pub fn forgot_password(state: &AppState, req: Req<'_>) -> OpResult<Value> {
     let now_millis = state.now_millis();
     let mut store = state.store();
     let (pool_id, client, key) = named(&store, client_id, req, username)?;
-    let pool = store
-        .pool(&pool_id)
-        .ok_or_else(|| pool_not_found(&pool_id))?;
+    let pool = store.pool(&pool_id)?;
     let Some(user) = key.as_ref().and_then(|k| pool.users.get(k)) else {
         if client.prevent_user_existence_errors {
             return Ok(json!({ "CodeDeliveryDetails": decoy_delivery(pool, username) }));
@@ -344,9 +323,7 @@ pub fn confirm_forgot_password(state: &AppState, req: Req<'_>) -> OpResult<Value
             no_such_user()
         });
     };
-    let pool = store
-        .pool(&pool_id)
-        .ok_or_else(|| pool_not_found(&pool_id))?;
+    let pool = store.pool(&pool_id)?;
     pool.policy.check(password)?;
     let identity = pool
         .users
@@ -354,7 +331,7 @@ pub fn confirm_forgot_password(state: &AppState, req: Req<'_>) -> OpResult<Value
         .map(|u| u.username.clone())
         .unwrap_or_default();
     let verifier = make_verifier(pool, &identity, password);
-    let user = pool_user_mut(&mut store, &pool_id, &key)?;
+    let user = store.user_mut(&pool_id, &key)?;
     inbox::take_code(
         user,
         CodeKind::ForgotPassword,
@@ -391,7 +368,7 @@ pub fn change_password(state: &AppState, req: Req<'_>) -> OpResult<Value> {
     let pool = store
         .pools
         .get(&who.pool_id)
-        .ok_or_else(|| pool_not_found(&who.pool_id))?;
+        .ok_or_else(|| CognitoError::pool_not_found(&who.pool_id))?;
     let user = pool
         .users
         .get(&who.user_key)
@@ -413,7 +390,7 @@ pub fn change_password(state: &AppState, req: Req<'_>) -> OpResult<Value> {
     }
     pool.policy.check(proposed)?;
     let verifier = make_verifier(pool, &user.username, proposed);
-    let user = pool_user_mut(store, &who.pool_id, &who.user_key)?;
+    let user = store.user_mut(&who.pool_id, &who.user_key)?;
     user.verifier = Some(verifier);
     user.modified = now_millis;
     Ok(json!({}))
@@ -441,9 +418,7 @@ pub fn update_user_attributes(state: &AppState, req: Req<'_>) -> OpResult<Value>
         }
     }
     check_attributes(&attributes)?;
-    let pool = store
-        .pool(&who.pool_id)
-        .ok_or_else(|| pool_not_found(&who.pool_id))?;
+    let pool = store.pool(&who.pool_id)?;
     // An e-mail address or phone number that signs someone else in can't be taken.
     for (name, value) in &attributes {
         let signs_in =
@@ -465,7 +440,7 @@ pub fn update_user_attributes(state: &AppState, req: Req<'_>) -> OpResult<Value>
         }
     }
     let auto_verified = pool.auto_verified_attributes.clone();
-    let user = pool_user_mut(&mut store, &who.pool_id, &who.user_key)?;
+    let user = store.user_mut(&who.pool_id, &who.user_key)?;
     let mut to_verify = Vec::new();
     for (name, value) in &attributes {
         let changed = user.attribute(name) != Some(value.as_str());
@@ -538,7 +513,7 @@ pub fn verify_user_attribute(state: &AppState, req: Req<'_>) -> OpResult<Value> 
     let now_millis = state.now_millis();
     let mut store = state.store();
     let who = authed(state, &store, req)?;
-    let user = pool_user_mut(&mut store, &who.pool_id, &who.user_key)?;
+    let user = store.user_mut(&who.pool_id, &who.user_key)?;
     inbox::take_code(
         user,
         CodeKind::Attribute(name),
@@ -570,15 +545,13 @@ pub fn delete_user_attributes(state: &AppState, req: Req<'_>) -> OpResult<Value>
             "Attributes did not conform to the schema: sub: Attribute cannot be deleted.",
         ));
     }
-    let pool = store
-        .pool(&who.pool_id)
-        .ok_or_else(|| pool_not_found(&who.pool_id))?;
+    let pool = store.pool(&who.pool_id)?;
     if names.iter().any(|n| pool.username_attributes.contains(n)) {
         return Err(CognitoError::invalid_parameter(
             "Cannot delete an attribute the user signs in with.",
         ));
     }
-    let user = pool_user_mut(&mut store, &who.pool_id, &who.user_key)?;
+    let user = store.user_mut(&who.pool_id, &who.user_key)?;
     for name in &names {
         user.remove_attribute(name);
         if name == "email" || name == "phone_number" {
@@ -622,7 +595,7 @@ pub fn delete_user(state: &AppState, req: Req<'_>) -> OpResult<Value> {
     let who = authed(state, &store, req)?;
     let sub = who.claim("sub").unwrap_or_default().to_owned();
     revoke_all_sign_ins(&mut store, &who.pool_id, &sub);
-    if let Some(pool) = store.pool_mut(&who.pool_id) {
+    if let Some(pool) = store.pools.get_mut(&who.pool_id) {
         pool.users.remove(&who.user_key);
     }
     Ok(json!({}))
@@ -637,12 +610,10 @@ pub fn admin_reset_user_password(state: &AppState, req: Req<'_>) -> OpResult<Val
     let username = req.str("Username")?;
     let now_millis = state.now_millis();
     let mut store = state.store();
-    let pool = store.pool(pool_id).ok_or_else(|| pool_not_found(pool_id))?;
-    let key = pool
-        .find_user_key(username)
-        .ok_or_else(CognitoError::user_not_found)?;
+    let pool = store.pool(pool_id)?;
+    let key = pool.existing_user_key(username)?;
     let destination = pool.users.get(&key).and_then(recovery_destination);
-    let user = pool_user_mut(&mut store, pool_id, &key)?;
+    let user = store.user_mut(pool_id, &key)?;
     user.status = UserStatus::ResetRequired;
     user.modified = now_millis;
     if let Some(attribute) = destination {
@@ -668,11 +639,9 @@ pub fn admin_update_user_attributes(state: &AppState, req: Req<'_>) -> OpResult<
     check_attributes(&attributes)?;
     let now_millis = state.now_millis();
     let mut store = state.store();
-    let pool = store.pool(pool_id).ok_or_else(|| pool_not_found(pool_id))?;
-    let key = pool
-        .find_user_key(username)
-        .ok_or_else(CognitoError::user_not_found)?;
-    let user = pool_user_mut(&mut store, pool_id, &key)?;
+    let pool = store.pool(pool_id)?;
+    let key = pool.existing_user_key(username)?;
+    let user = store.user_mut(pool_id, &key)?;
     for (name, value) in &attributes {
         user.set_attribute(name, value);
     }

@@ -4,75 +4,20 @@
 use std::sync::Arc;
 
 use cognito_wasm::srp;
-use cognito_wasm::srp::server::PasswordVerifier;
 use serde_json::{Map, Value, json};
 
-use super::CallContext;
-use super::request::Req;
+use crate::app::AppState;
+use crate::credentials::make_verifier;
 use crate::error::{CognitoError, OpResult};
 use crate::jwt::PoolKeys;
+use crate::names::{DEFAULT_EXPLICIT_AUTH_FLOWS, EXPLICIT_AUTH_FLOWS};
 use crate::password::PasswordPolicy;
-use crate::state::{AppClient, AppState, DeviceConfiguration, Pool, Store, User, UserStatus};
+use crate::pool_settings::{read_device_configuration, read_refresh_rotation};
+use crate::request::CallContext;
+use crate::request::Req;
+use crate::state::{AppClient, Pool, Store, UserStatus};
+use crate::users::{NewUser, insert_user, user_type};
 use crate::util::{epoch_seconds, new_client_id, new_client_secret, new_pool_id, random_bytes};
-
-/// Standard (OIDC) attributes a user may carry; anything else must be `custom:`.
-const STANDARD_ATTRIBUTES: &[&str] = &[
-    "address",
-    "birthdate",
-    "email",
-    "email_verified",
-    "family_name",
-    "gender",
-    "given_name",
-    "locale",
-    "middle_name",
-    "name",
-    "nickname",
-    "phone_number",
-    "phone_number_verified",
-    "picture",
-    "preferred_username",
-    "profile",
-    "updated_at",
-    "website",
-    "zoneinfo",
-];
-
-/// `ExplicitAuthFlows` values of the model.
-const AUTH_FLOWS: &[&str] = &[
-    "ADMIN_NO_SRP_AUTH",
-    "CUSTOM_AUTH_FLOW_ONLY",
-    "USER_PASSWORD_AUTH",
-    "ALLOW_ADMIN_USER_PASSWORD_AUTH",
-    "ALLOW_CUSTOM_AUTH",
-    "ALLOW_USER_PASSWORD_AUTH",
-    "ALLOW_USER_SRP_AUTH",
-    "ALLOW_REFRESH_TOKEN_AUTH",
-    "ALLOW_USER_AUTH",
-    "ALLOW_TOKEN_EXCHANGE_DELEGATION",
-    "ALLOW_TOKEN_EXCHANGE_IMPERSONATION",
-];
-
-/// Cognito's default when a client is created without `ExplicitAuthFlows`.
-const DEFAULT_AUTH_FLOWS: &[&str] = &[
-    "ALLOW_USER_SRP_AUTH",
-    "ALLOW_REFRESH_TOKEN_AUTH",
-    "ALLOW_CUSTOM_AUTH",
-];
-
-pub fn pool_not_found(pool_id: &str) -> CognitoError {
-    CognitoError::resource_not_found(format!("User pool {pool_id} does not exist."))
-}
-
-pub fn client_not_found(client_id: &str) -> CognitoError {
-    CognitoError::resource_not_found(format!("User pool client {client_id} does not exist."))
-}
-
-fn validation(member: &str, constraint: &str) -> CognitoError {
-    CognitoError::invalid_parameter(format!(
-        "1 validation error detected: Value at '{member}' failed to satisfy constraint: {constraint}"
-    ))
-}
 
 /// Names of pools and clients: `[\w\s+=,.@-]+`, 1 to 128 characters.
 fn check_name(member: &str, name: &str) -> OpResult<()> {
@@ -83,21 +28,11 @@ fn check_name(member: &str, name: &str) -> OpResult<()> {
     if ok {
         Ok(())
     } else {
-        Err(validation(
+        Err(CognitoError::validation(
             member,
             "Member must satisfy regular expression pattern: [\\w\\s+=,.@-]+",
         ))
     }
-}
-
-fn pool<'s>(store: &'s Store, pool_id: &str) -> OpResult<&'s Pool> {
-    store.pool(pool_id).ok_or_else(|| pool_not_found(pool_id))
-}
-
-fn pool_mut<'s>(store: &'s mut Store, pool_id: &str) -> OpResult<&'s mut Pool> {
-    store
-        .pool_mut(pool_id)
-        .ok_or_else(|| pool_not_found(pool_id))
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -111,7 +46,7 @@ pub fn create_user_pool(state: &AppState, context: &CallContext, req: Req<'_>) -
         .unwrap_or_else(|| state.default_region().to_owned());
     let pool_id = create_pool(state, req, None, &region)?;
     let store = state.store();
-    Ok(json!({ "UserPool": pool(&store, &pool_id)?.to_json() }))
+    Ok(json!({ "UserPool": store.pool(&pool_id)?.to_json() }))
 }
 
 /// Creates a pool from a CreateUserPool request, with a fixed id (seed files) or a fresh one.
@@ -121,40 +56,7 @@ pub fn create_pool(
     fixed_id: Option<&str>,
     region: &str,
 ) -> OpResult<String> {
-    let name = req.str("PoolName")?;
-    check_name("poolName", name)?;
-    let policy = match req
-        .opt_object("Policies")?
-        .and_then(|p| p.get("PasswordPolicy"))
-    {
-        Some(policy) => PasswordPolicy::from_json(policy)?,
-        None => PasswordPolicy::default(),
-    };
-    let username_attributes =
-        attribute_list(req, "UsernameAttributes", &["email", "phone_number"])?;
-    let alias_attributes = attribute_list(
-        req,
-        "AliasAttributes",
-        &["email", "phone_number", "preferred_username"],
-    )?;
-    if !username_attributes.is_empty() && !alias_attributes.is_empty() {
-        return Err(CognitoError::invalid_parameter(
-            "Only one of the aliasAttributes or usernameAttributes can be set in a User Pool.",
-        ));
-    }
-    let auto_verified_attributes =
-        attribute_list(req, "AutoVerifiedAttributes", &["email", "phone_number"])?;
-    let case_sensitive = match req.opt_object("UsernameConfiguration")? {
-        Some(config) => config.opt_bool("CaseSensitive")?.unwrap_or(false),
-        None => false,
-    };
-    let mfa_configuration = req.opt_str("MfaConfiguration")?.unwrap_or("OFF");
-    if !["OFF", "ON", "OPTIONAL"].contains(&mfa_configuration) {
-        return Err(validation(
-            "mfaConfiguration",
-            "Member must satisfy enum value set: [OFF, ON, OPTIONAL]",
-        ));
-    }
+    let settings = PoolSettings::read(req)?;
     if let Some(id) = fixed_id {
         if srp::pool_name(id).is_err() {
             return Err(CognitoError::invalid_parameter(format!(
@@ -167,35 +69,22 @@ pub fn create_pool(
         .map_err(|e| CognitoError::internal(format!("RSA key generation failed: {e}")))?;
     let now = state.now_millis();
     let mut store = state.store();
-    let id = match fixed_id {
-        Some(id) if store.pools.contains_key(id) => {
-            return Err(CognitoError::invalid_parameter(format!(
-                "User pool {id} already exists."
-            )));
-        }
-        Some(id) => id.to_owned(),
-        None => loop {
-            let id = new_pool_id(region);
-            if !store.pools.contains_key(&id) {
-                break id;
-            }
-        },
-    };
+    let id = unused_pool_id(&store, fixed_id, region)?;
     let pool = Pool {
         arn: format!(
             "arn:aws:cognito-idp:{}:000000000000:userpool/{id}",
             id.split('_').next().unwrap_or(region)
         ),
         id: id.clone(),
-        name: name.to_owned(),
+        name: settings.name.to_owned(),
         created: now,
         modified: now,
-        policy,
-        username_attributes,
-        alias_attributes,
-        auto_verified_attributes,
-        case_sensitive,
-        mfa_configuration: mfa_configuration.to_owned(),
+        policy: settings.policy,
+        username_attributes: settings.username_attributes,
+        alias_attributes: settings.alias_attributes,
+        auto_verified_attributes: settings.auto_verified_attributes,
+        case_sensitive: settings.case_sensitive,
+        mfa_configuration: settings.mfa_configuration.to_owned(),
         sms_mfa: true,
         software_token_mfa: true,
         email_mfa: false,
@@ -210,40 +99,78 @@ pub fn create_pool(
     Ok(id)
 }
 
-/// `DeviceConfiguration` of CreateUserPool / UpdateUserPool.
-pub fn read_device_configuration(req: Req<'_>) -> OpResult<Option<DeviceConfiguration>> {
-    Ok(match req.opt_object("DeviceConfiguration")? {
-        None => None,
-        Some(config) => Some(DeviceConfiguration {
-            challenge_required_on_new_device: config
-                .opt_bool("ChallengeRequiredOnNewDevice")?
-                .unwrap_or(false),
-            device_only_remembered_on_user_prompt: config
-                .opt_bool("DeviceOnlyRememberedOnUserPrompt")?
-                .unwrap_or(false),
-        }),
-    })
+/// What CreateUserPool sets from its request (besides `DeviceConfiguration`).
+struct PoolSettings<'r> {
+    name: &'r str,
+    policy: PasswordPolicy,
+    username_attributes: Vec<String>,
+    alias_attributes: Vec<String>,
+    auto_verified_attributes: Vec<String>,
+    case_sensitive: bool,
+    mfa_configuration: &'r str,
 }
 
-/// `RefreshTokenRotation` of CreateUserPoolClient / UpdateUserPoolClient.
-pub fn read_refresh_rotation(req: Req<'_>) -> OpResult<Option<i64>> {
-    let Some(rotation) = req.opt_object("RefreshTokenRotation")? else {
-        return Ok(None);
-    };
-    let grace = rotation.opt_i64("RetryGracePeriodSeconds")?.unwrap_or(0);
-    if !(0..=60).contains(&grace) {
-        return Err(validation(
-            "refreshTokenRotation.retryGracePeriodSeconds",
-            "Member must have value less than or equal to 60",
-        ));
+impl<'r> PoolSettings<'r> {
+    fn read(req: Req<'r>) -> OpResult<Self> {
+        let name = req.str("PoolName")?;
+        check_name("poolName", name)?;
+        let policy = match req
+            .opt_object("Policies")?
+            .and_then(|p| p.get("PasswordPolicy"))
+        {
+            Some(policy) => PasswordPolicy::from_json(policy)?,
+            None => PasswordPolicy::default(),
+        };
+        let username_attributes =
+            attribute_list(req, "UsernameAttributes", &["email", "phone_number"])?;
+        let alias_attributes = attribute_list(
+            req,
+            "AliasAttributes",
+            &["email", "phone_number", "preferred_username"],
+        )?;
+        if !username_attributes.is_empty() && !alias_attributes.is_empty() {
+            return Err(CognitoError::invalid_parameter(
+                "Only one of the aliasAttributes or usernameAttributes can be set in a User Pool.",
+            ));
+        }
+        let auto_verified_attributes =
+            attribute_list(req, "AutoVerifiedAttributes", &["email", "phone_number"])?;
+        let case_sensitive = match req.opt_object("UsernameConfiguration")? {
+            Some(config) => config.opt_bool("CaseSensitive")?.unwrap_or(false),
+            None => false,
+        };
+        let mfa_configuration = req.opt_str("MfaConfiguration")?.unwrap_or("OFF");
+        if !["OFF", "ON", "OPTIONAL"].contains(&mfa_configuration) {
+            return Err(CognitoError::validation(
+                "mfaConfiguration",
+                "Member must satisfy enum value set: [OFF, ON, OPTIONAL]",
+            ));
+        }
+        Ok(Self {
+            name,
+            policy,
+            username_attributes,
+            alias_attributes,
+            auto_verified_attributes,
+            case_sensitive,
+            mfa_configuration,
+        })
     }
-    match rotation.str("Feature")? {
-        "ENABLED" => Ok(Some(grace)),
-        "DISABLED" => Ok(None),
-        _ => Err(validation(
-            "refreshTokenRotation.feature",
-            "Member must satisfy enum value set: [ENABLED, DISABLED]",
-        )),
+}
+
+/// The id for a new pool: the one asked for if it is free, else a new random one in `region`.
+fn unused_pool_id(store: &Store, fixed_id: Option<&str>, region: &str) -> OpResult<String> {
+    match fixed_id {
+        Some(id) if store.pools.contains_key(id) => Err(CognitoError::invalid_parameter(format!(
+            "User pool {id} already exists."
+        ))),
+        Some(id) => Ok(id.to_owned()),
+        None => loop {
+            let id = new_pool_id(region);
+            if !store.pools.contains_key(&id) {
+                break Ok(id);
+            }
+        },
     }
 }
 
@@ -251,7 +178,7 @@ fn attribute_list(req: Req<'_>, member: &str, allowed: &[&str]) -> OpResult<Vec<
     let values = req.opt_str_list(member)?.unwrap_or_default();
     for value in &values {
         if !allowed.contains(&value.as_str()) {
-            return Err(validation(
+            return Err(CognitoError::validation(
                 member,
                 &format!(
                     "Member must satisfy enum value set: [{}]",
@@ -267,7 +194,7 @@ fn attribute_list(req: Req<'_>, member: &str, allowed: &[&str]) -> OpResult<Vec<
 pub fn describe_user_pool(state: &AppState, req: Req<'_>) -> OpResult<Value> {
     let pool_id = req.str("UserPoolId")?;
     let store = state.store();
-    Ok(json!({ "UserPool": pool(&store, pool_id)?.to_json() }))
+    Ok(json!({ "UserPool": store.pool(pool_id)?.to_json() }))
 }
 
 /// ListUserPools: pages in id order; NextToken is the last id returned.
@@ -276,7 +203,7 @@ pub fn list_user_pools(state: &AppState, req: Req<'_>) -> OpResult<Value> {
         .opt_i64("MaxResults")?
         .ok_or_else(|| CognitoError::missing_member("MaxResults"))?;
     if !(1..=60).contains(&max) {
-        return Err(validation(
+        return Err(CognitoError::validation(
             "maxResults",
             "Member must have value less than or equal to 60 and greater than or equal to 1",
         ));
@@ -312,7 +239,7 @@ pub fn delete_user_pool(state: &AppState, req: Req<'_>) -> OpResult<Value> {
     store
         .pools
         .remove(pool_id)
-        .ok_or_else(|| pool_not_found(pool_id))?;
+        .ok_or_else(|| CognitoError::pool_not_found(pool_id))?;
     store.handshakes.retain(|_, p| p.pool_id != pool_id);
     store.challenges.retain(|_, p| p.ctx.pool_id != pool_id);
     store.refresh_tokens.retain(|_, r| r.pool_id != pool_id);
@@ -328,11 +255,11 @@ pub fn delete_user_pool(state: &AppState, req: Req<'_>) -> OpResult<Value> {
 pub fn create_user_pool_client(state: &AppState, req: Req<'_>) -> OpResult<Value> {
     let (pool_id, client_id) = create_client(state, req, None, None)?;
     let store = state.store();
-    let pool = pool(&store, &pool_id)?;
+    let pool = store.pool(&pool_id)?;
     let client = pool
         .clients
         .get(&client_id)
-        .ok_or_else(|| client_not_found(&client_id))?;
+        .ok_or_else(|| CognitoError::client_not_found(&client_id))?;
     Ok(json!({ "UserPoolClient": client.to_json(&pool_id) }))
 }
 
@@ -353,33 +280,13 @@ pub fn create_client(
             .unwrap_or(false)
             .then(new_client_secret),
     };
-    let explicit_auth_flows = match req.opt_str_list("ExplicitAuthFlows")? {
-        Some(flows) => flows,
-        None => DEFAULT_AUTH_FLOWS.iter().map(|f| (*f).to_owned()).collect(),
-    };
-    for flow in &explicit_auth_flows {
-        if !AUTH_FLOWS.contains(&flow.as_str()) {
-            return Err(validation(
-                "explicitAuthFlows",
-                &format!(
-                    "Member must satisfy enum value set: [{}]",
-                    AUTH_FLOWS.join(", ")
-                ),
-            ));
-        }
-    }
-    let legacy = explicit_auth_flows.iter().any(|f| !f.starts_with("ALLOW_"));
-    if legacy && explicit_auth_flows.iter().any(|f| f.starts_with("ALLOW_")) {
-        return Err(CognitoError::invalid_parameter(
-            "ExplicitAuthFlows cannot mix legacy values (without ALLOW_) with new ALLOW_ values.",
-        ));
-    }
+    let explicit_auth_flows = read_explicit_auth_flows(req)?;
     let validity = Validity::read(req)?;
     let prevent_user_existence_errors = match req.opt_str("PreventUserExistenceErrors")? {
         None | Some("ENABLED") => true,
         Some("LEGACY") => false,
         Some(_) => {
-            return Err(validation(
+            return Err(CognitoError::validation(
                 "preventUserExistenceErrors",
                 "Member must satisfy enum value set: [LEGACY, ENABLED]",
             ));
@@ -388,42 +295,18 @@ pub fn create_client(
     let enable_token_revocation = req.opt_bool("EnableTokenRevocation")?.unwrap_or(true);
     let auth_session_validity_mins = req.opt_i64("AuthSessionValidity")?.unwrap_or(3);
     if !(3..=15).contains(&auth_session_validity_mins) {
-        return Err(validation(
+        return Err(CognitoError::validation(
             "authSessionValidity",
             "Member must have value between 3 and 15",
         ));
     }
     if let Some(id) = fixed_id {
-        let ok = !id.is_empty()
-            && id.len() <= 128
-            && id
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '_' || c == '+');
-        if !ok {
-            return Err(CognitoError::invalid_parameter(format!(
-                "Client id {id:?} must match [\\w+]+ (1 to 128 characters)"
-            )));
-        }
+        check_client_id(id)?;
     }
     let now = state.now_millis();
     let mut store = state.store();
-    if store.pool(pool_id).is_none() {
-        return Err(pool_not_found(pool_id));
-    }
-    let id = match fixed_id {
-        Some(id) if store.pool_of_client(id).is_some() => {
-            return Err(CognitoError::invalid_parameter(format!(
-                "User pool client {id} already exists."
-            )));
-        }
-        Some(id) => id.to_owned(),
-        None => loop {
-            let id = new_client_id();
-            if store.pool_of_client(&id).is_none() {
-                break id;
-            }
-        },
-    };
+    store.pool(pool_id)?;
+    let id = unused_client_id(&store, fixed_id)?;
     let client = AppClient {
         id: id.clone(),
         name: name.to_owned(),
@@ -440,10 +323,69 @@ pub fn create_client(
         created: now,
         modified: now,
     };
-    pool_mut(&mut store, pool_id)?
-        .clients
-        .insert(id.clone(), client);
+    store.pool_mut(pool_id)?.clients.insert(id.clone(), client);
     Ok((pool_id.to_owned(), id))
+}
+
+/// `ExplicitAuthFlows`, or Cognito's default without it; legacy and `ALLOW_` values do not mix.
+fn read_explicit_auth_flows(req: Req<'_>) -> OpResult<Vec<String>> {
+    let explicit_auth_flows = match req.opt_str_list("ExplicitAuthFlows")? {
+        Some(flows) => flows,
+        None => DEFAULT_EXPLICIT_AUTH_FLOWS
+            .iter()
+            .map(|f| (*f).to_owned())
+            .collect(),
+    };
+    for flow in &explicit_auth_flows {
+        if !EXPLICIT_AUTH_FLOWS.contains(&flow.as_str()) {
+            return Err(CognitoError::validation(
+                "explicitAuthFlows",
+                &format!(
+                    "Member must satisfy enum value set: [{}]",
+                    EXPLICIT_AUTH_FLOWS.join(", ")
+                ),
+            ));
+        }
+    }
+    let legacy = explicit_auth_flows.iter().any(|f| !f.starts_with("ALLOW_"));
+    if legacy && explicit_auth_flows.iter().any(|f| f.starts_with("ALLOW_")) {
+        return Err(CognitoError::invalid_parameter(
+            "ExplicitAuthFlows cannot mix legacy values (without ALLOW_) with new ALLOW_ values.",
+        ));
+    }
+    Ok(explicit_auth_flows)
+}
+
+/// A client id asked for (by the seed file or a dev endpoint) must look like one.
+fn check_client_id(id: &str) -> OpResult<()> {
+    let ok = !id.is_empty()
+        && id.len() <= 128
+        && id
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '+');
+    if ok {
+        Ok(())
+    } else {
+        Err(CognitoError::invalid_parameter(format!(
+            "Client id {id:?} must match [\\w+]+ (1 to 128 characters)"
+        )))
+    }
+}
+
+/// The id for a new app client: the one asked for if no pool has it, else a new random one.
+fn unused_client_id(store: &Store, fixed_id: Option<&str>) -> OpResult<String> {
+    match fixed_id {
+        Some(id) if store.client(id).is_ok() => Err(CognitoError::invalid_parameter(format!(
+            "User pool client {id} already exists."
+        ))),
+        Some(id) => Ok(id.to_owned()),
+        None => loop {
+            let id = new_client_id();
+            if store.client(&id).is_err() {
+                break Ok(id);
+            }
+        },
+    }
 }
 
 /// The shortest token lifetime the emulator accepts when given in seconds (Cognito's minimum is 5 minutes
@@ -475,8 +417,8 @@ impl Validity {
                 "minutes" => Ok(60),
                 "hours" => Ok(3600),
                 "days" => Ok(86_400),
-                _ => Err(validation(
-                    &format!("tokenValidityUnits.{}", lower_first(name)),
+                _ => Err(CognitoError::validation(
+                    &format!("tokenValidityUnits.{}", crate::error::lower_camel(name)),
                     "Member must satisfy enum value set: [seconds, minutes, hours, days]",
                 )),
             }
@@ -547,14 +489,6 @@ impl Validity {
     }
 }
 
-fn lower_first(name: &str) -> String {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .map(|c| c.to_lowercase().chain(chars).collect())
-        .unwrap_or_default()
-}
-
 /// UpdateUserPoolClient. As in Cognito, settings left out of the request go back to their defaults; the
 /// id, the secret and the creation date stay.
 pub fn update_user_pool_client(state: &AppState, req: Req<'_>) -> OpResult<Value> {
@@ -562,10 +496,11 @@ pub fn update_user_pool_client(state: &AppState, req: Req<'_>) -> OpResult<Value
     let client_id = req.str("ClientId")?;
     let old = {
         let mut store = state.store();
-        pool_mut(&mut store, pool_id)?
+        store
+            .pool_mut(pool_id)?
             .clients
             .remove(client_id)
-            .ok_or_else(|| client_not_found(client_id))?
+            .ok_or_else(|| CognitoError::client_not_found(client_id))?
     };
     let mut request = req.0.clone();
     request.remove("GenerateSecret");
@@ -574,7 +509,7 @@ pub fn update_user_pool_client(state: &AppState, req: Req<'_>) -> OpResult<Value
     }
     let created = create_client(state, Req(&request), Some(&old.id), old.secret.as_deref());
     let mut store = state.store();
-    let pool = pool_mut(&mut store, pool_id)?;
+    let pool = store.pool_mut(pool_id)?;
     if let Err(error) = created {
         pool.clients.insert(old.id.clone(), old);
         return Err(error);
@@ -582,7 +517,7 @@ pub fn update_user_pool_client(state: &AppState, req: Req<'_>) -> OpResult<Value
     let client = pool
         .clients
         .get_mut(client_id)
-        .ok_or_else(|| client_not_found(client_id))?;
+        .ok_or_else(|| CognitoError::client_not_found(client_id))?;
     client.created = old.created;
     Ok(json!({ "UserPoolClient": client.to_json(pool_id) }))
 }
@@ -592,10 +527,11 @@ pub fn describe_user_pool_client(state: &AppState, req: Req<'_>) -> OpResult<Val
     let pool_id = req.str("UserPoolId")?;
     let client_id = req.str("ClientId")?;
     let store = state.store();
-    let client = pool(&store, pool_id)?
+    let client = store
+        .pool(pool_id)?
         .clients
         .get(client_id)
-        .ok_or_else(|| client_not_found(client_id))?;
+        .ok_or_else(|| CognitoError::client_not_found(client_id))?;
     Ok(json!({ "UserPoolClient": client.to_json(pool_id) }))
 }
 
@@ -604,188 +540,17 @@ pub fn delete_user_pool_client(state: &AppState, req: Req<'_>) -> OpResult<Value
     let pool_id = req.str("UserPoolId")?;
     let client_id = req.str("ClientId")?;
     let mut store = state.store();
-    pool_mut(&mut store, pool_id)?
+    store
+        .pool_mut(pool_id)?
         .clients
         .remove(client_id)
-        .ok_or_else(|| client_not_found(client_id))?;
+        .ok_or_else(|| CognitoError::client_not_found(client_id))?;
     store.refresh_tokens.retain(|_, r| r.client_id != client_id);
     Ok(json!({}))
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Users
-
-/// What it takes to create a user (AdminCreateUser, or a seed file).
-pub struct NewUser<'a> {
-    pub username: &'a str,
-    pub attributes: Vec<(String, String)>,
-    /// `None`: a random one that satisfies the policy (AdminCreateUser without TemporaryPassword).
-    pub password: Option<&'a str>,
-    pub status: UserStatus,
-    pub enabled: bool,
-    /// A fixed `sub` (seed files); otherwise a fresh UUID v4.
-    pub sub: Option<String>,
-}
-
-/// A fresh SRP verifier for a password; the password itself is not kept.
-pub fn make_verifier(pool: &Pool, identity: &str, password: &str) -> PasswordVerifier {
-    PasswordVerifier::new(pool.realm(), identity, password, &random_bytes(16))
-}
-
-pub fn check_attributes(attributes: &[(String, String)]) -> OpResult<()> {
-    for (name, value) in attributes {
-        let schema_error = |why: &str| {
-            CognitoError::invalid_parameter(format!(
-                "Attributes did not conform to the schema: {name}: {why}"
-            ))
-        };
-        if name == "sub" {
-            return Err(schema_error(
-                "Attribute cannot be updated. (changing an immutable attribute)",
-            ));
-        }
-        let custom = name
-            .strip_prefix("custom:")
-            .is_some_and(|rest| !rest.is_empty());
-        if !custom && !STANDARD_ATTRIBUTES.contains(&name.as_str()) {
-            return Err(schema_error("Attribute does not exist in the schema."));
-        }
-        if (name == "email_verified" || name == "phone_number_verified")
-            && value != "true"
-            && value != "false"
-        {
-            return Err(schema_error("Attribute value must be true or false."));
-        }
-        if value.chars().count() > 2048 {
-            return Err(schema_error("String attribute value is too long."));
-        }
-    }
-    Ok(())
-}
-
-fn looks_like_email(text: &str) -> bool {
-    text.split_once('@').is_some_and(|(local, domain)| {
-        !local.is_empty() && domain.contains('.') && !domain.starts_with('.')
-    })
-}
-
-fn looks_like_phone(text: &str) -> bool {
-    text.strip_prefix('+').is_some_and(|digits| {
-        (4..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
-    })
-}
-
-/// Adds a user to a pool after Cognito's checks, and returns its key.
-pub fn insert_user(pool: &mut Pool, new: NewUser<'_>, now: i64) -> OpResult<String> {
-    let username = new.username;
-    let username_ok = username.chars().count() <= 128
-        && !username
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control());
-    if !username_ok {
-        return Err(validation(
-            "username",
-            "Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+",
-        ));
-    }
-    check_attributes(&new.attributes)?;
-    let sub = new.sub.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    let mut attributes: Vec<(String, String)> = vec![("sub".to_owned(), sub.clone())];
-    for (name, value) in new.attributes {
-        match attributes.iter_mut().find(|(n, _)| *n == name) {
-            Some(slot) => slot.1 = value,
-            None => attributes.push((name, value)),
-        }
-    }
-    let set = |attributes: &mut Vec<(String, String)>, name: &str, value: &str| match attributes
-        .iter_mut()
-        .find(|(n, _)| n == name)
-    {
-        Some(slot) => slot.1 = value.to_owned(),
-        None => attributes.push((name.to_owned(), value.to_owned())),
-    };
-    let internal_username = if pool.username_attributes.is_empty() {
-        if pool.alias_attributes.iter().any(|a| a == "email") && looks_like_email(username) {
-            return Err(CognitoError::invalid_parameter(
-                "Username cannot be of email format, since user pool is configured for email alias.",
-            ));
-        }
-        if pool.alias_attributes.iter().any(|a| a == "phone_number") && looks_like_phone(username) {
-            return Err(CognitoError::invalid_parameter(
-                "Username cannot be of phone number format, since user pool is configured for phone number alias.",
-            ));
-        }
-        if pool.users.contains_key(&pool.user_key(username)) {
-            return Err(CognitoError::new(
-                "UsernameExistsException",
-                "User account already exists",
-            ));
-        }
-        username.to_owned()
-    } else {
-        // Pools that sign in with e-mail / phone number: the name given is that attribute, and the
-        // internal username is the sub.
-        let by_email = pool.username_attributes.iter().any(|a| a == "email");
-        let by_phone = pool.username_attributes.iter().any(|a| a == "phone_number");
-        let (attribute, what) = if by_email && looks_like_email(username) {
-            ("email", "email")
-        } else if by_phone && looks_like_phone(username) {
-            ("phone_number", "phone number")
-        } else {
-            return Err(CognitoError::invalid_parameter(
-                match (by_email, by_phone) {
-                    (true, true) => "Username should be either an email or a phone number.",
-                    (true, false) => "Username should be an email.",
-                    _ => "Username should be a phone number.",
-                },
-            ));
-        };
-        if pool.find_user_key(username).is_some() {
-            return Err(CognitoError::new(
-                "UsernameExistsException",
-                format!("An account with the given {what} already exists."),
-            ));
-        }
-        set(&mut attributes, attribute, username);
-        sub.clone()
-    };
-    let password = match new.password {
-        Some(password) => {
-            pool.policy.check(password)?;
-            password.to_owned()
-        }
-        None => pool.policy.random_password(),
-    };
-    let verifier = make_verifier(pool, &internal_username, &password);
-    let key = pool.user_key(&internal_username);
-    pool.users.insert(
-        key.clone(),
-        User {
-            enabled: new.enabled,
-            ..User::new(
-                internal_username,
-                sub,
-                attributes,
-                new.status,
-                Some(verifier),
-                now,
-            )
-        },
-    );
-    Ok(key)
-}
-
-/// The `UserType` structure of AdminCreateUser.
-fn user_type(user: &User) -> Value {
-    json!({
-        "Username": user.username,
-        "Attributes": user.attributes_json(),
-        "UserCreateDate": epoch_seconds(user.created),
-        "UserLastModifiedDate": epoch_seconds(user.modified),
-        "Enabled": user.enabled,
-        "UserStatus": user.status.as_str(),
-    })
-}
 
 /// AdminCreateUser: the user starts in FORCE_CHANGE_PASSWORD with a temporary password. No message is
 /// ever sent, so `MessageAction` only matters for RESEND (which re-sets the temporary password).
@@ -796,18 +561,16 @@ pub fn admin_create_user(state: &AppState, req: Req<'_>) -> OpResult<Value> {
     let temporary_password = req.opt_str("TemporaryPassword")?;
     let action = req.opt_str("MessageAction")?;
     if action.is_some_and(|a| a != "RESEND" && a != "SUPPRESS") {
-        return Err(validation(
+        return Err(CognitoError::validation(
             "messageAction",
             "Member must satisfy enum value set: [RESEND, SUPPRESS]",
         ));
     }
     let now = state.now_millis();
     let mut store = state.store();
-    let pool = pool_mut(&mut store, pool_id)?;
+    let pool = store.pool_mut(pool_id)?;
     if action == Some("RESEND") {
-        let key = pool
-            .find_user_key(username)
-            .ok_or_else(CognitoError::user_not_found)?;
+        let key = pool.existing_user_key(username)?;
         let password = match temporary_password {
             Some(password) => {
                 pool.policy.check(password)?;
@@ -862,10 +625,8 @@ pub fn admin_set_user_password(state: &AppState, req: Req<'_>) -> OpResult<Value
     let permanent = req.opt_bool("Permanent")?.unwrap_or(false);
     let now = state.now_millis();
     let mut store = state.store();
-    let pool = pool_mut(&mut store, pool_id)?;
-    let key = pool
-        .find_user_key(username)
-        .ok_or_else(CognitoError::user_not_found)?;
+    let pool = store.pool_mut(pool_id)?;
+    let key = pool.existing_user_key(username)?;
     pool.policy.check(password)?;
     let identity = pool
         .users
@@ -893,9 +654,7 @@ pub fn admin_confirm_sign_up(state: &AppState, req: Req<'_>) -> OpResult<Value> 
     let username = req.str("Username")?;
     let now = state.now_millis();
     let mut store = state.store();
-    let user = pool_mut(&mut store, pool_id)?
-        .find_user_mut(username)
-        .ok_or_else(CognitoError::user_not_found)?;
+    let user = store.pool_mut(pool_id)?.user_mut(username)?;
     if user.status != UserStatus::Unconfirmed {
         return Err(CognitoError::not_authorized(format!(
             "User cannot be confirmed. Current status is {}",
@@ -912,10 +671,8 @@ pub fn admin_get_user(state: &AppState, req: Req<'_>) -> OpResult<Value> {
     let pool_id = req.str("UserPoolId")?;
     let username = req.str("Username")?;
     let store = state.store();
-    let pool = pool(&store, pool_id)?;
-    let user = pool
-        .find_user(username)
-        .ok_or_else(CognitoError::user_not_found)?;
+    let pool = store.pool(pool_id)?;
+    let user = pool.user(username)?;
     let mut response = json!({
         "Username": user.username,
         "UserAttributes": user.attributes_json(),
@@ -924,7 +681,7 @@ pub fn admin_get_user(state: &AppState, req: Req<'_>) -> OpResult<Value> {
         "Enabled": user.enabled,
         "UserStatus": user.status.as_str(),
     });
-    super::mfa::mfa_fields(pool, user, &mut response);
+    crate::users::mfa_fields(pool, user, &mut response);
     Ok(response)
 }
 
@@ -933,10 +690,8 @@ pub fn admin_delete_user(state: &AppState, req: Req<'_>) -> OpResult<Value> {
     let pool_id = req.str("UserPoolId")?;
     let username = req.str("Username")?;
     let mut store = state.store();
-    let pool = pool_mut(&mut store, pool_id)?;
-    let key = pool
-        .find_user_key(username)
-        .ok_or_else(CognitoError::user_not_found)?;
+    let pool = store.pool_mut(pool_id)?;
+    let key = pool.existing_user_key(username)?;
     pool.users.remove(&key);
     Ok(json!({}))
 }
@@ -947,9 +702,7 @@ pub fn admin_set_enabled(state: &AppState, req: Req<'_>, enabled: bool) -> OpRes
     let username = req.str("Username")?;
     let now = state.now_millis();
     let mut store = state.store();
-    let user = pool_mut(&mut store, pool_id)?
-        .find_user_mut(username)
-        .ok_or_else(CognitoError::user_not_found)?;
+    let user = store.pool_mut(pool_id)?.user_mut(username)?;
     user.enabled = enabled;
     user.modified = now;
     Ok(json!({}))

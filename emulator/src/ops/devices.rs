@@ -1,22 +1,16 @@
 //! Remembered devices: ConfirmDevice stores the device's SRP verifier; ListDevices, GetDevice,
 //! UpdateDeviceStatus, ForgetDevice and their Admin forms.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
-use cognito_wasm::srp::server::PasswordVerifier;
 use serde_json::{Value, json};
 
-use super::admin::pool_not_found;
-use super::challenges::device_not_found;
-use super::request::Req;
-use super::user::authenticate_ids;
+use crate::access::authenticate_ids;
+use crate::app::AppState;
 use crate::error::{CognitoError, OpResult};
-use crate::state::{AppState, Device, Store, User};
+use crate::request::Req;
+use crate::state::{Device, Store, User};
 use crate::util::epoch_seconds;
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use crate::credentials::verifier_from_config;
 
 /// `DeviceType`.
 fn device_json(device: &Device) -> Value {
@@ -38,51 +32,19 @@ fn device_json(device: &Device) -> Value {
     })
 }
 
-fn user_mut<'s>(store: &'s mut Store, pool_id: &str, user_key: &str) -> OpResult<&'s mut User> {
-    store
-        .pool_mut(pool_id)
-        .and_then(|pool| pool.users.get_mut(user_key))
-        .ok_or_else(CognitoError::user_not_found)
-}
-
 /// The user of an access token, or of `UserPoolId` + `Username` for the Admin forms, as keys.
 fn whose(state: &AppState, store: &Store, req: Req<'_>, admin: bool) -> OpResult<(String, String)> {
     if admin {
         let pool_id = req.str("UserPoolId")?;
         let username = req.str("Username")?;
-        let pool = store.pool(pool_id).ok_or_else(|| pool_not_found(pool_id))?;
-        let key = pool
-            .find_user_key(username)
-            .ok_or_else(CognitoError::user_not_found)?;
+        let pool = store.pool(pool_id)?;
+        let key = pool.existing_user_key(username)?;
         Ok((pool_id.to_owned(), key))
     } else {
         let token = req.str("AccessToken")?;
         let who = authenticate_ids(store, token, state.now_secs())?;
         Ok((who.pool_id, who.user_key))
     }
-}
-
-fn decode_b64(member: &str, text: &str) -> OpResult<Vec<u8>> {
-    STANDARD
-        .decode(text)
-        .map_err(|_| CognitoError::invalid_parameter(format!("{member} is not valid base64.")))
-}
-
-/// The verifier ConfirmDevice registers, from `DeviceSecretVerifierConfig` (base64 `Salt` and
-/// `PasswordVerifier`). SALT goes back as the hex of the registered bytes; clients read it as a (signed)
-/// number, which gives those bytes again.
-pub fn verifier_from_config(salt_b64: &str, verifier_b64: &str) -> OpResult<PasswordVerifier> {
-    let salt = decode_b64("Salt", salt_b64)?;
-    let verifier = decode_b64("PasswordVerifier", verifier_b64)?;
-    if salt.is_empty() || verifier.is_empty() {
-        return Err(CognitoError::invalid_parameter(
-            "DeviceSecretVerifierConfig needs a Salt and a PasswordVerifier.",
-        ));
-    }
-    Ok(PasswordVerifier {
-        salt_hex: hex(&salt),
-        verifier_hex: hex(&verifier),
-    })
 }
 
 /// ConfirmDevice: registers the verifier of a device that NewDeviceMetadata named for this user.
@@ -97,7 +59,8 @@ pub fn confirm_device(state: &AppState, req: Req<'_>) -> OpResult<Value> {
     let mut store = state.store();
     let (pool_id, user_key) = whose(state, &store, req, false)?;
     let prompt = store
-        .pool(&pool_id)
+        .pools
+        .get(&pool_id)
         .and_then(|p| p.device_configuration)
         .ok_or_else(|| {
             CognitoError::new(
@@ -106,11 +69,11 @@ pub fn confirm_device(state: &AppState, req: Req<'_>) -> OpResult<Value> {
             )
         })?
         .device_only_remembered_on_user_prompt;
-    let user = user_mut(&mut store, &pool_id, &user_key)?;
+    let user = store.user_mut(&pool_id, &user_key)?;
     let device = user
         .devices
         .get_mut(device_key)
-        .ok_or_else(device_not_found)?;
+        .ok_or_else(CognitoError::device_not_found)?;
     if device.verifier.is_some() {
         return Err(CognitoError::new(
             "DeviceKeyExistsException",
@@ -128,7 +91,7 @@ fn confirmed<'u>(user: &'u User, key: &str) -> OpResult<&'u Device> {
     user.devices
         .get(key)
         .filter(|d| d.verifier.is_some())
-        .ok_or_else(device_not_found)
+        .ok_or_else(CognitoError::device_not_found)
 }
 
 /// ListDevices / AdminListDevices: confirmed devices, newest last; PaginationToken is the last key.
@@ -137,10 +100,7 @@ pub fn list_devices(state: &AppState, req: Req<'_>, admin: bool) -> OpResult<Val
     let after = req.opt_str("PaginationToken")?;
     let store = state.store();
     let (pool_id, user_key) = whose(state, &store, req, admin)?;
-    let user = store
-        .pool(&pool_id)
-        .and_then(|p| p.users.get(&user_key))
-        .ok_or_else(CognitoError::user_not_found)?;
+    let user = store.user(&pool_id, &user_key)?;
     let mut devices = user
         .devices
         .values()
@@ -162,10 +122,7 @@ pub fn get_device(state: &AppState, req: Req<'_>, admin: bool) -> OpResult<Value
     let key = req.str("DeviceKey")?;
     let store = state.store();
     let (pool_id, user_key) = whose(state, &store, req, admin)?;
-    let user = store
-        .pool(&pool_id)
-        .and_then(|p| p.users.get(&user_key))
-        .ok_or_else(CognitoError::user_not_found)?;
+    let user = store.user(&pool_id, &user_key)?;
     Ok(json!({ "Device": device_json(confirmed(user, key)?) }))
 }
 
@@ -184,7 +141,7 @@ pub fn update_device_status(state: &AppState, req: Req<'_>, admin: bool) -> OpRe
     let now = state.now_millis();
     let mut store = state.store();
     let (pool_id, user_key) = whose(state, &store, req, admin)?;
-    let user = user_mut(&mut store, &pool_id, &user_key)?;
+    let user = store.user_mut(&pool_id, &user_key)?;
     confirmed(user, key)?;
     if let Some(device) = user.devices.get_mut(key) {
         device.remembered = remembered;
@@ -198,7 +155,7 @@ pub fn forget_device(state: &AppState, req: Req<'_>, admin: bool) -> OpResult<Va
     let key = req.str("DeviceKey")?;
     let mut store = state.store();
     let (pool_id, user_key) = whose(state, &store, req, admin)?;
-    let user = user_mut(&mut store, &pool_id, &user_key)?;
+    let user = store.user_mut(&pool_id, &user_key)?;
     confirmed(user, key)?;
     user.devices.remove(key);
     Ok(json!({}))

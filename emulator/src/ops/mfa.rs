@@ -4,32 +4,14 @@
 
 use serde_json::{Value, json};
 
-use super::admin::{pool_not_found, read_device_configuration};
-use super::challenges::{self, invalid_session};
-use super::request::Req;
-use super::user::authenticate_ids;
+use crate::access::authenticate_ids;
+use crate::app::AppState;
 use crate::error::{CognitoError, OpResult};
-use crate::state::{AppState, MfaSettings, Pool, Store, User};
+use crate::pool_settings::{check_mfa_configuration, read_device_configuration};
+use crate::request::Req;
+use crate::second_factor::{new_totp_secret, totp_matches};
+use crate::state::{MfaSettings, Pool, Store, User};
 use crate::util::new_session;
-
-fn user_mut<'s>(store: &'s mut Store, pool_id: &str, user_key: &str) -> OpResult<&'s mut User> {
-    store
-        .pool_mut(pool_id)
-        .and_then(|pool| pool.users.get_mut(user_key))
-        .ok_or_else(CognitoError::user_not_found)
-}
-
-/// `UserMFASettingList`, `PreferredMfaSetting` and the legacy `MFAOptions` of GetUser / AdminGetUser.
-pub fn mfa_fields(pool: &Pool, user: &User, into: &mut Value) {
-    let enabled = challenges::enabled_methods(pool, user);
-    into["UserMFASettingList"] = json!(enabled);
-    if let Some(preferred) = challenges::preferred_method(pool, user) {
-        into["PreferredMfaSetting"] = json!(preferred);
-    }
-    if user.mfa.sms {
-        into["MFAOptions"] = json!([{ "DeliveryMedium": "SMS", "AttributeName": "phone_number" }]);
-    }
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // Pool configuration
@@ -50,16 +32,6 @@ fn mfa_config_json(pool: &Pool) -> Value {
     config
 }
 
-fn check_mfa_configuration(value: &str) -> OpResult<()> {
-    if ["OFF", "ON", "OPTIONAL"].contains(&value) {
-        Ok(())
-    } else {
-        Err(CognitoError::invalid_parameter(
-            "1 validation error detected: Value at 'mfaConfiguration' failed to satisfy constraint: Member must satisfy enum value set: [OFF, ON, OPTIONAL]",
-        ))
-    }
-}
-
 /// SetUserPoolMfaConfig.
 pub fn set_user_pool_mfa_config(state: &AppState, req: Req<'_>) -> OpResult<Value> {
     let pool_id = req.str("UserPoolId")?;
@@ -74,9 +46,7 @@ pub fn set_user_pool_mfa_config(state: &AppState, req: Req<'_>) -> OpResult<Valu
     };
     let email = req.opt_object("EmailMfaConfiguration")?.is_some();
     let mut store = state.store();
-    let pool = store
-        .pool_mut(pool_id)
-        .ok_or_else(|| pool_not_found(pool_id))?;
+    let pool = store.pool_mut(pool_id)?;
     // Like Cognito, a call sets the whole configuration: factors left out are off.
     let (new_sms, new_totp, new_email) = (sms, totp.unwrap_or(false), email);
     let new_mfa = mfa.unwrap_or(&pool.mfa_configuration).to_owned();
@@ -96,7 +66,7 @@ pub fn set_user_pool_mfa_config(state: &AppState, req: Req<'_>) -> OpResult<Valu
 pub fn get_user_pool_mfa_config(state: &AppState, req: Req<'_>) -> OpResult<Value> {
     let pool_id = req.str("UserPoolId")?;
     let store = state.store();
-    let pool = store.pool(pool_id).ok_or_else(|| pool_not_found(pool_id))?;
+    let pool = store.pool(pool_id)?;
     Ok(mfa_config_json(pool))
 }
 
@@ -118,9 +88,7 @@ pub fn update_user_pool(state: &AppState, req: Req<'_>) -> OpResult<Value> {
     };
     let now = state.now_millis();
     let mut store = state.store();
-    let pool = store
-        .pool_mut(pool_id)
-        .ok_or_else(|| pool_not_found(pool_id))?;
+    let pool = store.pool_mut(pool_id)?;
     if let Some(mfa) = mfa {
         pool.mfa_configuration = mfa.to_owned();
     }
@@ -201,18 +169,14 @@ pub fn set_user_mfa_preference(state: &AppState, req: Req<'_>) -> OpResult<Value
     let now = state.now_secs();
     let mut store = state.store();
     let who = authenticate_ids(&store, token, now)?;
-    apply_preferences(user_mut(&mut store, &who.pool_id, &who.user_key)?, req)?;
+    apply_preferences(store.user_mut(&who.pool_id, &who.user_key)?, req)?;
     Ok(json!({}))
 }
 
 fn admin_user<'s>(store: &'s mut Store, req: Req<'_>) -> OpResult<&'s mut User> {
     let pool_id = req.str("UserPoolId")?;
     let username = req.str("Username")?;
-    store
-        .pool_mut(pool_id)
-        .ok_or_else(|| pool_not_found(pool_id))?
-        .find_user_mut(username)
-        .ok_or_else(CognitoError::user_not_found)
+    store.pool_mut(pool_id)?.user_mut(username)
 }
 
 /// AdminSetUserMFAPreference.
@@ -247,7 +211,7 @@ pub fn set_user_settings(state: &AppState, req: Req<'_>) -> OpResult<Value> {
     let now = state.now_secs();
     let mut store = state.store();
     let who = authenticate_ids(&store, token, now)?;
-    apply_mfa_options(user_mut(&mut store, &who.pool_id, &who.user_key)?, req)?;
+    apply_mfa_options(store.user_mut(&who.pool_id, &who.user_key)?, req)?;
     Ok(json!({}))
 }
 
@@ -268,17 +232,15 @@ pub fn associate_software_token(state: &AppState, req: Req<'_>) -> OpResult<Valu
     let session = req.opt_str("Session")?;
     let now = state.now_secs();
     let mut store = state.store();
-    let secret = challenges::new_totp_secret();
+    let secret = new_totp_secret();
     match (token, session) {
         (Some(token), _) => {
             let who = authenticate_ids(&store, token, now)?;
-            let pool = store
-                .pool(&who.pool_id)
-                .ok_or_else(|| pool_not_found(&who.pool_id))?;
+            let pool = store.pool(&who.pool_id)?;
             if !pool.software_token_mfa {
                 return Err(software_token_not_enabled());
             }
-            user_mut(&mut store, &who.pool_id, &who.user_key)?.totp_pending = Some(secret.clone());
+            store.user_mut(&who.pool_id, &who.user_key)?.totp_pending = Some(secret.clone());
             Ok(json!({ "SecretCode": secret }))
         }
         (None, Some(session)) => {
@@ -311,9 +273,9 @@ fn setup_session(
     let pending = store
         .challenges
         .remove(session)
-        .ok_or_else(invalid_session)?;
+        .ok_or_else(CognitoError::invalid_session)?;
     if pending.challenge != "MFA_SETUP" || pending.expires_at <= now {
-        return Err(invalid_session());
+        return Err(CognitoError::invalid_session());
     }
     Ok(pending)
 }
@@ -336,14 +298,14 @@ pub fn verify_software_token(state: &AppState, req: Req<'_>) -> OpResult<Value> 
     match (token, session) {
         (Some(token), _) => {
             let who = authenticate_ids(&store, token, now)?;
-            let user = user_mut(&mut store, &who.pool_id, &who.user_key)?;
+            let user = store.user_mut(&who.pool_id, &who.user_key)?;
             let secret = user.totp_pending.clone().ok_or_else(|| {
                 CognitoError::new(
                     "SoftwareTokenMFANotFoundException",
                     "Software Token MFA has not been associated with the user.",
                 )
             })?;
-            if !challenges::totp_matches(&secret, code, now) {
+            if !totp_matches(&secret, code, now) {
                 return Err(enable_failed());
             }
             user.totp_secret = Some(secret);
@@ -359,12 +321,12 @@ pub fn verify_software_token(state: &AppState, req: Req<'_>) -> OpResult<Value> 
                     "Software Token MFA has not been associated with the user.",
                 ));
             };
-            if !challenges::totp_matches(&secret, code, now) {
+            if !totp_matches(&secret, code, now) {
                 // The session stays usable for another try.
                 store.challenges.insert(session.to_owned(), pending);
                 return Err(enable_failed());
             }
-            let user = user_mut(&mut store, &pending.ctx.pool_id, &pending.ctx.user_key)?;
+            let user = store.user_mut(&pending.ctx.pool_id, &pending.ctx.user_key)?;
             user.totp_secret = Some(secret);
             user.totp_pending = None;
             user.totp_device_name = device_name;

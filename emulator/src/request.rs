@@ -26,7 +26,7 @@ impl<'a> Req<'a> {
             None => Err(CognitoError::missing_member(name)),
             Some("") => Err(CognitoError::invalid_parameter(format!(
                 "1 validation error detected: Value at '{}' failed to satisfy constraint: Member must have length greater than or equal to 1",
-                lower_first(name)
+                crate::error::lower_camel(name)
             ))),
             Some(value) => Ok(value),
         }
@@ -124,10 +124,17 @@ impl<'a> Req<'a> {
     }
 }
 
-fn lower_first(name: &str) -> String {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .map(|c| c.to_lowercase().chain(chars).collect())
-        .unwrap_or_default()
+pub fn required<'m>(params: &'m BTreeMap<String, String>, name: &str) -> OpResult<&'m str> {
+    params
+        .get(name)
+        .map(String::as_str)
+        .ok_or_else(|| CognitoError::missing_parameter(name))
+}
+
+/// What the HTTP layer knows about a call besides its body.
+#[derive(Clone, Debug, Default)]
+pub struct CallContext {
+    /// Region of a SigV4 `Authorization` header's credential scope (boto3 signs admin calls); new pools
+    /// are created in it so that ids match the client's configured region.
+    pub signed_region: Option<String>,
 }

@@ -6,13 +6,14 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::auth::{
-    after_password, flow_not_enabled, named_user, password_check, pool_of, required,
-    sign_in_context, srp_challenge,
+use super::challenges::{issue, issue_code_challenge, issue_round, take};
+use super::password::{
+    after_password, flow_not_enabled, named_user, password_check, sign_in_context, srp_challenge,
 };
-use super::challenges::{continue_sign_in, invalid_session, issue, issue_code_challenge, take};
 use crate::error::{CognitoError, OpResult};
-use crate::state::{AppClient, Flow, PendingChallenge, SignInContext, Store, User, UserStatus};
+use crate::names::Flow;
+use crate::request::required;
+use crate::state::{AppClient, PendingChallenge, SignInContext, Store, User, UserStatus};
 use crate::util::ct_eq;
 
 fn no_custom_rounds() -> CognitoError {
@@ -29,7 +30,7 @@ fn known_user(
     params: &BTreeMap<String, String>,
 ) -> OpResult<(String, User)> {
     let username = required(params, "USERNAME")?;
-    let pool = pool_of(store, pool_id)?;
+    let pool = store.sign_in_pool(pool_id)?;
     let (key, user) = named_user(pool, client, params, username)?;
     match (key, user) {
         (Some(key), Some(user)) => Ok((key, user.clone())),
@@ -53,7 +54,7 @@ pub fn custom_auth(
     if !client.allows(Flow::CustomAuth) {
         return Err(flow_not_enabled("CUSTOM_AUTH"));
     }
-    if pool_of(store, pool_id)?.custom_challenge.is_empty() {
+    if store.sign_in_pool(pool_id)?.custom_challenge.is_empty() {
         return Err(no_custom_rounds());
     }
     if params.get("CHALLENGE_NAME").map(String::as_str) == Some("SRP_A") {
@@ -63,34 +64,6 @@ pub fn custom_auth(
     let mut ctx = sign_in_context(pool_id, client, &key, &user, params.get("DEVICE_KEY"));
     ctx.custom_round = 1;
     after_password(store, ctx, now)
-}
-
-/// The CUSTOM_CHALLENGE of round `ctx.custom_round` (1-based), or, after the last, the rest of the sign-in
-/// (devices, tokens; a custom flow decides on its own second factors, so no MFA).
-pub fn issue_custom_round(store: &mut Store, mut ctx: SignInContext, now: i64) -> OpResult<Value> {
-    issue_round(store, &mut ctx, now, crate::inbox::MAX_ATTEMPTS)
-}
-
-fn issue_round(
-    store: &mut Store,
-    ctx: &mut SignInContext,
-    now: i64,
-    attempts_left: u32,
-) -> OpResult<Value> {
-    let pool = pool_of(store, &ctx.pool_id)?;
-    let user = pool.users.get(&ctx.user_key).ok_or_else(invalid_session)?;
-    let Some(round) = pool.custom_challenge.get(ctx.custom_round - 1) else {
-        ctx.mfa_done = true;
-        return continue_sign_in(store, ctx.clone(), now);
-    };
-    let parameters = json!({
-        "USERNAME": user.username,
-        "question": round.question,
-        "round": ctx.custom_round.to_string(),
-    });
-    let mut pending = PendingChallenge::new("CUSTOM_CHALLENGE", ctx.clone(), now);
-    pending.attempts_left = attempts_left;
-    issue(store, pending, parameters)
 }
 
 /// RespondToAuthChallenge CUSTOM_CHALLENGE: the right ANSWER moves to the next round; a wrong one asks the
@@ -108,14 +81,15 @@ pub fn custom_challenge(
         return Err(CognitoError::missing_parameter("ANSWER"));
     };
     let mut ctx = pending.ctx;
-    let expected = pool_of(store, &ctx.pool_id)?
+    let expected = store
+        .sign_in_pool(&ctx.pool_id)?
         .custom_challenge
         .get(ctx.custom_round.saturating_sub(1))
         .map(|round| round.answer.clone())
-        .ok_or_else(invalid_session)?;
+        .ok_or_else(CognitoError::invalid_session)?;
     if ct_eq(answer.as_bytes(), expected.as_bytes()) {
         ctx.custom_round += 1;
-        return issue_round(store, &mut ctx, now, crate::inbox::MAX_ATTEMPTS);
+        return issue_round(store, &mut ctx, now, crate::codes::MAX_ATTEMPTS);
     }
     let left = pending.attempts_left.saturating_sub(1);
     if left == 0 {
@@ -219,10 +193,11 @@ fn start_factor(
         "PASSWORD" => password_check(store, &pool_id, client, params, now),
         "PASSWORD_SRP" => srp_challenge(store, &pool_id, client, params, now, false),
         "EMAIL_OTP" | "SMS_OTP" => {
-            let user = pool_of(store, &pool_id)?
+            let user = store
+                .sign_in_pool(&pool_id)?
                 .users
                 .get(&ctx.user_key)
-                .ok_or_else(invalid_session)?;
+                .ok_or_else(CognitoError::invalid_session)?;
             if !user.enabled {
                 return Err(CognitoError::not_authorized("User is disabled."));
             }

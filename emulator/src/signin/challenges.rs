@@ -8,29 +8,18 @@ use cognito_wasm::srp;
 use cognito_wasm::srp::server::ServerHandshake;
 use serde_json::{Value, json};
 
-use super::tokens::{authentication_result, check_secret_hash};
+use crate::codes::{MFA_CODE_SECS, OneTimeCode};
+use crate::credentials::check_secret_hash;
 use crate::error::{CognitoError, OpResult};
-use crate::inbox::{self, MFA_CODE_SECS, OneTimeCode};
+use crate::inbox;
+use crate::request::required;
+use crate::second_factor::{enabled_methods, preferred_method, totp_matches};
 use crate::state::{AppClient, PendingChallenge, Pool, SignInContext, Store, User};
+use crate::tokens::authentication_result;
 use crate::util::{b64, new_session, random_bytes};
-
-pub fn invalid_session() -> CognitoError {
-    CognitoError::not_authorized("Invalid session for the user.")
-}
 
 fn expired_session() -> CognitoError {
     CognitoError::not_authorized("Invalid session for the user, session is expired.")
-}
-
-pub fn device_not_found() -> CognitoError {
-    CognitoError::resource_not_found("Device does not exist.")
-}
-
-fn required<'m>(params: &'m BTreeMap<String, String>, name: &str) -> OpResult<&'m str> {
-    params
-        .get(name)
-        .map(String::as_str)
-        .ok_or_else(|| CognitoError::missing_parameter(name))
 }
 
 fn mfa_code_mismatch() -> CognitoError {
@@ -45,36 +34,6 @@ enum MfaStep {
     Challenge(&'static str),
     Select(Vec<&'static str>),
     Setup(Vec<&'static str>),
-}
-
-/// The MFA methods a user has turned on that the pool offers (and that have somewhere to go).
-pub fn enabled_methods(pool: &Pool, user: &User) -> Vec<&'static str> {
-    let mut list = Vec::new();
-    if pool.sms_mfa && user.mfa.sms && user.attribute("phone_number").is_some() {
-        list.push("SMS_MFA");
-    }
-    if pool.software_token_mfa && user.mfa.totp && user.totp_secret.is_some() {
-        list.push("SOFTWARE_TOKEN_MFA");
-    }
-    if pool.email_mfa && user.mfa.email && user.attribute("email").is_some() {
-        list.push("EMAIL_OTP");
-    }
-    list
-}
-
-/// The preferred method, if the user named one that is enabled.
-pub fn preferred_method(pool: &Pool, user: &User) -> Option<&'static str> {
-    let enabled = enabled_methods(pool, user);
-    let preferred = if user.mfa.sms_preferred {
-        "SMS_MFA"
-    } else if user.mfa.totp_preferred {
-        "SOFTWARE_TOKEN_MFA"
-    } else if user.mfa.email_preferred {
-        "EMAIL_OTP"
-    } else {
-        return None;
-    };
-    enabled.contains(&preferred).then_some(preferred)
 }
 
 fn mfa_step(pool: &Pool, user: &User) -> Option<MfaStep> {
@@ -135,8 +94,13 @@ pub(crate) fn issue_code_challenge(
     now: i64,
 ) -> OpResult<Value> {
     let Store { pools, inbox, .. } = &mut *store;
-    let pool = pools.get(&ctx.pool_id).ok_or_else(invalid_session)?;
-    let user = pool.users.get(&ctx.user_key).ok_or_else(invalid_session)?;
+    let pool = pools
+        .get(&ctx.pool_id)
+        .ok_or_else(CognitoError::invalid_session)?;
+    let user = pool
+        .users
+        .get(&ctx.user_key)
+        .ok_or_else(CognitoError::invalid_session)?;
     let attribute = if challenge == "SMS_MFA" || challenge == "SMS_OTP" {
         "phone_number"
     } else {
@@ -175,7 +139,8 @@ fn issue_mfa(store: &mut Store, ctx: SignInContext, step: MfaStep, now: i64) -> 
         }
         MfaStep::Challenge(name) => {
             let device_name = store
-                .pool(&ctx.pool_id)
+                .pools
+                .get(&ctx.pool_id)
                 .and_then(|p| p.users.get(&ctx.user_key))
                 .and_then(|u| u.totp_device_name.clone());
             let parameters = match device_name {
@@ -204,14 +169,20 @@ fn issue_mfa(store: &mut Store, ctx: SignInContext, step: MfaStep, now: i64) -> 
 /// After the password (and after each later step): a remembered device skips MFA; otherwise MFA if the
 /// pool and user call for it; then device SRP when DEVICE_KEY was sent; then the tokens.
 pub fn continue_sign_in(store: &mut Store, mut ctx: SignInContext, now: i64) -> OpResult<Value> {
-    let pool = store.pool(&ctx.pool_id).ok_or_else(invalid_session)?;
-    let user = pool.users.get(&ctx.user_key).ok_or_else(invalid_session)?;
+    let pool = store
+        .pools
+        .get(&ctx.pool_id)
+        .ok_or_else(CognitoError::invalid_session)?;
+    let user = pool
+        .users
+        .get(&ctx.user_key)
+        .ok_or_else(CognitoError::invalid_session)?;
     if let Some(key) = &ctx.device_key {
         let device = user
             .devices
             .get(key)
             .filter(|d| d.verifier.is_some())
-            .ok_or_else(device_not_found)?;
+            .ok_or_else(CognitoError::device_not_found)?;
         if device.remembered {
             ctx.mfa_done = true;
         }
@@ -252,32 +223,33 @@ pub(crate) fn take(
     now: i64,
 ) -> OpResult<(String, PendingChallenge)> {
     let username = required(responses, "USERNAME")?;
-    let session = session.ok_or_else(invalid_session)?;
+    let session = session.ok_or_else(CognitoError::invalid_session)?;
     let pending = store
         .challenges
         .remove(session)
         .ok_or_else(expired_session)?;
     if pending.challenge != challenge || pending.ctx.client_id != client.id {
-        return Err(invalid_session());
+        return Err(CognitoError::invalid_session());
     }
     if pending.expires_at <= now {
         return Err(expired_session());
     }
     let pool = store
-        .pool(&pending.ctx.pool_id)
-        .ok_or_else(invalid_session)?;
+        .pools
+        .get(&pending.ctx.pool_id)
+        .ok_or_else(CognitoError::invalid_session)?;
     let user = pool
         .users
         .get(&pending.ctx.user_key)
         .filter(|u| u.sub == pending.ctx.sub)
-        .ok_or_else(invalid_session)?;
+        .ok_or_else(CognitoError::invalid_session)?;
     check_secret_hash(
         client,
         responses.get("SECRET_HASH"),
         &[username, user.username.as_str()],
     )?;
     if pool.find_user_key(username).as_deref() != Some(pending.ctx.user_key.as_str()) {
-        return Err(invalid_session());
+        return Err(CognitoError::invalid_session());
     }
     Ok((session.to_owned(), pending))
 }
@@ -313,12 +285,16 @@ pub fn mfa_code(
     };
     let ok = if challenge == "SOFTWARE_TOKEN_MFA" {
         store
-            .pool(&pending.ctx.pool_id)
+            .pools
+            .get(&pending.ctx.pool_id)
             .and_then(|p| p.users.get(&pending.ctx.user_key))
             .and_then(|u| u.totp_secret.as_deref())
             .is_some_and(|secret| totp_matches(secret, given, now))
     } else {
-        let code = pending.code.as_ref().ok_or_else(invalid_session)?;
+        let code = pending
+            .code
+            .as_ref()
+            .ok_or_else(CognitoError::invalid_session)?;
         if code.expires_at <= now {
             return Err(inbox::expired_code());
         }
@@ -329,7 +305,8 @@ pub fn mfa_code(
     }
     if pending.setup_email {
         if let Some(user) = store
-            .pool_mut(&pending.ctx.pool_id)
+            .pools
+            .get_mut(&pending.ctx.pool_id)
             .and_then(|p| p.users.get_mut(&pending.ctx.user_key))
         {
             user.mfa.email = true;
@@ -404,7 +381,8 @@ pub fn mfa_setup(
         // E-mail set-up: the address (the user's, or a new one) gets an EMAIL_OTP code; answering it turns
         // e-mail MFA on.
         let offered = store
-            .pool(&pending.ctx.pool_id)
+            .pools
+            .get(&pending.ctx.pool_id)
             .is_some_and(|p| p.email_mfa);
         if !offered {
             store.challenges.insert(session, pending);
@@ -413,7 +391,8 @@ pub fn mfa_setup(
             ));
         }
         if let Some(user) = store
-            .pool_mut(&pending.ctx.pool_id)
+            .pools
+            .get_mut(&pending.ctx.pool_id)
             .and_then(|p| p.users.get_mut(&pending.ctx.user_key))
         {
             if user.attribute("email") != Some(email.as_str()) {
@@ -456,17 +435,24 @@ pub fn device_srp_auth(
     let device_key = required(responses, "DEVICE_KEY")?;
     let srp_a = required(responses, "SRP_A")?;
     if pending.ctx.device_key.as_deref() != Some(device_key) {
-        return Err(device_not_found());
+        return Err(CognitoError::device_not_found());
     }
     let pool = store
-        .pool(&pending.ctx.pool_id)
-        .ok_or_else(invalid_session)?;
+        .pools
+        .get(&pending.ctx.pool_id)
+        .ok_or_else(CognitoError::invalid_session)?;
     let user = pool
         .users
         .get(&pending.ctx.user_key)
-        .ok_or_else(invalid_session)?;
-    let device = user.devices.get(device_key).ok_or_else(device_not_found)?;
-    let verifier = device.verifier.clone().ok_or_else(device_not_found)?;
+        .ok_or_else(CognitoError::invalid_session)?;
+    let device = user
+        .devices
+        .get(device_key)
+        .ok_or_else(CognitoError::device_not_found)?;
+    let verifier = device
+        .verifier
+        .clone()
+        .ok_or_else(CognitoError::device_not_found)?;
     let handshake = ServerHandshake::new(&verifier, srp_a, &random_bytes(32))
         .map_err(|e| CognitoError::invalid_parameter(format!("Invalid SRP_A: {e}")))?;
     let secret_block = b64(&random_bytes(512));
@@ -503,21 +489,34 @@ pub fn device_password_verifier(
     let signature = required(responses, "PASSWORD_CLAIM_SIGNATURE")?;
     let timestamp = required(responses, "TIMESTAMP")?;
     let ctx = pending.ctx;
-    let (handshake, sent_block) = pending.device_srp.ok_or_else(invalid_session)?;
+    let (handshake, sent_block) = pending
+        .device_srp
+        .ok_or_else(CognitoError::invalid_session)?;
     if ctx.device_key.as_deref() != Some(device_key) || sent_block != secret_block {
-        return Err(invalid_session());
+        return Err(CognitoError::invalid_session());
     }
-    let pool = store.pool(&ctx.pool_id).ok_or_else(invalid_session)?;
-    let user = pool.users.get(&ctx.user_key).ok_or_else(invalid_session)?;
-    let device = user.devices.get(device_key).ok_or_else(device_not_found)?;
-    let block = srp::decode_secret_block(secret_block).map_err(|_| invalid_session())?;
-    super::timestamp::check("DEVICE_PASSWORD_VERIFIER", timestamp, now)?;
+    let pool = store
+        .pools
+        .get(&ctx.pool_id)
+        .ok_or_else(CognitoError::invalid_session)?;
+    let user = pool
+        .users
+        .get(&ctx.user_key)
+        .ok_or_else(CognitoError::invalid_session)?;
+    let device = user
+        .devices
+        .get(device_key)
+        .ok_or_else(CognitoError::device_not_found)?;
+    let block =
+        srp::decode_secret_block(secret_block).map_err(|_| CognitoError::invalid_session())?;
+    crate::signin::timestamp::check("DEVICE_PASSWORD_VERIFIER", timestamp, now)?;
     handshake
         .verify_claim(&device.group_key, device_key, &block, timestamp, signature)
         .map_err(|_| CognitoError::incorrect_credentials())?;
     let (pool_id, user_key) = (ctx.pool_id.clone(), ctx.user_key.clone());
     if let Some(device) = store
-        .pool_mut(&pool_id)
+        .pools
+        .get_mut(&pool_id)
         .and_then(|p| p.users.get_mut(&user_key))
         .and_then(|u| u.devices.get_mut(device_key))
     {
@@ -537,45 +536,33 @@ pub fn device_password_verifier(
 // ---------------------------------------------------------------------------------------------------------
 // TOTP
 
-/// A fresh TOTP secret: 160 random bits, base32 without padding (32 characters).
-pub fn new_totp_secret() -> String {
-    match totp_rs::Secret::Raw(random_bytes(20)).to_encoded() {
-        totp_rs::Secret::Encoded(text) => text,
-        totp_rs::Secret::Raw(_) => String::new(),
-    }
+/// The CUSTOM_CHALLENGE of round `ctx.custom_round` (1-based), or, after the last, the rest of the sign-in
+/// (devices, tokens; a custom flow decides on its own second factors, so no MFA).
+pub fn issue_custom_round(store: &mut Store, mut ctx: SignInContext, now: i64) -> OpResult<Value> {
+    issue_round(store, &mut ctx, now, crate::codes::MAX_ATTEMPTS)
 }
 
-/// RFC 6238: SHA-1, 30-second steps, 6 digits, one step of clock skew either way.
-pub fn totp_matches(secret: &str, code: &str, now: i64) -> bool {
-    let Ok(bytes) = totp_rs::Secret::Encoded(secret.to_owned()).to_bytes() else {
-        return false;
+pub fn issue_round(
+    store: &mut Store,
+    ctx: &mut SignInContext,
+    now: i64,
+    attempts_left: u32,
+) -> OpResult<Value> {
+    let pool = store.sign_in_pool(&ctx.pool_id)?;
+    let user = pool
+        .users
+        .get(&ctx.user_key)
+        .ok_or_else(CognitoError::invalid_session)?;
+    let Some(round) = pool.custom_challenge.get(ctx.custom_round - 1) else {
+        ctx.mfa_done = true;
+        return continue_sign_in(store, ctx.clone(), now);
     };
-    let totp = totp_rs::TOTP::new_unchecked(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes);
-    code.len() == 6 && totp.check(code, u64::try_from(now).unwrap_or(0))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn totp_secret_and_rfc6238_vector() {
-        let secret = new_totp_secret();
-        assert_eq!(secret.len(), 32);
-        // RFC 6238 appendix B, SHA-1, T = 59: 94287082 (8 digits) → last 6 digits 287082.
-        let rfc = match totp_rs::Secret::Raw(b"12345678901234567890".to_vec()).to_encoded() {
-            totp_rs::Secret::Encoded(text) => text,
-            totp_rs::Secret::Raw(_) => unreachable!(),
-        };
-        assert!(totp_matches(&rfc, "287082", 59));
-        assert!(
-            totp_matches(&rfc, "287082", 59 + 30),
-            "one step late is accepted"
-        );
-        assert!(
-            !totp_matches(&rfc, "287082", 59 + 61),
-            "two steps late is not"
-        );
-        assert!(!totp_matches(&rfc, "287083", 59));
-    }
+    let parameters = json!({
+        "USERNAME": user.username,
+        "question": round.question,
+        "round": ctx.custom_round.to_string(),
+    });
+    let mut pending = PendingChallenge::new("CUSTOM_CHALLENGE", ctx.clone(), now);
+    pending.attempts_left = attempts_left;
+    issue(store, pending, parameters)
 }

@@ -16,8 +16,8 @@ use std::collections::BTreeMap;
 
 use cognito_wasm::srp::server::{PasswordVerifier, ServerHandshake};
 
-use super::auth::{DecoySeed, decoy_seed};
-use crate::state::AppState;
+use crate::app::AppState;
+use crate::credentials::{DecoySeed, decoy_seed};
 use crate::util::random_bytes;
 
 /// A handshake built outside the lock, and what it was built for.
@@ -84,8 +84,7 @@ fn prepare(
     let srp_a = params.get("SRP_A")?;
     let found = {
         let store = state.store();
-        let pool = store.pool_of_client(client_id)?;
-        let client = pool.clients.get(client_id)?;
+        let (pool, client) = store.client(client_id).ok()?;
         let user = pool
             .find_user(username)
             .and_then(|u| u.verifier.clone().map(|v| (v, u.username.clone())));
