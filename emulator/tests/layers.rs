@@ -280,7 +280,7 @@ fn paths_named(module: &str, children: &BTreeSet<String>, code: &str) -> Vec<Vec
                 let mut prefixes = Vec::new();
                 use_tree(&tokens, &mut j, Vec::new(), &mut prefixes);
                 for path in prefixes {
-                    if let Some(absolute) = resolve(&scope, module, children, &path, true) {
+                    if let Some(absolute) = resolve(&scope, module, children, &path) {
                         found.push(absolute);
                     }
                 }
@@ -300,7 +300,7 @@ fn paths_named(module: &str, children: &BTreeSet<String>, code: &str) -> Vec<Vec
                     }
                 }
                 if !preceded_by_path {
-                    if let Some(absolute) = resolve(&scope, module, children, &path, false) {
+                    if let Some(absolute) = resolve(&scope, module, children, &path) {
                         found.push(absolute);
                     }
                 }
@@ -362,11 +362,10 @@ fn resolve(
     module: &str,
     children: &BTreeSet<String>,
     path: &[String],
-    in_use: bool,
 ) -> Option<Vec<String>> {
     let first = path.first()?;
     let mut base: Vec<String> = scope.to_vec();
-    let mut rest = &path[..];
+    let mut rest = path;
     match first.as_str() {
         "crate" => {
             if module == "main" {
@@ -387,8 +386,7 @@ fn resolve(
         }
         "self" => rest = &path[1..],
         name if children.contains(name) => {}
-        // In 2018+ editions a `use` path may start at a module in scope; anything else is another crate.
-        _ if in_use => return None,
+        // Anything else is another crate, a type (`Self::`, `Vec::`) or a local item.
         _ => return None,
     }
     base.extend(rest.iter().cloned());
