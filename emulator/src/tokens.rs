@@ -276,14 +276,23 @@ pub fn refresh(
     if !user.enabled {
         return Err(CognitoError::not_authorized("User is disabled."));
     }
-    let sign_in = SignIn::of(&record);
+    refreshed_result(store, &client.id, &record, now)
+}
+
+/// New ID and access tokens for the sign-in a refresh token belongs to (no new refresh token).
+pub fn refreshed_result(
+    store: &mut Store,
+    client_id: &str,
+    record: &RefreshRecord,
+    now: i64,
+) -> OpResult<Value> {
     authentication_result(
         store,
         &record.pool_id,
-        &client.id,
+        client_id,
         &record.user_key,
         now,
-        Some(sign_in),
+        Some(SignIn::of(record)),
         record.device_key.clone(),
     )
 }

@@ -7,9 +7,7 @@ use crate::error::{CognitoError, OpResult};
 use crate::jwt::JwtParts;
 use crate::request::Req;
 use crate::state::{AppClient, RefreshRecord};
-use crate::tokens::{
-    SignIn, authentication_result, new_refresh_token, refresh_user, usable_refresh_token,
-};
+use crate::tokens::{new_refresh_token, refresh_user, refreshed_result, usable_refresh_token};
 use crate::util::ct_eq;
 
 /// Checks the raw `ClientSecret` that GetTokensFromRefreshToken and RevokeToken take.
@@ -55,16 +53,7 @@ pub fn get_tokens_from_refresh_token(state: &AppState, req: Req<'_>) -> OpResult
     if !refresh_user(&store, &record)?.enabled {
         return Err(CognitoError::not_authorized("User is disabled."));
     }
-    let sign_in = SignIn::of(&record);
-    let mut reply = authentication_result(
-        &mut store,
-        &record.pool_id,
-        &client.id,
-        &record.user_key,
-        now,
-        Some(sign_in),
-        record.device_key.clone(),
-    )?;
+    let mut reply = refreshed_result(&mut store, &client.id, &record, now)?;
     if let Some(grace) = client.refresh_rotation {
         if let Some(old) = store.refresh_tokens.get_mut(token) {
             old.superseded_at.get_or_insert(now + grace);
