@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::calls::Calls;
+use crate::origins::NetworkPolicy;
 use crate::persist::Persister;
 use crate::state::Store;
 
@@ -26,6 +27,8 @@ pub struct AppState {
     /// Why a write to the data dir failed. From then on memory and disk disagree, so every reply is an error
     /// (see [`crate::http`]) rather than an acknowledgement of something that is not on disk.
     persist_failure: OnceLock<String>,
+    /// Which origins get CORS answers and which `Host`s are served (see [`crate::origins`]).
+    network: OnceLock<NetworkPolicy>,
 }
 
 impl AppState {
@@ -43,6 +46,7 @@ impl AppState {
             calls: Calls::default(),
             persister: OnceLock::new(),
             persist_failure: OnceLock::new(),
+            network: OnceLock::new(),
         })
     }
 
@@ -62,6 +66,16 @@ impl AppState {
                 .checkpoint(),
             None => Ok(()),
         }
+    }
+
+    /// Sets the `--cors-origin`, `--cors-any` and `--host` settings. Only the first call has an effect;
+    /// without one the emulator answers loopback origins and hosts only.
+    pub fn set_network_policy(&self, policy: NetworkPolicy) {
+        let _ = self.network.set(policy);
+    }
+
+    pub fn network_policy(&self) -> &NetworkPolicy {
+        self.network.get_or_init(NetworkPolicy::default)
     }
 
     /// Why the data dir could not be written, once that has happened.

@@ -272,10 +272,24 @@ async fn not_found() -> Response {
 /// Adds what every AWS reply has (`x-amzn-RequestId`, and `Date` from the emulator's clock, so that a clock
 /// offset shows there as it would with a server whose clock differs) and answers CORS as Cognito does:
 /// preflights on any path, and `Access-Control-Allow-Origin` plus exposed headers on every reply,
-/// errors included, so that browsers let the page read Cognito's error and the server's time.
+/// errors included, so that browsers let the page read Cognito's error and the server's time — but only
+/// for the origins [`crate::origins`] allows, and only under a `Host` it allows.
 async fn aws_headers(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    let policy = state.network_policy();
     let origin = request.headers().get(header::ORIGIN).cloned();
-    let mut response = if request.method() == Method::OPTIONS {
+    let host_allowed = request
+        .headers()
+        .get(header::HOST)
+        .is_none_or(|host| host.to_str().is_ok_and(|host| policy.allows_host(host)));
+    let mut response = if !host_allowed {
+        // A DNS-rebinding page reaches 127.0.0.1 under its own name: nothing of the emulator answers it.
+        let mut error = CognitoError::new(
+            "ForbiddenException",
+            "Host is not a loopback name or the emulator's --host.",
+        );
+        error.status = StatusCode::FORBIDDEN;
+        error.into_response()
+    } else if request.method() == Method::OPTIONS {
         preflight(request.headers())
     } else {
         next.run(request).await
@@ -297,14 +311,21 @@ async fn aws_headers(State(state): State<Arc<AppState>>, request: Request, next:
     if let Ok(date) = HeaderValue::from_str(&http_date(state.now_millis())) {
         headers.insert(header::DATE, date);
     }
-    headers.insert(
-        header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        origin.unwrap_or(HeaderValue::from_static("*")),
-    );
-    headers.insert(
-        header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        HeaderValue::from_static(EXPOSED_HEADERS),
-    );
+    // Without an Origin it is no browser's cross-origin call; with one, only allowed origins may read.
+    let allowed_origin = match origin {
+        None => Some(HeaderValue::from_static("*")),
+        Some(origin) => origin
+            .to_str()
+            .is_ok_and(|text| policy.allows_origin(text))
+            .then_some(origin),
+    };
+    if let Some(origin) = allowed_origin {
+        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        headers.insert(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static(EXPOSED_HEADERS),
+        );
+    }
     headers.insert(header::VARY, HeaderValue::from_static("Origin"));
     // While a dropped connection is pending, each call gets a fresh connection (see crate::connection);
     // saying so keeps clients from sending the next request on a connection that is closing.

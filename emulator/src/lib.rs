@@ -31,6 +31,7 @@ pub mod jwt;
 pub mod lockout;
 pub mod names;
 pub mod ops;
+pub mod origins;
 pub mod password;
 pub mod persist;
 pub mod pool_settings;

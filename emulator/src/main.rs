@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use clap::Parser;
 use cognito_emulator::AppState;
+use cognito_emulator::origins::{NetworkPolicy, is_unspecified};
 use cognito_emulator::seed::Seed;
 
 /// Local Amazon Cognito user-pool emulator (real SRP-6a, RS256 tokens).
@@ -31,6 +32,13 @@ struct Cli {
     /// pools.
     #[arg(long, value_name = "DIR")]
     data_dir: Option<PathBuf>,
+    /// An origin (`https://app.example:8443`) whose pages may call the emulator, besides the loopback ones
+    /// (`http://127.0.0.1:*`, `http://localhost:*`, `http://[::1]:*`). Repeatable.
+    #[arg(long = "cors-origin", value_name = "ORIGIN")]
+    cors_origins: Vec<String>,
+    /// Let pages of every origin call the emulator (and so read its inbox, reset passwords, delete pools).
+    #[arg(long)]
+    cors_any: bool,
 }
 
 #[tokio::main]
@@ -101,6 +109,12 @@ fn start(cli: &Cli) -> Result<Arc<AppState>, String> {
             );
         }
     }
+    warn_about_exposure(cli);
+    state.set_network_policy(NetworkPolicy {
+        extra_origins: cli.cors_origins.clone(),
+        any_origin: cli.cors_any,
+        host: Some(cli.host.clone()),
+    });
     if let Some(mut persister) = persister {
         // The seed went to memory only; it reaches the disk in one transaction, so that a seed that fails
         // half-way leaves the data dir empty and the next start seeds again.
@@ -110,6 +124,23 @@ fn start(cli: &Cli) -> Result<Arc<AppState>, String> {
         state.persist_to(persister);
     }
     Ok(state)
+}
+
+/// `--cors-any` and `--host 0.0.0.0` open the emulator's admin and dev endpoints to others: say so.
+fn warn_about_exposure(cli: &Cli) {
+    if cli.cors_any {
+        eprintln!(
+            "cognito-emulator: warning: --cors-any lets every web page you open call this emulator \
+             (read its inbox, reset passwords, delete pools)"
+        );
+    }
+    if is_unspecified(&cli.host) {
+        eprintln!(
+            "cognito-emulator: warning: --host {} opens the emulator's admin and dev endpoints, which \
+             need no credentials, to the network",
+            cli.host
+        );
+    }
 }
 
 fn read_seed(path: &Path) -> Result<Seed, String> {

@@ -439,7 +439,7 @@ async fn pending_drops_give_every_call_a_fresh_connection() {
         let dev = |method: &str, body: &str| -> String {
             let mut reader = connect();
             let request = format!(
-                "{method} /_emulator/faults HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n{body}",
+                "{method} /_emulator/faults HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {}\r\n\r\n{body}",
                 body.len()
             );
             reader.get_mut().write_all(request.as_bytes()).unwrap();

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[(&str, &[&str])] = &[
     (
         "leaves",
-        &["error", "util", "tracked", "names", "connection"],
+        &["error", "util", "tracked", "names", "connection", "origins"],
     ),
     (
         "leaves: built on leaves",
