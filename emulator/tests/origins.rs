@@ -7,6 +7,17 @@ use common::Emu;
 
 const EVIL: &str = "https://evil.example";
 
+/// A ListUserPools call, for the caller to add a header to.
+fn list_user_pools(http: &reqwest::Client, emu: &Emu) -> reqwest::RequestBuilder {
+    http.post(format!("{}/", emu.base))
+        .header("content-type", "application/x-amz-json-1.1")
+        .header(
+            "x-amz-target",
+            "AWSCognitoIdentityProviderService.ListUserPools",
+        )
+        .body(r#"{"MaxResults": 10}"#)
+}
+
 fn allow_origin(response: &reqwest::Response) -> Option<&str> {
     response
         .headers()
@@ -38,15 +49,8 @@ async fn other_origins_get_no_cors_answer() {
             .await
             .unwrap();
         assert_eq!(allow_origin(&preflight), None, "preflight from {origin}");
-        let list = http
-            .post(format!("{}/", emu.base))
+        let list = list_user_pools(&http, &emu)
             .header("origin", origin)
-            .header("content-type", "application/x-amz-json-1.1")
-            .header(
-                "x-amz-target",
-                "AWSCognitoIdentityProviderService.ListUserPools",
-            )
-            .body(r#"{"MaxResults": 10}"#)
             .send()
             .await
             .unwrap();
@@ -67,15 +71,8 @@ async fn a_foreign_host_is_refused() {
     let emu = Emu::start().await;
     let http = reqwest::Client::new();
     let port = emu.base.rsplit(':').next().unwrap();
-    let reply = http
-        .post(format!("{}/", emu.base))
+    let reply = list_user_pools(&http, &emu)
         .header("host", format!("evil.example:{port}"))
-        .header("content-type", "application/x-amz-json-1.1")
-        .header(
-            "x-amz-target",
-            "AWSCognitoIdentityProviderService.ListUserPools",
-        )
-        .body(r#"{"MaxResults": 10}"#)
         .send()
         .await
         .unwrap();
@@ -93,15 +90,8 @@ async fn a_foreign_host_is_refused() {
         .await
         .unwrap();
     assert_eq!(inbox.status(), 403);
-    let loopback = http
-        .post(format!("{}/", emu.base))
+    let loopback = list_user_pools(&http, &emu)
         .header("host", format!("localhost:{port}"))
-        .header("content-type", "application/x-amz-json-1.1")
-        .header(
-            "x-amz-target",
-            "AWSCognitoIdentityProviderService.ListUserPools",
-        )
-        .body(r#"{"MaxResults": 10}"#)
         .send()
         .await
         .unwrap();
