@@ -268,6 +268,19 @@ impl Pool {
             .ok_or_else(CognitoError::user_not_found)
     }
 
+    /// One of the pool's app clients.
+    pub fn client(&self, client_id: &str) -> OpResult<&AppClient> {
+        self.clients
+            .get(client_id)
+            .ok_or_else(|| CognitoError::client_not_found(client_id))
+    }
+
+    pub fn client_mut(&mut self, client_id: &str) -> OpResult<&mut AppClient> {
+        self.clients
+            .get_mut(client_id)
+            .ok_or_else(|| CognitoError::client_not_found(client_id))
+    }
+
     /// The user a sign-in name refers to (see [`Pool::find_user_key`]).
     pub fn user(&self, login: &str) -> OpResult<&User> {
         self.find_user(login)

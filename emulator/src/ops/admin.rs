@@ -256,10 +256,7 @@ pub fn create_user_pool_client(state: &AppState, req: Req<'_>) -> OpResult<Value
     let (pool_id, client_id) = create_client(state, req, None, None)?;
     let store = state.store();
     let pool = store.pool(&pool_id)?;
-    let client = pool
-        .clients
-        .get(&client_id)
-        .ok_or_else(|| CognitoError::client_not_found(&client_id))?;
+    let client = pool.client(&client_id)?;
     Ok(json!({ "UserPoolClient": client.to_json(&pool_id) }))
 }
 
@@ -514,10 +511,7 @@ pub fn update_user_pool_client(state: &AppState, req: Req<'_>) -> OpResult<Value
         pool.clients.insert(old.id.clone(), old);
         return Err(error);
     }
-    let client = pool
-        .clients
-        .get_mut(client_id)
-        .ok_or_else(|| CognitoError::client_not_found(client_id))?;
+    let client = pool.client_mut(client_id)?;
     client.created = old.created;
     Ok(json!({ "UserPoolClient": client.to_json(pool_id) }))
 }
@@ -527,11 +521,7 @@ pub fn describe_user_pool_client(state: &AppState, req: Req<'_>) -> OpResult<Val
     let pool_id = req.str("UserPoolId")?;
     let client_id = req.str("ClientId")?;
     let store = state.store();
-    let client = store
-        .pool(pool_id)?
-        .clients
-        .get(client_id)
-        .ok_or_else(|| CognitoError::client_not_found(client_id))?;
+    let client = store.pool(pool_id)?.client(client_id)?;
     Ok(json!({ "UserPoolClient": client.to_json(pool_id) }))
 }
 
