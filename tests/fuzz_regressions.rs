@@ -79,6 +79,12 @@ fn srp_client_corpus() {
 }
 
 #[test]
+fn srp_arith_corpus() {
+    let reached = replay("srp_arith", harness::srp_arith::run);
+    assert_deep("srp_arith", &reached);
+}
+
+#[test]
 fn jwt_corpus() {
     let reached = replay("jwt", harness::jwt::run);
     assert_deep("jwt", &reached);

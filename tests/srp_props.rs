@@ -12,6 +12,7 @@ use cognito_wasm::srp::client::SrpClient;
 use cognito_wasm::srp::group::COGNITO;
 use cognito_wasm::srp::server::{PasswordVerifier, ServerHandshake};
 use cognito_wasm::srp::timestamp;
+use cognito_wasm::srp::uint::U3072;
 use num_bigint::{BigInt, BigUint, Sign};
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
@@ -27,6 +28,14 @@ fn config(cases: u32) -> ProptestConfig {
 
 fn biguint(bytes: &[u8]) -> BigUint {
     BigUint::from_bytes_be(bytes)
+}
+
+fn big(x: &U3072) -> BigUint {
+    biguint(&x.to_be_bytes())
+}
+
+fn fixed(x: &BigUint) -> U3072 {
+    U3072::from_be_bytes(&x.to_bytes_be()).expect("below 2^3072")
 }
 
 /// Java `BigInteger.toByteArray()` written out: big-endian magnitude, a leading zero byte when the top bit
@@ -86,16 +95,17 @@ fn exponent() -> impl Strategy<Value = BigUint> {
     ]
 }
 
-/// Bases below and above N, with 0, 1, N − 1, N and N + 1.
+/// Bases below and above N (every number below 2^3072), with 0, 1, N − 1, N, N + 1 and 2^3072 − 1.
 fn base() -> impl Strategy<Value = BigUint> {
-    let n = COGNITO.n.clone();
+    let n = big(&COGNITO.n);
     prop_oneof![
         1 => Just(BigUint::from(0u8)),
         1 => Just(BigUint::from(1u8)),
         1 => Just(&n - 1u8),
         1 => Just(n.clone()),
         1 => Just(&n + 1u8),
-        6 => proptest::collection::vec(any::<u8>(), 0..400).prop_map(|b| biguint(&b)),
+        1 => Just((BigUint::from(1u8) << 3072u32) - 1u8),
+        6 => proptest::collection::vec(any::<u8>(), 0..385).prop_map(|b| biguint(&b)),
     ]
 }
 
@@ -104,9 +114,10 @@ proptest! {
 
     #[test]
     fn modpow_equals_num_bigint(base in base(), exponent in exponent()) {
-        let n = &COGNITO.n;
-        prop_assert_eq!(COGNITO.pow(&base, &exponent), base.modpow(&exponent, n));
-        prop_assert_eq!(COGNITO.g_pow(&exponent), BigUint::from(2u8).modpow(&exponent, n));
+        let n = &big(&COGNITO.n);
+        let words = exponent.to_u64_digits();
+        prop_assert_eq!(big(&COGNITO.pow(&fixed(&base), &words)), base.modpow(&exponent, n));
+        prop_assert_eq!(big(&COGNITO.g_pow(&words)), BigUint::from(2u8).modpow(&exponent, n));
     }
 }
 
@@ -131,7 +142,7 @@ proptest! {
         let server = ServerHandshake::new(&verifier, &client.srp_a_hex(), &b).unwrap();
 
         // The same numbers from SRP.md with modpow and hand-made hashes.
-        let (n, g) = (&COGNITO.n, BigUint::from(2u8));
+        let (n, g) = (&big(&COGNITO.n), BigUint::from(2u8));
         let k = biguint(&sha256(&[&unsigned_java_bytes(n), &unsigned_java_bytes(&g)]));
         let salt_number = BigInt::parse_bytes(salt.as_bytes(), 16).unwrap();
         let inner = sha256(&[realm.as_bytes(), username.as_bytes(), b":", password.as_bytes()]);
@@ -151,9 +162,9 @@ proptest! {
         let derived = client
             .derive(&realm, &username, &password, &server.srp_b_hex(), &verifier.salt_hex)
             .unwrap();
-        prop_assert_eq!(&derived.x, &x);
-        prop_assert_eq!(&derived.u, &u);
-        prop_assert_eq!(&derived.premaster_secret, &expected_s);
+        prop_assert_eq!(&big(&derived.x), &x);
+        prop_assert_eq!(&big(&derived.u), &u);
+        prop_assert_eq!(&big(&derived.premaster_secret), &expected_s);
         prop_assert_eq!(&server.premaster_secret().unwrap(), &expected_s);
         prop_assert_eq!(&derived.key, &server.session_key().unwrap());
 

@@ -6,6 +6,7 @@ use arbitrary::Arbitrary;
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use cognito_wasm::srp::group::COGNITO;
+use num_bigint::BigUint;
 use serde_json::{Map, Value, json};
 
 /// A string that is one of `known` (picked by index) or any text.
@@ -65,7 +66,8 @@ impl HexNumber {
                 format!("{sign}{zeros}{digits}")
             }
             Self::NearModulus { multiple, offset } => {
-                let scaled = &COGNITO.n * u32::from(*multiple % 4);
+                let n = BigUint::from_bytes_be(&COGNITO.n.to_be_bytes());
+                let scaled = n * u32::from(*multiple % 4);
                 let magnitude = u32::from(offset.unsigned_abs());
                 let value = if *offset >= 0 {
                     scaled + magnitude

@@ -7,11 +7,13 @@
 //! asserting the invariants that must hold for any input. The same source is compiled twice: by the
 //! libFuzzer targets in `fuzz_targets/`, and by `tests/fuzz_regressions.rs` in the main crate, which
 //! replays the committed corpus (`corpus/<target>/`) and past crashes (`regressions/<target>/`) in
-//! `cargo test`. It therefore uses only the crate's public API, `arbitrary`, `base64` and `serde_json`.
+//! `cargo test`. It therefore uses only the crate's public API, `arbitrary`, `base64`, `serde_json` and
+//! num-bigint (the oracle of `srp_arith`), all of which the main crate's tests also have.
 
 pub mod inputs;
 pub mod jwt;
 pub mod sign_in_flow;
+pub mod srp_arith;
 pub mod srp_client;
 pub mod stored_session;
 

@@ -2,22 +2,26 @@
 //! `PASSWORD_VERIFIER` / `DEVICE_PASSWORD_VERIFIER`, and the verifier a new device registers with
 //! ConfirmDevice.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD as BASE64;
-use num_bigint::{BigInt, BigUint, Sign};
-use num_traits::Zero;
-
-use super::encoding::to_byte_array;
+use super::encoding::{Signed, signed_byte_array, to_byte_array};
 use super::group::{COGNITO, EPHEMERAL_SECRET_BYTES};
+use super::uint::{U3072, add_product, words_from_be_bytes};
 use super::{
     SessionKey, SrpError, compute_u, compute_x, decode_secret_block, parse_public_value,
     parse_salt, random_bytes,
 };
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
 
-/// A client's SRP ephemeral: secret `a` and public `A = g^a mod N`.
+/// A client's SRP ephemeral: secret `a` (little-endian words, any length) and public `A = g^a mod N`.
 pub struct SrpClient {
-    a: BigUint,
-    a_pub: BigUint,
+    a: Vec<u64>,
+    a_pub: U3072,
+}
+
+impl Drop for SrpClient {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.a);
+    }
 }
 
 impl std::fmt::Debug for SrpClient {
@@ -31,10 +35,10 @@ impl std::fmt::Debug for SrpClient {
 
 /// Everything the client derives once `SRP_B` and `SALT` arrive.
 pub struct ClientDerivation {
-    pub u: BigUint,
-    pub x: BigUint,
+    pub u: U3072,
+    pub x: U3072,
     /// The shared secret S.
-    pub premaster_secret: BigUint,
+    pub premaster_secret: U3072,
     pub key: SessionKey,
 }
 
@@ -47,10 +51,10 @@ impl SrpClient {
 
     /// An ephemeral from given secret bytes (big-endian); for tests and replayable vectors.
     pub fn from_secret(a_bytes: &[u8]) -> Result<Self, SrpError> {
-        let a = BigUint::from_bytes_be(a_bytes);
+        let a = words_from_be_bytes(a_bytes);
         let a_pub = COGNITO.g_pow(&a);
         // g^a ≡ 0 is impossible in this group; a ≡ 0 (mod N-1) would give A = 1 and a known secret.
-        if a.is_zero() || a_pub <= BigUint::from(1u8) {
+        if a.iter().all(|&w| w == 0) || a_pub <= U3072::ONE {
             return Err(SrpError::IllegalPublicValue { field: "SRP_A" });
         }
         Ok(Self { a, a_pub })
@@ -58,7 +62,7 @@ impl SrpClient {
 
     /// `SRP_A` as sent to Cognito: lowercase hex without leading zeros.
     pub fn srp_a_hex(&self) -> String {
-        self.a_pub.to_str_radix(16)
+        self.a_pub.to_hex()
     }
 
     /// Derives u, x, S and the session key from the server's challenge; refuses B ≡ 0 and u = 0.
@@ -73,11 +77,13 @@ impl SrpClient {
         let b_pub = parse_public_value(srp_b_hex, "SRP_B")?;
         let salt = parse_salt(salt_hex)?;
         let u = compute_u(&self.a_pub, &b_pub)?;
-        let x = compute_x(&salt, realm, identity, password);
-        let k_gx = (&COGNITO.k * COGNITO.g_pow(&x)) % &COGNITO.n;
-        // B - k·g^x, brought into [0, N): B < N and k·g^x mod N < N, so adding N once suffices.
-        let base = (&b_pub + &COGNITO.n - k_gx) % &COGNITO.n;
-        let premaster_secret = COGNITO.pow(&base, &(&self.a + &u * &x));
+        let x = compute_x(&signed_byte_array(&salt), realm, identity, password);
+        let k_gx = COGNITO.mul(&COGNITO.k, &COGNITO.g_pow(x.words()));
+        // B − k·g^x mod N: B < N and k·g^x mod N < N.
+        let base = COGNITO.sub(&b_pub, &k_gx);
+        let mut exponent = add_product(&self.a, u.words(), x.words());
+        let premaster_secret = COGNITO.pow(&base, &exponent);
+        zeroize::Zeroize::zeroize(&mut exponent);
         let key = SessionKey::derive(&u, &premaster_secret);
         Ok(ClientDerivation {
             u,
@@ -148,12 +154,15 @@ impl DeviceVerifier {
     ) -> Self {
         let device_password = BASE64.encode(password_bytes);
         // The salt is hashed and registered as toByteArray of the unsigned number, like the JS library.
-        let salt = BigInt::from_biguint(Sign::Plus, BigUint::from_bytes_be(salt_bytes));
-        let x = compute_x(&salt, device_group_key, device_key, &device_password);
-        let verifier = COGNITO.g_pow(&x);
+        let salt = Signed::positive(
+            U3072::from_be_bytes(salt_bytes).unwrap_or(U3072::ZERO), // 16 bytes always fit
+        );
+        let salt_bytes = signed_byte_array(&salt);
+        let x = compute_x(&salt_bytes, device_group_key, device_key, &device_password);
+        let verifier = COGNITO.g_pow(x.words());
         Self {
             device_password,
-            salt_b64: BASE64.encode(salt.to_signed_bytes_be()),
+            salt_b64: BASE64.encode(salt_bytes),
             password_verifier_b64: BASE64.encode(to_byte_array(&verifier)),
         }
     }
@@ -162,7 +171,6 @@ impl DeviceVerifier {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::srp::encoding::to_hex;
 
     #[test]
     fn zero_secret_is_refused() {
@@ -173,13 +181,19 @@ mod tests {
     #[test]
     fn hostile_b_is_refused_before_any_key_is_derived() {
         let client = SrpClient::from_secret(&[7; 128]).unwrap();
-        let n = to_hex(&COGNITO.n);
+        let n = COGNITO.n.to_hex();
+        let too_wide = "f".repeat(1024);
         for (b, expected) in [
             ("0", SrpError::IllegalPublicValue { field: "SRP_B" }),
             (n.as_str(), SrpError::IllegalPublicValue { field: "SRP_B" }),
             ("-1", SrpError::IllegalPublicValue { field: "SRP_B" }),
             ("zz", SrpError::InvalidHex { field: "SRP_B" }),
             ("", SrpError::InvalidHex { field: "SRP_B" }),
+            ("-0", SrpError::IllegalPublicValue { field: "SRP_B" }),
+            (
+                too_wide.as_str(),
+                SrpError::IllegalPublicValue { field: "SRP_B" },
+            ),
         ] {
             assert_eq!(
                 client.derive("pool", "alice", "pw", b, "1f").err(),
@@ -192,6 +206,10 @@ mod tests {
                 .derive("pool", "alice", "pw", "2", &"a".repeat(513))
                 .err(),
             Some(SrpError::TooLong { field: "SALT" })
+        );
+        assert_eq!(
+            client.derive("pool", "alice", "pw", "2", "").err(),
+            Some(SrpError::InvalidHex { field: "SALT" })
         );
         assert_eq!(
             client

@@ -1,30 +1,90 @@
 //! The byte encodings Cognito's SRP hashes: Java `BigInteger.toByteArray()` for numbers (called `padHex` in
 //! amazon-cognito-identity-js), signed hexadecimal on the wire, and SHA-256 read as an unsigned integer.
 
-use num_bigint::{BigInt, BigUint, Sign};
 use sha2::{Digest, Sha256};
 
 use super::SrpError;
+use super::uint::U3072;
+
+/// A signed number as a peer writes it (`SALT` may be negative): sign and magnitude. Zero is never
+/// negative, as in Java.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Signed {
+    negative: bool,
+    magnitude: U3072,
+}
+
+impl Signed {
+    /// A non-negative number.
+    pub fn positive(magnitude: U3072) -> Self {
+        Self {
+            negative: false,
+            magnitude,
+        }
+    }
+
+    pub fn is_negative(&self) -> bool {
+        self.negative
+    }
+
+    pub fn magnitude(&self) -> &U3072 {
+        &self.magnitude
+    }
+
+    /// Java `BigInteger.toString(16)`: lowercase, no leading zeros, `-` for a negative number.
+    pub fn to_hex(&self) -> String {
+        let sign = if self.negative { "-" } else { "" };
+        format!("{sign}{}", self.magnitude.to_hex())
+    }
+}
 
 /// Minimal big-endian two's complement, exactly Java's `BigInteger.toByteArray()`: a positive number whose
 /// top bit is set gets a leading `0x00`, a negative one is in two's complement, zero is `[0]`.
-pub fn signed_byte_array(n: &BigInt) -> Vec<u8> {
-    n.to_signed_bytes_be()
+pub fn signed_byte_array(n: &Signed) -> Vec<u8> {
+    let bytes = n.magnitude.to_be_bytes();
+    let start = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
+    let mut out = Vec::with_capacity(bytes.len() - start + 1);
+    out.push(0);
+    out.extend_from_slice(&bytes[start..]);
+    if n.negative {
+        // −m = !m + 1 over the magnitude's bytes and the zero byte in front of it.
+        for byte in out.iter_mut() {
+            *byte = !*byte;
+        }
+        for byte in out.iter_mut().rev() {
+            let (sum, carry) = byte.overflowing_add(1);
+            *byte = sum;
+            if !carry {
+                break;
+            }
+        }
+    }
+    // Drop the leading byte when it only repeats the next byte's sign bit (keep one byte for zero).
+    let redundant = |out: &[u8]| match out {
+        [0x00, next, ..] => next & 0x80 == 0,
+        [0xff, next, ..] => next & 0x80 != 0,
+        _ => false,
+    };
+    if redundant(&out) {
+        out.remove(0);
+    }
+    out
 }
 
 /// [`signed_byte_array`] for a non-negative number.
-pub fn to_byte_array(n: &BigUint) -> Vec<u8> {
-    signed_byte_array(&BigInt::from_biguint(Sign::Plus, n.clone()))
+pub fn to_byte_array(n: &U3072) -> Vec<u8> {
+    signed_byte_array(&Signed::positive(*n))
 }
 
 /// Parses hexadecimal as Java's `new BigInteger(s, 16)` does: an optional leading `-`, then at least one hex
 /// digit and nothing else (no `+`, no `0x`, no underscores or spaces). `max_digits` bounds the work a
-/// hostile peer can cause.
+/// hostile peer can cause. A number of 2^3072 or more is no value the protocol carries (all are below N or
+/// are hashes) and is refused as [`SrpError::IllegalPublicValue`].
 pub fn parse_signed_hex(
     s: &str,
     field: &'static str,
     max_digits: usize,
-) -> Result<BigInt, SrpError> {
+) -> Result<Signed, SrpError> {
     let (negative, digits) = match s.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, s),
@@ -35,15 +95,11 @@ pub fn parse_signed_hex(
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(SrpError::InvalidHex { field });
     }
-    let magnitude =
-        BigUint::parse_bytes(digits.as_bytes(), 16).ok_or(SrpError::InvalidHex { field })?;
-    let sign = if negative { Sign::Minus } else { Sign::Plus };
-    Ok(BigInt::from_biguint(sign, magnitude))
-}
-
-/// Lowercase hex with no leading zeros, as Cognito and the reference clients print numbers.
-pub fn to_hex(n: &BigUint) -> String {
-    n.to_str_radix(16)
+    let magnitude = U3072::from_hex(digits).ok_or(SrpError::IllegalPublicValue { field })?;
+    Ok(Signed {
+        negative: negative && !magnitude.is_zero(),
+        magnitude,
+    })
 }
 
 /// SHA-256 of the concatenated parts.
@@ -56,8 +112,8 @@ pub fn hash(parts: &[&[u8]]) -> [u8; 32] {
 }
 
 /// SHA-256 of the concatenated parts, read as an unsigned big-endian integer.
-pub fn hash_to_int(parts: &[&[u8]]) -> BigUint {
-    BigUint::from_bytes_be(&hash(parts))
+pub fn hash_to_int(parts: &[&[u8]]) -> U3072 {
+    U3072::from_be_bytes(&hash(parts)).unwrap_or(U3072::ZERO)
 }
 
 #[cfg(test)]
@@ -66,6 +122,14 @@ mod tests {
 
     fn hex(bytes: &[u8]) -> String {
         bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    fn number(n: i64) -> Signed {
+        let magnitude = U3072::from_hex(&format!("{:x}", n.unsigned_abs())).unwrap();
+        Signed {
+            negative: n < 0,
+            magnitude,
+        }
     }
 
     #[test]
@@ -82,19 +146,16 @@ mod tests {
             (-129, "ff7f"),
             (-256, "ff00"),
         ] {
-            assert_eq!(
-                hex(&signed_byte_array(&BigInt::from(n))),
-                expected,
-                "n = {n}"
-            );
+            assert_eq!(hex(&signed_byte_array(&number(n))), expected, "n = {n}");
         }
     }
 
     #[test]
     fn parses_signed_hex_strictly() {
-        assert_eq!(parse_signed_hex("ff", "x", 8), Ok(BigInt::from(255)));
-        assert_eq!(parse_signed_hex("-80", "x", 8), Ok(BigInt::from(-128)));
-        assert_eq!(parse_signed_hex("00ff", "x", 8), Ok(BigInt::from(255)));
+        assert_eq!(parse_signed_hex("ff", "x", 8), Ok(number(255)));
+        assert_eq!(parse_signed_hex("-80", "x", 8), Ok(number(-128)));
+        assert_eq!(parse_signed_hex("00ff", "x", 8), Ok(number(255)));
+        assert_eq!(parse_signed_hex("-0", "x", 8), Ok(number(0)));
         for bad in ["", "-", "+1", "0x1", "1_0", " 1", "g", "--1", "１"] {
             assert_eq!(
                 parse_signed_hex(bad, "x", 8),
@@ -105,6 +166,10 @@ mod tests {
         assert_eq!(
             parse_signed_hex("123456789", "x", 8),
             Err(SrpError::TooLong { field: "x" })
+        );
+        assert_eq!(
+            parse_signed_hex(&format!("1{}", "0".repeat(768)), "x", 1024),
+            Err(SrpError::IllegalPublicValue { field: "x" })
         );
     }
 }

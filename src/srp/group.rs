@@ -1,15 +1,13 @@
-//! The fixed SRP group Cognito uses (RFC 3526 3072-bit MODP, g = 2) and the one place that does modular
-//! exponentiation, so that a faster big-integer backend can replace it without touching the protocol code.
-//!
-//! For Cognito's N that backend is [`super::montgomery`] (Montgomery arithmetic specialised for this N,
-//! constant-time windows, g = 2 by shifts); any other group falls back to num-bigint's `modpow`.
+//! The fixed SRP group Cognito uses (RFC 3526 3072-bit MODP, g = 2) and its modular arithmetic, all on
+//! fixed-width numbers ([`U3072`]): exponentiation by [`super::montgomery`] (Montgomery arithmetic
+//! specialised for this N, constant-time windows, g = 2 by shifts), and the one multiplication and
+//! subtraction the client needs besides.
 
 use std::sync::LazyLock;
 
-use num_bigint::BigUint;
-
 use super::encoding::{hash_to_int, to_byte_array};
 use super::montgomery::{Comb, Montgomery};
+use super::uint::U3072;
 
 const N_HEX: &str = concat!(
     "ffffffffffffffffc90fdaa22168c234c4c6628b80dc1cd129024e088a67cc74",
@@ -26,6 +24,12 @@ const N_HEX: &str = concat!(
     "08e24fa074e5ab3143db5bfce0fd108e4b82d120a93ad2caffffffffffffffff",
 );
 
+/// N, checked at compile time to be a 3072-bit number.
+const N: U3072 = match U3072::from_hex(N_HEX) {
+    Some(n) => n,
+    None => panic!("N_HEX is not a 3072-bit hex number"),
+};
+
 /// Random bytes in a client's ephemeral secret `a`: 256 bits.
 ///
 /// N is a safe prime, so the only small factor of the group order is 2 and a short exponent gives
@@ -37,76 +41,56 @@ const N_HEX: &str = concat!(
 /// either way when a ≤ 512 bits) without adding security beyond the group's.
 pub const EPHEMERAL_SECRET_BYTES: usize = 32;
 
-/// The group: prime modulus N, generator g and the SRP-6a multiplier k.
+/// The group: prime modulus N, generator g = 2 and the SRP-6a multiplier k.
 pub struct Group {
-    pub n: BigUint,
-    pub g: BigUint,
+    pub n: U3072,
     /// `k = H(padHex(N) ‖ padHex(g))` — Cognito's form, not RFC 5054's padded one.
-    pub k: BigUint,
+    pub k: U3072,
 }
+
+/// The generator, 2 (exponentiations of it use [`Montgomery::pow2`]).
+pub const G: u8 = 2;
 
 /// The one group Cognito uses for user and device SRP.
 pub static COGNITO: LazyLock<Group> = LazyLock::new(|| {
-    let n = BigUint::parse_bytes(N_HEX.as_bytes(), 16).unwrap_or_default();
-    let g = BigUint::from(2u8);
-    let k = hash_to_int(&[&to_byte_array(&n), &to_byte_array(&g)]);
-    Group { n, g, k }
+    let k = hash_to_int(&[&to_byte_array(&N), &[G]]);
+    Group { n: N, k }
 });
 
-/// Montgomery constants for Cognito's N, built on first use (a few hundred microseconds).
-static COGNITO_MONTGOMERY: LazyLock<Option<Montgomery>> =
-    LazyLock::new(|| Montgomery::new(&COGNITO.n));
+/// Montgomery constants for N, built on first use (a few hundred microseconds).
+static MONTGOMERY: LazyLock<Montgomery> = LazyLock::new(|| Montgomery::new(&N));
 
 /// The fixed-base comb table for g = 2 (26 kB of memory), built on the first `g_pow`: a few milliseconds
 /// once per page (or process), paid by the first A.
-static COGNITO_COMB: LazyLock<Option<Comb>> =
-    LazyLock::new(|| COGNITO_MONTGOMERY.as_ref().map(Montgomery::comb));
+static COMB: LazyLock<Comb> = LazyLock::new(|| MONTGOMERY.comb());
 
 impl Group {
-    /// The fast backend if this group's modulus is the one it was built for.
-    fn montgomery(&self) -> Option<&'static Montgomery> {
-        COGNITO_MONTGOMERY
-            .as_ref()
-            .filter(|m| m.modulus() == &self.n)
-    }
-
-    /// `base^exp mod N`: the only modular exponentiation in the crate (see module docs).
-    pub fn pow(&self, base: &BigUint, exp: &BigUint) -> BigUint {
-        match self.montgomery() {
-            Some(m) => m.pow(base, exp),
-            None => square_and_multiply(base, exp, &self.n),
-        }
+    /// `base^exp mod N` for any base below 2^3072; `exp` in little-endian 64-bit words.
+    pub fn pow(&self, base: &U3072, exp: &[u64]) -> U3072 {
+        MONTGOMERY.pow(base, exp)
     }
 
     /// `g^exp mod N`.
-    pub fn g_pow(&self, exp: &BigUint) -> BigUint {
-        match self.montgomery() {
-            Some(m) if self.g == BigUint::from(2u8) => COGNITO_COMB
-                .as_ref()
-                .and_then(|comb| m.pow2_comb(comb, exp))
-                .unwrap_or_else(|| m.pow2(exp)),
-            _ => self.pow(&self.g, exp),
-        }
+    pub fn g_pow(&self, exp: &[u64]) -> U3072 {
+        MONTGOMERY
+            .pow2_comb(&COMB, exp)
+            .unwrap_or_else(|| MONTGOMERY.pow2(exp))
     }
 
-    /// Size of N in bytes; no honest public value or salt is longer than this (plus a sign byte).
-    pub fn byte_len(&self) -> usize {
-        self.n.bits().div_ceil(8) as usize
+    /// `a·b mod N` for any a, b below 2^3072.
+    pub fn mul(&self, a: &U3072, b: &U3072) -> U3072 {
+        MONTGOMERY.mul_mod(a, b)
     }
-}
 
-/// Plain left-to-right exponentiation on num-bigint for a group other than Cognito's (none exists today);
-/// `BigUint::modpow` would link another ~10 kB of Montgomery code into the wasm for this unused path.
-fn square_and_multiply(base: &BigUint, exp: &BigUint, n: &BigUint) -> BigUint {
-    let base = base % n;
-    let mut acc = BigUint::from(1u8) % n;
-    for i in (0..exp.bits()).rev() {
-        acc = &acc * &acc % n;
-        if exp.bit(i) {
-            acc = &acc * &base % n;
-        }
+    /// `a − b mod N` for a, b below N, without a branch on which is larger (b is derived from the
+    /// password).
+    pub fn sub(&self, a: &U3072, b: &U3072) -> U3072 {
+        let (difference, borrowed) = a.overflowing_sub(b);
+        // Add N back when a < b: a − b + N then wraps to the right value below N.
+        let mask = u64::from(borrowed).wrapping_neg();
+        let n_or_zero = U3072::from_words(self.n.words().map(|w| w & mask));
+        difference.overflowing_add(&n_or_zero).0
     }
-    acc
 }
 
 #[cfg(test)]
@@ -116,31 +100,16 @@ mod tests {
     #[test]
     fn k_matches_cognito() {
         assert_eq!(
-            COGNITO.k.to_str_radix(16),
+            COGNITO.k.to_hex(),
             "538282c4354742d7cbbde2359fcf67f9f5b3a6b08791e5011b43b8a5b66d9ee6"
         );
-        assert_eq!(COGNITO.n.bits(), 3072);
     }
 
     #[test]
-    fn other_groups_use_the_fallback_and_agree_with_num_bigint() {
-        // An odd 3072-bit modulus the fast backend refuses (top bits not all ones), and a small one.
-        let odd = (BigUint::from(1u8) << 3071u32) + 12345u32;
-        let small = BigUint::from(1_000_003u32);
-        for n in [odd, small] {
-            let group = Group {
-                n: n.clone(),
-                g: BigUint::from(5u8),
-                k: BigUint::from(3u8),
-            };
-            assert!(group.montgomery().is_none());
-            for exp in [0u32, 1, 2, 65_537] {
-                let exp = BigUint::from(exp);
-                assert_eq!(group.g_pow(&exp), BigUint::from(5u8).modpow(&exp, &n));
-                let base = &n + 7u8;
-                assert_eq!(group.pow(&base, &exp), base.modpow(&exp, &n));
-            }
-        }
-        assert!(COGNITO.montgomery().is_some());
+    fn n_has_the_shape_montgomery_relies_on() {
+        // 3072 bits, odd, top 64 bits all ones (see `Montgomery::mul_pow2`).
+        let words = N.words();
+        assert_eq!(words[47], u64::MAX);
+        assert_eq!(words[0] & 1, 1);
     }
 }

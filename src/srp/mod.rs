@@ -16,22 +16,23 @@ pub mod encoding;
 mod error;
 pub mod group;
 mod montgomery;
+#[cfg(feature = "server")]
 pub mod server;
 mod timestamp;
+pub mod uint;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
-use num_bigint::{BigInt, BigUint, Sign};
-use num_traits::Zero;
 use sha2::Sha256;
 
 pub use error::SrpError;
 pub use timestamp::timestamp;
 
-use encoding::{hash, hash_to_int, parse_signed_hex, signed_byte_array, to_byte_array};
+use encoding::{Signed, hash, hash_to_int, parse_signed_hex, to_byte_array};
 use group::COGNITO;
+use uint::U3072;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -76,24 +77,25 @@ fn hmac_sha256(key: &[u8]) -> HmacSha256 {
     HmacSha256::new_from_slice(key).unwrap_or_else(|_| HmacSha256::new(&Default::default()))
 }
 
-/// Parses a peer's public ephemeral value (`SRP_A` or `SRP_B`) and refuses values that are ≡ 0 (mod N),
-/// negative or not below N.
-fn parse_public_value(hex: &str, field: &'static str) -> Result<BigUint, SrpError> {
+/// Parses a peer's public ephemeral value (`SRP_A` or `SRP_B`, or a stored verifier) and refuses values
+/// that are ≡ 0 (mod N), negative or not below N.
+pub fn parse_public_value(hex: &str, field: &'static str) -> Result<U3072, SrpError> {
     let value = parse_signed_hex(hex, field, MAX_PUBLIC_HEX_DIGITS)?;
-    match value.into_parts() {
-        (Sign::Plus, magnitude) if magnitude < COGNITO.n => Ok(magnitude),
-        _ => Err(SrpError::IllegalPublicValue { field }),
+    let magnitude = value.magnitude();
+    if value.is_negative() || magnitude.is_zero() || magnitude >= &COGNITO.n {
+        return Err(SrpError::IllegalPublicValue { field });
     }
+    Ok(*magnitude)
 }
 
 /// Parses `SALT` as a signed integer, as amazon-cognito-identity-js does (Cognito has been seen sending
 /// negative salts; redundant leading zeros are normalised away).
-fn parse_salt(hex: &str) -> Result<BigInt, SrpError> {
+pub fn parse_salt(hex: &str) -> Result<Signed, SrpError> {
     parse_signed_hex(hex, "SALT", MAX_SALT_HEX_DIGITS)
 }
 
 /// `u = H(A ‖ B)`; zero is refused.
-pub fn compute_u(a_pub: &BigUint, b_pub: &BigUint) -> Result<BigUint, SrpError> {
+pub fn compute_u(a_pub: &U3072, b_pub: &U3072) -> Result<U3072, SrpError> {
     let u = hash_to_int(&[&to_byte_array(a_pub), &to_byte_array(b_pub)]);
     if u.is_zero() {
         Err(SrpError::ZeroScrambler)
@@ -102,15 +104,16 @@ pub fn compute_u(a_pub: &BigUint, b_pub: &BigUint) -> Result<BigUint, SrpError> 
     }
 }
 
-/// `x = H(salt ‖ H(realm ‖ identity ‖ ":" ‖ password))`.
-pub fn compute_x(salt: &BigInt, realm: &str, identity: &str, password: &str) -> BigUint {
+/// `x = H(padHex(salt) ‖ H(realm ‖ identity ‖ ":" ‖ password))`, given `padHex(salt)` (the salt's
+/// [`encoding::signed_byte_array`]).
+pub fn compute_x(salt_bytes: &[u8], realm: &str, identity: &str, password: &str) -> U3072 {
     let inner = hash(&[
         realm.as_bytes(),
         identity.as_bytes(),
         b":",
         password.as_bytes(),
     ]);
-    hash_to_int(&[&signed_byte_array(salt), &inner])
+    hash_to_int(&[salt_bytes, &inner])
 }
 
 /// The 16-byte key both sides derive from the shared secret S.
@@ -131,7 +134,7 @@ impl std::fmt::Debug for SessionKey {
 
 impl SessionKey {
     /// HKDF-SHA256 with salt `padHex(u)`, input `padHex(S)`, info "Caldera Derived Key", 16 bytes.
-    pub fn derive(u: &BigUint, premaster_secret: &BigUint) -> Self {
+    pub fn derive(u: &U3072, premaster_secret: &U3072) -> Self {
         let hkdf = Hkdf::<Sha256>::new(Some(&to_byte_array(u)), &to_byte_array(premaster_secret));
         let mut key = [0u8; 16];
         // 16 bytes is far below HKDF's 255·32 limit, so expand cannot fail.
@@ -234,9 +237,20 @@ mod tests {
 
     #[test]
     fn public_values_outside_the_group_are_refused() {
-        let n_hex = encoding::to_hex(&COGNITO.n);
-        let n_plus_one = encoding::to_hex(&(&COGNITO.n + 1u8));
-        for bad in ["0", "000", n_hex.as_str(), n_plus_one.as_str(), "-5"] {
+        let n_hex = COGNITO.n.to_hex();
+        let n_plus_one = COGNITO.n.overflowing_add(&U3072::ONE).0.to_hex();
+        let largest = "f".repeat(768); // 2^3072 − 1
+        let too_wide = format!("1{}", "0".repeat(768)); // 2^3072
+        for bad in [
+            "0",
+            "000",
+            "-0",
+            n_hex.as_str(),
+            n_plus_one.as_str(),
+            largest.as_str(),
+            too_wide.as_str(),
+            "-5",
+        ] {
             assert_eq!(
                 parse_public_value(bad, "SRP_B"),
                 Err(SrpError::IllegalPublicValue { field: "SRP_B" }),
@@ -252,11 +266,13 @@ mod tests {
             Err(SrpError::InvalidHex { field: "SRP_B" })
         );
         assert!(parse_public_value("1", "SRP_B").is_ok());
+        let n_minus_one = COGNITO.n.overflowing_sub(&U3072::ONE).0.to_hex();
+        assert!(parse_public_value(&format!("000{n_minus_one}"), "SRP_B").is_ok());
     }
 
     #[test]
     fn session_key_debug_is_redacted() {
-        let key = SessionKey::derive(&BigUint::from(1u8), &BigUint::from(2u8));
+        let key = SessionKey::derive(&U3072::ONE, &U3072::from_hex("2").unwrap());
         assert_eq!(format!("{key:?}"), "SessionKey([redacted])");
     }
 }

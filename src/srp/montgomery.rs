@@ -1,7 +1,7 @@
 //! Montgomery modular exponentiation specialised for Cognito's 3072-bit modulus N (RFC 3526 group 15).
 //!
-//! [`super::group::Group::pow`] and [`super::group::Group::g_pow`] use this instead of num-bigint's
-//! `modpow`, which is 2–3× slower in wasm32. The design, each part measured in headless Chromium:
+//! [`super::group::Group`]'s exponentiations and its multiplication use this; num-bigint's `modpow`, which
+//! it replaced, is 2–3× slower in wasm32. The design, each part measured in headless Chromium:
 //!
 //! * **Radix 2^28, 110 limbs stored as `u64`.** wasm has no 64×64→128 multiply, so a product is 32×32→64
 //!   either way. With 28-bit limbs every product is < 2^56 and a whole column of a 110×110 product plus its
@@ -24,11 +24,11 @@
 
 // The kernel indexes fixed-size `[u32; LIMBS]` limb arrays with loop counters bounded by LIMBS (and tables
 // by window values below their length); checked access in these loops costs measurable speed and would only
-// trade one impossible panic for another. Every entry point takes values already reduced below N, and the
+// trade one impossible panic for another. Every entry point takes values below 2^3072 < 2N, and the
 // property tests compare the results with num-bigint's.
 #![allow(clippy::indexing_slicing)]
 
-use num_bigint::BigUint;
+use super::uint::{U3072, WORDS, bit_len};
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native;
@@ -63,81 +63,88 @@ type Limbs = [Limb; LIMBS];
 
 /// Precomputed constants for Montgomery arithmetic modulo one 3072-bit N with its top 64 bits set.
 pub(crate) struct Montgomery {
-    modulus: BigUint,
     n: Limbs,
     /// N's limbs in reverse order, so every column of m·N is a forward dot product.
     #[cfg(target_arch = "wasm32")]
     n_rev: Limbs,
     /// `-N^-1 mod 2^BITS`.
     n0inv: u64,
-    /// `R^2 mod N`, to convert into Montgomery form.
+    /// `R^2 mod N` (< 2N), to convert into Montgomery form.
     r2: Limbs,
-    /// `R mod N`: 1 in Montgomery form.
+    /// `R mod N` (< 2N): 1 in Montgomery form.
     one: Limbs,
 }
 
 impl Montgomery {
-    /// Constants for `modulus`, or `None` if it is not an odd 3072-bit number whose top 64 bits are all ones
-    /// (the shape of every RFC 3526 MODP prime, which [`Self::mul_pow2`] relies on).
-    pub(crate) fn new(modulus: &BigUint) -> Option<Self> {
-        let top_ones = (BigUint::from(1u8) << 64u32) - 1u8;
-        if modulus.bits() != MOD_BITS || !modulus.bit(0) || (modulus >> (MOD_BITS - 64)) != top_ones
-        {
-            return None;
-        }
+    /// Constants for `modulus`, an odd 3072-bit number whose top 64 bits are all ones (the shape of every
+    /// RFC 3526 MODP prime, which [`Self::mul_pow2`] relies on; `group.rs` checks Cognito's N has it).
+    pub(crate) fn new(modulus: &U3072) -> Self {
         let n = to_limbs(modulus);
-        let n0inv = neg_inverse(n[0]);
-        let r = BigUint::from(1u8) << (BITS as usize * LIMBS);
-        let one = to_limbs(&(&r % modulus));
-        let r2 = to_limbs(&((&r * &r) % modulus));
-        Some(Self {
-            modulus: modulus.clone(),
+        let mut m = Self {
             n,
             #[cfg(target_arch = "wasm32")]
             n_rev: reversed(&n),
-            n0inv,
-            r2,
-            one,
-        })
-    }
-
-    /// The modulus these constants are for.
-    pub(crate) fn modulus(&self) -> &BigUint {
-        &self.modulus
-    }
-
-    /// `base^exp mod N` for any base (reduced first if ≥ N).
-    pub(crate) fn pow(&self, base: &BigUint, exp: &BigUint) -> BigUint {
-        let base = if base >= &self.modulus {
-            to_limbs(&(base % &self.modulus))
-        } else {
-            to_limbs(base)
+            n0inv: neg_inverse(n[0]),
+            r2: [0; LIMBS],
+            one: [0; LIMBS],
         };
+        // R = 2^(BITS·LIMBS) and R² mod N, by doubling 1 in [`Self::mul_pow2`]'s steps of up to 31 bits.
+        let mut x = [0; LIMBS];
+        x[0] = 1;
+        m.mul_pow2_repeatedly(&mut x, BITS as usize * LIMBS);
+        m.one = x;
+        m.mul_pow2_repeatedly(&mut x, BITS as usize * LIMBS);
+        m.r2 = x;
+        m
+    }
+
+    /// `x = x·2^bits mod N` (< 2N) for any `bits`.
+    fn mul_pow2_repeatedly(&self, x: &mut Limbs, mut bits: usize) {
+        let step = (1 << G_WINDOW) - 1;
+        while bits > 0 {
+            let d = bits.min(step);
+            self.mul_pow2(x, d as u32);
+            bits -= d;
+        }
+    }
+
+    /// `base^exp mod N` for any base below 2^3072 (< 2N, which Montgomery multiplication accepts);
+    /// `exp` in little-endian 64-bit words.
+    pub(crate) fn pow(&self, base: &U3072, exp: &[u64]) -> U3072 {
         let mut base_m = [0; LIMBS];
-        self.mul(&mut base_m, &base, &self.r2);
+        self.mul(&mut base_m, &to_limbs(base), &self.r2);
         let result = self.pow_mont(&base_m, exp);
         self.out_of_mont(&result)
     }
 
+    /// `a·b mod N` for any a, b below 2^3072: both into Montgomery form, multiplied, and out again.
+    pub(crate) fn mul_mod(&self, a: &U3072, b: &U3072) -> U3072 {
+        let (mut a_m, mut b_m, mut product) = ([0; LIMBS], [0; LIMBS], [0; LIMBS]);
+        self.mul(&mut a_m, &to_limbs(a), &self.r2);
+        self.mul(&mut b_m, &to_limbs(b), &self.r2);
+        self.mul(&mut product, &a_m, &b_m);
+        self.out_of_mont(&product)
+    }
+
     /// `2^exp mod N`.
-    pub(crate) fn pow2(&self, exp: &BigUint) -> BigUint {
-        let bits = exp.bits() as usize;
+    pub(crate) fn pow2(&self, exp: &[u64]) -> U3072 {
+        let bits = bit_len(exp);
         if bits == 0 {
-            return BigUint::from(1u8) % &self.modulus;
+            return self.out_of_mont(&self.one);
         }
         let w = G_WINDOW;
         let windows = bits.div_ceil(w);
-        let words = exp.to_u64_digits();
+        let words = exp;
         let mut acc = self.one;
         let mut tmp = [0; LIMBS];
         // The first window: 2^d·R needs no squarings.
-        self.mul_pow2(&mut acc, window(&words, (windows - 1) * w, w) as u32);
+        self.mul_pow2(&mut acc, window(words, (windows - 1) * w, w) as u32);
         for i in (0..windows - 1).rev() {
             for _ in 0..w {
                 self.sqr(&mut tmp, &acc);
                 acc = tmp;
             }
-            self.mul_pow2(&mut acc, window(&words, i * w, w) as u32);
+            self.mul_pow2(&mut acc, window(words, i * w, w) as u32);
         }
         self.out_of_mont(&acc)
     }
@@ -174,15 +181,13 @@ impl Montgomery {
     /// `2^exp mod N` for `exp < 2^COMB_BITS` with the fixed-base comb (Lim–Lee): exponent bit `j·COMB_COLS + i`
     /// is bit j of the i-th table index, so only `COMB_COLS` squarings and multiplications remain, and
     /// every table read is a constant-time scan.
-    pub(crate) fn pow2_comb(&self, comb: &Comb, exp: &BigUint) -> Option<BigUint> {
-        if exp.bits() as usize > COMB_BITS {
+    pub(crate) fn pow2_comb(&self, comb: &Comb, exp: &[u64]) -> Option<U3072> {
+        if bit_len(exp) > COMB_BITS {
             return None;
         }
-        let words = exp.to_u64_digits();
+        let words = exp;
         let index = |i: usize| {
-            (0..COMB_ROWS).fold(0, |acc, j| {
-                acc | (window(&words, j * COMB_COLS + i, 1) << j)
-            })
+            (0..COMB_ROWS).fold(0, |acc, j| acc | (window(words, j * COMB_COLS + i, 1) << j))
         };
         let mut acc = [0; LIMBS];
         let mut tmp = [0; LIMBS];
@@ -197,8 +202,8 @@ impl Montgomery {
     }
 
     /// `base^exp` with base and result in Montgomery form (< 2N): fixed windows, constant-time lookups.
-    fn pow_mont(&self, base: &Limbs, exp: &BigUint) -> Limbs {
-        let bits = exp.bits() as usize;
+    fn pow_mont(&self, base: &Limbs, exp: &[u64]) -> Limbs {
+        let bits = bit_len(exp);
         if bits == 0 {
             return self.one;
         }
@@ -214,18 +219,18 @@ impl Montgomery {
                 self.mul(&mut rest[0], &done[i - 1], base);
             }
         }
-        let words = exp.to_u64_digits();
+        let words = exp;
         let windows = bits.div_ceil(w);
         let mut acc = [0; LIMBS];
         let mut tmp = [0; LIMBS];
         let mut entry = [0; LIMBS];
-        select(&mut acc, &table, window(&words, (windows - 1) * w, w));
+        select(&mut acc, &table, window(words, (windows - 1) * w, w));
         for i in (0..windows - 1).rev() {
             for _ in 0..w {
                 self.sqr(&mut tmp, &acc);
                 acc = tmp;
             }
-            select(&mut entry, &table, window(&words, i * w, w));
+            select(&mut entry, &table, window(words, i * w, w));
             self.mul(&mut tmp, &acc, &entry);
             acc = tmp;
         }
@@ -234,7 +239,7 @@ impl Montgomery {
 
     /// Leaves Montgomery form: `x·R^-1 mod N`, fully reduced.
     #[cfg(target_arch = "wasm32")]
-    fn out_of_mont(&self, x: &Limbs) -> BigUint {
+    fn out_of_mont(&self, x: &Limbs) -> U3072 {
         let mut one = [0; LIMBS];
         one[0] = 1;
         let mut out = [0; LIMBS];
@@ -445,42 +450,42 @@ fn neg_inverse(n0: Limb) -> u64 {
     (1u64 << BITS).wrapping_sub(inv) & MASK
 }
 
-/// A number < 2^3080 as 28-bit limbs.
+/// A number < 2^3072 as 28-bit limbs.
 #[cfg(target_arch = "wasm32")]
-fn to_limbs(x: &BigUint) -> Limbs {
+fn to_limbs(x: &U3072) -> Limbs {
     let mut out = [0u32; LIMBS];
-    let (mut acc, mut have, mut i) = (0u64, 0u32, 0usize);
-    for digit in x.iter_u32_digits() {
-        acc |= u64::from(digit) << have;
-        have += 32;
-        while have >= BITS && i < LIMBS {
-            out[i] = (acc & MASK) as u32;
+    let (mut acc, mut have, mut i) = (0u128, 0u32, 0usize);
+    for &word in x.words() {
+        acc |= u128::from(word) << have;
+        have += 64;
+        while have >= BITS {
+            out[i] = (acc as u64 & MASK) as u32;
             acc >>= BITS;
             have -= BITS;
             i += 1;
         }
     }
-    if i < LIMBS {
-        out[i] = (acc & MASK) as u32;
-    }
+    // 48·64 = 3072 = 109·28 + 20: the last 20 bits.
+    out[i] = acc as u32;
     out
 }
 
+/// A fully reduced residue (< N < 2^3072) from 28-bit limbs.
 #[cfg(target_arch = "wasm32")]
-fn from_limbs(x: &Limbs) -> BigUint {
-    let mut digits = Vec::with_capacity(LIMBS * BITS as usize / 32 + 1);
-    let (mut acc, mut have) = (0u64, 0u32);
+fn from_limbs(x: &Limbs) -> U3072 {
+    let mut words = [0u64; WORDS];
+    let (mut acc, mut have, mut i) = (0u128, 0u32, 0usize);
     for &limb in x {
-        acc |= u64::from(limb) << have;
+        acc |= u128::from(limb) << have;
         have += BITS;
-        if have >= 32 {
-            digits.push(acc as u32);
-            acc >>= 32;
-            have -= 32;
+        if have >= 64 && i < WORDS {
+            words[i] = acc as u64;
+            acc >>= 64;
+            have -= 64;
+            i += 1;
         }
     }
-    digits.push(acc as u32);
-    BigUint::from_slice(&digits)
+    U3072::from_words(words)
 }
 
 #[cfg(test)]
@@ -492,9 +497,18 @@ mod tests {
     wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
     use super::*;
     use crate::srp::group::COGNITO;
+    use num_bigint::BigUint;
 
     fn monty() -> Montgomery {
-        Montgomery::new(&COGNITO.n).expect("Cognito's N is supported")
+        Montgomery::new(&COGNITO.n)
+    }
+
+    fn fixed(x: &BigUint) -> U3072 {
+        U3072::from_be_bytes(&x.to_bytes_be()).expect("below 2^3072")
+    }
+
+    fn big(x: &U3072) -> BigUint {
+        BigUint::from_bytes_be(&x.to_be_bytes())
     }
 
     /// A deterministic pseudo-random number of `bits` bits (xorshift; no dependency needed).
@@ -518,18 +532,10 @@ mod tests {
     #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn limbs_round_trip() {
         let mut seed = 0x1234_5678_9abc_def0;
-        for bits in [0, 1, 27, 28, 29, 64, 3072, 3079] {
-            let x = random(&mut seed, bits);
+        for bits in [0, 1, 27, 28, 29, 64, 3071, 3072] {
+            let x = fixed(&random(&mut seed, bits));
             assert_eq!(from_limbs(&to_limbs(&x)), x, "{bits} bits");
         }
-    }
-
-    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
-    fn other_moduli_are_refused() {
-        assert!(Montgomery::new(&(&COGNITO.n - 1u8)).is_none()); // even
-        assert!(Montgomery::new(&(&COGNITO.n >> 1u8)).is_none()); // 3071 bits
-        let low_top = &COGNITO.n - (BigUint::from(1u8) << 3040u32); // top 64 bits not all ones
-        assert!(Montgomery::new(&low_top).is_none());
     }
 
     #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
@@ -545,7 +551,7 @@ mod tests {
     #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn pow_matches_num_bigint_on_edges() {
         let m = monty();
-        let n = &COGNITO.n;
+        let n = &big(&COGNITO.n);
         let one = BigUint::from(1u8);
         let zero = BigUint::from(0u8);
         let top_bits = (BigUint::from(1u8) << 1024u32) - 1u8;
@@ -559,6 +565,7 @@ mod tests {
             n.clone(),
             n + 5u8,
             (BigUint::from(1u8) << 3071u32) + 1u8,
+            (BigUint::from(1u8) << 3072u32) - 1u8,
         ];
         let exps = [
             zero.clone(),
@@ -575,7 +582,7 @@ mod tests {
         for base in &bases {
             for exp in &exps {
                 assert_eq!(
-                    m.pow(base, exp),
+                    big(&m.pow(&fixed(base), &exp.to_u64_digits())),
                     base.modpow(exp, n),
                     "base {base:x}, exp {exp:x}"
                 );
@@ -586,14 +593,14 @@ mod tests {
     #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn pow_matches_num_bigint_on_random_inputs() {
         let m = monty();
-        let n = &COGNITO.n;
+        let n = &big(&COGNITO.n);
         let mut seed = 0x9e37_79b9_7f4a_7c15;
         for (base_bits, exp_bits) in [(3072, 256), (3072, 513), (3000, 1024), (17, 300), (3072, 7)]
         {
             let base = random(&mut seed, base_bits);
             let exp = random(&mut seed, exp_bits);
             assert_eq!(
-                m.pow(&base, &exp),
+                big(&m.pow(&fixed(&base), &exp.to_u64_digits())),
                 base.modpow(&exp, n),
                 "{base_bits}/{exp_bits}"
             );
@@ -603,7 +610,7 @@ mod tests {
     #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn pow2_matches_num_bigint() {
         let m = monty();
-        let n = &COGNITO.n;
+        let n = &big(&COGNITO.n);
         let two = BigUint::from(2u8);
         let mut seed = 0xdead_beef_cafe_f00d;
         let mut exps = vec![
@@ -622,7 +629,11 @@ mod tests {
             exps.push(random(&mut seed, bits));
         }
         for exp in &exps {
-            assert_eq!(m.pow2(exp), two.modpow(exp, n), "exp {exp:x}");
+            assert_eq!(
+                big(&m.pow2(&exp.to_u64_digits())),
+                two.modpow(exp, n),
+                "exp {exp:x}"
+            );
         }
     }
 
@@ -630,7 +641,7 @@ mod tests {
     fn comb_matches_num_bigint() {
         let m = monty();
         let comb = m.comb();
-        let n = &COGNITO.n;
+        let n = &big(&COGNITO.n);
         let two = BigUint::from(2u8);
         let mut seed = 0x0123_4567_89ab_cdef;
         let mut exps = vec![
@@ -647,12 +658,15 @@ mod tests {
         }
         for exp in &exps {
             assert_eq!(
-                m.pow2_comb(&comb, exp),
+                m.pow2_comb(&comb, &exp.to_u64_digits()).map(|p| big(&p)),
                 Some(two.modpow(exp, n)),
                 "exp {exp:x}"
             );
         }
-        assert_eq!(m.pow2_comb(&comb, &(BigUint::from(1u8) << COMB_BITS)), None);
+        assert_eq!(
+            m.pow2_comb(&comb, &(BigUint::from(1u8) << COMB_BITS).to_u64_digits()),
+            None
+        );
     }
 
     #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]

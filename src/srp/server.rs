@@ -1,12 +1,26 @@
 //! The server half, used by the emulator: the verifier stored instead of a password, the server ephemeral
 //! `B = k·v + g^b`, and the check of the client's password claim via `S = (A·v^u)^b`.
+//!
+//! Its arithmetic outside the exponentiations is num-bigint's, not the client's fixed-width code, so
+//! that every sign-in a test or the emulator runs also checks the client's arithmetic against an
+//! independent one. It is compiled with the `server` feature only (see Cargo.toml): the shipped client
+//! does not link num-bigint.
 
 use num_bigint::{BigInt, BigUint, Sign};
 use serde::{Deserialize, Serialize};
 
-use super::encoding::to_hex;
 use super::group::COGNITO;
+use super::uint::U3072;
 use super::{SessionKey, SrpError, compute_u, compute_x, parse_public_value, parse_salt};
+
+fn big(x: &U3072) -> BigUint {
+    BigUint::from_bytes_be(&x.to_be_bytes())
+}
+
+/// A value reduced mod N (so below 2^3072) for the group's exponentiations.
+fn fixed(x: &BigUint) -> U3072 {
+    U3072::from_be_bytes(&x.to_bytes_be()).unwrap_or(U3072::ZERO)
+}
 
 /// What a server stores for a user (or device) instead of the password.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,20 +46,26 @@ impl PasswordVerifier {
         salt_hex: &str,
     ) -> Result<Self, SrpError> {
         let salt = parse_salt(salt_hex)?;
+        let sign = if salt.is_negative() {
+            Sign::Minus
+        } else {
+            Sign::Plus
+        };
+        let salt = BigInt::from_biguint(sign, big(salt.magnitude()));
         let mut verifier = Self::with_salt(realm, identity, password, &salt);
         verifier.salt_hex = salt_hex.to_owned();
         Ok(verifier)
     }
 
     fn with_salt(realm: &str, identity: &str, password: &str, salt: &BigInt) -> Self {
-        let x = compute_x(salt, realm, identity, password);
+        let x = compute_x(&salt.to_signed_bytes_be(), realm, identity, password);
         let salt_hex = match salt.sign() {
             Sign::Minus => format!("-{}", salt.magnitude().to_str_radix(16)),
             _ => salt.magnitude().to_str_radix(16),
         };
         Self {
             salt_hex,
-            verifier_hex: to_hex(&COGNITO.g_pow(&x)),
+            verifier_hex: COGNITO.g_pow(x.words()).to_hex(),
         }
     }
 
@@ -61,7 +81,7 @@ impl PasswordVerifier {
     }
 
     fn verifier(&self) -> Result<BigUint, SrpError> {
-        parse_public_value(&self.verifier_hex, "verifier")
+        parse_public_value(&self.verifier_hex, "verifier").map(|v| big(&v))
     }
 }
 
@@ -91,33 +111,41 @@ impl ServerHandshake {
     /// Starts a handshake from the client's `SRP_A` and secret random bytes `b` (32 or more); refuses an
     /// A that is ≡ 0 (mod N) or otherwise outside the group.
     pub fn new(verifier: &PasswordVerifier, srp_a_hex: &str, b: &[u8]) -> Result<Self, SrpError> {
-        let a_pub = parse_public_value(srp_a_hex, "SRP_A")?;
+        let a_pub = big(&parse_public_value(srp_a_hex, "SRP_A")?);
         let v = verifier.verifier()?;
         let b = BigUint::from_bytes_be(b);
-        let b_pub = (&COGNITO.k * &v + COGNITO.g_pow(&b)) % &COGNITO.n;
+        let g_b = big(&COGNITO.g_pow(&b.to_u64_digits()));
+        let b_pub = (big(&COGNITO.k) * &v + g_b) % big(&COGNITO.n);
         Ok(Self { a_pub, b, b_pub, v })
     }
 
     /// `SRP_B` as sent to the client.
     pub fn srp_b_hex(&self) -> String {
-        to_hex(&self.b_pub)
+        self.b_pub.to_str_radix(16)
     }
 
     /// The shared secret `S = (A·v^u)^b mod N`.
     pub fn premaster_secret(&self) -> Result<BigUint, SrpError> {
-        let u = compute_u(&self.a_pub, &self.b_pub)?;
-        Ok(self.premaster_secret_with(&u))
+        Ok(self.premaster_secret_with(&self.u()?))
     }
 
-    fn premaster_secret_with(&self, u: &BigUint) -> BigUint {
-        let base = (&self.a_pub * COGNITO.pow(&self.v, u)) % &COGNITO.n;
-        COGNITO.pow(&base, &self.b)
+    fn u(&self) -> Result<U3072, SrpError> {
+        compute_u(&fixed(&self.a_pub), &fixed(&self.b_pub))
+    }
+
+    fn premaster_secret_with(&self, u: &U3072) -> BigUint {
+        let v_u = big(&COGNITO.pow(&fixed(&self.v), u.words()));
+        let base = (&self.a_pub * v_u) % big(&COGNITO.n);
+        big(&COGNITO.pow(&fixed(&base), &self.b.to_u64_digits()))
     }
 
     /// The session key the client must have derived.
     pub fn session_key(&self) -> Result<SessionKey, SrpError> {
-        let u = compute_u(&self.a_pub, &self.b_pub)?;
-        Ok(SessionKey::derive(&u, &self.premaster_secret_with(&u)))
+        let u = self.u()?;
+        Ok(SessionKey::derive(
+            &u,
+            &fixed(&self.premaster_secret_with(&u)),
+        ))
     }
 
     /// Checks `PASSWORD_CLAIM_SIGNATURE` over the secret block bytes and the exact `TIMESTAMP` string.
@@ -197,8 +225,8 @@ mod tests {
     #[test]
     fn hostile_a_is_refused() {
         let verifier = PasswordVerifier::new("Pool1", "alice", "pw", &[1; 16]);
-        let n = to_hex(&COGNITO.n);
-        let two_n = to_hex(&(&COGNITO.n * 2u8));
+        let n = COGNITO.n.to_hex();
+        let two_n = (big(&COGNITO.n) * 2u8).to_str_radix(16);
         for a in ["0", n.as_str(), two_n.as_str(), "-1", "nothex", ""] {
             assert!(
                 ServerHandshake::new(&verifier, a, &[5; 32]).is_err(),

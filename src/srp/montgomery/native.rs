@@ -9,9 +9,7 @@
 //! is needed (only the conversion out of Montgomery form subtracts, branch-free); multiplication by 2^d
 //! for g = 2 relies on N's top 64 bits being all ones. Nothing here branches on the values.
 
-use num_bigint::BigUint;
-
-use super::{LIMBS, Limbs, MOD_BITS, Montgomery};
+use super::{LIMBS, Limbs, MOD_BITS, Montgomery, U3072, WORDS};
 
 /// `(t + a·b + c)` as (low word, carry word); cannot overflow 128 bits.
 #[inline(always)]
@@ -120,7 +118,7 @@ impl Montgomery {
     }
 
     /// Leaves Montgomery form: `x·R^-1 mod N`, fully reduced.
-    pub(super) fn out_of_mont(&self, x: &Limbs) -> BigUint {
+    pub(super) fn out_of_mont(&self, x: &Limbs) -> U3072 {
         let mut one = [0; LIMBS];
         one[0] = 1;
         let mut out = [0; LIMBS];
@@ -143,19 +141,16 @@ impl Montgomery {
     }
 }
 
-/// A number < 2^3136 as 64-bit limbs.
-pub(super) fn to_limbs(x: &BigUint) -> Limbs {
+/// A number < 2^3072 as 64-bit limbs (the 49th is zero).
+pub(super) fn to_limbs(x: &U3072) -> Limbs {
     let mut out = [0u64; LIMBS];
-    for (o, digit) in out.iter_mut().zip(x.iter_u64_digits()) {
-        *o = digit;
-    }
+    out[..WORDS].copy_from_slice(x.words());
     out
 }
 
-pub(super) fn from_limbs(x: &Limbs) -> BigUint {
-    let digits: Vec<u32> = x
-        .iter()
-        .flat_map(|w| [*w as u32, (*w >> 32) as u32])
-        .collect();
-    BigUint::from_slice(&digits)
+/// A fully reduced residue (< N < 2^3072, so its 49th limb is zero).
+pub(super) fn from_limbs(x: &Limbs) -> U3072 {
+    let mut words = [0u64; WORDS];
+    words.copy_from_slice(&x[..WORDS]);
+    U3072::from_words(words)
 }
