@@ -15,7 +15,8 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 /// A client's SRP ephemeral: secret `a` (little-endian words, any length) and public `A = g^a mod N`.
 pub struct SrpClient {
     a: Vec<u64>,
-    a_pub: U3072,
+    /// Boxed: the sign-in state holds an `Option<SrpClient>` next to small variants.
+    a_pub: Box<U3072>,
 }
 
 impl Drop for SrpClient {
@@ -52,9 +53,9 @@ impl SrpClient {
     /// An ephemeral from given secret bytes (big-endian); for tests and replayable vectors.
     pub fn from_secret(a_bytes: &[u8]) -> Result<Self, SrpError> {
         let a = words_from_be_bytes(a_bytes);
-        let a_pub = COGNITO.g_pow(&a);
+        let a_pub = Box::new(COGNITO.g_pow(&a));
         // g^a ≡ 0 is impossible in this group; a ≡ 0 (mod N-1) would give A = 1 and a known secret.
-        if a.iter().all(|&w| w == 0) || a_pub <= U3072::ONE {
+        if a.iter().all(|&w| w == 0) || *a_pub <= U3072::ONE {
             return Err(SrpError::IllegalPublicValue { field: "SRP_A" });
         }
         Ok(Self { a, a_pub })

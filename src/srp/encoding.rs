@@ -41,11 +41,9 @@ impl Signed {
 /// Minimal big-endian two's complement, exactly Java's `BigInteger.toByteArray()`: a positive number whose
 /// top bit is set gets a leading `0x00`, a negative one is in two's complement, zero is `[0]`.
 pub fn signed_byte_array(n: &Signed) -> Vec<u8> {
-    let bytes = n.magnitude.to_be_bytes();
-    let start = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
-    let mut out = Vec::with_capacity(bytes.len() - start + 1);
-    out.push(0);
-    out.extend_from_slice(&bytes[start..]);
+    // The magnitude without leading zero bytes, behind one zero byte for the sign.
+    let mut out = vec![0];
+    out.extend(n.magnitude.to_be_bytes().iter().skip_while(|&&b| b == 0));
     if n.negative {
         // −m = !m + 1 over the magnitude's bytes and the zero byte in front of it.
         for byte in out.iter_mut() {

@@ -35,7 +35,9 @@ impl U3072 {
     }
 
     /// Hexadecimal digits (either case, leading zeros allowed, no sign); `None` for an empty string, any
-    /// other character, or a value of 2^3072 or more. A `const fn` so that N is a compile-time constant.
+    /// other character, or a value of 2^3072 or more. A `const fn` so that N is a compile-time constant;
+    /// const fns have no iterators, so it indexes: `i < digits.len()` and `i < WORDS·16` bound both indices.
+    #[allow(clippy::indexing_slicing)]
     pub const fn from_hex(digits: &str) -> Option<Self> {
         let digits = digits.as_bytes();
         if digits.is_empty() {
@@ -65,7 +67,7 @@ impl U3072 {
     /// Big-endian bytes of any length (leading zeros allowed); `None` for a value of 2^3072 or more.
     pub fn from_be_bytes(bytes: &[u8]) -> Option<Self> {
         let words = words_from_be_bytes(bytes);
-        if words[WORDS.min(words.len())..].iter().any(|&w| w != 0) {
+        if words.iter().skip(WORDS).any(|&w| w != 0) {
             return None;
         }
         let mut out = [0; WORDS];
@@ -87,12 +89,11 @@ impl U3072 {
     /// Lowercase hex with no leading zeros (`"0"` for zero), as Cognito and the reference clients print
     /// numbers.
     pub fn to_hex(&self) -> String {
-        const DIGITS: &[u8; 16] = b"0123456789abcdef";
-        let bytes = self.to_be_bytes();
-        let hex: String = bytes
+        let hex: String = self
+            .to_be_bytes()
             .iter()
-            .flat_map(|b| [DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 15)]])
-            .map(char::from)
+            .flat_map(|b| [b >> 4, b & 15])
+            .filter_map(|digit| char::from_digit(u32::from(digit), 16))
             .collect();
         match hex.trim_start_matches('0') {
             "" => "0".to_owned(),
@@ -167,8 +168,9 @@ pub fn add_product(a: &[u64], u: &[u64], x: &[u64]) -> Vec<u64> {
     for (i, &ui) in u.iter().enumerate() {
         // Row i: out[i..] += ui·x, carrying to the end (out is one word longer than any sum needs).
         let mut carry = 0u64;
-        for (o, &xj) in out[i..]
+        for (o, &xj) in out
             .iter_mut()
+            .skip(i)
             .zip(x.iter().chain(std::iter::repeat(&0)))
         {
             let s = u128::from(*o) + u128::from(ui) * u128::from(xj) + u128::from(carry);
@@ -183,8 +185,9 @@ pub fn add_product(a: &[u64], u: &[u64], x: &[u64]) -> Vec<u64> {
 pub(crate) fn bit_len(words: &[u64]) -> usize {
     words
         .iter()
-        .rposition(|&w| w != 0)
-        .map_or(0, |top| top * 64 + 64 - words[top].leading_zeros() as usize)
+        .enumerate()
+        .rfind(|(_, w)| **w != 0)
+        .map_or(0, |(top, w)| top * 64 + 64 - w.leading_zeros() as usize)
 }
 
 #[cfg(test)]
