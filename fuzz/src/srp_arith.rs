@@ -201,7 +201,7 @@ pub fn check_hex(text: &str) -> bool {
     } else {
         let m = magnitude.unwrap();
         let zero = BigUint::from(0u8);
-        if (text.starts_with('-') && m != zero) || m == zero || m >= modulus() {
+        if text.starts_with('-') || m == zero || m >= modulus() {
             Err(SrpError::IllegalPublicValue { field: "SRP_B" })
         } else {
             Ok(m)
