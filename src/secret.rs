@@ -1,5 +1,11 @@
 //! Newtypes for values that must never be printed: their `Debug` says `[redacted]`, and their bytes are
 //! overwritten when they are dropped, so a freed secret does not linger in the wasm heap.
+//!
+//! What is wiped, and what is not: these newtypes, the SRP secrets (`a`, the exponent, the session key),
+//! the parameters of InitiateAuth and RespondToAuthChallenge bodies and every serialised request body are
+//! overwritten when dropped. Not wiped: the JSON text and parsed value of the app's arguments at the wasm
+//! edge (a password arrives there as a JS string, which JS cannot wipe either), a challenge answer's text,
+//! and the buffers a growing `String` leaves behind when it reallocates.
 
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroize;
