@@ -250,3 +250,53 @@ fn device_challenges_without_a_stored_device_are_reported() {
     assert!(matches!(progress, Progress::NextStep(_)), "{progress:?}");
     assert!(!flow.is_waiting_for_answer());
 }
+
+/// A stored device and a USER_SRP_AUTH sign-in that Cognito answered with DEVICE_SRP_AUTH: returns the flow
+/// with the DEVICE_SRP_AUTH request on the wire.
+fn at_device_srp_auth() -> (SignIn, Request) {
+    let (device, _) = tracked_device();
+    let (mut flow, _) = start(
+        Some(device),
+        Method::Srp(SrpClient::from_secret(&[3; 128]).unwrap()),
+    );
+    let request = sent(
+        flow.on_response(
+            &config(),
+            &json!({"ChallengeName": "DEVICE_SRP_AUTH", "Session": "s", "ChallengeParameters": {"USERNAME": "bob"}}),
+            Now::trusting_device(NOW),
+        )
+        .unwrap(),
+    );
+    assert_eq!(body(&request)["ChallengeName"], "DEVICE_SRP_AUTH");
+    (flow, request)
+}
+
+#[test]
+fn a_device_ephemeral_answers_only_the_device_verifier() {
+    // The SRP_A sent with DEVICE_SRP_AUTH is the device's: a PASSWORD_VERIFIER in reply (a server mixing
+    // the two handshakes) must not get a password claim made with it.
+    let (mut flow, _) = at_device_srp_auth();
+    let user = server::PasswordVerifier::new("Pool1", "bob", "pw", &[1; 16]);
+    let error = flow
+        .on_response(
+            &config(),
+            &json!({"ChallengeName": "PASSWORD_VERIFIER", "Session": "s2", "ChallengeParameters": {
+                "USER_ID_FOR_SRP": "bob", "SALT": user.salt_hex, "SRP_B": "2", "SECRET_BLOCK": "QUJD"}}),
+            Now::trusting_device(NOW),
+        )
+        .unwrap_err();
+    assert_eq!(error.name(), "InvalidResponseException");
+    assert!(!flow.is_waiting_for_answer() && !flow.is_waiting_for_reply());
+}
+
+#[test]
+fn a_device_unknown_at_device_srp_is_forgotten_without_a_pointless_retry() {
+    let (mut flow, _) = at_device_srp_auth();
+    let unknown = Error::new("ResourceNotFoundException", "Device does not exist.");
+    assert!(
+        flow.request_failed(&unknown).is_none(),
+        "DEVICE_SRP_AUTH without its DEVICE_KEY means nothing"
+    );
+    assert!(flow.device_forgotten(), "the stale device is dropped");
+    assert!(!flow.is_waiting_for_reply());
+}

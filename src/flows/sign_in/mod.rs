@@ -291,10 +291,14 @@ impl SignIn {
             && error.message.to_ascii_lowercase().contains("device");
         if unknown_device && self.input.device.is_some() {
             if let State::AwaitingReply { sent, .. } = &mut self.state {
-                if let Some(retry) = sent.without_device_key() {
-                    self.input.device = None;
-                    self.device_forgotten = true;
-                    return Some(retry);
+                // Where the device was an optional extra, the request goes again without it; where it
+                // was the one proving itself (device SRP), the sign-in fails. Either way the stored
+                // device is stale and is forgotten, so the next sign-in does not trip on it again.
+                let retry = sent.without_device_key();
+                self.input.device = None;
+                self.device_forgotten = true;
+                if retry.is_some() {
+                    return retry;
                 }
             }
         }
