@@ -617,6 +617,24 @@ pub struct SignInContext {
     pub custom_round: usize,
 }
 
+impl SignInContext {
+    /// The pool and user this sign-in is for, in `pools`; a user (or pool) that went away during the
+    /// sign-in makes its session invalid.
+    pub fn pool_and_user<'p>(
+        &self,
+        pools: &'p TrackedBTreeMap<String, Pool>,
+    ) -> OpResult<(&'p Pool, &'p User)> {
+        let pool = pools
+            .get(&self.pool_id)
+            .ok_or_else(CognitoError::invalid_session)?;
+        let user = pool
+            .users
+            .get(&self.user_key)
+            .ok_or_else(CognitoError::invalid_session)?;
+        Ok((pool, user))
+    }
+}
+
 /// A challenge session other than PASSWORD_VERIFIER.
 #[derive(Debug)]
 pub struct PendingChallenge {

@@ -94,13 +94,7 @@ pub(crate) fn issue_code_challenge(
     now: i64,
 ) -> OpResult<Value> {
     let Store { pools, inbox, .. } = &mut *store;
-    let pool = pools
-        .get(&ctx.pool_id)
-        .ok_or_else(CognitoError::invalid_session)?;
-    let user = pool
-        .users
-        .get(&ctx.user_key)
-        .ok_or_else(CognitoError::invalid_session)?;
+    let (_, user) = ctx.pool_and_user(pools)?;
     let attribute = if challenge == "SMS_MFA" || challenge == "SMS_OTP" {
         "phone_number"
     } else {
@@ -169,14 +163,7 @@ fn issue_mfa(store: &mut Store, ctx: SignInContext, step: MfaStep, now: i64) -> 
 /// After the password (and after each later step): a remembered device skips MFA; otherwise MFA if the
 /// pool and user call for it; then device SRP when DEVICE_KEY was sent; then the tokens.
 pub fn continue_sign_in(store: &mut Store, mut ctx: SignInContext, now: i64) -> OpResult<Value> {
-    let pool = store
-        .pools
-        .get(&ctx.pool_id)
-        .ok_or_else(CognitoError::invalid_session)?;
-    let user = pool
-        .users
-        .get(&ctx.user_key)
-        .ok_or_else(CognitoError::invalid_session)?;
+    let (pool, user) = ctx.pool_and_user(&store.pools)?;
     if let Some(key) = &ctx.device_key {
         let device = user
             .devices
@@ -495,14 +482,7 @@ pub fn device_password_verifier(
     if ctx.device_key.as_deref() != Some(device_key) || sent_block != secret_block {
         return Err(CognitoError::invalid_session());
     }
-    let pool = store
-        .pools
-        .get(&ctx.pool_id)
-        .ok_or_else(CognitoError::invalid_session)?;
-    let user = pool
-        .users
-        .get(&ctx.user_key)
-        .ok_or_else(CognitoError::invalid_session)?;
+    let (_, user) = ctx.pool_and_user(&store.pools)?;
     let device = user
         .devices
         .get(device_key)
