@@ -3,12 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-use serde_json::Value;
 use zeroize::Zeroize;
 
 use crate::error::Error;
-use crate::json::{self, Reader};
+use crate::json::{self, Reader, Value};
 
 /// The operations the library calls.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,44 +102,36 @@ impl Drop for Request {
 }
 
 impl Request {
-    pub fn new(operation: Operation, body: &impl Serialize) -> Result<Self, Error> {
-        let body =
-            serde_json::to_string(body).map_err(|e| Error::invalid_parameter(e.to_string()))?;
-        Ok(Self { operation, body })
+    /// The request of `operation` with `body`, whose strings (passwords, tokens) are wiped once written.
+    pub fn new(operation: Operation, mut body: Value) -> Result<Self, Error> {
+        let text = body.to_string();
+        body.wipe();
+        Ok(Self {
+            operation,
+            body: text,
+        })
     }
 }
 
 pub type StringMap = BTreeMap<String, String>;
 
-/// Sets `body[key]` on a JSON object body (indexing a `Value` would panic on a non-object).
-pub fn set_member(body: &mut serde_json::Value, key: &str, value: impl Into<serde_json::Value>) {
-    if let Some(members) = body.as_object_mut() {
-        members.insert(key.to_owned(), value.into());
-    }
-}
-
 /// InitiateAuth's body. Owned, so that a sign-in can keep what it sent (to send it again without a device
 /// Cognito forgot); the parameters carry passwords and SRP values and are wiped when dropped.
-#[derive(Clone, Serialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone)]
 pub struct InitiateAuthRequest {
     pub auth_flow: &'static str,
     pub client_id: String,
     pub auth_parameters: StringMap,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_metadata: Option<StringMap>,
 }
 
 /// RespondToAuthChallenge's body; owned and wiped like [`InitiateAuthRequest`].
-#[derive(Clone, Serialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone)]
 pub struct RespondToAuthChallengeRequest {
     pub challenge_name: &'static str,
     pub client_id: String,
     pub challenge_responses: StringMap,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub session: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_metadata: Option<StringMap>,
 }
 
@@ -164,23 +154,27 @@ impl Drop for RespondToAuthChallengeRequest {
 
 impl InitiateAuthRequest {
     pub fn to_request(&self) -> Result<Request, Error> {
-        Request::new(Operation::InitiateAuth, self)
+        let mut body = Value::object([
+            ("AuthFlow", self.auth_flow.into()),
+            ("ClientId", (&self.client_id).into()),
+            ("AuthParameters", (&self.auth_parameters).into()),
+        ]);
+        body.insert_some("ClientMetadata", self.client_metadata.as_ref());
+        Request::new(Operation::InitiateAuth, body)
     }
 }
 
 impl RespondToAuthChallengeRequest {
     pub fn to_request(&self) -> Result<Request, Error> {
-        Request::new(Operation::RespondToAuthChallenge, self)
+        let mut body = Value::object([
+            ("ChallengeName", self.challenge_name.into()),
+            ("ClientId", (&self.client_id).into()),
+            ("ChallengeResponses", (&self.challenge_responses).into()),
+        ]);
+        body.insert_some("Session", self.session.as_ref());
+        body.insert_some("ClientMetadata", self.client_metadata.as_ref());
+        Request::new(Operation::RespondToAuthChallenge, body)
     }
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct RevokeTokenRequest<'a> {
-    pub token: &'a str,
-    pub client_id: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<&'a str>,
 }
 
 /// The reply of InitiateAuth and RespondToAuthChallenge (and GetTokensFromRefreshToken).
@@ -267,7 +261,7 @@ pub fn parse_response(response: &RawResponse<'_>) -> Result<Value, Error> {
 
 /// Cognito errors: `{"__type": "[prefix#]NameException", "message": "..."}`, else the header.
 fn parse_error(response: &RawResponse<'_>) -> Error {
-    let body: Option<Value> = serde_json::from_str(response.body).ok();
+    let body: Option<Value> = json::parse(response.body).ok();
     let member = |names: [&str; 2]| {
         names
             .iter()

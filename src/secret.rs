@@ -7,14 +7,12 @@
 //! edge (a password arrives there as a JS string, which JS cannot wipe either), a challenge answer's text,
 //! and the buffers a growing `String` leaves behind when it reallocates.
 
-use serde::{Deserialize, Serialize};
 use zeroize::Zeroize;
 
 macro_rules! secret_string {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-        #[serde(transparent)]
+        #[derive(Clone, PartialEq, Eq)]
         pub struct $name(String);
 
         impl $name {

@@ -4,17 +4,14 @@
 //! the tokens arrive, and the session is valid while `now − clockDrift < min(exp)`, so a device clock that is
 //! off by hours still judges expiry correctly.
 
-use serde::Serialize;
-
 use crate::error::Error;
-use crate::json::{self, Reader};
+use crate::json::{self, Reader, Value};
 use crate::jwt::{self, Claims};
 use crate::protocol::AuthenticationResult;
 use crate::secret::RefreshToken;
 
 /// What is kept in storage; everything else is derived from it again on load.
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug)]
 pub struct StoredSession {
     /// Format version, so a future layout is not misread.
     pub version: u32,
@@ -141,7 +138,19 @@ impl Session {
     }
 
     pub fn to_storage_json(&self) -> String {
-        serde_json::to_string(&self.stored).unwrap_or_default()
+        let stored = &self.stored;
+        Value::object([
+            ("version", stored.version.into()),
+            ("username", (&stored.username).into()),
+            ("idToken", (&stored.id_token).into()),
+            ("accessToken", (&stored.access_token).into()),
+            (
+                "refreshToken",
+                stored.refresh_token.as_ref().map(|t| t.expose()).into(),
+            ),
+            ("clockDrift", stored.clock_drift.into()),
+        ])
+        .to_string()
     }
 
     /// Whether the tokens are still good at device time `now` (strictly before the earlier `exp`).
@@ -222,7 +231,7 @@ pub(crate) mod tests {
     /// The `AuthenticationResult` of a reply.
     fn read_result(result: serde_json::Value) -> AuthenticationResult {
         let reply = serde_json::json!({ "AuthenticationResult": result });
-        AuthResponse::read(&reply, "InitiateAuth")
+        AuthResponse::read(&json::parse(&reply.to_string()).unwrap(), "InitiateAuth")
             .unwrap()
             .authentication_result
             .unwrap()
@@ -247,7 +256,10 @@ pub(crate) mod tests {
         assert_eq!(session.expires_at(), 1000 + 3600 + 100);
         assert!(session.is_valid_at(1000 + 3600 + 100 - 1));
         assert!(!session.is_valid_at(1000 + 3600 + 100));
-        assert_eq!(session.id_claims()["email"], "a@example.com");
+        assert_eq!(
+            session.id_claims().get("email").and_then(Value::as_str),
+            Some("a@example.com")
+        );
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! on the next sign-in (checked by playing the server with the crate's own server half), and dropping a
 //! device Cognito no longer knows.
 
+mod common;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use cognito_wasm::clock::Now;
@@ -12,6 +14,7 @@ use cognito_wasm::srp::client::SrpClient;
 use cognito_wasm::srp::server::{PasswordVerifier, ServerHandshake};
 use cognito_wasm::srp::{decode_secret_block, server};
 use cognito_wasm::{ClientConfig, Error};
+use common::reply;
 use serde_json::{Value, json};
 
 const NOW: i64 = 1_700_000_000;
@@ -69,11 +72,11 @@ fn start(device: Option<DeviceSecrets>, method: Method) -> (SignIn, Request) {
 fn tracked_device() -> (DeviceSecrets, PasswordVerifier) {
     let config = config();
     let (mut flow, _) = start(None, Method::Password);
-    let reply = tokens(
+    let signed_in = tokens(
         json!({"NewDeviceMetadata": {"DeviceKey": "us-east-1_0f1e2d3c-aaaa-bbbb-cccc-1234567890ab", "DeviceGroupKey": "-grpKey1"}}),
     );
     let confirm = sent(
-        flow.on_response(&config, &reply, Now::trusting_device(NOW))
+        flow.on_response(&config, &reply(signed_in), Now::trusting_device(NOW))
             .unwrap(),
     );
     assert_eq!(confirm.operation, Operation::ConfirmDevice);
@@ -92,7 +95,7 @@ fn tracked_device() -> (DeviceSecrets, PasswordVerifier) {
     let done = flow
         .on_response(
             &config,
-            &json!({"UserConfirmationNecessary": true}),
+            &reply(json!({"UserConfirmationNecessary": true})),
             Now::trusting_device(NOW),
         )
         .unwrap();
@@ -148,7 +151,7 @@ fn a_new_device_is_confirmed_and_then_proves_itself_with_device_srp() {
     );
     let challenge = json!({"ChallengeName": "DEVICE_SRP_AUTH", "Session": "s1", "ChallengeParameters": {"USERNAME": "bob"}});
     let srp_auth = body(&sent(
-        flow.on_response(&config, &challenge, Now::trusting_device(NOW))
+        flow.on_response(&config, &reply(challenge), Now::trusting_device(NOW))
             .unwrap(),
     ));
     assert_eq!(srp_auth["ChallengeName"], "DEVICE_SRP_AUTH");
@@ -164,7 +167,7 @@ fn a_new_device_is_confirmed_and_then_proves_itself_with_device_srp() {
     let challenge = json!({"ChallengeName": "DEVICE_PASSWORD_VERIFIER", "Session": "s2", "ChallengeParameters": {
         "USERNAME": "bob", "SALT": verifier.salt_hex, "SRP_B": server.srp_b_hex(), "SECRET_BLOCK": block}});
     let claim = body(&sent(
-        flow.on_response(&config, &challenge, Now::trusting_device(NOW))
+        flow.on_response(&config, &reply(challenge), Now::trusting_device(NOW))
             .unwrap(),
     ));
     assert_eq!(claim["ChallengeName"], "DEVICE_PASSWORD_VERIFIER");
@@ -182,8 +185,12 @@ fn a_new_device_is_confirmed_and_then_proves_itself_with_device_srp() {
         .expect("the emulator-side check accepts the device proof");
     // A known device is not confirmed again.
     assert!(matches!(
-        flow.on_response(&config, &tokens(json!({})), Now::trusting_device(NOW))
-            .unwrap(),
+        flow.on_response(
+            &config,
+            &reply(tokens(json!({}))),
+            Now::trusting_device(NOW)
+        )
+        .unwrap(),
         Progress::SignedIn(_)
     ));
     assert!(flow.new_device().is_none());
@@ -201,7 +208,7 @@ fn srp_sign_in_sends_the_device_key_with_the_password_claim() {
     let challenge = json!({"ChallengeName": "PASSWORD_VERIFIER", "ChallengeParameters": {
         "USER_ID_FOR_SRP": "bob", "USERNAME": "bob", "SALT": user.salt_hex, "SRP_B": "2", "SECRET_BLOCK": "QUJD"}});
     let claim = body(&sent(
-        flow.on_response(&config, &challenge, Now::trusting_device(NOW))
+        flow.on_response(&config, &reply(challenge), Now::trusting_device(NOW))
             .unwrap(),
     ));
     assert_eq!(
@@ -243,7 +250,7 @@ fn device_challenges_without_a_stored_device_are_reported() {
     let progress = flow
         .on_response(
             &config,
-            &json!({"ChallengeName": "DEVICE_SRP_AUTH", "Session": "s"}),
+            &reply(json!({"ChallengeName": "DEVICE_SRP_AUTH", "Session": "s"})),
             Now::trusting_device(NOW),
         )
         .unwrap();
@@ -262,7 +269,7 @@ fn at_device_srp_auth() -> (SignIn, Request) {
     let request = sent(
         flow.on_response(
             &config(),
-            &json!({"ChallengeName": "DEVICE_SRP_AUTH", "Session": "s", "ChallengeParameters": {"USERNAME": "bob"}}),
+            &reply(json!({"ChallengeName": "DEVICE_SRP_AUTH", "Session": "s", "ChallengeParameters": {"USERNAME": "bob"}})),
             Now::trusting_device(NOW),
         )
         .unwrap(),
@@ -280,8 +287,8 @@ fn a_device_ephemeral_answers_only_the_device_verifier() {
     let error = flow
         .on_response(
             &config(),
-            &json!({"ChallengeName": "PASSWORD_VERIFIER", "Session": "s2", "ChallengeParameters": {
-                "USER_ID_FOR_SRP": "bob", "SALT": user.salt_hex, "SRP_B": "2", "SECRET_BLOCK": "QUJD"}}),
+            &reply(json!({"ChallengeName": "PASSWORD_VERIFIER", "Session": "s2", "ChallengeParameters": {
+                "USER_ID_FOR_SRP": "bob", "SALT": user.salt_hex, "SRP_B": "2", "SECRET_BLOCK": "QUJD"}})),
             Now::trusting_device(NOW),
         )
         .unwrap_err();

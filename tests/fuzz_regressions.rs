@@ -85,6 +85,12 @@ fn srp_arith_corpus() {
 }
 
 #[test]
+fn json_corpus() {
+    let reached = replay("json", harness::json::run);
+    assert_deep("json", &reached);
+}
+
+#[test]
 fn jwt_corpus() {
     let reached = replay("jwt", harness::jwt::run);
     assert_deep("jwt", &reached);

@@ -1,6 +1,8 @@
 //! The sign-in, refresh and sign-out flows fed recorded Cognito replies: the vectors' PASSWORD_VERIFIER
 //! challenges (whose right answers are known), token results, errors and malformed replies.
 
+mod common;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use cognito_wasm::clock::Now;
@@ -10,6 +12,7 @@ use cognito_wasm::protocol::{Operation, RawResponse, Request, parse_response};
 use cognito_wasm::secret::{ClientSecret, Password, RefreshToken};
 use cognito_wasm::srp::client::SrpClient;
 use cognito_wasm::{ClientConfig, srp};
+use common::reply;
 use serde_json::{Value, json};
 
 fn vectors() -> Value {
@@ -30,10 +33,6 @@ fn hex_bytes(digits: &str) -> Vec<u8> {
 
 fn body(request: &Request) -> Value {
     serde_json::from_str(&request.body).unwrap()
-}
-
-fn reply(json: Value) -> Value {
-    json
 }
 
 fn token(claims: Value) -> String {
@@ -394,7 +393,7 @@ fn refresh_with_get_tokens_from_refresh_token_sends_the_raw_secret_and_keeps_a_r
         json!({"iat": 1000, "exp": 4600, "username": "bob", "device_key": "us-east-1_dev1"})
     ));
     let Progress::SignedIn(session) = flow
-        .on_response(&config, &signed_in, Now::trusting_device(1000))
+        .on_response(&config, &reply(signed_in), Now::trusting_device(1000))
         .unwrap()
     else {
         panic!()
@@ -406,7 +405,8 @@ fn refresh_with_get_tokens_from_refresh_token_sends_the_raw_secret_and_keeps_a_r
         body(&request),
         json!({"RefreshToken": "r1", "ClientId": "clientid", "ClientSecret": "sec", "DeviceKey": "us-east-1_dev1"})
     );
-    let rotated = refresh::refreshed(&session, &tokens(2000, "bob", Some("r2")), 2000).unwrap();
+    let rotated =
+        refresh::refreshed(&session, &reply(tokens(2000, "bob", Some("r2"))), 2000).unwrap();
     assert_eq!(
         rotated.refresh_token().map(RefreshToken::expose),
         Some("r2")

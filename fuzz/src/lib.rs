@@ -11,6 +11,7 @@
 //! num-bigint (the oracle of `srp_arith`), all of which the main crate's tests also have.
 
 pub mod inputs;
+pub mod json;
 pub mod jwt;
 pub mod sign_in_flow;
 pub mod srp_arith;

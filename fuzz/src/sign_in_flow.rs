@@ -476,7 +476,8 @@ pub fn run(data: &[u8]) -> Reached {
                 check_session(&session, now);
             }
             Ok(Progress::NextStep(step)) => {
-                serde_json::to_value(&step).expect("a next step serialises for JS");
+                serde_json::from_str::<Value>(&step.to_json().to_string())
+                    .expect("a next step is JSON for JS");
             }
             Err(error) => {
                 assert!(!error.name().is_empty());

@@ -2,19 +2,15 @@
 //! change, user attributes, TOTP setup outside sign-in, MFA preferences, account deletion and global
 //! sign-out. Each function builds the request; the `*Reply` types read what comes back.
 
-use serde::Serialize;
-use serde_json::{Value, json};
-
 use crate::config::ClientConfig;
 use crate::error::Error;
 use crate::flows::sign_in::MfaType;
-use crate::json::Reader;
-use crate::protocol::{Operation, Request, StringMap, set_member};
+use crate::json::{Reader, Value};
+use crate::protocol::{Operation, Request, StringMap};
 use crate::secret::Password;
 
 /// Where Cognito sent a code (`CodeDeliveryDetails`), as JS sees it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CodeDeliveryDetails {
     pub destination: Option<String>,
     pub delivery_medium: Option<String>,
@@ -22,6 +18,14 @@ pub struct CodeDeliveryDetails {
 }
 
 impl CodeDeliveryDetails {
+    pub fn to_json(&self) -> Value {
+        Value::object([
+            ("destination", self.destination.as_ref().into()),
+            ("deliveryMedium", self.delivery_medium.as_ref().into()),
+            ("attributeName", self.attribute_name.as_ref().into()),
+        ])
+    }
+
     fn read(details: Reader<'_>) -> Result<Self, Error> {
         Ok(Self {
             destination: details.opt_string("Destination")?,
@@ -161,12 +165,20 @@ impl GetUserReply {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MfaPreferenceOutput {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<Vec<MfaType>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preferred: Option<MfaType>,
+}
+
+impl MfaPreferenceOutput {
+    /// `{enabled?, preferred?}`: what is not set is left out.
+    pub fn to_json(&self) -> Value {
+        let mut output = Value::object([]);
+        output.insert_some("enabled", self.enabled.clone());
+        output.insert_some("preferred", self.preferred);
+        output
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -209,10 +221,16 @@ pub enum MfaPreference {
 impl MfaPreference {
     fn settings(self) -> Value {
         match self {
-            Self::Enabled => json!({"Enabled": true}),
-            Self::Disabled => json!({"Enabled": false, "PreferredMfa": false}),
-            Self::Preferred => json!({"Enabled": true, "PreferredMfa": true}),
-            Self::NotPreferred => json!({"Enabled": true, "PreferredMfa": false}),
+            Self::Enabled => Value::object([("Enabled", true.into())]),
+            Self::Disabled => {
+                Value::object([("Enabled", false.into()), ("PreferredMfa", false.into())])
+            }
+            Self::Preferred => {
+                Value::object([("Enabled", true.into()), ("PreferredMfa", true.into())])
+            }
+            Self::NotPreferred => {
+                Value::object([("Enabled", true.into()), ("PreferredMfa", false.into())])
+            }
         }
     }
 }
@@ -220,7 +238,7 @@ impl MfaPreference {
 fn attribute_list(attributes: &StringMap) -> Value {
     attributes
         .iter()
-        .map(|(name, value)| json!({"Name": name, "Value": value}))
+        .map(|(name, value)| Value::object([("Name", name.into()), ("Value", value.into())]))
         .collect()
 }
 
@@ -234,18 +252,14 @@ fn client_request(
     client_metadata: Option<&StringMap>,
 ) -> Result<Request, Error> {
     required(username, "username")?;
-    set_member(&mut body, "ClientId", json!(config.client_id));
-    set_member(&mut body, "Username", json!(username));
-    if let Some(hash) = config.secret_hash(username) {
-        set_member(&mut body, "SecretHash", json!(hash));
-    }
-    Request::new(operation, &with_metadata(body, client_metadata))
+    body.insert("ClientId", &config.client_id);
+    body.insert("Username", username);
+    body.insert_some("SecretHash", config.secret_hash(username));
+    Request::new(operation, with_metadata(body, client_metadata))
 }
 
 fn with_metadata(mut body: Value, client_metadata: Option<&StringMap>) -> Value {
-    if let Some(metadata) = client_metadata {
-        set_member(&mut body, "ClientMetadata", json!(metadata));
-    }
+    body.insert_some("ClientMetadata", client_metadata);
     body
 }
 
@@ -267,16 +281,12 @@ pub struct SignUpInput {
 
 pub fn sign_up(config: &ClientConfig, input: &SignUpInput) -> Result<Request, Error> {
     required(input.password.expose(), "password")?;
-    let mut body = json!({
-        "Password": input.password.expose(),
-        "UserAttributes": attribute_list(&input.user_attributes),
-    });
+    let mut body = Value::object([
+        ("Password", input.password.expose().into()),
+        ("UserAttributes", attribute_list(&input.user_attributes)),
+    ]);
     if !input.validation_data.is_empty() {
-        set_member(
-            &mut body,
-            "ValidationData",
-            attribute_list(&input.validation_data),
-        );
+        body.insert("ValidationData", attribute_list(&input.validation_data));
     }
     client_request(
         config,
@@ -294,7 +304,7 @@ pub fn confirm_sign_up(
     client_metadata: Option<&StringMap>,
 ) -> Result<Request, Error> {
     required(code, "confirmationCode")?;
-    let body = json!({"ConfirmationCode": code});
+    let body = Value::object([("ConfirmationCode", code.into())]);
     client_request(
         config,
         Operation::ConfirmSignUp,
@@ -313,7 +323,7 @@ pub fn resend_confirmation_code(
         config,
         Operation::ResendConfirmationCode,
         username,
-        json!({}),
+        Value::object([]),
         client_metadata,
     )
 }
@@ -327,7 +337,7 @@ pub fn forgot_password(
         config,
         Operation::ForgotPassword,
         username,
-        json!({}),
+        Value::object([]),
         client_metadata,
     )
 }
@@ -341,7 +351,10 @@ pub fn confirm_forgot_password(
 ) -> Result<Request, Error> {
     required(code, "confirmationCode")?;
     required(new_password.expose(), "newPassword")?;
-    let body = json!({"ConfirmationCode": code, "Password": new_password.expose()});
+    let body = Value::object([
+        ("ConfirmationCode", code.into()),
+        ("Password", new_password.expose().into()),
+    ]);
     client_request(
         config,
         Operation::ConfirmForgotPassword,
@@ -357,12 +370,16 @@ pub fn change_password(
     new: &Password,
 ) -> Result<Request, Error> {
     required(new.expose(), "newPassword")?;
-    let body = json!({"AccessToken": access_token, "PreviousPassword": old.expose(), "ProposedPassword": new.expose()});
-    Request::new(Operation::ChangePassword, &body)
+    let body = Value::object([
+        ("AccessToken", access_token.into()),
+        ("PreviousPassword", old.expose().into()),
+        ("ProposedPassword", new.expose().into()),
+    ]);
+    Request::new(Operation::ChangePassword, body)
 }
 
 pub fn get_user(access_token: &str) -> Result<Request, Error> {
-    Request::new(Operation::GetUser, &json!({"AccessToken": access_token}))
+    Request::new(Operation::GetUser, token_body(access_token))
 }
 
 pub fn update_user_attributes(
@@ -375,10 +392,13 @@ pub fn update_user_attributes(
             "userAttributes must name at least one attribute",
         ));
     }
-    let body = json!({"AccessToken": access_token, "UserAttributes": attribute_list(attributes)});
+    let body = Value::object([
+        ("AccessToken", access_token.into()),
+        ("UserAttributes", attribute_list(attributes)),
+    ]);
     Request::new(
         Operation::UpdateUserAttributes,
-        &with_metadata(body, client_metadata),
+        with_metadata(body, client_metadata),
     )
 }
 
@@ -388,10 +408,13 @@ pub fn get_user_attribute_verification_code(
     client_metadata: Option<&StringMap>,
 ) -> Result<Request, Error> {
     required(attribute, "userAttributeKey")?;
-    let body = json!({"AccessToken": access_token, "AttributeName": attribute});
+    let body = Value::object([
+        ("AccessToken", access_token.into()),
+        ("AttributeName", attribute.into()),
+    ]);
     Request::new(
         Operation::GetUserAttributeVerificationCode,
-        &with_metadata(body, client_metadata),
+        with_metadata(body, client_metadata),
     )
 }
 
@@ -402,8 +425,12 @@ pub fn verify_user_attribute(
 ) -> Result<Request, Error> {
     required(attribute, "userAttributeKey")?;
     required(code, "confirmationCode")?;
-    let body = json!({"AccessToken": access_token, "AttributeName": attribute, "Code": code});
-    Request::new(Operation::VerifyUserAttribute, &body)
+    let body = Value::object([
+        ("AccessToken", access_token.into()),
+        ("AttributeName", attribute.into()),
+        ("Code", code.into()),
+    ]);
+    Request::new(Operation::VerifyUserAttribute, body)
 }
 
 pub fn delete_user_attributes(access_token: &str, attributes: &[String]) -> Result<Request, Error> {
@@ -414,26 +441,23 @@ pub fn delete_user_attributes(access_token: &str, attributes: &[String]) -> Resu
     }
     Request::new(
         Operation::DeleteUserAttributes,
-        &json!({"AccessToken": access_token, "UserAttributeNames": attributes}),
+        Value::object([
+            ("AccessToken", access_token.into()),
+            ("UserAttributeNames", attributes.into()),
+        ]),
     )
 }
 
 pub fn delete_user(access_token: &str) -> Result<Request, Error> {
-    Request::new(Operation::DeleteUser, &json!({"AccessToken": access_token}))
+    Request::new(Operation::DeleteUser, token_body(access_token))
 }
 
 pub fn global_sign_out(access_token: &str) -> Result<Request, Error> {
-    Request::new(
-        Operation::GlobalSignOut,
-        &json!({"AccessToken": access_token}),
-    )
+    Request::new(Operation::GlobalSignOut, token_body(access_token))
 }
 
 pub fn associate_software_token(access_token: &str) -> Result<Request, Error> {
-    Request::new(
-        Operation::AssociateSoftwareToken,
-        &json!({"AccessToken": access_token}),
-    )
+    Request::new(Operation::AssociateSoftwareToken, token_body(access_token))
 }
 
 pub fn verify_software_token(
@@ -442,11 +466,12 @@ pub fn verify_software_token(
     friendly_device_name: Option<&str>,
 ) -> Result<Request, Error> {
     required(code, "code")?;
-    let mut body = json!({"AccessToken": access_token, "UserCode": code});
-    if let Some(name) = friendly_device_name {
-        set_member(&mut body, "FriendlyDeviceName", json!(name));
-    }
-    Request::new(Operation::VerifySoftwareToken, &body)
+    let mut body = Value::object([
+        ("AccessToken", access_token.into()),
+        ("UserCode", code.into()),
+    ]);
+    body.insert_some("FriendlyDeviceName", friendly_device_name);
+    Request::new(Operation::VerifySoftwareToken, body)
 }
 
 pub fn set_user_mfa_preference(
@@ -455,21 +480,26 @@ pub fn set_user_mfa_preference(
     totp: Option<MfaPreference>,
     email: Option<MfaPreference>,
 ) -> Result<Request, Error> {
-    let mut body = json!({"AccessToken": access_token});
+    let mut body = token_body(access_token);
     for (key, preference) in [
         ("SMSMfaSettings", sms),
         ("SoftwareTokenMfaSettings", totp),
         ("EmailMfaSettings", email),
     ] {
-        if let Some(preference) = preference {
-            set_member(&mut body, key, preference.settings());
-        }
+        body.insert_some(key, preference.map(MfaPreference::settings));
     }
-    Request::new(Operation::SetUserMfaPreference, &body)
+    Request::new(Operation::SetUserMfaPreference, body)
+}
+
+/// `{AccessToken}`, the body of the operations on the signed-in user that take nothing else.
+fn token_body(access_token: &str) -> Value {
+    Value::object([("AccessToken", access_token.into())])
 }
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
     use crate::secret::ClientSecret;
 
@@ -492,7 +522,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(request.operation, Operation::ConfirmForgotPassword);
-        let body: Value = serde_json::from_str(&request.body).unwrap();
+        let body: serde_json::Value = serde_json::from_str(&request.body).unwrap();
         assert_eq!(
             body,
             json!({"ClientId": "cid", "Username": "bob", "ConfirmationCode": "123456", "Password": "N3w!",
@@ -507,7 +537,8 @@ mod tests {
             validation_data: StringMap::new(),
             client_metadata: None,
         };
-        let body: Value = serde_json::from_str(&sign_up(&config, &input).unwrap().body).unwrap();
+        let body: serde_json::Value =
+            serde_json::from_str(&sign_up(&config, &input).unwrap().body).unwrap();
         assert_eq!(
             body["UserAttributes"],
             json!([{"Name": "email", "Value": "b@example.com"}])

@@ -1,13 +1,10 @@
 //! Managing remembered devices once signed in: remember or not, forget, list, describe. (Registering a new
 //! device and device SRP happen inside the sign-in flow.)
 
-use serde::Serialize;
-use serde_json::{Value, json};
-
 use crate::error::Error;
 use crate::flows::account::Attribute;
-use crate::json::Reader;
-use crate::protocol::{Operation, Request, StringMap, set_member};
+use crate::json::{Reader, Value};
+use crate::protocol::{Operation, Request, StringMap};
 
 /// `DeviceType` as Cognito sends it.
 #[derive(Clone, Debug)]
@@ -64,15 +61,27 @@ impl GetDeviceReply {
 }
 
 /// A device as the JS API returns it; dates are epoch milliseconds.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Device {
     pub id: String,
     pub name: Option<String>,
     pub attributes: StringMap,
-    pub create_date: Option<f64>,
-    pub last_modified_date: Option<f64>,
-    pub last_authenticated_date: Option<f64>,
+    pub create_date: Option<i64>,
+    pub last_modified_date: Option<i64>,
+    pub last_authenticated_date: Option<i64>,
+}
+
+impl Device {
+    pub fn to_json(&self) -> Value {
+        Value::object([
+            ("id", (&self.id).into()),
+            ("name", self.name.as_ref().into()),
+            ("attributes", (&self.attributes).into()),
+            ("createDate", self.create_date.into()),
+            ("lastModifiedDate", self.last_modified_date.into()),
+            ("lastAuthenticatedDate", self.last_authenticated_date.into()),
+        ])
+    }
 }
 
 impl From<DeviceReply> for Device {
@@ -82,7 +91,8 @@ impl From<DeviceReply> for Device {
             .into_iter()
             .map(|a| (a.name, a.value.unwrap_or_default()))
             .collect();
-        let millis = |seconds: Option<f64>| seconds.map(|s| (s * 1000.0).round());
+        // Whole milliseconds (`as` saturates), so that the module writes no floats.
+        let millis = |seconds: Option<f64>| seconds.map(|s| (s * 1000.0).round() as i64);
         Self {
             id: reply.device_key,
             name: attributes.get("device_name").cloned(),
@@ -106,31 +116,38 @@ pub fn update_status(
     };
     Request::new(
         Operation::UpdateDeviceStatus,
-        &json!({"AccessToken": access_token, "DeviceKey": device_key, "DeviceRememberedStatus": status}),
+        Value::object([
+            ("AccessToken", access_token.into()),
+            ("DeviceKey", device_key.into()),
+            ("DeviceRememberedStatus", status.into()),
+        ]),
     )
 }
 
 pub fn forget(access_token: &str, device_key: &str) -> Result<Request, Error> {
     Request::new(
         Operation::ForgetDevice,
-        &json!({"AccessToken": access_token, "DeviceKey": device_key}),
+        device_body(access_token, device_key),
     )
 }
 
 /// Lists the user's devices; Cognito returns at most 60 per page.
 pub fn list(access_token: &str, limit: Option<u32>) -> Result<Request, Error> {
-    let mut body = json!({"AccessToken": access_token});
-    if let Some(limit) = limit {
-        set_member(&mut body, "Limit", json!(limit.clamp(1, 60)));
-    }
-    Request::new(Operation::ListDevices, &body)
+    let mut body = Value::object([("AccessToken", access_token.into())]);
+    body.insert_some("Limit", limit.map(|limit| limit.clamp(1, 60)));
+    Request::new(Operation::ListDevices, body)
+}
+
+/// `{AccessToken, DeviceKey}`, the body of the requests about one device.
+fn device_body(access_token: &str, device_key: &str) -> Value {
+    Value::object([
+        ("AccessToken", access_token.into()),
+        ("DeviceKey", device_key.into()),
+    ])
 }
 
 pub fn get(access_token: &str, device_key: &str) -> Result<Request, Error> {
-    Request::new(
-        Operation::GetDevice,
-        &json!({"AccessToken": access_token, "DeviceKey": device_key}),
-    )
+    Request::new(Operation::GetDevice, device_body(access_token, device_key))
 }
 
 #[cfg(test)]
@@ -139,16 +156,19 @@ mod tests {
 
     #[test]
     fn device_replies_become_plain_objects() {
-        let reply: ListDevicesReply = ListDevicesReply::read(&json!({"Devices": [{
+        let body = crate::json::parse(
+            r#"{"Devices": [{
             "DeviceKey": "us-east-1_abc",
             "DeviceAttributes": [{"Name": "device_name", "Value": "Firefox"}, {"Name": "last_ip_used", "Value": "127.0.0.1"}],
-            "DeviceCreateDate": 1700000000.5, "DeviceLastAuthenticatedDate": 1700000100}]}))
+            "DeviceCreateDate": 1700000000.5, "DeviceLastAuthenticatedDate": 1700000100}]}"#,
+        )
         .unwrap();
+        let reply = ListDevicesReply::read(&body).unwrap();
         let device = Device::from(reply.devices[0].clone());
         assert_eq!(device.id, "us-east-1_abc");
         assert_eq!(device.name.as_deref(), Some("Firefox"));
-        assert_eq!(device.create_date, Some(1_700_000_000_500.0));
-        assert_eq!(device.last_authenticated_date, Some(1_700_000_100_000.0));
+        assert_eq!(device.create_date, Some(1_700_000_000_500));
+        assert_eq!(device.last_authenticated_date, Some(1_700_000_100_000));
         assert_eq!(device.last_modified_date, None);
         assert_eq!(
             list("t", Some(500)).unwrap().body,

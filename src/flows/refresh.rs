@@ -2,13 +2,10 @@
 //! old one stays) or with `GetTokensFromRefreshToken` (which, with refresh-token rotation, returns a new
 //! refresh token that replaces the old one).
 
-use serde_json::json;
-
 use crate::config::{ClientConfig, RefreshMethod};
 use crate::error::Error;
-use crate::protocol::{
-    AuthResponse, InitiateAuthRequest, Operation, Request, StringMap, set_member,
-};
+use crate::json::Value;
+use crate::protocol::{AuthResponse, InitiateAuthRequest, Operation, Request, StringMap};
 use crate::session::Session;
 
 /// The request that refreshes `session`, by the client's [`RefreshMethod`].
@@ -19,14 +16,16 @@ pub fn request(config: &ClientConfig, session: &Session) -> Result<Request, Erro
         .expose();
     if config.refresh_method == RefreshMethod::GetTokensFromRefreshToken {
         // This call takes the client secret itself, not a SECRET_HASH.
-        let mut body = json!({"RefreshToken": refresh_token, "ClientId": config.client_id});
-        if let Some(secret) = &config.client_secret {
-            set_member(&mut body, "ClientSecret", json!(secret.expose()));
-        }
-        if let Some(device_key) = session.device_key() {
-            set_member(&mut body, "DeviceKey", json!(device_key));
-        }
-        return Request::new(Operation::GetTokensFromRefreshToken, &body);
+        let mut body = Value::object([
+            ("RefreshToken", refresh_token.into()),
+            ("ClientId", (&config.client_id).into()),
+        ]);
+        body.insert_some(
+            "ClientSecret",
+            config.client_secret.as_ref().map(|s| s.expose()),
+        );
+        body.insert_some("DeviceKey", session.device_key());
+        return Request::new(Operation::GetTokensFromRefreshToken, body);
     }
     let mut auth_parameters =
         StringMap::from([("REFRESH_TOKEN".to_owned(), refresh_token.to_owned())]);
@@ -72,7 +71,7 @@ pub fn still_needed(
 }
 
 /// The refreshed session from the reply to [`request`].
-pub fn refreshed(session: &Session, body: &serde_json::Value, now: i64) -> Result<Session, Error> {
+pub fn refreshed(session: &Session, body: &Value, now: i64) -> Result<Session, Error> {
     let response = AuthResponse::read(body, "refresh")?;
     let result = response.authentication_result.as_ref().ok_or_else(|| {
         Error::invalid_response(format!(

@@ -2,7 +2,8 @@
 
 use crate::config::ClientConfig;
 use crate::error::Error;
-use crate::protocol::{Operation, Request, RevokeTokenRequest};
+use crate::json::Value;
+use crate::protocol::{Operation, Request};
 use crate::secret::RefreshToken;
 
 /// The RevokeToken request for `refresh_token`.
@@ -10,12 +11,13 @@ pub fn revoke_request(
     config: &ClientConfig,
     refresh_token: &RefreshToken,
 ) -> Result<Request, Error> {
-    Request::new(
-        Operation::RevokeToken,
-        &RevokeTokenRequest {
-            token: refresh_token.expose(),
-            client_id: &config.client_id,
-            client_secret: config.client_secret.as_ref().map(|s| s.expose()),
-        },
-    )
+    let mut body = Value::object([
+        ("Token", refresh_token.expose().into()),
+        ("ClientId", (&config.client_id).into()),
+    ]);
+    body.insert_some(
+        "ClientSecret",
+        config.client_secret.as_ref().map(|s| s.expose()),
+    );
+    Request::new(Operation::RevokeToken, body)
 }

@@ -3,14 +3,12 @@
 //! its reply resolves with. An operation the package does not have cannot be named, and one whose reply
 //! is not read cannot be added without the compiler asking for its output.
 
-use serde_json::{Value, json};
-
 use crate::config::ClientConfig;
 use crate::error::Error;
-use crate::flows::account::{self, MfaPreference, SignUpInput};
+use crate::flows::account::{self, CodeDeliveryDetails, MfaPreference, SignUpInput};
 use crate::flows::devices;
 use crate::flows::sign_in::TotpSetup;
-use crate::json::Reader;
+use crate::json::{Object, Reader, Value};
 use crate::protocol::{Operation, Request, StringMap};
 use crate::secret::Password;
 
@@ -251,62 +249,97 @@ impl AccountOperation {
             Self::SignUp(_) => {
                 let reply = account::SignUpReply::read(body)?;
                 let next_step = if reply.user_confirmed {
-                    json!({"signUpStep": "DONE"})
+                    Value::object([("signUpStep", "DONE".into())])
                 } else {
-                    json!({"signUpStep": "CONFIRM_SIGN_UP", "codeDeliveryDetails": reply.code_delivery_details})
+                    Value::object([
+                        ("signUpStep", "CONFIRM_SIGN_UP".into()),
+                        (
+                            "codeDeliveryDetails",
+                            reply
+                                .code_delivery_details
+                                .as_ref()
+                                .map(CodeDeliveryDetails::to_json)
+                                .into(),
+                        ),
+                    ])
                 };
-                Ok(
-                    json!({"isSignUpComplete": reply.user_confirmed, "userId": reply.user_sub, "nextStep": next_step}),
-                )
+                Ok(Value::object([
+                    ("isSignUpComplete", reply.user_confirmed.into()),
+                    ("userId", reply.user_sub.into()),
+                    ("nextStep", next_step),
+                ]))
             }
-            Self::ConfirmSignUp { .. } => {
-                Ok(json!({"isSignUpComplete": true, "nextStep": {"signUpStep": "DONE"}}))
-            }
+            Self::ConfirmSignUp { .. } => Ok(Value::object([
+                ("isSignUpComplete", true.into()),
+                ("nextStep", Value::object([("signUpStep", "DONE".into())])),
+            ])),
             Self::ResendSignUpCode { .. } => code_delivery(body, Operation::ResendConfirmationCode),
             Self::SendUserAttributeVerificationCode { .. } => {
                 code_delivery(body, Operation::GetUserAttributeVerificationCode)
             }
             Self::ResetPassword { .. } => {
                 let reply = account::CodeDeliveryReply::read(body, Operation::ForgotPassword)?;
-                Ok(json!({"isPasswordReset": false, "nextStep": {
-                    "resetPasswordStep": "CONFIRM_RESET_PASSWORD_WITH_CODE",
-                    "codeDeliveryDetails": reply.code_delivery_details}}))
+                let next_step = Value::object([
+                    (
+                        "resetPasswordStep",
+                        "CONFIRM_RESET_PASSWORD_WITH_CODE".into(),
+                    ),
+                    (
+                        "codeDeliveryDetails",
+                        reply
+                            .code_delivery_details
+                            .as_ref()
+                            .map(CodeDeliveryDetails::to_json)
+                            .into(),
+                    ),
+                ]);
+                Ok(Value::object([
+                    ("isPasswordReset", false.into()),
+                    ("nextStep", next_step),
+                ]))
             }
             Self::FetchUserAttributes => {
                 let reply = account::GetUserReply::read(body)?;
-                super::to_value(&reply.attributes())
+                Ok((&reply.attributes()).into())
             }
             Self::FetchMfaPreference => {
                 let reply = account::GetUserReply::read(body)?;
-                super::to_value(&reply.mfa_preference())
+                Ok(reply.mfa_preference().to_json())
             }
             Self::UpdateUserAttributes { attributes, .. } => {
                 let reply = account::UpdateUserAttributesReply::read(body)?;
-                let mut output = serde_json::Map::new();
+                let mut output = Object::default();
                 for name in attributes.keys() {
                     let delivery = reply
                         .code_delivery_details_list
                         .iter()
                         .find(|d| d.attribute_name.as_deref() == Some(name));
                     let entry = match delivery {
-                        Some(details) => {
-                            json!({"isUpdated": false, "nextStep": {"updateAttributeStep": "CONFIRM_ATTRIBUTE_WITH_CODE", "codeDeliveryDetails": details}})
-                        }
-                        None => {
-                            json!({"isUpdated": true, "nextStep": {"updateAttributeStep": "DONE"}})
-                        }
+                        Some(details) => Value::object([
+                            ("isUpdated", false.into()),
+                            (
+                                "nextStep",
+                                Value::object([
+                                    ("updateAttributeStep", "CONFIRM_ATTRIBUTE_WITH_CODE".into()),
+                                    ("codeDeliveryDetails", details.to_json()),
+                                ]),
+                            ),
+                        ]),
+                        None => Value::object([
+                            ("isUpdated", true.into()),
+                            (
+                                "nextStep",
+                                Value::object([("updateAttributeStep", "DONE".into())]),
+                            ),
+                        ]),
                     };
-                    output.insert(name.clone(), entry);
+                    output.insert(name, entry);
                 }
                 Ok(Value::Object(output))
             }
             Self::SetUpTotp => {
                 let reply = account::AssociateSoftwareTokenReply::read(body)?;
-                super::to_value(&TotpSetup::new(
-                    reply.secret_code,
-                    &config.totp_issuer,
-                    username,
-                ))
+                Ok(TotpSetup::new(reply.secret_code, &config.totp_issuer, username).to_json())
             }
             Self::VerifyTotpSetup { .. } => {
                 let reply = account::VerifySoftwareTokenReply::read(body)?;
@@ -320,17 +353,15 @@ impl AccountOperation {
             }
             Self::ListDevices => {
                 let reply = devices::ListDevicesReply::read(body)?;
-                super::to_value(
-                    &reply
-                        .devices
-                        .into_iter()
-                        .map(devices::Device::from)
-                        .collect::<Vec<_>>(),
-                )
+                Ok(reply
+                    .devices
+                    .into_iter()
+                    .map(|device| devices::Device::from(device).to_json())
+                    .collect())
             }
             Self::GetDevice { .. } => {
                 let reply = devices::GetDeviceReply::read(body)?;
-                super::to_value(&devices::Device::from(reply.device))
+                Ok(devices::Device::from(reply.device).to_json())
             }
             // These resolve with nothing: Cognito's reply to them is empty.
             Self::ConfirmResetPassword { .. }
@@ -349,7 +380,7 @@ impl AccountOperation {
 /// Where the code went, from a reply that carries `CodeDeliveryDetails`.
 fn code_delivery(body: &Value, operation: Operation) -> Result<Value, Error> {
     let reply = account::CodeDeliveryReply::read(body, operation)?;
-    super::to_value(&reply.code_delivery_details.unwrap_or_default())
+    Ok(reply.code_delivery_details.unwrap_or_default().to_json())
 }
 
 /// The device an operation is about: the one the app names (`{ device: { id } }`), else this browser's

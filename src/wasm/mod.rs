@@ -8,8 +8,6 @@
 
 mod account;
 
-use serde::Serialize;
-use serde_json::{Value, json};
 use wasm_bindgen::prelude::*;
 
 use crate::clock::{self, Now};
@@ -20,8 +18,7 @@ use crate::flows::sign_in::{
     Answer, DeviceSecrets, Method, NextStep, Progress, SignIn, SignInInput,
 };
 use crate::flows::sign_out;
-use crate::json::{self, Reader};
-use crate::jwt::Claims;
+use crate::json::{self, Reader, Value};
 use crate::protocol::{RawResponse, Request, parse_response};
 use crate::secret::{ClientSecret, Password};
 use crate::session::Session;
@@ -33,19 +30,18 @@ use account::AccountOperation;
 /// The JSON text of an export's result.
 fn outcome(result: Result<Value, Error>) -> String {
     match result {
-        Ok(value) => json!({ "ok": value }).to_string(),
+        Ok(value) => Value::object([("ok", value)]).to_string(),
         Err(error) => error_json(&error),
     }
 }
 
 fn error_json(error: &Error) -> String {
-    json!({"error": {"name": error.name(), "message": error.message, "retryable": error.retryable}})
-        .to_string()
-}
-
-fn to_value(value: &impl Serialize) -> Result<Value, Error> {
-    serde_json::to_value(value)
-        .map_err(|e| Error::invalid_response(format!("cannot convert result: {e}")))
+    let error = Value::object([
+        ("name", error.name().into()),
+        ("message", (&error.message).into()),
+        ("retryable", error.retryable.into()),
+    ]);
+    Value::object([("error", error)]).to_string()
 }
 
 /// The body of a successful reply (the JS transport has already turned error replies into errors).
@@ -54,7 +50,10 @@ fn reply_body(text: &str) -> Result<Value, Error> {
 }
 
 fn request_json(request: &Request) -> Value {
-    json!({"target": request.operation.target(), "body": request.body})
+    Value::object([
+        ("target", request.operation.target().into()),
+        ("body", (&request.body).into()),
+    ])
 }
 
 #[derive(Clone, Copy)]
@@ -82,34 +81,28 @@ const REFRESH_METHODS: [(&str, RefreshMethod); 2] = [
     ),
 ];
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SessionOutput<'a> {
-    username: &'a str,
-    id_token: &'a str,
-    access_token: &'a str,
-    refresh_token: Option<&'a str>,
-    expires_at: f64,
-    clock_drift: i64,
-    id_token_claims: &'a Claims,
-}
-
 /// A session as the JS side holds it: the text to store, the app's view of it, and this device's key.
 fn session_json(session: &Session) -> Result<Value, Error> {
-    let view = SessionOutput {
-        username: session.username(),
-        id_token: session.id_token(),
-        access_token: session.access_token(),
-        refresh_token: session.refresh_token().map(|t| t.expose()),
-        expires_at: session.expires_at() as f64 * 1000.0,
-        clock_drift: session.clock_drift(),
-        id_token_claims: session.id_claims(),
-    };
-    Ok(json!({
-        "stored": session.to_storage_json(),
-        "session": to_value(&view)?,
-        "deviceKey": session.device_key(),
-    }))
+    let view = Value::object([
+        ("username", session.username().into()),
+        ("idToken", session.id_token().into()),
+        ("accessToken", session.access_token().into()),
+        (
+            "refreshToken",
+            session.refresh_token().map(|t| t.expose()).into(),
+        ),
+        (
+            "expiresAt",
+            session.expires_at().saturating_mul(1000).into(),
+        ),
+        ("clockDrift", session.clock_drift().into()),
+        ("idTokenClaims", session.id_claims().clone().into()),
+    ]);
+    Ok(Value::object([
+        ("stored", session.to_storage_json().into()),
+        ("session", view),
+        ("deviceKey", session.device_key().into()),
+    ]))
 }
 
 /// Account operation `op` with the app's `args` (JSON text).
@@ -125,7 +118,11 @@ fn stored_session(stored: &str) -> Result<Session, Error> {
 
 fn sign_in_output(step: NextStep) -> Result<Value, Error> {
     let signed_in = matches!(step, NextStep::Done);
-    Ok(json!({"output": {"isSignedIn": signed_in, "nextStep": to_value(&step)?}}))
+    let output = Value::object([
+        ("isSignedIn", signed_in.into()),
+        ("nextStep", step.to_json()),
+    ]);
+    Ok(Value::object([("output", output)]))
 }
 
 /// One client's core: its configuration and the sign-in under way.
@@ -162,11 +159,11 @@ impl Core {
 
     /// What the JS side needs of the configuration: `{endpoint, timeoutMs, autoRefresh}`.
     pub fn settings(&self) -> String {
-        json!({
-            "endpoint": self.config.endpoint,
-            "timeoutMs": self.timeout_ms,
-            "autoRefresh": self.auto_refresh,
-        })
+        Value::object([
+            ("endpoint", (&self.config.endpoint).into()),
+            ("timeoutMs", self.timeout_ms.into()),
+            ("autoRefresh", self.auto_refresh.into()),
+        ])
         .to_string()
     }
 
@@ -546,23 +543,24 @@ impl Core {
             return Err(Error::invalid_response("no sign-in under way"));
         };
         match progress {
-            Progress::Send(request) => {
-                Ok(json!({"send": request_json(&request), "flow": pending.id}))
-            }
+            Progress::Send(request) => Ok(Value::object([
+                ("send", request_json(&request)),
+                ("flow", pending.id.into()),
+            ])),
             Progress::SignedIn(session) => {
                 let flow = &pending.flow;
                 let device = flow
                     .new_device()
                     .map(|device| device.secrets.to_storage_json());
-                let signed_in = json!({
-                    "session": session_json(&session)?,
-                    "typedUsername": flow.typed_username(),
-                    "device": device,
-                    "deviceForgotten": flow.device_forgotten(),
-                });
+                let signed_in = Value::object([
+                    ("session", session_json(&session)?),
+                    ("typedUsername", flow.typed_username().into()),
+                    ("device", device.into()),
+                    ("deviceForgotten", flow.device_forgotten().into()),
+                ]);
                 self.sign_in = None;
                 let mut value = sign_in_output(NextStep::Done)?;
-                crate::protocol::set_member(&mut value, "signedIn", signed_in);
+                value.insert("signedIn", signed_in);
                 Ok(value)
             }
             Progress::NextStep(step) => {

@@ -1,18 +1,14 @@
 //! Remembered devices in a sign-in: the secrets a tracked device keeps to prove itself with device SRP, and
 //! the ConfirmDevice request that registers a device Cognito just started tracking.
 
-use serde::Serialize;
-use serde_json::json;
-
 use crate::error::Error;
-use crate::json::{self, Reader};
+use crate::json::{self, Reader, Value};
 use crate::protocol::{Operation, Request};
 use crate::secret::Password;
 use crate::srp::client::DeviceVerifier;
 
 /// What a tracked device keeps to prove itself with device SRP on later sign-ins.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeviceSecrets {
     pub device_key: String,
     pub device_group_key: String,
@@ -22,7 +18,14 @@ pub struct DeviceSecrets {
 impl DeviceSecrets {
     /// The secrets as they are stored.
     pub fn to_storage_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        let mut stored = Value::object([
+            ("deviceKey", (&self.device_key).into()),
+            ("deviceGroupKey", (&self.device_group_key).into()),
+            ("devicePassword", self.device_password.expose().into()),
+        ]);
+        let text = stored.to_string();
+        stored.wipe();
+        text
     }
 
     /// Reads stored secrets back; anything else is an error (the device is then forgotten).
@@ -53,13 +56,19 @@ pub(super) fn confirm_device(
     device_name: &str,
 ) -> Result<(Request, NewDevice), Error> {
     let verifier = DeviceVerifier::generate(group_key, device_key)?;
-    let body = json!({
-        "AccessToken": access_token,
-        "DeviceKey": device_key,
-        "DeviceSecretVerifierConfig": {"Salt": verifier.salt_b64, "PasswordVerifier": verifier.password_verifier_b64},
-        "DeviceName": device_name,
-    });
-    let request = Request::new(Operation::ConfirmDevice, &body)?;
+    let body = Value::object([
+        ("AccessToken", access_token.into()),
+        ("DeviceKey", device_key.into()),
+        (
+            "DeviceSecretVerifierConfig",
+            Value::object([
+                ("Salt", (&verifier.salt_b64).into()),
+                ("PasswordVerifier", (&verifier.password_verifier_b64).into()),
+            ]),
+        ),
+        ("DeviceName", device_name.into()),
+    ]);
+    let request = Request::new(Operation::ConfirmDevice, body)?;
     let device = NewDevice {
         secrets: DeviceSecrets {
             device_key: device_key.to_owned(),

@@ -17,15 +17,12 @@ mod steps;
 
 use std::mem;
 
-use serde_json::json;
-
 use crate::clock::Now;
 use crate::config::ClientConfig;
 use crate::error::Error;
-use crate::json::Reader;
+use crate::json::{Reader, Value};
 use crate::protocol::{
-    AuthResponse, InitiateAuthRequest, Operation, Request, RespondToAuthChallengeRequest,
-    StringMap, set_member,
+    AuthResponse, InitiateAuthRequest, Operation, Request, RespondToAuthChallengeRequest, StringMap,
 };
 use crate::secret::Password;
 use crate::session::Session;
@@ -259,7 +256,7 @@ impl SignIn {
     pub fn on_response(
         &mut self,
         config: &ClientConfig,
-        body: &serde_json::Value,
+        body: &Value,
         now: Now,
     ) -> Result<Progress, Error> {
         let (sent, back) = match mem::replace(&mut self.state, State::Ended) {
@@ -371,11 +368,12 @@ impl SignIn {
                 };
             }
             Kind::TotpCode => {
-                let mut body = json!({"Session": challenge.session, "UserCode": response});
-                if let Some(name) = &answer.friendly_device_name {
-                    set_member(&mut body, "FriendlyDeviceName", json!(name));
-                }
-                let request = Request::new(Operation::VerifySoftwareToken, &body)?;
+                let mut body = Value::object([
+                    ("Session", challenge.session.as_ref().into()),
+                    ("UserCode", (&response).into()),
+                ]);
+                body.insert_some("FriendlyDeviceName", answer.friendly_device_name.as_ref());
+                let request = Request::new(Operation::VerifySoftwareToken, body)?;
                 return Ok(self.send(request, Sent::VerifySoftwareToken, Some(challenge)));
             }
             Kind::SelectFirstFactor { available } => {
@@ -440,7 +438,7 @@ impl SignIn {
     fn associate_software_token(&mut self, setup: Challenge) -> Result<Progress, Error> {
         let request = Request::new(
             Operation::AssociateSoftwareToken,
-            &json!({"Session": setup.session}),
+            Value::object([("Session", setup.session.as_ref().into())]),
         )?;
         Ok(self.send(request, Sent::AssociateSoftwareToken, Some(setup)))
     }
@@ -450,7 +448,7 @@ impl SignIn {
         config: &ClientConfig,
         sent: Sent,
         back: Option<Challenge>,
-        body: &serde_json::Value,
+        body: &Value,
         now: Now,
     ) -> Result<Progress, Error> {
         match sent {

@@ -1,18 +1,14 @@
 //! What the app sees of a sign-in: the [`NextStep`] it must take, and the values those steps carry (MFA
 //! types, where a code went, what an authenticator app needs). Serialised as the JS `nextStep`.
 
-use serde::Serialize;
-
+use crate::json::{self, Object, Value};
 use crate::protocol::StringMap;
 
 /// A second factor, as apps name them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MfaType {
-    #[serde(rename = "SMS")]
     Sms,
-    #[serde(rename = "TOTP")]
     Totp,
-    #[serde(rename = "EMAIL")]
     Email,
 }
 
@@ -77,14 +73,26 @@ impl MfaType {
 }
 
 /// Where a code was sent.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CodeDelivery {
     pub delivery_medium: Option<String>,
     pub destination: Option<String>,
 }
 
+impl From<MfaType> for Value {
+    fn from(mfa: MfaType) -> Self {
+        mfa.name().into()
+    }
+}
+
 impl CodeDelivery {
+    fn to_json(&self) -> Value {
+        Value::object([
+            ("deliveryMedium", self.delivery_medium.as_ref().into()),
+            ("destination", self.destination.as_ref().into()),
+        ])
+    }
+
     pub(super) fn from_challenge(parameters: &StringMap) -> Self {
         Self {
             delivery_medium: parameters.get("CODE_DELIVERY_DELIVERY_MEDIUM").cloned(),
@@ -94,8 +102,7 @@ impl CodeDelivery {
 }
 
 /// What an authenticator app needs to add the account.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TotpSetup {
     /// Base32 secret, for typing in by hand.
     pub shared_secret: String,
@@ -104,6 +111,13 @@ pub struct TotpSetup {
 }
 
 impl TotpSetup {
+    pub fn to_json(&self) -> Value {
+        Value::object([
+            ("sharedSecret", (&self.shared_secret).into()),
+            ("setupUri", (&self.setup_uri).into()),
+        ])
+    }
+
     pub fn new(shared_secret: String, issuer: &str, account: &str) -> Self {
         let label = format!("{}:{}", percent_encode(issuer), percent_encode(account));
         let setup_uri = format!(
@@ -130,70 +144,125 @@ fn percent_encode(text: &str) -> String {
 }
 
 /// What the app must do next; serialised as the JS `nextStep` (a union tagged by `signInStep`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "signInStep")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NextStep {
-    #[serde(rename = "DONE")]
     Done,
     /// The user has not confirmed the sign-up code yet (Cognito's UserNotConfirmedException).
-    #[serde(rename = "CONFIRM_SIGN_UP")]
     ConfirmSignUp,
     /// An administrator requires a password reset (PasswordResetRequiredException).
-    #[serde(rename = "RESET_PASSWORD")]
     ResetPassword,
-    #[serde(rename = "CONFIRM_SIGN_IN_WITH_SMS_CODE", rename_all = "camelCase")]
-    ConfirmWithSmsCode { code_delivery_details: CodeDelivery },
-    #[serde(rename = "CONFIRM_SIGN_IN_WITH_EMAIL_CODE", rename_all = "camelCase")]
-    ConfirmWithEmailCode { code_delivery_details: CodeDelivery },
-    #[serde(rename = "CONFIRM_SIGN_IN_WITH_TOTP_CODE")]
+    ConfirmWithSmsCode {
+        code_delivery_details: CodeDelivery,
+    },
+    ConfirmWithEmailCode {
+        code_delivery_details: CodeDelivery,
+    },
     ConfirmWithTotpCode,
-    #[serde(rename = "CONTINUE_SIGN_IN_WITH_MFA_SELECTION")]
     SelectMfaType {
-        #[serde(rename = "allowedMFATypes")]
         allowed_mfa_types: Vec<MfaType>,
     },
-    #[serde(rename = "CONTINUE_SIGN_IN_WITH_MFA_SETUP_SELECTION")]
     SelectMfaSetup {
-        #[serde(rename = "allowedMFATypes")]
         allowed_mfa_types: Vec<MfaType>,
     },
-    #[serde(rename = "CONTINUE_SIGN_IN_WITH_TOTP_SETUP", rename_all = "camelCase")]
-    SetUpTotp { totp_setup_details: TotpSetup },
-    #[serde(rename = "CONTINUE_SIGN_IN_WITH_EMAIL_SETUP")]
+    SetUpTotp {
+        totp_setup_details: TotpSetup,
+    },
     SetUpEmail,
-    #[serde(
-        rename = "CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED",
-        rename_all = "camelCase"
-    )]
-    NewPasswordRequired { missing_attributes: Vec<String> },
-    #[serde(
-        rename = "CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE",
-        rename_all = "camelCase"
-    )]
-    CustomChallenge { additional_info: StringMap },
+    NewPasswordRequired {
+        missing_attributes: Vec<String>,
+    },
+    CustomChallenge {
+        additional_info: StringMap,
+    },
     /// USER_AUTH: answer with one of the available first factors.
-    #[serde(
-        rename = "CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION",
-        rename_all = "camelCase"
-    )]
-    SelectFirstFactor { available_challenges: Vec<String> },
+    SelectFirstFactor {
+        available_challenges: Vec<String>,
+    },
     /// USER_AUTH with a password factor chosen but no password given at sign-in: answer with it.
-    #[serde(rename = "CONFIRM_SIGN_IN_WITH_PASSWORD")]
     ConfirmWithPassword,
-    #[serde(rename = "UNHANDLED_CHALLENGE", rename_all = "camelCase")]
     Unhandled {
         challenge_name: String,
         challenge_parameters: StringMap,
     },
 }
 
+impl NextStep {
+    /// The JS `nextStep`: `{"signInStep": "…", …what the step carries}`.
+    pub fn to_json(&self) -> Value {
+        let (step, members): (&str, Vec<(&str, Value)>) = match self {
+            Self::Done => ("DONE", vec![]),
+            Self::ConfirmSignUp => ("CONFIRM_SIGN_UP", vec![]),
+            Self::ResetPassword => ("RESET_PASSWORD", vec![]),
+            Self::ConfirmWithSmsCode {
+                code_delivery_details,
+            } => (
+                "CONFIRM_SIGN_IN_WITH_SMS_CODE",
+                vec![("codeDeliveryDetails", code_delivery_details.to_json())],
+            ),
+            Self::ConfirmWithEmailCode {
+                code_delivery_details,
+            } => (
+                "CONFIRM_SIGN_IN_WITH_EMAIL_CODE",
+                vec![("codeDeliveryDetails", code_delivery_details.to_json())],
+            ),
+            Self::ConfirmWithTotpCode => ("CONFIRM_SIGN_IN_WITH_TOTP_CODE", vec![]),
+            Self::SelectMfaType { allowed_mfa_types } => (
+                "CONTINUE_SIGN_IN_WITH_MFA_SELECTION",
+                vec![("allowedMFATypes", allowed_mfa_types.clone().into())],
+            ),
+            Self::SelectMfaSetup { allowed_mfa_types } => (
+                "CONTINUE_SIGN_IN_WITH_MFA_SETUP_SELECTION",
+                vec![("allowedMFATypes", allowed_mfa_types.clone().into())],
+            ),
+            Self::SetUpTotp { totp_setup_details } => (
+                "CONTINUE_SIGN_IN_WITH_TOTP_SETUP",
+                vec![("totpSetupDetails", totp_setup_details.to_json())],
+            ),
+            Self::SetUpEmail => ("CONTINUE_SIGN_IN_WITH_EMAIL_SETUP", vec![]),
+            Self::NewPasswordRequired { missing_attributes } => (
+                "CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED",
+                vec![("missingAttributes", missing_attributes.as_slice().into())],
+            ),
+            Self::CustomChallenge { additional_info } => (
+                "CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE",
+                vec![("additionalInfo", additional_info.into())],
+            ),
+            Self::SelectFirstFactor {
+                available_challenges,
+            } => (
+                "CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION",
+                vec![(
+                    "availableChallenges",
+                    available_challenges.as_slice().into(),
+                )],
+            ),
+            Self::ConfirmWithPassword => ("CONFIRM_SIGN_IN_WITH_PASSWORD", vec![]),
+            Self::Unhandled {
+                challenge_name,
+                challenge_parameters,
+            } => (
+                "UNHANDLED_CHALLENGE",
+                vec![
+                    ("challengeName", challenge_name.into()),
+                    ("challengeParameters", challenge_parameters.into()),
+                ],
+            ),
+        };
+        let mut next_step = vec![("signInStep".to_owned(), Value::from(step))];
+        next_step.extend(
+            members
+                .into_iter()
+                .map(|(name, value)| (name.to_owned(), value)),
+        );
+        Value::Object(Object(next_step))
+    }
+}
+
 /// A JSON list of strings inside a challenge parameter (`MFAS_CAN_CHOOSE`, `requiredAttributes`); nothing
 /// when it is absent or not such a list.
 pub(super) fn string_list(parameters: &StringMap, key: &str) -> Vec<String> {
-    let value: Option<serde_json::Value> = parameters
-        .get(key)
-        .and_then(|v| serde_json::from_str(v).ok());
-    let items = value.as_ref().and_then(serde_json::Value::as_array);
+    let value: Option<Value> = parameters.get(key).and_then(|v| json::parse(v).ok());
+    let items = value.as_ref().and_then(Value::as_array);
     items
         .into_iter()
         .flatten()
@@ -204,10 +273,10 @@ pub(super) fn string_list(parameters: &StringMap, key: &str) -> Vec<String> {
 /// NEW_PASSWORD_REQUIRED's `requiredAttributes` (`["userAttributes.name", …]`) that `userAttributes` lacks.
 pub(super) fn missing_attributes(parameters: &StringMap) -> Vec<String> {
     let required = string_list(parameters, "requiredAttributes");
-    let present: Option<serde_json::Value> = parameters
+    let present: Option<Value> = parameters
         .get("userAttributes")
-        .and_then(|v| serde_json::from_str(v).ok());
-    let present = present.as_ref().and_then(serde_json::Value::as_object);
+        .and_then(|v| json::parse(v).ok());
+    let present = present.as_ref().and_then(Value::as_object);
     required
         .iter()
         .map(|name| {

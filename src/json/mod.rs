@@ -3,7 +3,11 @@
 //! several kilobytes of wasm each, and the module is shipped to every browser. `null` counts as absent,
 //! unknown members are ignored, and a member of the wrong type is a typed error naming its path.
 
-use serde_json::{Map, Value};
+mod parse;
+mod value;
+
+pub use parse::{MAX_DEPTH, SyntaxError, parse};
+pub use value::{Object, Value};
 
 use crate::error::Error;
 use crate::protocol::StringMap;
@@ -26,8 +30,8 @@ pub struct Reader<'a> {
 }
 
 /// Parses JSON text, with the error a reader of `source` would report.
-fn parse(text: &str, source: Source<'_>) -> Result<Value, Error> {
-    serde_json::from_str(text).map_err(|e| source.error(format!("not JSON ({e})")))
+fn parse_from(text: &str, source: Source<'_>) -> Result<Value, Error> {
+    parse(text).map_err(|e| source.error(format!("not JSON ({e})")))
 }
 
 impl Source<'_> {
@@ -45,19 +49,19 @@ impl Source<'_> {
 /// Parses a reply body (an empty body is an empty object: operations without a result may send none).
 pub fn parse_reply(text: &str, operation: &str) -> Result<Value, Error> {
     if text.trim().is_empty() {
-        return Ok(Value::Object(Map::new()));
+        return Ok(Value::Object(Object::default()));
     }
-    parse(text, Source::Reply(operation))
+    parse_from(text, Source::Reply(operation))
 }
 
 /// Parses an app's argument (`what` names it in errors).
 pub fn parse_argument(text: &str, what: &str) -> Result<Value, Error> {
-    parse(text, Source::Argument(what))
+    parse_from(text, Source::Argument(what))
 }
 
 /// Parses a value this library stored (`what` names it in errors).
 pub fn parse_stored(text: &str, what: &str) -> Result<Value, Error> {
-    parse(text, Source::Stored(what))
+    parse_from(text, Source::Stored(what))
 }
 
 impl<'a> Reader<'a> {
@@ -115,10 +119,7 @@ impl<'a> Reader<'a> {
 
     /// Every member name, for shapes that allow no others.
     pub fn keys(&self) -> impl Iterator<Item = &'a str> {
-        self.value
-            .as_object()
-            .into_iter()
-            .flat_map(|members| members.keys().map(String::as_str))
+        self.value.as_object().into_iter().flat_map(Object::keys)
     }
 
     /// The object at `path`, if present.
@@ -193,7 +194,7 @@ impl<'a> Reader<'a> {
 
     pub fn opt_u32(&self, path: &str) -> Result<Option<u32>, Error> {
         self.opt_as(path, "a whole number", |v| {
-            v.as_u64().and_then(|n| u32::try_from(n).ok())
+            v.as_i64().and_then(|n| u32::try_from(n).ok())
         })
     }
 
@@ -220,7 +221,7 @@ impl<'a> Reader<'a> {
         members
             .iter()
             .map(|(key, value)| match value {
-                Value::String(text) => Ok((key.clone(), text.clone())),
+                Value::String(text) => Ok((key.to_owned(), text.clone())),
                 _ => Err(self.wrong(path, "an object of strings")),
             })
             .collect::<Result<_, _>>()
@@ -260,14 +261,17 @@ impl<'a> Reader<'a> {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
-
     use super::*;
+
+    fn json(text: &str) -> Value {
+        parse(text).unwrap()
+    }
 
     #[test]
     fn members_by_path_with_null_as_absent() {
-        let value =
-            json!({"a": {"b": "x", "n": null}, "list": ["p", "q"], "map": {"k": "v"}, "num": 7});
+        let value = json(
+            r#"{"a": {"b": "x", "n": null}, "list": ["p", "q"], "map": {"k": "v"}, "num": 7}"#,
+        );
         let reader = Reader::reply(&value, "Op").unwrap();
         assert_eq!(reader.string("a.b").unwrap(), "x");
         assert_eq!(reader.opt_string("a.n").unwrap(), None);
@@ -281,7 +285,7 @@ mod tests {
 
     #[test]
     fn wrong_types_name_the_member_and_the_source() {
-        let value = json!({"a": {"b": 5}, "list": [1], "map": {"k": 1}, "s": "x"});
+        let value = json(r#"{"a": {"b": 5}, "list": [1], "map": {"k": 1}, "s": "x"}"#);
         let reply = Reader::reply(&value, "GetUser").unwrap();
         let error = reply.string("a.b").unwrap_err();
         assert_eq!(error.name(), "InvalidResponseException");
@@ -315,17 +319,14 @@ mod tests {
                 .unwrap()
                 .is_none()
         );
-        let not_an_object = json!([1]);
+        let not_an_object = json("[1]");
         assert!(matches!(
             Reader::reply(&not_an_object, "Op"),
             Err(e) if e.name() == "InvalidResponseException"
         ));
-        assert!(
-            parse_reply("", "Op")
-                .unwrap()
-                .as_object()
-                .unwrap()
-                .is_empty()
+        assert_eq!(
+            parse_reply("", "Op").unwrap(),
+            Value::Object(Object::default())
         );
         assert_eq!(
             parse_argument("{", "cfg").unwrap_err().name(),

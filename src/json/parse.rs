@@ -1,0 +1,391 @@
+//! Reading JSON text (RFC 8259, strictly) into a [`Value`]. Cognito's replies, stored sessions, tokens'
+//! claims and the app's arguments all come through here, so every input, however broken or hostile, ends
+//! in a [`SyntaxError`], never a panic.
+//!
+//! It accepts what serde_json accepts, and reads it to the same value (tests/json_props.rs and the `json`
+//! fuzz target check this against serde_json): no trailing commas, leading zeros, comments, or bad or
+//! unpaired-surrogate escapes; whitespace is space, tab, CR and LF; a number too large for an f64 is an
+//! error. Nesting stops at [`MAX_DEPTH`] arrays and objects (serde_json's limit too), so deep input cannot
+//! overflow the stack. An integer that fits no i64 is a [`Value::Decimal`], i.e. an f64 where it is used
+//! (serde_json keeps those up to `u64::MAX` as integers); so is `-0`, which serde_json reads as `-0.0`.
+
+use std::fmt;
+
+use super::value::{Object, Value};
+
+/// Arrays and objects open at once; the one that would be the 128th is refused, as serde_json does.
+pub const MAX_DEPTH: usize = 127;
+
+/// Why text is not JSON, and where (a byte offset).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub reason: &'static str,
+    pub offset: usize,
+}
+
+impl fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at byte {}", self.reason, self.offset)
+    }
+}
+
+/// The value `text` holds, with nothing but whitespace around it.
+pub fn parse(text: &str) -> Result<Value, SyntaxError> {
+    let mut parser = Parser {
+        text,
+        bytes: text.as_bytes(),
+        at: 0,
+        depth: 0,
+    };
+    let value = parser.value()?;
+    parser.whitespace();
+    if parser.at < parser.bytes.len() {
+        return Err(parser.error("trailing characters"));
+    }
+    Ok(value)
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    at: usize,
+    depth: usize,
+}
+
+impl Parser<'_> {
+    fn error(&self, reason: &'static str) -> SyntaxError {
+        SyntaxError {
+            reason,
+            offset: self.at,
+        }
+    }
+
+    /// What is left to read.
+    fn rest(&self) -> &[u8] {
+        self.bytes.get(self.at..).unwrap_or_default()
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    fn whitespace(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.at += 1;
+        }
+    }
+
+    /// Consumes `byte` (after whitespace), or fails with `reason`.
+    fn expect(&mut self, byte: u8, reason: &'static str) -> Result<(), SyntaxError> {
+        self.whitespace();
+        if self.peek() != Some(byte) {
+            return Err(self.error(reason));
+        }
+        self.at += 1;
+        Ok(())
+    }
+
+    /// Consumes `byte` (after whitespace) if it is next.
+    fn eat(&mut self, byte: u8) -> bool {
+        self.whitespace();
+        let next = self.peek() == Some(byte);
+        self.at += usize::from(next);
+        next
+    }
+
+    fn value(&mut self) -> Result<Value, SyntaxError> {
+        self.whitespace();
+        match self.peek() {
+            Some(b'{') => self.nested(Self::object),
+            Some(b'[') => self.nested(Self::array),
+            Some(b'"') => self.string().map(Value::String),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(b't') => self.word("true", Value::Bool(true)),
+            Some(b'f') => self.word("false", Value::Bool(false)),
+            Some(b'n') => self.word("null", Value::Null),
+            Some(_) => Err(self.error("expected a value")),
+            None => Err(self.error("unexpected end")),
+        }
+    }
+
+    fn word(&mut self, word: &str, value: Value) -> Result<Value, SyntaxError> {
+        if !self.rest().starts_with(word.as_bytes()) {
+            return Err(self.error("expected a value"));
+        }
+        self.at += word.len();
+        Ok(value)
+    }
+
+    /// An array or object one level deeper, read by `read` (which starts at its opening bracket).
+    fn nested(
+        &mut self,
+        read: fn(&mut Self) -> Result<Value, SyntaxError>,
+    ) -> Result<Value, SyntaxError> {
+        if self.depth == MAX_DEPTH {
+            return Err(self.error("nested too deeply"));
+        }
+        self.depth += 1;
+        self.at += 1;
+        let value = read(self);
+        self.depth -= 1;
+        value
+    }
+
+    fn array(&mut self) -> Result<Value, SyntaxError> {
+        let mut items = Vec::new();
+        if self.eat(b']') {
+            return Ok(Value::Array(items));
+        }
+        loop {
+            items.push(self.value()?);
+            if self.eat(b']') {
+                return Ok(Value::Array(items));
+            }
+            self.expect(b',', "expected , or ]")?;
+        }
+    }
+
+    fn object(&mut self) -> Result<Value, SyntaxError> {
+        let mut members = Vec::new();
+        if self.eat(b'}') {
+            return Ok(Value::Object(Object(members)));
+        }
+        loop {
+            self.whitespace();
+            if self.peek() != Some(b'"') {
+                return Err(self.error("expected a member name"));
+            }
+            let name = self.string()?;
+            self.expect(b':', "expected :")?;
+            members.push((name, self.value()?));
+            if self.eat(b'}') {
+                return Ok(Value::Object(Object(members)));
+            }
+            self.expect(b',', "expected , or }")?;
+        }
+    }
+
+    /// A string literal, starting at its opening quote.
+    fn string(&mut self) -> Result<String, SyntaxError> {
+        self.at += 1;
+        let mut out = String::new();
+        loop {
+            let start = self.at;
+            while let Some(b) = self.peek() {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.at += 1;
+            }
+            // The loop stopped at an ASCII byte (or the end), a character boundary.
+            out.push_str(&self.text[start..self.at]);
+            match self.peek() {
+                Some(b'"') => {
+                    self.at += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.at += 1;
+                    out.push(self.escape()?);
+                }
+                Some(_) => return Err(self.error("control character in a string")),
+                None => return Err(self.error("unterminated string")),
+            }
+        }
+    }
+
+    /// The character of an escape, after its backslash.
+    fn escape(&mut self) -> Result<char, SyntaxError> {
+        let Some(kind) = self.peek() else {
+            return Err(self.error("unterminated string"));
+        };
+        self.at += 1;
+        Ok(match kind {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => return self.unicode_escape(),
+            _ => return Err(self.error("invalid escape")),
+        })
+    }
+
+    /// `\uXXXX`, or a surrogate pair of two; a surrogate without its pair is an error.
+    fn unicode_escape(&mut self) -> Result<char, SyntaxError> {
+        let first = self.hex4()?;
+        let code = match first {
+            0xD800..=0xDBFF => {
+                if !self.rest().starts_with(b"\\u") {
+                    return Err(self.error("unpaired surrogate"));
+                }
+                self.at += 2;
+                let second = self.hex4()?;
+                if !(0xDC00..=0xDFFF).contains(&second) {
+                    return Err(self.error("unpaired surrogate"));
+                }
+                0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+            }
+            0xDC00..=0xDFFF => return Err(self.error("unpaired surrogate")),
+            _ => first,
+        };
+        char::from_u32(code).ok_or_else(|| self.error("invalid escape"))
+    }
+
+    fn hex4(&mut self) -> Result<u32, SyntaxError> {
+        let mut code = 0;
+        for _ in 0..4 {
+            let digit = self
+                .peek()
+                .and_then(|b| (b as char).to_digit(16))
+                .ok_or_else(|| self.error("invalid \\u escape"))?;
+            code = code * 16 + digit;
+            self.at += 1;
+        }
+        Ok(code)
+    }
+
+    /// Consumes ASCII digits; how many.
+    fn digits(&mut self) -> usize {
+        let start = self.at;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.at += 1;
+        }
+        self.at - start
+    }
+
+    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
+    fn number(&mut self) -> Result<Value, SyntaxError> {
+        let start = self.at;
+        let negative = self.peek() == Some(b'-');
+        self.at += usize::from(negative);
+        let leading_zero = self.peek() == Some(b'0');
+        match self.digits() {
+            0 => return Err(self.error("invalid number")),
+            1 => {}
+            _ if leading_zero => return Err(self.error("leading zero in a number")),
+            _ => {}
+        }
+        let mut integer = true;
+        if self.peek() == Some(b'.') {
+            self.at += 1;
+            if self.digits() == 0 {
+                return Err(self.error("invalid number"));
+            }
+            integer = false;
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.at += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.at += 1;
+            }
+            if self.digits() == 0 {
+                return Err(self.error("invalid number"));
+            }
+            integer = false;
+        }
+        let text = &self.text[start..self.at];
+        if integer {
+            match text.parse::<i64>() {
+                Ok(0) if negative => {}
+                Ok(n) => return Ok(Value::Int(n)),
+                Err(_) => {}
+            }
+        }
+        match text.parse::<f64>() {
+            Ok(x) if x.is_finite() => Ok(Value::Decimal(text.to_owned())),
+            _ => Err(self.error("number out of range")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(text: &str) -> Value {
+        parse(text).unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    fn refused(text: &str) -> &'static str {
+        parse(text)
+            .map(|v| panic!("{text} read as {v:?}"))
+            .unwrap_err()
+            .reason
+    }
+
+    #[test]
+    fn reads_every_kind_of_value() {
+        let value =
+            ok(r#" {"a": [1, -2.5e1, true, false, null], "s": "x\u00e9\ud83d\ude00\n", "o": {}} "#);
+        assert_eq!(
+            value.to_string(),
+            r#"{"a":[1,-2.5e1,true,false,null],"s":"xé😀\n","o":{}}"#
+        );
+        assert_eq!(
+            ok("-0").as_f64().map(f64::to_bits),
+            Some((-0.0f64).to_bits())
+        );
+        assert_eq!(ok("9223372036854775807"), Value::Int(i64::MAX));
+        assert_eq!(ok("-9223372036854775808"), Value::Int(i64::MIN));
+        assert_eq!(
+            ok("9223372036854775808").as_f64(),
+            Some(9223372036854775808.0)
+        );
+    }
+
+    #[test]
+    fn refuses_what_rfc_8259_does_not_allow() {
+        for text in [
+            "",
+            " ",
+            "[1,]",
+            "{\"a\":1,}",
+            "01",
+            "-01",
+            "1.",
+            ".5",
+            "+1",
+            "1e",
+            "1e+",
+            "-",
+            "0x1",
+            "NaN",
+            "Infinity",
+            "tru",
+            "nul",
+            "'a'",
+            "[1 2]",
+            "{\"a\" 1}",
+            "{a:1}",
+            "[",
+            "{",
+            "\"a",
+            "\"\\x\"",
+            "\"\\u12\"",
+            "\"\\ud800\"",
+            "\"\\udc00\"",
+            "\"\\ud800\\u0041\"",
+            "\"a\u{1}\"",
+            "1 2",
+            "[1]]",
+            "// c\n1",
+            "\u{feff}1",
+        ] {
+            assert!(parse(text).is_err(), "{text:?} accepted");
+        }
+        assert_eq!(refused("1e400"), "number out of range");
+        assert_eq!(refused("[1,]"), "expected a value");
+    }
+
+    #[test]
+    fn nesting_stops_at_the_limit() {
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(parse(&deep(MAX_DEPTH)).is_ok());
+        assert_eq!(refused(&deep(MAX_DEPTH + 1)), "nested too deeply");
+        assert_eq!(refused(&"[".repeat(100_000)), "nested too deeply");
+    }
+}

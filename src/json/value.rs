@@ -1,0 +1,348 @@
+//! The JSON value the core builds its request bodies and outputs from, and reads replies into, with its
+//! writer. It replaces serde_json's `Value` in the shipped module (serde_json stays as the tests' oracle:
+//! tests/json_props.rs, the `json` fuzz target).
+//!
+//! Numbers are `Int(i64)` when the text is an integer that fits, else `Decimal`, their JSON text as read:
+//! Cognito sends whole numbers (`ExpiresIn`, JWT times) and the odd fraction (device dates), which is read
+//! as an f64 where it is used ([`Value::as_f64`]) and written back as it came, never re-rounded. The core
+//! itself writes integers only, so the module links no float formatting (about 20 kB of wasm).
+//! Objects keep their members in order, as written or as read; a repeated name is kept as read, and
+//! [`Object::get`] finds the last one, as serde_json (which keeps the last) does.
+
+use std::fmt;
+
+use zeroize::Zeroize;
+
+use crate::protocol::StringMap;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Value {
+    #[default]
+    Null,
+    Bool(bool),
+    Int(i64),
+    /// A number that is no i64 (a fraction, an exponent, a larger integer, `-0`), as valid JSON text of a
+    /// finite f64; only the reader makes these.
+    Decimal(String),
+    String(String),
+    Array(Vec<Value>),
+    Object(Object),
+}
+
+/// An object's members in order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Object(pub Vec<(String, Value)>);
+
+impl Object {
+    /// The member called `key` (the last one, if the text named it twice).
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(name, _)| name == key)
+            .map(|(_, value)| value)
+    }
+
+    /// Sets member `key`, replacing one of that name.
+    pub fn insert(&mut self, key: &str, value: impl Into<Value>) {
+        let value = value.into();
+        match self.0.iter_mut().find(|(name, _)| name == key) {
+            Some((_, old)) => *old = value,
+            None => self.0.push((key.to_owned(), value)),
+        }
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(name, _)| name.as_str())
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.0.iter().map(|(name, value)| (name.as_str(), value))
+    }
+}
+
+impl Value {
+    /// An object of `members`, in this order.
+    pub fn object<const N: usize>(members: [(&str, Value); N]) -> Self {
+        Self::Object(Object(
+            members
+                .into_iter()
+                .map(|(name, value)| (name.to_owned(), value))
+                .collect(),
+        ))
+    }
+
+    /// Sets member `key` of an object (nothing on other values).
+    pub fn insert(&mut self, key: &str, value: impl Into<Value>) {
+        if let Self::Object(members) = self {
+            members.insert(key, value);
+        }
+    }
+
+    /// Sets member `key` when there is a value: Cognito's optional members are left out, not null.
+    pub fn insert_some(&mut self, key: &str, value: Option<impl Into<Value>>) {
+        if let Some(value) = value {
+            self.insert(key, value);
+        }
+    }
+
+    /// Member `key` of an object.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.as_object()?.get(key)
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self, Self::Null)
+    }
+
+    pub fn is_object(&self) -> bool {
+        matches!(self, Self::Object(_))
+    }
+
+    pub fn is_number(&self) -> bool {
+        matches!(self, Self::Int(_) | Self::Decimal(_))
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Self::String(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Self::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// An integer (a decimal is not one, even `1.0`: serde_json's rule too).
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Self::Int(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Self::Int(n) => Some(*n as f64),
+            Self::Decimal(text) => text.parse().ok(),
+            _ => None,
+        }
+    }
+
+    pub fn as_array(&self) -> Option<&Vec<Value>> {
+        match self {
+            Self::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn as_object(&self) -> Option<&Object> {
+        match self {
+            Self::Object(members) => Some(members),
+            _ => None,
+        }
+    }
+
+    /// Overwrites every string in the value (request bodies carry passwords and tokens), before it is freed.
+    pub fn wipe(&mut self) {
+        match self {
+            Self::String(text) => text.zeroize(),
+            Self::Array(items) => items.iter_mut().for_each(Self::wipe),
+            Self::Object(members) => members.0.iter_mut().for_each(|(_, value)| value.wipe()),
+            _ => {}
+        }
+    }
+
+    /// The JSON text, appended to `out`.
+    pub fn write(&self, out: &mut String) {
+        match self {
+            Self::Null => out.push_str("null"),
+            Self::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Self::Int(n) => out.push_str(&n.to_string()),
+            Self::Decimal(text) => out.push_str(text),
+            Self::String(text) => write_string(text, out),
+            Self::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write(out);
+                }
+                out.push(']');
+            }
+            Self::Object(members) => {
+                out.push('{');
+                for (i, (name, value)) in members.0.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write_string(name, out);
+                    out.push(':');
+                    value.write(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+}
+
+/// A JSON string literal of `text`, escaped as serde_json escapes it: `"`, `\` and control characters; the
+/// rest (non-ASCII too) as it is.
+fn write_string(text: &str, out: &mut String) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if c < ' ' => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = String::new();
+        self.write(&mut out);
+        f.write_str(&out)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(text: &str) -> Self {
+        Self::String(text.to_owned())
+    }
+}
+
+impl From<String> for Value {
+    fn from(text: String) -> Self {
+        Self::String(text)
+    }
+}
+
+impl From<&String> for Value {
+    fn from(text: &String) -> Self {
+        Self::String(text.clone())
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Self {
+        Self::Bool(b)
+    }
+}
+
+impl From<i64> for Value {
+    fn from(n: i64) -> Self {
+        Self::Int(n)
+    }
+}
+
+impl From<u32> for Value {
+    fn from(n: u32) -> Self {
+        Self::Int(n.into())
+    }
+}
+
+impl From<Object> for Value {
+    fn from(members: Object) -> Self {
+        Self::Object(members)
+    }
+}
+
+/// `null` when absent.
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(value: Option<T>) -> Self {
+        value.map_or(Self::Null, Into::into)
+    }
+}
+
+impl<T: Into<Value>> From<Vec<T>> for Value {
+    fn from(items: Vec<T>) -> Self {
+        Self::Array(items.into_iter().map(Into::into).collect())
+    }
+}
+
+impl From<&[String]> for Value {
+    fn from(items: &[String]) -> Self {
+        Self::Array(items.iter().map(Into::into).collect())
+    }
+}
+
+/// An object of strings.
+impl From<&StringMap> for Value {
+    fn from(map: &StringMap) -> Self {
+        Self::Object(Object(
+            map.iter()
+                .map(|(name, value)| (name.clone(), value.into()))
+                .collect(),
+        ))
+    }
+}
+
+impl FromIterator<Value> for Value {
+    fn from_iter<I: IntoIterator<Item = Value>>(items: I) -> Self {
+        Self::Array(items.into_iter().collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(value: &Value) -> String {
+        value.to_string()
+    }
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let value = Value::from("q\"b\\n\n\r\t\u{8}\u{c}\u{1}\u{1f}\u{7f}é😀</");
+        assert_eq!(
+            text(&value),
+            "\"q\\\"b\\\\n\\n\\r\\t\\b\\f\\u0001\\u001f\u{7f}é😀</\""
+        );
+    }
+
+    #[test]
+    fn numbers_are_written_as_they_were_read() {
+        assert_eq!(text(&Value::Int(-42)), "-42");
+        assert_eq!(text(&Value::Int(i64::MIN)), "-9223372036854775808");
+        let decimal = Value::Decimal("1.7000000005E9".into());
+        assert_eq!(text(&decimal), "1.7000000005E9");
+        assert_eq!(decimal.as_f64(), Some(1_700_000_000.5));
+        assert_eq!(decimal.as_i64(), None);
+    }
+
+    #[test]
+    fn objects_keep_their_order_and_replace_members() {
+        let mut body = Value::object([("b", 1_i64.into()), ("a", Value::Null)]);
+        body.insert("b", "x");
+        body.insert("c", vec![true]);
+        assert_eq!(text(&body), r#"{"b":"x","a":null,"c":[true]}"#);
+        let mut not_an_object = Value::from(1_i64);
+        not_an_object.insert("k", "v");
+        assert_eq!(not_an_object, Value::Int(1));
+    }
+
+    #[test]
+    fn wipe_overwrites_every_string() {
+        let mut body = Value::object([("p", "hunter2".into()), ("l", vec!["x"].into())]);
+        body.wipe();
+        assert_eq!(text(&body), r#"{"p":"","l":[""]}"#);
+    }
+}
