@@ -95,8 +95,8 @@ load:
 
 # The size budget of pkg/cognito_wasm_bg.wasm (bytes after wasm-opt, raw and gzip -9). Raise it on purpose,
 # saying why in the commit; `scripts/bench-size.py` shows what the module is made of.
-WASM_BUDGET_BYTES ?= 291000
-WASM_BUDGET_GZIP ?= 118500
+WASM_BUDGET_BYTES ?= 257500
+WASM_BUDGET_GZIP ?= 114000
 test-size: pkg
 	@raw=$$(stat -c %s pkg/cognito_wasm_bg.wasm); gz=$$(gzip -9 -c pkg/cognito_wasm_bg.wasm | wc -c); \
 	  echo "test-size: pkg/cognito_wasm_bg.wasm $$raw bytes (budget $(WASM_BUDGET_BYTES)), gzip -9 $$gz (budget $(WASM_BUDGET_GZIP))"; \
