@@ -17,15 +17,17 @@ pub struct CodeDeliveryDetails {
     pub attribute_name: Option<String>,
 }
 
-impl CodeDeliveryDetails {
-    pub fn to_json(&self) -> Value {
+impl From<&CodeDeliveryDetails> for Value {
+    fn from(details: &CodeDeliveryDetails) -> Self {
         Value::object([
-            ("destination", self.destination.as_ref().into()),
-            ("deliveryMedium", self.delivery_medium.as_ref().into()),
-            ("attributeName", self.attribute_name.as_ref().into()),
+            ("destination", details.destination.as_ref().into()),
+            ("deliveryMedium", details.delivery_medium.as_ref().into()),
+            ("attributeName", details.attribute_name.as_ref().into()),
         ])
     }
+}
 
+impl CodeDeliveryDetails {
     fn read(details: Reader<'_>) -> Result<Self, Error> {
         Ok(Self {
             destination: details.opt_string("Destination")?,

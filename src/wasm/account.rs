@@ -5,7 +5,7 @@
 
 use crate::config::ClientConfig;
 use crate::error::Error;
-use crate::flows::account::{self, CodeDeliveryDetails, MfaPreference, SignUpInput};
+use crate::flows::account::{self, MfaPreference, SignUpInput};
 use crate::flows::devices;
 use crate::flows::sign_in::TotpSetup;
 use crate::json::{Object, Reader, Value};
@@ -255,11 +255,7 @@ impl AccountOperation {
                         ("signUpStep", "CONFIRM_SIGN_UP".into()),
                         (
                             "codeDeliveryDetails",
-                            reply
-                                .code_delivery_details
-                                .as_ref()
-                                .map(CodeDeliveryDetails::to_json)
-                                .into(),
+                            reply.code_delivery_details.as_ref().into(),
                         ),
                     ])
                 };
@@ -286,11 +282,7 @@ impl AccountOperation {
                     ),
                     (
                         "codeDeliveryDetails",
-                        reply
-                            .code_delivery_details
-                            .as_ref()
-                            .map(CodeDeliveryDetails::to_json)
-                            .into(),
+                        reply.code_delivery_details.as_ref().into(),
                     ),
                 ]);
                 Ok(Value::object([
@@ -321,7 +313,7 @@ impl AccountOperation {
                                 "nextStep",
                                 Value::object([
                                     ("updateAttributeStep", "CONFIRM_ATTRIBUTE_WITH_CODE".into()),
-                                    ("codeDeliveryDetails", details.to_json()),
+                                    ("codeDeliveryDetails", details.into()),
                                 ]),
                             ),
                         ]),
@@ -380,7 +372,7 @@ impl AccountOperation {
 /// Where the code went, from a reply that carries `CodeDeliveryDetails`.
 fn code_delivery(body: &Value, operation: Operation) -> Result<Value, Error> {
     let reply = account::CodeDeliveryReply::read(body, operation)?;
-    Ok(reply.code_delivery_details.unwrap_or_default().to_json())
+    Ok((&reply.code_delivery_details.unwrap_or_default()).into())
 }
 
 /// The device an operation is about: the one the app names (`{ device: { id } }`), else this browser's

@@ -187,68 +187,70 @@ pub enum NextStep {
 }
 
 impl NextStep {
+    /// The `signInStep` tag.
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Done => "DONE",
+            Self::ConfirmSignUp => "CONFIRM_SIGN_UP",
+            Self::ResetPassword => "RESET_PASSWORD",
+            Self::ConfirmWithSmsCode { .. } => "CONFIRM_SIGN_IN_WITH_SMS_CODE",
+            Self::ConfirmWithEmailCode { .. } => "CONFIRM_SIGN_IN_WITH_EMAIL_CODE",
+            Self::ConfirmWithTotpCode => "CONFIRM_SIGN_IN_WITH_TOTP_CODE",
+            Self::SelectMfaType { .. } => "CONTINUE_SIGN_IN_WITH_MFA_SELECTION",
+            Self::SelectMfaSetup { .. } => "CONTINUE_SIGN_IN_WITH_MFA_SETUP_SELECTION",
+            Self::SetUpTotp { .. } => "CONTINUE_SIGN_IN_WITH_TOTP_SETUP",
+            Self::SetUpEmail => "CONTINUE_SIGN_IN_WITH_EMAIL_SETUP",
+            Self::NewPasswordRequired { .. } => "CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED",
+            Self::CustomChallenge { .. } => "CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE",
+            Self::SelectFirstFactor { .. } => "CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION",
+            Self::ConfirmWithPassword => "CONFIRM_SIGN_IN_WITH_PASSWORD",
+            Self::Unhandled { .. } => "UNHANDLED_CHALLENGE",
+        }
+    }
+
     /// The JS `nextStep`: `{"signInStep": "…", …what the step carries}`.
     pub fn to_json(&self) -> Value {
-        let (step, members): (&str, Vec<(&str, Value)>) = match self {
-            Self::Done => ("DONE", vec![]),
-            Self::ConfirmSignUp => ("CONFIRM_SIGN_UP", vec![]),
-            Self::ResetPassword => ("RESET_PASSWORD", vec![]),
+        let members: Vec<(&str, Value)> = match self {
             Self::ConfirmWithSmsCode {
                 code_delivery_details,
-            } => (
-                "CONFIRM_SIGN_IN_WITH_SMS_CODE",
-                vec![("codeDeliveryDetails", code_delivery_details.to_json())],
-            ),
-            Self::ConfirmWithEmailCode {
+            }
+            | Self::ConfirmWithEmailCode {
                 code_delivery_details,
-            } => (
-                "CONFIRM_SIGN_IN_WITH_EMAIL_CODE",
-                vec![("codeDeliveryDetails", code_delivery_details.to_json())],
-            ),
-            Self::ConfirmWithTotpCode => ("CONFIRM_SIGN_IN_WITH_TOTP_CODE", vec![]),
-            Self::SelectMfaType { allowed_mfa_types } => (
-                "CONTINUE_SIGN_IN_WITH_MFA_SELECTION",
-                vec![("allowedMFATypes", allowed_mfa_types.clone().into())],
-            ),
-            Self::SelectMfaSetup { allowed_mfa_types } => (
-                "CONTINUE_SIGN_IN_WITH_MFA_SETUP_SELECTION",
-                vec![("allowedMFATypes", allowed_mfa_types.clone().into())],
-            ),
-            Self::SetUpTotp { totp_setup_details } => (
-                "CONTINUE_SIGN_IN_WITH_TOTP_SETUP",
-                vec![("totpSetupDetails", totp_setup_details.to_json())],
-            ),
-            Self::SetUpEmail => ("CONTINUE_SIGN_IN_WITH_EMAIL_SETUP", vec![]),
-            Self::NewPasswordRequired { missing_attributes } => (
-                "CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED",
-                vec![("missingAttributes", missing_attributes.as_slice().into())],
-            ),
-            Self::CustomChallenge { additional_info } => (
-                "CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE",
-                vec![("additionalInfo", additional_info.into())],
-            ),
+            } => vec![("codeDeliveryDetails", code_delivery_details.to_json())],
+            Self::SelectMfaType { allowed_mfa_types }
+            | Self::SelectMfaSetup { allowed_mfa_types } => {
+                vec![("allowedMFATypes", allowed_mfa_types.clone().into())]
+            }
+            Self::SetUpTotp { totp_setup_details } => {
+                vec![("totpSetupDetails", totp_setup_details.to_json())]
+            }
+            Self::NewPasswordRequired { missing_attributes } => {
+                vec![("missingAttributes", missing_attributes.as_slice().into())]
+            }
+            Self::CustomChallenge { additional_info } => {
+                vec![("additionalInfo", additional_info.into())]
+            }
             Self::SelectFirstFactor {
                 available_challenges,
-            } => (
-                "CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION",
-                vec![(
-                    "availableChallenges",
-                    available_challenges.as_slice().into(),
-                )],
-            ),
-            Self::ConfirmWithPassword => ("CONFIRM_SIGN_IN_WITH_PASSWORD", vec![]),
+            } => vec![(
+                "availableChallenges",
+                available_challenges.as_slice().into(),
+            )],
             Self::Unhandled {
                 challenge_name,
                 challenge_parameters,
-            } => (
-                "UNHANDLED_CHALLENGE",
-                vec![
-                    ("challengeName", challenge_name.into()),
-                    ("challengeParameters", challenge_parameters.into()),
-                ],
-            ),
+            } => vec![
+                ("challengeName", challenge_name.into()),
+                ("challengeParameters", challenge_parameters.into()),
+            ],
+            Self::Done
+            | Self::ConfirmSignUp
+            | Self::ResetPassword
+            | Self::ConfirmWithTotpCode
+            | Self::SetUpEmail
+            | Self::ConfirmWithPassword => vec![],
         };
-        let mut next_step = vec![("signInStep".to_owned(), Value::from(step))];
+        let mut next_step = vec![("signInStep".to_owned(), Value::from(self.name()))];
         next_step.extend(
             members
                 .into_iter()
