@@ -93,15 +93,21 @@ load:
 	cargo build --profile load -p cognito-emulator --bin cognito-emulator --example load
 	target/load/examples/load --emulator $(LOAD_EMULATOR) --seconds $(LOAD_SECONDS) --concurrency $(LOAD_CONCURRENCY)
 
-# The size budget of pkg/cognito_wasm_bg.wasm (bytes after wasm-opt, raw and gzip -9). Raise it on purpose,
-# saying why in the commit; `scripts/bench-size.py` shows what the module is made of.
-WASM_BUDGET_BYTES ?= 257500
-WASM_BUDGET_GZIP ?= 114000
+# The size budgets of the two .wasm modules in pkg/ (bytes after wasm-opt, raw and gzip -9): the session core
+# every page loads, and the sign-in core loaded on first sign-in. Raise one on purpose, saying why in the commit;
+# `scripts/bench-size.py` shows what a module is made of.
+SESSION_WASM_BUDGET_BYTES ?= 154000
+SESSION_WASM_BUDGET_GZIP ?= 68000
+SIGN_IN_WASM_BUDGET_BYTES ?= 272500
+SIGN_IN_WASM_BUDGET_GZIP ?= 111500
 test-size: pkg
-	@raw=$$(stat -c %s pkg/cognito_wasm_bg.wasm); gz=$$(gzip -9 -c pkg/cognito_wasm_bg.wasm | wc -c); \
-	  echo "test-size: pkg/cognito_wasm_bg.wasm $$raw bytes (budget $(WASM_BUDGET_BYTES)), gzip -9 $$gz (budget $(WASM_BUDGET_GZIP))"; \
-	  if [ "$$raw" -gt $(WASM_BUDGET_BYTES) ] || [ "$$gz" -gt $(WASM_BUDGET_GZIP) ]; then \
-	    echo "test-size: FAILED — the .wasm is over budget"; exit 1; fi
+	@over=0; \
+	  for m in "session $(SESSION_WASM_BUDGET_BYTES) $(SESSION_WASM_BUDGET_GZIP)" "sign_in $(SIGN_IN_WASM_BUDGET_BYTES) $(SIGN_IN_WASM_BUDGET_GZIP)"; do \
+	    read -r name budget budget_gz <<< "$$m"; wasm=pkg/cognito_wasm_$${name}_bg.wasm; \
+	    raw=$$(stat -c %s $$wasm); gz=$$(gzip -9 -c $$wasm | wc -c); \
+	    echo "test-size: $$wasm $$raw bytes (budget $$budget), gzip -9 $$gz (budget $$budget_gz)"; \
+	    if [ "$$raw" -gt "$$budget" ] || [ "$$gz" -gt "$$budget_gz" ]; then echo "test-size: FAILED — $$wasm is over budget"; over=1; fi; \
+	  done; exit $$over
 
 # The cargo-fuzz targets (fuzz/): response parser + sign-in state machine, SRP client inputs, JWT claims,
 # stored sessions, and whole HTTP requests to the emulator; each for FUZZ_SECONDS on top of the committed

@@ -1,11 +1,11 @@
 // The benchmark page: the same SRP work with every library, in one page. bench/run.mjs drives it through
 // window.runBench(config) and gets per-run timings (ms) back.
-import initBench, { BenchSrpClient } from '/target/bench/pkg-bench/cognito_wasm.js';
+import initBench, { BenchSrpClient } from '/target/bench/pkg-bench/cognito_wasm_sign_in.js';
 import { CognitoClient } from '/target/bench/pkg/index.js';
 import * as acij from '/target/bench/acij-page.js';
 import * as plain from '/bench/plain-srp.js';
 
-await initBench({ module_or_path: '/target/bench/pkg-bench/cognito_wasm_bg.wasm' });
+await initBench({ module_or_path: '/target/bench/pkg-bench/cognito_wasm_sign_in_bg.wasm' });
 
 const now = () => performance.now();
 

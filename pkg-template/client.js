@@ -1,8 +1,11 @@
-// CognitoClient: the effects around the wasm core. Every decision (which request to send, what a reply
-// means, whether tokens need refreshing) is made by the core; this file sends its requests with fetch, keeps
-// the session in storage, arms the refresh timer and keeps the tabs of an origin in step.
-import { Core, clockOffset } from './cognito_wasm.js';
+// CognitoClient: the effects around the wasm cores. Every decision (which request to send, what a reply
+// means, whether tokens need refreshing) is made by a core: the session core on this thread for the stored
+// session and its refresh, the sign-in core (signer-host.js, loaded on first use) for sign-ins and account
+// operations. This file sends their requests with fetch, keeps the session in storage, arms the refresh timer
+// and keeps the tabs of an origin in step.
+import { Core, clockOffset } from './cognito_wasm_session.js';
 import { CognitoError } from './errors.js';
+import { Signer } from './signer-host.js';
 
 /** How much earlier than due the proactive refresh may run, at most: spreads many tabs' refreshes. */
 const REFRESH_JITTER_MS = 5_000;
@@ -88,122 +91,9 @@ const pageIsHidden = () => globalThis.document?.visibilityState === 'hidden';
 /** The name a new device is registered under: the user agent, as amazon-cognito-identity-js does. */
 const deviceName = () => globalThis.navigator?.userAgent || 'cognito-wasm';
 
-/** The compiled module, when the entry module shares it: the sign-in worker instantiates it too. */
-let sharedModule;
-
-/** Called by the browser entry (index.js) with the module it compiled. */
-export function shareModule(module) {
-  sharedModule = module;
-}
-
-/**
- * The page's one sign-in worker, shared by every client: `{worker, ready, dead, calls, ...}`, or null where
- * none can run (Node, no shared module, a CSP that refuses it). Started by the first client; it is ready
- * a few tens of milliseconds later, and until then sign-ins run on the page rather than wait for it.
- */
-let host;
-
-function signerHost() {
-  if (host === undefined) host = startHost();
-  return host;
-}
-
-function startHost() {
-  if (!sharedModule || typeof Worker !== 'function') return null;
-  let worker;
-  try {
-    worker = new Worker(new URL('./signer.js', import.meta.url), { type: 'module', name: 'cognito-wasm sign-in' });
-  } catch {
-    return null;
-  }
-  const started = { worker, ready: false, dead: false, calls: new Map(), lastCall: 0, lastClient: 0 };
-  worker.onmessage = ({ data }) => {
-    if ('ready' in data) {
-      started.ready = data.ready === true;
-      started.dead = !started.ready;
-      return;
-    }
-    const call = started.calls.get(data.id);
-    started.calls.delete(data.id);
-    call?.resolve(data.result);
-  };
-  worker.onerror = (event) => {
-    event.preventDefault?.();
-    worker.terminate();
-    Object.assign(started, { ready: false, dead: true });
-    // Sign-ins under way in the worker are lost; later ones run on the page.
-    for (const call of started.calls.values()) call.reject(fail('AbortError', 'the sign-in worker stopped; sign in again'));
-    started.calls.clear();
-  };
-  worker.postMessage({ module: sharedModule });
-  return started;
-}
-
 /** Closes a collected client's channel to the other tabs, which would otherwise stay open for the page's life. */
 const closeChannel =
   typeof FinalizationRegistry === 'function' ? new FinalizationRegistry((channel) => channel.close()) : undefined;
-
-/** Frees a collected client's core in the worker. */
-const closeInWorker =
-  typeof FinalizationRegistry === 'function'
-    ? new FinalizationRegistry(({ started, key }) => started.dead || started.worker.postMessage({ close: key }))
-    : undefined;
-
-/**
- * The sign-in half of a client's core (prepareSignIn, signIn, confirmSignIn and their replies): in the
- * page's sign-in worker when it is ready, so that the SRP key computation never holds the main thread;
- * else in the client's own core. A sign-in stays where it started. Each call resolves with the core's answer.
- */
-class Signer {
-  #local;
-  #host;
-  #key;
-  #flowInWorker = false;
-
-  constructor(local, config) {
-    this.#local = local;
-    this.#host = signerHost();
-    if (this.#host && !this.#host.dead) {
-      this.#host.lastClient += 1;
-      this.#key = this.#host.lastClient;
-      this.#host.worker.postMessage({ open: this.#key, config });
-      closeInWorker?.register(this, { started: this.#host, key: this.#key });
-    }
-  }
-
-  #workerReady() {
-    return this.#host?.ready === true && this.#key !== undefined;
-  }
-
-  prepareSignIn() {
-    return this.#run(this.#workerReady(), 'prepareSignIn');
-  }
-
-  signIn(...args) {
-    this.#flowInWorker = this.#workerReady();
-    return this.#run(this.#flowInWorker, 'signIn', ...args);
-  }
-
-  /** confirmSignIn, signInReplied, signInFailed: where the sign-in started. */
-  continue(method, ...args) {
-    return this.#run(this.#flowInWorker && this.#workerReady(), method, ...args);
-  }
-
-  dropSignIn() {
-    this.#local.dropSignIn();
-    if (this.#workerReady()) this.#run(true, 'dropSignIn').catch(() => {});
-  }
-
-  #run(inWorker, method, ...args) {
-    if (!inWorker) return Promise.resolve(this.#local[method](...args));
-    const started = this.#host;
-    return new Promise((resolve, reject) => {
-      started.lastCall += 1;
-      started.calls.set(started.lastCall, { resolve, reject });
-      started.worker.postMessage({ id: started.lastCall, client: this.#key, method, args });
-    });
-  }
-}
 
 /** What may cut one call short: the caller's AbortSignal, and the timeout of each request. */
 class Call {
@@ -403,13 +293,16 @@ class Store {
     return underLock ? remove() : this.exclusively(remove);
   }
 
-  /** The device secrets kept for `username` (JSON text), or ''; unreadable ones are removed. */
-  async loadDevice(core, username) {
+  /**
+   * The device secrets kept for `username` (JSON text), or ''; those `readable` (async, the sign-in core's
+   * check) refuses are removed.
+   */
+  async loadDevice(readable, username) {
     const key = this.deviceKey(username);
     try {
       const device = await this.get(key);
       if (device == null) return '';
-      if (core.deviceReadable(device)) return device;
+      if (await readable(device)) return device;
       await this.remove(key);
     } catch {
       // A device that cannot be read is no device: the sign-in goes on without it.
@@ -504,8 +397,9 @@ class Tabs {
 }
 
 export class CognitoClient {
+  /** The session core: the stored session, refreshes, sign-out, and the transport's decisions. */
   #core;
-  /** prepareSignIn, signIn, confirmSignIn and their replies: the SRP maths, in a worker where possible. */
+  /** The sign-in core: sign-ins (the SRP maths, in a worker where possible) and account operations. */
   #signer;
   #endpoint;
   #timeoutMs;
@@ -537,8 +431,8 @@ export class CognitoClient {
     this.#timeoutMs = settings.timeoutMs;
     this.#autoRefresh = settings.autoRefresh;
     this.#store = new Store(storage, `cognito-wasm.${config.userPoolId}.${config.clientId}`, caseSensitiveUsernames);
-    // Last: the configuration is good, so the sign-in worker may open a core for it.
-    this.#signer = new Signer(this.#core, coreConfig);
+    // The configuration is good: the sign-in core, once loaded, opens a core for it.
+    this.#signer = new Signer(coreConfig);
     // No closure made here may use `this`: the channel's handler lives as long as the channel, and a closure
     // that captured the client would keep it (and the channel) alive for the page's life.
     const self = new WeakRef(this);
@@ -567,7 +461,7 @@ export class CognitoClient {
    */
   async prepareSignIn(options) {
     new Call(options, this.#timeoutMs);
-    unwrap(await this.#signer.prepareSignIn());
+    unwrap(await this.#signer.call('prepareSignIn'));
   }
 
   /** Signs in; resolves with the next step: DONE (the session is stored) or a challenge for confirmSignIn. */
@@ -575,15 +469,15 @@ export class CognitoClient {
     const call = new Call(options, this.#timeoutMs);
     const args = encode(input, 'signIn input');
     const username = typeof input?.username === 'string' ? input.username : '';
-    const device = username ? await this.#store.loadDevice(this.#core, username) : '';
-    return this.#drive(call, unwrap(await this.#signer.signIn(args, device, deviceName())));
+    const device = username ? await this.#store.loadDevice(this.#deviceReadable, username) : '';
+    return this.#drive(call, unwrap(await this.#signer.call('signIn', args, device, deviceName())));
   }
 
   /** Answers the step signIn (or the previous confirmSignIn) returned; a wrong code can be answered again. */
   async confirmSignIn(input, options) {
     const call = new Call(options, this.#timeoutMs);
     const args = encode(input, 'confirmSignIn input');
-    return this.#drive(call, unwrap(await this.#signer.continue('confirmSignIn', args)));
+    return this.#drive(call, unwrap(await this.#signer.call('confirmSignIn', args)));
   }
 
   /** The current session, refreshed first when its tokens expire within the refresh margin. */
@@ -765,9 +659,9 @@ export class CognitoClient {
   async #account(call, op, input, session) {
     const args = encode(input, `${op} input`);
     const token = session?.session.accessToken ?? '';
-    const request = unwrap(this.#core.account(op, args, token));
+    const request = unwrap(await this.#signer.call('account', op, args, token));
     const reply = await this.#send(call, request);
-    return unwrap(this.#core.accountResult(op, args, reply, session?.session.username ?? ''));
+    return unwrap(await this.#signer.call('accountResult', op, args, reply, session?.session.username ?? ''));
   }
 
   /** Sends a request (`{target, body}`), retrying failures that may pass; resolves with the reply's text. */
@@ -837,11 +731,11 @@ export class CognitoClient {
         try {
           reply = await this.#send(call, progress.send);
         } catch (error) {
-          progress = unwrap(await this.#signer.continue('signInFailed', progress.flow, errorJson(error)));
+          progress = unwrap(await this.#signer.call('signInFailed', progress.flow, errorJson(error)));
           continue;
         }
         const offset = this.#clockOffset ?? 0;
-        progress = unwrap(await this.#signer.continue('signInReplied', progress.flow, reply, deviceNow(), offset));
+        progress = unwrap(await this.#signer.call('signInReplied', progress.flow, reply, deviceNow(), offset));
         continue;
       }
       if (progress.signedIn) {
@@ -890,10 +784,13 @@ export class CognitoClient {
     }
   }
 
+  /** Whether stored device secrets can be read back (the sign-in core reads them). */
+  #deviceReadable = (device) => this.#signer.call('deviceReadable', device);
+
   /** The key of this browser's device for the signed-in user, if Cognito tracks it. */
   async #currentDeviceKey(session) {
     if (session.deviceKey) return session.deviceKey;
-    const device = await this.#store.loadDevice(this.#core, session.session.username);
+    const device = await this.#store.loadDevice(this.#deviceReadable, session.session.username);
     return device ? JSON.parse(device).deviceKey : undefined;
   }
 

@@ -1,19 +1,26 @@
-// Browser / bundler entry: fetches and compiles the .wasm next to this file, once, on import, and shares
-// the compiled module with the sign-in worker (client.js).
+// Browser / bundler entry: fetches and compiles the session core (`cognito_wasm_session_bg.wasm`) on import —
+// all a page needs to restore a session, answer getSession(), refresh and sign out. The sign-in core (SRP,
+// sign-in flows, account operations) is loaded on first use only, by the sign-in worker (signer.js), or on the
+// page where no worker starts (signer-host.js).
 // Needs a Content-Security-Policy that allows `'wasm-unsafe-eval'` in script-src.
-import { initSync } from './cognito_wasm.js';
-import { shareModule } from './client.js';
+import { initSync } from './cognito_wasm_session.js';
+import { compileWasm } from './load-wasm.js';
+import { provideSignInCore } from './signer-host.js';
 
-const url = new URL('./cognito_wasm_bg.wasm', import.meta.url);
-const response = await fetch(url);
-if (!response.ok) throw new Error(`cognito-wasm: fetching ${url} failed: HTTP ${response.status}`);
-// Streaming compilation needs the application/wasm type; a server that sends another still works.
-const module =
-  typeof WebAssembly.compileStreaming === 'function' && response.headers.get('Content-Type') === 'application/wasm'
-    ? await WebAssembly.compileStreaming(response)
-    : await WebAssembly.compile(await response.arrayBuffer());
-initSync({ module });
-shareModule(module);
+initSync({ module: await compileWasm(new URL('./cognito_wasm_session_bg.wasm', import.meta.url)) });
+
+provideSignInCore({
+  // Written out here, in this form, so that bundlers find the worker and emit it as a chunk of its own.
+  startWorker: () => new Worker(new URL('./signer.js', import.meta.url), { type: 'module', name: 'cognito-wasm sign-in' }),
+  async load() {
+    const [core, module] = await Promise.all([
+      import('./cognito_wasm_sign_in.js'),
+      compileWasm(new URL('./cognito_wasm_sign_in_bg.wasm', import.meta.url)),
+    ]);
+    core.initSync({ module });
+    return core.Core;
+  },
+});
 
 export { CognitoClient } from './client.js';
 export { CognitoError } from './errors.js';

@@ -1,25 +1,37 @@
-// The page's sign-in worker: the sign-in half of each client's core, so that the SRP maths (A, the password
-// key and signature, device SRP) never hold the main thread. client.js starts it with the module it compiled,
-// opens a core per client with that client's configuration, and forwards the sign-in calls; every answer is
-// the core's JSON text.
-import { Core, initSync } from './cognito_wasm.js';
+// The page's sign-in worker: loads the sign-in core (SRP, sign-in flows, account operations) when the page
+// first needs it, and runs each client's sign-in half here, so that the SRP maths (A, the password key and
+// signature, device SRP) never hold the main thread. signer-host.js is the page's side of the protocol; every
+// message is tagged with its `type`:
+//   page → worker  {type: 'open', client, config}           a core for client number `client`
+//                  {type: 'call', id, client, method, args}  a method of that core; answered by a 'reply'
+//                  {type: 'close', client}                   the client was collected: free its core
+//   worker → page  {type: 'ready'}                           the module is loaded: send 'open' and 'call'
+//                  {type: 'unavailable'}                     it cannot load here: the page loads it instead
+//                  {type: 'reply', id, result}               the core's answer (JSON text, bool or undefined)
+import { Core, initSync } from './cognito_wasm_sign_in.js';
+import { compileWasm } from './load-wasm.js';
 
 const cores = new Map();
+
 self.onmessage = ({ data }) => {
-  if (data.module) {
-    try {
-      initSync({ module: data.module });
-      self.postMessage({ ready: true });
-    } catch {
-      self.postMessage({ ready: false });
-    }
-  } else if (data.open !== undefined) {
-    // The configuration was checked on the page, by the same core.
-    cores.set(data.open, new Core(data.config));
-  } else if (data.close !== undefined) {
-    cores.get(data.close)?.free();
-    cores.delete(data.close);
-  } else {
-    self.postMessage({ id: data.id, result: cores.get(data.client)[data.method](...data.args) });
+  switch (data.type) {
+    case 'open':
+      // The configuration was checked on the page, by the same reader.
+      cores.set(data.client, new Core(data.config));
+      break;
+    case 'call':
+      self.postMessage({ type: 'reply', id: data.id, result: cores.get(data.client)[data.method](...data.args) });
+      break;
+    case 'close':
+      cores.get(data.client)?.free();
+      cores.delete(data.client);
+      break;
   }
 };
+
+compileWasm(new URL('./cognito_wasm_sign_in_bg.wasm', import.meta.url))
+  .then((module) => initSync({ module }))
+  .then(
+    () => self.postMessage({ type: 'ready' }),
+    () => self.postMessage({ type: 'unavailable' }),
+  );

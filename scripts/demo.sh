@@ -13,7 +13,7 @@ BIN="${COGNITO_EMULATOR_BIN:-$ROOT/target/debug/cognito-emulator}"
 
 [ -f "$SEED" ] || { echo "demo: seed file $SEED not found" >&2; exit 1; }
 [ -x "$BIN" ] || { echo "demo: $BIN not built" >&2; exit 1; }
-[ -f pkg/cognito_wasm_bg.wasm ] || { echo "demo: pkg/ not built (make pkg)" >&2; exit 1; }
+[ -f pkg/cognito_wasm_session_bg.wasm ] || { echo "demo: pkg/ not built (make pkg)" >&2; exit 1; }
 
 pids=()
 cleanup() {

@@ -27,7 +27,10 @@ test('the server sends the strict CSP derived from config.json, and the right MI
   assert.match(csp, /frame-ancestors 'none'/, 'no parent origins configured: not embeddable');
   assert.equal(html.headers.get('x-frame-options'), 'DENY');
   assert.ok(csp.includes(`connect-src 'self' ${h.emulator.url}`), csp);
-  assert.equal((await fetch(`${h.server.url}/pkg/cognito_wasm_bg.wasm`)).headers.get('content-type'), 'application/wasm');
+  for (const core of ['session', 'sign_in']) {
+    const wasm = await fetch(`${h.server.url}/pkg/cognito_wasm_${core}_bg.wasm`);
+    assert.equal(wasm.headers.get('content-type'), 'application/wasm', core);
+  }
   assert.match((await fetch(`${h.server.url}/app.js`)).headers.get('content-type'), /^text\/javascript/);
   assert.match((await fetch(`${h.server.url}/vendor/uqr/index.mjs`)).headers.get('content-type'), /^text\/javascript/);
   const config = await (await fetch(`${h.server.url}/config.json`)).json();

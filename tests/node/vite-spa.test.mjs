@@ -72,15 +72,18 @@ after(async () => {
   await emulator?.stop();
 });
 
-test('the package came from the tarball, and the bundle carries its .wasm and sign-in worker', () => {
+test('the package came from the tarball, and the bundle carries both .wasm modules and the sign-in worker', () => {
   const installed = join(WORK, 'node_modules', 'cognito-wasm');
   assert.equal(lstatSync(installed).isSymbolicLink(), false, 'installed, not linked');
-  assert.ok(
-    readFileSync(join(installed, 'cognito_wasm_bg.wasm')).equals(readFileSync(join(ROOT, 'pkg', 'cognito_wasm_bg.wasm'))),
-    'the freshly built .wasm, not a cached one',
-  );
   const assets = readdirSync(join(WORK, 'dist', 'assets'));
-  assert.ok(assets.some((f) => /^cognito_wasm_bg-.*\.wasm$/.test(f)), assets.join(', '));
+  for (const core of ['session', 'sign_in']) {
+    const wasm = `cognito_wasm_${core}_bg.wasm`;
+    assert.ok(
+      readFileSync(join(installed, wasm)).equals(readFileSync(join(ROOT, 'pkg', wasm))),
+      `the freshly built ${wasm}, not a cached one`,
+    );
+    assert.ok(assets.some((f) => new RegExp(`^cognito_wasm_${core}_bg-.*\\.wasm$`).test(f)), assets.join(', '));
+  }
   assert.ok(assets.some((f) => /^signer-.*\.js$/.test(f)), `the sign-in worker is bundled: ${assets.join(', ')}`);
   assert.ok(!readFileSync(join(WORK, 'dist', 'index.html'), 'utf8').includes('<script>'), 'no inline script');
 });

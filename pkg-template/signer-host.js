@@ -1,0 +1,170 @@
+// The sign-in core for the clients of this page: the `sign-in-core` wasm module (SRP, the sign-in flows, the
+// account operations). Nothing loads it before a client needs it, so a page whose user signed in earlier
+// restores, refreshes and signs out with the session core alone. In browsers it runs in the page's one
+// sign-in worker (signer.js, whose header describes the messages), so that the SRP maths never hold the main
+// thread; where no worker starts (Node, a CSP that refuses it, an engine without module workers) or the
+// worker stops, the module is loaded into this thread instead.
+import { CognitoError } from './errors.js';
+
+/** How this environment gets the sign-in core, from the entry module (index.js, node.js). */
+let provider;
+
+/**
+ * Called by the entry: `startWorker()` returns a Worker running signer.js (absent where there is none), and
+ * `load()` resolves with the sign-in module's `Core` class, loaded into this thread.
+ */
+export function provideSignInCore(how) {
+  provider = how;
+}
+
+/** The backend the clients use (a promise of it): started by the first call that needs the sign-in core. */
+let starting;
+/** A worker failed once: the page's later backends load the module here. */
+let workerFailed = false;
+
+/** The live backend, started on first use; one whose worker stopped is replaced by the page's own. */
+async function backend() {
+  for (;;) {
+    const mine = (starting ??= start());
+    let started;
+    try {
+      started = await mine;
+    } catch (error) {
+      // A module that could not load (offline, say) is tried again by the next call.
+      if (starting === mine) starting = undefined;
+      throw error;
+    }
+    if (!started.dead) return started;
+    if (starting === mine) starting = undefined;
+  }
+}
+
+async function start() {
+  if (!workerFailed && provider?.startWorker) {
+    let worker;
+    try {
+      worker = new WorkerBackend(provider.startWorker());
+    } catch {
+      // No Worker here, or one the page may not start.
+    }
+    if (worker && (await worker.ready)) return worker;
+    workerFailed = true;
+  }
+  if (!provider) throw new CognitoError('InternalError', 'cognito-wasm: import the package by its entry (index.js or node.js)');
+  return new LocalBackend(await provider.load());
+}
+
+/** The sign-in core loaded into this thread: one `Core` per client. */
+class LocalBackend {
+  dead = false;
+
+  constructor(Core) {
+    this.Core = Core;
+  }
+
+  open(client, config) {
+    return new this.Core(config);
+  }
+
+  async run(core, method, args) {
+    return core[method](...args);
+  }
+}
+
+/** Frees a collected client's core in the worker. */
+const closeInWorker =
+  typeof FinalizationRegistry === 'function' ? new FinalizationRegistry(({ backend, key }) => backend.close(key)) : undefined;
+
+/** The sign-in worker: one per page, a core in it per client, each call answered by a `reply`. */
+class WorkerBackend {
+  dead = false;
+  #worker;
+  #calls = new Map();
+  #lastCall = 0;
+  #lastClient = 0;
+
+  constructor(worker) {
+    this.#worker = worker;
+    /** Resolves with whether the worker loaded the module (false: it cannot, here). */
+    this.ready = new Promise((resolve) => {
+      worker.onmessage = ({ data }) => {
+        if (data.type === 'reply') {
+          const call = this.#calls.get(data.id);
+          this.#calls.delete(data.id);
+          call?.resolve(data.result);
+        } else if (data.type === 'ready') {
+          resolve(true);
+        } else if (data.type === 'unavailable') {
+          this.#stop();
+          resolve(false);
+        }
+      };
+      worker.onerror = (event) => {
+        event.preventDefault?.();
+        this.#stop();
+        resolve(false);
+      };
+    });
+  }
+
+  /** Calls under way in the worker are lost; later ones run on the page. */
+  #stop() {
+    this.#worker.terminate();
+    this.dead = true;
+    workerFailed = true;
+    for (const call of this.#calls.values()) {
+      call.reject(new CognitoError('AbortError', 'the sign-in worker stopped; sign in again'));
+    }
+    this.#calls.clear();
+  }
+
+  open(client, config) {
+    this.#lastClient += 1;
+    const key = this.#lastClient;
+    this.#worker.postMessage({ type: 'open', client: key, config });
+    closeInWorker?.register(client, { backend: this, key });
+    return key;
+  }
+
+  run(key, method, args) {
+    if (this.dead) return Promise.reject(new CognitoError('AbortError', 'the sign-in worker stopped; sign in again'));
+    return new Promise((resolve, reject) => {
+      this.#lastCall += 1;
+      this.#calls.set(this.#lastCall, { resolve, reject });
+      this.#worker.postMessage({ type: 'call', id: this.#lastCall, client: key, method, args });
+    });
+  }
+
+  close(key) {
+    if (!this.dead) this.#worker.postMessage({ type: 'close', client: key });
+  }
+}
+
+/**
+ * One client's sign-in half: prepareSignIn, signIn, confirmSignIn and their replies, and the account
+ * operations. Each call resolves with the sign-in core's answer. A sign-in stays in the core it started in;
+ * when that core is gone (its worker stopped), the next call finds no sign-in under way and says so.
+ */
+export class Signer {
+  #config;
+  /** `{backend, handle}`: where this client's core is open. */
+  #opened;
+
+  /** `config`: the client's configuration as JSON text, already checked by the session core. */
+  constructor(config) {
+    this.#config = config;
+  }
+
+  /** Calls `method` of this client's sign-in core, loading the core first if need be. */
+  async call(method, ...args) {
+    const current = await backend();
+    if (this.#opened?.backend !== current) this.#opened = { backend: current, handle: current.open(this, this.#config) };
+    return current.run(this.#opened.handle, method, args);
+  }
+
+  /** Forgets the sign-in under way (another tab signed out); loads nothing. */
+  dropSignIn() {
+    const opened = this.#opened;
+    if (opened && !opened.backend.dead) opened.backend.run(opened.handle, 'dropSignIn', []).catch(() => {});
+  }
+}
