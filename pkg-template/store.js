@@ -1,0 +1,233 @@
+// Where the session and the remembered-device secrets are kept, and the session lock that keeps the writes
+// of this page's clients and of the origin's other tabs apart.
+import { CognitoError } from './errors.js';
+import { fail, invalid, unwrap, messageOf } from './outcome.js';
+
+/** The tail of each in-page lock queue, by name: the lock where Web Locks are missing or not needed. */
+const pageLocks = new Map();
+
+/**
+ * Runs `work` holding the session lock `name`: across the tabs of the origin (a Web Lock) when `acrossTabs`
+ * and Web Locks exist, else across the clients of this page (a queue). Each holder reads and writes the stored
+ * session as one step: a sign-in's save, a refresh (request included), a sign-out, a repair.
+ * `work` must not take the lock again: it would wait for itself.
+ */
+function sessionLock(name, acrossTabs, work) {
+  const locks = acrossTabs ? globalThis.navigator?.locks : undefined;
+  if (locks) return locks.request(name, work);
+  const run = (pageLocks.get(name) ?? Promise.resolve()).then(() => work());
+  const tail = run.then(
+    () => {},
+    () => {},
+  );
+  pageLocks.set(name, tail);
+  tail.then(() => pageLocks.get(name) === tail && pageLocks.delete(name));
+  return run;
+}
+
+/**
+ * Where the session and remembered-device secrets are kept: memory, localStorage / sessionStorage, or the
+ * app's object with (possibly async) getItem / setItem / removeItem. Keys are namespaced by pool, app client
+ * and user. A stored value that cannot be read back is dropped (signed out, device forgotten).
+ */
+export class Store {
+  /** `caseSensitive`: whether the pool tells "Bob" from "bob" (Cognito's UsernameConfiguration.CaseSensitive). */
+  constructor(option, namespace, caseSensitive = true) {
+    this.namespace = namespace;
+    this.caseSensitive = caseSensitive;
+    if (option == null) {
+      this.backend = webStorage('localStorage', false) ?? memory();
+    } else if (typeof option === 'string') {
+      if (option === 'memory') this.backend = memory();
+      else if (option === 'local') this.backend = webStorage('localStorage', true);
+      else if (option === 'session') this.backend = webStorage('sessionStorage', true);
+      else throw invalid(`storage: unknown kind ${JSON.stringify(option)}; use 'memory', 'local', 'session' or an object`);
+    } else if (typeof option === 'object' && ['getItem', 'setItem', 'removeItem'].every((m) => typeof option[m] === 'function')) {
+      this.backend = custom(option);
+    } else {
+      throw invalid('storage: an object needs getItem, setItem and removeItem functions');
+    }
+    /** Whether other tabs of the origin see the same session (sessionStorage is per tab). */
+    this.shared = this.backend.shared;
+  }
+
+  async get(key) {
+    try {
+      return await this.backend.get(key);
+    } catch (cause) {
+      throw cause instanceof CognitoError ? cause : storageError('read', cause);
+    }
+  }
+
+  async set(key, value) {
+    try {
+      await this.backend.set(key, value);
+    } catch (cause) {
+      throw storageError('write', cause);
+    }
+  }
+
+  async remove(key) {
+    try {
+      await this.backend.remove(key);
+    } catch (cause) {
+      throw storageError('remove', cause);
+    }
+  }
+
+  get pointer() {
+    return `${this.namespace}.lastAuthUser`;
+  }
+
+  sessionKey(username) {
+    return `${this.namespace}.user.${username}.session`;
+  }
+
+  /** Devices are kept per user, by the name as the pool compares it: "Bob" and "bob" are two users where case counts. */
+  deviceKey(username) {
+    return `${this.namespace}.user.${this.caseSensitive ? username : username.toLowerCase()}.device`;
+  }
+
+  /** Runs `work` holding the session lock (see sessionLock); `work` must not take it again. */
+  exclusively(work) {
+    return sessionLock(`${this.namespace}.session`, this.shared, work);
+  }
+
+  /** What is stored now, unread: `{username, stored}` (`stored` null when the pointer names nothing), or null. */
+  async raw() {
+    const username = await this.get(this.pointer);
+    return username == null ? null : { username, stored: await this.get(this.sessionKey(username)) };
+  }
+
+  /**
+   * The stored session (`{stored, session, deviceKey}`) or null. An unreadable one is removed and thrown; a
+   * pointer to no session is removed. What is seen may be another tab's save half done, so the removals are
+   * compare-and-delete under the session lock (`underLock`: the caller holds it already).
+   */
+  async load(core, underLock = false) {
+    const seen = await this.raw();
+    if (seen == null) return null;
+    if (seen.stored == null) {
+      await this.removeIf((now) => now?.username === seen.username && now.stored == null, underLock);
+      return null;
+    }
+    try {
+      const session = unwrap(core.readSession(seen.stored));
+      if (session.session.username !== seen.username) {
+        throw fail('InvalidResponseException', 'stored session belongs to another user');
+      }
+      return session;
+    } catch (error) {
+      await this.removeIf((now) => now?.username === seen.username && now.stored === seen.stored, underLock);
+      throw error;
+    }
+  }
+
+  /** Stores `session` as the signed-in one; another user's session is removed. Hold the session lock. */
+  async save(session) {
+    const username = session.session.username;
+    const previous = await this.get(this.pointer);
+    if (previous != null && previous !== username) await this.remove(this.sessionKey(previous));
+    await this.set(this.sessionKey(username), session.stored);
+    await this.set(this.pointer, username);
+  }
+
+  /**
+   * Compare-and-set: stores `session` only if the stored session is still `expected` (its stored text).
+   * Hold the session lock. Returns whether it stored it.
+   */
+  async saveIf(expected, session) {
+    const now = await this.raw();
+    if (now?.username !== session.session.username || now.stored !== expected) return false;
+    await this.save(session);
+    return true;
+  }
+
+  /**
+   * Compare-and-delete: removes the signed-in session (remembered devices stay) if `stillThere(raw())` holds,
+   * under the session lock (`underLock`: the caller holds it already). Returns whether it removed it.
+   */
+  async removeIf(stillThere, underLock = false) {
+    const remove = async () => {
+      const now = await this.raw();
+      if (!stillThere(now)) return false;
+      if (now?.stored != null) await this.remove(this.sessionKey(now.username));
+      await this.remove(this.pointer);
+      return true;
+    };
+    return underLock ? remove() : this.exclusively(remove);
+  }
+
+  /**
+   * The device secrets kept for `username` (JSON text), or ''; those `readable` (async, the sign-in core's
+   * check) refuses are removed.
+   */
+  async loadDevice(readable, username) {
+    const key = this.deviceKey(username);
+    try {
+      const device = await this.get(key);
+      if (device == null) return '';
+      if (await readable(device)) return device;
+      await this.remove(key);
+    } catch {
+      // A device that cannot be read is no device: the sign-in goes on without it.
+    }
+    return '';
+  }
+
+  saveDevice(username, device) {
+    return this.set(this.deviceKey(username), device);
+  }
+
+  forgetDevice(username) {
+    return this.remove(this.deviceKey(username));
+  }
+}
+
+function storageError(what, cause) {
+  return fail('StorageError', `could not ${what} storage: ${messageOf(cause)}`);
+}
+
+function memory() {
+  const map = new Map();
+  return {
+    shared: false,
+    get: (key) => map.get(key) ?? null,
+    set: (key, value) => void map.set(key, value),
+    remove: (key) => void map.delete(key),
+  };
+}
+
+/** `globalThis[name]`, which may be missing (Node, workers) or throw (storage disabled by the user). */
+function webStorage(name, required) {
+  let storage;
+  try {
+    storage = globalThis[name];
+  } catch {
+    storage = undefined;
+  }
+  if (!storage || typeof storage.getItem !== 'function') {
+    if (required) throw invalid(`storage '${name}' is not available here; use 'memory'`);
+    return undefined;
+  }
+  return {
+    shared: name === 'localStorage',
+    get: (key) => storage.getItem(key),
+    set: (key, value) => storage.setItem(key, value),
+    remove: (key) => storage.removeItem(key),
+  };
+}
+
+function custom(object) {
+  return {
+    shared: true,
+    async get(key) {
+      const value = await object.getItem(key);
+      if (value == null) return null;
+      if (typeof value !== 'string') throw fail('StorageError', 'getItem returned something other than a string');
+      return value;
+    },
+    set: async (key, value) => void (await object.setItem(key, value)),
+    remove: async (key) => void (await object.removeItem(key)),
+  };
+}

@@ -1,0 +1,111 @@
+// Sending a core's requests to Cognito: fetch with a timeout and the caller's AbortSignal, retries of failures
+// that may pass (the core decides how long to wait), replies read up to a size limit, and the server's clock
+// from each reply's Date header.
+import { clockOffset } from './cognito_wasm_session.js';
+import { aborted, fail, messageOf, unwrap } from './outcome.js';
+import { timer } from './timers.js';
+
+/** The largest reply read from Cognito (its replies are a few kB): a bigger one is cut off unread. */
+export const MAX_REPLY_BYTES = 1 << 20;
+
+/**
+ * A reply's body as text, read no further than MAX_REPLY_BYTES. A failure to read is a NetworkError (it may
+ * pass); a body that is too big is an InvalidResponseException (it will not).
+ */
+async function replyText(response) {
+  const tooBig = () => fail('InvalidResponseException', `the reply is larger than ${MAX_REPLY_BYTES} bytes`);
+  if (Number(response.headers.get('Content-Length')) > MAX_REPLY_BYTES) {
+    response.body?.cancel().catch(() => {});
+    throw tooBig();
+  }
+  const chunks = [];
+  let size = 0;
+  try {
+    const reader = response.body?.getReader();
+    for (let chunk = await reader?.read(); chunk && !chunk.done; chunk = await reader.read()) {
+      size += chunk.value.byteLength;
+      if (size > MAX_REPLY_BYTES) {
+        reader.cancel().catch(() => {});
+        break;
+      }
+      chunks.push(chunk.value);
+    }
+  } catch (cause) {
+    throw fail('NetworkError', `reply body was cut off: ${messageOf(cause)}`, true);
+  }
+  if (size > MAX_REPLY_BYTES) throw tooBig();
+  return new Blob(chunks).text();
+}
+
+/** One client's way to Cognito's endpoint. */
+export class Transport {
+  /** The session core (retryDelay, replyError). */
+  #core;
+  #endpoint;
+
+  constructor(core, endpoint) {
+    this.#core = core;
+    this.#endpoint = endpoint;
+    /** Server time minus device time (seconds), from the Date of the latest reply; undefined before one. */
+    this.clockOffset = undefined;
+  }
+
+  /** Sends a request (`{target, body}`), retrying failures that may pass; resolves with the reply's text. */
+  async send(call, request) {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.#sendOnce(call, request);
+      } catch (error) {
+        const delay = this.#core.retryDelay(attempt, String(error.name), error.retryable === true, Math.random());
+        if (delay < 0) throw error;
+        await call.sleep(delay);
+      }
+    }
+  }
+
+  /** One attempt. Aborting or timing out cancels the fetch itself, body included. */
+  async #sendOnce(call, request) {
+    call.throwIfAborted();
+    const controller = new AbortController();
+    let timedOut = false;
+    const timeout = timer(() => {
+      timedOut = true;
+      controller.abort();
+    }, call.timeoutMs);
+    const onAbort = () => controller.abort();
+    call.signal?.addEventListener('abort', onAbort);
+    try {
+      let response;
+      try {
+        response = await fetch(this.#endpoint, {
+          method: 'POST',
+          mode: 'cors',
+          headers: {
+            'Content-Type': 'application/x-amz-json-1.1',
+            'X-Amz-Target': request.target,
+            'Cache-Control': 'no-store',
+          },
+          body: request.body,
+          signal: controller.signal,
+          // A redirect would carry the password's proof or the refresh token to wherever it points.
+          redirect: 'error',
+        });
+      } catch (cause) {
+        throw fail('NetworkError', `request to Cognito failed: ${messageOf(cause)}`, true);
+      }
+      const text = await replyText(response);
+      const error = this.#core.replyError(response.status, text, response.headers.get('x-amzn-ErrorType') ?? undefined);
+      if (error) unwrap(error);
+      const date = Date.parse(response.headers.get('Date') ?? '');
+      if (Number.isFinite(date)) this.clockOffset = clockOffset(Date.now(), date) ?? this.clockOffset;
+      return text;
+    } catch (error) {
+      if (call.signal?.aborted) throw aborted();
+      if (timedOut) throw fail('TimeoutError', `no reply within ${call.timeoutMs} ms`, true);
+      throw error;
+    } finally {
+      clearTimeout(timeout);
+      call.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+}

@@ -1,0 +1,138 @@
+// pkg/signer-host.js on its own: the sign-in core is loaded on first use and once; the worker protocol is
+// tagged ({type: 'open'|'call'|'close'} out, 'ready'|'unavailable'|'reply' back); where the worker cannot load
+// the module or stops, the core is loaded here instead. Each test imports a fresh copy of the module (its
+// state is the page's), with a fake worker and a fake sign-in module.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+let copies = 0;
+const fresh = () => import(`../../pkg/signer-host.js?copy=${(copies += 1)}`);
+
+/** A sign-in module's `Core` stand-in: answers `method:args` and counts the cores made. */
+function fakeModule() {
+  const made = [];
+  class Core {
+    constructor(config) {
+      this.config = config;
+      made.push(this);
+    }
+    prepareSignIn() { return `local prepareSignIn ${this.config}`; }
+    signIn(...args) { return `local signIn ${args.join(' ')}`; }
+    dropSignIn() { this.dropped = true; }
+  }
+  return { Core, made };
+}
+
+/** A Worker stand-in: records what the page posts; the test answers through `reply`/`answer`. */
+class FakeWorker {
+  posted = [];
+  terminated = false;
+  postMessage(message) { this.posted.push(message); }
+  terminate() { this.terminated = true; }
+  answer(data) { this.onmessage({ data }); }
+}
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+test('in-process: nothing loads before the first call, then once for every client', async () => {
+  const host = await fresh();
+  const { Core, made } = fakeModule();
+  let loads = 0;
+  host.provideSignInCore({ load: async () => { loads += 1; return Core; } });
+  const a = new host.Signer('{"a":1}');
+  const b = new host.Signer('{"b":2}');
+  a.dropSignIn();
+  await tick();
+  assert.equal(loads, 0, 'constructing clients and dropping a sign-in load nothing');
+  assert.deepEqual(
+    await Promise.all([a.call('prepareSignIn'), b.call('signIn', 'x', 'y'), a.call('signIn', 'z')]),
+    ['local prepareSignIn {"a":1}', 'local signIn x y', 'local signIn z'],
+  );
+  assert.equal(loads, 1);
+  assert.equal(made.length, 2, 'one core per client');
+  a.dropSignIn();
+  await tick();
+  assert.equal(made[0].dropped, true);
+});
+
+test('the worker: tagged messages, calls wait for ready, each reply resolves its call', async () => {
+  const host = await fresh();
+  const worker = new FakeWorker();
+  let started = 0;
+  host.provideSignInCore({ startWorker: () => { started += 1; return worker; }, load: () => assert.fail('loaded on the page') });
+  const signer = new host.Signer('{"c":3}');
+  assert.equal(started, 0);
+  const first = signer.call('signIn', 'args', '', 'device');
+  const second = signer.call('prepareSignIn');
+  await tick();
+  assert.equal(started, 1);
+  assert.deepEqual(worker.posted, [], 'nothing is sent before the worker is ready');
+  worker.answer({ type: 'ready' });
+  await tick();
+  assert.deepEqual(worker.posted, [
+    { type: 'open', client: 1, config: '{"c":3}' },
+    { type: 'call', id: 1, client: 1, method: 'signIn', args: ['args', '', 'device'] },
+    { type: 'call', id: 2, client: 1, method: 'prepareSignIn', args: [] },
+  ]);
+  worker.answer({ type: 'reply', id: 2, result: 'prepared' });
+  worker.answer({ type: 'reply', id: 1, result: 'signing in' });
+  assert.deepEqual(await Promise.all([first, second]), ['signing in', 'prepared']);
+  signer.dropSignIn();
+  assert.deepEqual(worker.posted.at(-1), { type: 'call', id: 3, client: 1, method: 'dropSignIn', args: [] });
+});
+
+test('a worker that cannot load the module: it is stopped and the core is loaded on the page', async () => {
+  const host = await fresh();
+  const worker = new FakeWorker();
+  const { Core } = fakeModule();
+  host.provideSignInCore({ startWorker: () => worker, load: async () => Core });
+  const call = new host.Signer('{}').call('prepareSignIn');
+  await tick();
+  worker.answer({ type: 'unavailable' });
+  assert.equal(await call, 'local prepareSignIn {}');
+  assert.equal(worker.terminated, true);
+});
+
+test('no Worker here (the constructor throws): the page loads the core', async () => {
+  const host = await fresh();
+  const { Core } = fakeModule();
+  host.provideSignInCore({ startWorker: () => { throw new ReferenceError('Worker is not defined'); }, load: async () => Core });
+  assert.equal(await new host.Signer('{}').call('prepareSignIn'), 'local prepareSignIn {}');
+});
+
+test('a worker that stops: its calls end with AbortError, later ones run on the page, without a new worker', async () => {
+  const host = await fresh();
+  const worker = new FakeWorker();
+  const { Core } = fakeModule();
+  let started = 0;
+  host.provideSignInCore({ startWorker: () => { started += 1; return worker; }, load: async () => Core });
+  const signer = new host.Signer('{}');
+  const pending = signer.call('signIn', 'a');
+  await tick();
+  worker.answer({ type: 'ready' });
+  await tick();
+  let prevented = false;
+  worker.onerror({ preventDefault: () => { prevented = true; } });
+  await assert.rejects(pending, { name: 'AbortError' });
+  assert.equal(prevented, true);
+  assert.equal(worker.terminated, true);
+  assert.equal(await signer.call('signIn', 'b'), 'local signIn b');
+  assert.equal(started, 1);
+});
+
+test('a load that fails is tried again by the next call', async () => {
+  const host = await fresh();
+  const { Core } = fakeModule();
+  let loads = 0;
+  host.provideSignInCore({
+    load: async () => {
+      loads += 1;
+      if (loads === 1) throw new TypeError('fetch failed');
+      return Core;
+    },
+  });
+  const signer = new host.Signer('{}');
+  await assert.rejects(signer.call('prepareSignIn'), /fetch failed/);
+  assert.equal(await signer.call('prepareSignIn'), 'local prepareSignIn {}');
+  assert.equal(loads, 2);
+});
