@@ -105,6 +105,20 @@ export function serveHarness() {
   });
 }
 
+/**
+ * A page of the serveHarness site (`url`) in `context`, loaded and ready, whose uncaught errors are collected in
+ * `page.problems`. `initScript` runs before the page's own scripts.
+ */
+export async function openHarnessPage(context, url, { initScript } = {}) {
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('pageerror', (err) => page.problems.push(`pageerror: ${err.message}`));
+  if (initScript) await page.addInitScript(initScript);
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 20_000 });
+  return page;
+}
+
 /** Call a Cognito operation on the emulator with plain fetch, as the AWS JSON 1.1 protocol does. */
 export async function cognito(endpoint, op, body) {
   const res = await fetch(endpoint, {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { createPoolAndUser, serveHarness, startEmulator } from './helpers.mjs';
+import { createPoolAndUser, openHarnessPage, serveHarness, startEmulator } from './helpers.mjs';
 import { launchBrowser } from './page-harness.mjs';
 
 const SIGN_IN_CORE = /\/pkg\/(signer\.js|cognito_wasm_sign_in(_bg\.wasm|\.js))$/;
@@ -44,14 +44,7 @@ function networkLog(context) {
   return paths;
 }
 
-async function openTab(context) {
-  const page = await context.newPage();
-  page.problems = [];
-  page.on('pageerror', (err) => page.problems.push(`pageerror: ${err.message}`));
-  await page.goto(site.url, { waitUntil: 'load' });
-  await page.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 20_000 });
-  return page;
-}
+const openTab = (context) => openHarnessPage(context, site.url);
 
 const attempt = (page, body) => page.evaluate(`window.attempt(async () => { ${body} })`);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

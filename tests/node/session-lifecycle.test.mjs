@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 
 import { chromium } from 'playwright-core';
 
-import { cognito, createPoolAndUser, serveHarness, startEmulator } from './helpers.mjs';
+import { cognito, createPoolAndUser, openHarnessPage, serveHarness, startEmulator } from './helpers.mjs';
 
 const REFRESH = 'InitiateAuth:REFRESH_TOKEN_AUTH';
 
@@ -51,15 +51,7 @@ const tokenLifetime = (clientId, seconds) =>
 // --- pages -------------------------------------------------------------------------------------------------
 
 /** A harness page in `context` whose uncaught errors are collected in `page.problems`. */
-async function openTab(context, { initScript } = {}) {
-  const page = await context.newPage();
-  page.problems = [];
-  page.on('pageerror', (err) => page.problems.push(`pageerror: ${err.message}`));
-  if (initScript) await page.addInitScript(initScript);
-  await page.goto(site.url, { waitUntil: 'load' });
-  await page.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 20_000 });
-  return page;
-}
+const openTab = (context, options) => openHarnessPage(context, site.url, options);
 
 async function makeClient(page, user, options = {}) {
   await page.evaluate(
