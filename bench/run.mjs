@@ -3,13 +3,14 @@
 // target/bench/results.{json,md} and prints the table and the ratios. Expects scripts/bench.sh to have built
 // pkg/ and target/bench/pkg-bench/ (the `bench`-feature build of the same wasm).
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { extname, join, normalize } from 'node:path';
+import { basename, extname, join, normalize } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
+import { build as viteBuild } from 'vite';
 
 import { createPoolAndUser, ROOT, startEmulator } from '../tests/node/helpers.mjs';
 import { N } from './plain-srp.js';
@@ -41,17 +42,35 @@ async function bundleSize(entry, name) {
 const pkg = (f) => join(OUT, 'pkg', f);
 const sizes = {
   [LIBS.ours]: {
-    wasm: size([pkg('cognito_wasm_bg.wasm')]),
-    glue: size([pkg('cognito_wasm.js'), pkg('client.js'), pkg('index.js'), pkg('errors.js')]),
+    wasm: size([pkg('cognito_wasm_session_bg.wasm'), pkg('cognito_wasm_sign_in_bg.wasm')]),
+    glue: size(readdirSync(join(OUT, 'pkg')).filter((f) => f.endsWith('.js') && f !== 'node.js').map(pkg)),
     bundle: await bundleSize('cognito-wasm.js', 'cognito-wasm'),
   },
   [LIBS.acij]: { bundle: await bundleSize('acij.js', 'amazon-cognito-identity-js') },
   [LIBS.plain]: { bundle: await bundleSize('plain.js', 'plain') },
 };
-// The app needs the .wasm too.
+// The app needs both .wasm modules too.
 const ourApp = sizes[LIBS.ours];
 ourApp.app = { raw: ourApp.bundle.raw + ourApp.wasm.raw, gzip: ourApp.bundle.gzip + ourApp.wasm.gzip };
 for (const name of [LIBS.acij, LIBS.plain]) sizes[name].app = sizes[name].bundle;
+
+// ---- the whole package for a bundler: every .js and .wasm a Vite build of the full API emits --------------
+async function viteWholePackage() {
+  const root = join(OUT, 'vite-full');
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(root, { recursive: true });
+  writeFileSync(join(root, 'index.html'), '<!doctype html>\n<script type="module" src="./main.js"></script>\n');
+  writeFileSync(
+    join(root, 'main.js'),
+    `import { CognitoClient, CognitoError } from ${JSON.stringify(pkg('index.js'))};\nglobalThis.cognito = { CognitoClient, CognitoError };\n`,
+  );
+  const dist = join(root, 'dist');
+  // As examples/vite-spa builds: the package initialises its .wasm with top-level await.
+  await viteBuild({ root, configFile: false, logLevel: 'error', build: { target: 'es2022', outDir: dist, emptyOutDir: true } });
+  const files = readdirSync(dist, { recursive: true }).filter((f) => /\.(js|wasm)$/.test(f)).map((f) => join(dist, f));
+  return { files: files.map((f) => basename(f)).sort(), ...size(files) };
+}
+const loadPath = { wholePackage: await viteWholePackage() };
 
 // ---- the page -------------------------------------------------------------------------------------------
 const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
@@ -111,10 +130,44 @@ try {
     emulator: { endpoint: emulator.endpoint, userPoolId: user.poolId, clientId: user.clientId, username: user.username, password: user.password },
   });
   measured.browser = browser.version();
+  loadPath.returningUser = await returningUserFetches(browser, user);
 } finally {
   await browser?.close();
   await emulator.stop();
   server.close();
+}
+
+/**
+ * What a returning user's page fetches of the package before getSession() resolves: an earlier tab signed in
+ * (localStorage), a new tab imports the package, makes a client and awaits getSession(). From the browser's
+ * network log (requests of the page and its workers); sizes are of the files in pkg/.
+ */
+async function returningUserFetches(browser, user) {
+  const context = await browser.newContext();
+  try {
+    const config = { userPoolId: user.poolId, clientId: user.clientId, endpoint: emulator.endpoint, storage: 'local' };
+    const open = async () => {
+      const page = await context.newPage();
+      await page.goto(`http://127.0.0.1:${server.address().port}/bench/returning.html`);
+      await page.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 30_000 });
+      return page;
+    };
+    const first = await open();
+    await first.evaluate(
+      ({ config, username, password }) => new window.CognitoClient(config).signIn({ username, password }),
+      { config, username: user.username, password: user.password },
+    );
+    await first.close();
+    const requested = [];
+    context.on('request', (request) => requested.push(new URL(request.url()).pathname));
+    const page = await open();
+    const username = await page.evaluate(async (config) => (await new window.CognitoClient(config).getSession()).username, config);
+    if (username !== user.username) throw new Error(`returning user: getSession() answered ${username}`);
+    const files = [...new Set(requested.filter((p) => p.startsWith('/target/bench/pkg/')))];
+    return { files: files.map((p) => basename(p)).sort(), ...size(files.map((p) => join(ROOT, p))) };
+  } finally {
+    await context.close();
+  }
 }
 
 // ---- report ---------------------------------------------------------------------------------------------
@@ -177,6 +230,16 @@ lines.push(
   `the main thread ran during a sign-in (n=${felt.busy.length}) ${ms(report.felt.busy)}.`,
 );
 report.ratios = ratios;
+report.loadPath = loadPath;
+lines.push(
+  '',
+  'Load path of cognito-wasm (kB raw / gzip -9, the files as pkg/ ships them):',
+  '',
+  '| figure | kB | files |',
+  '|---|---|---|',
+  `| returning user's page: bytes fetched before getSession() resolves (Chromium's network log) | ${kb(loadPath.returningUser)} | ${loadPath.returningUser.files.join(', ')} |`,
+  `| whole package for a bundler: every .js and .wasm a Vite build of the full API emits | ${kb(loadPath.wholePackage)} | ${loadPath.wholePackage.files.length} files |`,
+);
 const md = lines.join('\n') + '\n';
 writeFileSync(join(OUT, 'results.json'), JSON.stringify(report, null, 2) + '\n');
 writeFileSync(join(OUT, 'results.md'), md);
