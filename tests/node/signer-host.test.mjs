@@ -136,3 +136,34 @@ test('a load that fails is tried again by the next call', async () => {
   assert.equal(await signer.call('prepareSignIn'), 'local prepareSignIn {}');
   assert.equal(loads, 2);
 });
+
+test('Node (pkg/node.js): the sign-in core is read from disk by the first call that needs it, once', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const script = `
+    import fs from 'node:fs';
+    import { syncBuiltinESMExports } from 'node:module';
+    const read = fs.readFileSync;
+    const wasm = [];
+    fs.readFileSync = (path, ...rest) => {
+      if (String(path).endsWith('.wasm')) wasm.push(String(path).split('/').pop());
+      return read(path, ...rest);
+    };
+    syncBuiltinESMExports();
+    const { CognitoClient } = await import(${JSON.stringify(new URL('../../pkg/node.js', import.meta.url).href)});
+    const client = new CognitoClient({ userPoolId: 'us-east-1_Test', clientId: 'client', storage: 'memory' });
+    const seen = {};
+    seen.imported = [...wasm];
+    await client.getSession().catch((e) => { seen.getSession = e.name; });
+    seen.afterGetSession = [...wasm];
+    await client.prepareSignIn();
+    await client.prepareSignIn();
+    seen.afterSignIn = [...wasm];
+    console.log(JSON.stringify(seen));`;
+  const seen = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }));
+  assert.deepEqual(seen, {
+    imported: ['cognito_wasm_session_bg.wasm'],
+    getSession: 'UserUnAuthenticatedException',
+    afterGetSession: ['cognito_wasm_session_bg.wasm'],
+    afterSignIn: ['cognito_wasm_session_bg.wasm', 'cognito_wasm_sign_in_bg.wasm'],
+  });
+});
