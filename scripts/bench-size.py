@@ -20,6 +20,36 @@ def leb(buf, i):
             return result, i
 
 
+def symbol_path(name):
+    """The leading path segments of a Rust symbol: legacy (`_ZN…E`, the crate is the first segment, or the first
+    one inside `<…>` for trait impls), v0 (`_R…`, the first crate root `C…_<len><name>` and what follows), or a
+    demangled `a::b::c`. Empty when it is not a Rust symbol."""
+    if name.startswith("_ZN"):
+        parts, i = [], 3
+        while i < len(name) and name[i].isdigit():
+            j = i
+            while name[j].isdigit():
+                j += 1
+            n = int(name[i:j])
+            parts.append(name[j : j + n])
+            i = j + n
+        if parts and parts[0].startswith("_$LT$"):
+            inner = re.match(r"_\$LT\$([A-Za-z0-9_]+)", parts[0])
+            return [inner.group(1)] + re.findall(r"\.\.([A-Za-z0-9_]+)", parts[0])[:1] if inner else []
+        return parts
+    if name.startswith("_R"):
+        m = re.search(r"C[a-zA-Z0-9]*?_(\d+)", name)
+        if not m:
+            return []
+        n = int(m.group(1))
+        crate_name = name[m.end() : m.end() + n]
+        rest = re.match(r"(\d+)([A-Za-z_][A-Za-z0-9_]*)", name[m.end() + n :])
+        return [crate_name] + ([rest.group(2)[: int(rest.group(1))]] if rest else [])
+    if "::" in name:
+        return name.split("::")
+    return []
+
+
 def main():
     path = sys.argv[1] if len(sys.argv) > 1 else "target/wasm32-unknown-unknown/wasm-release/cognito_wasm.wasm"
     top = int(sys.argv[2]) if len(sys.argv) > 2 else 25
@@ -87,23 +117,13 @@ def main():
         i = end
 
     def crate(name):
-        for pat, label in [
-            (r"serde_json", "serde_json"),
-            (r"serde_wasm_bindgen", "serde_wasm_bindgen"),
-            (r"serde", "serde"),
-            (r"num_bigint", "num_bigint"),
-            (r"core::fmt|fmt::|Display|Debug|\$fmt", "std::fmt"),
-            (r"sha2|hmac|hkdf|digest", "sha2/hmac/hkdf"),
-            (r"base64", "base64"),
-            (r"cognito_wasm::srp", "cognito_wasm::srp"),
-            (r"cognito_wasm", "cognito_wasm (other)"),
-            (r"wasm_bindgen|js_sys|web_sys", "wasm-bindgen/js-sys/web-sys"),
-            (r"dlmalloc|alloc::", "alloc"),
-            (r"core::|std::", "core/std (other)"),
-        ]:
-            if re.search(pat, name):
-                return label
-        return "other"
+        """The crate of a symbol (and, for this crate, its top module), from its mangled or plain name."""
+        path = symbol_path(name)
+        if not path:
+            return "other"
+        if path[0] in ("cognito_wasm", "core", "alloc") and len(path) > 1:
+            return f"{path[0]}::{path[1]}"
+        return {"hmac": "sha2", "hkdf": "sha2", "digest": "sha2", "js_sys": "wasm_bindgen"}.get(path[0], path[0])
 
     per_crate = defaultdict(int)
     rows = []
