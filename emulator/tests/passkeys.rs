@@ -164,17 +164,22 @@ impl Authenticator {
         object.insert(Cbor::Text("attStmt".into()), statement);
         object.insert(Cbor::Text("authData".into()), Cbor::Bytes(auth_data));
         let attestation = serde_cbor_2::to_vec(&Cbor::Map(object)).unwrap();
+        self.public_key_credential(json!({
+            "clientDataJSON": b64url(&client_data),
+            "attestationObject": b64url(&attestation),
+            "transports": ["internal"],
+        }))
+    }
+
+    /// A PublicKeyCredential's JSON around its `response`.
+    fn public_key_credential(&self, response: Value) -> Value {
         json!({
             "id": b64url(&self.id),
             "rawId": b64url(&self.id),
             "type": "public-key",
             "authenticatorAttachment": "platform",
             "clientExtensionResults": {},
-            "response": {
-                "clientDataJSON": b64url(&client_data),
-                "attestationObject": b64url(&attestation),
-                "transports": ["internal"],
-            },
+            "response": response,
         })
     }
 
@@ -188,19 +193,12 @@ impl Authenticator {
         let auth_data = self.authenticator_data(false);
         let mut signed = auth_data.clone();
         signed.extend(Sha256::digest(&client_data));
-        json!({
-            "id": b64url(&self.id),
-            "rawId": b64url(&self.id),
-            "type": "public-key",
-            "authenticatorAttachment": "platform",
-            "clientExtensionResults": {},
-            "response": {
-                "clientDataJSON": b64url(&client_data),
-                "authenticatorData": b64url(&auth_data),
-                "signature": b64url(&self.sign(&signed)),
-                "userHandle": user_handle,
-            },
-        })
+        self.public_key_credential(json!({
+            "clientDataJSON": b64url(&client_data),
+            "authenticatorData": b64url(&auth_data),
+            "signature": b64url(&self.sign(&signed)),
+            "userHandle": user_handle,
+        }))
         .to_string()
     }
 }
@@ -304,11 +302,10 @@ impl World {
         self.emu.ok("ListWebAuthnCredentials", body).await
     }
 
-    /// InitiateAuth USER_AUTH preferring WEB_AUTHN: the WEB_AUTHN challenge.
-    async fn passkey_challenge(&self) -> Value {
-        let reply = self
-            .emu
-            .ok(
+    /// InitiateAuth USER_AUTH preferring WEB_AUTHN.
+    async fn prefer_passkey(&self) -> common::Reply {
+        self.emu
+            .call(
                 "InitiateAuth",
                 json!({
                     "AuthFlow": "USER_AUTH",
@@ -316,7 +313,12 @@ impl World {
                     "AuthParameters": { "USERNAME": "alice", "PREFERRED_CHALLENGE": "WEB_AUTHN" },
                 }),
             )
-            .await;
+            .await
+    }
+
+    /// The WEB_AUTHN challenge, asked for with [`World::prefer_passkey`].
+    async fn passkey_challenge(&self) -> Value {
+        let reply = self.prefer_passkey().await.body;
         assert_eq!(reply["ChallengeName"], "WEB_AUTHN", "{reply}");
         reply
     }
@@ -344,6 +346,17 @@ impl World {
             .unwrap()
             .to_owned();
         b64url(sub.as_bytes())
+    }
+
+    /// A passkey sign-in that must end with tokens.
+    async fn signs_in(&self, authenticator: &mut Authenticator) -> Value {
+        let reply = self.sign_in(authenticator).await;
+        assert!(
+            reply.body["AuthenticationResult"]["IdToken"].is_string(),
+            "{}",
+            reply.body
+        );
+        reply.body["AuthenticationResult"].clone()
     }
 
     /// A whole passkey sign-in; the final reply.
@@ -779,12 +792,7 @@ async fn user_auth_offers_web_authn_and_a_passkey_signs_in() {
     rs256.packed = true;
     w.register(&rs256).await;
     for passkey in [&mut authenticator, &mut rs256] {
-        let reply = w.sign_in(passkey).await;
-        assert!(
-            reply.body["AuthenticationResult"]["IdToken"].is_string(),
-            "{}",
-            reply.body
-        );
+        w.signs_in(passkey).await;
     }
 }
 
@@ -872,17 +880,7 @@ async fn sign_in_refusals() {
             .await,
         "deleted passkey",
     );
-    let reply = w
-        .emu
-        .call(
-            "InitiateAuth",
-            json!({
-                "AuthFlow": "USER_AUTH",
-                "ClientId": w.client,
-                "AuthParameters": { "USERNAME": "alice", "PREFERRED_CHALLENGE": "WEB_AUTHN" },
-            }),
-        )
-        .await;
+    let reply = w.prefer_passkey().await;
     assert_eq!(
         reply.body["ChallengeName"], "SELECT_CHALLENGE",
         "no passkey left: {}",
@@ -897,12 +895,7 @@ async fn a_signature_counter_that_goes_back_is_refused_and_zero_is_not_a_counter
     let mut synced = Authenticator::new(Alg::Es256);
     w.register(&synced).await;
     for _ in 0..2 {
-        let reply = w.sign_in(&mut synced).await;
-        assert!(
-            reply.body["AuthenticationResult"].is_object(),
-            "{}",
-            reply.body
-        );
+        w.signs_in(&mut synced).await;
     }
 
     // A security key with a counter: 10 at registration, 11 and 12 on sign-in; then a clone at 11.
@@ -910,12 +903,7 @@ async fn a_signature_counter_that_goes_back_is_refused_and_zero_is_not_a_counter
     key.counter = 10;
     w.register(&key).await;
     for _ in 0..2 {
-        let reply = w.sign_in(&mut key).await;
-        assert!(
-            reply.body["AuthenticationResult"].is_object(),
-            "{}",
-            reply.body
-        );
+        w.signs_in(&mut key).await;
     }
     key.counter = 10; // the next assertion says 11, which was already seen
     let reply = w.sign_in(&mut key).await;
@@ -928,12 +916,7 @@ async fn a_signature_counter_that_goes_back_is_refused_and_zero_is_not_a_counter
     assert!(reply.message().contains("counter"), "{}", reply.message());
     // The real key, further on, still signs in.
     key.counter = 20;
-    let reply = w.sign_in(&mut key).await;
-    assert!(
-        reply.body["AuthenticationResult"].is_object(),
-        "{}",
-        reply.body
-    );
+    w.signs_in(&mut key).await;
 }
 
 /// An emulator on `dir` that stops (releasing the data dir) when the sender is dropped.
@@ -979,12 +962,7 @@ async fn passkeys_and_their_counters_are_kept_in_the_data_dir() {
     let mut key = Authenticator::new(Alg::Rs256);
     key.counter = 5;
     w.register(&key).await;
-    let reply = w.sign_in(&mut key).await; // counter 6 is now the one on record
-    assert!(
-        reply.body["AuthenticationResult"].is_object(),
-        "{}",
-        reply.body
-    );
+    w.signs_in(&mut key).await; // counter 6 is now the one on record
     let World {
         emu,
         pool,
@@ -1017,11 +995,6 @@ async fn passkeys_and_their_counters_are_kept_in_the_data_dir() {
         "{}",
         reply.body
     );
-    let reply = w.sign_in(&mut key).await; // 7
-    assert!(
-        reply.body["AuthenticationResult"].is_object(),
-        "{}",
-        reply.body
-    );
+    w.signs_in(&mut key).await; // 7
     let _ = std::fs::remove_dir_all(&dir);
 }
