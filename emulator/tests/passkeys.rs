@@ -998,3 +998,47 @@ async fn passkeys_and_their_counters_are_kept_in_the_data_dir() {
     w.signs_in(&mut key).await; // 7
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn a_seed_file_can_allow_passkeys() {
+    let seed: cognito_emulator::seed::Seed = serde_json::from_value(json!({
+        "pools": [{
+            "id": "us-east-1_Passkeys1",
+            "name": "seeded",
+            "allowedFirstAuthFactors": ["PASSWORD", "WEB_AUTHN"],
+            "webAuthnConfiguration": { "RelyingPartyId": RP_ID, "UserVerification": "required" },
+        }],
+    }))
+    .unwrap();
+    let state = cognito_emulator::AppState::new("us-east-1");
+    cognito_emulator::seed::load(&state, &seed).unwrap();
+    let emu = Emu::start_with(state).await;
+    let config = emu
+        .ok(
+            "GetUserPoolMfaConfig",
+            json!({ "UserPoolId": "us-east-1_Passkeys1" }),
+        )
+        .await;
+    assert_eq!(
+        config["WebAuthnConfiguration"],
+        json!({ "RelyingPartyId": RP_ID, "UserVerification": "required" })
+    );
+    let pool = emu
+        .ok(
+            "DescribeUserPool",
+            json!({ "UserPoolId": "us-east-1_Passkeys1" }),
+        )
+        .await;
+    assert_eq!(
+        pool["UserPool"]["Policies"]["SignInPolicy"]["AllowedFirstAuthFactors"],
+        json!(["PASSWORD", "WEB_AUTHN"])
+    );
+
+    let bad: cognito_emulator::seed::Seed = serde_json::from_value(json!({
+        "pools": [{ "name": "bad", "webAuthnConfiguration": { "UserVerification": "sometimes" } }],
+    }))
+    .unwrap();
+    let error = cognito_emulator::seed::load(&cognito_emulator::AppState::new("us-east-1"), &bad)
+        .unwrap_err();
+    assert!(error.contains("userVerification"), "{error}");
+}
