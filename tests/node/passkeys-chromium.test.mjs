@@ -263,3 +263,47 @@ test('a pool requiring user verification, an authenticator without it', async ()
     await close();
   }
 });
+
+test('autofill: conditional mediation once the user name is known; no WebAuthn challenge without one', async () => {
+  const user = await pool();
+  const { tab, close } = await page();
+  try {
+    await register(tab, emulator.endpoint, user.accessToken);
+    // Cognito's USER_AUTH needs USERNAME: there is no challenge to sign before a name is known.
+    await assert.rejects(
+      cognito(emulator.endpoint, 'InitiateAuth', {
+        AuthFlow: 'USER_AUTH',
+        ClientId: user.clientId,
+        AuthParameters: { PREFERRED_CHALLENGE: 'WEB_AUTHN' },
+      }),
+      (error) => error.type === 'InvalidParameterException' && /USERNAME/.test(error.message),
+    );
+    // With the name (say, remembered from the last sign-in), the passkey is offered in the field's autofill.
+    const pending = tab.evaluate(
+      async ({ endpoint, clientId, username }) => {
+        if (!(await window.passkeys.isConditionalMediationAvailable())) return { unavailable: true };
+        const challenge = await window.cognito(endpoint, 'InitiateAuth', {
+          AuthFlow: 'USER_AUTH',
+          ClientId: clientId,
+          AuthParameters: { USERNAME: username, PREFERRED_CHALLENGE: 'WEB_AUTHN' },
+        });
+        const options = JSON.parse(challenge.ChallengeParameters.CREDENTIAL_REQUEST_OPTIONS);
+        const credential = await window.passkeys.getPasskey(options, { mediation: 'conditional' });
+        return window.cognito(endpoint, 'RespondToAuthChallenge', {
+          ClientId: clientId,
+          ChallengeName: 'WEB_AUTHN',
+          Session: challenge.Session,
+          ChallengeResponses: { USERNAME: username, CREDENTIAL: JSON.stringify(credential) },
+        });
+      },
+      { endpoint: emulator.endpoint, clientId: user.clientId, username: user.username },
+    );
+    await tab.focus('#name');
+    await tab.keyboard.press('ArrowDown');
+    await tab.keyboard.press('Enter');
+    const signedIn = await pending;
+    assert.ok(signedIn.AuthenticationResult?.IdToken, JSON.stringify(signedIn));
+  } finally {
+    await close();
+  }
+});
