@@ -1042,3 +1042,28 @@ async fn a_seed_file_can_allow_passkeys() {
         .unwrap_err();
     assert!(error.contains("userVerification"), "{error}");
 }
+
+#[tokio::test]
+async fn under_preferred_a_passkey_registered_with_user_verification_keeps_needing_it() {
+    let w = world("preferred").await;
+    let mut verified = Authenticator::new(Alg::Es256);
+    w.register(&verified).await;
+    verified.user_verified = false;
+    let reply = w.sign_in(&mut verified).await;
+    assert_eq!(
+        reply.error_type(),
+        "NotAuthorizedException",
+        "{}",
+        reply.body
+    );
+    w.emu
+        .ok(
+            "DeleteWebAuthnCredential",
+            json!({ "AccessToken": w.access_token, "CredentialId": b64url(&verified.id) }),
+        )
+        .await;
+    let mut unverified = Authenticator::new(Alg::Es256);
+    unverified.user_verified = false;
+    w.register(&unverified).await;
+    w.signs_in(&mut unverified).await;
+}
