@@ -203,6 +203,14 @@ impl Authenticator {
     }
 }
 
+/// The WEB_AUTHN challenge's CREDENTIAL_REQUEST_OPTIONS.
+fn request_options(challenge: &Value) -> String {
+    challenge["ChallengeParameters"]["CREDENTIAL_REQUEST_OPTIONS"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 /// A pool with passkeys allowed (relying party `localhost`), a USER_AUTH client and user "alice".
 struct World {
     emu: Emu,
@@ -323,6 +331,13 @@ impl World {
         reply
     }
 
+    /// RespondToAuthChallenge WEB_AUTHN with `credential`.
+    async fn respond(&self, challenge: &Value, credential: String) -> common::Reply {
+        self.emu
+            .call("RespondToAuthChallenge", self.answer(challenge, credential))
+            .await
+    }
+
     fn answer(&self, challenge: &Value, credential: String) -> Value {
         json!({
             "ChallengeName": "WEB_AUTHN",
@@ -362,10 +377,7 @@ impl World {
     /// A whole passkey sign-in; the final reply.
     async fn sign_in(&self, authenticator: &mut Authenticator) -> common::Reply {
         let challenge = self.passkey_challenge().await;
-        let options = challenge["ChallengeParameters"]["CREDENTIAL_REQUEST_OPTIONS"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let options = request_options(&challenge);
         let credential = authenticator.get(&options, &self.user_handle().await);
         self.emu
             .call(
@@ -823,12 +835,7 @@ async fn sign_in_refusals() {
         &json!({ "challenge": b64url(&[9u8; 32]) }).to_string(),
         &handle,
     );
-    refused(
-        w.emu
-            .call("RespondToAuthChallenge", w.answer(&challenge, credential))
-            .await,
-        "wrong challenge",
-    );
+    refused(w.respond(&challenge, credential).await, "wrong challenge");
 
     // From another origin, for another relying party, without user verification.
     authenticator.origin = "https://evil.example".into();
@@ -843,10 +850,7 @@ async fn sign_in_refusals() {
 
     // A session is used once.
     let challenge = w.passkey_challenge().await;
-    let options = challenge["ChallengeParameters"]["CREDENTIAL_REQUEST_OPTIONS"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let options = request_options(&challenge);
     let credential = authenticator.get(&options, &handle);
     w.emu
         .ok(
@@ -854,12 +858,7 @@ async fn sign_in_refusals() {
             w.answer(&challenge, credential.clone()),
         )
         .await;
-    refused(
-        w.emu
-            .call("RespondToAuthChallenge", w.answer(&challenge, credential))
-            .await,
-        "replayed",
-    );
+    refused(w.respond(&challenge, credential).await, "replayed");
 
     // Deleted: refused, even with a challenge issued before the deletion.
     let pending = w.passkey_challenge().await;
@@ -869,17 +868,9 @@ async fn sign_in_refusals() {
             json!({ "AccessToken": w.access_token, "CredentialId": b64url(&authenticator.id) }),
         )
         .await;
-    let options = pending["ChallengeParameters"]["CREDENTIAL_REQUEST_OPTIONS"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let options = request_options(&pending);
     let credential = authenticator.get(&options, &handle);
-    refused(
-        w.emu
-            .call("RespondToAuthChallenge", w.answer(&pending, credential))
-            .await,
-        "deleted passkey",
-    );
+    refused(w.respond(&pending, credential).await, "deleted passkey");
     let reply = w.prefer_passkey().await;
     assert_eq!(
         reply.body["ChallengeName"], "SELECT_CHALLENGE",

@@ -80,17 +80,21 @@ class SoftAuthenticator:
             attestation = AttestationObject.create("packed", auth_data, statement)
         else:
             attestation = AttestationObject.create("none", auth_data, {})
+        return self.public_key_credential({
+            "clientDataJSON": websafe_encode(bytes(client_data)),
+            "attestationObject": websafe_encode(bytes(attestation)),
+            "transports": ["internal"],
+        })
+
+    def public_key_credential(self, response):
+        """A PublicKeyCredential's JSON around its `response`."""
         return {
             "id": websafe_encode(self.credential_id),
             "rawId": websafe_encode(self.credential_id),
             "type": "public-key",
             "authenticatorAttachment": "platform",
             "clientExtensionResults": {},
-            "response": {
-                "clientDataJSON": websafe_encode(bytes(client_data)),
-                "attestationObject": websafe_encode(bytes(attestation)),
-                "transports": ["internal"],
-            },
+            "response": response,
         }
 
     def get(self, options, user_handle):
@@ -100,19 +104,12 @@ class SoftAuthenticator:
         auth_data = AuthenticatorData.create(
             sha256(self.rp_id.encode()), self.flags(False), self.counter
         )
-        return {
-            "id": websafe_encode(self.credential_id),
-            "rawId": websafe_encode(self.credential_id),
-            "type": "public-key",
-            "authenticatorAttachment": "platform",
-            "clientExtensionResults": {},
-            "response": {
-                "clientDataJSON": websafe_encode(bytes(client_data)),
-                "authenticatorData": websafe_encode(bytes(auth_data)),
-                "signature": websafe_encode(self.sign(bytes(auth_data) + client_data.hash)),
-                "userHandle": user_handle,
-            },
-        }
+        return self.public_key_credential({
+            "clientDataJSON": websafe_encode(bytes(client_data)),
+            "authenticatorData": websafe_encode(bytes(auth_data)),
+            "signature": websafe_encode(self.sign(bytes(auth_data) + client_data.hash)),
+            "userHandle": user_handle,
+        })
 
 
 def fido2_server(user_verification):
