@@ -5,7 +5,8 @@
 #   scripts/setup.sh test   # all of the above + wasm-pack, Chromium + ChromeDriver, Firefox ESR,
 #                           # WebKitWebDriver + Xvfb, Python venv
 #   scripts/setup.sh fuzz   # cargo-fuzz, for `make fuzz` only (`make test` never needs it)
-#   scripts/setup.sh STEP…  # individual steps: rust-target wasm-bindgen wasm-pack chromium engines node python cargo-fuzz
+#   scripts/setup.sh STEP…  # individual steps: rust-target openssl wasm-bindgen wasm-pack chromium engines node python
+#                           # cargo-fuzz
 #
 # Every step checks first and is skipped when already satisfied, so a second run takes about a second.
 # Nothing here downloads prebuilt binaries from outside the package registries: wasm-bindgen and
@@ -81,6 +82,17 @@ apt_install() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@"
 }
 
+# The emulator verifies passkeys with webauthn-rs-core, which links the system OpenSSL (openssl-sys finds
+# it through pkg-config).
+step_openssl() {
+  if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists openssl; then
+    say "libssl-dev + pkg-config: present"
+  else
+    say "libssl-dev + pkg-config: apt-get install"
+    apt_install libssl-dev pkg-config
+  fi
+}
+
 step_chromium() {
   if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
     say "chromium + chromedriver: present"
@@ -145,6 +157,7 @@ step_cargo_fuzz() {
 run_step() {
   case "$1" in
     rust-target) step_rust_target ;;
+    openssl) step_openssl ;;
     wasm-bindgen) step_wasm_bindgen ;;
     wasm-pack) step_wasm_pack ;;
     chromium) step_chromium ;;
@@ -159,8 +172,8 @@ run_step() {
 [ "$#" -gt 0 ] || set -- test
 for arg in "$@"; do
   case "$arg" in
-    demo) for s in rust-target wasm-bindgen node; do run_step "$s"; done ;;
-    test | all) for s in rust-target wasm-bindgen wasm-pack chromium engines node python; do run_step "$s"; done ;;
+    demo) for s in rust-target openssl wasm-bindgen node; do run_step "$s"; done ;;
+    test | all) for s in rust-target openssl wasm-bindgen wasm-pack chromium engines node python; do run_step "$s"; done ;;
     fuzz) run_step cargo-fuzz ;;
     *) run_step "$arg" ;;
   esac

@@ -32,6 +32,7 @@ pub mod lockout;
 pub mod names;
 pub mod ops;
 pub mod origins;
+pub mod passkeys;
 pub mod password;
 pub mod persist;
 pub mod pool_settings;

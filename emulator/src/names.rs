@@ -57,6 +57,13 @@ pub const DEFAULT_EXPLICIT_AUTH_FLOWS: &[&str] = &[
     "ALLOW_CUSTOM_AUTH",
 ];
 
+/// `AllowedFirstAuthFactors` values of a pool's SignInPolicy (the model's `AuthFactorType`, less
+/// SOFTWARE_TOKEN, which the model says is not a first factor).
+pub const FIRST_AUTH_FACTORS: &[&str] = &["PASSWORD", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN"];
+
+/// Cognito's SignInPolicy for a pool created without one: passwords only.
+pub const DEFAULT_FIRST_AUTH_FACTORS: &[&str] = &["PASSWORD"];
+
 /// Sign-in flows an app client can allow (see `AppClient::allows`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Flow {

@@ -34,6 +34,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 use serde::{Deserialize, Serialize};
 
 use crate::jwt::{JwtKey, PoolKeys};
+use crate::passkeys::model::WebAuthnConfiguration;
 use crate::password::PasswordPolicy;
 use crate::state::{AppClient, CustomRound, DeviceConfiguration, Pool, RefreshRecord, Store, User};
 use crate::tracked::{Drained, Tracked};
@@ -78,12 +79,24 @@ struct PoolRecord {
     email_mfa: bool,
     device_configuration: Option<DeviceConfiguration>,
     custom_challenge: Vec<CustomRound>,
+    /// Absent in data dirs written before passkeys: Cognito's default then.
+    #[serde(default = "default_first_auth_factors")]
+    allowed_first_auth_factors: Vec<String>,
+    #[serde(default)]
+    web_authn: WebAuthnConfiguration,
     clients: BTreeMap<String, AppClient>,
     /// Base64.
     fake_salt_key: String,
     /// PKCS#8 DER in base64: issued tokens and cached JWKS stay valid across restarts.
     id_token_key: String,
     access_token_key: String,
+}
+
+fn default_first_auth_factors() -> Vec<String> {
+    crate::names::DEFAULT_FIRST_AUTH_FACTORS
+        .iter()
+        .map(|factor| (*factor).to_owned())
+        .collect()
 }
 
 /// A pool's two signing keys in their stored form.
@@ -124,6 +137,8 @@ impl PoolRecord {
             email_mfa: pool.email_mfa,
             device_configuration: pool.device_configuration,
             custom_challenge: pool.custom_challenge.clone(),
+            allowed_first_auth_factors: pool.allowed_first_auth_factors.clone(),
+            web_authn: pool.web_authn.clone(),
             clients: pool.clients.clone(),
             fake_salt_key: STANDARD.encode(&pool.fake_salt_key),
             id_token_key: keys.id_token.clone(),
@@ -162,6 +177,8 @@ impl PoolRecord {
             email_mfa: self.email_mfa,
             device_configuration: self.device_configuration,
             custom_challenge: self.custom_challenge,
+            allowed_first_auth_factors: self.allowed_first_auth_factors,
+            web_authn: self.web_authn,
             clients: self.clients,
             users: Tracked::default(),
         })

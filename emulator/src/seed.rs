@@ -12,6 +12,7 @@ use serde_json::{Map, Value, json};
 
 use crate::app::AppState;
 use crate::ops::admin;
+use crate::pool_settings::read_web_authn_configuration;
 use crate::request::Req;
 use crate::state::UserStatus;
 use crate::users::{self, NewUser};
@@ -51,6 +52,10 @@ pub struct SeedPool {
     /// Dev-only CUSTOM_AUTH rounds: `[{"question": …, "answer": …}]`.
     #[serde(default)]
     pub custom_challenge: Vec<SeedCustomRound>,
+    /// `Policies.SignInPolicy.AllowedFirstAuthFactors` (default `["PASSWORD"]`); `WEB_AUTHN` allows passkeys.
+    pub allowed_first_auth_factors: Option<Vec<String>>,
+    /// Cognito's `WebAuthnConfiguration` structure (`{"RelyingPartyId": "localhost", "UserVerification": "preferred"}`).
+    pub web_authn_configuration: Option<Value>,
     #[serde(default)]
     pub clients: Vec<SeedClient>,
     #[serde(default)]
@@ -177,7 +182,10 @@ fn load_pool(state: &AppState, pool: &SeedPool, region: &str) -> Result<String, 
         "UsernameConfiguration": { "CaseSensitive": pool.case_sensitive },
     });
     if let Some(policy) = &pool.password_policy {
-        request["Policies"] = json!({ "PasswordPolicy": policy });
+        request["Policies"]["PasswordPolicy"] = policy.clone();
+    }
+    if let Some(factors) = &pool.allowed_first_auth_factors {
+        request["Policies"]["SignInPolicy"] = json!({ "AllowedFirstAuthFactors": factors });
     }
     if let Some(mfa) = &pool.mfa_configuration {
         request["MfaConfiguration"] = json!(mfa);
@@ -188,6 +196,13 @@ fn load_pool(state: &AppState, pool: &SeedPool, region: &str) -> Result<String, 
     let request = as_request(request);
     let id = admin::create_pool(state, Req(&request), pool.id.as_deref(), region)
         .map_err(|e| e.to_string())?;
+    let web_authn = match &pool.web_authn_configuration {
+        Some(config) => {
+            let request = as_request(json!({ "WebAuthnConfiguration": config }));
+            read_web_authn_configuration(Req(&request)).map_err(|e| e.to_string())?
+        }
+        None => None,
+    };
     let mut store = state.store();
     let created = store.pools.get_mut(&id).ok_or("pool vanished")?;
     created.sms_mfa = pool.sms_mfa.unwrap_or(created.sms_mfa);
@@ -195,6 +210,9 @@ fn load_pool(state: &AppState, pool: &SeedPool, region: &str) -> Result<String, 
         .software_token_mfa
         .unwrap_or(created.software_token_mfa);
     created.email_mfa = pool.email_mfa.unwrap_or(created.email_mfa);
+    if let Some(web_authn) = web_authn {
+        created.web_authn = web_authn;
+    }
     created.custom_challenge = pool
         .custom_challenge
         .iter()

@@ -43,6 +43,10 @@ pub struct Store {
     /// Wrong `PreviousPassword`s in ChangePassword, counted apart from sign-ins: Cognito answers those with
     /// `LimitExceededException`, and a stolen access token must not become a password oracle.
     pub password_change_lockouts: crate::lockout::Lockouts,
+    /// StartWebAuthnRegistration challenges waiting for CompleteWebAuthnRegistration, by pool id and
+    /// user key.
+    pub passkey_registrations:
+        HashMap<(String, String), crate::passkeys::model::PendingRegistration>,
     /// The second [`Store::prune`] last swept in.
     pruned_at: i64,
 }
@@ -125,6 +129,8 @@ impl Store {
             .retain(|_, pending| pending.expires_at > now_secs);
         self.challenges
             .retain(|_, pending| pending.expires_at > now_secs);
+        self.passkey_registrations
+            .retain(|_, pending| pending.expires_at > now_secs);
         self.refresh_tokens
             .retain(|_, record| record.expires_at > now_secs);
         // A map keeps the capacity of its busiest moment; give most of it back once the burst is over.
@@ -175,6 +181,10 @@ pub struct Pool {
     pub device_configuration: Option<DeviceConfiguration>,
     /// Dev-only CUSTOM_AUTH rounds (there are no Lambda triggers to ask).
     pub custom_challenge: Vec<CustomRound>,
+    /// `Policies.SignInPolicy.AllowedFirstAuthFactors`. Only WEB_AUTHN is gated by it so far.
+    pub allowed_first_auth_factors: Vec<String>,
+    /// `WebAuthnConfiguration` (SetUserPoolMfaConfig): the passkeys' relying party.
+    pub web_authn: crate::passkeys::model::WebAuthnConfiguration,
     pub keys: Arc<PoolKeys>,
     pub clients: BTreeMap<String, AppClient>,
     /// Users by [`Pool::user_key`] of their internal username.
@@ -316,7 +326,10 @@ impl Pool {
             "Id": self.id,
             "Name": self.name,
             "Arn": self.arn,
-            "Policies": { "PasswordPolicy": self.policy.to_json() },
+            "Policies": {
+                "PasswordPolicy": self.policy.to_json(),
+                "SignInPolicy": { "AllowedFirstAuthFactors": self.allowed_first_auth_factors },
+            },
             "DeletionProtection": "INACTIVE",
             "LambdaConfig": {},
             "LastModifiedDate": epoch_seconds(self.modified),
@@ -495,6 +508,9 @@ pub struct User {
     pub devices: BTreeMap<String, Device>,
     /// The user's DeviceGroupKey (one per user, like Cognito's).
     pub device_group_key: Option<String>,
+    /// Registered passkeys, oldest first.
+    #[serde(default)]
+    pub passkeys: Vec<crate::passkeys::model::Passkey>,
 }
 
 /// A user's MFA preferences (SetUserMFAPreference).
@@ -548,6 +564,7 @@ impl User {
             totp_device_name: None,
             devices: BTreeMap::new(),
             device_group_key: None,
+            passkeys: Vec::new(),
         }
     }
 
@@ -654,6 +671,8 @@ pub struct PendingChallenge {
     pub setup_email: bool,
     /// DEVICE_PASSWORD_VERIFIER: the device handshake, keyed like PASSWORD_VERIFIER by its SECRET_BLOCK.
     pub device_srp: Option<(ServerHandshake, String)>,
+    /// WEB_AUTHN: the challenge sent and the passkeys it allows.
+    pub passkey_assertion: Option<Box<webauthn_rs_core::proto::AuthenticationState>>,
 }
 
 impl PendingChallenge {
@@ -669,6 +688,7 @@ impl PendingChallenge {
             setup_verified: false,
             setup_email: false,
             device_srp: None,
+            passkey_assertion: None,
         }
     }
 }

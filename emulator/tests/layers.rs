@@ -29,6 +29,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "calls",
             "codes",
             "signin::timestamp",
+            "passkeys::model",
         ],
     ),
     ("model", &["state", "deferred_sign"]),
@@ -43,6 +44,8 @@ const LAYERS: &[(&str, &[&str])] = &[
             "access",
             "second_factor",
             "pool_settings",
+            "passkeys::relying_party",
+            "passkeys",
         ],
     ),
     (
@@ -53,7 +56,10 @@ const LAYERS: &[(&str, &[&str])] = &[
         "domain: sign-in, after the password",
         &["signin::challenges"],
     ),
-    ("domain: sign-in, the password", &["signin::password"]),
+    (
+        "domain: sign-in, the password",
+        &["signin::password", "signin::passkey"],
+    ),
     (
         "domain: sign-in, first factors",
         &["signin::first_factor", "signin"],
@@ -66,6 +72,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "ops::account",
             "ops::devices",
             "ops::mfa",
+            "ops::passkeys",
             "ops::tokens",
             "ops::user",
         ],

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 
 import { cognito, createPoolAndUser, ROOT, startEmulator } from './helpers.mjs';
@@ -123,6 +124,47 @@ export type Raw = import('cognito-wasm').InitOutput;
   );
   try {
     execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', app], {
+      cwd: app,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (err) {
+    assert.fail(`tsc failed:\n${err.stdout}${err.stderr}`);
+  }
+});
+
+test('cognito-wasm/passkeys: imported by name, its conversions round-trip, its types check', async () => {
+  writeFileSync(join(app, 'load-passkeys.mjs'), "export * from 'cognito-wasm/passkeys';\n");
+  const passkeys = await import(pathToFileURL(join(app, 'load-passkeys.mjs')).href);
+  const bytes = new Uint8Array([0, 1, 2, 250, 251, 252, 253, 254, 255]);
+  const text = passkeys.toBase64Url(bytes);
+  assert.equal(text, Buffer.from(bytes).toString('base64url'));
+  assert.deepEqual(new Uint8Array(passkeys.fromBase64Url(text)), bytes);
+  const options = passkeys.requestOptionsFromJSON({ challenge: text, rpId: 'localhost', allowCredentials: [{ type: 'public-key', id: 'AAE' }] });
+  assert.deepEqual(new Uint8Array(options.allowCredentials[0].id), new Uint8Array([0, 1]));
+  const refused = passkeys.passkeyError(new DOMException('cancelled', 'NotAllowedError'));
+  assert.ok(refused instanceof pkg.CognitoError, 'a CognitoError of the same package');
+  assert.equal(refused.name, passkeys.PasskeyErrors.CANCELLED);
+  writeFileSync(
+    join(app, 'passkeys-consumer.ts'),
+    `import { createPasskey, getPasskey, PasskeyErrors, type CreationOptionsJSON } from 'cognito-wasm/passkeys';
+export async function add(options: CreationOptionsJSON): Promise<string> {
+  const credential = await createPasskey(options);
+  const assertion = await getPasskey({ challenge: 'AA' }, { mediation: 'conditional' });
+  const cancelled: 'PasskeyCancelled' = PasskeyErrors.CANCELLED;
+  return credential.response.attestationObject + assertion.response.signature + cancelled;
+}
+`,
+  );
+  writeFileSync(
+    join(app, 'tsconfig.passkeys.json'),
+    JSON.stringify({
+      compilerOptions: { strict: true, noEmit: true, target: 'es2022', module: 'node16', moduleResolution: 'node16', lib: ['es2022', 'dom'] },
+      files: ['passkeys-consumer.ts'],
+    }),
+  );
+  try {
+    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.passkeys.json'], {
       cwd: app,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],

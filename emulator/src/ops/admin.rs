@@ -10,9 +10,9 @@ use crate::app::AppState;
 use crate::credentials::make_verifier;
 use crate::error::{CognitoError, OpResult};
 use crate::jwt::PoolKeys;
-use crate::names::{DEFAULT_EXPLICIT_AUTH_FLOWS, EXPLICIT_AUTH_FLOWS};
+use crate::names::{DEFAULT_EXPLICIT_AUTH_FLOWS, DEFAULT_FIRST_AUTH_FACTORS, EXPLICIT_AUTH_FLOWS};
 use crate::password::PasswordPolicy;
-use crate::pool_settings::{read_device_configuration, read_refresh_rotation};
+use crate::pool_settings::{read_device_configuration, read_refresh_rotation, read_sign_in_policy};
 use crate::request::CallContext;
 use crate::request::Req;
 use crate::state::{AppClient, Pool, Store, UserStatus};
@@ -90,6 +90,13 @@ pub fn create_pool(
         email_mfa: false,
         device_configuration: read_device_configuration(req)?,
         custom_challenge: Vec::new(),
+        allowed_first_auth_factors: read_sign_in_policy(req)?.unwrap_or_else(|| {
+            DEFAULT_FIRST_AUTH_FACTORS
+                .iter()
+                .map(|f| (*f).to_owned())
+                .collect()
+        }),
+        web_authn: Default::default(),
         keys: Arc::new(keys),
         clients: Default::default(),
         users: Default::default(),

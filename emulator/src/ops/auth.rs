@@ -12,7 +12,7 @@ use crate::request::Req;
 use crate::signin::password::{
     flow_not_enabled, new_password_required, password_verifier, user_password_auth, user_srp_auth,
 };
-use crate::signin::{challenges, first_factor, prepared_srp};
+use crate::signin::{challenges, first_factor, passkey, prepared_srp};
 use crate::tokens::refresh;
 
 fn enum_error(member: &str, values: &[&str]) -> CognitoError {
@@ -134,6 +134,7 @@ fn respond_locked(
         "SELECT_CHALLENGE" => {
             first_factor::select_challenge(store, &client, session, responses, now)
         }
+        "WEB_AUTHN" => passkey::web_authn(store, &client, session, responses, now),
         _ => Err(CognitoError::invalid_parameter(format!(
             "Challenge {challenge} is not supported by this emulator yet."
         ))),

@@ -7,7 +7,10 @@ use serde_json::{Value, json};
 use crate::access::authenticate_ids;
 use crate::app::AppState;
 use crate::error::{CognitoError, OpResult};
-use crate::pool_settings::{check_mfa_configuration, read_device_configuration};
+use crate::pool_settings::{
+    check_mfa_configuration, read_device_configuration, read_sign_in_policy,
+    read_web_authn_configuration,
+};
 use crate::request::Req;
 use crate::second_factor::{new_totp_secret, totp_matches};
 use crate::state::{MfaSettings, Pool, Store, User};
@@ -29,6 +32,11 @@ fn mfa_config_json(pool: &Pool) -> Value {
         config["EmailMfaConfiguration"] =
             json!({ "Message": "Your code is {####}", "Subject": "Your code" });
     }
+    let mut web_authn = json!({ "UserVerification": pool.web_authn.user_verification() });
+    if let Some(id) = &pool.web_authn.relying_party_id {
+        web_authn["RelyingPartyId"] = json!(id);
+    }
+    config["WebAuthnConfiguration"] = web_authn;
     config
 }
 
@@ -45,6 +53,7 @@ pub fn set_user_pool_mfa_config(state: &AppState, req: Req<'_>) -> OpResult<Valu
         None => None,
     };
     let email = req.opt_object("EmailMfaConfiguration")?.is_some();
+    let web_authn = read_web_authn_configuration(req)?;
     let mut store = state.store();
     let pool = store.pool_mut(pool_id)?;
     // Like Cognito, a call sets the whole configuration: factors left out are off.
@@ -59,6 +68,9 @@ pub fn set_user_pool_mfa_config(state: &AppState, req: Req<'_>) -> OpResult<Valu
     pool.software_token_mfa = new_totp;
     pool.email_mfa = new_email;
     pool.mfa_configuration = new_mfa;
+    if let Some(web_authn) = web_authn {
+        pool.web_authn = web_authn;
+    }
     Ok(mfa_config_json(pool))
 }
 
@@ -86,11 +98,15 @@ pub fn update_user_pool(state: &AppState, req: Req<'_>) -> OpResult<Value> {
         Some(policy) => Some(crate::password::PasswordPolicy::from_json(policy)?),
         None => None,
     };
+    let first_factors = read_sign_in_policy(req)?;
     let now = state.now_millis();
     let mut store = state.store();
     let pool = store.pool_mut(pool_id)?;
     if let Some(mfa) = mfa {
         pool.mfa_configuration = mfa.to_owned();
+    }
+    if let Some(factors) = first_factors {
+        pool.allowed_first_auth_factors = factors;
     }
     if devices.is_some() {
         pool.device_configuration = devices;

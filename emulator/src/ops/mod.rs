@@ -1,7 +1,7 @@
 //! The `X-Amz-Target` operations, one module per group, and the table that names them:
 //! [`admin`] (pools, clients, users — what boto3 seeds with), [`auth`] (InitiateAuth,
 //! RespondToAuthChallenge), [`account`] (self-service sign-up, passwords, attributes), [`mfa`],
-//! [`devices`], [`tokens`] (refreshing and revoking tokens) and [`user`] (GetUser). The groups never use
+//! [`devices`], [`passkeys`], [`tokens`] (refreshing and revoking tokens) and [`user`] (GetUser). The groups never use
 //! one another: what two of them share lives in the layers below (see `tests/layers.rs`).
 
 pub mod account;
@@ -9,6 +9,7 @@ pub mod admin;
 pub mod auth;
 pub mod devices;
 pub mod mfa;
+pub mod passkeys;
 pub mod tokens;
 pub mod user;
 
@@ -175,6 +176,18 @@ const TABLE: &[(&str, Handler)] = &[
     }),
     ("UpdateUserPoolClient", |state, _, req| {
         admin::update_user_pool_client(state, req)
+    }),
+    ("StartWebAuthnRegistration", |state, _, req| {
+        passkeys::start_web_authn_registration(state, req)
+    }),
+    ("CompleteWebAuthnRegistration", |state, _, req| {
+        passkeys::complete_web_authn_registration(state, req)
+    }),
+    ("ListWebAuthnCredentials", |state, _, req| {
+        passkeys::list_web_authn_credentials(state, req)
+    }),
+    ("DeleteWebAuthnCredential", |state, _, req| {
+        passkeys::delete_web_authn_credential(state, req)
     }),
 ];
 

@@ -1,12 +1,13 @@
 //! CUSTOM_AUTH without Lambda (a dev-only list of question/answer rounds per pool, with or without SRP
 //! first) and USER_AUTH choice-based sign-in (SELECT_CHALLENGE, first factors PASSWORD, PASSWORD_SRP,
-//! EMAIL_OTP, SMS_OTP).
+//! EMAIL_OTP, SMS_OTP, WEB_AUTHN).
 
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
 use super::challenges::{issue, issue_code_challenge, issue_round, take};
+use super::passkey::{issue_web_authn, offered};
 use super::password::{
     after_password, flow_not_enabled, named_user, password_check, sign_in_context, srp_challenge,
 };
@@ -102,8 +103,8 @@ pub fn custom_challenge(
 // USER_AUTH
 
 /// The first factors a user can use: PASSWORD and PASSWORD_SRP with a password, EMAIL_OTP / SMS_OTP with a
-/// verified e-mail address / phone number. (WEB_AUTHN needs passkeys, which the emulator does not have.)
-fn first_factors(user: &User) -> Vec<&'static str> {
+/// verified e-mail address / phone number, WEB_AUTHN with a passkey in a pool that allows them.
+fn first_factors(store: &Store, ctx: &SignInContext, user: &User) -> Vec<&'static str> {
     let mut factors = Vec::new();
     if user.verifier.is_some() {
         factors.push("PASSWORD");
@@ -116,6 +117,9 @@ fn first_factors(user: &User) -> Vec<&'static str> {
         && user.attribute("phone_number_verified") == Some("true")
     {
         factors.push("SMS_OTP");
+    }
+    if offered(store, ctx) {
+        factors.push("WEB_AUTHN");
     }
     factors
 }
@@ -147,7 +151,7 @@ pub fn user_auth(
     }
     let (key, user) = known_user(store, pool_id, client, params)?;
     let ctx = sign_in_context(pool_id, client, &key, &user, params.get("DEVICE_KEY"));
-    let factors = first_factors(&user);
+    let factors = first_factors(store, &ctx, &user);
     match params.get("PREFERRED_CHALLENGE").map(String::as_str) {
         Some(choice) if factors.contains(&choice) => {
             start_factor(store, client, ctx, choice, params, now)
@@ -192,7 +196,7 @@ fn start_factor(
     match choice {
         "PASSWORD" => password_check(store, &pool_id, client, params, now),
         "PASSWORD_SRP" => srp_challenge(store, &pool_id, client, params, now, false),
-        "EMAIL_OTP" | "SMS_OTP" => {
+        "EMAIL_OTP" | "SMS_OTP" | "WEB_AUTHN" => {
             let user = store
                 .sign_in_pool(&pool_id)?
                 .users
@@ -216,12 +220,11 @@ fn start_factor(
                 }
                 _ => {}
             }
-            let name = if choice == "EMAIL_OTP" {
-                "EMAIL_OTP"
-            } else {
-                "SMS_OTP"
-            };
-            issue_code_challenge(store, ctx, name, now)
+            match choice {
+                "WEB_AUTHN" => issue_web_authn(store, ctx, now),
+                "EMAIL_OTP" => issue_code_challenge(store, ctx, "EMAIL_OTP", now),
+                _ => issue_code_challenge(store, ctx, "SMS_OTP", now),
+            }
         }
         _ => Err(CognitoError::invalid_parameter(format!(
             "The first factor {choice} is not supported by this emulator."
