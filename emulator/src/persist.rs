@@ -34,6 +34,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 use serde::{Deserialize, Serialize};
 
 use crate::jwt::{JwtKey, PoolKeys};
+use crate::oauth_model::PoolOAuth;
 use crate::password::PasswordPolicy;
 use crate::state::{AppClient, CustomRound, DeviceConfiguration, Pool, RefreshRecord, Store, User};
 use crate::tracked::{Drained, Tracked};
@@ -84,6 +85,9 @@ struct PoolRecord {
     /// PKCS#8 DER in base64: issued tokens and cached JWKS stay valid across restarts.
     id_token_key: String,
     access_token_key: String,
+    /// Domain, identity providers and resource servers (absent in data dirs from before them).
+    #[serde(default)]
+    oauth: PoolOAuth,
 }
 
 /// A pool's two signing keys in their stored form.
@@ -128,6 +132,7 @@ impl PoolRecord {
             fake_salt_key: STANDARD.encode(&pool.fake_salt_key),
             id_token_key: keys.id_token.clone(),
             access_token_key: keys.access_token.clone(),
+            oauth: pool.oauth.clone(),
         }
     }
 
@@ -164,6 +169,7 @@ impl PoolRecord {
             custom_challenge: self.custom_challenge,
             clients: self.clients,
             users: Tracked::default(),
+            oauth: self.oauth,
         })
     }
 }

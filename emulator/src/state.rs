@@ -43,6 +43,8 @@ pub struct Store {
     /// Wrong `PreviousPassword`s in ChangePassword, counted apart from sign-ins: Cognito answers those with
     /// `LimitExceededException`, and a stolen access token must not become a password oracle.
     pub password_change_lockouts: crate::lockout::Lockouts,
+    /// Authorization requests and codes of the OAuth 2.0 endpoints (see [`crate::oauth`]).
+    pub oauth_grants: crate::oauth_model::Grants,
     /// The second [`Store::prune`] last swept in.
     pruned_at: i64,
 }
@@ -136,6 +138,7 @@ impl Store {
         }
         self.lockouts.prune(now_secs);
         self.password_change_lockouts.prune(now_secs);
+        self.oauth_grants.prune(now_secs);
     }
 }
 
@@ -181,6 +184,8 @@ pub struct Pool {
     pub users: TrackedBTreeMap<String, User>,
     /// Secret for deriving stable fake salts for unknown users (user-existence-error prevention).
     pub fake_salt_key: Vec<u8>,
+    /// Domain, identity providers and resource servers.
+    pub oauth: crate::oauth_model::PoolOAuth,
 }
 
 /// `DeviceConfigurationType`.
@@ -383,6 +388,8 @@ pub struct AppClient {
     pub refresh_rotation: Option<i64>,
     pub created: i64,
     pub modified: i64,
+    #[serde(default)]
+    pub oauth: crate::oauth_model::ClientOAuth,
 }
 
 impl AppClient {
@@ -419,7 +426,6 @@ impl AppClient {
             "CreationDate": epoch_seconds(self.created),
             "RefreshTokenValidity": 30,
             "ExplicitAuthFlows": self.explicit_auth_flows,
-            "AllowedOAuthFlowsUserPoolClient": false,
             "PreventUserExistenceErrors": if self.prevent_user_existence_errors { "ENABLED" } else { "LEGACY" },
             "EnableTokenRevocation": self.enable_token_revocation,
             "EnablePropagateAdditionalUserContextData": false,
@@ -435,6 +441,7 @@ impl AppClient {
         if let Some(secret) = &self.secret {
             client["ClientSecret"] = json!(secret);
         }
+        crate::oauth_model::describe_client_oauth(&self.oauth, &mut client);
         client
     }
 }
@@ -688,4 +695,7 @@ pub struct RefreshRecord {
     pub device_key: Option<String>,
     /// Refresh-token rotation: when this token stops working because a newer one replaced it.
     pub superseded_at: Option<i64>,
+    /// The OAuth scopes of a sign-in through the domain endpoints, kept for its refreshed access tokens.
+    #[serde(default)]
+    pub oauth_scopes: Option<Vec<String>>,
 }

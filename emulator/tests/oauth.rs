@@ -1,0 +1,920 @@
+//! The OAuth 2.0 side: app-client OAuth settings, domains, identity providers and resource servers
+//! (with Cognito's validation errors, kept in the data dir), and the domain endpoints — authorize, the
+//! managed-login hand-over, token (code + PKCE, refresh, client credentials), userInfo, revoke, logout
+//! and discovery — with every refused case.
+
+mod common;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use common::{Emu, PASSWORD, claims, merge, query_encode, verify_with_jwks};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use sha2::{Digest as _, Sha256};
+
+const CALLBACK: &str = "http://localhost:3000/callback";
+const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk-verifier";
+
+fn challenge(verifier: &str) -> String {
+    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+}
+
+fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// A pool with a domain, user "alice", and a public code-flow client.
+async fn oauth_setup(emu: &Emu, client_extra: Value) -> (String, String) {
+    let pool = emu.create_pool(json!({})).await;
+    emu.ok(
+        "CreateUserPoolDomain",
+        json!({ "UserPoolId": pool, "Domain": format!("app-{}", pool.to_lowercase().replace('_', "-")) }),
+    )
+    .await;
+    let mut body = json!({
+        "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        "AllowedOAuthFlowsUserPoolClient": true,
+        "AllowedOAuthFlows": ["code"],
+        "AllowedOAuthScopes": ["openid", "email", "profile"],
+        "CallbackURLs": [CALLBACK],
+        "LogoutURLs": ["http://localhost:3000/signed-out"],
+        "SupportedIdentityProviders": ["COGNITO"],
+    });
+    merge(&mut body, client_extra);
+    let (client, _) = emu.create_client(&pool, body).await;
+    emu.create_user(&pool, "alice").await;
+    (pool, client)
+}
+
+/// A GET without following redirects: (status, Location, Set-Cookie, body).
+async fn get(emu: &Emu, path: &str) -> (StatusCode, Option<String>, Option<String>, String) {
+    let response = no_redirects()
+        .get(format!("{}{path}", emu.base))
+        .send()
+        .await
+        .unwrap();
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let (location, cookie) = (header("location"), header("set-cookie"));
+    (
+        response.status(),
+        location,
+        cookie,
+        response.text().await.unwrap(),
+    )
+}
+
+fn authorize_path(client: &str, extra: &str) -> String {
+    format!(
+        "/oauth2/authorize?response_type=code&client_id={client}&redirect_uri={}&state=st-1&nonce=n-1&scope=openid+email&code_challenge={}&code_challenge_method=S256{extra}",
+        query_encode(CALLBACK),
+        challenge(VERIFIER)
+    )
+}
+
+/// The query parameters of a URL.
+fn query(url: &str) -> std::collections::BTreeMap<String, String> {
+    url.split_once('?')
+        .map(|(_, q)| q)
+        .unwrap_or("")
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.replace("%20", " ")))
+        .collect()
+}
+
+/// Starts an authorization request; returns the cookie pair (`name=value`).
+async fn start(emu: &Emu, client: &str) -> String {
+    let (status, location, cookie, _) = get(emu, &authorize_path(client, "")).await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert!(location.unwrap().starts_with("/login?"), "to managed login");
+    let cookie = cookie.expect("a cookie binds the request to the browser");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+/// The managed-login page's hand-over: (status, Location).
+async fn hand_over(
+    emu: &Emu,
+    cookie: Option<&str>,
+    origin: Option<&str>,
+    form: &str,
+) -> (StatusCode, Option<String>) {
+    let mut request = no_redirects()
+        .post(format!("{}/login", emu.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form.to_owned());
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    if let Some(origin) = origin {
+        request = request.header("origin", origin);
+    }
+    let response = request.send().await.unwrap();
+    let location = response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    (response.status(), location)
+}
+
+async fn password_tokens(emu: &Emu, client: &str) -> Value {
+    emu.ok(
+        "InitiateAuth",
+        json!({ "AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client,
+                "AuthParameters": { "USERNAME": "alice", "PASSWORD": PASSWORD } }),
+    )
+    .await["AuthenticationResult"]
+        .clone()
+}
+
+/// authorize → sign in → hand-over: the code.
+async fn code_for(emu: &Emu, client: &str) -> String {
+    let cookie = start(emu, client).await;
+    let tokens = password_tokens(emu, client).await;
+    let (status, location) = hand_over(
+        emu,
+        Some(&cookie),
+        Some(&emu.base),
+        &format!("access_token={}", tokens["AccessToken"].as_str().unwrap()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let location = location.unwrap();
+    assert!(location.starts_with(CALLBACK), "{location}");
+    let params = query(&location);
+    assert_eq!(params["state"], "st-1");
+    params["code"].clone()
+}
+
+async fn token_request(emu: &Emu, basic: Option<(&str, &str)>, form: &str) -> (StatusCode, Value) {
+    let mut request = emu
+        .http
+        .post(format!("{}/oauth2/token", emu.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form.to_owned());
+    if let Some((id, secret)) = basic {
+        request = request.header(
+            "authorization",
+            format!("Basic {}", STANDARD.encode(format!("{id}:{secret}"))),
+        );
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+fn exchange_form(client: &str, code: &str, verifier: &str, redirect: &str) -> String {
+    format!(
+        "grant_type=authorization_code&client_id={client}&code={code}&code_verifier={verifier}&redirect_uri={}",
+        query_encode(redirect)
+    )
+}
+
+#[tokio::test]
+async fn client_oauth_settings_are_stored_and_checked() {
+    let emu = Emu::start().await;
+    let (pool, client) = oauth_setup(&emu, json!({ "DefaultRedirectURI": CALLBACK })).await;
+    let described = emu
+        .ok(
+            "DescribeUserPoolClient",
+            json!({ "UserPoolId": pool, "ClientId": client }),
+        )
+        .await;
+    let described = &described["UserPoolClient"];
+    assert_eq!(described["AllowedOAuthFlowsUserPoolClient"], true);
+    assert_eq!(described["AllowedOAuthFlows"], json!(["code"]));
+    assert_eq!(
+        described["AllowedOAuthScopes"],
+        json!(["openid", "email", "profile"])
+    );
+    assert_eq!(described["CallbackURLs"], json!([CALLBACK]));
+    assert_eq!(described["DefaultRedirectURI"], CALLBACK);
+    assert_eq!(described["SupportedIdentityProviders"], json!(["COGNITO"]));
+
+    let updated = emu
+        .ok(
+            "UpdateUserPoolClient",
+            json!({ "UserPoolId": pool, "ClientId": client, "AllowedOAuthFlowsUserPoolClient": true,
+                    "AllowedOAuthFlows": ["code"], "AllowedOAuthScopes": ["openid"],
+                    "CallbackURLs": ["https://app.example/cb"] }),
+        )
+        .await;
+    assert_eq!(
+        updated["UserPoolClient"]["CallbackURLs"],
+        json!(["https://app.example/cb"])
+    );
+    assert!(updated["UserPoolClient"].get("LogoutURLs").is_none());
+
+    let refused = [
+        (
+            json!({ "AllowedOAuthFlows": ["client_credentials"], "AllowedOAuthScopes": ["openid"] }),
+            "InvalidOAuthFlowException",
+            "does not have a client secret",
+        ),
+        (
+            json!({ "GenerateSecret": true, "AllowedOAuthFlows": ["client_credentials", "code"] }),
+            "InvalidOAuthFlowException",
+            "along with code flow",
+        ),
+        (
+            json!({ "AllowedOAuthFlowsUserPoolClient": true, "AllowedOAuthFlows": ["code"] }),
+            "InvalidParameterException",
+            "AllowedOAuthScopes are required",
+        ),
+        (
+            json!({ "AllowedOAuthScopes": ["openid", "nope/read"] }),
+            "ScopeDoesNotExistException",
+            "nope/read",
+        ),
+        (
+            json!({ "AllowedOAuthFlows": ["password"] }),
+            "InvalidParameterException",
+            "enum value set",
+        ),
+        (
+            json!({ "CallbackURLs": ["http://app.example/cb"] }),
+            "InvalidParameterException",
+            "Invalid redirect URL",
+        ),
+        (
+            json!({ "CallbackURLs": ["https://app.example/cb#x"] }),
+            "InvalidParameterException",
+            "Invalid redirect URL",
+        ),
+        (
+            json!({ "CallbackURLs": ["https://app.example/cb"], "DefaultRedirectURI": "https://other.example/cb" }),
+            "InvalidParameterException",
+            "DefaultRedirectURI",
+        ),
+        (
+            json!({ "SupportedIdentityProviders": ["COGNITO", "Nobody"] }),
+            "InvalidParameterException",
+            "The provider Nobody does not exist",
+        ),
+    ];
+    for (extra, error, fragment) in refused {
+        let mut body = json!({ "UserPoolId": pool, "ClientName": "refused" });
+        merge(&mut body, extra.clone());
+        let message = emu.err("CreateUserPoolClient", body, error).await;
+        assert!(message.contains(fragment), "{extra}: {message}");
+    }
+}
+
+#[tokio::test]
+async fn domains_providers_and_resource_servers() {
+    let emu = Emu::start().await;
+    let pool = emu.create_pool(json!({})).await;
+    let other = emu.create_pool(json!({})).await;
+    emu.ok(
+        "CreateUserPoolDomain",
+        json!({ "UserPoolId": pool, "Domain": "my-app" }),
+    )
+    .await;
+    emu.err(
+        "CreateUserPoolDomain",
+        json!({ "UserPoolId": other, "Domain": "my-app" }),
+        "InvalidParameterException",
+    )
+    .await;
+    emu.err(
+        "CreateUserPoolDomain",
+        json!({ "UserPoolId": pool, "Domain": "second" }),
+        "InvalidParameterException",
+    )
+    .await;
+    emu.err(
+        "CreateUserPoolDomain",
+        json!({ "UserPoolId": other, "Domain": "Bad_Domain" }),
+        "InvalidParameterException",
+    )
+    .await;
+    let described = emu
+        .ok("DescribeUserPoolDomain", json!({ "Domain": "my-app" }))
+        .await;
+    assert_eq!(described["DomainDescription"]["UserPoolId"], pool.as_str());
+    assert_eq!(described["DomainDescription"]["Status"], "ACTIVE");
+    let unknown = emu
+        .ok("DescribeUserPoolDomain", json!({ "Domain": "nobody" }))
+        .await;
+    assert_eq!(unknown["DomainDescription"], json!({}));
+
+    let provider = json!({
+        "UserPoolId": pool, "ProviderName": "TestIdP", "ProviderType": "OIDC",
+        "ProviderDetails": { "client_id": "rp", "client_secret": "s", "authorize_scopes": "openid email",
+                             "oidc_issuer": "https://idp.example", "attributes_request_method": "GET" },
+        "AttributeMapping": { "email": "email", "name": "name" },
+        "IdpIdentifiers": ["example.com"],
+    });
+    let created = emu.ok("CreateIdentityProvider", provider.clone()).await;
+    assert_eq!(
+        created["IdentityProvider"]["AttributeMapping"]["email"],
+        "email"
+    );
+    emu.err(
+        "CreateIdentityProvider",
+        provider,
+        "DuplicateProviderException",
+    )
+    .await;
+    let missing = emu
+        .err(
+            "CreateIdentityProvider",
+            json!({ "UserPoolId": pool, "ProviderName": "Half", "ProviderType": "OIDC",
+                    "ProviderDetails": { "client_id": "rp" } }),
+            "InvalidParameterException",
+        )
+        .await;
+    assert!(missing.contains("authorize_scopes"), "{missing}");
+    let described = emu
+        .ok(
+            "DescribeIdentityProvider",
+            json!({ "UserPoolId": pool, "ProviderName": "TestIdP" }),
+        )
+        .await;
+    assert_eq!(
+        described["IdentityProvider"]["IdpIdentifiers"],
+        json!(["example.com"])
+    );
+    emu.err(
+        "DescribeIdentityProvider",
+        json!({ "UserPoolId": pool, "ProviderName": "Nope" }),
+        "ResourceNotFoundException",
+    )
+    .await;
+    let listed = emu
+        .ok("ListIdentityProviders", json!({ "UserPoolId": pool }))
+        .await;
+    assert_eq!(listed["Providers"][0]["ProviderName"], "TestIdP");
+    assert_eq!(listed["Providers"][0]["ProviderType"], "OIDC");
+
+    let server = json!({ "UserPoolId": pool, "Identifier": "https://api.example", "Name": "api",
+                         "Scopes": [{ "ScopeName": "read", "ScopeDescription": "Read" }] });
+    let created = emu.ok("CreateResourceServer", server.clone()).await;
+    assert_eq!(created["ResourceServer"]["Scopes"][0]["ScopeName"], "read");
+    emu.err("CreateResourceServer", server, "InvalidParameterException")
+        .await;
+    // Its scopes can now be allowed, and the provider supported.
+    emu.create_client(
+        &pool,
+        json!({ "AllowedOAuthScopes": ["https://api.example/read"], "SupportedIdentityProviders": ["TestIdP"] }),
+    )
+    .await;
+}
+
+#[test]
+fn oauth_settings_survive_a_restart_of_the_data_dir() {
+    let dir = std::env::temp_dir().join(format!(
+        "cognito-emulator-oauth-{}-{}",
+        std::process::id(),
+        common::now_secs()
+    ));
+    let open = || {
+        let opened = cognito_emulator::persist::open(&dir).unwrap();
+        let state = cognito_emulator::AppState::with_store("us-east-1", opened.store);
+        state.persist_to(opened.persister);
+        state
+    };
+    let call = |state: &cognito_emulator::AppState, operation: &str, body: Value| {
+        let Value::Object(body) = body else {
+            unreachable!()
+        };
+        cognito_emulator::ops::dispatch(state, operation, &Default::default(), &body).unwrap()
+    };
+    let (pool, client) = {
+        let state = open();
+        let pool = call(&state, "CreateUserPool", json!({ "PoolName": "p" }))["UserPool"]["Id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        call(
+            &state,
+            "CreateUserPoolDomain",
+            json!({ "UserPoolId": pool, "Domain": "kept" }),
+        );
+        call(
+            &state,
+            "CreateResourceServer",
+            json!({ "UserPoolId": pool, "Identifier": "api", "Name": "api",
+                    "Scopes": [{ "ScopeName": "read", "ScopeDescription": "Read" }] }),
+        );
+        let client = call(
+            &state,
+            "CreateUserPoolClient",
+            json!({ "UserPoolId": pool, "ClientName": "c", "AllowedOAuthFlowsUserPoolClient": true,
+                    "AllowedOAuthFlows": ["code"], "AllowedOAuthScopes": ["openid", "api/read"],
+                    "CallbackURLs": [CALLBACK] }),
+        )["UserPoolClient"]["ClientId"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        (pool, client)
+    };
+    let state = open();
+    let domain = call(
+        &state,
+        "DescribeUserPoolDomain",
+        json!({ "Domain": "kept" }),
+    );
+    assert_eq!(domain["DomainDescription"]["UserPoolId"], pool.as_str());
+    let server = call(
+        &state,
+        "DescribeResourceServer",
+        json!({ "UserPoolId": pool, "Identifier": "api" }),
+    );
+    assert_eq!(server["ResourceServer"]["Scopes"][0]["ScopeName"], "read");
+    let described = call(
+        &state,
+        "DescribeUserPoolClient",
+        json!({ "UserPoolId": pool, "ClientId": client }),
+    );
+    assert_eq!(
+        described["UserPoolClient"]["AllowedOAuthScopes"],
+        json!(["openid", "api/read"])
+    );
+    drop(state);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn authorization_code_with_pkce_end_to_end() {
+    let emu = Emu::start().await;
+    let (pool, client) = oauth_setup(&emu, json!({})).await;
+    let code = code_for(&emu, &client).await;
+    let (status, tokens) = token_request(
+        &emu,
+        None,
+        &exchange_form(&client, &code, VERIFIER, CALLBACK),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{tokens}");
+    assert_eq!(tokens["token_type"], "Bearer");
+    let jwks = emu.jwks(&pool).await;
+    let (_, id) = verify_with_jwks(tokens["id_token"].as_str().unwrap(), &jwks).unwrap();
+    assert_eq!(id["nonce"], "n-1");
+    assert_eq!(id["aud"], client.as_str());
+    assert_eq!(id["email"], "alice@example.com");
+    let access = claims(tokens["access_token"].as_str().unwrap());
+    assert_eq!(access["scope"], "openid email");
+
+    // userInfo: with the e-mail scope but not profile, the e-mail claims and not the others.
+    let userinfo = emu
+        .http
+        .get(format!("{}/oauth2/userInfo", emu.base))
+        .bearer_auth(tokens["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(userinfo.status(), StatusCode::OK);
+    let userinfo: Value = userinfo.json().await.unwrap();
+    assert_eq!(userinfo["email"], "alice@example.com");
+    assert_eq!(userinfo["email_verified"], "true");
+    assert_eq!(userinfo["username"], "alice");
+    assert!(userinfo.get("custom:team").is_none(), "{userinfo}");
+    let refused = emu
+        .http
+        .post(format!("{}/oauth2/userInfo", emu.base))
+        .bearer_auth("not-a-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+
+    // Refresh keeps the granted scopes.
+    let refresh = tokens["refresh_token"].as_str().unwrap();
+    let (status, refreshed) = token_request(
+        &emu,
+        None,
+        &format!("grant_type=refresh_token&client_id={client}&refresh_token={refresh}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{refreshed}");
+    assert_eq!(
+        claims(refreshed["access_token"].as_str().unwrap())["scope"],
+        "openid email"
+    );
+    assert!(refreshed.get("refresh_token").is_none());
+
+    // Revocation ends the refresh token.
+    let revoked = emu
+        .http
+        .post(format!("{}/oauth2/revoke", emu.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("token={refresh}&client_id={client}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), StatusCode::OK);
+    let (status, after) = token_request(
+        &emu,
+        None,
+        &format!("grant_type=refresh_token&client_id={client}&refresh_token={refresh}"),
+    )
+    .await;
+    assert_eq!(
+        (status, &after["error"]),
+        (StatusCode::BAD_REQUEST, &json!("invalid_grant"))
+    );
+}
+
+#[tokio::test]
+async fn codes_are_single_use_and_bound_to_verifier_redirect_client_and_time() {
+    let emu = Emu::start().await;
+    let (pool, client) = oauth_setup(&emu, json!({})).await;
+    let (other_client, _) = emu
+        .create_client(
+            &pool,
+            json!({ "AllowedOAuthFlowsUserPoolClient": true, "AllowedOAuthFlows": ["code"],
+                    "AllowedOAuthScopes": ["openid"], "CallbackURLs": [CALLBACK],
+                    "SupportedIdentityProviders": ["COGNITO"] }),
+        )
+        .await;
+    let invalid_grant = |(status, body): (StatusCode, Value)| {
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(body["error"], "invalid_grant", "{body}");
+    };
+
+    // Replayed: the second exchange fails, and the sign-in the first one gave is revoked.
+    let code = code_for(&emu, &client).await;
+    let (status, first) = token_request(
+        &emu,
+        None,
+        &exchange_form(&client, &code, VERIFIER, CALLBACK),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    invalid_grant(
+        token_request(
+            &emu,
+            None,
+            &exchange_form(&client, &code, VERIFIER, CALLBACK),
+        )
+        .await,
+    );
+    let revoked = emu
+        .call("GetUser", json!({ "AccessToken": first["access_token"] }))
+        .await;
+    assert_eq!(
+        revoked.error_type(),
+        "NotAuthorizedException",
+        "{}",
+        revoked.body
+    );
+
+    // Wrong verifier; and the code is gone after that one attempt.
+    let code = code_for(&emu, &client).await;
+    let wrong = "wrong-verifier-wrong-verifier-wrong-verifier-0000";
+    invalid_grant(token_request(&emu, None, &exchange_form(&client, &code, wrong, CALLBACK)).await);
+    invalid_grant(
+        token_request(
+            &emu,
+            None,
+            &exchange_form(&client, &code, VERIFIER, CALLBACK),
+        )
+        .await,
+    );
+    // No verifier at all.
+    let code = code_for(&emu, &client).await;
+    invalid_grant(
+        token_request(
+            &emu,
+            None,
+            &format!(
+                "grant_type=authorization_code&client_id={client}&code={code}&redirect_uri={}",
+                query_encode(CALLBACK)
+            ),
+        )
+        .await,
+    );
+    // Tampered redirect_uri.
+    let code = code_for(&emu, &client).await;
+    invalid_grant(
+        token_request(
+            &emu,
+            None,
+            &exchange_form(&client, &code, VERIFIER, "http://localhost:3000/other"),
+        )
+        .await,
+    );
+    // Another client.
+    let code = code_for(&emu, &client).await;
+    invalid_grant(
+        token_request(
+            &emu,
+            None,
+            &exchange_form(&other_client, &code, VERIFIER, CALLBACK),
+        )
+        .await,
+    );
+    // Expired: 5 minutes.
+    let code = code_for(&emu, &client).await;
+    emu.state.advance_clock(301);
+    invalid_grant(
+        token_request(
+            &emu,
+            None,
+            &exchange_form(&client, &code, VERIFIER, CALLBACK),
+        )
+        .await,
+    );
+    emu.state.advance_clock(-301);
+    // Still exchangeable just before.
+    let code = code_for(&emu, &client).await;
+    emu.state.advance_clock(290);
+    let (status, _) = token_request(
+        &emu,
+        None,
+        &exchange_form(&client, &code, VERIFIER, CALLBACK),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    emu.state.advance_clock(-290);
+
+    let (status, body) = token_request(
+        &emu,
+        None,
+        &format!("grant_type=password&client_id={client}"),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("unsupported_grant_type"))
+    );
+    let (_, body) = token_request(
+        &emu,
+        None,
+        "grant_type=authorization_code&client_id=nobody&code=x&redirect_uri=y",
+    )
+    .await;
+    assert_eq!(body["error"], "invalid_client");
+    let (_, body) = token_request(
+        &emu,
+        None,
+        &format!("grant_type=authorization_code&client_id={client}"),
+    )
+    .await;
+    assert_eq!(body["error"], "invalid_request");
+}
+
+#[tokio::test]
+async fn authorize_shows_an_error_page_rather_than_redirect_to_an_unregistered_uri() {
+    let emu = Emu::start().await;
+    let (_, client) = oauth_setup(&emu, json!({})).await;
+    let tampered = format!(
+        "/oauth2/authorize?response_type=code&client_id={client}&redirect_uri={}&state=s",
+        query_encode("https://evil.example/steal")
+    );
+    for path in [
+        tampered,
+        "/oauth2/authorize?response_type=code&client_id=unknown&redirect_uri=x".to_owned(),
+        format!(
+            "/oauth2/authorize?response_type=code&redirect_uri={}",
+            query_encode(CALLBACK)
+        ),
+    ] {
+        let (status, location, cookie, body) = get(&emu, &path).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}");
+        assert!(location.is_none() && cookie.is_none(), "{path}");
+        assert!(body.contains("An error was encountered"), "{body}");
+    }
+    // With a registered redirect URI, the other errors go back to it with the state.
+    let refusals = [
+        ("&code_challenge_method=plain", "invalid_request"),
+        ("&scope=openid+phone", "invalid_scope"),
+        ("&identity_provider=Elsewhere", "invalid_request"),
+    ];
+    for (extra, error) in refusals {
+        let path = authorize_path(&client, "")
+            .replace("&code_challenge_method=S256", "")
+            .replace("&scope=openid+email", "")
+            + if extra.starts_with("&code") {
+                extra
+            } else {
+                "&code_challenge_method=S256"
+            }
+            + if extra.starts_with("&code") {
+                ""
+            } else {
+                extra
+            };
+        let (status, location, _, _) = get(&emu, &path).await;
+        assert_eq!(status, StatusCode::FOUND, "{path}");
+        let location = location.unwrap();
+        assert!(location.starts_with(CALLBACK), "{location}");
+        let params = query(&location);
+        assert_eq!(params["error"], error, "{location}");
+        assert_eq!(params["state"], "st-1");
+    }
+    // A public client must use PKCE.
+    let path = format!(
+        "/oauth2/authorize?response_type=code&client_id={client}&redirect_uri={}&state=s",
+        query_encode(CALLBACK)
+    );
+    let (_, location, _, _) = get(&emu, &path).await;
+    assert_eq!(query(&location.unwrap())["error"], "invalid_request");
+}
+
+#[tokio::test]
+async fn only_this_browser_on_the_emulators_origin_can_complete_a_request() {
+    let emu = Emu::start().await;
+    let (pool, client) = oauth_setup(&emu, json!({})).await;
+    let tokens = password_tokens(&emu, &client).await;
+    let form = format!("access_token={}", tokens["AccessToken"].as_str().unwrap());
+
+    // Another origin (same site, other port) cannot post, even with the cookie.
+    let cookie = start(&emu, &client).await;
+    let (status, location) =
+        hand_over(&emu, Some(&cookie), Some("http://127.0.0.1:1"), &form).await;
+    assert_eq!((status, location), (StatusCode::FORBIDDEN, None));
+    let (status, _) = hand_over(&emu, Some(&cookie), None, &form).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // Without this browser's cookie there is no request to complete.
+    let (status, location) = hand_over(&emu, None, Some(&emu.base), &form).await;
+    assert_eq!((status, location), (StatusCode::BAD_REQUEST, None));
+    let (status, _) = hand_over(
+        &emu,
+        Some("cognito-emulator-authorization=guess"),
+        Some(&emu.base),
+        &form,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    // A sign-in for another client does not complete it, and the request is used up.
+    let (other, _) = emu
+        .create_client(&pool, json!({ "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] }))
+        .await;
+    let other_tokens = password_tokens(&emu, &other).await;
+    let cookie = start(&emu, &client).await;
+    let (status, _) = hand_over(
+        &emu,
+        Some(&cookie),
+        Some(&emu.base),
+        &format!(
+            "access_token={}",
+            other_tokens["AccessToken"].as_str().unwrap()
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = hand_over(&emu, Some(&cookie), Some(&emu.base), &form).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    // Cancelling answers access_denied with the state.
+    let cookie = start(&emu, &client).await;
+    let (status, location) = hand_over(&emu, Some(&cookie), Some(&emu.base), "cancel=1").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let params = query(&location.unwrap());
+    assert_eq!(
+        (params["error"].as_str(), params["state"].as_str()),
+        ("access_denied", "st-1")
+    );
+}
+
+#[tokio::test]
+async fn client_credentials_with_resource_server_scopes() {
+    let emu = Emu::start().await;
+    let pool = emu.create_pool(json!({})).await;
+    emu.ok(
+        "CreateUserPoolDomain",
+        json!({ "UserPoolId": pool, "Domain": "m2m" }),
+    )
+    .await;
+    emu.ok(
+        "CreateResourceServer",
+        json!({ "UserPoolId": pool, "Identifier": "orders", "Name": "orders",
+                "Scopes": [{ "ScopeName": "read", "ScopeDescription": "r" }, { "ScopeName": "write", "ScopeDescription": "w" }] }),
+    )
+    .await;
+    let (client, secret) = emu
+        .create_client(
+            &pool,
+            json!({ "GenerateSecret": true, "AllowedOAuthFlowsUserPoolClient": true,
+                    "AllowedOAuthFlows": ["client_credentials"], "AllowedOAuthScopes": ["orders/read", "orders/write"] }),
+        )
+        .await;
+    let secret = secret.unwrap();
+    let (status, tokens) = token_request(
+        &emu,
+        Some((&client, &secret)),
+        "grant_type=client_credentials&scope=orders%2Fread",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{tokens}");
+    assert!(tokens.get("id_token").is_none() && tokens.get("refresh_token").is_none());
+    let (_, access) = verify_with_jwks(
+        tokens["access_token"].as_str().unwrap(),
+        &emu.jwks(&pool).await,
+    )
+    .unwrap();
+    assert_eq!(
+        (access["scope"].as_str(), access["sub"].as_str()),
+        (Some("orders/read"), Some(client.as_str()))
+    );
+    // Form authentication, all allowed scopes by default.
+    let (status, tokens) = token_request(
+        &emu,
+        None,
+        &format!("grant_type=client_credentials&client_id={client}&client_secret={secret}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        claims(tokens["access_token"].as_str().unwrap())["scope"],
+        "orders/read orders/write"
+    );
+    let (_, body) = token_request(
+        &emu,
+        Some((&client, "wrong")),
+        "grant_type=client_credentials",
+    )
+    .await;
+    assert_eq!(body["error"], "invalid_client");
+    let (_, body) = token_request(
+        &emu,
+        Some((&client, &secret)),
+        "grant_type=client_credentials&scope=openid",
+    )
+    .await;
+    assert_eq!(body["error"], "invalid_scope");
+    let (_, public) = oauth_setup(&emu, json!({})).await;
+    let (_, body) = token_request(
+        &emu,
+        None,
+        &format!("grant_type=client_credentials&client_id={public}"),
+    )
+    .await;
+    assert_eq!(body["error"], "unauthorized_client");
+}
+
+#[tokio::test]
+async fn discovery_and_logout() {
+    let emu = Emu::start().await;
+    let (pool, client) = oauth_setup(&emu, json!({})).await;
+    let discovery: Value = emu
+        .http
+        .get(format!(
+            "{}/{pool}/.well-known/openid-configuration",
+            emu.base
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        discovery["issuer"],
+        format!("https://cognito-idp.us-east-1.amazonaws.com/{pool}")
+    );
+    assert_eq!(
+        discovery["token_endpoint"],
+        format!("{}/oauth2/token", emu.base)
+    );
+    assert_eq!(
+        discovery["jwks_uri"],
+        format!("{}/{pool}/.well-known/jwks.json", emu.base)
+    );
+    assert_eq!(
+        discovery["code_challenge_methods_supported"],
+        json!(["S256"])
+    );
+
+    let signed_out = query_encode("http://localhost:3000/signed-out");
+    let (status, location, _, _) = get(
+        &emu,
+        &format!("/logout?client_id={client}&logout_uri={signed_out}"),
+    )
+    .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (StatusCode::FOUND, Some("http://localhost:3000/signed-out"))
+    );
+    let (status, location, _, _) = get(
+        &emu,
+        &format!(
+            "/logout?client_id={client}&logout_uri={}",
+            query_encode("https://evil.example/")
+        ),
+    )
+    .await;
+    assert_eq!((status, location), (StatusCode::BAD_REQUEST, None));
+    let again = format!(
+        "/logout?client_id={client}&response_type=code&redirect_uri={}",
+        query_encode(CALLBACK)
+    );
+    let (status, location, _, _) = get(&emu, &again).await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert!(
+        location
+            .unwrap()
+            .starts_with("/oauth2/authorize?client_id=")
+    );
+}
