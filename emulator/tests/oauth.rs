@@ -173,6 +173,13 @@ async fn token_request(emu: &Emu, basic: Option<(&str, &str)>, form: &str) -> (S
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
+/// A token request that must fail with 400: its `error`.
+async fn token_error(emu: &Emu, basic: Option<(&str, &str)>, form: &str) -> String {
+    let (status, body) = token_request(emu, basic, form).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    body["error"].as_str().unwrap_or_default().to_owned()
+}
+
 fn exchange_form(client: &str, code: &str, verifier: &str, redirect: &str) -> String {
     format!(
         "grant_type=authorization_code&client_id={client}&code={code}&code_verifier={verifier}&redirect_uri={}",
@@ -514,15 +521,14 @@ async fn authorization_code_with_pkce_end_to_end() {
         .await
         .unwrap();
     assert_eq!(revoked.status(), StatusCode::OK);
-    let (status, after) = token_request(
-        &emu,
-        None,
-        &format!("grant_type=refresh_token&client_id={client}&refresh_token={refresh}"),
-    )
-    .await;
     assert_eq!(
-        (status, &after["error"]),
-        (StatusCode::BAD_REQUEST, &json!("invalid_grant"))
+        token_error(
+            &emu,
+            None,
+            &format!("grant_type=refresh_token&client_id={client}&refresh_token={refresh}")
+        )
+        .await,
+        "invalid_grant"
     );
 }
 
@@ -538,10 +544,6 @@ async fn codes_are_single_use_and_bound_to_verifier_redirect_client_and_time() {
                     "SupportedIdentityProviders": ["COGNITO"] }),
         )
         .await;
-    let invalid_grant = |(status, body): (StatusCode, Value)| {
-        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-        assert_eq!(body["error"], "invalid_grant", "{body}");
-    };
 
     // Replayed: the second exchange fails, and the sign-in the first one gave is revoked.
     let code = code_for(&emu, &client).await;
@@ -552,13 +554,14 @@ async fn codes_are_single_use_and_bound_to_verifier_redirect_client_and_time() {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    invalid_grant(
-        token_request(
+    assert_eq!(
+        token_error(
             &emu,
             None,
-            &exchange_form(&client, &code, VERIFIER, CALLBACK),
+            &exchange_form(&client, &code, VERIFIER, CALLBACK)
         )
         .await,
+        "invalid_grant"
     );
     let revoked = emu
         .call("GetUser", json!({ "AccessToken": first["access_token"] }))
@@ -573,58 +576,66 @@ async fn codes_are_single_use_and_bound_to_verifier_redirect_client_and_time() {
     // Wrong verifier; and the code is gone after that one attempt.
     let code = code_for(&emu, &client).await;
     let wrong = "wrong-verifier-wrong-verifier-wrong-verifier-0000";
-    invalid_grant(token_request(&emu, None, &exchange_form(&client, &code, wrong, CALLBACK)).await);
-    invalid_grant(
-        token_request(
+    assert_eq!(
+        token_error(&emu, None, &exchange_form(&client, &code, wrong, CALLBACK)).await,
+        "invalid_grant"
+    );
+    assert_eq!(
+        token_error(
             &emu,
             None,
-            &exchange_form(&client, &code, VERIFIER, CALLBACK),
+            &exchange_form(&client, &code, VERIFIER, CALLBACK)
         )
         .await,
+        "invalid_grant"
     );
     // No verifier at all.
     let code = code_for(&emu, &client).await;
-    invalid_grant(
-        token_request(
+    assert_eq!(
+        token_error(
             &emu,
             None,
             &format!(
                 "grant_type=authorization_code&client_id={client}&code={code}&redirect_uri={}",
                 query_encode(CALLBACK)
-            ),
+            )
         )
         .await,
+        "invalid_grant"
     );
     // Tampered redirect_uri.
     let code = code_for(&emu, &client).await;
-    invalid_grant(
-        token_request(
+    assert_eq!(
+        token_error(
             &emu,
             None,
-            &exchange_form(&client, &code, VERIFIER, "http://localhost:3000/other"),
+            &exchange_form(&client, &code, VERIFIER, "http://localhost:3000/other")
         )
         .await,
+        "invalid_grant"
     );
     // Another client.
     let code = code_for(&emu, &client).await;
-    invalid_grant(
-        token_request(
+    assert_eq!(
+        token_error(
             &emu,
             None,
-            &exchange_form(&other_client, &code, VERIFIER, CALLBACK),
+            &exchange_form(&other_client, &code, VERIFIER, CALLBACK)
         )
         .await,
+        "invalid_grant"
     );
     // Expired: 5 minutes.
     let code = code_for(&emu, &client).await;
     emu.state.advance_clock(301);
-    invalid_grant(
-        token_request(
+    assert_eq!(
+        token_error(
             &emu,
             None,
-            &exchange_form(&client, &code, VERIFIER, CALLBACK),
+            &exchange_form(&client, &code, VERIFIER, CALLBACK)
         )
         .await,
+        "invalid_grant"
     );
     emu.state.advance_clock(-301);
     // Still exchangeable just before.
@@ -639,30 +650,33 @@ async fn codes_are_single_use_and_bound_to_verifier_redirect_client_and_time() {
     assert_eq!(status, StatusCode::OK);
     emu.state.advance_clock(-290);
 
-    let (status, body) = token_request(
-        &emu,
-        None,
-        &format!("grant_type=password&client_id={client}"),
-    )
-    .await;
     assert_eq!(
-        (status, body["error"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("unsupported_grant_type"))
+        token_error(
+            &emu,
+            None,
+            &format!("grant_type=password&client_id={client}")
+        )
+        .await,
+        "unsupported_grant_type"
     );
-    let (_, body) = token_request(
-        &emu,
-        None,
-        "grant_type=authorization_code&client_id=nobody&code=x&redirect_uri=y",
-    )
-    .await;
-    assert_eq!(body["error"], "invalid_client");
-    let (_, body) = token_request(
-        &emu,
-        None,
-        &format!("grant_type=authorization_code&client_id={client}"),
-    )
-    .await;
-    assert_eq!(body["error"], "invalid_request");
+    assert_eq!(
+        token_error(
+            &emu,
+            None,
+            "grant_type=authorization_code&client_id=nobody&code=x&redirect_uri=y"
+        )
+        .await,
+        "invalid_client"
+    );
+    assert_eq!(
+        token_error(
+            &emu,
+            None,
+            &format!("grant_type=authorization_code&client_id={client}")
+        )
+        .await,
+        "invalid_request"
+    );
 }
 
 #[tokio::test]
@@ -830,28 +844,34 @@ async fn client_credentials_with_resource_server_scopes() {
         claims(tokens["access_token"].as_str().unwrap())["scope"],
         "orders/read orders/write"
     );
-    let (_, body) = token_request(
-        &emu,
-        Some((&client, "wrong")),
-        "grant_type=client_credentials",
-    )
-    .await;
-    assert_eq!(body["error"], "invalid_client");
-    let (_, body) = token_request(
-        &emu,
-        Some((&client, &secret)),
-        "grant_type=client_credentials&scope=openid",
-    )
-    .await;
-    assert_eq!(body["error"], "invalid_scope");
+    assert_eq!(
+        token_error(
+            &emu,
+            Some((&client, "wrong")),
+            "grant_type=client_credentials"
+        )
+        .await,
+        "invalid_client"
+    );
+    assert_eq!(
+        token_error(
+            &emu,
+            Some((&client, &secret)),
+            "grant_type=client_credentials&scope=openid"
+        )
+        .await,
+        "invalid_scope"
+    );
     let (_, public) = oauth_setup(&emu, json!({})).await;
-    let (_, body) = token_request(
-        &emu,
-        None,
-        &format!("grant_type=client_credentials&client_id={public}"),
-    )
-    .await;
-    assert_eq!(body["error"], "unauthorized_client");
+    assert_eq!(
+        token_error(
+            &emu,
+            None,
+            &format!("grant_type=client_credentials&client_id={public}")
+        )
+        .await,
+        "unauthorized_client"
+    );
 }
 
 #[tokio::test]

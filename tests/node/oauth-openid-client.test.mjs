@@ -44,6 +44,22 @@ after(async () => {
   await emulator?.stop();
 });
 
+/** A new authorization request with PKCE: its URL and what the app keeps to finish it. */
+async function authorizationRequest(scope, { withNonce = true } = {}) {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const nonce = withNonce ? oidc.randomNonce() : undefined;
+  const state = oidc.randomState();
+  const parameters = {
+    redirect_uri: CALLBACK,
+    scope,
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+  };
+  if (nonce) parameters.nonce = nonce;
+  return { url: oidc.buildAuthorizationUrl(config, parameters), verifier, nonce, state };
+}
+
 /** What the managed-login page does: follow /oauth2/authorize, sign in, hand the sign-in over. */
 async function signInThroughManagedLogin(authorizationUrl) {
   const started = await fetch(authorizationUrl, { redirect: 'manual' });
@@ -70,18 +86,8 @@ test('openid-client: discovery, code + PKCE, userInfo, refresh, revocation; jose
   assert.equal(metadata.issuer, issuerFor(pool.poolId));
   assert.deepEqual(metadata.code_challenge_methods_supported, ['S256']);
 
-  const verifier = oidc.randomPKCECodeVerifier();
-  const nonce = oidc.randomNonce();
-  const state = oidc.randomState();
-  const authorizationUrl = oidc.buildAuthorizationUrl(config, {
-    redirect_uri: CALLBACK,
-    scope: 'openid email profile',
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    nonce,
-    state,
-  });
-  const callbackUrl = await signInThroughManagedLogin(authorizationUrl);
+  const { url, verifier, nonce, state } = await authorizationRequest('openid email profile');
+  const callbackUrl = await signInThroughManagedLogin(url);
   const tokens = await oidc.authorizationCodeGrant(config, callbackUrl, {
     pkceCodeVerifier: verifier,
     expectedNonce: nonce,
@@ -117,16 +123,8 @@ test('openid-client: discovery, code + PKCE, userInfo, refresh, revocation; jose
 });
 
 test('openid-client: a replayed code and a wrong verifier are refused with invalid_grant', async () => {
-  const verifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const authorizationUrl = oidc.buildAuthorizationUrl(config, {
-    redirect_uri: CALLBACK,
-    scope: 'openid',
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    state,
-  });
-  const callbackUrl = await signInThroughManagedLogin(authorizationUrl);
+  const { url, verifier, state } = await authorizationRequest('openid', { withNonce: false });
+  const callbackUrl = await signInThroughManagedLogin(url);
   const wrong = oidc.randomPKCECodeVerifier();
   await assert.rejects(
     oidc.authorizationCodeGrant(config, callbackUrl, { pkceCodeVerifier: wrong, expectedState: state }),
