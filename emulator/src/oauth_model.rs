@@ -5,6 +5,7 @@
 //! Plain data: [`crate::oauth_settings`] reads and checks it from requests, [`crate::oauth`] serves it.
 
 use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
@@ -179,6 +180,32 @@ pub struct Grants {
     /// Codes already exchanged → the sign-in they gave, until they would have expired: a replayed code
     /// revokes that sign-in (RFC 6749 section 4.1.2).
     pub redeemed: HashMap<String, (String, i64)>,
+    /// Sign-ins sent to an identity provider, by the `state` sent with them.
+    pub federations: HashMap<String, Federation>,
+    /// Codes of the dev-only test OpenID provider (see `oauth::test_provider`).
+    pub provider_codes: HashMap<String, ProviderCode>,
+}
+
+/// An authorization request sent on to an identity provider, waiting at `/oauth2/idpresponse`.
+#[derive(Clone, Debug)]
+pub struct Federation {
+    /// The pending request's handle: the browser coming back must carry it in its cookie.
+    pub browser_secret: String,
+    pub pool_id: String,
+    pub provider: String,
+    /// The `nonce` sent to the provider, checked in its ID token.
+    pub nonce: String,
+    pub expires_at: i64,
+}
+
+/// A code of the test OpenID provider, for the claims the tester released.
+#[derive(Clone, Debug)]
+pub struct ProviderCode {
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub nonce: Option<String>,
+    pub claims: Map<String, Value>,
+    pub expires_at: i64,
 }
 
 impl Grants {
@@ -189,4 +216,13 @@ impl Grants {
         self.redeemed
             .retain(|_, (_, expires_at)| *expires_at > now_secs);
     }
+}
+
+/// Where the managed-login page's files are (`--login-page`): the hosted page (`www/`), and folders mounted
+/// under it as `scripts/serve.py` mounts them (`pkg/`: the built package, `vendor/uqr/`: the QR encoder).
+#[derive(Clone, Debug)]
+pub struct LoginPage {
+    pub page_dir: PathBuf,
+    /// (path prefix under the page, folder)
+    pub mounts: Vec<(String, PathBuf)>,
 }

@@ -56,6 +56,8 @@ fn claim_value(name: &str, value: &str) -> Value {
     match name {
         "email_verified" | "phone_number_verified" => Value::Bool(value == "true"),
         "address" => json!({ "formatted": value }),
+        // Federated users' linked identities: kept as JSON text, sent as Cognito sends them, an array.
+        "identities" => serde_json::from_str(value).unwrap_or_else(|_| json!(value)),
         _ => Value::String(value.to_owned()),
     }
 }

@@ -76,13 +76,20 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("operations: the table", &["ops"]),
     ("surface: helpers, seeding", &["web", "seed"]),
     ("surface: the OAuth wire format", &["oauth::protocol"]),
+    ("surface: answering OAuth requests", &["oauth::grant"]),
+    (
+        "surface: the dev-only test OpenID provider",
+        &["oauth::test_provider"],
+    ),
     (
         "surface: the OAuth endpoints",
         &[
             "oauth::authorize",
             "oauth::discovery",
+            "oauth::idpresponse",
             "oauth::login",
             "oauth::logout",
+            "oauth::managed_login",
             "oauth::revoke",
             "oauth::token",
             "oauth::userinfo",

@@ -938,3 +938,109 @@ async fn discovery_and_logout() {
             .starts_with("/oauth2/authorize?client_id=")
     );
 }
+
+#[test]
+fn the_seed_sets_up_domain_resource_servers_providers_and_oauth_clients() {
+    let seed: cognito_emulator::seed::Seed = serde_json::from_value(json!({
+        "pools": [{
+            "id": "us-east-1_SeedOAuth1",
+            "name": "seeded",
+            "domain": "seeded-oauth",
+            "resourceServers": [{ "Identifier": "api", "Name": "api",
+                                  "Scopes": [{ "ScopeName": "read", "ScopeDescription": "Read" }] }],
+            "identityProviders": [{ "ProviderName": "TestIdP", "ProviderType": "OIDC",
+                "ProviderDetails": { "client_id": "rp", "authorize_scopes": "openid",
+                                     "oidc_issuer": "https://idp.example", "attributes_request_method": "GET" } }],
+            "clients": [{
+                "id": "seededoauthclient000000001", "name": "web",
+                "allowedOAuthFlowsUserPoolClient": true, "allowedOAuthFlows": ["code"],
+                "allowedOAuthScopes": ["openid", "api/read"], "callbackURLs": [CALLBACK],
+                "logoutURLs": ["http://localhost:3000/"], "defaultRedirectURI": CALLBACK,
+                "supportedIdentityProviders": ["COGNITO", "TestIdP"],
+            }],
+        }],
+    }))
+    .unwrap();
+    let state = cognito_emulator::AppState::new("us-east-1");
+    cognito_emulator::seed::load(&state, &seed).unwrap();
+    let call = |operation: &str, body: Value| {
+        let Value::Object(body) = body else {
+            unreachable!()
+        };
+        cognito_emulator::ops::dispatch(&state, operation, &Default::default(), &body).unwrap()
+    };
+    let domain = call(
+        "DescribeUserPoolDomain",
+        json!({ "Domain": "seeded-oauth" }),
+    );
+    assert_eq!(
+        domain["DomainDescription"]["UserPoolId"],
+        "us-east-1_SeedOAuth1"
+    );
+    let client = call(
+        "DescribeUserPoolClient",
+        json!({ "UserPoolId": "us-east-1_SeedOAuth1", "ClientId": "seededoauthclient000000001" }),
+    );
+    let client = &client["UserPoolClient"];
+    assert_eq!(client["AllowedOAuthScopes"], json!(["openid", "api/read"]));
+    assert_eq!(
+        client["SupportedIdentityProviders"],
+        json!(["COGNITO", "TestIdP"])
+    );
+    assert_eq!(client["DefaultRedirectURI"], CALLBACK);
+}
+
+#[tokio::test]
+async fn login_serves_the_hosted_page_configured_for_the_client() {
+    let state = cognito_emulator::AppState::new("us-east-1");
+    let www = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../www");
+    state.set_login_page(cognito_emulator::oauth_model::LoginPage {
+        page_dir: www,
+        mounts: Vec::new(),
+    });
+    let emu = Emu::start_with(state).await;
+    let (pool, client) = oauth_setup(&emu, json!({})).await;
+    let (status, _, _, html) = get(
+        &emu,
+        &format!("/login?client_id={client}&response_type=code"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(&format!("data-user-pool-id=\"{pool}\"")),
+        "{html}"
+    );
+    assert!(html.contains(&format!("data-client-id=\"{client}\"")));
+    assert!(html.contains(&format!("data-endpoint=\"{}/\"", emu.base)));
+    assert!(html.contains("data-managed-login=\"true\""));
+    assert!(html.contains("<base href=\"/login-page/\">"));
+    let script = emu
+        .http
+        .get(format!("{}/login-page/app.js", emu.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(script.status(), StatusCode::OK);
+    assert!(
+        script.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/javascript")
+    );
+    assert!(
+        script.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("script-src 'self'")
+    );
+    for path in [
+        "/login-page/../Cargo.toml",
+        "/login-page/%2e%2e/Cargo.toml",
+        "/login-page/nope.js",
+    ] {
+        let (status, ..) = get(&emu, path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+    }
+    let (status, ..) = get(&emu, "/login?client_id=unknown").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}

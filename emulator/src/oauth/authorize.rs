@@ -4,18 +4,22 @@
 //! without a domain, a `redirect_uri` that is not one of the client's `CallbackURLs`) get an error page;
 //! every later error goes back to the redirect URI as `error=…&state=…`, as Cognito does. An accepted
 //! request is stored under a random handle that only the browser's HttpOnly cookie carries (see
-//! [`super::login`]), and the browser goes on to `/login` with the request's parameters.
+//! [`super::login`]), and the browser goes on to `/login` with the request's parameters — or, with
+//! `identity_provider` / `idp_identifier`, to that provider, which comes back to [`super::idpresponse`].
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 
-use super::protocol::{COOKIE, error_page, parse_form, redirect, with_query};
+use super::protocol::{COOKIE, error_page, own_origin, parse_form, redirect, with_query};
+use super::test_provider;
 use crate::app::AppState;
-use crate::oauth_model::{PENDING_LIFETIME_SECS, PendingAuthorization};
+use crate::oauth_model::{
+    Federation, IdentityProvider, PENDING_LIFETIME_SECS, PendingAuthorization,
+};
 use crate::oauth_settings::COGNITO_PROVIDER;
 use crate::util::{b64url, random_bytes};
 
@@ -32,7 +36,17 @@ fn refuse(error: &'static str, description: impl Into<String>) -> Refusal {
     }
 }
 
-pub async fn authorize(State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Response {
+/// Where an accepted request goes: the managed-login page, or an identity provider (by name).
+enum SignInWith {
+    ManagedLogin,
+    Provider(IdentityProvider),
+}
+
+pub async fn authorize(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
     let params = parse_form(query.as_deref().unwrap_or(""));
     let now = state.now_secs();
     let mut store = state.store();
@@ -90,17 +104,25 @@ pub async fn authorize(State(state): State<Arc<AppState>>, RawQuery(query): RawQ
         }
     };
     let state_param = params.get("state").map(String::as_str);
-    let pending = match check(&params, &client) {
-        Ok(scopes) => PendingAuthorization {
-            client_id: client.id.clone(),
-            redirect_uri: redirect_uri.clone(),
-            state: params.get("state").cloned(),
-            nonce: params.get("nonce").cloned(),
-            scopes,
-            code_challenge: params.get("code_challenge").cloned(),
-            browser_secret: b64url(&random_bytes(32)),
-            expires_at: now + PENDING_LIFETIME_SECS,
-        },
+    let providers = store
+        .pools
+        .get(&pool_id)
+        .map(|pool| pool.oauth.identity_providers.clone())
+        .unwrap_or_default();
+    let (pending, sign_in_with) = match check(&params, &client, &providers) {
+        Ok((scopes, sign_in_with)) => (
+            PendingAuthorization {
+                client_id: client.id.clone(),
+                redirect_uri: redirect_uri.clone(),
+                state: params.get("state").cloned(),
+                nonce: params.get("nonce").cloned(),
+                scopes,
+                code_challenge: params.get("code_challenge").cloned(),
+                browser_secret: b64url(&random_bytes(32)),
+                expires_at: now + PENDING_LIFETIME_SECS,
+            },
+            sign_in_with,
+        ),
         Err(refusal) => {
             return redirect(&with_query(
                 &redirect_uri,
@@ -114,10 +136,43 @@ pub async fn authorize(State(state): State<Arc<AppState>>, RawQuery(query): RawQ
     };
     let secret = pending.browser_secret.clone();
     store.oauth_grants.pending.insert(secret.clone(), pending);
+    let location = match sign_in_with {
+        // The page reads the request's parameters from its own URL (client, scopes, language); the handle
+        // stays in the cookie, out of the page's reach.
+        SignInWith::ManagedLogin => format!("/login?{}", query.as_deref().unwrap_or("")),
+        SignInWith::Provider(provider) => {
+            let federation_state = b64url(&random_bytes(32));
+            let nonce = b64url(&random_bytes(16));
+            store.oauth_grants.federations.insert(
+                federation_state.clone(),
+                Federation {
+                    browser_secret: secret.clone(),
+                    pool_id: pool_id.clone(),
+                    provider: provider.name.clone(),
+                    nonce: nonce.clone(),
+                    expires_at: now + PENDING_LIFETIME_SECS,
+                },
+            );
+            let origin = own_origin(&headers);
+            let detail = |name: &str| provider.details.get(name).map(String::as_str);
+            with_query(
+                &format!("{origin}{}/authorize", test_provider::PATH),
+                &[
+                    ("response_type", Some("code")),
+                    ("client_id", detail("client_id")),
+                    (
+                        "redirect_uri",
+                        Some(&format!("{origin}/oauth2/idpresponse")),
+                    ),
+                    ("scope", detail("authorize_scopes")),
+                    ("state", Some(&federation_state)),
+                    ("nonce", Some(&nonce)),
+                ],
+            )
+        }
+    };
     drop(store);
-    // The page reads the request's parameters from its own URL (client, scopes, language); the handle
-    // stays in the cookie, out of the page's reach.
-    let mut response = redirect(&format!("/login?{}", query.as_deref().unwrap_or("")));
+    let mut response = redirect(&location);
     let cookie = format!(
         "{COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={PENDING_LIFETIME_SECS}"
     );
@@ -127,11 +182,13 @@ pub async fn authorize(State(state): State<Arc<AppState>>, RawQuery(query): RawQ
     response
 }
 
-/// The checks whose failure goes back to the redirect URI; the granted scopes when all pass.
+/// The checks whose failure goes back to the redirect URI; the granted scopes and where the user signs in
+/// when all pass.
 fn check(
     params: &BTreeMap<String, String>,
     client: &crate::state::AppClient,
-) -> Result<Vec<String>, Refusal> {
+    providers: &BTreeMap<String, IdentityProvider>,
+) -> Result<(Vec<String>, SignInWith), Refusal> {
     match params.get("response_type").map(String::as_str) {
         Some("code") => {}
         Some("token") => {
@@ -192,23 +249,53 @@ fn check(
         }
         (None, None) => {}
     }
-    let provider = params.get("identity_provider").map(String::as_str);
-    if params.contains_key("idp_identifier") || provider.is_some_and(|p| p != COGNITO_PROVIDER) {
-        return Err(refuse(
-            "invalid_request",
-            "Federated sign-in is not served by the emulator yet.",
-        ));
-    }
-    if !client
-        .oauth
-        .identity_providers
-        .iter()
-        .any(|p| p == COGNITO_PROVIDER)
-    {
-        return Err(refuse(
+    let supported = |name: &str| client.oauth.identity_providers.iter().any(|p| p == name);
+    let provider = match (
+        params.get("identity_provider"),
+        params.get("idp_identifier"),
+    ) {
+        (Some(name), _) if name == COGNITO_PROVIDER => None,
+        (Some(name), _) => Some(providers.get(name).ok_or_else(|| {
+            refuse(
+                "invalid_request",
+                format!("Unknown identity_provider {name}."),
+            )
+        })?),
+        (None, Some(identifier)) => Some(
+            providers
+                .values()
+                .find(|p| p.idp_identifiers.contains(identifier))
+                .ok_or_else(|| refuse("invalid_request", "No provider has this idp_identifier."))?,
+        ),
+        (None, None) => None,
+    };
+    match provider {
+        None if supported(COGNITO_PROVIDER) => Ok((scopes, SignInWith::ManagedLogin)),
+        None => Err(refuse(
             "invalid_request",
             "The client does not support the user pool directory (COGNITO).",
-        ));
+        )),
+        Some(provider) if !supported(&provider.name) => Err(refuse(
+            "invalid_request",
+            format!(
+                "The client does not support the provider {}.",
+                provider.name
+            ),
+        )),
+        Some(provider) => {
+            let built_in = provider.provider_type == "OIDC"
+                && provider
+                    .details
+                    .get("oidc_issuer")
+                    .is_some_and(|issuer| test_provider::is_test_provider(issuer));
+            if built_in {
+                Ok((scopes, SignInWith::Provider(provider.clone())))
+            } else {
+                Err(refuse(
+                    "invalid_request",
+                    "The emulator can sign in only with its test OpenID provider (oidc_issuer …/_emulator/oidc).",
+                ))
+            }
+        }
     }
-    Ok(scopes)
 }

@@ -17,26 +17,13 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 
-use super::protocol::{COOKIE, error_page, own_origin, parse_form, redirect, with_query};
+use super::grant::{answer_with_code, answer_with_error};
+use super::protocol::{authorization_cookie, error_page, own_origin, parse_form, redirect};
 use crate::access::authenticate_ids;
 use crate::app::AppState;
-use crate::oauth_model::{AuthorizationCode, CODE_LIFETIME_SECS};
-use crate::util::{b64url, random_bytes};
 
 fn forbidden(description: &str) -> Response {
     error_page(StatusCode::FORBIDDEN, "access_denied", description)
-}
-
-/// The value of this browser's authorization cookie.
-fn cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .map(|(_, value)| value.to_owned())
 }
 
 pub async fn complete(
@@ -53,7 +40,7 @@ pub async fn complete(
         return forbidden("Only the managed-login page of this domain can complete a sign-in.");
     }
     let form = parse_form(&String::from_utf8_lossy(&body));
-    let Some(secret) = cookie(&headers) else {
+    let Some(secret) = authorization_cookie(&headers) else {
         return error_page(
             StatusCode::BAD_REQUEST,
             "invalid_request",
@@ -71,12 +58,8 @@ pub async fn complete(
             "The authorization request has expired or was completed already.",
         );
     };
-    let state_param = pending.state.as_deref();
     let location = if form.contains_key("cancel") {
-        with_query(
-            &pending.redirect_uri,
-            &[("error", Some("access_denied")), ("state", state_param)],
-        )
+        answer_with_error(&pending, "access_denied")
     } else {
         let Some(token) = form.get("access_token") else {
             return error_page(
@@ -92,35 +75,27 @@ pub async fn complete(
         if authed.claim("client_id") != Some(pending.client_id.as_str()) {
             return forbidden("The sign-in was made for another app client.");
         }
-        let code = b64url(&random_bytes(32));
         let auth_time = authed
             .claims
             .get("auth_time")
             .and_then(serde_json::Value::as_i64)
             .unwrap_or(now);
-        store.oauth_grants.codes.insert(
-            code.clone(),
-            AuthorizationCode {
-                pool_id: authed.pool_id,
-                client_id: pending.client_id.clone(),
-                user_key: authed.user_key,
-                redirect_uri: pending.redirect_uri.clone(),
-                code_challenge: pending.code_challenge.clone(),
-                nonce: pending.nonce.clone(),
-                scopes: pending.scopes.clone(),
-                auth_time,
-                expires_at: now + CODE_LIFETIME_SECS,
-            },
-        );
-        with_query(
-            &pending.redirect_uri,
-            &[("code", Some(&code)), ("state", state_param)],
+        answer_with_code(
+            &mut store,
+            &pending,
+            authed.pool_id,
+            authed.user_key,
+            auth_time,
+            now,
         )
     };
     drop(store);
     let mut response = redirect(&location);
     *response.status_mut() = StatusCode::SEE_OTHER;
-    let expired = format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    let expired = format!(
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0",
+        super::protocol::COOKIE
+    );
     if let Ok(value) = HeaderValue::from_str(&expired) {
         response.headers_mut().insert(header::SET_COOKIE, value);
     }

@@ -17,6 +17,18 @@ use crate::web::percent_decode;
 /// The cookie that ties a pending authorization request to the browser that made it (see [`super::login`]).
 pub const COOKIE: &str = "cognito-emulator-authorization";
 
+/// The value of this browser's authorization cookie.
+pub fn authorization_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| value.to_owned())
+}
+
 /// `application/x-www-form-urlencoded` (or a query string) as name → first value.
 pub fn parse_form(text: &str) -> BTreeMap<String, String> {
     let mut form = BTreeMap::new();
