@@ -1044,3 +1044,282 @@ async fn login_serves_the_hosted_page_configured_for_the_client() {
     let (status, ..) = get(&emu, "/login?client_id=unknown").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+
+/// A pool whose client can sign in through the test OpenID provider, named `TestIdP`.
+async fn federated_setup(emu: &Emu) -> (String, String) {
+    let (pool, client) = oauth_setup(&emu, json!({})).await;
+    emu.ok(
+        "CreateIdentityProvider",
+        json!({ "UserPoolId": pool, "ProviderName": "TestIdP", "ProviderType": "OIDC",
+                "ProviderDetails": { "client_id": "relying-party", "client_secret": "s",
+                    "authorize_scopes": "openid email profile",
+                    "oidc_issuer": format!("{}/_emulator/oidc", emu.base),
+                    "attributes_request_method": "GET" },
+                "AttributeMapping": { "email": "email", "email_verified": "email_verified", "name": "name" },
+                "IdpIdentifiers": ["example.com"] }),
+    )
+    .await;
+    emu.ok(
+        "UpdateUserPoolClient",
+        json!({ "UserPoolId": pool, "ClientId": client, "AllowedOAuthFlowsUserPoolClient": true,
+                "AllowedOAuthFlows": ["code"], "AllowedOAuthScopes": ["openid", "email", "profile"],
+                "CallbackURLs": [CALLBACK], "SupportedIdentityProviders": ["COGNITO", "TestIdP"],
+                "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] }),
+    )
+    .await;
+    (pool, client)
+}
+
+/// authorize with `extra` → the provider's page → the tester's answer `claims`: the Location the
+/// provider sends the browser to, and the authorization cookie.
+async fn through_the_provider(
+    emu: &Emu,
+    client: &str,
+    extra: &str,
+    claims: &str,
+) -> (String, String) {
+    let (status, location, cookie, _) = get(emu, &authorize_path(client, extra)).await;
+    assert_eq!(status, StatusCode::FOUND);
+    let location = location.unwrap();
+    let provider_page = format!("{}/_emulator/oidc/authorize?", emu.base);
+    assert!(location.starts_with(&provider_page), "{location}");
+    let cookie = cookie.unwrap().split(';').next().unwrap().to_owned();
+    let (status, _, _, page) = get(emu, location.strip_prefix(&emu.base).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Dev only"), "{page}");
+    let request = query(&location);
+    assert_eq!(request["client_id"], "relying-party");
+    // (query() leaves the value encoded.)
+    assert_eq!(
+        request["redirect_uri"],
+        query_encode(&format!("{}/oauth2/idpresponse", emu.base))
+    );
+    let form = format!(
+        "client_id=relying-party&redirect_uri={}&state={}&nonce={}&{claims}",
+        query_encode(&format!("{}/oauth2/idpresponse", emu.base)),
+        request["state"],
+        request["nonce"]
+    );
+    let answered = no_redirects()
+        .post(format!("{}/_emulator/oidc/authorize", emu.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answered.status(), StatusCode::FOUND);
+    let back = answered.headers()["location"].to_str().unwrap().to_owned();
+    (back, cookie)
+}
+
+/// Follows the provider's redirect to `/oauth2/idpresponse` with `cookie`: (status, Location).
+async fn idp_response(back: &str, cookie: Option<&str>) -> (StatusCode, Option<String>) {
+    let mut request = no_redirects().get(back);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    let response = request.send().await.unwrap();
+    let location = response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    (response.status(), location)
+}
+
+#[tokio::test]
+async fn federated_sign_in_through_the_test_provider_creates_and_links_the_user() {
+    let emu = Emu::start().await;
+    let (pool, client) = federated_setup(&emu).await;
+    let claims = "sub=ext-123&email=fed%40example.com&email_verified=true&name=Fed+Erated";
+    let (back, cookie) =
+        through_the_provider(&emu, &client, "&identity_provider=TestIdP", claims).await;
+    assert!(
+        back.starts_with(&format!("{}/oauth2/idpresponse?code=", emu.base)),
+        "{back}"
+    );
+    let (status, location) = idp_response(&back, Some(&cookie)).await;
+    assert_eq!(status, StatusCode::FOUND);
+    let params = query(&location.unwrap());
+    assert_eq!(params["state"], "st-1");
+    let (status, tokens) = token_request(
+        &emu,
+        None,
+        &exchange_form(&client, &params["code"], VERIFIER, CALLBACK),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{tokens}");
+    let (_, id) =
+        verify_with_jwks(tokens["id_token"].as_str().unwrap(), &emu.jwks(&pool).await).unwrap();
+    assert_eq!(id["cognito:username"], "TestIdP_ext-123");
+    assert_eq!(id["email"], "fed@example.com");
+    assert_eq!(id["email_verified"], true);
+    assert_eq!(id["name"], "Fed Erated");
+    assert_eq!(id["nonce"], "n-1");
+    assert_eq!(id["identities"][0]["providerName"], "TestIdP");
+    assert_eq!(id["identities"][0]["userId"], "ext-123");
+    assert_eq!(id["identities"][0]["providerType"], "OIDC");
+
+    // A second sign-in (by idp_identifier this time) links the same user and follows the provider's claims.
+    let claims = "sub=ext-123&email=new%40example.com";
+    let (back, cookie) =
+        through_the_provider(&emu, &client, "&idp_identifier=example.com", claims).await;
+    let (_, location) = idp_response(&back, Some(&cookie)).await;
+    let code = query(&location.unwrap())["code"].clone();
+    let (_, tokens) = token_request(
+        &emu,
+        None,
+        &exchange_form(&client, &code, VERIFIER, CALLBACK),
+    )
+    .await;
+    let id = claims_of(&tokens);
+    assert_eq!(id["email"], "new@example.com");
+    let user = emu
+        .ok(
+            "AdminGetUser",
+            json!({ "UserPoolId": pool, "Username": "TestIdP_ext-123" }),
+        )
+        .await;
+    assert_eq!(user["Username"], "TestIdP_ext-123");
+    assert_eq!(id["sub"], user["UserAttributes"][0]["Value"]);
+}
+
+fn claims_of(tokens: &Value) -> serde_json::Map<String, Value> {
+    claims(tokens["id_token"].as_str().unwrap())
+}
+
+#[tokio::test]
+async fn the_provider_response_is_bound_to_the_browser_and_used_once() {
+    let emu = Emu::start().await;
+    let (_, client) = federated_setup(&emu).await;
+    let (back, cookie) =
+        through_the_provider(&emu, &client, "&identity_provider=TestIdP", "sub=ext-9").await;
+    // Another browser (no cookie, or another request's cookie) cannot complete it.
+    assert_eq!(
+        idp_response(&back, None).await,
+        (StatusCode::FORBIDDEN, None)
+    );
+    let other_cookie = start(&emu, &client).await;
+    let (back, _) =
+        through_the_provider(&emu, &client, "&identity_provider=TestIdP", "sub=ext-9").await;
+    assert_eq!(
+        idp_response(&back, Some(&other_cookie)).await.0,
+        StatusCode::FORBIDDEN
+    );
+    // A state is used once: the refused attempts above used theirs up.
+    assert_eq!(
+        idp_response(&back, Some(&cookie)).await.0,
+        StatusCode::BAD_REQUEST
+    );
+    // A provider code redeemed twice: the second round trip's code no longer works.
+    let (back, cookie) =
+        through_the_provider(&emu, &client, "&identity_provider=TestIdP", "sub=ext-9").await;
+    let (status, _) = idp_response(&back, Some(&cookie)).await;
+    assert_eq!(status, StatusCode::FOUND);
+    let provider_code = query(&back)["code"].clone();
+    let (again, cookie) =
+        through_the_provider(&emu, &client, "&identity_provider=TestIdP", "sub=ext-9").await;
+    let replayed = again.replace(&query(&again)["code"], &provider_code);
+    let (status, location) = idp_response(&replayed, Some(&cookie)).await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert_eq!(query(&location.unwrap())["error"], "invalid_request");
+    // The tester denies: the app gets access_denied.
+    let (status, location, cookie, _) =
+        get(&emu, &authorize_path(&client, "&identity_provider=TestIdP")).await;
+    assert_eq!(status, StatusCode::FOUND);
+    let request = query(&location.unwrap());
+    let denied = no_redirects()
+        .post(format!("{}/_emulator/oidc/authorize", emu.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "client_id=relying-party&redirect_uri={}&state={}&deny=1",
+            query_encode(&format!("{}/oauth2/idpresponse", emu.base)),
+            request["state"]
+        ))
+        .send()
+        .await
+        .unwrap();
+    let back = denied.headers()["location"].to_str().unwrap().to_owned();
+    let cookie = cookie.unwrap().split(';').next().unwrap().to_owned();
+    let (_, location) = idp_response(&back, Some(&cookie)).await;
+    assert_eq!(query(&location.unwrap())["error"], "access_denied");
+    // A provider that is not the test provider cannot be signed in with.
+    let message = get(&emu, &authorize_path(&client, "&identity_provider=Nobody"))
+        .await
+        .1
+        .unwrap();
+    assert_eq!(query(&message)["error"], "invalid_request");
+}
+
+#[tokio::test]
+async fn the_test_provider_serves_discovery_token_userinfo_and_jwks() {
+    let emu = Emu::start().await;
+    let discovery: Value = emu
+        .http
+        .get(format!(
+            "{}/_emulator/oidc/.well-known/openid-configuration",
+            emu.base
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let issuer = format!("{}/_emulator/oidc", emu.base);
+    assert_eq!(discovery["issuer"], issuer.as_str());
+    let redirect = "http://localhost:3000/rp";
+    let answered = no_redirects()
+        .post(format!("{}/_emulator/oidc/authorize", emu.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "client_id=rp&redirect_uri={}&nonce=abc&sub=u-1&email=u%40example.com",
+            query_encode(redirect)
+        ))
+        .send()
+        .await
+        .unwrap();
+    let code = query(answered.headers()["location"].to_str().unwrap())["code"].clone();
+    let token = |code: String| {
+        emu.http
+            .post(format!("{}/_emulator/oidc/token", emu.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!(
+                "grant_type=authorization_code&client_id=rp&code={code}&redirect_uri={}",
+                query_encode(redirect)
+            ))
+            .send()
+    };
+    let tokens: Value = token(code.clone()).await.unwrap().json().await.unwrap();
+    let jwks: Value = emu
+        .http
+        .get(format!("{}/_emulator/oidc/jwks", emu.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (_, id) = verify_with_jwks(tokens["id_token"].as_str().unwrap(), &jwks).unwrap();
+    assert_eq!(
+        (id["iss"].as_str(), id["aud"].as_str()),
+        (Some(issuer.as_str()), Some("rp"))
+    );
+    assert_eq!(
+        (id["sub"].as_str(), id["nonce"].as_str()),
+        (Some("u-1"), Some("abc"))
+    );
+    let userinfo: Value = emu
+        .http
+        .get(format!("{}/_emulator/oidc/userinfo", emu.base))
+        .bearer_auth(tokens["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(userinfo, json!({ "sub": "u-1", "email": "u@example.com" }));
+    let replay = token(code).await.unwrap();
+    assert_eq!(replay.status(), StatusCode::BAD_REQUEST);
+}
