@@ -1047,7 +1047,7 @@ async fn login_serves_the_hosted_page_configured_for_the_client() {
 
 /// A pool whose client can sign in through the test OpenID provider, named `TestIdP`.
 async fn federated_setup(emu: &Emu) -> (String, String) {
-    let (pool, client) = oauth_setup(&emu, json!({})).await;
+    let (pool, client) = oauth_setup(emu, json!({})).await;
     emu.ok(
         "CreateIdentityProvider",
         json!({ "UserPoolId": pool, "ProviderName": "TestIdP", "ProviderType": "OIDC",
