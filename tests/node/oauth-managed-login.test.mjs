@@ -3,6 +3,7 @@
 // and the browser lands on the app's callback with a code that openid-client (which nobody here wrote)
 // exchanges with PKCE. Cancelling lands there with error=access_denied; an unregistered redirect_uri gets
 // the emulator's error page and never leaves it; after /logout the page asks for the password again.
+// Federated sign-in goes through the emulator's dev-only test OpenID provider's page.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -42,6 +43,17 @@ before(async () => {
       name: 'managed-login',
       mfaConfiguration: 'OPTIONAL',
       domain: 'managed-login',
+      identityProviders: [{
+        ProviderName: 'TestIdP',
+        ProviderType: 'OIDC',
+        ProviderDetails: {
+          client_id: 'relying-party',
+          authorize_scopes: 'openid email profile',
+          oidc_issuer: 'http://localhost/_emulator/oidc',
+          attributes_request_method: 'GET',
+        },
+        AttributeMapping: { email: 'email', email_verified: 'email_verified', name: 'name' },
+      }],
       clients: [{
         id: CLIENT_ID,
         name: 'spa',
@@ -51,7 +63,7 @@ before(async () => {
         allowedOAuthScopes: ['openid', 'email', 'profile'],
         callbackURLs: [CALLBACK],
         logoutURLs: [`${APP}/`],
-        supportedIdentityProviders: ['COGNITO'],
+        supportedIdentityProviders: ['COGNITO', 'TestIdP'],
       }],
       users: [{
         username: 'mia',
@@ -81,7 +93,7 @@ after(async () => {
 });
 
 
-async function authorizationRequest() {
+async function authorizationRequest(extra = {}) {
   const verifier = oidc.randomPKCECodeVerifier();
   const nonce = oidc.randomNonce();
   const state = oidc.randomState();
@@ -92,6 +104,7 @@ async function authorizationRequest() {
     code_challenge_method: 'S256',
     nonce,
     state,
+    ...extra,
   });
   return { url, verifier, nonce, state };
 }
@@ -153,5 +166,31 @@ test('managed login: a redirect_uri that is not on CallbackURLs stays on the err
   assert.equal(response.status(), 400);
   assert.ok(page.url().startsWith(`${emulator.url}/oauth2/authorize`));
   assert.match(await page.textContent('body'), /An error was encountered/);
+  await context.close();
+});
+
+test('federated sign-in: the test OpenID provider page, back with mapped attributes and identities', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const request = await authorizationRequest({ identity_provider: 'TestIdP' });
+  await page.goto(request.url.href);
+  assert.match(page.url(), /\/_emulator\/oidc\/authorize\?/);
+  await page.getByLabel('sub', { exact: true }).fill('browser-user-1');
+  await page.getByLabel('email', { exact: true }).fill('fed@example.com');
+  await page.getByLabel('email_verified', { exact: true }).fill('true');
+  await page.getByLabel('name', { exact: true }).fill('Fay Federated');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.waitForURL(`${CALLBACK}?**`, { timeout: 30_000 });
+  const tokens = await oidc.authorizationCodeGrant(config, new URL(page.url()), {
+    pkceCodeVerifier: request.verifier,
+    expectedNonce: request.nonce,
+    expectedState: request.state,
+  });
+  const claims = tokens.claims();
+  assert.equal(claims['cognito:username'], 'TestIdP_browser-user-1');
+  assert.equal(claims.email, 'fed@example.com');
+  assert.equal(claims.email_verified, true);
+  assert.equal(claims.identities[0].providerName, 'TestIdP');
+  assert.equal(claims.identities[0].userId, 'browser-user-1');
   await context.close();
 });
