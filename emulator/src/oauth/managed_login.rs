@@ -9,7 +9,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::protocol::{error_page, own_origin, parse_form};
+use super::protocol::{error_page, html_page, own_origin, parse_form};
 use crate::app::AppState;
 
 /// Where the page's files are served; the page gets `<base href>` pointing here.
@@ -21,6 +21,7 @@ pub const FILES_PATH: &str = "/login-page/";
 const POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; \
      style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
 
+/// What both the page and its files carry besides the policy.
 fn secured(mut response: Response) -> Response {
     let headers = response.headers_mut();
     headers.insert(
@@ -97,12 +98,7 @@ pub async fn page(
         &format!("<head>\n  <base href=\"{FILES_PATH}\">"),
         1,
     );
-    let mut response = (StatusCode::OK, html).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    secured(response)
+    secured(html_page(StatusCode::OK, html, POLICY))
 }
 
 /// A file's bytes, read off the async workers.

@@ -117,6 +117,11 @@ pub fn error_page(status: StatusCode, error: &str, description: &str) -> Respons
         escape(error),
         escape(description)
     );
+    html_page(status, body, "default-src 'none'; frame-ancestors 'none'")
+}
+
+/// An HTML page under a content security policy, never cached.
+pub fn html_page(status: StatusCode, body: String, policy: &'static str) -> Response {
     let mut response = (status, body).into_response();
     let headers = response.headers_mut();
     headers.insert(
@@ -126,7 +131,7 @@ pub fn error_page(status: StatusCode, error: &str, description: &str) -> Respons
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        HeaderValue::from_static(policy),
     );
     response
 }

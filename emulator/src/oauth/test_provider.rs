@@ -12,12 +12,12 @@ use std::sync::{Arc, OnceLock};
 
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
 use serde_json::{Map, Value, json};
 
 use super::protocol::{
-    error_page, json_reply, oauth_error, own_origin, parse_form, redirect, with_query,
+    error_page, html_page, json_reply, oauth_error, own_origin, parse_form, redirect, with_query,
 };
 use crate::app::AppState;
 use crate::jwt::JwtKey;
@@ -124,17 +124,11 @@ pub async fn authorize_page(RawQuery(query): RawQuery) -> Response {
          <body><h1>Test OpenID provider</h1><p>Dev only: whoever you type here signs in. Leave a claim empty to not release it.</p>\
          <form method=\"post\">{hidden}{fields}<p><button type=\"submit\">Sign in</button> <button type=\"submit\" name=\"deny\" value=\"1\">Deny</button></p></form></body></html>"
     );
-    let mut response = (StatusCode::OK, body).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
-    );
-    response
+    html_page(
+        StatusCode::OK,
+        body,
+        "default-src 'none'; frame-ancestors 'none'",
+    )
 }
 
 /// `POST /_emulator/oidc/authorize`: the tester's answer; back to the relying party with a code.
