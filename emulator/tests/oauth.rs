@@ -410,6 +410,14 @@ fn oauth_settings_survive_a_restart_of_the_data_dir() {
         );
         call(
             &state,
+            "CreateIdentityProvider",
+            json!({ "UserPoolId": pool, "ProviderName": "KeptIdP", "ProviderType": "OIDC",
+                    "ProviderDetails": { "client_id": "rp", "authorize_scopes": "openid",
+                        "oidc_issuer": "https://idp.example", "attributes_request_method": "GET" },
+                    "AttributeMapping": { "email": "email" } }),
+        );
+        call(
+            &state,
             "CreateResourceServer",
             json!({ "UserPoolId": pool, "Identifier": "api", "Name": "api",
                     "Scopes": [{ "ScopeName": "read", "ScopeDescription": "Read" }] }),
@@ -433,6 +441,15 @@ fn oauth_settings_survive_a_restart_of_the_data_dir() {
         json!({ "Domain": "kept" }),
     );
     assert_eq!(domain["DomainDescription"]["UserPoolId"], pool.as_str());
+    let provider = call(
+        &state,
+        "DescribeIdentityProvider",
+        json!({ "UserPoolId": pool, "ProviderName": "KeptIdP" }),
+    );
+    assert_eq!(
+        provider["IdentityProvider"]["AttributeMapping"],
+        json!({ "email": "email" })
+    );
     let server = call(
         &state,
         "DescribeResourceServer",
