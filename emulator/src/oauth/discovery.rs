@@ -1,6 +1,7 @@
 //! `GET /{poolId}/.well-known/openid-configuration`: the pool's OpenID Provider metadata. The issuer is
 //! Cognito's (`https://cognito-idp.<region>.amazonaws.com/<poolId>`, as in the tokens); the endpoints are
-//! the emulator's own origin, which serves every pool's domain endpoints.
+//! the emulator's own origin, which serves every pool's domain endpoints. As in Cognito's document, there is
+//! no `end_session_endpoint`: `/logout` takes Cognito's parameters (`logout_uri`), not OIDC's.
 
 use std::sync::Arc;
 
@@ -40,7 +41,6 @@ pub async fn openid_configuration(
             "token_endpoint": format!("{base}/oauth2/token"),
             "userinfo_endpoint": format!("{base}/oauth2/userInfo"),
             "revocation_endpoint": format!("{base}/oauth2/revoke"),
-            "end_session_endpoint": format!("{base}/logout"),
             "jwks_uri": format!("{base}/{pool_id}/.well-known/jwks.json"),
             "response_types_supported": ["code"],
             "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
