@@ -1340,3 +1340,80 @@ async fn the_test_provider_serves_discovery_token_userinfo_and_jwks() {
     let replay = token(code).await.unwrap();
     assert_eq!(replay.status(), StatusCode::BAD_REQUEST);
 }
+
+/// Follows an authorize URL, signs alice in and hands over: the callback URL.
+async fn redirect_sign_in(emu: &Emu, client: &str, url: &str) -> String {
+    let path = url.strip_prefix(&emu.base).unwrap();
+    let (status, _, cookie, _) = get(emu, path).await;
+    assert_eq!(status, StatusCode::FOUND);
+    let cookie = cookie.unwrap().split(';').next().unwrap().to_owned();
+    let tokens = password_tokens(emu, client).await;
+    let form = format!("access_token={}", tokens["AccessToken"].as_str().unwrap());
+    hand_over(emu, Some(&cookie), Some(&emu.base), &form)
+        .await
+        .1
+        .unwrap()
+}
+
+/// POSTs a form to the token endpoint: (status, body).
+async fn post_token(emu: &Emu, body: String) -> (u16, String) {
+    let response = emu
+        .http
+        .post(format!("{}/oauth2/token", emu.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+/// The package's sans-IO core for signInWithRedirect (cognito_wasm::flows::oauth) against the emulator:
+/// the authorize URL it makes is accepted, the callback is checked, the code exchanged, the nonce checked.
+#[tokio::test]
+async fn the_packages_redirect_flow_signs_in_against_the_emulator() {
+    use cognito_wasm::flows::oauth::{
+        OAuthConfig, begin, finish, read_callback, sign_out_url, token_request_body,
+    };
+    let emu = Emu::start().await;
+    let (_, client) = oauth_setup(&emu, json!({})).await;
+    let config = OAuthConfig {
+        domain: emu.base.clone(),
+        client_id: client.clone(),
+        redirect_sign_in: CALLBACK.to_owned(),
+        scopes: vec!["openid".into(), "email".into()],
+    };
+    let (url, pending) = begin(&config, None, Some("to the cart")).unwrap();
+    let callback = redirect_sign_in(&emu, &client, &url).await;
+    let code = read_callback(&callback, &pending).unwrap();
+    let body = token_request_body(&config, &code, &pending);
+    let (status, reply) = post_token(&emu, body.clone()).await;
+    let session = finish(&config, &pending, status, &reply, common::now_secs()).unwrap();
+    assert_eq!(session.username(), "alice");
+    assert!(session.refresh_token().is_some());
+    assert_eq!(pending.custom_state.as_deref(), Some("to the cart"));
+    // The same code again: InvalidGrantException.
+    let (status, reply) = post_token(&emu, body).await;
+    let replayed = finish(&config, &pending, status, &reply, common::now_secs()).unwrap_err();
+    assert!(replayed.is("InvalidGrantException"), "{replayed:?}");
+    // A callback answered for another sign-in (its state) is refused before its code is used.
+    let (url, other) = begin(&config, None, None).unwrap();
+    let callback = redirect_sign_in(&emu, &client, &url).await;
+    assert!(
+        read_callback(&callback, &pending)
+            .unwrap_err()
+            .is("OAuthStateMismatchException")
+    );
+    // An ID token without this sign-in's nonce is refused.
+    let code = read_callback(&callback, &other).unwrap();
+    let (status, reply) = post_token(&emu, token_request_body(&config, &code, &other)).await;
+    let wrong_nonce = finish(&config, &pending, status, &reply, common::now_secs()).unwrap_err();
+    assert!(wrong_nonce.is("NonceMismatchException"), "{wrong_nonce:?}");
+    assert_eq!(
+        sign_out_url(&config, "http://localhost:3000/signed-out"),
+        format!(
+            "{}/logout?client_id={client}&logout_uri=http%3A%2F%2Flocalhost%3A3000%2Fsigned-out",
+            emu.base
+        )
+    );
+}

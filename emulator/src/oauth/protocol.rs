@@ -40,18 +40,7 @@ pub fn parse_form(text: &str) -> BTreeMap<String, String> {
     form
 }
 
-/// `%`-encodes a query-string value (RFC 3986 unreserved characters stay).
-pub fn encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
+use cognito_wasm::flows::oauth::encode;
 
 /// `base` with `params` added to its query (absent values left out).
 pub fn with_query(base: &str, params: &[(&str, Option<&str>)]) -> String {
