@@ -72,7 +72,7 @@ test-python: emulator-test
 	.venv/bin/python -m pytest -p no:cacheprovider tests/python -v
 
 # amazon-cognito-identity-js, the packed cognito-wasm package, the demo page in headless Chromium, the package
-# in Firefox ESR and WebKitGTK.
+# in Firefox ESR and WebKitGTK, openid-client against the emulator's OAuth 2.0 endpoints and managed login.
 test-node: emulator-test pkg
 	node --test --test-concurrency=1 tests/node/*.test.mjs
 

@@ -52,6 +52,10 @@ secret_string!(
     /// An app client's secret.
     ClientSecret
 );
+secret_string!(
+    /// A PKCE code verifier (RFC 7636), kept until the authorization code is exchanged.
+    CodeVerifier
+);
 
 #[cfg(test)]
 mod tests {

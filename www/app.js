@@ -4,6 +4,7 @@
 // No framework, no build step, no inline script or style (the server sends a strict CSP).
 import { applyBranding, loadConfig } from './config.js';
 import { acceptParents, hasParent, isPopup, postSignedIn, postSignedOut, redirectTarget, shortAddress } from './handoff.js';
+import { cancelAuthorization, completeAuthorization, managedLogin } from './managed-login.js';
 import { CognitoClient } from './pkg/index.js';
 import { qrSvg } from './qr.js';
 import { announce, paragraph, render, showError } from './ui.js';
@@ -65,6 +66,7 @@ function signInScreen(message) {
   if (usesPassword) fields.push({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password' });
   const actions = [{ label: 'Forgot your password?', onClick: () => forgotScreen() }];
   if (config.signUp) actions.push({ label: 'Create an account', onClick: () => signUpScreen() });
+  if (managedLogin) actions.push({ label: 'Cancel', onClick: () => cancelAuthorization() });
   render({
     id: 'sign-in',
     heading: 'Sign in',
@@ -212,6 +214,11 @@ async function afterSignIn() {
 async function finish(message) {
   const session = await client.getSession();
   pending = { username: '', password: '' };
+  if (managedLogin) {
+    announce('Signed in. Taking you back…');
+    completeAuthorization(session);
+    return;
+  }
   if (hasParent()) {
     postSignedIn(session);
     if (isPopup) window.close();
@@ -366,7 +373,8 @@ async function main() {
   config = await loadConfig();
   applyBranding(config.branding);
   client = new CognitoClient({ userPoolId: config.userPoolId, clientId: config.clientId, endpoint: config.endpoint, storage: config.storage });
-  redirect = redirectTarget(config.allowedRedirectUris);
+  // Under managed login, redirect_uri is the OAuth request's, which the emulator checks and answers.
+  redirect = managedLogin ? null : redirectTarget(config.allowedRedirectUris);
   if (redirect?.refused !== undefined) showRefusedRedirect(redirect.refused);
   // A parent that says hello after the sign-in gets the session at once (and a popup's job is then done).
   acceptParents(config.allowedParentOrigins, () => client.getSession().then((session) => {

@@ -29,6 +29,8 @@ pub struct AppState {
     persist_failure: OnceLock<String>,
     /// Which origins get CORS answers and which `Host`s are served (see [`crate::origins`]).
     network: OnceLock<NetworkPolicy>,
+    /// The managed-login page's files (`--login-page`); unset, `/login` says how to set it.
+    login_page: OnceLock<crate::oauth_model::LoginPage>,
 }
 
 impl AppState {
@@ -47,6 +49,7 @@ impl AppState {
             persister: OnceLock::new(),
             persist_failure: OnceLock::new(),
             network: OnceLock::new(),
+            login_page: OnceLock::new(),
         })
     }
 
@@ -76,6 +79,15 @@ impl AppState {
 
     pub fn network_policy(&self) -> &NetworkPolicy {
         self.network.get_or_init(NetworkPolicy::default)
+    }
+
+    /// Serves the managed-login page from these files. Only the first call has an effect.
+    pub fn set_login_page(&self, page: crate::oauth_model::LoginPage) {
+        let _ = self.login_page.set(page);
+    }
+
+    pub fn login_page(&self) -> Option<&crate::oauth_model::LoginPage> {
+        self.login_page.get()
     }
 
     /// Why the data dir could not be written, once that has happened.

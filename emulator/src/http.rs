@@ -38,6 +38,7 @@ pub fn router(state: Arc<AppState>) -> Router {
             axum::routing::put(custom_challenge),
         )
         .merge(crate::dev_endpoints::routes())
+        .merge(crate::oauth::routes())
         .route("/{pool_id}/.well-known/jwks.json", get(jwks))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -39,6 +39,11 @@ struct Cli {
     /// Let pages of every origin call the emulator (and so read its inbox, reset passwords, delete pools).
     #[arg(long)]
     cors_any: bool,
+    /// The hosted sign-in page (the repository's `www/`) to serve as managed login at `/login`. It loads the
+    /// built package from `pkg/` and the QR encoder from `node_modules/uqr/dist/` beside DIR, as in the
+    /// repository.
+    #[arg(long, value_name = "DIR")]
+    login_page: Option<PathBuf>,
 }
 
 #[tokio::main]
@@ -110,6 +115,25 @@ fn start(cli: &Cli) -> Result<Arc<AppState>, String> {
         }
     }
     warn_about_exposure(cli);
+    if let Some(page_dir) = &cli.login_page {
+        if !page_dir.join("index.html").is_file() {
+            return Err(format!(
+                "--login-page {}: no index.html there",
+                page_dir.display()
+            ));
+        }
+        let beside = page_dir.join("..");
+        state.set_login_page(cognito_emulator::oauth_model::LoginPage {
+            page_dir: page_dir.clone(),
+            mounts: vec![
+                ("pkg/".to_owned(), beside.join("pkg")),
+                (
+                    "vendor/uqr/".to_owned(),
+                    beside.join("node_modules").join("uqr").join("dist"),
+                ),
+            ],
+        });
+    }
     state.set_network_policy(NetworkPolicy {
         extra_origins: cli.cors_origins.clone(),
         any_origin: cli.cors_any,

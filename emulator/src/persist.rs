@@ -34,6 +34,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 use serde::{Deserialize, Serialize};
 
 use crate::jwt::{JwtKey, PoolKeys};
+use crate::oauth_model::PoolOAuth;
 use crate::passkeys::model::WebAuthnConfiguration;
 use crate::password::PasswordPolicy;
 use crate::state::{AppClient, CustomRound, DeviceConfiguration, Pool, RefreshRecord, Store, User};
@@ -90,6 +91,9 @@ struct PoolRecord {
     /// PKCS#8 DER in base64: issued tokens and cached JWKS stay valid across restarts.
     id_token_key: String,
     access_token_key: String,
+    /// Domain, identity providers and resource servers (absent in data dirs from before them).
+    #[serde(default)]
+    oauth: PoolOAuth,
 }
 
 fn default_first_auth_factors() -> Vec<String> {
@@ -143,6 +147,7 @@ impl PoolRecord {
             fake_salt_key: STANDARD.encode(&pool.fake_salt_key),
             id_token_key: keys.id_token.clone(),
             access_token_key: keys.access_token.clone(),
+            oauth: pool.oauth.clone(),
         }
     }
 
@@ -181,6 +186,7 @@ impl PoolRecord {
             web_authn: self.web_authn,
             clients: self.clients,
             users: Tracked::default(),
+            oauth: self.oauth,
         })
     }
 }

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use crate::app::AppState;
-use crate::ops::admin;
+use crate::ops::{admin, oauth};
 use crate::pool_settings::read_web_authn_configuration;
 use crate::request::Req;
 use crate::state::UserStatus;
@@ -56,6 +56,14 @@ pub struct SeedPool {
     pub allowed_first_auth_factors: Option<Vec<String>>,
     /// Cognito's `WebAuthnConfiguration` structure (`{"RelyingPartyId": "localhost", "UserVerification": "preferred"}`).
     pub web_authn_configuration: Option<Value>,
+    /// The pool's domain (CreateUserPoolDomain's `Domain`), which the OAuth 2.0 endpoints need.
+    pub domain: Option<String>,
+    /// CreateResourceServer requests without `UserPoolId`: `[{"Identifier", "Name", "Scopes": [...]}]`.
+    #[serde(default)]
+    pub resource_servers: Vec<Map<String, Value>>,
+    /// CreateIdentityProvider requests without `UserPoolId`.
+    #[serde(default)]
+    pub identity_providers: Vec<Map<String, Value>>,
     #[serde(default)]
     pub clients: Vec<SeedClient>,
     #[serde(default)]
@@ -88,6 +96,21 @@ pub struct SeedClient {
     pub auth_session_validity: Option<i64>,
     /// Cognito's `RefreshTokenRotation` structure (`{"Feature": "ENABLED", "RetryGracePeriodSeconds": 10}`).
     pub refresh_token_rotation: Option<Value>,
+    /// The OAuth members of CreateUserPoolClient, in camelCase (`callbackURLs`, `allowedOAuthScopes`, …).
+    #[serde(rename = "allowedOAuthFlowsUserPoolClient")]
+    pub allowed_oauth_flows_user_pool_client: Option<bool>,
+    #[serde(rename = "allowedOAuthFlows")]
+    pub allowed_oauth_flows: Option<Vec<String>>,
+    #[serde(rename = "allowedOAuthScopes")]
+    pub allowed_oauth_scopes: Option<Vec<String>>,
+    #[serde(rename = "callbackURLs")]
+    pub callback_urls: Option<Vec<String>>,
+    #[serde(rename = "logoutURLs")]
+    pub logout_urls: Option<Vec<String>>,
+    #[serde(rename = "defaultRedirectURI")]
+    pub default_redirect_uri: Option<String>,
+    #[serde(rename = "supportedIdentityProviders")]
+    pub supported_identity_providers: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -154,6 +177,7 @@ pub fn load(state: &AppState, seed: &Seed) -> Result<(), String> {
     for pool in &seed.pools {
         let pool_id = load_pool(state, pool, &region)
             .map_err(|e| format!("seed pool {:?}: {e}", pool.name))?;
+        load_oauth(state, &pool_id, pool).map_err(|e| format!("seed pool {:?}: {e}", pool.name))?;
         for client in &pool.clients {
             load_client(state, &pool_id, client)
                 .map_err(|e| format!("seed client {:?}: {e}", client.name))?;
@@ -224,6 +248,28 @@ fn load_pool(state: &AppState, pool: &SeedPool, region: &str) -> Result<String, 
     Ok(id)
 }
 
+/// The pool's domain, resource servers and identity providers, through their operations (before the
+/// clients, whose scopes and providers must exist).
+fn load_oauth(state: &AppState, pool_id: &str, pool: &SeedPool) -> Result<(), String> {
+    let with_pool = |request: &Map<String, Value>| {
+        let mut request = request.clone();
+        request.insert("UserPoolId".to_owned(), json!(pool_id));
+        request
+    };
+    if let Some(domain) = &pool.domain {
+        let request = with_pool(&as_request(json!({ "Domain": domain })));
+        oauth::create_user_pool_domain(state, Req(&request)).map_err(|e| e.to_string())?;
+    }
+    for server in &pool.resource_servers {
+        oauth::create_resource_server(state, Req(&with_pool(server))).map_err(|e| e.to_string())?;
+    }
+    for provider in &pool.identity_providers {
+        oauth::create_identity_provider(state, Req(&with_pool(provider)))
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
 fn load_client(state: &AppState, pool_id: &str, client: &SeedClient) -> Result<(), String> {
     let mut request = json!({
         "UserPoolId": pool_id,
@@ -253,6 +299,36 @@ fn load_client(state: &AppState, pool_id: &str, client: &SeedClient) -> Result<(
         (
             "RefreshTokenRotation",
             client.refresh_token_rotation.clone(),
+        ),
+        (
+            "AllowedOAuthFlowsUserPoolClient",
+            client
+                .allowed_oauth_flows_user_pool_client
+                .map(|e| json!(e)),
+        ),
+        (
+            "AllowedOAuthFlows",
+            client.allowed_oauth_flows.as_ref().map(|v| json!(v)),
+        ),
+        (
+            "AllowedOAuthScopes",
+            client.allowed_oauth_scopes.as_ref().map(|v| json!(v)),
+        ),
+        (
+            "CallbackURLs",
+            client.callback_urls.as_ref().map(|v| json!(v)),
+        ),
+        ("LogoutURLs", client.logout_urls.as_ref().map(|v| json!(v))),
+        (
+            "DefaultRedirectURI",
+            client.default_redirect_uri.as_ref().map(|v| json!(v)),
+        ),
+        (
+            "SupportedIdentityProviders",
+            client
+                .supported_identity_providers
+                .as_ref()
+                .map(|v| json!(v)),
         ),
     ];
     for (member, value) in optional {

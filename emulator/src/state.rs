@@ -47,6 +47,8 @@ pub struct Store {
     /// user key.
     pub passkey_registrations:
         HashMap<(String, String), crate::passkeys::model::PendingRegistration>,
+    /// Authorization requests and codes of the OAuth 2.0 endpoints (see [`crate::oauth`]).
+    pub oauth_grants: crate::oauth_model::Grants,
     /// The second [`Store::prune`] last swept in.
     pruned_at: i64,
 }
@@ -142,6 +144,7 @@ impl Store {
         }
         self.lockouts.prune(now_secs);
         self.password_change_lockouts.prune(now_secs);
+        self.oauth_grants.prune(now_secs);
     }
 }
 
@@ -191,6 +194,8 @@ pub struct Pool {
     pub users: TrackedBTreeMap<String, User>,
     /// Secret for deriving stable fake salts for unknown users (user-existence-error prevention).
     pub fake_salt_key: Vec<u8>,
+    /// Domain, identity providers and resource servers.
+    pub oauth: crate::oauth_model::PoolOAuth,
 }
 
 /// `DeviceConfigurationType`.
@@ -396,6 +401,8 @@ pub struct AppClient {
     pub refresh_rotation: Option<i64>,
     pub created: i64,
     pub modified: i64,
+    #[serde(default)]
+    pub oauth: crate::oauth_model::ClientOAuth,
 }
 
 impl AppClient {
@@ -432,7 +439,6 @@ impl AppClient {
             "CreationDate": epoch_seconds(self.created),
             "RefreshTokenValidity": 30,
             "ExplicitAuthFlows": self.explicit_auth_flows,
-            "AllowedOAuthFlowsUserPoolClient": false,
             "PreventUserExistenceErrors": if self.prevent_user_existence_errors { "ENABLED" } else { "LEGACY" },
             "EnableTokenRevocation": self.enable_token_revocation,
             "EnablePropagateAdditionalUserContextData": false,
@@ -448,6 +454,7 @@ impl AppClient {
         if let Some(secret) = &self.secret {
             client["ClientSecret"] = json!(secret);
         }
+        crate::oauth_model::describe_client_oauth(&self.oauth, &mut client);
         client
     }
 }
@@ -708,4 +715,7 @@ pub struct RefreshRecord {
     pub device_key: Option<String>,
     /// Refresh-token rotation: when this token stops working because a newer one replaced it.
     pub superseded_at: Option<i64>,
+    /// The OAuth scopes of a sign-in through the domain endpoints, kept for its refreshed access tokens.
+    #[serde(default)]
+    pub oauth_scopes: Option<Vec<String>>,
 }

@@ -56,6 +56,8 @@ fn claim_value(name: &str, value: &str) -> Value {
     match name {
         "email_verified" | "phone_number_verified" => Value::Bool(value == "true"),
         "address" => json!({ "formatted": value }),
+        // Federated users' linked identities: kept as JSON text, sent as Cognito sends them, an array.
+        "identities" => serde_json::from_str(value).unwrap_or_else(|_| json!(value)),
         _ => Value::String(value.to_owned()),
     }
 }
@@ -72,9 +74,58 @@ pub fn authentication_result(
     sign_in: Option<SignIn>,
     device_key: Option<String>,
 ) -> OpResult<Value> {
+    issue(
+        store, pool_id, client_id, user_key, now, sign_in, device_key, None,
+    )
+}
+
+/// What a sign-in through the OAuth 2.0 endpoints adds to its tokens.
+#[derive(Clone, Debug, Default)]
+pub struct OAuthGrant {
+    /// The granted scopes: the access token's `scope` instead of the user-pool API's.
+    pub scopes: Vec<String>,
+    /// The authorization request's `nonce`, for the ID token.
+    pub nonce: Option<String>,
+    /// When the user signed in on the managed-login page (`auth_time`); now when absent.
+    pub auth_time: Option<i64>,
+}
+
+/// The `AuthenticationResult` of an authorization code's sign-in: a new sign-in with a refresh token, and
+/// no new device (managed login does not remember devices).
+pub fn oauth_result(
+    store: &mut Store,
+    pool_id: &str,
+    client_id: &str,
+    user_key: &str,
+    now: i64,
+    grant: &OAuthGrant,
+) -> OpResult<Value> {
+    issue(
+        store,
+        pool_id,
+        client_id,
+        user_key,
+        now,
+        None,
+        None,
+        Some(grant),
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn issue(
+    store: &mut Store,
+    pool_id: &str,
+    client_id: &str,
+    user_key: &str,
+    now: i64,
+    sign_in: Option<SignIn>,
+    device_key: Option<String>,
+    oauth: Option<&OAuthGrant>,
+) -> OpResult<Value> {
     let mut device_key = device_key;
     let mut new_device = None;
-    if sign_in.is_none() && device_key.is_none() {
+    if sign_in.is_none() && device_key.is_none() && oauth.is_none() {
         new_device = new_device_for(store, pool_id, user_key, now)?;
         device_key = new_device.as_ref().map(|(key, _)| key.clone());
     }
@@ -90,10 +141,16 @@ pub fn authentication_result(
     let new_sign_in = sign_in.is_none();
     let sign_in = sign_in.unwrap_or_else(|| SignIn {
         origin_jti: uuid::Uuid::new_v4().to_string(),
-        auth_time: now,
+        auth_time: oauth.and_then(|grant| grant.auth_time).unwrap_or(now),
     });
-    let (id_claims, access_claims) =
+    let (mut id_claims, mut access_claims) =
         claims(pool, client, user, &sign_in, device_key.as_deref(), now);
+    if let Some(grant) = oauth {
+        access_claims.insert("scope".into(), json!(grant.scopes.join(" ")));
+        if let Some(nonce) = &grant.nonce {
+            id_claims.insert("nonce".into(), json!(nonce));
+        }
+    }
     let mut result = json!({
         "AccessToken": deferred_sign::sign(&pool.keys, Which::Access, access_claims),
         "ExpiresIn": client.access_validity_secs,
@@ -113,6 +170,7 @@ pub fn authentication_result(
             revoked: false,
             device_key: device_key.clone(),
             superseded_at: None,
+            oauth_scopes: oauth.map(|grant| grant.scopes.clone()),
         };
         result["RefreshToken"] = json!(token);
         store.refresh_tokens.insert(token, record);
@@ -286,7 +344,11 @@ pub fn refreshed_result(
     record: &RefreshRecord,
     now: i64,
 ) -> OpResult<Value> {
-    authentication_result(
+    let grant = record.oauth_scopes.as_ref().map(|scopes| OAuthGrant {
+        scopes: scopes.clone(),
+        ..OAuthGrant::default()
+    });
+    issue(
         store,
         &record.pool_id,
         client_id,
@@ -294,6 +356,7 @@ pub fn refreshed_result(
         now,
         Some(SignIn::of(record)),
         record.device_key.clone(),
+        grant.as_ref(),
     )
 }
 

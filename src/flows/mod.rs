@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod devices;
+pub mod oauth;
 pub mod refresh;
 pub mod sign_in;
 pub mod sign_out;

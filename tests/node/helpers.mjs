@@ -55,9 +55,12 @@ function spawnUntil(cmd, args, pattern, what, timeoutMs = 30_000) {
   });
 }
 
-/** Start the emulator on 127.0.0.1 with a free port. Returns { url, endpoint, port, stop }. */
-export async function startEmulator({ seed } = {}) {
-  const args = ['--host', '127.0.0.1', '--port', '0', '--region', REGION];
+/**
+ * Start the emulator on 127.0.0.1 with a free port (`extraArgs` appended to its command line). Returns
+ * { url, endpoint, port, stop }.
+ */
+export async function startEmulator({ seed, extraArgs = [] } = {}) {
+  const args = ['--host', '127.0.0.1', '--port', '0', '--region', REGION, ...extraArgs];
   if (seed) args.push('--seed', seed);
   const { match, stop } = await spawnUntil(
     emulatorBin(),

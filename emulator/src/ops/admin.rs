@@ -11,6 +11,7 @@ use crate::credentials::make_verifier;
 use crate::error::{CognitoError, OpResult};
 use crate::jwt::PoolKeys;
 use crate::names::{DEFAULT_EXPLICIT_AUTH_FLOWS, DEFAULT_FIRST_AUTH_FACTORS, EXPLICIT_AUTH_FLOWS};
+use crate::oauth_settings::read_client_oauth;
 use crate::password::PasswordPolicy;
 use crate::pool_settings::{read_device_configuration, read_refresh_rotation, read_sign_in_policy};
 use crate::request::CallContext;
@@ -101,6 +102,7 @@ pub fn create_pool(
         clients: Default::default(),
         users: Default::default(),
         fake_salt_key: random_bytes(32),
+        oauth: Default::default(),
     };
     store.pools.insert(id.clone(), pool);
     Ok(id)
@@ -309,7 +311,7 @@ pub fn create_client(
     }
     let now = state.now_millis();
     let mut store = state.store();
-    store.pool(pool_id)?;
+    let oauth = read_client_oauth(req, secret.is_some(), store.pool(pool_id)?)?;
     let id = unused_client_id(&store, fixed_id)?;
     let client = AppClient {
         id: id.clone(),
@@ -326,6 +328,7 @@ pub fn create_client(
         refresh_rotation: read_refresh_rotation(req)?,
         created: now,
         modified: now,
+        oauth,
     };
     store.pool_mut(pool_id)?.clients.insert(id.clone(), client);
     Ok((pool_id.to_owned(), id))

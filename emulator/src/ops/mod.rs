@@ -1,7 +1,7 @@
 //! The `X-Amz-Target` operations, one module per group, and the table that names them:
 //! [`admin`] (pools, clients, users — what boto3 seeds with), [`auth`] (InitiateAuth,
 //! RespondToAuthChallenge), [`account`] (self-service sign-up, passwords, attributes), [`mfa`],
-//! [`devices`], [`passkeys`], [`tokens`] (refreshing and revoking tokens) and [`user`] (GetUser). The groups never use
+//! [`devices`], [`oauth`] (domains, identity providers, resource servers), [`passkeys`], [`tokens`] (refreshing and revoking tokens) and [`user`] (GetUser). The groups never use
 //! one another: what two of them share lives in the layers below (see `tests/layers.rs`).
 
 pub mod account;
@@ -9,6 +9,7 @@ pub mod admin;
 pub mod auth;
 pub mod devices;
 pub mod mfa;
+pub mod oauth;
 pub mod passkeys;
 pub mod tokens;
 pub mod user;
@@ -188,6 +189,30 @@ const TABLE: &[(&str, Handler)] = &[
     }),
     ("DeleteWebAuthnCredential", |state, _, req| {
         passkeys::delete_web_authn_credential(state, req)
+    }),
+    ("CreateUserPoolDomain", |state, _, req| {
+        oauth::create_user_pool_domain(state, req)
+    }),
+    ("DescribeUserPoolDomain", |state, _, req| {
+        oauth::describe_user_pool_domain(state, req)
+    }),
+    ("DeleteUserPoolDomain", |state, _, req| {
+        oauth::delete_user_pool_domain(state, req)
+    }),
+    ("CreateIdentityProvider", |state, _, req| {
+        oauth::create_identity_provider(state, req)
+    }),
+    ("DescribeIdentityProvider", |state, _, req| {
+        oauth::describe_identity_provider(state, req)
+    }),
+    ("ListIdentityProviders", |state, _, req| {
+        oauth::list_identity_providers(state, req)
+    }),
+    ("CreateResourceServer", |state, _, req| {
+        oauth::create_resource_server(state, req)
+    }),
+    ("DescribeResourceServer", |state, _, req| {
+        oauth::describe_resource_server(state, req)
     }),
 ];
 

@@ -1,0 +1,341 @@
+//! Signing in through a user-pool domain (`signInWithRedirect`): the OAuth 2.0 authorization code grant with
+//! PKCE (S256), without any I/O.
+//!
+//! [`begin`] makes the `/oauth2/authorize` URL and the [`PendingRedirect`] to keep until the browser comes
+//! back (state, nonce, PKCE verifier, the app's custom state; the package keeps it in sessionStorage).
+//! [`read_callback`] checks the URL the browser came back to against it, [`token_request_body`] is the form
+//! to POST to `/oauth2/token`, and [`finish`] reads the reply, checks the ID token's `nonce` and audience
+//! and makes the [`Session`]. Tokens never travel in a URL: only the code grant is offered.
+
+use sha2::{Digest as _, Sha256};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+use crate::error::Error;
+use crate::json::{self, Value};
+use crate::jwt;
+use crate::protocol::AuthenticationResult;
+use crate::secret::CodeVerifier;
+use crate::session::Session;
+
+/// Where and how the app signs in (the package's `oauth` config).
+#[derive(Clone, Debug)]
+pub struct OAuthConfig {
+    /// The user-pool domain as a URL: `https://my-app.auth.eu-west-1.amazoncognito.com`.
+    pub domain: String,
+    pub client_id: String,
+    /// `redirectSignIn`: one of the client's CallbackURLs.
+    pub redirect_sign_in: String,
+    pub scopes: Vec<String>,
+}
+
+/// What must survive the round trip to the domain, and nothing else.
+#[derive(Debug)]
+pub struct PendingRedirect {
+    pub state: String,
+    pub nonce: String,
+    pub code_verifier: CodeVerifier,
+    pub custom_state: Option<String>,
+}
+
+fn random_text(bytes: usize) -> Result<String, Error> {
+    let mut buffer = vec![0u8; bytes];
+    getrandom::fill(&mut buffer)
+        .map_err(|e| Error::new("CryptoError", format!("no randomness: {e}")))?;
+    Ok(URL_SAFE_NO_PAD.encode(&buffer))
+}
+
+/// `%`-encodes a query or form value (RFC 3986 unreserved characters stay). Public for the emulator, whose
+/// OAuth endpoints build the same URLs.
+pub fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+fn decode(text: &str) -> String {
+    let mut out = Vec::with_capacity(text.len());
+    let mut rest = text.as_bytes().iter();
+    while let Some(&byte) = rest.next() {
+        match byte {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let escaped = rest
+                    .as_slice()
+                    .get(..2)
+                    .and_then(|hex| std::str::from_utf8(hex).ok())
+                    .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+                match escaped {
+                    Some(decoded) => {
+                        out.push(decoded);
+                        rest.nth(1);
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            _ => out.push(byte),
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn form(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(name, value)| format!("{name}={}", encode(value)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The S256 challenge of a verifier.
+pub fn code_challenge(verifier: &CodeVerifier) -> String {
+    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.expose().as_bytes()))
+}
+
+/// The authorize URL to send the browser to, and what to keep until it comes back. `provider` names an
+/// identity provider of the pool (`Google`, an OIDC provider's name) to go to straight away.
+pub fn begin(
+    config: &OAuthConfig,
+    provider: Option<&str>,
+    custom_state: Option<&str>,
+) -> Result<(String, PendingRedirect), Error> {
+    let pending = PendingRedirect {
+        state: random_text(32)?,
+        nonce: random_text(32)?,
+        code_verifier: CodeVerifier::new(random_text(48)?),
+        custom_state: custom_state.map(str::to_owned),
+    };
+    let challenge = code_challenge(&pending.code_verifier);
+    let scope = config.scopes.join(" ");
+    let mut pairs = vec![
+        ("response_type", "code"),
+        ("client_id", config.client_id.as_str()),
+        ("redirect_uri", config.redirect_sign_in.as_str()),
+        ("scope", scope.as_str()),
+        ("state", pending.state.as_str()),
+        ("nonce", pending.nonce.as_str()),
+        ("code_challenge", challenge.as_str()),
+        ("code_challenge_method", "S256"),
+    ];
+    if let Some(provider) = provider {
+        pairs.push(("identity_provider", provider));
+    }
+    let url = format!(
+        "{}/oauth2/authorize?{}",
+        config.domain.trim_end_matches('/'),
+        form(&pairs)
+    );
+    Ok((url, pending))
+}
+
+/// The code in the URL the browser came back to. A `state` other than the pending one is refused
+/// (`OAuthStateMismatchException`) before anything else is read; `error=access_denied` is the user
+/// cancelling (`UserCancelledException`); any other error is `OAuthException`.
+pub fn read_callback(url: &str, pending: &PendingRedirect) -> Result<String, Error> {
+    let query = url
+        .split_once('?')
+        .map(|(_, rest)| rest.split('#').next().unwrap_or(""))
+        .unwrap_or("");
+    let mut code = None;
+    let mut state = None;
+    let mut error = None;
+    let mut description = None;
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let slot = match name {
+            "code" => &mut code,
+            "state" => &mut state,
+            "error" => &mut error,
+            "error_description" => &mut description,
+            _ => continue,
+        };
+        slot.get_or_insert_with(|| decode(value));
+    }
+    if state.as_deref() != Some(pending.state.as_str()) {
+        return Err(Error::new(
+            "OAuthStateMismatchException",
+            "the state in the redirect is not the one this sign-in sent",
+        ));
+    }
+    match (error.as_deref(), code) {
+        (Some("access_denied"), _) => Err(Error::new(
+            "UserCancelledException",
+            "the sign-in was cancelled",
+        )),
+        (Some(error), _) => Err(Error::new(
+            "OAuthException",
+            match description {
+                Some(description) => format!("{error}: {description}"),
+                None => error.to_owned(),
+            },
+        )),
+        (None, Some(code)) if !code.is_empty() => Ok(code),
+        (None, _) => Err(Error::invalid_response(
+            "the redirect has neither code nor error",
+        )),
+    }
+}
+
+/// The form to POST (as `application/x-www-form-urlencoded`) to `{domain}/oauth2/token`.
+pub fn token_request_body(config: &OAuthConfig, code: &str, pending: &PendingRedirect) -> String {
+    form(&[
+        ("grant_type", "authorization_code"),
+        ("client_id", config.client_id.as_str()),
+        ("code", code),
+        ("redirect_uri", config.redirect_sign_in.as_str()),
+        ("code_verifier", pending.code_verifier.expose()),
+    ])
+}
+
+/// The session from the token endpoint's reply (`status`, `body`). `invalid_grant` (a code used or
+/// expired, a wrong verifier) is `InvalidGrantException`; an ID token without this sign-in's `nonce`, or for
+/// another client, is refused (`NonceMismatchException`, `InvalidResponseException`).
+pub fn finish(
+    config: &OAuthConfig,
+    pending: &PendingRedirect,
+    status: u16,
+    body: &str,
+    now: i64,
+) -> Result<Session, Error> {
+    let reply = json::parse_reply(body, "the token endpoint")?;
+    let text = |name: &str| reply.get(name).and_then(Value::as_str).map(str::to_owned);
+    if status != 200 {
+        return Err(match text("error").as_deref() {
+            Some("invalid_grant") => Error::new(
+                "InvalidGrantException",
+                "the authorization code is used up, expired, or not this sign-in's",
+            ),
+            Some(error) => Error::new("OAuthException", error),
+            None => Error::invalid_response(format!("the token endpoint answered {status}")),
+        });
+    }
+    let id_token = text("id_token")
+        .ok_or_else(|| Error::invalid_response("no id_token: the scopes must include openid"))?;
+    let claims = jwt::decode_claims(&id_token)?;
+    if claims.get("nonce").and_then(Value::as_str) != Some(pending.nonce.as_str()) {
+        return Err(Error::new(
+            "NonceMismatchException",
+            "the ID token's nonce is not this sign-in's",
+        ));
+    }
+    if claims.get("aud").and_then(Value::as_str) != Some(config.client_id.as_str()) {
+        return Err(Error::invalid_response(
+            "the ID token is for another client",
+        ));
+    }
+    let username = claims
+        .get("cognito:username")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let result = AuthenticationResult {
+        access_token: text("access_token"),
+        id_token: Some(id_token),
+        refresh_token: text("refresh_token"),
+        expires_in: reply.get("expires_in").and_then(Value::as_i64),
+        token_type: text("token_type"),
+        new_device_metadata: None,
+    };
+    Session::from_authentication(&result, &username, None, now)
+}
+
+/// The `/logout` URL that ends the domain's session and comes back to `logout_uri` (one of the client's
+/// LogoutURLs).
+pub fn sign_out_url(config: &OAuthConfig, logout_uri: &str) -> String {
+    format!(
+        "{}/logout?{}",
+        config.domain.trim_end_matches('/'),
+        form(&[("client_id", &config.client_id), ("logout_uri", logout_uri)])
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> OAuthConfig {
+        OAuthConfig {
+            domain: "https://app.auth.eu-west-1.amazoncognito.com/".into(),
+            client_id: "client1".into(),
+            redirect_sign_in: "https://app.example/cb".into(),
+            scopes: vec!["openid".into(), "email".into()],
+        }
+    }
+
+    #[test]
+    fn begin_sends_pkce_state_and_nonce() {
+        let (url, pending) = begin(&config(), Some("Google"), Some("back to /cart")).unwrap();
+        assert!(url.starts_with("https://app.auth.eu-west-1.amazoncognito.com/oauth2/authorize?response_type=code&client_id=client1&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&scope=openid%20email&state="));
+        assert!(url.contains(&format!(
+            "&code_challenge={}&code_challenge_method=S256",
+            code_challenge(&pending.code_verifier)
+        )));
+        assert!(url.contains(&format!("&nonce={}", pending.nonce)));
+        assert!(url.ends_with("&identity_provider=Google"));
+        assert!(
+            !url.contains("cart"),
+            "the custom state stays in the browser"
+        );
+        assert_eq!(pending.code_verifier.expose().len(), 64);
+        let (_, other) = begin(&config(), None, None).unwrap();
+        assert_ne!(other.state, pending.state);
+    }
+
+    #[test]
+    fn rfc7636_challenge() {
+        // RFC 7636 appendix B.
+        let verifier = CodeVerifier::new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
+        assert_eq!(
+            code_challenge(&verifier),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+    }
+
+    #[test]
+    fn callbacks() {
+        let (_, pending) = begin(&config(), None, None).unwrap();
+        let state = &pending.state;
+        let at = |query: String| format!("https://app.example/cb?{query}");
+        assert_eq!(
+            read_callback(&at(format!("code=abc%2Bd&state={state}")), &pending).unwrap(),
+            "abc+d"
+        );
+        // A stray `%` before multi-byte text is kept, not a panic.
+        assert_eq!(
+            read_callback(&at(format!("code=%é&state={state}")), &pending).unwrap(),
+            "%é"
+        );
+        let tampered = read_callback(&at("code=abc&state=other".into()), &pending).unwrap_err();
+        assert!(tampered.is("OAuthStateMismatchException"));
+        let missing = read_callback(&at("code=abc".into()), &pending).unwrap_err();
+        assert!(missing.is("OAuthStateMismatchException"));
+        let cancelled =
+            read_callback(&at(format!("error=access_denied&state={state}")), &pending).unwrap_err();
+        assert!(cancelled.is("UserCancelledException"));
+        let other = read_callback(
+            &at(format!(
+                "error=invalid_scope&error_description=no+such&state={state}"
+            )),
+            &pending,
+        )
+        .unwrap_err();
+        assert!(other.is("OAuthException"));
+    }
+
+    #[test]
+    fn token_errors_are_typed() {
+        let (_, pending) = begin(&config(), None, None).unwrap();
+        let refused =
+            finish(&config(), &pending, 400, r#"{"error":"invalid_grant"}"#, 0).unwrap_err();
+        assert!(refused.is("InvalidGrantException"));
+        let body = token_request_body(&config(), "c0de", &pending);
+        assert!(body.starts_with("grant_type=authorization_code&client_id=client1&code=c0de&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&code_verifier="));
+    }
+}
