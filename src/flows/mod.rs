@@ -2,6 +2,7 @@
 //! without doing any I/O itself.
 
 pub mod account;
+pub mod code_delivery;
 pub mod devices;
 pub mod oauth;
 pub mod refresh;

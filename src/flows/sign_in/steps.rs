@@ -1,6 +1,7 @@
 //! What the app sees of a sign-in: the [`NextStep`] it must take, and the values those steps carry (MFA
 //! types, where a code went, what an authenticator app needs). Serialised as the JS `nextStep`.
 
+use crate::flows::code_delivery::CodeDeliveryDetails;
 use crate::json::{self, Object, Value};
 use crate::protocol::StringMap;
 
@@ -72,32 +73,9 @@ impl MfaType {
     }
 }
 
-/// Where a code was sent.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct CodeDelivery {
-    pub delivery_medium: Option<String>,
-    pub destination: Option<String>,
-}
-
 impl From<MfaType> for Value {
     fn from(mfa: MfaType) -> Self {
         mfa.name().into()
-    }
-}
-
-impl CodeDelivery {
-    fn to_json(&self) -> Value {
-        Value::object([
-            ("deliveryMedium", self.delivery_medium.as_ref().into()),
-            ("destination", self.destination.as_ref().into()),
-        ])
-    }
-
-    pub(super) fn from_challenge(parameters: &StringMap) -> Self {
-        Self {
-            delivery_medium: parameters.get("CODE_DELIVERY_DELIVERY_MEDIUM").cloned(),
-            destination: parameters.get("CODE_DELIVERY_DESTINATION").cloned(),
-        }
     }
 }
 
@@ -152,10 +130,10 @@ pub enum NextStep {
     /// An administrator requires a password reset (PasswordResetRequiredException).
     ResetPassword,
     ConfirmWithSmsCode {
-        code_delivery_details: CodeDelivery,
+        code_delivery_details: CodeDeliveryDetails,
     },
     ConfirmWithEmailCode {
-        code_delivery_details: CodeDelivery,
+        code_delivery_details: CodeDeliveryDetails,
     },
     ConfirmWithTotpCode,
     SelectMfaType {
@@ -216,7 +194,7 @@ impl NextStep {
             }
             | Self::ConfirmWithEmailCode {
                 code_delivery_details,
-            } => vec![("codeDeliveryDetails", code_delivery_details.to_json())],
+            } => vec![("codeDeliveryDetails", code_delivery_details.into())],
             Self::SelectMfaType { allowed_mfa_types }
             | Self::SelectMfaSetup { allowed_mfa_types } => {
                 vec![("allowedMFATypes", allowed_mfa_types.clone().into())]
