@@ -5,9 +5,9 @@
 use crate::config::ClientConfig;
 use crate::error::Error;
 pub use crate::flows::code_delivery::CodeDeliveryDetails;
-use crate::flows::sign_in::MfaType;
+use crate::flows::mfa_type::MfaType;
 use crate::json::{Reader, Value};
-use crate::protocol::{Operation, Request, StringMap};
+use crate::protocol::{Attribute, Operation, Request, StringMap};
 use crate::secret::Password;
 
 /// What follows a sign-up (`nextStep.signUpStep`).
@@ -187,29 +187,6 @@ impl UpdateUserAttributesReply {
                 .map(CodeDeliveryDetails::read)
                 .collect::<Result<_, _>>()?,
         })
-    }
-}
-
-/// A name → value attribute (`AttributeType`): of a user, or of a device.
-#[derive(Clone, Debug)]
-pub struct Attribute {
-    pub name: String,
-    pub value: Option<String>,
-}
-
-impl Attribute {
-    /// The attribute list at `path` of `reply`.
-    pub(crate) fn list(reply: Reader<'_>, path: &str) -> Result<Vec<Self>, Error> {
-        reply
-            .objects(path)?
-            .into_iter()
-            .map(|attribute| {
-                Ok(Self {
-                    name: attribute.string("Name")?,
-                    value: attribute.opt_string("Value")?,
-                })
-            })
-            .collect()
     }
 }
 

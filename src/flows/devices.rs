@@ -2,8 +2,8 @@
 //! device and device SRP happen inside the sign-in flow.)
 
 use crate::error::Error;
-use crate::flows::account::Attribute;
 use crate::json::{Reader, Value};
+use crate::protocol::Attribute;
 use crate::protocol::{Operation, Request, StringMap};
 
 /// `DeviceType` as Cognito sends it.

@@ -23,12 +23,13 @@ mod sign_in;
 
 use wasm_bindgen::prelude::*;
 
+use crate::config::ClientConfig;
 use crate::config::RefreshMethod;
+use crate::error::Error;
 use crate::json::{self, Reader, Value};
 use crate::protocol::Request;
 use crate::secret::ClientSecret;
 use crate::session::Session;
-use crate::{ClientConfig, Error};
 
 /// The JSON text of an export's result.
 fn outcome(result: Result<Value, Error>) -> String {

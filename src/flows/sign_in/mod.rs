@@ -29,10 +29,11 @@ use crate::secret::Password;
 use crate::session::Session;
 use crate::srp::client::SrpClient;
 
+pub use crate::flows::mfa_type::MfaType;
 use challenge::{Challenge, CodeChallenge, FirstFactor, Kind};
 use claim::{Claim, required_parameter};
 pub use device::{DeviceSecrets, NewDevice};
-pub use steps::{MfaType, NextStep, TotpSetup};
+pub use steps::{NextStep, TotpSetup};
 
 /// How the password is proven.
 pub enum Method {
