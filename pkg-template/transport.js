@@ -12,7 +12,7 @@ export const MAX_REPLY_BYTES = 1 << 20;
  * A reply's body as text, read no further than MAX_REPLY_BYTES. A failure to read is a NetworkError (it may
  * pass); a body that is too big is an InvalidResponseException (it will not).
  */
-async function replyText(response) {
+export async function replyText(response) {
   const tooBig = () => fail('InvalidResponseException', `the reply is larger than ${MAX_REPLY_BYTES} bytes`);
   if (Number(response.headers.get('Content-Length')) > MAX_REPLY_BYTES) {
     response.body?.cancel().catch(() => {});
