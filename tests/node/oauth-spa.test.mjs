@@ -201,10 +201,15 @@ test('signInWithRedirect: managed login (SRP, TOTP), back signed in; reload, ref
     assert.equal((await exchange.response()).status(), 200);
     assert.equal(await page.evaluate(() => sessionStorage.length), 0, 'the pending redirect is gone');
 
-    // A reload keeps the session and completes nothing again.
+    // A reload keeps the session and completes nothing again; with nothing pending, a returning user's page
+    // fetches no sign-in core.
+    const before = urls.length;
     assert.deepEqual(await openSpa(page, '/callback'), { result: null });
     assert.equal((await session(page)).accessToken, signedIn.accessToken);
     assert.equal(tokenRequests.length, 1);
+    const signInCore = urls.slice(before).filter((url) => /\/assets\/(signer-|cognito_wasm_sign_in)/.test(url));
+    assert.deepEqual(signInCore, []);
+    assert.ok(urls.slice(before).some((url) => /\/assets\/cognito_wasm_session_bg-.*\.wasm$/.test(url)), 'the session core is');
 
     // Refreshed like any session: InitiateAuth REFRESH_TOKEN_AUTH, which Cognito accepts for these tokens.
     const refreshed = await page.evaluate(() => window.app.client.refreshSession());

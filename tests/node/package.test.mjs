@@ -97,6 +97,20 @@ const stop: () => void = client.on('tokenRefreshed', (e) => {
 stop();
 // @ts-expect-error: not an event the client fires
 client.on('tokenExpired', () => {});
+export async function redirect(): Promise<string> {
+  const viaDomain = new CognitoClient({
+    userPoolId: 'x',
+    clientId: 'y',
+    oauth: { domain: 'app.auth.eu-west-1.amazoncognito.com', redirectSignIn: ['https://app.example/cb'], scopes: ['openid'] },
+  });
+  viaDomain.on('signInWithRedirectFailure', (e) => console.log(e.customState ?? '', e.error?.name ?? ''));
+  const back = await viaDomain.handleRedirect();
+  if (!back) await viaDomain.signInWithRedirect({ provider: 'Google', customState: '/cart' });
+  await viaDomain.signOut({ redirect: true });
+  return back?.customState ?? '';
+}
+// @ts-expect-error: the implicit grant would put the tokens in a URL
+new CognitoClient({ userPoolId: 'x', clientId: 'y', oauth: { domain: 'd', redirectSignIn: 'r', responseType: 'token' } });
 // @ts-expect-error: not an MFA preference value
 client.updateMFAPreference({ totp: 'ON' });
 // @ts-expect-error: clientId is required
