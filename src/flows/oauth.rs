@@ -416,4 +416,41 @@ mod tests {
         assert!(!is_callback("https://evil.example/cb?code=x", &back));
         assert!(!is_callback("https://app.example/cb#?code=x", &back));
     }
+
+    #[test]
+    fn the_reply_must_carry_this_sign_ins_nonce_and_client() {
+        use crate::session::tests::token;
+        let (_, pending) = begin(&config(), None, None).unwrap();
+        let reply = |nonce: &str, aud: &str| {
+            let id = token(serde_json::json!({
+                "cognito:username": "mia", "aud": aud, "nonce": nonce, "iat": 1000, "exp": 4600,
+            }));
+            let access = token(serde_json::json!({ "username": "mia", "iat": 1000, "exp": 4600 }));
+            serde_json::json!({
+                "id_token": id, "access_token": access, "refresh_token": "r1",
+                "expires_in": 3600, "token_type": "Bearer",
+            })
+            .to_string()
+        };
+        let session = finish(
+            &config(),
+            &pending,
+            200,
+            &reply(&pending.nonce, "client1"),
+            1000,
+        )
+        .unwrap();
+        assert_eq!(session.username(), "mia");
+        assert_eq!(session.refresh_token().map(|t| t.expose()), Some("r1"));
+        let replayed = finish(&config(), &pending, 200, &reply("another", "client1"), 1000);
+        assert!(replayed.unwrap_err().is("NonceMismatchException"));
+        let elsewhere = finish(
+            &config(),
+            &pending,
+            200,
+            &reply(&pending.nonce, "client2"),
+            1000,
+        );
+        assert!(elsewhere.unwrap_err().is("InvalidResponseException"));
+    }
 }
