@@ -1,7 +1,6 @@
 // The effects of signInWithRedirect (the sign-in core decides everything else): the pending redirect kept in
 // sessionStorage while the browser is at the user-pool domain, the page's address, and the token request.
-import { aborted, fail, messageOf } from './outcome.js';
-import { timer } from './timers.js';
+import { fail, messageOf } from './outcome.js';
 import { replyText } from './transport.js';
 
 /** The page's address and origin ('' outside a browser page). */
@@ -61,35 +60,23 @@ export class PendingRedirects {
  * POSTs the token request (`{url, body}`, a form) to the domain's /oauth2/token as a public client; resolves
  * with `{status, body}`, whatever the status (the core reads the error). Not retried: a code is used once.
  */
-export async function postForm(call, request) {
-  call.throwIfAborted();
-  const controller = new AbortController();
-  let timedOut = false;
-  const timeout = timer(() => {
-    timedOut = true;
-    controller.abort();
-  }, call.timeoutMs);
-  const onAbort = () => controller.abort();
-  call.signal?.addEventListener('abort', onAbort);
-  try {
-    const response = await fetch(request.url, {
-      method: 'POST',
-      mode: 'cors',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: request.body,
-      signal: controller.signal,
-      credentials: 'omit',
-      // A redirect would carry the code and its verifier to wherever it points.
-      redirect: 'error',
-    });
+export function postForm(call, request) {
+  return call.cancellable(async (signal) => {
+    let response;
+    try {
+      response = await fetch(request.url, {
+        method: 'POST',
+        mode: 'cors',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: request.body,
+        signal,
+        credentials: 'omit',
+        // A redirect would carry the code and its verifier to wherever it points.
+        redirect: 'error',
+      });
+    } catch (cause) {
+      throw fail('NetworkError', `request to the token endpoint failed: ${messageOf(cause)}`, true);
+    }
     return { status: response.status, body: await replyText(response) };
-  } catch (cause) {
-    if (call.signal?.aborted) throw aborted();
-    if (timedOut) throw fail('TimeoutError', `no reply within ${call.timeoutMs} ms`, true);
-    if (cause?.name === 'InvalidResponseException') throw cause;
-    throw fail('NetworkError', `request to the token endpoint failed: ${messageOf(cause)}`, true);
-  } finally {
-    clearTimeout(timeout);
-    call.signal?.removeEventListener('abort', onAbort);
-  }
+  });
 }

@@ -14,6 +14,7 @@ import { extname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { ROOT, startEmulator, totpCode } from './helpers.mjs';
+import { oauthSeed } from './oauth-seed.mjs';
 import { fillAndSubmit, launchBrowser } from './page-harness.mjs';
 
 const SPA = join(ROOT, 'tests', 'node', 'oauth-spa');
@@ -66,46 +67,24 @@ before(async () => {
   APP = `http://127.0.0.1:${app.address().port}`;
   dir = mkdtempSync(join(tmpdir(), 'oauth-spa-'));
   const seed = join(dir, 'seed.json');
-  writeFileSync(seed, JSON.stringify({
-    pools: [{
-      id: POOL_ID,
-      name: 'redirect-spa',
-      mfaConfiguration: 'OPTIONAL',
-      domain: 'redirect-spa',
-      identityProviders: [{
-        ProviderName: 'TestIdP',
-        ProviderType: 'OIDC',
-        ProviderDetails: {
-          client_id: 'relying-party',
-          authorize_scopes: 'openid email profile',
-          oidc_issuer: 'http://localhost/_emulator/oidc',
-          attributes_request_method: 'GET',
-        },
-        AttributeMapping: { email: 'email', email_verified: 'email_verified', name: 'name' },
-      }],
-      clients: [{
-        id: CLIENT_ID,
-        name: 'spa',
-        explicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-        allowedOAuthFlowsUserPoolClient: true,
-        allowedOAuthFlows: ['code'],
-        allowedOAuthScopes: ['openid', 'email', 'profile', 'aws.cognito.signin.user.admin'],
-        callbackURLs: [`${APP}/callback`],
-        logoutURLs: [`${APP}/signed-out`],
-        supportedIdentityProviders: ['COGNITO', 'TestIdP'],
-      }],
-      users: [
-        {
-          username: 'mia',
-          password: PASSWORD,
-          attributes: { email: 'mia@example.com', email_verified: 'true' },
-          totpSecret: TOTP_SECRET,
-          mfa: { softwareToken: true, preferred: 'SOFTWARE_TOKEN_MFA' },
-        },
-        { username: 'noah', password: PASSWORD, attributes: { email: 'noah@example.com', email_verified: 'true' } },
-      ],
-    }],
-  }));
+  writeFileSync(seed, JSON.stringify(oauthSeed({
+    poolId: POOL_ID,
+    clientId: CLIENT_ID,
+    name: 'redirect-spa',
+    callbackURLs: [`${APP}/callback`],
+    logoutURLs: [`${APP}/signed-out`],
+    scopes: ['openid', 'email', 'profile', 'aws.cognito.signin.user.admin'],
+    users: [
+      {
+        username: 'mia',
+        password: PASSWORD,
+        attributes: { email: 'mia@example.com', email_verified: 'true' },
+        totpSecret: TOTP_SECRET,
+        mfa: { softwareToken: true, preferred: 'SOFTWARE_TOKEN_MFA' },
+      },
+      { username: 'noah', password: PASSWORD, attributes: { email: 'noah@example.com', email_verified: 'true' } },
+    ],
+  })));
   emulator = await startEmulator({ seed, extraArgs: ['--login-page', join(ROOT, 'www')] });
   assert.notEqual(new URL(emulator.url).origin, APP, 'the domain is another origin than the SPA');
   browser = await launchBrowser();
