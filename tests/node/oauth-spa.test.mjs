@@ -177,7 +177,9 @@ test('signInWithRedirect: managed login (SRP, TOTP), back signed in; reload, ref
     assert.equal(form.get('client_id'), CLIENT_ID);
     assert.equal(form.get('redirect_uri'), `${APP}/callback`);
     assert.match(form.get('code_verifier'), /^[\w-]{43,128}$/);
-    assert.equal((await exchange.response()).status(), 200);
+    const exchanged = await exchange.response();
+    assert.equal(exchanged.status(), 200);
+    assert.equal(exchanged.headers()['access-control-allow-origin'], APP, 'the token endpoint answers the SPA by CORS');
     assert.equal(await page.evaluate(() => sessionStorage.length), 0, 'the pending redirect is gone');
 
     // A reload keeps the session and completes nothing again; with nothing pending, a returning user's page
