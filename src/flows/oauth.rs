@@ -116,15 +116,21 @@ fn decode(text: &str) -> String {
             _ => out.push(byte),
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
+    // Codes and states are ASCII; text that does not decode to UTF-8 is no code (and no state) at all.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 fn form(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .map(|(name, value)| format!("{name}={}", encode(value)))
-        .collect::<Vec<_>>()
-        .join("&")
+    let mut out = String::new();
+    for (name, value) in pairs {
+        if !out.is_empty() {
+            out.push('&');
+        }
+        out.push_str(name);
+        out.push('=');
+        out.push_str(&encode(value));
+    }
+    out
 }
 
 /// The S256 challenge of a verifier.
