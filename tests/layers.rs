@@ -74,6 +74,7 @@ const LAYERS: &[layering::Layer] = &[
 const PARTS: &[&str] = &[
     "srp::montgomery::native",
     "wasm::account",
+    "wasm::oauth",
     "wasm::session",
     "wasm::sign_in",
 ];

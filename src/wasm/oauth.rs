@@ -10,9 +10,10 @@ use wasm_bindgen::prelude::*;
 
 use super::{Core, outcome, session_json};
 use crate::clock::Now;
+use crate::config::ClientConfig;
+use crate::error::Error;
 use crate::flows::oauth::{self, OAuthConfig, PendingRedirect};
 use crate::json::{self, Reader, Value};
-use crate::{ClientConfig, Error};
 
 /// The scopes asked for when the app names none: the ID token (and the nonce in it) needs `openid`.
 const DEFAULT_SCOPES: [&str; 2] = ["openid", "email"];
