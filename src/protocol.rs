@@ -36,6 +36,10 @@ pub enum Operation {
     VerifyUserAttribute,
     DeleteUserAttributes,
     DeleteUser,
+    StartWebAuthnRegistration,
+    CompleteWebAuthnRegistration,
+    ListWebAuthnCredentials,
+    DeleteWebAuthnCredential,
 }
 
 impl Operation {
@@ -66,6 +70,10 @@ impl Operation {
             Self::VerifyUserAttribute => "VerifyUserAttribute",
             Self::DeleteUserAttributes => "DeleteUserAttributes",
             Self::DeleteUser => "DeleteUser",
+            Self::StartWebAuthnRegistration => "StartWebAuthnRegistration",
+            Self::CompleteWebAuthnRegistration => "CompleteWebAuthnRegistration",
+            Self::ListWebAuthnCredentials => "ListWebAuthnCredentials",
+            Self::DeleteWebAuthnCredential => "DeleteWebAuthnCredential",
         }
     }
 
