@@ -583,7 +583,11 @@ fn user_auth_with_a_passkey_preferred() {
         },
     );
     let progress = flow
-        .on_response(&config, &reply(web_authn_challenge("s1")), Now::trusting_device(100))
+        .on_response(
+            &config,
+            &reply(web_authn_challenge("s1")),
+            Now::trusting_device(100),
+        )
         .unwrap();
     let step = step(progress);
     assert_eq!(
@@ -594,7 +598,10 @@ fn user_auth_with_a_passkey_preferred() {
     // Not an assertion, or one by a passkey the challenge did not allow: refused here, nothing is sent.
     for refused in ["123456", &assertion("BQYHCA"), "{\"type\":\"public-key\"}"] {
         let error = flow.answer(&config, answer(refused)).err().unwrap();
-        assert!(error.is("InvalidParameterException"), "{refused}: {error:?}");
+        assert!(
+            error.is("InvalidParameterException"),
+            "{refused}: {error:?}"
+        );
     }
     let request = sent(flow.answer(&config, answer(&assertion("AQIDBA"))).unwrap());
     assert_eq!(request.operation, Operation::RespondToAuthChallenge);
@@ -602,9 +609,16 @@ fn user_auth_with_a_passkey_preferred() {
     assert_eq!(request["ChallengeName"], "WEB_AUTHN");
     assert_eq!(request["Session"], "s1");
     assert_eq!(request["ChallengeResponses"]["USERNAME"], "bob");
-    let credential: Value =
-        serde_json::from_str(request["ChallengeResponses"]["CREDENTIAL"].as_str().unwrap()).unwrap();
-    assert_eq!(credential, serde_json::from_str::<Value>(&assertion("AQIDBA")).unwrap());
+    let credential: Value = serde_json::from_str(
+        request["ChallengeResponses"]["CREDENTIAL"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        credential,
+        serde_json::from_str::<Value>(&assertion("AQIDBA")).unwrap()
+    );
     let done = flow
         .on_response(&config, &reply(tokens()), Now::trusting_device(100))
         .unwrap();
@@ -621,13 +635,21 @@ fn a_refused_passkey_ends_the_sign_in() {
             preferred: Some("WEB_AUTHN".into()),
         },
     );
-    flow.on_response(&config, &reply(web_authn_challenge("s1")), Now::trusting_device(100))
-        .unwrap();
+    flow.on_response(
+        &config,
+        &reply(web_authn_challenge("s1")),
+        Now::trusting_device(100),
+    )
+    .unwrap();
     sent(flow.answer(&config, answer(&assertion("AQIDBA"))).unwrap());
     // Cognito has used the session up: the step is not on the table again.
-    assert!(flow
-        .request_failed(&cognito_wasm::Error::new("NotAuthorizedException", "bad signature"))
-        .is_none());
+    assert!(
+        flow.request_failed(&cognito_wasm::Error::new(
+            "NotAuthorizedException",
+            "bad signature"
+        ))
+        .is_none()
+    );
     assert!(!flow.is_waiting_for_answer());
     assert!(flow.answer(&config, answer(&assertion("AQIDBA"))).is_err());
 }
@@ -647,11 +669,17 @@ fn web_authn_chosen_at_the_first_factor_selection() {
         json!({"ANSWER": "WEB_AUTHN", "USERNAME": "bob"})
     );
     let step = step(
-        flow.on_response(&config, &reply(web_authn_challenge("s2")), Now::trusting_device(100))
-            .unwrap(),
+        flow.on_response(
+            &config,
+            &reply(web_authn_challenge("s2")),
+            Now::trusting_device(100),
+        )
+        .unwrap(),
     );
     assert!(matches!(step, NextStep::ConfirmWithPasskey { .. }));
-    let request = body(&sent(flow.answer(&config, answer(&assertion("AQIDBA"))).unwrap()));
+    let request = body(&sent(
+        flow.answer(&config, answer(&assertion("AQIDBA"))).unwrap(),
+    ));
     assert_eq!(request["Session"], "s2");
 
     // A WEB_AUTHN challenge whose options are not usable is Cognito's fault, not the app's.

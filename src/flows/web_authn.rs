@@ -7,6 +7,7 @@
 
 use crate::error::Error;
 use crate::json::{Object, Reader, Value};
+#[cfg(feature = "sign-in-core")]
 use crate::protocol::{Operation, Request};
 
 /// Cognito's largest page of ListWebAuthnCredentials (`MaxResults`, 1–20).
@@ -173,6 +174,7 @@ impl Registration {
         })
     }
 
+    #[cfg(feature = "sign-in-core")]
     fn to_value(&self) -> Value {
         let r = &self.response;
         let mut response = Value::object([
@@ -238,6 +240,7 @@ impl RequestOptions {
 }
 
 /// StartWebAuthnRegistration: the options for `navigator.credentials.create`.
+#[cfg(feature = "sign-in-core")]
 pub fn start_registration(access_token: &str) -> Result<Request, Error> {
     Request::new(
         Operation::StartWebAuthnRegistration,
@@ -257,7 +260,9 @@ impl StartRegistrationReply {
         // The page cannot start a ceremony without these.
         options.string("challenge")?;
         options.string("user.id")?;
-        options.string("rp.id").or_else(|_| options.string("rp.name"))?;
+        options
+            .string("rp.id")
+            .or_else(|_| options.string("rp.name"))?;
         Ok(Self {
             credential_creation_options: reply
                 .get("CredentialCreationOptions")?
@@ -268,6 +273,7 @@ impl StartRegistrationReply {
 }
 
 /// CompleteWebAuthnRegistration with the page's new credential; its reply is empty.
+#[cfg(feature = "sign-in-core")]
 pub fn complete_registration(
     access_token: &str,
     credential: &Registration,
@@ -282,6 +288,7 @@ pub fn complete_registration(
 }
 
 /// ListWebAuthnCredentials, a page of at most `max_results` (1–20) after `next_token`.
+#[cfg(feature = "sign-in-core")]
 pub fn list(
     access_token: &str,
     max_results: Option<u32>,
@@ -301,6 +308,7 @@ pub fn list(
 }
 
 /// DeleteWebAuthnCredential; its reply is empty.
+#[cfg(feature = "sign-in-core")]
 pub fn delete(access_token: &str, credential_id: &str) -> Result<Request, Error> {
     if credential_id.is_empty() {
         return Err(Error::invalid_parameter("credentialId is required"));
@@ -396,7 +404,7 @@ impl ListReply {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "sign-in-core"))]
 mod tests {
     use super::*;
 

@@ -7,8 +7,8 @@ use crate::config::ClientConfig;
 use crate::error::Error;
 use crate::flows::account::{self, MfaPreference, SignUpInput};
 use crate::flows::devices;
-use crate::flows::web_authn::{self, Registration};
 use crate::flows::sign_in::TotpSetup;
+use crate::flows::web_authn::{self, Registration};
 use crate::json::{Object, Reader, Value};
 use crate::protocol::{Operation, Request, StringMap};
 use crate::secret::Password;
@@ -395,9 +395,7 @@ impl AccountOperation {
                 let reply = web_authn::StartRegistrationReply::read(body)?;
                 Ok(reply.credential_creation_options)
             }
-            Self::ListWebAuthnCredentials { .. } => {
-                Ok(web_authn::ListReply::read(body)?.to_json())
-            }
+            Self::ListWebAuthnCredentials { .. } => Ok(web_authn::ListReply::read(body)?.to_json()),
             // These resolve with nothing: Cognito's reply to them is empty.
             Self::ConfirmResetPassword { .. }
             | Self::UpdatePassword { .. }

@@ -183,7 +183,9 @@ pub enum NextStep {
     ConfirmWithPassword,
     /// WEB_AUTHN: the page signs with a passkey for these options and answers with the assertion
     /// (AuthenticationResponseJSON, as text). The package does this itself on the page.
-    ConfirmWithPasskey { credential_request_options: RequestOptions },
+    ConfirmWithPasskey {
+        credential_request_options: RequestOptions,
+    },
     Unhandled {
         challenge_name: String,
         challenge_parameters: StringMap,
