@@ -495,45 +495,23 @@ fn user_auth_first_factor_selection() {
 #[test]
 fn user_auth_with_a_preferred_factor() {
     let config = config();
-    let (_, first) = start_with(
-        &config,
-        "",
-        Method::UserAuth {
-            preferred: Some("EMAIL_OTP".into()),
-        },
-    );
+    let preferring = |password: &str, factor: &str| {
+        let method = Method::UserAuth {
+            preferred: Some(factor.into()),
+        };
+        start_with(&config, password, method).1["AuthParameters"].clone()
+    };
     assert_eq!(
-        first["AuthParameters"],
+        preferring("", "EMAIL_OTP"),
         json!({"USERNAME": "bob", "PREFERRED_CHALLENGE": "EMAIL_OTP"})
     );
-    let (_, first) = start_with(
-        &config,
-        "pw",
-        Method::UserAuth {
-            preferred: Some("PASSWORD".into()),
-        },
-    );
     assert_eq!(
-        first["AuthParameters"],
+        preferring("pw", "PASSWORD"),
         json!({"USERNAME": "bob", "PASSWORD": "pw", "PREFERRED_CHALLENGE": "PASSWORD"})
     );
-    let (_, first) = start_with(
-        &config,
-        "pw",
-        Method::UserAuth {
-            preferred: Some("PASSWORD_SRP".into()),
-        },
-    );
-    assert!(first["AuthParameters"]["SRP_A"].is_string());
-    let (_, first) = start_with(
-        &config,
-        "",
-        Method::UserAuth {
-            preferred: Some("web_authn".into()),
-        },
-    );
+    assert!(preferring("pw", "PASSWORD_SRP")["SRP_A"].is_string());
     assert_eq!(
-        first["AuthParameters"],
+        preferring("", "web_authn"),
         json!({"USERNAME": "bob", "PREFERRED_CHALLENGE": "WEB_AUTHN"}),
         "a passkey needs no password"
     );
@@ -572,23 +550,26 @@ fn web_authn_challenge(session: &str) -> Value {
         "ChallengeParameters": {"CREDENTIAL_REQUEST_OPTIONS": REQUEST_OPTIONS, "USERNAME": "bob"}})
 }
 
-#[test]
-fn user_auth_with_a_passkey_preferred() {
-    let config = config();
-    let (mut flow, _) = start_with(
-        &config,
-        "",
-        Method::UserAuth {
-            preferred: Some("WEB_AUTHN".into()),
-        },
-    );
+/// USER_AUTH preferring WEB_AUTHN, with Cognito's WEB_AUTHN challenge (session "s1") come back.
+fn passkey_preferred(config: &ClientConfig) -> (SignIn, Progress) {
+    let method = Method::UserAuth {
+        preferred: Some("WEB_AUTHN".into()),
+    };
+    let (mut flow, _) = start_with(config, "", method);
     let progress = flow
         .on_response(
-            &config,
+            config,
             &reply(web_authn_challenge("s1")),
             Now::trusting_device(100),
         )
         .unwrap();
+    (flow, progress)
+}
+
+#[test]
+fn user_auth_with_a_passkey_preferred() {
+    let config = config();
+    let (mut flow, progress) = passkey_preferred(&config);
     let step = step(progress);
     assert_eq!(
         serde_json::from_str::<Value>(&step.to_json().to_string()).unwrap(),
@@ -628,19 +609,7 @@ fn user_auth_with_a_passkey_preferred() {
 #[test]
 fn a_refused_passkey_ends_the_sign_in() {
     let config = config();
-    let (mut flow, _) = start_with(
-        &config,
-        "",
-        Method::UserAuth {
-            preferred: Some("WEB_AUTHN".into()),
-        },
-    );
-    flow.on_response(
-        &config,
-        &reply(web_authn_challenge("s1")),
-        Now::trusting_device(100),
-    )
-    .unwrap();
+    let (mut flow, _) = passkey_preferred(&config);
     sent(flow.answer(&config, answer(&assertion("AQIDBA"))).unwrap());
     // Cognito has used the session up: the step is not on the table again.
     assert!(
