@@ -1,8 +1,6 @@
 //! Cognito's wire format: JSON bodies POSTed with an `X-Amz-Target` header, and how replies (including
 //! errors) are read. Pure data; the transport that sends a [`Request`] lives at the edge.
 
-use std::collections::BTreeMap;
-
 use zeroize::Zeroize;
 
 use crate::error::Error;
@@ -130,7 +128,9 @@ impl Request {
     }
 }
 
-pub type StringMap = BTreeMap<String, String>;
+/// A Cognito string map (`AuthParameters`, `ChallengeResponses`, `ClientMetadata`): defined with the JSON
+/// values that read and write it.
+pub use crate::json::StringMap;
 
 /// InitiateAuth's body. Owned, so that a sign-in can keep what it sent (to send it again without a device
 /// Cognito forgot); the parameters carry passwords and SRP values and are wiped when dropped.
@@ -320,6 +320,41 @@ fn is_error_name(name: &str) -> bool {
     name.len() <= 100
         && name.starts_with(|c: char| c.is_ascii_uppercase())
         && name.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// A name → value attribute (`AttributeType`): of a user, or of a device.
+#[derive(Clone, Debug)]
+pub struct Attribute {
+    pub name: String,
+    pub value: Option<String>,
+}
+
+impl Attribute {
+    /// The attribute list at `path` of `reply`.
+    pub(crate) fn list(reply: Reader<'_>, path: &str) -> Result<Vec<Self>, Error> {
+        reply
+            .objects(path)?
+            .into_iter()
+            .map(|attribute| {
+                Ok(Self {
+                    name: attribute.string("Name")?,
+                    value: attribute.opt_string("Value")?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// A JSON list of strings inside a challenge parameter (`MFAS_CAN_CHOOSE`, `requiredAttributes`); nothing
+/// when it is absent or not such a list.
+pub fn string_list(parameters: &StringMap, key: &str) -> Vec<String> {
+    let value: Option<Value> = parameters.get(key).and_then(|v| json::parse(v).ok());
+    let items = value.as_ref().and_then(Value::as_array);
+    items
+        .into_iter()
+        .flatten()
+        .filter_map(|item| item.as_str().map(str::to_owned))
+        .collect()
 }
 
 #[cfg(test)]

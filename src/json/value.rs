@@ -13,8 +13,6 @@ use std::fmt;
 
 use zeroize::Zeroize;
 
-use crate::protocol::StringMap;
-
 #[derive(Clone, Debug, Default, PartialEq)]
 pub enum Value {
     #[default]
@@ -28,6 +26,9 @@ pub enum Value {
     Array(Vec<Value>),
     Object(Object),
 }
+
+/// A map of strings to strings: Cognito's `AuthParameters`, `ChallengeParameters`, `ClientMetadata`.
+pub type StringMap = std::collections::BTreeMap<String, String>;
 
 /// An object's members in order.
 #[derive(Clone, Debug, Default, PartialEq)]
