@@ -7,12 +7,18 @@
 import { Core } from './cognito_wasm_session.js';
 import { errorJson, encode, fail, invalid, unwrap } from './outcome.js';
 import { PendingRedirects, cleanAddressBar, pageOrigin, pageUrl, postForm } from './redirect.js';
+import { createPasskey, getPasskey } from './passkeys.js';
 import { Refresher } from './refresh.js';
 import { Signer } from './signer-host.js';
 import { Store } from './store.js';
 import { EVENTS, TAB_EVENTS, Tabs, closeChannel } from './tabs.js';
 import { Call, deviceNow } from './timers.js';
 import { Transport } from './transport.js';
+
+/** The sign-in core's step asking the page for a passkey assertion; the app never sees it (see #drive). */
+const PASSKEY_STEP = 'CONFIRM_SIGN_IN_WITH_PASSKEY';
+/** How the passkey of a WEB_AUTHN sign-in may be asked for (navigator.credentials.get's `mediation`). */
+const MEDIATIONS = ['conditional', 'optional', 'required', 'silent'];
 
 /** The name a new device is registered under: the user agent, as amazon-cognito-identity-js does. */
 const deviceName = () => globalThis.navigator?.userAgent || 'cognito-wasm';
@@ -94,9 +100,14 @@ export class CognitoClient {
     unwrap(await this.#signer.call('prepareSignIn'));
   }
 
-  /** Signs in; resolves with the next step: DONE (the session is stored) or a challenge for confirmSignIn. */
+  /**
+   * Signs in; resolves with the next step: DONE (the session is stored) or a challenge for confirmSignIn. A
+   * WEB_AUTHN challenge is answered here, on the page, with one of the user's passkeys;
+   * `options.mediation: 'conditional'` offers it in the autofill of an `autocomplete="username webauthn"` field.
+   */
   async signIn(input, options) {
     const call = new Call(options, this.#timeoutMs);
+    call.mediation = passkeyMediation(options);
     const args = encode(input, 'signIn input');
     const username = typeof input?.username === 'string' ? input.username : '';
     const device = username ? await this.#store.loadDevice(this.#deviceReadable, username) : '';
@@ -106,6 +117,7 @@ export class CognitoClient {
   /** Answers the step signIn (or the previous confirmSignIn) returned; a wrong code can be answered again. */
   async confirmSignIn(input, options) {
     const call = new Call(options, this.#timeoutMs);
+    call.mediation = passkeyMediation(options);
     const args = encode(input, 'confirmSignIn input');
     return this.#drive(call, unwrap(await this.#signer.call('confirmSignIn', args)));
   }
@@ -334,6 +346,47 @@ export class CognitoClient {
     return (await this.#device('getDevice', input, options)).result;
   }
 
+  // --- passkeys (WebAuthn) -----------------------------------------------------------------------------
+
+  /**
+   * Adds a passkey to the signed-in user: StartWebAuthnRegistration, the browser creates it
+   * (navigator.credentials.create, on this page), CompleteWebAuthnRegistration.
+   */
+  async associateWebAuthnCredential(options) {
+    const call = new Call(options, this.#timeoutMs);
+    const session = await this.#refresher.valid(call);
+    const creationOptions = await this.#account(call, 'startWebAuthnRegistration', null, session);
+    const credential = await call.wait(createPasskey(creationOptions, { signal: call.signal }));
+    await this.#account(call, 'completeWebAuthnRegistration', { credential }, session);
+  }
+
+  /** The signed-in user's passkeys, a page at a time (ListWebAuthnCredentials). */
+  listWebAuthnCredentials(input, options) {
+    return this.#signedIn('listWebAuthnCredentials', input ?? {}, options);
+  }
+
+  /** Deletes one of the signed-in user's passkeys (DeleteWebAuthnCredential). */
+  async deleteWebAuthnCredential(input, options) {
+    await this.#signedIn('deleteWebAuthnCredential', input, options);
+  }
+
+  /**
+   * The WEB_AUTHN challenge answered: the sign-in core cannot reach navigator.credentials (it may run in a
+   * worker), so the page signs with a passkey for the core's options and the core sends the assertion. A
+   * ceremony that fails (cancelled, no passkey) ends the sign-in: Cognito's challenge is single-use anyway.
+   */
+  async #passkeyAnswer(call, requestOptions) {
+    let assertion;
+    try {
+      assertion = await call.wait(getPasskey(requestOptions, { mediation: call.mediation, signal: call.signal }));
+    } catch (error) {
+      this.#signer.dropSignIn();
+      throw error;
+    }
+    const args = encode({ challengeResponse: JSON.stringify(assertion) }, 'passkey assertion');
+    return unwrap(await this.#signer.call('confirmSignIn', args));
+  }
+
   // --- calls -------------------------------------------------------------------------------------------
 
   /** An operation of someone not signed in (sign-up, password reset). */
@@ -391,6 +444,10 @@ export class CognitoClient {
         }
         this.#announce('signedIn', session.session.username);
         this.#refresher.schedule(session);
+      }
+      if (progress.output?.nextStep?.signInStep === PASSKEY_STEP) {
+        progress = await this.#passkeyAnswer(call, progress.output.nextStep.credentialRequestOptions);
+        continue;
       }
       return progress.output;
     }
@@ -472,4 +529,13 @@ export class CognitoClient {
       this.#refresher.cancel();
     }
   }
+}
+
+/** The `mediation` of a sign-in's call options, checked. */
+function passkeyMediation(options) {
+  const mediation = options?.mediation;
+  if (mediation !== undefined && !MEDIATIONS.includes(mediation)) {
+    throw invalid(`call options: mediation must be one of ${MEDIATIONS.join(', ')}`);
+  }
+  return mediation;
 }

@@ -115,10 +115,11 @@ export interface SignOutOptions extends CallOptions {
 /**
  * USER_SRP_AUTH (default): the password never leaves the device. USER_PASSWORD_AUTH: it is sent over TLS.
  * CUSTOM_WITH_SRP / CUSTOM_WITHOUT_SRP: CUSTOM_AUTH, with or without proving the password first.
- * USER_AUTH: choice-based sign-in (password, e-mail or SMS one-time code), see preferredChallenge.
+ * USER_AUTH: choice-based sign-in (password, e-mail or SMS one-time code, passkey), see preferredChallenge.
  */
 export type AuthFlowType = 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH' | 'CUSTOM_WITH_SRP' | 'CUSTOM_WITHOUT_SRP' | 'USER_AUTH';
-export type FirstFactor = 'PASSWORD' | 'PASSWORD_SRP' | 'EMAIL_OTP' | 'SMS_OTP';
+/** WEB_AUTHN: a passkey, asked for on the page (navigator.credentials.get) and sent without a further step. */
+export type FirstFactor = 'PASSWORD' | 'PASSWORD_SRP' | 'EMAIL_OTP' | 'SMS_OTP' | 'WEB_AUTHN';
 export type MfaType = 'SMS' | 'TOTP' | 'EMAIL';
 export type ClientMetadata = Record<string, string>;
 
@@ -163,16 +164,33 @@ export type SignInStep =
   /** Answer with the new password, and options.userAttributes for missingAttributes. */
   | { signInStep: 'CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED'; missingAttributes: string[] }
   | { signInStep: 'CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE'; additionalInfo: Record<string, string> }
-  /** USER_AUTH: answer with one of availableChallenges (WEB_AUTHN is listed but not supported yet). */
+  /**
+   * USER_AUTH: answer with one of availableChallenges. WEB_AUTHN signs with a passkey on the page: confirmSignIn
+   * resolves signed in (or with what the pool asks next) without a step of its own.
+   */
   | { signInStep: 'CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION'; availableChallenges: string[] }
   /** USER_AUTH: a password factor was chosen; answer with the password. */
   | { signInStep: 'CONFIRM_SIGN_IN_WITH_PASSWORD' }
+  /**
+   * WEB_AUTHN: the sign-in core asks the page for a passkey assertion for these options. CognitoClient answers
+   * it itself on the page (navigator.credentials.get) and goes on; listed because the core makes it.
+   */
+  | { signInStep: 'CONFIRM_SIGN_IN_WITH_PASSKEY'; credentialRequestOptions: PasskeyRequestOptions }
   /** Call confirmSignUp with the code that was sent at sign-up. */
   | { signInStep: 'CONFIRM_SIGN_UP' }
   /** Call resetPassword. */
   | { signInStep: 'RESET_PASSWORD' }
   /** A challenge this version does not handle; the sign-in cannot continue. */
   | { signInStep: 'UNHANDLED_CHALLENGE'; challengeName: string; challengeParameters: Record<string, string> };
+
+/** The WEB_AUTHN challenge's CREDENTIAL_REQUEST_OPTIONS (PublicKeyCredentialRequestOptionsJSON). */
+export interface PasskeyRequestOptions {
+  challenge: string;
+  rpId?: string;
+  timeout?: number;
+  allowCredentials?: { type: string; id: string; transports?: string[] }[];
+  userVerification?: string;
+}
 
 export type SignInOutput =
   | { isSignedIn: true; nextStep: { signInStep: 'DONE' } }
@@ -213,6 +231,59 @@ export interface Session {
   clockDrift: number;
   idTokenClaims: IdTokenClaims;
 }
+
+/** The last argument of signIn and confirmSignIn. */
+export interface SignInCallOptions extends CallOptions {
+  /**
+   * How the passkey of a WEB_AUTHN sign-in is asked for (navigator.credentials.get's `mediation`).
+   * 'conditional' offers it in the autofill of an `<input autocomplete="username webauthn">` instead of a
+   * dialog; Cognito needs the user name first (see the README, Passkeys). Abort with `signal` when the user
+   * signs in another way.
+   */
+  mediation?: 'conditional' | 'optional' | 'required' | 'silent';
+}
+
+/** One of the user's passkeys (ListWebAuthnCredentials), as Amplify v6 lists them; createdAt in epoch ms. */
+export interface WebAuthnCredential {
+  credentialId: string;
+  friendlyCredentialName: string | null;
+  relyingPartyId: string;
+  authenticatorAttachment?: string;
+  authenticatorTransports: string[];
+  createdAt: number;
+}
+
+export interface ListWebAuthnCredentialsInput {
+  /** 1 to 20 (Cognito's MaxResults). */
+  pageSize?: number;
+  /** The nextToken of the previous page. */
+  nextToken?: string;
+}
+
+export interface ListWebAuthnCredentialsOutput {
+  credentials: WebAuthnCredential[];
+  /** Present when there are more. */
+  nextToken?: string;
+}
+
+/**
+ * `CognitoError#name` of a passkey call that failed: the browser's (see `PasskeyErrors` in
+ * 'cognito-wasm/passkeys') or Cognito's WebAuthn exceptions.
+ */
+export type PasskeyErrorName =
+  | 'PasskeyCancelled'
+  | 'PasskeyNotSupported'
+  | 'PasskeyRelyingPartyMismatch'
+  | 'PasskeyAlreadyRegistered'
+  | 'PasskeyFailed'
+  | 'WebAuthnNotEnabledException'
+  | 'WebAuthnChallengeNotFoundException'
+  | 'WebAuthnRelyingPartyMismatchException'
+  | 'WebAuthnOriginNotAllowedException'
+  | 'WebAuthnClientMismatchException'
+  | 'WebAuthnCredentialNotSupportedException'
+  | 'WebAuthnConfigurationMissingException'
+  | 'LimitExceededException';
 
 export interface SignUpInput {
   username: string;
@@ -340,7 +411,7 @@ export declare class CognitoClient {
      * Answers the step `signIn` (or the previous `confirmSignIn`) returned. After a wrong code the same
      * step can be answered again.
      */
-    confirmSignIn(input: ConfirmSignInInput, options?: CallOptions): Promise<SignInOutput>;
+    confirmSignIn(input: ConfirmSignInInput, options?: SignInCallOptions): Promise<SignInOutput>;
     /**
      * Confirms a sign-up with the code that was sent (ConfirmSignUp).
      */
@@ -423,10 +494,24 @@ export declare class CognitoClient {
      */
     setUpTOTP(options?: CallOptions): Promise<TotpSetupDetails>;
     /**
-     * Signs in with USER_SRP_AUTH (default) or USER_PASSWORD_AUTH. Resolves with the next step: DONE
-     * (the session is stored), or a challenge to answer with `confirmSignIn`.
+     * Signs in with USER_SRP_AUTH (default), USER_PASSWORD_AUTH, CUSTOM_AUTH or USER_AUTH. Resolves with the
+     * next step: DONE (the session is stored), or a challenge to answer with `confirmSignIn`. A WEB_AUTHN
+     * challenge is answered on the page with a passkey (one InitiateAuth, one RespondToAuthChallenge).
      */
-    signIn(input: SignInInput, options?: CallOptions): Promise<SignInOutput>;
+    signIn(input: SignInInput, options?: SignInCallOptions): Promise<SignInOutput>;
+    /**
+     * Adds a passkey for the signed-in user: StartWebAuthnRegistration, navigator.credentials.create on this
+     * page, CompleteWebAuthnRegistration. Rejects with a PasskeyErrorName.
+     */
+    associateWebAuthnCredential(options?: CallOptions): Promise<void>;
+    /**
+     * The signed-in user's passkeys, a page at a time (ListWebAuthnCredentials).
+     */
+    listWebAuthnCredentials(input?: ListWebAuthnCredentialsInput, options?: CallOptions): Promise<ListWebAuthnCredentialsOutput>;
+    /**
+     * Deletes one of the signed-in user's passkeys (DeleteWebAuthnCredential).
+     */
+    deleteWebAuthnCredential(input: { credentialId: string }, options?: CallOptions): Promise<void>;
     /**
      * Forgets the session on this device and revokes its refresh token. The local sign-out always
      * happens; a failed revocation (e.g. offline) is not reported.

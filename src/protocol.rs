@@ -34,6 +34,15 @@ pub enum Operation {
     VerifyUserAttribute,
     DeleteUserAttributes,
     DeleteUser,
+    // Only the sign-in core sends these: the session core's name table stays as it was.
+    #[cfg(feature = "sign-in-core")]
+    StartWebAuthnRegistration,
+    #[cfg(feature = "sign-in-core")]
+    CompleteWebAuthnRegistration,
+    #[cfg(feature = "sign-in-core")]
+    ListWebAuthnCredentials,
+    #[cfg(feature = "sign-in-core")]
+    DeleteWebAuthnCredential,
 }
 
 impl Operation {
@@ -64,6 +73,14 @@ impl Operation {
             Self::VerifyUserAttribute => "VerifyUserAttribute",
             Self::DeleteUserAttributes => "DeleteUserAttributes",
             Self::DeleteUser => "DeleteUser",
+            #[cfg(feature = "sign-in-core")]
+            Self::StartWebAuthnRegistration => "StartWebAuthnRegistration",
+            #[cfg(feature = "sign-in-core")]
+            Self::CompleteWebAuthnRegistration => "CompleteWebAuthnRegistration",
+            #[cfg(feature = "sign-in-core")]
+            Self::ListWebAuthnCredentials => "ListWebAuthnCredentials",
+            #[cfg(feature = "sign-in-core")]
+            Self::DeleteWebAuthnCredential => "DeleteWebAuthnCredential",
         }
     }
 

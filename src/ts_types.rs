@@ -22,7 +22,7 @@ use crate::json::Value;
 use crate::protocol::StringMap;
 
 /// The number of [`NextStep`] variants; [`variant`] numbers them.
-const NEXT_STEP_VARIANTS: usize = 15;
+const NEXT_STEP_VARIANTS: usize = 16;
 
 fn variant(step: &NextStep) -> usize {
     match step {
@@ -41,6 +41,7 @@ fn variant(step: &NextStep) -> usize {
         NextStep::SelectFirstFactor { .. } => 12,
         NextStep::ConfirmWithPassword => 13,
         NextStep::Unhandled { .. } => 14,
+        NextStep::ConfirmWithPasskey { .. } => 15,
     }
 }
 
@@ -88,6 +89,12 @@ fn next_steps() -> Vec<NextStep> {
             available_challenges: vec!["PASSWORD_SRP".into(), "EMAIL_OTP".into()],
         },
         NextStep::ConfirmWithPassword,
+        NextStep::ConfirmWithPasskey {
+            credential_request_options: crate::flows::web_authn::RequestOptions::parse(
+                r#"{"challenge":"q7J1bXm2","timeout":180000,"rpId":"localhost","allowCredentials":[{"type":"public-key","id":"AQIDBA","transports":["internal"]}],"userVerification":"preferred"}"#,
+            )
+            .unwrap(),
+        },
         NextStep::Unhandled {
             challenge_name: "SOMETHING_NEW".into(),
             challenge_parameters: parameters,

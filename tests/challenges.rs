@@ -423,10 +423,6 @@ fn user_auth_first_factor_selection() {
         "availableChallenges": ["PASSWORD_SRP", "PASSWORD", "EMAIL_OTP", "WEB_AUTHN"]})
     );
     assert!(
-        flow.answer(&config, answer("WEB_AUTHN")).is_err(),
-        "passkeys are not supported yet"
-    );
-    assert!(
         flow.answer(&config, answer("SMS_OTP")).is_err(),
         "not offered"
     );
@@ -499,36 +495,26 @@ fn user_auth_first_factor_selection() {
 #[test]
 fn user_auth_with_a_preferred_factor() {
     let config = config();
-    let (_, first) = start_with(
-        &config,
-        "",
-        Method::UserAuth {
-            preferred: Some("EMAIL_OTP".into()),
-        },
-    );
+    let preferring = |password: &str, factor: &str| {
+        let method = Method::UserAuth {
+            preferred: Some(factor.into()),
+        };
+        start_with(&config, password, method).1["AuthParameters"].clone()
+    };
     assert_eq!(
-        first["AuthParameters"],
+        preferring("", "EMAIL_OTP"),
         json!({"USERNAME": "bob", "PREFERRED_CHALLENGE": "EMAIL_OTP"})
     );
-    let (_, first) = start_with(
-        &config,
-        "pw",
-        Method::UserAuth {
-            preferred: Some("PASSWORD".into()),
-        },
-    );
     assert_eq!(
-        first["AuthParameters"],
+        preferring("pw", "PASSWORD"),
         json!({"USERNAME": "bob", "PASSWORD": "pw", "PREFERRED_CHALLENGE": "PASSWORD"})
     );
-    let (_, first) = start_with(
-        &config,
-        "pw",
-        Method::UserAuth {
-            preferred: Some("PASSWORD_SRP".into()),
-        },
+    assert!(preferring("pw", "PASSWORD_SRP")["SRP_A"].is_string());
+    assert_eq!(
+        preferring("", "web_authn"),
+        json!({"USERNAME": "bob", "PREFERRED_CHALLENGE": "WEB_AUTHN"}),
+        "a passkey needs no password"
     );
-    assert!(first["AuthParameters"]["SRP_A"].is_string());
     let input = SignInInput {
         username: "bob".into(),
         password: Password::new(""),
@@ -541,9 +527,137 @@ fn user_auth_with_a_preferred_factor() {
             &config,
             input,
             Method::UserAuth {
-                preferred: Some("WEB_AUTHN".into())
+                preferred: Some("PASSKEY".into())
             }
         )
         .is_err()
     );
+}
+
+/// CREDENTIAL_REQUEST_OPTIONS as the emulator (and Cognito) send it: JSON text inside a challenge parameter.
+const REQUEST_OPTIONS: &str = r#"{"challenge":"q7J1bXm2c2VydmVyLWNoYWxsZW5nZQ","timeout":180000,"rpId":"localhost","allowCredentials":[{"type":"public-key","id":"AQIDBA","transports":["internal"]}],"userVerification":"preferred"}"#;
+
+/// An assertion from the page for credential `id` (AuthenticationResponseJSON).
+fn assertion(id: &str) -> String {
+    json!({"id": id, "rawId": id, "type": "public-key", "authenticatorAttachment": "platform",
+        "clientExtensionResults": {}, "response": {"clientDataJSON": "eyJ0eXBlIjoid2ViYXV0aG4uZ2V0In0",
+        "authenticatorData": "SZYN5YgOjGh0NBcPZHZgW4_krrmihjLHmVzzuoMdl2MFAAAAAQ", "signature": "MEUCIQ", "userHandle": "Ym9i"}})
+    .to_string()
+}
+
+fn web_authn_challenge(session: &str) -> Value {
+    json!({"ChallengeName": "WEB_AUTHN", "Session": session,
+        "ChallengeParameters": {"CREDENTIAL_REQUEST_OPTIONS": REQUEST_OPTIONS, "USERNAME": "bob"}})
+}
+
+/// USER_AUTH preferring WEB_AUTHN, with Cognito's WEB_AUTHN challenge (session "s1") come back.
+fn passkey_preferred(config: &ClientConfig) -> (SignIn, Progress) {
+    let method = Method::UserAuth {
+        preferred: Some("WEB_AUTHN".into()),
+    };
+    let (mut flow, _) = start_with(config, "", method);
+    let progress = flow
+        .on_response(
+            config,
+            &reply(web_authn_challenge("s1")),
+            Now::trusting_device(100),
+        )
+        .unwrap();
+    (flow, progress)
+}
+
+#[test]
+fn user_auth_with_a_passkey_preferred() {
+    let config = config();
+    let (mut flow, progress) = passkey_preferred(&config);
+    let step = step(progress);
+    assert_eq!(
+        serde_json::from_str::<Value>(&step.to_json().to_string()).unwrap(),
+        json!({"signInStep": "CONFIRM_SIGN_IN_WITH_PASSKEY",
+            "credentialRequestOptions": serde_json::from_str::<Value>(REQUEST_OPTIONS).unwrap()})
+    );
+    // Not an assertion, or one by a passkey the challenge did not allow: refused here, nothing is sent.
+    for refused in ["123456", &assertion("BQYHCA"), "{\"type\":\"public-key\"}"] {
+        let error = flow.answer(&config, answer(refused)).err().unwrap();
+        assert!(
+            error.is("InvalidParameterException"),
+            "{refused}: {error:?}"
+        );
+    }
+    let request = sent(flow.answer(&config, answer(&assertion("AQIDBA"))).unwrap());
+    assert_eq!(request.operation, Operation::RespondToAuthChallenge);
+    let request = body(&request);
+    assert_eq!(request["ChallengeName"], "WEB_AUTHN");
+    assert_eq!(request["Session"], "s1");
+    assert_eq!(request["ChallengeResponses"]["USERNAME"], "bob");
+    let credential: Value = serde_json::from_str(
+        request["ChallengeResponses"]["CREDENTIAL"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        credential,
+        serde_json::from_str::<Value>(&assertion("AQIDBA")).unwrap()
+    );
+    let done = flow
+        .on_response(&config, &reply(tokens()), Now::trusting_device(100))
+        .unwrap();
+    assert!(matches!(done, Progress::SignedIn(_)));
+}
+
+#[test]
+fn a_refused_passkey_ends_the_sign_in() {
+    let config = config();
+    let (mut flow, _) = passkey_preferred(&config);
+    sent(flow.answer(&config, answer(&assertion("AQIDBA"))).unwrap());
+    // Cognito has used the session up: the step is not on the table again.
+    assert!(
+        flow.request_failed(&cognito_wasm::Error::new(
+            "NotAuthorizedException",
+            "bad signature"
+        ))
+        .is_none()
+    );
+    assert!(!flow.is_waiting_for_answer());
+    assert!(flow.answer(&config, answer(&assertion("AQIDBA"))).is_err());
+}
+
+#[test]
+fn web_authn_chosen_at_the_first_factor_selection() {
+    let config = config();
+    let (mut flow, _) = start_with(&config, "", Method::UserAuth { preferred: None });
+    let offer = json!({"ChallengeName": "SELECT_CHALLENGE", "Session": "s1",
+        "AvailableChallenges": ["PASSWORD_SRP", "WEB_AUTHN"]});
+    flow.on_response(&config, &reply(offer), Now::trusting_device(100))
+        .unwrap();
+    let request = body(&sent(flow.answer(&config, answer("web_authn")).unwrap()));
+    assert_eq!(request["ChallengeName"], "SELECT_CHALLENGE");
+    assert_eq!(
+        request["ChallengeResponses"],
+        json!({"ANSWER": "WEB_AUTHN", "USERNAME": "bob"})
+    );
+    let step = step(
+        flow.on_response(
+            &config,
+            &reply(web_authn_challenge("s2")),
+            Now::trusting_device(100),
+        )
+        .unwrap(),
+    );
+    assert!(matches!(step, NextStep::ConfirmWithPasskey { .. }));
+    let request = body(&sent(
+        flow.answer(&config, answer(&assertion("AQIDBA"))).unwrap(),
+    ));
+    assert_eq!(request["Session"], "s2");
+
+    // A WEB_AUTHN challenge whose options are not usable is Cognito's fault, not the app's.
+    let (mut flow, _) = start_with(&config, "", Method::UserAuth { preferred: None });
+    let broken = json!({"ChallengeName": "WEB_AUTHN", "Session": "s",
+        "ChallengeParameters": {"CREDENTIAL_REQUEST_OPTIONS": "{\"rpId\":\"localhost\"}"}});
+    let error = flow
+        .on_response(&config, &reply(broken), Now::trusting_device(100))
+        .err()
+        .unwrap();
+    assert!(error.is("InvalidResponseException"), "{error:?}");
 }

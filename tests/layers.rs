@@ -40,7 +40,11 @@ const LAYERS: &[layering::Layer] = &[
     ("the session", &["session"]),
     (
         "values several flows share",
-        &["flows::code_delivery", "flows::mfa_type"],
+        &[
+            "flows::code_delivery",
+            "flows::mfa_type",
+            "flows::web_authn",
+        ],
     ),
     ("sign-in: what the app sees", &["flows::sign_in::steps"]),
     (

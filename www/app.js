@@ -7,7 +7,7 @@ import { acceptParents, hasParent, isPopup, postSignedIn, postSignedOut, redirec
 import { cancelAuthorization, completeAuthorization, managedLogin } from './managed-login.js';
 import { CognitoClient } from './pkg/index.js';
 import { qrSvg } from './qr.js';
-import { announce, paragraph, render, showError } from './ui.js';
+import { announce, paragraph, render, run, showError } from './ui.js';
 
 let config;
 let client;
@@ -22,7 +22,7 @@ const FIRST_FACTOR_LABELS = {
   PASSWORD: 'Password',
   EMAIL_OTP: 'A code sent by e-mail',
   SMS_OTP: 'A code sent by text message',
-  WEB_AUTHN: 'Passkey (not available on this page)',
+  WEB_AUTHN: 'Passkey',
 };
 const ATTRIBUTE_FIELDS = {
   email: { label: 'E-mail address', type: 'email', autocomplete: 'email' },
@@ -43,6 +43,7 @@ const backToSignIn = { label: 'Back to sign in', onClick: () => signInScreen() }
 // --- signing in -------------------------------------------------------------------------------------------
 
 async function signIn(username, password) {
+  stopAutofill();
   pending = { username, password };
   lastQuestion = null;
   const usesPassword = !['USER_AUTH', 'CUSTOM_WITHOUT_SRP'].includes(config.authFlow);
@@ -62,9 +63,12 @@ async function next(result) {
 
 function signInScreen(message) {
   const usesPassword = !['USER_AUTH', 'CUSTOM_WITHOUT_SRP'].includes(config.authFlow);
-  const fields = [usernameField()];
+  const passkeys = passkeysHere();
+  const fields = [passkeys ? { ...usernameField(pending.username || rememberedUsername()), autocomplete: 'username webauthn' } : usernameField()];
   if (usesPassword) fields.push({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password' });
-  const actions = [{ label: 'Forgot your password?', onClick: () => forgotScreen() }];
+  const actions = [];
+  if (passkeys) actions.push({ label: 'Sign in with a passkey', primary: true, busyText: 'Waiting for your passkey…', onClick: () => passkeySignIn() });
+  actions.push({ label: 'Forgot your password?', onClick: () => forgotScreen() });
   if (config.signUp) actions.push({ label: 'Create an account', onClick: () => signUpScreen() });
   if (managedLogin) actions.push({ label: 'Cancel', onClick: () => cancelAuthorization() });
   render({
@@ -77,10 +81,147 @@ function signInScreen(message) {
     onSubmit: ({ username, password }) => signIn(username.trim(), password ?? ''),
   });
   announce(message ?? '');
+  if (passkeys) offerPasskeyAutofill();
   // SRP's costly first step runs while the user types, so the submit sends its request at once.
   if (['USER_SRP_AUTH', 'CUSTOM_WITH_SRP'].includes(config.authFlow ?? 'USER_SRP_AUTH')) {
     client.prepareSignIn().catch(() => {});
   }
+}
+
+// --- passkeys ---------------------------------------------------------------------------------------------
+
+const REMEMBERED = 'cognito-wasm-page.username';
+/** The passkey autofill under way on the sign-in screen, stopped when the user signs in another way. */
+let autofill = null;
+
+/** Passkeys are on in the config and this browser has WebAuthn (a secure context: https or localhost). */
+const passkeysHere = () => config.passkeys && typeof PublicKeyCredential !== 'undefined';
+
+/** The last name signed in with here: Cognito needs the user name before it can ask for a passkey. */
+function rememberedUsername() {
+  try {
+    return localStorage.getItem(REMEMBERED) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+function rememberUsername(username) {
+  try {
+    if (config.passkeys && username) localStorage.setItem(REMEMBERED, username);
+  } catch {
+    // Storage refused (private mode): autofill is only a convenience.
+  }
+}
+
+function stopAutofill() {
+  autofill?.abort();
+  autofill = null;
+}
+
+/** "Sign in with a passkey": USER_AUTH preferring WEB_AUTHN for the name typed; the browser asks for the passkey. */
+async function passkeySignIn() {
+  const username = document.getElementById('field-username').value.trim();
+  if (!username) throw { name: 'PasskeyUsernameMissing', text: 'Enter your username first, then choose “Sign in with a passkey”.' };
+  stopAutofill();
+  pending = { username, password: '' };
+  const result = await client.signIn({ username, authFlowType: 'USER_AUTH', preferredChallenge: 'WEB_AUTHN' });
+  if (withoutPasskey(result)) throw { name: 'PasskeyNone', text: 'This account has no passkey. Sign in another way.' };
+  await next(result);
+}
+
+/** Cognito offered the other first factors instead: the user has no passkey (or deleted it). */
+const withoutPasskey = (result) =>
+  result.nextStep.signInStep === 'CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION' && !result.nextStep.availableChallenges.includes('WEB_AUTHN');
+
+/**
+ * Passkey autofill: for a remembered name, a WEB_AUTHN sign-in waits with mediation 'conditional', so the browser
+ * offers the passkey in the username field's suggestions. Typing a password and signing in stops it.
+ */
+async function offerPasskeyAutofill() {
+  stopAutofill();
+  const username = rememberedUsername();
+  const available = await PublicKeyCredential.isConditionalMediationAvailable?.().catch(() => false);
+  if (!username || !available) return;
+  const controller = new AbortController();
+  autofill = controller;
+  let result;
+  try {
+    result = await client.signIn({ username, authFlowType: 'USER_AUTH', preferredChallenge: 'WEB_AUTHN' },
+      { mediation: 'conditional', signal: controller.signal });
+  } catch {
+    // Aborted, or no passkey picked: the form is still there for the other ways in.
+    return;
+  } finally {
+    if (autofill === controller) autofill = null;
+  }
+  // No passkey to offer: the form stays as it is.
+  if (controller.signal.aborted || withoutPasskey(result)) return;
+  pending = { username, password: '' };
+  await next(result).catch((err) => showError(err));
+}
+
+function createdOn(createdAt) {
+  return new Date(createdAt).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+}
+
+/** The signed-in user's passkeys, each with a Delete button, into `list`. */
+async function showPasskeys(list, form) {
+  const { credentials } = await client.listWebAuthnCredentials();
+  const items = credentials.map((credential, i) => {
+    const item = document.createElement('li');
+    item.className = 'passkey';
+    const name = credential.friendlyCredentialName || `Passkey ${i + 1}`;
+    const label = document.createElement('span');
+    label.className = 'passkey-name';
+    label.textContent = name;
+    const detail = document.createElement('span');
+    detail.className = 'passkey-detail';
+    const kind = credential.authenticatorAttachment === 'cross-platform' ? ' · on a security key or phone' : '';
+    detail.textContent = `Added ${createdOn(credential.createdAt)}${kind}`;
+    const remove = document.createElement('button');
+    remove.type = 'button';
+    remove.className = 'link';
+    remove.textContent = 'Delete';
+    remove.setAttribute('aria-label', `Delete ${name}`);
+    remove.dataset.credentialId = credential.credentialId;
+    remove.addEventListener('click', () => run(form, 'Deleting the passkey…', async () => {
+      await client.deleteWebAuthnCredential({ credentialId: credential.credentialId });
+      await showPasskeys(list, form);
+      announce(`${name} is deleted.`);
+    }));
+    item.append(label, detail, remove);
+    return item;
+  });
+  if (!items.length) items.push(Object.assign(document.createElement('li'), { textContent: 'No passkeys yet.', className: 'passkey-none' }));
+  list.replaceChildren(...items);
+}
+
+/** The passkeys section of the signed-in screen: the list and "Add a passkey". */
+function passkeysSection() {
+  const section = document.createElement('section');
+  section.className = 'passkeys';
+  section.setAttribute('aria-labelledby', 'passkeys-heading');
+  const heading = document.createElement('h2');
+  heading.id = 'passkeys-heading';
+  heading.textContent = 'Passkeys';
+  const list = document.createElement('ul');
+  list.id = 'passkeys';
+  list.append(Object.assign(document.createElement('li'), { textContent: 'Loading…', className: 'passkey-none' }));
+  const add = document.createElement('button');
+  add.type = 'button';
+  add.className = 'secondary';
+  add.textContent = 'Add a passkey';
+  section.append(heading, list, add);
+  // The form exists once render() has run; the handlers look it up then.
+  const form = () => section.closest('form');
+  add.addEventListener('click', () => run(form(), 'Waiting for your new passkey…', async () => {
+    await client.associateWebAuthnCredential();
+    await showPasskeys(list, form());
+    announce('Passkey added. You can sign in with it next time.');
+  }));
+  queueMicrotask(() => showPasskeys(list, form()).catch((err) => showError(err)));
+  return section;
 }
 
 function codeScreen(id, heading, intro) {
@@ -142,7 +283,7 @@ async function stepScreen(step) {
 /** One choice per factor; PASSWORD and PASSWORD_SRP read the same to a person, so only SRP is offered then. */
 function firstFactors(available) {
   const offered = available.filter((f) => !(f === 'PASSWORD' && available.includes('PASSWORD_SRP')));
-  return offered.map((f) => ({ value: f, label: FIRST_FACTOR_LABELS[f] ?? f, disabled: f === 'WEB_AUTHN' }));
+  return offered.map((f) => ({ value: f, label: FIRST_FACTOR_LABELS[f] ?? f, disabled: f === 'WEB_AUTHN' && !passkeysHere() }));
 }
 
 // The question last asked: the same one straight back means the answer was not accepted.
@@ -213,6 +354,7 @@ async function afterSignIn() {
 
 async function finish(message) {
   const session = await client.getSession();
+  rememberUsername(pending.username);
   pending = { username: '', password: '' };
   if (managedLogin) {
     announce('Signed in. Taking you back…');
@@ -270,7 +412,10 @@ function signedInScreen(session, message) {
   time.dateTime = expires.toISOString();
   time.textContent = expires.toLocaleString();
   validity.append(time);
-  render({ id: 'signed-in', heading: `Signed in as ${session.username}`, content: [validity, claimsTable(session.idTokenClaims)],
+  const content = [validity];
+  if (passkeysHere()) content.push(passkeysSection());
+  content.push(claimsTable(session.idTokenClaims));
+  render({ id: 'signed-in', heading: `Signed in as ${session.username}`, content,
     submit: 'Sign out', busyText: 'Signing out…',
     actions: [
       { label: 'Sign out everywhere', busyText: 'Signing out on every device…', onClick: () => signOut(() => client.globalSignOut(), 'You are signed out on every device.') },

@@ -1,6 +1,6 @@
 // The page's configuration: data attributes on <html> when it has data-user-pool-id, else config.json beside
 // the page. Keys (README "Hosted sign-in page"): userPoolId, clientId, endpoint, authFlow, storage,
-// allowedRedirectUris, allowedParentOrigins, signUp, branding { name, logo, colors }.
+// allowedRedirectUris, allowedParentOrigins, signUp, passkeys, branding { name, logo, colors }.
 
 const AUTH_FLOWS = ['USER_SRP_AUTH', 'USER_PASSWORD_AUTH', 'USER_AUTH', 'CUSTOM_WITH_SRP', 'CUSTOM_WITHOUT_SRP'];
 // Branding colours map onto these CSS custom properties (style.css); nothing else is styleable from config.
@@ -18,6 +18,7 @@ function fromDataAttributes(data) {
     allowedRedirectUris: words(data.allowedRedirectUris),
     allowedParentOrigins: words(data.allowedParentOrigins),
     signUp: data.signUp !== 'false',
+    passkeys: data.passkeys === 'true',
     branding: { name: data.brandName, logo: data.brandLogo },
   };
 }
@@ -38,6 +39,8 @@ function checked(raw) {
     allowedRedirectUris: list(raw.allowedRedirectUris),
     allowedParentOrigins: list(raw.allowedParentOrigins),
     signUp: raw.signUp !== false,
+    // The pool allows WEB_AUTHN and the client USER_AUTH: offer passkey sign-in and passkey management.
+    passkeys: raw.passkeys === true,
     branding: raw.branding && typeof raw.branding === 'object' ? raw.branding : {},
   };
 }

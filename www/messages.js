@@ -20,6 +20,19 @@ const BY_NAME = {
   CodeDeliveryFailureException: 'The code could not be sent. Try again later.',
   NetworkError: 'The sign-in service cannot be reached. Check your connection and try again.',
   UserUnAuthenticatedException: 'You are signed out.',
+  // Passkeys: the browser's refusals (cognito-wasm/passkeys) and Cognito's WebAuthn exceptions.
+  PasskeyCancelled: 'The passkey was not used. Try again, or sign in another way.',
+  PasskeyNotSupported: 'This browser cannot use passkeys here.',
+  PasskeyRelyingPartyMismatch: 'Passkeys for this account cannot be used on this page.',
+  PasskeyAlreadyRegistered: 'This device already has a passkey for your account.',
+  PasskeyFailed: 'The passkey did not work. Try again, or sign in another way.',
+  WebAuthnNotEnabledException: 'Passkeys are not turned on for this account.',
+  WebAuthnConfigurationMissingException: 'Passkeys are not set up for this service.',
+  WebAuthnChallengeNotFoundException: 'That took too long. Please try again.',
+  WebAuthnRelyingPartyMismatchException: 'Passkeys for this account cannot be used on this page.',
+  WebAuthnOriginNotAllowedException: 'Passkeys for this account cannot be used on this page.',
+  WebAuthnClientMismatchException: 'Passkeys for this account cannot be used on this page.',
+  WebAuthnCredentialNotSupportedException: 'This passkey is not supported. Try another device.',
 };
 
 // Which form fields an error is about, first match shown.
@@ -31,6 +44,7 @@ const FIELDS_BY_NAME = {
   InvalidPasswordException: ['newPassword', 'password'],
   NotAuthorizedException: ['password', 'answer'],
   UsernameExistsException: ['username'],
+  PasskeyUsernameMissing: ['username'],
 };
 
 /** The names of the form fields `err` may be about, most likely first. */

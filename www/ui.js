@@ -45,6 +45,7 @@ export function showError(err, field) {
 }
 
 function fieldElement({ name, label, type = 'text', autocomplete = 'off', value = '', hint, required = true, inputmode }) {
+  // Passkey autofill needs the token list `username webauthn`, which the autocomplete property may not take.
   const wrap = document.createElement('div');
   wrap.className = 'field';
   const id = `field-${name}`;
@@ -52,7 +53,8 @@ function fieldElement({ name, label, type = 'text', autocomplete = 'off', value 
   labelEl.htmlFor = id;
   labelEl.textContent = label;
   const input = document.createElement('input');
-  Object.assign(input, { id, name, type, autocomplete, value, required });
+  Object.assign(input, { id, name, type, value, required });
+  input.setAttribute('autocomplete', autocomplete);
   if (inputmode) input.inputMode = inputmode;
   if (type === 'text' || type === 'email') {
     input.autocapitalize = 'none';
@@ -189,4 +191,4 @@ async function run(form, busyText, fn) {
   }
 }
 
-export { paragraph };
+export { paragraph, run };

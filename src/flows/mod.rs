@@ -9,3 +9,4 @@ pub mod oauth;
 pub mod refresh;
 pub mod sign_in;
 pub mod sign_out;
+pub mod web_authn;

@@ -8,6 +8,7 @@ use crate::error::Error;
 use crate::flows::account::{self, MfaPreference, SignUpInput};
 use crate::flows::devices;
 use crate::flows::sign_in::TotpSetup;
+use crate::flows::web_authn::{self, Registration};
 use crate::json::{Object, Reader, Value};
 use crate::protocol::{Operation, Request, StringMap};
 use crate::secret::Password;
@@ -84,6 +85,19 @@ pub(super) enum AccountOperation {
         device_key: String,
     },
     ListDevices,
+    /// The first half of `associateWebAuthnCredential`: the options the page creates the passkey with.
+    StartWebAuthnRegistration,
+    /// The second half: the passkey the page created.
+    CompleteWebAuthnRegistration {
+        credential: Box<Registration>,
+    },
+    ListWebAuthnCredentials {
+        page_size: Option<u32>,
+        next_token: Option<String>,
+    },
+    DeleteWebAuthnCredential {
+        credential_id: String,
+    },
 }
 
 impl AccountOperation {
@@ -164,6 +178,17 @@ impl AccountOperation {
                 device_key: device_key(args)?,
             },
             "listDevices" => Self::ListDevices,
+            "startWebAuthnRegistration" => Self::StartWebAuthnRegistration,
+            "completeWebAuthnRegistration" => Self::CompleteWebAuthnRegistration {
+                credential: Box::new(Registration::read_argument(args)?),
+            },
+            "listWebAuthnCredentials" => Self::ListWebAuthnCredentials {
+                page_size: args.opt_u32("pageSize")?,
+                next_token: args.opt_string("nextToken")?,
+            },
+            "deleteWebAuthnCredential" => Self::DeleteWebAuthnCredential {
+                credential_id: args.string("credentialId")?,
+            },
             _ => return Err(Error::invalid_parameter(format!("unknown operation {op}"))),
         })
     }
@@ -234,6 +259,17 @@ impl AccountOperation {
             Self::ForgetDevice { device_key } => devices::forget(token, device_key),
             Self::GetDevice { device_key } => devices::get(token, device_key),
             Self::ListDevices => devices::list(token, Some(60)),
+            Self::StartWebAuthnRegistration => web_authn::start_registration(token),
+            Self::CompleteWebAuthnRegistration { credential } => {
+                web_authn::complete_registration(token, credential)
+            }
+            Self::ListWebAuthnCredentials {
+                page_size,
+                next_token,
+            } => web_authn::list(token, *page_size, next_token.as_deref()),
+            Self::DeleteWebAuthnCredential { credential_id } => {
+                web_authn::delete(token, credential_id)
+            }
         }
     }
 
@@ -305,6 +341,11 @@ impl AccountOperation {
                 let reply = devices::GetDeviceReply::read(body)?;
                 Ok(devices::Device::from(reply.device).to_json())
             }
+            Self::StartWebAuthnRegistration => {
+                let reply = web_authn::StartRegistrationReply::read(body)?;
+                Ok(reply.credential_creation_options)
+            }
+            Self::ListWebAuthnCredentials { .. } => Ok(web_authn::ListReply::read(body)?.to_json()),
             // These resolve with nothing: Cognito's reply to them is empty.
             Self::ConfirmResetPassword { .. }
             | Self::UpdatePassword { .. }
@@ -314,7 +355,9 @@ impl AccountOperation {
             | Self::GlobalSignOut
             | Self::UpdateMfaPreference { .. }
             | Self::RememberDevice { .. }
-            | Self::ForgetDevice { .. } => Ok(Value::Null),
+            | Self::ForgetDevice { .. }
+            | Self::CompleteWebAuthnRegistration { .. }
+            | Self::DeleteWebAuthnCredential { .. } => Ok(Value::Null),
         }
     }
 }

@@ -8,8 +8,9 @@ import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { ROOT, cognito, createPoolAndUser, startEmulator } from './helpers.mjs';
+import { ROOT, cognito, startEmulator } from './helpers.mjs';
 import { launchBrowser } from './page-harness.mjs';
+import { authenticatorPage, callCounts, clearCalls, passkeyPool } from './passkeys-harness.mjs';
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>passkeys</title>
 <input id="name" autocomplete="username webauthn">
@@ -73,53 +74,10 @@ after(async () => {
   await emulator?.stop();
 });
 
-/** A pool allowing passkeys for `rpId`, a USER_AUTH client, a signed-in user. */
-async function pool({ rpId = 'localhost', userVerification = 'preferred' } = {}) {
-  const user = await createPoolAndUser(emulator.endpoint, { name: 'passkeys' });
-  const endpoint = emulator.endpoint;
-  await cognito(endpoint, 'UpdateUserPool', {
-    UserPoolId: user.poolId,
-    Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'WEB_AUTHN'] } },
-  });
-  await cognito(endpoint, 'SetUserPoolMfaConfig', {
-    UserPoolId: user.poolId,
-    MfaConfiguration: 'OFF',
-    WebAuthnConfiguration: { RelyingPartyId: rpId, UserVerification: userVerification },
-  });
-  const { UserPoolClient } = await cognito(endpoint, 'UpdateUserPoolClient', {
-    UserPoolId: user.poolId,
-    ClientId: user.clientId,
-    ExplicitAuthFlows: ['ALLOW_USER_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-  });
-  const { AuthenticationResult } = await cognito(endpoint, 'InitiateAuth', {
-    AuthFlow: 'USER_PASSWORD_AUTH',
-    ClientId: UserPoolClient.ClientId,
-    AuthParameters: { USERNAME: user.username, PASSWORD: user.password },
-  });
-  return { ...user, accessToken: AuthenticationResult.AccessToken };
-}
+const pool = (options) => passkeyPool(emulator.endpoint, options);
 
 /** A page on http://localhost with a virtual platform authenticator. */
-async function page(authenticator = {}) {
-  const context = await browser.newContext();
-  const tab = await context.newPage();
-  const cdp = await context.newCDPSession(tab);
-  await cdp.send('WebAuthn.enable');
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-      ...authenticator,
-    },
-  });
-  await tab.goto(site.url);
-  await tab.waitForFunction(() => window.ready === true);
-  return { tab, cdp, authenticatorId, close: () => context.close() };
-}
+const page = (authenticator = {}) => authenticatorPage(browser, site.url, { authenticator, ready: () => window.ready === true });
 
 /** StartWebAuthnRegistration → navigator.credentials.create() → CompleteWebAuthnRegistration, in the page. */
 function register(tab, endpoint, accessToken, { optionsEdit } = {}) {
@@ -173,11 +131,6 @@ function signIn(tab, endpoint, { clientId, username }) {
   );
 }
 
-async function calls() {
-  const res = await fetch(`${emulator.url}/_emulator/calls`);
-  return res.json();
-}
-
 test('register with the virtual authenticator, list, sign in with exact request counts, delete', async () => {
   const user = await pool();
   const { tab, cdp, authenticatorId, close } = await page();
@@ -197,12 +150,11 @@ test('register with the virtual authenticator, list, sign in with exact request 
     // The browser's credential id is the authenticator's (CDP gives it in standard base64).
     assert.equal(Buffer.from(credentials[0].credentialId, 'base64').toString('base64url'), registered.credential.id);
 
-    await fetch(`${emulator.url}/_emulator/calls`, { method: 'DELETE' });
+    await clearCalls(emulator.url);
     const signedIn = await signIn(tab, emulator.endpoint, user);
     assert.ok(signedIn.AuthenticationResult?.IdToken, JSON.stringify(signedIn));
-    const counted = await calls();
     assert.deepEqual(
-      Object.fromEntries(Object.entries(counted).map(([op, c]) => [op, c.total])),
+      await callCounts(emulator.url),
       { InitiateAuth: 1, 'InitiateAuth:USER_AUTH': 1, RespondToAuthChallenge: 1, 'RespondToAuthChallenge:WEB_AUTHN': 1 },
     );
 

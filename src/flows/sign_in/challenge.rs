@@ -2,6 +2,7 @@
 //! needs, so that an answer can only be read as the challenge on the table expects.
 
 use crate::flows::mfa_type::MfaType;
+use crate::flows::web_authn::RequestOptions;
 
 /// A one-time code Cognito sent, or an authenticator app shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,22 +44,24 @@ impl CodeChallenge {
     }
 }
 
-/// A `USER_AUTH` first factor this library can sign in with. Cognito also offers `WEB_AUTHN`, which needs
-/// passkeys.
+/// A `USER_AUTH` first factor: every one Cognito offers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum FirstFactor {
     Password,
     PasswordSrp,
     EmailOtp,
     SmsOtp,
+    /// A passkey: the WEB_AUTHN challenge follows, answered with an assertion the page makes.
+    WebAuthn,
 }
 
 impl FirstFactor {
-    pub(super) const ALL: [Self; 4] = [
+    pub(super) const ALL: [Self; 5] = [
         Self::Password,
         Self::PasswordSrp,
         Self::EmailOtp,
         Self::SmsOtp,
+        Self::WebAuthn,
     ];
 
     /// The factor named `name`, in any case.
@@ -74,6 +77,7 @@ impl FirstFactor {
             Self::PasswordSrp => "PASSWORD_SRP",
             Self::EmailOtp => "EMAIL_OTP",
             Self::SmsOtp => "SMS_OTP",
+            Self::WebAuthn => "WEB_AUTHN",
         }
     }
 
@@ -114,6 +118,10 @@ pub(super) enum Kind {
     Custom,
     /// SELECT_CHALLENGE (USER_AUTH): answered with one of the factors on offer.
     SelectFirstFactor { available: Vec<String> },
+    /// WEB_AUTHN: answered with an assertion of one of the user's passkeys, made by the page for these
+    /// options. Cognito uses its session up on the first answer, right or wrong: a refused assertion ends
+    /// the sign-in.
+    WebAuthn(WebAuthnChallenge),
     /// A password factor was chosen at SELECT_CHALLENGE without a password: answered with the password.
     /// `available` is the offer to go back to if the password is refused.
     PasswordFor {
@@ -131,4 +139,10 @@ impl Kind {
                 .find(|factor| factor.name().eq_ignore_ascii_case(name))
         })
     }
+}
+
+/// The WEB_AUTHN challenge on the table: the request options the page's `navigator.credentials.get` takes.
+#[derive(Clone, Debug)]
+pub(super) struct WebAuthnChallenge {
+    pub options: RequestOptions,
 }

@@ -21,6 +21,7 @@ use crate::clock::Now;
 use crate::config::ClientConfig;
 use crate::error::Error;
 use crate::flows::code_delivery::CodeDeliveryDetails;
+use crate::flows::web_authn::{Assertion, RequestOptions};
 use crate::json::{Reader, Value};
 use crate::protocol::{
     AuthResponse, InitiateAuthRequest, Operation, Request, RespondToAuthChallengeRequest, StringMap,
@@ -30,7 +31,7 @@ use crate::session::Session;
 use crate::srp::client::SrpClient;
 
 pub use crate::flows::mfa_type::MfaType;
-use challenge::{Challenge, CodeChallenge, FirstFactor, Kind};
+use challenge::{Challenge, CodeChallenge, FirstFactor, Kind, WebAuthnChallenge};
 use claim::{Claim, required_parameter};
 pub use device::{DeviceSecrets, NewDevice};
 pub use steps::{NextStep, TotpSetup};
@@ -46,7 +47,7 @@ pub enum Method {
     /// `CUSTOM_AUTH` with custom challenges only; no password.
     CustomWithoutSrp,
     /// `USER_AUTH`, choice-based: with a preferred first factor (`PASSWORD`, `PASSWORD_SRP`, `EMAIL_OTP`,
-    /// `SMS_OTP`) Cognito starts it at once, otherwise the app picks one of those available.
+    /// `SMS_OTP`, `WEB_AUTHN`) Cognito starts it at once, otherwise the app picks one of those available.
     UserAuth { preferred: Option<String> },
 }
 
@@ -400,6 +401,25 @@ impl SignIn {
                 }
                 return self.choose_first_factor(config, factor, challenge, metadata);
             }
+            Kind::WebAuthn(asked) => {
+                let assertion = Assertion::parse(&response)?;
+                if !asked.options.allows(&assertion.id) {
+                    return Err(Error::invalid_parameter(
+                        "the passkey that signed is not one the WEB_AUTHN challenge allows",
+                    ));
+                }
+                let responses =
+                    StringMap::from([("CREDENTIAL".to_owned(), assertion.to_challenge_response())]);
+                let request = self.respond_request(
+                    config,
+                    "WEB_AUTHN",
+                    responses,
+                    challenge.session.clone(),
+                    metadata,
+                );
+                // Cognito's session is used up by this answer: no second try on it.
+                return self.send_response(request, None, None);
+            }
             Kind::PasswordFor { factor, available } => {
                 self.input.password = Password::new(answer.response.clone());
                 // A refused password goes back to the choice, not to the password prompt.
@@ -670,6 +690,18 @@ impl SignIn {
                     available_challenges: reply.available_challenges,
                 },
             ),
+            "WEB_AUTHN" => {
+                let options = required_parameter(&name, &parameters, "CREDENTIAL_REQUEST_OPTIONS")?;
+                let options = RequestOptions::parse(options)?;
+                (
+                    Kind::WebAuthn(WebAuthnChallenge {
+                        options: options.clone(),
+                    }),
+                    NextStep::ConfirmWithPasskey {
+                        credential_request_options: options,
+                    },
+                )
+            }
             "CUSTOM_CHALLENGE" => (
                 Kind::Custom,
                 NextStep::CustomChallenge {
@@ -825,6 +857,6 @@ fn factor_parameters(
             parameters.insert("SRP_A".into(), srp.srp_a_hex());
             Ok(Some(srp))
         }
-        FirstFactor::EmailOtp | FirstFactor::SmsOtp => Ok(None),
+        FirstFactor::EmailOtp | FirstFactor::SmsOtp | FirstFactor::WebAuthn => Ok(None),
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::flows::code_delivery::CodeDeliveryDetails;
 use crate::flows::mfa_type::MfaType;
+use crate::flows::web_authn::RequestOptions;
 use crate::json::{self, Object, Value};
 use crate::protocol::StringMap;
 use crate::protocol::string_list;
@@ -86,6 +87,11 @@ pub enum NextStep {
     },
     /// USER_AUTH with a password factor chosen but no password given at sign-in: answer with it.
     ConfirmWithPassword,
+    /// WEB_AUTHN: the page signs with a passkey for these options and answers with the assertion
+    /// (AuthenticationResponseJSON, as text). The package does this itself on the page.
+    ConfirmWithPasskey {
+        credential_request_options: RequestOptions,
+    },
     Unhandled {
         challenge_name: String,
         challenge_parameters: StringMap,
@@ -110,6 +116,7 @@ impl NextStep {
             Self::CustomChallenge { .. } => "CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE",
             Self::SelectFirstFactor { .. } => "CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION",
             Self::ConfirmWithPassword => "CONFIRM_SIGN_IN_WITH_PASSWORD",
+            Self::ConfirmWithPasskey { .. } => "CONFIRM_SIGN_IN_WITH_PASSKEY",
             Self::Unhandled { .. } => "UNHANDLED_CHALLENGE",
         }
     }
@@ -141,6 +148,12 @@ impl NextStep {
             } => vec![(
                 "availableChallenges",
                 available_challenges.as_slice().into(),
+            )],
+            Self::ConfirmWithPasskey {
+                credential_request_options,
+            } => vec![(
+                "credentialRequestOptions",
+                credential_request_options.to_json(),
             )],
             Self::Unhandled {
                 challenge_name,

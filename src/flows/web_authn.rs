@@ -1,0 +1,465 @@
+//! Passkeys (WebAuthn) as Cognito speaks them: the credentials a browser hands back, read and checked
+//! before they are sent (a registration for CompleteWebAuthnRegistration, an assertion for the WEB_AUTHN
+//! answer of a sign-in), and the four operations on the signed-in user's passkeys — StartWebAuthnRegistration,
+//! CompleteWebAuthnRegistration, ListWebAuthnCredentials and DeleteWebAuthnCredential — each a request
+//! built here and a reply read into a typed output. The ceremonies themselves (navigator.credentials) are
+//! the page's: this module only decides what goes to Cognito and what its replies mean.
+
+use crate::error::Error;
+use crate::json::{Object, Reader, Value};
+#[cfg(feature = "sign-in-core")]
+use crate::protocol::{Operation, Request};
+
+/// Cognito's largest page of ListWebAuthnCredentials (`MaxResults`, 1–20).
+pub const MAX_PAGE_SIZE: u32 = 20;
+
+/// Whether `text` is non-empty base64url (padding allowed), as every binary member of a credential is.
+fn is_base64url(text: &str) -> bool {
+    let body = text.trim_end_matches('=');
+    !body.is_empty()
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// The base64url string at `path`, required.
+fn binary(reader: &Reader<'_>, path: &str) -> Result<String, Error> {
+    let text = reader.string(path)?;
+    if is_base64url(&text) {
+        Ok(text)
+    } else {
+        Err(Error::invalid_parameter(format!(
+            "credential: {path} must be base64url"
+        )))
+    }
+}
+
+/// The base64url string at `path`, if present.
+fn opt_binary(reader: &Reader<'_>, path: &str) -> Result<Option<String>, Error> {
+    match reader.get(path)? {
+        None => Ok(None),
+        Some(_) => binary(reader, path).map(Some),
+    }
+}
+
+/// What an assertion (`navigator.credentials.get`) proves: `AuthenticatorAssertionResponse`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AssertionResponse {
+    pub client_data_json: String,
+    pub authenticator_data: String,
+    pub signature: String,
+    pub user_handle: Option<String>,
+}
+
+/// What a registration (`navigator.credentials.create`) returns: `AuthenticatorAttestationResponse`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AttestationResponse {
+    pub client_data_json: String,
+    pub attestation_object: String,
+    pub transports: Vec<String>,
+    pub authenticator_data: Option<String>,
+    pub public_key: Option<String>,
+    pub public_key_algorithm: Option<i64>,
+}
+
+/// A `PublicKeyCredential` in its JSON form (AuthenticationResponseJSON / RegistrationResponseJSON).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Credential<R> {
+    pub id: String,
+    pub raw_id: String,
+    pub authenticator_attachment: Option<String>,
+    pub client_extension_results: Object,
+    pub response: R,
+}
+
+/// An assertion, the answer to the WEB_AUTHN challenge.
+pub type Assertion = Credential<AssertionResponse>;
+/// A new passkey, for CompleteWebAuthnRegistration.
+pub type Registration = Credential<AttestationResponse>;
+
+impl<R> Credential<R> {
+    /// The members every credential has; `response` reads the ceremony's own.
+    fn read(
+        credential: &Reader<'_>,
+        response: impl FnOnce(&Reader<'_>) -> Result<R, Error>,
+    ) -> Result<Self, Error> {
+        let kind = credential.string("type")?;
+        if kind != "public-key" {
+            return Err(Error::invalid_parameter(format!(
+                "credential: type must be public-key, not '{kind}'"
+            )));
+        }
+        let id = binary(credential, "id")?;
+        let raw_id = binary(credential, "rawId")?;
+        if id.trim_end_matches('=') != raw_id.trim_end_matches('=') {
+            return Err(Error::invalid_parameter(
+                "credential: id and rawId name different credentials",
+            ));
+        }
+        let extensions = credential
+            .get("clientExtensionResults")?
+            .map(|value| {
+                value.as_object().cloned().ok_or_else(|| {
+                    Error::invalid_parameter("credential: clientExtensionResults must be an object")
+                })
+            })
+            .transpose()?;
+        Ok(Self {
+            id,
+            raw_id,
+            authenticator_attachment: credential.opt_string("authenticatorAttachment")?,
+            client_extension_results: extensions.unwrap_or_default(),
+            response: response(&credential.object_at("response")?)?,
+        })
+    }
+
+    fn to_json(&self, response: Value) -> Value {
+        let mut json = Value::object([
+            ("id", (&self.id).into()),
+            ("rawId", (&self.raw_id).into()),
+            ("type", "public-key".into()),
+            (
+                "clientExtensionResults",
+                Value::Object(self.client_extension_results.clone()),
+            ),
+            ("response", response),
+        ]);
+        json.insert_some(
+            "authenticatorAttachment",
+            self.authenticator_attachment.as_ref(),
+        );
+        json
+    }
+}
+
+impl Assertion {
+    /// The assertion the page produced, as JSON text (the app's argument).
+    pub fn parse(text: &str) -> Result<Self, Error> {
+        let value = crate::json::parse_argument(text, "credential")?;
+        Self::read(&Reader::argument(&value, "credential")?, |response| {
+            Ok(AssertionResponse {
+                client_data_json: binary(response, "clientDataJSON")?,
+                authenticator_data: binary(response, "authenticatorData")?,
+                signature: binary(response, "signature")?,
+                user_handle: opt_binary(response, "userHandle")?,
+            })
+        })
+    }
+
+    /// The `CREDENTIAL` challenge response: the AuthenticationResponseJSON, as text.
+    pub fn to_challenge_response(&self) -> String {
+        let r = &self.response;
+        let mut response = Value::object([
+            ("clientDataJSON", (&r.client_data_json).into()),
+            ("authenticatorData", (&r.authenticator_data).into()),
+            ("signature", (&r.signature).into()),
+        ]);
+        response.insert_some("userHandle", r.user_handle.as_ref());
+        self.to_json(response).to_string()
+    }
+}
+
+impl Registration {
+    /// The registration the page produced (the app's argument `credential`).
+    pub fn read_argument(args: &Reader<'_>) -> Result<Self, Error> {
+        Self::read(&args.object_at("credential")?, |response| {
+            Ok(AttestationResponse {
+                client_data_json: binary(response, "clientDataJSON")?,
+                attestation_object: binary(response, "attestationObject")?,
+                transports: response.strings("transports")?,
+                authenticator_data: opt_binary(response, "authenticatorData")?,
+                public_key: opt_binary(response, "publicKey")?,
+                public_key_algorithm: response.opt_i64("publicKeyAlgorithm")?,
+            })
+        })
+    }
+
+    #[cfg(feature = "sign-in-core")]
+    fn to_value(&self) -> Value {
+        let r = &self.response;
+        let mut response = Value::object([
+            ("clientDataJSON", (&r.client_data_json).into()),
+            ("attestationObject", (&r.attestation_object).into()),
+            ("transports", r.transports.as_slice().into()),
+        ]);
+        response.insert_some("authenticatorData", r.authenticator_data.as_ref());
+        response.insert_some("publicKey", r.public_key.as_ref());
+        response.insert_some("publicKeyAlgorithm", r.public_key_algorithm);
+        self.to_json(response)
+    }
+}
+
+/// The WEB_AUTHN challenge's `CREDENTIAL_REQUEST_OPTIONS`: the PublicKeyCredentialRequestOptionsJSON the
+/// page signs with. Kept as Cognito sent it (the page passes all of it to the browser), once checked for
+/// what a ceremony cannot do without.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestOptions(String);
+
+impl RequestOptions {
+    /// The options in the challenge parameter `text`.
+    pub fn parse(text: &str) -> Result<Self, Error> {
+        Self::read(text)?;
+        Ok(Self(text.to_owned()))
+    }
+
+    fn read(text: &str) -> Result<Value, Error> {
+        let value = crate::json::parse_reply(text, "CREDENTIAL_REQUEST_OPTIONS")?;
+        let options = Reader::reply(&value, "CREDENTIAL_REQUEST_OPTIONS")?;
+        let mut ids = vec![options.string("challenge")?];
+        for allowed in options.objects("allowCredentials")? {
+            ids.push(allowed.string("id")?);
+        }
+        if !ids.iter().all(|id| is_base64url(id)) {
+            return Err(Error::invalid_response(
+                "CREDENTIAL_REQUEST_OPTIONS: challenge and credential ids must be base64url",
+            ));
+        }
+        Ok(value)
+    }
+
+    /// Whether an assertion by credential `id` answers these options: Cognito names the user's passkeys
+    /// in `allowCredentials`; none named allows any (a discoverable credential).
+    pub fn allows(&self, id: &str) -> bool {
+        let value = self.to_json();
+        let Ok(options) = Reader::reply(&value, "CREDENTIAL_REQUEST_OPTIONS") else {
+            return false;
+        };
+        let allowed = options.objects("allowCredentials").unwrap_or_default();
+        let id = id.trim_end_matches('=');
+        allowed.is_empty()
+            || allowed
+                .iter()
+                .any(|a| a.string("id").is_ok_and(|a| a.trim_end_matches('=') == id))
+    }
+
+    /// The options as the page's `getPasskey` takes them.
+    pub fn to_json(&self) -> Value {
+        // Read once already: this cannot fail.
+        Self::read(&self.0).unwrap_or(Value::Null)
+    }
+}
+
+/// StartWebAuthnRegistration: the options for `navigator.credentials.create`.
+#[cfg(feature = "sign-in-core")]
+pub fn start_registration(access_token: &str) -> Result<Request, Error> {
+    Request::new(
+        Operation::StartWebAuthnRegistration,
+        Value::object([("AccessToken", access_token.into())]),
+    )
+}
+
+/// StartWebAuthnRegistration's reply: `CredentialCreationOptions`, passed to the page whole.
+pub struct StartRegistrationReply {
+    pub credential_creation_options: Value,
+}
+
+impl StartRegistrationReply {
+    pub fn read(body: &Value) -> Result<Self, Error> {
+        let reply = Reader::reply(body, "StartWebAuthnRegistration")?;
+        let options = reply.object_at("CredentialCreationOptions")?;
+        // The page cannot start a ceremony without these.
+        options.string("challenge")?;
+        options.string("user.id")?;
+        options
+            .string("rp.id")
+            .or_else(|_| options.string("rp.name"))?;
+        Ok(Self {
+            credential_creation_options: reply
+                .get("CredentialCreationOptions")?
+                .cloned()
+                .unwrap_or(Value::Null),
+        })
+    }
+}
+
+/// CompleteWebAuthnRegistration with the page's new credential; its reply is empty.
+#[cfg(feature = "sign-in-core")]
+pub fn complete_registration(
+    access_token: &str,
+    credential: &Registration,
+) -> Result<Request, Error> {
+    Request::new(
+        Operation::CompleteWebAuthnRegistration,
+        Value::object([
+            ("AccessToken", access_token.into()),
+            ("Credential", credential.to_value()),
+        ]),
+    )
+}
+
+/// ListWebAuthnCredentials, a page of at most `max_results` (1–20) after `next_token`.
+#[cfg(feature = "sign-in-core")]
+pub fn list(
+    access_token: &str,
+    max_results: Option<u32>,
+    next_token: Option<&str>,
+) -> Result<Request, Error> {
+    if let Some(size) = max_results
+        && !(1..=MAX_PAGE_SIZE).contains(&size)
+    {
+        return Err(Error::invalid_parameter(format!(
+            "pageSize must be from 1 to {MAX_PAGE_SIZE}"
+        )));
+    }
+    let mut body = Value::object([("AccessToken", access_token.into())]);
+    body.insert_some("MaxResults", max_results);
+    body.insert_some("NextToken", next_token.filter(|t| !t.is_empty()));
+    Request::new(Operation::ListWebAuthnCredentials, body)
+}
+
+/// DeleteWebAuthnCredential; its reply is empty.
+#[cfg(feature = "sign-in-core")]
+pub fn delete(access_token: &str, credential_id: &str) -> Result<Request, Error> {
+    if credential_id.is_empty() {
+        return Err(Error::invalid_parameter("credentialId is required"));
+    }
+    Request::new(
+        Operation::DeleteWebAuthnCredential,
+        Value::object([
+            ("AccessToken", access_token.into()),
+            ("CredentialId", credential_id.into()),
+        ]),
+    )
+}
+
+/// One of the user's passkeys (`WebAuthnCredentialDescription`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PasskeyDescription {
+    pub credential_id: String,
+    pub friendly_credential_name: Option<String>,
+    pub relying_party_id: String,
+    pub authenticator_attachment: Option<String>,
+    pub authenticator_transports: Vec<String>,
+    /// Seconds since the epoch, as Cognito sends it.
+    pub created_at: f64,
+}
+
+impl PasskeyDescription {
+    fn read(credential: &Reader<'_>) -> Result<Self, Error> {
+        Ok(Self {
+            credential_id: credential.string("CredentialId")?,
+            friendly_credential_name: credential.opt_string("FriendlyCredentialName")?,
+            relying_party_id: credential.string("RelyingPartyId")?,
+            authenticator_attachment: credential.opt_string("AuthenticatorAttachment")?,
+            authenticator_transports: credential.strings("AuthenticatorTransports")?,
+            created_at: credential.opt_f64("CreatedAt")?.ok_or_else(|| {
+                Error::invalid_response("ListWebAuthnCredentials: CreatedAt is required")
+            })?,
+        })
+    }
+
+    /// As Amplify v6's `listWebAuthnCredentials` gives it: `createdAt` a JS Date's milliseconds.
+    pub fn to_json(&self) -> Value {
+        let mut json = Value::object([
+            ("credentialId", (&self.credential_id).into()),
+            (
+                "friendlyCredentialName",
+                self.friendly_credential_name.as_ref().into(),
+            ),
+            ("relyingPartyId", (&self.relying_party_id).into()),
+            (
+                "authenticatorTransports",
+                self.authenticator_transports.as_slice().into(),
+            ),
+            ("createdAt", Value::from((self.created_at * 1000.0) as i64)),
+        ]);
+        json.insert_some(
+            "authenticatorAttachment",
+            self.authenticator_attachment.as_ref(),
+        );
+        json
+    }
+}
+
+/// A page of ListWebAuthnCredentials.
+pub struct ListReply {
+    pub credentials: Vec<PasskeyDescription>,
+    pub next_token: Option<String>,
+}
+
+impl ListReply {
+    pub fn read(body: &Value) -> Result<Self, Error> {
+        let reply = Reader::reply(body, "ListWebAuthnCredentials")?;
+        Ok(Self {
+            credentials: reply
+                .objects("Credentials")?
+                .iter()
+                .map(PasskeyDescription::read)
+                .collect::<Result<_, _>>()?,
+            next_token: reply.opt_string("NextToken")?,
+        })
+    }
+
+    /// `{credentials, nextToken?}`.
+    pub fn to_json(&self) -> Value {
+        let mut json = Value::object([(
+            "credentials",
+            self.credentials
+                .iter()
+                .map(PasskeyDescription::to_json)
+                .collect(),
+        )]);
+        json.insert_some("nextToken", self.next_token.as_ref());
+        json
+    }
+}
+
+#[cfg(all(test, feature = "sign-in-core"))]
+mod tests {
+    use super::*;
+
+    const ASSERTION: &str = r#"{"id":"AAEC","rawId":"AAEC","type":"public-key","authenticatorAttachment":"platform",
+        "clientExtensionResults":{},"response":{"clientDataJSON":"eyJ9","authenticatorData":"SZYN",
+        "signature":"MEUC","userHandle":"dXNlcg"}}"#;
+
+    #[test]
+    fn an_assertion_is_read_and_sent_back_whole() {
+        let assertion = Assertion::parse(ASSERTION).unwrap();
+        assert_eq!(assertion.response.user_handle.as_deref(), Some("dXNlcg"));
+        let sent: serde_json::Value =
+            serde_json::from_str(&assertion.to_challenge_response()).unwrap();
+        let given: serde_json::Value = serde_json::from_str(ASSERTION).unwrap();
+        assert_eq!(sent, given);
+    }
+
+    #[test]
+    fn a_credential_that_is_not_an_assertion_is_refused() {
+        for broken in [
+            ASSERTION.replace("public-key", "password"),
+            ASSERTION.replace(r#""signature":"MEUC","#, ""),
+            ASSERTION.replace(r#""rawId":"AAEC""#, r#""rawId":"AAED""#),
+            ASSERTION.replace("SZYN", "not base64!"),
+            "[]".to_owned(),
+        ] {
+            let error = Assertion::parse(&broken).unwrap_err();
+            assert!(error.is("InvalidParameterException"), "{broken}: {error:?}");
+        }
+    }
+
+    #[test]
+    fn list_pages_are_checked_and_read() {
+        assert!(list("t", Some(0), None).is_err());
+        assert!(list("t", Some(21), None).is_err());
+        let body: serde_json::Value =
+            serde_json::from_str(&list("t", Some(2), Some("n")).unwrap().body).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"AccessToken": "t", "MaxResults": 2, "NextToken": "n"})
+        );
+        let reply = crate::json::parse_reply(
+            r#"{"Credentials":[{"CredentialId":"AAEC","RelyingPartyId":"localhost",
+                "AuthenticatorTransports":["internal"],"CreatedAt":1700000000.5}],"NextToken":"x"}"#,
+            "ListWebAuthnCredentials",
+        )
+        .unwrap();
+        let json: serde_json::Value =
+            serde_json::from_str(&ListReply::read(&reply).unwrap().to_json().to_string()).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"credentials": [{"credentialId": "AAEC", "friendlyCredentialName": null,
+                "relyingPartyId": "localhost", "authenticatorTransports": ["internal"],
+                "createdAt": 1_700_000_000_500_i64}], "nextToken": "x"})
+        );
+        assert!(delete("t", "").is_err());
+    }
+}
