@@ -651,9 +651,11 @@ impl SignInContext {
         let pool = pools
             .get(&self.pool_id)
             .ok_or_else(CognitoError::invalid_session)?;
+        // The same user, not one created since under the same name.
         let user = pool
             .users
             .get(&self.user_key)
+            .filter(|u| u.sub == self.sub)
             .ok_or_else(CognitoError::invalid_session)?;
         Ok((pool, user))
     }

@@ -226,15 +226,7 @@ impl Answer<'_> {
         if pending.expires_at <= self.now {
             return Err(expired_session());
         }
-        let pool = store
-            .pools
-            .get(&pending.ctx.pool_id)
-            .ok_or_else(CognitoError::invalid_session)?;
-        let user = pool
-            .users
-            .get(&pending.ctx.user_key)
-            .filter(|u| u.sub == pending.ctx.sub)
-            .ok_or_else(CognitoError::invalid_session)?;
+        let (pool, user) = pending.ctx.pool_and_user(&store.pools)?;
         check_secret_hash(
             self.client,
             self.responses.get("SECRET_HASH"),
@@ -414,14 +406,7 @@ pub fn device_srp_auth(store: &mut Store, answer: &Answer) -> OpResult<Value> {
     if pending.ctx.device_key.as_deref() != Some(device_key) {
         return Err(CognitoError::device_not_found());
     }
-    let pool = store
-        .pools
-        .get(&pending.ctx.pool_id)
-        .ok_or_else(CognitoError::invalid_session)?;
-    let user = pool
-        .users
-        .get(&pending.ctx.user_key)
-        .ok_or_else(CognitoError::invalid_session)?;
+    let (_, user) = pending.ctx.pool_and_user(&store.pools)?;
     let device = user
         .devices
         .get(device_key)
