@@ -3,6 +3,7 @@
 //! several kilobytes of wasm each, and the module is shipped to every browser. `null` counts as absent,
 //! unknown members are ignored, and a member of the wrong type is a typed error naming its path.
 
+mod number;
 mod parse;
 mod value;
 

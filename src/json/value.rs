@@ -129,6 +129,15 @@ impl Value {
         }
     }
 
+    /// The floor of a number below 10^15 in magnitude (JWT times), read without floating point.
+    pub fn floor_below_1e15(&self) -> Option<i64> {
+        match self {
+            Self::Int(n) => Some(*n).filter(|n| n.unsigned_abs() < 1_000_000_000_000_000),
+            Self::Decimal(text) => super::number::floor_below_1e15(text),
+            _ => None,
+        }
+    }
+
     pub fn as_f64(&self) -> Option<f64> {
         match self {
             Self::Int(n) => Some(*n as f64),
