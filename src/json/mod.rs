@@ -207,6 +207,15 @@ impl<'a> Reader<'a> {
         self.opt_as(path, "a number", Value::as_f64)
     }
 
+    /// A number of seconds (Cognito's dates) as whole milliseconds, read without floating point.
+    pub fn opt_millis(&self, path: &str) -> Result<Option<i64>, Error> {
+        self.opt_as(path, "a number", |value| match value {
+            Value::Int(seconds) => Some(seconds.saturating_mul(1000)),
+            Value::Decimal(text) => Some(number::seconds_to_millis(text)),
+            _ => None,
+        })
+    }
+
     pub fn opt_bool(&self, path: &str) -> Result<Option<bool>, Error> {
         self.opt_as(path, "true or false", Value::as_bool)
     }

@@ -83,6 +83,29 @@ pub fn floor_below_1e15(text: &str) -> Option<i64> {
     })
 }
 
+/// A valid JSON number of seconds as whole milliseconds, rounded half away from zero and saturated at
+/// i64's range, as `(seconds * 1000.0).round() as i64` but exact (Cognito's device dates).
+pub fn seconds_to_millis(text: &str) -> i64 {
+    let number = scientific(text);
+    let whole_digits = number.exponent.saturating_add(3);
+    if whole_digits > 20 {
+        return if number.negative { i64::MIN } else { i64::MAX };
+    }
+    let whole_digits = usize::try_from(whole_digits).unwrap_or(0);
+    let digit = |at: usize| i128::from(number.digits.get(at).map_or(0, |d| d - b'0'));
+    let mut millis: i128 = 0;
+    for at in 0..whole_digits {
+        millis = millis * 10 + digit(at);
+    }
+    // The first digit after the whole part: 5 or more rounds away from zero. A negative exponent beyond
+    // the digits leaves nothing to round.
+    if number.exponent.saturating_add(3) >= 0 && digit(whole_digits) >= 5 {
+        millis += 1;
+    }
+    let millis = if number.negative { -millis } else { millis };
+    i64::try_from(millis).unwrap_or(if number.negative { i64::MIN } else { i64::MAX })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,6 +137,39 @@ mod tests {
         ] {
             let expected = text.parse::<f64>().is_ok_and(f64::is_finite);
             assert_eq!(fits_f64(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn millis_as_the_float_rounding() {
+        for text in [
+            "0",
+            "-0",
+            "1700000000",
+            "1700000000.123",
+            "1.700000000123E9",
+            "1700000000.1235",
+            "-1700000000.1236",
+            "0.0004",
+            "0.0005",
+            "-0.0005",
+            "0.00049",
+            "1e-9",
+            "1e-400",
+            "12.5e-3",
+            "9.223372036854775807e15",
+            "1e17",
+            "-1e17",
+            "1e300",
+            "-1e300",
+            "5e-4",
+        ] {
+            let x: f64 = text.parse().unwrap();
+            assert_eq!(
+                seconds_to_millis(text),
+                (x * 1000.0).round() as i64,
+                "{text}"
+            );
         }
     }
 
