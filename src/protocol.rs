@@ -130,7 +130,10 @@ impl StringMap {
     /// Sets `key` to `value`, giving back the value it replaces.
     pub fn insert(&mut self, key: String, value: String) -> Option<String> {
         match self.find(&key) {
-            Ok(at) => Some(std::mem::replace(&mut self.0[at].1, value)),
+            Ok(at) => self
+                .0
+                .get_mut(at)
+                .map(|(_, old)| std::mem::replace(old, value)),
             Err(at) => {
                 self.0.insert(at, (key, value));
                 None
@@ -139,7 +142,10 @@ impl StringMap {
     }
 
     pub fn get(&self, key: &str) -> Option<&String> {
-        self.find(key).ok().map(|at| &self.0[at].1)
+        self.find(key)
+            .ok()
+            .and_then(|at| self.0.get(at))
+            .map(|(_, value)| value)
     }
 
     pub fn contains_key(&self, key: &str) -> bool {
@@ -201,6 +207,8 @@ impl<'a> IntoIterator for &'a StringMap {
     }
 }
 
+/// For the tests (the core itself reads members with `get`).
+#[cfg(test)]
 impl std::ops::Index<&str> for StringMap {
     type Output = String;
 
