@@ -6,10 +6,11 @@
 // this file drives the sign-in and the account calls and fires the events.
 import { Core } from './cognito_wasm_session.js';
 import { errorJson, encode, fail, invalid, unwrap } from './outcome.js';
+import { PendingRedirects, cleanAddressBar, pageOrigin, pageUrl, postForm } from './redirect.js';
 import { Refresher } from './refresh.js';
 import { Signer } from './signer-host.js';
 import { Store } from './store.js';
-import { EVENTS, Tabs, closeChannel } from './tabs.js';
+import { EVENTS, TAB_EVENTS, Tabs, closeChannel } from './tabs.js';
 import { Call, deviceNow } from './timers.js';
 import { Transport } from './transport.js';
 
@@ -29,6 +30,10 @@ export class CognitoClient {
   #listeners = new Set();
   /** Keeps the stored session fresh: refreshes when asked or due, one at a time, and the refresh timer. */
   #refresher;
+  /** This tab's signInWithRedirect under way (in sessionStorage until the browser comes back). */
+  #pendingRedirects;
+  /** Completing the redirect this page came back with (started on construction, see handleRedirect). */
+  #redirecting;
 
   constructor(config) {
     if (config == null || typeof config !== 'object') throw invalid('CognitoClient config: expected an object');
@@ -62,11 +67,18 @@ export class CognitoClient {
       loadSession: (underLock) => self.deref()?.#loadSession(underLock) ?? null,
       announce: (event, username, error) => self.deref()?.#announce(event, username, error),
     });
+    // A page loaded with a signInWithRedirect pending may be its callback: completed now, as Amplify does.
+    // Nothing is pending on a returning user's page, so it loads no sign-in core for this.
+    this.#pendingRedirects = new PendingRedirects(this.#store.namespace);
+    if (this.#pendingRedirects.read() !== null) {
+      this.#redirecting = this.#completeRedirect();
+      this.#redirecting.catch(() => {}); // Reported by events, and to handleRedirect().
+    }
   }
 
   /** Calls `handler` on every `event` in this tab; returns a function that stops it. */
   on(event, handler) {
-    if (!EVENTS.includes(event)) throw invalid(`event name: unknown event ${JSON.stringify(event)}`);
+    if (!EVENTS.includes(event) && !TAB_EVENTS.includes(event)) throw invalid(`event name: unknown event ${JSON.stringify(event)}`);
     if (typeof handler !== 'function') throw invalid('event handler: expected a function');
     const entry = { event, handler };
     this.#listeners.add(entry);
@@ -101,6 +113,7 @@ export class CognitoClient {
   /** The current session, refreshed first when its tokens expire within the refresh margin. */
   async getSession(options) {
     const call = new Call(options, this.#timeoutMs);
+    await call.wait(this.#redirecting?.catch(() => {}) ?? Promise.resolve());
     return (await this.#refresher.valid(call)).session;
   }
 
@@ -117,6 +130,9 @@ export class CognitoClient {
    */
   async signOut(options) {
     const call = new Call(options, this.#timeoutMs);
+    // With `redirect`, the domain's session ends too: the URL is made first, so a configuration without
+    // redirectSignOut fails before anything is signed out.
+    const logout = options?.redirect === true ? unwrap(await this.#signer.call('oauthSignOutUrl', pageOrigin())) : undefined;
     // A refresh of this tab under way would otherwise store its tokens after the sign-out.
     await this.#refresher.settled();
     // Read and cleared as one step, so the token revoked is the newest (a refresh elsewhere may have
@@ -134,6 +150,74 @@ export class CognitoClient {
       const request = unwrap(this.#core.revokeRequest(session.stored));
       if (request) await this.#transport.send(call, request).catch(() => {});
     }
+    if (logout) globalThis.location.assign(logout);
+  }
+
+  // --- signing in through the user-pool domain (OAuth 2.0 code grant with PKCE) ----------------------------
+
+  /**
+   * Goes to the user-pool domain's managed login (or straight to identity provider `provider`); the
+   * browser comes back to `oauth.redirectSignIn`, where the client completes the sign-in.
+   */
+  async signInWithRedirect(input, options) {
+    new Call(options, this.#timeoutMs);
+    if (!globalThis.location) throw invalid('signInWithRedirect needs a browser page');
+    const args = encode(input ?? {}, 'signInWithRedirect input');
+    const { url, pending } = unwrap(await this.#signer.call('oauthBegin', args, pageOrigin()));
+    this.#pendingRedirects.keep(pending);
+    globalThis.location.assign(url);
+  }
+
+  /**
+   * Completes signInWithRedirect on the page the domain sent the browser back to (the client starts this by
+   * itself on construction; this returns the same work). Resolves with `{isSignedIn, customState}`, or
+   * undefined when this page is not a redirect back to a pending sign-in.
+   */
+  handleRedirect(options) {
+    if (this.#redirecting) return this.#redirecting;
+    return this.#pendingRedirects.read() === null ? Promise.resolve(undefined) : this.#completeRedirect(options);
+  }
+
+  async #completeRedirect(options) {
+    const call = new Call(options, this.#timeoutMs);
+    const pending = this.#pendingRedirects.read();
+    if (pending === null) return undefined;
+    const url = pageUrl();
+    let customState;
+    let token;
+    try {
+      customState = await this.#signer.call('oauthCustomState', pending);
+      token = unwrap(await this.#signer.call('oauthCallback', url, pending));
+      if (token === null) return undefined;
+    } catch (error) {
+      this.#redirectDone();
+      throw this.#redirectFailed(error, customState);
+    }
+    // Used once: the code and the verifier are gone before the exchange, so a reload cannot replay them.
+    this.#redirectDone();
+    try {
+      const reply = await postForm(call, token);
+      const offset = this.#transport.clockOffset ?? 0;
+      const session = unwrap(await this.#signer.call('oauthFinish', pending, reply.status, reply.body, deviceNow(), offset));
+      await this.#store.exclusively(() => this.#store.save(session));
+      this.#announce('signedIn', session.session.username);
+      this.#refresher.schedule(session);
+      this.#emit('signInWithRedirect', session.session.username, undefined, customState);
+      return customState === undefined ? { isSignedIn: true } : { isSignedIn: true, customState };
+    } catch (error) {
+      throw this.#redirectFailed(error, customState);
+    }
+  }
+
+  /** The pending sign-in is over: forgotten, and the code or error taken out of the address bar. */
+  #redirectDone() {
+    this.#pendingRedirects.remove();
+    cleanAddressBar();
+  }
+
+  #redirectFailed(error, customState) {
+    this.#emit('signInWithRedirectFailure', undefined, error, customState);
+    return error;
   }
 
   /** Signs the user out everywhere (GlobalSignOut), then clears the local session. */
@@ -352,10 +436,11 @@ export class CognitoClient {
   // --- events and other tabs ---------------------------------------------------------------------------
 
   /** Calls this tab's handlers; a handler that throws is ignored, so an app's bug cannot break the client. */
-  #emit(event, username, error) {
+  #emit(event, username, error, customState) {
     const payload = { event };
     if (username !== undefined) payload.username = username;
     if (error) payload.error = { name: error.name, message: error.message };
+    if (customState !== undefined) payload.customState = customState;
     // Handlers may subscribe or unsubscribe while being called: call a snapshot.
     for (const listener of [...this.#listeners]) {
       if (listener.event !== event) continue;

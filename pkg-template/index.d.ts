@@ -63,6 +63,53 @@ export interface CognitoClientConfig {
   autoRefresh?: boolean;
   /** A request with no complete reply after this long fails with 'TimeoutError' (and is retried). Default 30000. */
   timeoutMs?: number;
+  /** The user-pool domain, for signInWithRedirect (managed login, federated identity providers). */
+  oauth?: OAuthConfig;
+}
+
+/**
+ * Signing in through the user-pool domain: the OAuth 2.0 authorization code grant with PKCE (S256). The app
+ * client needs AllowedOAuthFlows ['code'], these scopes, and the redirect URLs on its CallbackURLs and
+ * LogoutURLs.
+ */
+export interface OAuthConfig {
+  /**
+   * The user-pool domain: 'my-app.auth.eu-west-1.amazoncognito.com' (https:// is added), a custom domain, or
+   * a full origin such as 'http://127.0.0.1:9229' (the emulator).
+   */
+  domain: string;
+  /**
+   * Where the domain sends the browser back (one of the client's CallbackURLs). Given several (as Amplify
+   * takes them), the one on the page's origin is used, else the first.
+   */
+  redirectSignIn: string | string[];
+  /** Where `signOut({ redirect: true })` ends up (one of the client's LogoutURLs). */
+  redirectSignOut?: string | string[];
+  /** Default ['openid', 'email']; must include 'openid' (the ID token and its nonce). */
+  scopes?: string[];
+  /** Only the code grant: tokens never travel in a URL. */
+  responseType?: 'code';
+}
+
+export interface SignInWithRedirectInput {
+  /**
+   * An identity provider of the pool to go to straight away ('Google', 'SignInWithApple', an OIDC or SAML
+   * provider's name); without it, managed login.
+   */
+  provider?: string;
+  /** Kept in this tab while the browser is away; handed back by handleRedirect and the events. */
+  customState?: string;
+}
+
+export interface HandleRedirectOutput {
+  isSignedIn: true;
+  customState?: string;
+}
+
+/** signOut's options: those of every call, and whether to end the user-pool domain's session too. */
+export interface SignOutOptions extends CallOptions {
+  /** Then go through the domain's /logout (which ends its session) back to oauth.redirectSignOut. */
+  redirect?: boolean;
 }
 
 /**
@@ -257,14 +304,25 @@ export interface Device {
   lastAuthenticatedDate?: number;
 }
 
-export type AuthEventName = 'signedIn' | 'signedOut' | 'tokenRefreshed' | 'tokenRefreshFailed' | 'sessionExpired';
+export type AuthEventName =
+  | 'signedIn'
+  | 'signedOut'
+  | 'tokenRefreshed'
+  | 'tokenRefreshFailed'
+  | 'sessionExpired'
+  /** This tab only: the signInWithRedirect the page came back from signed in. */
+  | 'signInWithRedirect'
+  /** This tab only: it failed (UserCancelledException, OAuthStateMismatchException, InvalidGrantException...). */
+  | 'signInWithRedirectFailure';
 
 /** Events are fired in every tab (and worker) of the origin that shares the session. */
 export interface AuthEvent {
   event: AuthEventName;
   username?: string;
-  /** tokenRefreshFailed, sessionExpired: why. */
+  /** tokenRefreshFailed, sessionExpired, signInWithRedirectFailure: why. */
   error?: { name: string; message: string };
+  /** signInWithRedirect, signInWithRedirectFailure: the sign-in's customState. */
+  customState?: string;
 }
 
 export interface VerifyTotpSetupInput {
@@ -373,7 +431,23 @@ export declare class CognitoClient {
      * Forgets the session on this device and revokes its refresh token. The local sign-out always
      * happens; a failed revocation (e.g. offline) is not reported.
      */
-    signOut(options?: CallOptions): Promise<void>;
+    signOut(options?: SignOutOptions): Promise<void>;
+    /**
+     * Goes to the user-pool domain (managed login, or `provider` straight away) with an authorization
+     * request (PKCE S256, state, nonce; kept in sessionStorage). The browser comes back to
+     * oauth.redirectSignIn, where the client completes the sign-in by itself (see handleRedirect).
+     */
+    signInWithRedirect(input?: SignInWithRedirectInput, options?: CallOptions): Promise<void>;
+    /**
+     * Completes signInWithRedirect on the page the domain sent the browser back to: checks the state,
+     * exchanges the code at /oauth2/token with the PKCE verifier, checks the ID token's nonce and stores
+     * the session; the code and state are taken out of the address bar. The client starts this by itself
+     * when it is constructed on such a page; this returns the same work. Resolves with undefined when the
+     * page is not the callback of a pending sign-in. Rejects with UserCancelledException (error=access_denied),
+     * OAuthStateMismatchException, InvalidGrantException (a code used, expired or bound to another verifier),
+     * NonceMismatchException or OAuthException (another error from the domain).
+     */
+    handleRedirect(options?: CallOptions): Promise<HandleRedirectOutput | undefined>;
     /**
      * Registers a new user (SignUp).
      */

@@ -2,6 +2,8 @@
 
 /** The events a client fires, here and in the other tabs. */
 export const EVENTS = ['signedIn', 'signedOut', 'tokenRefreshed', 'tokenRefreshFailed', 'sessionExpired'];
+/** The events a client fires in its own tab only: how the signInWithRedirect this page came back from ended. */
+export const TAB_EVENTS = ['signInWithRedirect', 'signInWithRedirectFailure'];
 
 /** Closes a collected client's channel to the other tabs, which would otherwise stay open for the page's life. */
 export const closeChannel =

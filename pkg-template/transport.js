@@ -2,8 +2,7 @@
 // that may pass (the core decides how long to wait), replies read up to a size limit, and the server's clock
 // from each reply's Date header.
 import { clockOffset } from './cognito_wasm_session.js';
-import { aborted, fail, messageOf, unwrap } from './outcome.js';
-import { timer } from './timers.js';
+import { fail, messageOf, unwrap } from './outcome.js';
 
 /** The largest reply read from Cognito (its replies are a few kB): a bigger one is cut off unread. */
 export const MAX_REPLY_BYTES = 1 << 20;
@@ -12,7 +11,7 @@ export const MAX_REPLY_BYTES = 1 << 20;
  * A reply's body as text, read no further than MAX_REPLY_BYTES. A failure to read is a NetworkError (it may
  * pass); a body that is too big is an InvalidResponseException (it will not).
  */
-async function replyText(response) {
+export async function replyText(response) {
   const tooBig = () => fail('InvalidResponseException', `the reply is larger than ${MAX_REPLY_BYTES} bytes`);
   if (Number(response.headers.get('Content-Length')) > MAX_REPLY_BYTES) {
     response.body?.cancel().catch(() => {});
@@ -64,17 +63,8 @@ export class Transport {
   }
 
   /** One attempt. Aborting or timing out cancels the fetch itself, body included. */
-  async #sendOnce(call, request) {
-    call.throwIfAborted();
-    const controller = new AbortController();
-    let timedOut = false;
-    const timeout = timer(() => {
-      timedOut = true;
-      controller.abort();
-    }, call.timeoutMs);
-    const onAbort = () => controller.abort();
-    call.signal?.addEventListener('abort', onAbort);
-    try {
+  #sendOnce(call, request) {
+    return call.cancellable(async (signal) => {
       let response;
       try {
         response = await fetch(this.#endpoint, {
@@ -86,7 +76,7 @@ export class Transport {
             'Cache-Control': 'no-store',
           },
           body: request.body,
-          signal: controller.signal,
+          signal,
           // A redirect would carry the password's proof or the refresh token to wherever it points.
           redirect: 'error',
         });
@@ -99,13 +89,6 @@ export class Transport {
       const date = Date.parse(response.headers.get('Date') ?? '');
       if (Number.isFinite(date)) this.clockOffset = clockOffset(Date.now(), date) ?? this.clockOffset;
       return text;
-    } catch (error) {
-      if (call.signal?.aborted) throw aborted();
-      if (timedOut) throw fail('TimeoutError', `no reply within ${call.timeoutMs} ms`, true);
-      throw error;
-    } finally {
-      clearTimeout(timeout);
-      call.signal?.removeEventListener('abort', onAbort);
-    }
+    });
   }
 }

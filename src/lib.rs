@@ -27,6 +27,9 @@ pub mod secret;
 pub mod session;
 pub mod srp;
 
+#[cfg(test)]
+mod ts_types;
+
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 

@@ -111,112 +111,9 @@ impl Request {
     }
 }
 
-/// Cognito's string-to-string parameter maps (AuthParameters, ChallengeParameters, ClientMetadata,
-/// attributes): a few members each, so a vector kept sorted by name, which serialises in the same order a
-/// `BTreeMap` did at a fraction of its wasm (the B-tree's node code is ~9 kB in the session core alone).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct StringMap(Vec<(String, String)>);
-
-impl StringMap {
-    pub const fn new() -> Self {
-        Self(Vec::new())
-    }
-
-    /// Where `key` is, or where it would go.
-    fn find(&self, key: &str) -> Result<usize, usize> {
-        self.0.binary_search_by(|(name, _)| name.as_str().cmp(key))
-    }
-
-    /// Sets `key` to `value`, giving back the value it replaces.
-    pub fn insert(&mut self, key: String, value: String) -> Option<String> {
-        match self.find(&key) {
-            Ok(at) => self
-                .0
-                .get_mut(at)
-                .map(|(_, old)| std::mem::replace(old, value)),
-            Err(at) => {
-                self.0.insert(at, (key, value));
-                None
-            }
-        }
-    }
-
-    pub fn get(&self, key: &str) -> Option<&String> {
-        self.find(key)
-            .ok()
-            .and_then(|at| self.0.get(at))
-            .map(|(_, value)| value)
-    }
-
-    pub fn contains_key(&self, key: &str) -> bool {
-        self.find(key).is_ok()
-    }
-
-    pub fn remove(&mut self, key: &str) -> Option<String> {
-        self.find(key).ok().map(|at| self.0.remove(at).1)
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// The members in name order.
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &String)> {
-        self.0.iter().map(|(name, value)| (name, value))
-    }
-
-    pub fn keys(&self) -> impl Iterator<Item = &String> {
-        self.0.iter().map(|(name, _)| name)
-    }
-
-    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut String> {
-        self.0.iter_mut().map(|(_, value)| value)
-    }
-}
-
-impl<const N: usize> From<[(String, String); N]> for StringMap {
-    fn from(members: [(String, String); N]) -> Self {
-        members.into_iter().collect()
-    }
-}
-
-/// A name given twice keeps its last value, as a `BTreeMap` does.
-impl FromIterator<(String, String)> for StringMap {
-    fn from_iter<I: IntoIterator<Item = (String, String)>>(members: I) -> Self {
-        let mut map = Self::new();
-        members.into_iter().for_each(|(name, value)| {
-            map.insert(name, value);
-        });
-        map
-    }
-}
-
-impl<'a> IntoIterator for &'a StringMap {
-    type Item = (&'a String, &'a String);
-    type IntoIter = std::iter::Map<
-        std::slice::Iter<'a, (String, String)>,
-        fn(&'a (String, String)) -> (&'a String, &'a String),
-    >;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.iter().map(|(name, value)| (name, value))
-    }
-}
-
-/// For the tests (the core itself reads members with `get`).
-#[cfg(test)]
-impl std::ops::Index<&str> for StringMap {
-    type Output = String;
-
-    /// Panics when `key` is absent, as `BTreeMap`'s does; for tests and members already checked.
-    fn index(&self, key: &str) -> &String {
-        self.get(key).expect("no such member")
-    }
-}
+/// A Cognito string map (`AuthParameters`, `ChallengeResponses`, `ClientMetadata`): defined with the JSON
+/// values that read and write it.
+pub use crate::json::StringMap;
 
 /// InitiateAuth's body. Owned, so that a sign-in can keep what it sent (to send it again without a device
 /// Cognito forgot); the parameters carry passwords and SRP values and are wiped when dropped.
@@ -406,6 +303,41 @@ fn is_error_name(name: &str) -> bool {
     name.len() <= 100
         && name.starts_with(|c: char| c.is_ascii_uppercase())
         && name.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// A name → value attribute (`AttributeType`): of a user, or of a device.
+#[derive(Clone, Debug)]
+pub struct Attribute {
+    pub name: String,
+    pub value: Option<String>,
+}
+
+impl Attribute {
+    /// The attribute list at `path` of `reply`.
+    pub(crate) fn list(reply: Reader<'_>, path: &str) -> Result<Vec<Self>, Error> {
+        reply
+            .objects(path)?
+            .into_iter()
+            .map(|attribute| {
+                Ok(Self {
+                    name: attribute.string("Name")?,
+                    value: attribute.opt_string("Value")?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// A JSON list of strings inside a challenge parameter (`MFAS_CAN_CHOOSE`, `requiredAttributes`); nothing
+/// when it is absent or not such a list.
+pub fn string_list(parameters: &StringMap, key: &str) -> Vec<String> {
+    let value: Option<Value> = parameters.get(key).and_then(|v| json::parse(v).ok());
+    let items = value.as_ref().and_then(Value::as_array);
+    items
+        .into_iter()
+        .flatten()
+        .filter_map(|item| item.as_str().map(str::to_owned))
+        .collect()
 }
 
 #[cfg(test)]

@@ -62,21 +62,17 @@ fn claim_value(name: &str, value: &str) -> Value {
     }
 }
 
-/// Issues ID and access tokens for a user; a new sign-in (`sign_in == None`) also gets a refresh token.
-/// `device_key` is the device the sign-in was authenticated on; a new sign-in without one, in a pool that
-/// tracks devices, gets a new device (`NewDeviceMetadata`) for ConfirmDevice.
-pub fn authentication_result(
-    store: &mut Store,
-    pool_id: &str,
-    client_id: &str,
-    user_key: &str,
-    now: i64,
-    sign_in: Option<SignIn>,
-    device_key: Option<String>,
-) -> OpResult<Value> {
-    issue(
-        store, pool_id, client_id, user_key, now, sign_in, device_key, None,
-    )
+/// How a set of tokens came about, which decides what comes with them.
+pub enum Issue<'a> {
+    /// A sign-in through the user-pool API, on the device it authenticated with (`device_key`): a new
+    /// refresh token, and without a device, in a pool that tracks devices, a new device
+    /// (`NewDeviceMetadata`) for ConfirmDevice.
+    SignIn { device_key: Option<String> },
+    /// An authorization code's sign-in: a new refresh token with the grant's scopes and nonce, and no new
+    /// device (managed login does not remember devices).
+    OAuth(&'a OAuthGrant),
+    /// A refresh of the sign-in `RefreshRecord` belongs to: no new refresh token, same device and scopes.
+    Refresh(&'a RefreshRecord),
 }
 
 /// What a sign-in through the OAuth 2.0 endpoints adds to its tokens.
@@ -90,40 +86,32 @@ pub struct OAuthGrant {
     pub auth_time: Option<i64>,
 }
 
-/// The `AuthenticationResult` of an authorization code's sign-in: a new sign-in with a refresh token, and
-/// no new device (managed login does not remember devices).
-pub fn oauth_result(
+/// The `AuthenticationResult` (inside InitiateAuth's reply shape) of ID and access tokens for a user of
+/// `pool_id`, issued to `client_id`.
+pub fn issue(
     store: &mut Store,
     pool_id: &str,
     client_id: &str,
     user_key: &str,
     now: i64,
-    grant: &OAuthGrant,
+    how: Issue,
 ) -> OpResult<Value> {
-    issue(
-        store,
-        pool_id,
-        client_id,
-        user_key,
-        now,
-        None,
-        None,
-        Some(grant),
-    )
-}
-
-#[allow(clippy::too_many_arguments)]
-fn issue(
-    store: &mut Store,
-    pool_id: &str,
-    client_id: &str,
-    user_key: &str,
-    now: i64,
-    sign_in: Option<SignIn>,
-    device_key: Option<String>,
-    oauth: Option<&OAuthGrant>,
-) -> OpResult<Value> {
-    let mut device_key = device_key;
+    let refreshed_grant;
+    let (sign_in, mut device_key, oauth) = match how {
+        Issue::SignIn { device_key } => (None, device_key, None),
+        Issue::OAuth(grant) => (None, None, Some(grant)),
+        Issue::Refresh(record) => {
+            refreshed_grant = record.oauth_scopes.as_ref().map(|scopes| OAuthGrant {
+                scopes: scopes.clone(),
+                ..OAuthGrant::default()
+            });
+            (
+                Some(SignIn::of(record)),
+                record.device_key.clone(),
+                refreshed_grant.as_ref(),
+            )
+        }
+    };
     let mut new_device = None;
     if sign_in.is_none() && device_key.is_none() && oauth.is_none() {
         new_device = new_device_for(store, pool_id, user_key, now)?;
@@ -344,19 +332,14 @@ pub fn refreshed_result(
     record: &RefreshRecord,
     now: i64,
 ) -> OpResult<Value> {
-    let grant = record.oauth_scopes.as_ref().map(|scopes| OAuthGrant {
-        scopes: scopes.clone(),
-        ..OAuthGrant::default()
-    });
+    let (pool_id, user_key) = (&record.pool_id, &record.user_key);
     issue(
         store,
-        &record.pool_id,
+        pool_id,
         client_id,
-        &record.user_key,
+        user_key,
         now,
-        Some(SignIn::of(record)),
-        record.device_key.clone(),
-        grant.as_ref(),
+        Issue::Refresh(record),
     )
 }
 

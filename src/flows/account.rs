@@ -4,44 +4,136 @@
 
 use crate::config::ClientConfig;
 use crate::error::Error;
-use crate::flows::sign_in::MfaType;
+pub use crate::flows::code_delivery::CodeDeliveryDetails;
+use crate::flows::mfa_type::MfaType;
 use crate::json::{Reader, Value};
-use crate::protocol::{Operation, Request, StringMap};
+use crate::protocol::{Attribute, Operation, Request, StringMap};
 use crate::secret::Password;
 
-/// Where Cognito sent a code (`CodeDeliveryDetails`), as JS sees it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct CodeDeliveryDetails {
-    pub destination: Option<String>,
-    pub delivery_medium: Option<String>,
-    pub attribute_name: Option<String>,
+/// What follows a sign-up (`nextStep.signUpStep`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SignUpStep {
+    Done,
+    /// Confirm with the code sent (ConfirmSignUp).
+    ConfirmSignUp {
+        code_delivery_details: Option<CodeDeliveryDetails>,
+    },
 }
 
-impl From<&CodeDeliveryDetails> for Value {
-    fn from(details: &CodeDeliveryDetails) -> Self {
-        Value::object([
-            ("destination", details.destination.as_ref().into()),
-            ("deliveryMedium", details.delivery_medium.as_ref().into()),
-            ("attributeName", details.attribute_name.as_ref().into()),
-        ])
+/// What SignUp and ConfirmSignUp resolve with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignUpOutput {
+    pub user_id: Option<String>,
+    pub next_step: SignUpStep,
+}
+
+impl SignUpOutput {
+    /// A confirmed sign-up.
+    pub fn complete() -> Self {
+        Self {
+            user_id: None,
+            next_step: SignUpStep::Done,
+        }
     }
 }
 
-impl CodeDeliveryDetails {
-    fn read(details: Reader<'_>) -> Result<Self, Error> {
-        Ok(Self {
-            destination: details.opt_string("Destination")?,
-            delivery_medium: details.opt_string("DeliveryMedium")?,
-            attribute_name: details.opt_string("AttributeName")?,
-        })
+impl From<SignUpReply> for SignUpOutput {
+    fn from(reply: SignUpReply) -> Self {
+        let next_step = if reply.user_confirmed {
+            SignUpStep::Done
+        } else {
+            SignUpStep::ConfirmSignUp {
+                code_delivery_details: reply.code_delivery_details,
+            }
+        };
+        Self {
+            user_id: reply.user_sub,
+            next_step,
+        }
     }
+}
 
-    /// The `CodeDeliveryDetails` member of `reply`, if present.
-    fn member(reply: Reader<'_>) -> Result<Option<Self>, Error> {
-        reply
-            .opt_object("CodeDeliveryDetails")?
-            .map(Self::read)
-            .transpose()
+impl From<&SignUpOutput> for Value {
+    fn from(output: &SignUpOutput) -> Self {
+        let mut next_step = Value::object([("signUpStep", "DONE".into())]);
+        if let SignUpStep::ConfirmSignUp {
+            code_delivery_details,
+        } = &output.next_step
+        {
+            next_step.insert("signUpStep", "CONFIRM_SIGN_UP");
+            next_step.insert_some("codeDeliveryDetails", code_delivery_details.as_ref());
+        }
+        let complete = output.next_step == SignUpStep::Done;
+        let mut value = Value::object([("isSignUpComplete", complete.into())]);
+        value.insert_some("userId", output.user_id.as_ref());
+        value.insert("nextStep", next_step);
+        value
+    }
+}
+
+/// What ResetPassword resolves with: the password is reset only once the code is confirmed
+/// (`nextStep.resetPasswordStep` is always CONFIRM_RESET_PASSWORD_WITH_CODE).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResetPasswordOutput {
+    pub code_delivery_details: Option<CodeDeliveryDetails>,
+}
+
+impl From<&ResetPasswordOutput> for Value {
+    fn from(output: &ResetPasswordOutput) -> Self {
+        let mut next_step = Value::object([(
+            "resetPasswordStep",
+            "CONFIRM_RESET_PASSWORD_WITH_CODE".into(),
+        )]);
+        next_step.insert_some("codeDeliveryDetails", output.code_delivery_details.as_ref());
+        Value::object([("isPasswordReset", false.into()), ("nextStep", next_step)])
+    }
+}
+
+/// What follows the update of one attribute (`nextStep.updateAttributeStep`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UpdateAttributeStep {
+    Done,
+    /// Verify the new value with the code sent (ConfirmUserAttribute).
+    ConfirmAttributeWithCode {
+        code_delivery_details: CodeDeliveryDetails,
+    },
+}
+
+impl UpdateAttributeStep {
+    /// The step of attribute `name`, from the reply's `CodeDeliveryDetailsList`.
+    pub fn of(name: &str, reply: &UpdateUserAttributesReply) -> Self {
+        let delivery = reply
+            .code_delivery_details_list
+            .iter()
+            .find(|d| d.attribute_name.as_deref() == Some(name));
+        match delivery {
+            Some(details) => Self::ConfirmAttributeWithCode {
+                code_delivery_details: details.clone(),
+            },
+            None => Self::Done,
+        }
+    }
+}
+
+/// One attribute's entry of UpdateUserAttributes' output: `{ isUpdated, nextStep }`.
+impl From<&UpdateAttributeStep> for Value {
+    fn from(step: &UpdateAttributeStep) -> Self {
+        let (updated, next_step) = match step {
+            UpdateAttributeStep::Done => (
+                true,
+                Value::object([("updateAttributeStep", "DONE".into())]),
+            ),
+            UpdateAttributeStep::ConfirmAttributeWithCode {
+                code_delivery_details,
+            } => (
+                false,
+                Value::object([
+                    ("updateAttributeStep", "CONFIRM_ATTRIBUTE_WITH_CODE".into()),
+                    ("codeDeliveryDetails", code_delivery_details.into()),
+                ]),
+            ),
+        };
+        Value::object([("isUpdated", updated.into()), ("nextStep", next_step)])
     }
 }
 
@@ -95,29 +187,6 @@ impl UpdateUserAttributesReply {
                 .map(CodeDeliveryDetails::read)
                 .collect::<Result<_, _>>()?,
         })
-    }
-}
-
-/// A name → value attribute (`AttributeType`): of a user, or of a device.
-#[derive(Clone, Debug)]
-pub struct Attribute {
-    pub name: String,
-    pub value: Option<String>,
-}
-
-impl Attribute {
-    /// The attribute list at `path` of `reply`.
-    pub(crate) fn list(reply: Reader<'_>, path: &str) -> Result<Vec<Self>, Error> {
-        reply
-            .objects(path)?
-            .into_iter()
-            .map(|attribute| {
-                Ok(Self {
-                    name: attribute.string("Name")?,
-                    value: attribute.opt_string("Value")?,
-                })
-            })
-            .collect()
     }
 }
 

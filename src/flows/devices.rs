@@ -2,8 +2,8 @@
 //! device and device SRP happen inside the sign-in flow.)
 
 use crate::error::Error;
-use crate::flows::account::Attribute;
 use crate::json::{Reader, Value};
+use crate::protocol::Attribute;
 use crate::protocol::{Operation, Request, StringMap};
 
 /// `DeviceType` as Cognito sends it.
@@ -74,14 +74,14 @@ pub struct Device {
 
 impl Device {
     pub fn to_json(&self) -> Value {
-        Value::object([
-            ("id", (&self.id).into()),
-            ("name", self.name.as_ref().into()),
-            ("attributes", (&self.attributes).into()),
-            ("createDate", self.create_date.into()),
-            ("lastModifiedDate", self.last_modified_date.into()),
-            ("lastAuthenticatedDate", self.last_authenticated_date.into()),
-        ])
+        // What Cognito did not say is left out, not null: the TypeScript type's members are optional.
+        let mut device = Value::object([("id", (&self.id).into())]);
+        device.insert_some("name", self.name.as_ref());
+        device.insert("attributes", &self.attributes);
+        device.insert_some("createDate", self.create_date);
+        device.insert_some("lastModifiedDate", self.last_modified_date);
+        device.insert_some("lastAuthenticatedDate", self.last_authenticated_date);
+        device
     }
 }
 

@@ -2,7 +2,9 @@
 //! without doing any I/O itself.
 
 pub mod account;
+pub mod code_delivery;
 pub mod devices;
+pub mod mfa_type;
 pub mod oauth;
 pub mod refresh;
 pub mod sign_in;

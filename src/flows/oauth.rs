@@ -13,7 +13,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use crate::error::Error;
-use crate::json::{self, Value};
+use crate::json::{self, Reader, Value};
 use crate::jwt;
 use crate::protocol::AuthenticationResult;
 use crate::secret::CodeVerifier;
@@ -37,6 +37,39 @@ pub struct PendingRedirect {
     pub nonce: String,
     pub code_verifier: CodeVerifier,
     pub custom_state: Option<String>,
+    /// The `redirect_uri` the authorize request named: the token request must name the same one, and only a
+    /// page loaded there completes this sign-in.
+    pub redirect_uri: String,
+}
+
+impl PendingRedirect {
+    /// The text the package keeps in sessionStorage until the browser comes back (the verifier included:
+    /// it never leaves this tab's storage but for the token request).
+    pub fn to_storage_json(&self) -> String {
+        let mut stored = Value::object([
+            ("state", (&self.state).into()),
+            ("nonce", (&self.nonce).into()),
+            ("codeVerifier", self.code_verifier.expose().into()),
+            ("customState", self.custom_state.as_ref().into()),
+            ("redirectUri", (&self.redirect_uri).into()),
+        ]);
+        let text = stored.to_string();
+        stored.wipe();
+        text
+    }
+
+    /// Reads the stored text back; anything else is an error (the package then drops it).
+    pub fn from_storage_json(text: &str) -> Result<Self, Error> {
+        let value = json::parse_stored(text, "pending redirect")?;
+        let stored = Reader::stored(&value, "pending redirect")?;
+        Ok(Self {
+            state: stored.string("state")?,
+            nonce: stored.string("nonce")?,
+            code_verifier: CodeVerifier::new(stored.string("codeVerifier")?),
+            custom_state: stored.opt_string("customState")?,
+            redirect_uri: stored.string("redirectUri")?,
+        })
+    }
 }
 
 fn random_text(bytes: usize) -> Result<String, Error> {
@@ -83,15 +116,21 @@ fn decode(text: &str) -> String {
             _ => out.push(byte),
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
+    // Codes and states are ASCII; text that does not decode to UTF-8 is no code (and no state) at all.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 fn form(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .map(|(name, value)| format!("{name}={}", encode(value)))
-        .collect::<Vec<_>>()
-        .join("&")
+    let mut out = String::new();
+    for (name, value) in pairs {
+        if !out.is_empty() {
+            out.push('&');
+        }
+        out.push_str(name);
+        out.push('=');
+        out.push_str(&encode(value));
+    }
+    out
 }
 
 /// The S256 challenge of a verifier.
@@ -111,13 +150,14 @@ pub fn begin(
         nonce: random_text(32)?,
         code_verifier: CodeVerifier::new(random_text(48)?),
         custom_state: custom_state.map(str::to_owned),
+        redirect_uri: config.redirect_sign_in.clone(),
     };
     let challenge = code_challenge(&pending.code_verifier);
     let scope = config.scopes.join(" ");
     let mut pairs = vec![
         ("response_type", "code"),
         ("client_id", config.client_id.as_str()),
-        ("redirect_uri", config.redirect_sign_in.as_str()),
+        ("redirect_uri", pending.redirect_uri.as_str()),
         ("scope", scope.as_str()),
         ("state", pending.state.as_str()),
         ("nonce", pending.nonce.as_str()),
@@ -135,14 +175,34 @@ pub fn begin(
     Ok((url, pending))
 }
 
+/// The query of `url` (without its fragment), empty when it has none.
+fn query_of(url: &str) -> &str {
+    url.split('#')
+        .next()
+        .and_then(|url| url.split_once('?'))
+        .map_or("", |(_, query)| query)
+}
+
+/// Whether the page at `url` is this sign-in's way back: the pending `redirect_uri` (its query and fragment
+/// aside) carrying a `code` or an `error`. Any other page leaves the pending sign-in alone, so that an app
+/// whose every page loads the client completes the redirect only where the domain sends it.
+pub fn is_callback(url: &str, pending: &PendingRedirect) -> bool {
+    let base = |url: &str| {
+        let url = url.split(['?', '#']).next().unwrap_or("");
+        url.strip_suffix('/').unwrap_or(url).to_owned()
+    };
+    base(url) == base(&pending.redirect_uri)
+        && query_of(url).split('&').any(|pair| {
+            let name = pair.split('=').next().unwrap_or("");
+            name == "code" || name == "error"
+        })
+}
+
 /// The code in the URL the browser came back to. A `state` other than the pending one is refused
 /// (`OAuthStateMismatchException`) before anything else is read; `error=access_denied` is the user
 /// cancelling (`UserCancelledException`); any other error is `OAuthException`.
 pub fn read_callback(url: &str, pending: &PendingRedirect) -> Result<String, Error> {
-    let query = url
-        .split_once('?')
-        .map(|(_, rest)| rest.split('#').next().unwrap_or(""))
-        .unwrap_or("");
+    let query = query_of(url);
     let mut code = None;
     let mut state = None;
     let mut error = None;
@@ -189,7 +249,7 @@ pub fn token_request_body(config: &OAuthConfig, code: &str, pending: &PendingRed
         ("grant_type", "authorization_code"),
         ("client_id", config.client_id.as_str()),
         ("code", code),
-        ("redirect_uri", config.redirect_sign_in.as_str()),
+        ("redirect_uri", pending.redirect_uri.as_str()),
         ("code_verifier", pending.code_verifier.expose()),
     ])
 }
@@ -337,5 +397,66 @@ mod tests {
         assert!(refused.is("InvalidGrantException"));
         let body = token_request_body(&config(), "c0de", &pending);
         assert!(body.starts_with("grant_type=authorization_code&client_id=client1&code=c0de&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&code_verifier="));
+    }
+
+    #[test]
+    fn pending_survives_storage_and_names_its_callback() {
+        let (_, pending) = begin(&config(), None, Some("to /cart")).unwrap();
+        let stored = pending.to_storage_json();
+        let back = PendingRedirect::from_storage_json(&stored).unwrap();
+        assert_eq!(back.state, pending.state);
+        assert_eq!(back.nonce, pending.nonce);
+        assert_eq!(back.code_verifier.expose(), pending.code_verifier.expose());
+        assert_eq!(back.custom_state.as_deref(), Some("to /cart"));
+        assert_eq!(back.redirect_uri, "https://app.example/cb");
+        assert!(PendingRedirect::from_storage_json("{}").is_err());
+
+        assert!(is_callback("https://app.example/cb?code=x&state=y", &back));
+        assert!(is_callback(
+            "https://app.example/cb/?error=access_denied",
+            &back
+        ));
+        assert!(!is_callback("https://app.example/cb", &back));
+        assert!(!is_callback("https://app.example/cb?coded=1", &back));
+        assert!(!is_callback("https://app.example/other?code=x", &back));
+        assert!(!is_callback("https://evil.example/cb?code=x", &back));
+        assert!(!is_callback("https://app.example/cb#?code=x", &back));
+    }
+
+    #[test]
+    fn the_reply_must_carry_this_sign_ins_nonce_and_client() {
+        use crate::session::tests::token;
+        let (_, pending) = begin(&config(), None, None).unwrap();
+        let reply = |nonce: &str, aud: &str| {
+            let id = token(serde_json::json!({
+                "cognito:username": "mia", "aud": aud, "nonce": nonce, "iat": 1000, "exp": 4600,
+            }));
+            let access = token(serde_json::json!({ "username": "mia", "iat": 1000, "exp": 4600 }));
+            serde_json::json!({
+                "id_token": id, "access_token": access, "refresh_token": "r1",
+                "expires_in": 3600, "token_type": "Bearer",
+            })
+            .to_string()
+        };
+        let session = finish(
+            &config(),
+            &pending,
+            200,
+            &reply(&pending.nonce, "client1"),
+            1000,
+        )
+        .unwrap();
+        assert_eq!(session.username(), "mia");
+        assert_eq!(session.refresh_token().map(|t| t.expose()), Some("r1"));
+        let replayed = finish(&config(), &pending, 200, &reply("another", "client1"), 1000);
+        assert!(replayed.unwrap_err().is("NonceMismatchException"));
+        let elsewhere = finish(
+            &config(),
+            &pending,
+            200,
+            &reply(&pending.nonce, "client2"),
+            1000,
+        );
+        assert!(elsewhere.unwrap_err().is("InvalidResponseException"));
     }
 }

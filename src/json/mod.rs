@@ -8,10 +8,9 @@ mod parse;
 mod value;
 
 pub use parse::{MAX_DEPTH, SyntaxError, parse};
-pub use value::{Object, Value};
+pub use value::{Object, StringMap, Value};
 
 use crate::error::Error;
-use crate::protocol::StringMap;
 
 /// Whose JSON it is, which decides the error a bad member becomes.
 #[derive(Clone, Copy)]

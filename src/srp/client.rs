@@ -3,12 +3,13 @@
 //! ConfirmDevice.
 
 use super::encoding::{Signed, signed_byte_array, to_byte_array};
+use super::error::SrpError;
 use super::group::{COGNITO, EPHEMERAL_SECRET_BYTES};
-use super::uint::{U3072, add_product, words_from_be_bytes};
-use super::{
-    SessionKey, SrpError, compute_u, compute_x, decode_secret_block, parse_public_value,
-    parse_salt, random_bytes,
+use super::shared::{
+    SessionKey, compute_u, compute_x, decode_secret_block, parse_public_value, parse_salt,
+    random_bytes,
 };
+use super::uint::{U3072, add_product, words_from_be_bytes};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 

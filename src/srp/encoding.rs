@@ -3,7 +3,7 @@
 
 use sha2::{Digest, Sha256};
 
-use super::SrpError;
+use super::error::SrpError;
 use super::uint::U3072;
 
 /// A signed number as a peer writes it (`SALT` may be negative): sign and magnitude. Zero is never

@@ -496,11 +496,11 @@ mod tests {
     #[cfg(target_arch = "wasm32")]
     wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
     use super::*;
-    use crate::srp::group::COGNITO;
+    use crate::srp::prime::N;
     use num_bigint::BigUint;
 
     fn monty() -> Montgomery {
-        Montgomery::new(&COGNITO.n)
+        Montgomery::new(&N)
     }
 
     fn fixed(x: &BigUint) -> U3072 {
@@ -551,7 +551,7 @@ mod tests {
     #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn pow_matches_num_bigint_on_edges() {
         let m = monty();
-        let n = &big(&COGNITO.n);
+        let n = &big(&N);
         let one = BigUint::from(1u8);
         let zero = BigUint::from(0u8);
         let top_bits = (BigUint::from(1u8) << 1024u32) - 1u8;
@@ -593,7 +593,7 @@ mod tests {
     #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn pow_matches_num_bigint_on_random_inputs() {
         let m = monty();
-        let n = &big(&COGNITO.n);
+        let n = &big(&N);
         let mut seed = 0x9e37_79b9_7f4a_7c15;
         for (base_bits, exp_bits) in [(3072, 256), (3072, 513), (3000, 1024), (17, 300), (3072, 7)]
         {
@@ -610,7 +610,7 @@ mod tests {
     #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn pow2_matches_num_bigint() {
         let m = monty();
-        let n = &big(&COGNITO.n);
+        let n = &big(&N);
         let two = BigUint::from(2u8);
         let mut seed = 0xdead_beef_cafe_f00d;
         let mut exps = vec![
@@ -641,7 +641,7 @@ mod tests {
     fn comb_matches_num_bigint() {
         let m = monty();
         let comb = m.comb();
-        let n = &big(&COGNITO.n);
+        let n = &big(&N);
         let two = BigUint::from(2u8);
         let mut seed = 0x0123_4567_89ab_cdef;
         let mut exps = vec![

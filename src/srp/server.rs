@@ -9,9 +9,10 @@
 use num_bigint::{BigInt, BigUint, Sign};
 use serde::{Deserialize, Serialize};
 
+use super::error::SrpError;
 use super::group::COGNITO;
+use super::shared::{SessionKey, compute_u, compute_x, parse_public_value, parse_salt};
 use super::uint::U3072;
-use super::{SessionKey, SrpError, compute_u, compute_x, parse_public_value, parse_salt};
 
 fn big(x: &U3072) -> BigUint {
     BigUint::from_bytes_be(&x.to_be_bytes())
@@ -166,7 +167,8 @@ impl ServerHandshake {
 mod tests {
     use super::*;
     use crate::srp::client::SrpClient;
-    use crate::srp::{decode_secret_block, timestamp};
+    use crate::srp::shared::decode_secret_block;
+    use crate::srp::timestamp;
 
     const BLOCK: &str = "c2VjcmV0IGJsb2Nr";
 

@@ -247,48 +247,20 @@ impl AccountOperation {
     ) -> Result<Value, Error> {
         match self {
             Self::SignUp(_) => {
-                let reply = account::SignUpReply::read(body)?;
-                let next_step = if reply.user_confirmed {
-                    Value::object([("signUpStep", "DONE".into())])
-                } else {
-                    Value::object([
-                        ("signUpStep", "CONFIRM_SIGN_UP".into()),
-                        (
-                            "codeDeliveryDetails",
-                            reply.code_delivery_details.as_ref().into(),
-                        ),
-                    ])
-                };
-                Ok(Value::object([
-                    ("isSignUpComplete", reply.user_confirmed.into()),
-                    ("userId", reply.user_sub.into()),
-                    ("nextStep", next_step),
-                ]))
+                let output = account::SignUpOutput::from(account::SignUpReply::read(body)?);
+                Ok((&output).into())
             }
-            Self::ConfirmSignUp { .. } => Ok(Value::object([
-                ("isSignUpComplete", true.into()),
-                ("nextStep", Value::object([("signUpStep", "DONE".into())])),
-            ])),
+            Self::ConfirmSignUp { .. } => Ok((&account::SignUpOutput::complete()).into()),
             Self::ResendSignUpCode { .. } => code_delivery(body, Operation::ResendConfirmationCode),
             Self::SendUserAttributeVerificationCode { .. } => {
                 code_delivery(body, Operation::GetUserAttributeVerificationCode)
             }
             Self::ResetPassword { .. } => {
                 let reply = account::CodeDeliveryReply::read(body, Operation::ForgotPassword)?;
-                let next_step = Value::object([
-                    (
-                        "resetPasswordStep",
-                        "CONFIRM_RESET_PASSWORD_WITH_CODE".into(),
-                    ),
-                    (
-                        "codeDeliveryDetails",
-                        reply.code_delivery_details.as_ref().into(),
-                    ),
-                ]);
-                Ok(Value::object([
-                    ("isPasswordReset", false.into()),
-                    ("nextStep", next_step),
-                ]))
+                let output = account::ResetPasswordOutput {
+                    code_delivery_details: reply.code_delivery_details,
+                };
+                Ok((&output).into())
             }
             Self::FetchUserAttributes => {
                 let reply = account::GetUserReply::read(body)?;
@@ -302,30 +274,8 @@ impl AccountOperation {
                 let reply = account::UpdateUserAttributesReply::read(body)?;
                 let mut output = Object::default();
                 for name in attributes.keys() {
-                    let delivery = reply
-                        .code_delivery_details_list
-                        .iter()
-                        .find(|d| d.attribute_name.as_deref() == Some(name));
-                    let entry = match delivery {
-                        Some(details) => Value::object([
-                            ("isUpdated", false.into()),
-                            (
-                                "nextStep",
-                                Value::object([
-                                    ("updateAttributeStep", "CONFIRM_ATTRIBUTE_WITH_CODE".into()),
-                                    ("codeDeliveryDetails", details.into()),
-                                ]),
-                            ),
-                        ]),
-                        None => Value::object([
-                            ("isUpdated", true.into()),
-                            (
-                                "nextStep",
-                                Value::object([("updateAttributeStep", "DONE".into())]),
-                            ),
-                        ]),
-                    };
-                    output.insert(name, entry);
+                    let step = account::UpdateAttributeStep::of(name, &reply);
+                    output.insert(name, &step);
                 }
                 Ok(Value::Object(output))
             }

@@ -4,8 +4,9 @@
 //! The crate builds into two wasm modules, chosen by cargo feature (`scripts/build-pkg.sh` builds each alone):
 //! - `session-core` ([`session`]): what a page needs to restore a stored session, answer `getSession()`,
 //!   refresh when due and sign out. Every page loads it.
-//! - `sign-in-core` ([`sign_in`]): SRP, the sign-in flows and the account operations, loaded by the sign-in
-//!   worker on first use, so that a returning user's page never downloads or compiles them.
+//! - `sign-in-core` ([`sign_in`], [`oauth`]): SRP, the sign-in flows (`signInWithRedirect` too) and the
+//!   account operations, loaded by the sign-in worker on first use, so that a returning user's page never
+//!   downloads or compiles them.
 //!
 //! Both export a `Core` opened with the same configuration, each with its own methods.
 //!
@@ -16,6 +17,8 @@
 
 #[cfg(feature = "sign-in-core")]
 mod account;
+#[cfg(feature = "sign-in-core")]
+mod oauth;
 #[cfg(feature = "session-core")]
 mod session;
 #[cfg(feature = "sign-in-core")]
@@ -23,12 +26,13 @@ mod sign_in;
 
 use wasm_bindgen::prelude::*;
 
+use crate::config::ClientConfig;
 use crate::config::RefreshMethod;
+use crate::error::Error;
 use crate::json::{self, Reader, Value};
 use crate::protocol::Request;
 use crate::secret::ClientSecret;
 use crate::session::Session;
-use crate::{ClientConfig, Error};
 
 /// The JSON text of an export's result.
 fn outcome(result: Result<Value, Error>) -> String {
@@ -99,6 +103,10 @@ pub struct Core {
     auto_refresh: bool,
     #[cfg(feature = "sign-in-core")]
     sign_in: sign_in::SignInState,
+    /// The app's `oauth` configuration, read when `signInWithRedirect` needs it (the session module has
+    /// no use for it).
+    #[cfg(feature = "sign-in-core")]
+    oauth: Option<Value>,
 }
 
 const DEFAULT_TIMEOUT_MS: u32 = 30_000;
@@ -156,6 +164,8 @@ impl Core {
             auto_refresh: input.opt_bool("autoRefresh")?.unwrap_or(true),
             #[cfg(feature = "sign-in-core")]
             sign_in: sign_in::SignInState::default(),
+            #[cfg(feature = "sign-in-core")]
+            oauth: input_json.get("oauth").cloned(),
         })
     }
 }

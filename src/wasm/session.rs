@@ -5,8 +5,8 @@
 use wasm_bindgen::prelude::*;
 
 use super::{Core, error_json, outcome, reply_body, request_json, session_json};
-use crate::Error;
 use crate::clock;
+use crate::error::Error;
 use crate::flows::refresh::{self, Reason};
 use crate::flows::sign_out;
 use crate::json::Value;

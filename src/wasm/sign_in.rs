@@ -7,6 +7,8 @@ use wasm_bindgen::prelude::*;
 use super::account::AccountOperation;
 use super::{Core, outcome, reply_body, request_json, session_json};
 use crate::clock::Now;
+use crate::config::ClientConfig;
+use crate::error::Error;
 use crate::error::names;
 use crate::flows::sign_in::{
     Answer, DeviceSecrets, Method, NextStep, Progress, SignIn, SignInInput,
@@ -14,7 +16,6 @@ use crate::flows::sign_in::{
 use crate::json::{self, Reader, Value};
 use crate::secret::Password;
 use crate::srp::client::SrpClient;
-use crate::{ClientConfig, Error};
 
 #[derive(Clone, Copy)]
 enum AuthFlowType {

@@ -14,6 +14,7 @@ import { after, before, test } from 'node:test';
 import * as oidc from 'openid-client';
 
 import { ROOT, startEmulator, totpCode } from './helpers.mjs';
+import { oauthSeed } from './oauth-seed.mjs';
 import { fillAndSubmit, launchBrowser } from './page-harness.mjs';
 
 // The app: a real server (a browser does not let a test intercept the redirects that lead back to it).
@@ -37,43 +38,20 @@ before(async () => {
   CALLBACK = `${APP}/callback`;
   dir = mkdtempSync(join(tmpdir(), 'oauth-managed-login-'));
   const seed = join(dir, 'seed.json');
-  writeFileSync(seed, JSON.stringify({
-    pools: [{
-      id: POOL_ID,
-      name: 'managed-login',
-      mfaConfiguration: 'OPTIONAL',
-      domain: 'managed-login',
-      identityProviders: [{
-        ProviderName: 'TestIdP',
-        ProviderType: 'OIDC',
-        ProviderDetails: {
-          client_id: 'relying-party',
-          authorize_scopes: 'openid email profile',
-          oidc_issuer: 'http://localhost/_emulator/oidc',
-          attributes_request_method: 'GET',
-        },
-        AttributeMapping: { email: 'email', email_verified: 'email_verified', name: 'name' },
-      }],
-      clients: [{
-        id: CLIENT_ID,
-        name: 'spa',
-        explicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-        allowedOAuthFlowsUserPoolClient: true,
-        allowedOAuthFlows: ['code'],
-        allowedOAuthScopes: ['openid', 'email', 'profile'],
-        callbackURLs: [CALLBACK],
-        logoutURLs: [`${APP}/`],
-        supportedIdentityProviders: ['COGNITO', 'TestIdP'],
-      }],
-      users: [{
-        username: 'mia',
-        password: PASSWORD,
-        attributes: { email: 'mia@example.com', email_verified: 'true' },
-        totpSecret: TOTP_SECRET,
-        mfa: { softwareToken: true, preferred: 'SOFTWARE_TOKEN_MFA' },
-      }],
+  writeFileSync(seed, JSON.stringify(oauthSeed({
+    poolId: POOL_ID,
+    clientId: CLIENT_ID,
+    name: 'managed-login',
+    callbackURLs: [CALLBACK],
+    logoutURLs: [`${APP}/`],
+    users: [{
+      username: 'mia',
+      password: PASSWORD,
+      attributes: { email: 'mia@example.com', email_verified: 'true' },
+      totpSecret: TOTP_SECRET,
+      mfa: { softwareToken: true, preferred: 'SOFTWARE_TOKEN_MFA' },
     }],
-  }));
+  })));
   emulator = await startEmulator({ seed, extraArgs: ['--login-page', join(ROOT, 'www')] });
   config = await oidc.discovery(
     new URL(`${emulator.url}/${POOL_ID}/.well-known/openid-configuration`),

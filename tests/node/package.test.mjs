@@ -97,6 +97,20 @@ const stop: () => void = client.on('tokenRefreshed', (e) => {
 stop();
 // @ts-expect-error: not an event the client fires
 client.on('tokenExpired', () => {});
+export async function redirect(): Promise<string> {
+  const viaDomain = new CognitoClient({
+    userPoolId: 'x',
+    clientId: 'y',
+    oauth: { domain: 'app.auth.eu-west-1.amazoncognito.com', redirectSignIn: ['https://app.example/cb'], scopes: ['openid'] },
+  });
+  viaDomain.on('signInWithRedirectFailure', (e) => console.log(e.customState ?? '', e.error?.name ?? ''));
+  const back = await viaDomain.handleRedirect();
+  if (!back) await viaDomain.signInWithRedirect({ provider: 'Google', customState: '/cart' });
+  await viaDomain.signOut({ redirect: true });
+  return back?.customState ?? '';
+}
+// @ts-expect-error: the implicit grant would put the tokens in a URL
+new CognitoClient({ userPoolId: 'x', clientId: 'y', oauth: { domain: 'd', redirectSignIn: 'r', responseType: 'token' } });
 // @ts-expect-error: not an MFA preference value
 client.updateMFAPreference({ totp: 'ON' });
 // @ts-expect-error: clientId is required
@@ -534,6 +548,37 @@ test('arguments of the wrong shape are refused with InvalidParameterException na
     (error) => error instanceof pkg.CognitoError && error.name === 'InvalidParameterException' && /timeoutMs/.test(error.message),
   );
   assert.throws(() => new pkg.CognitoClient({ userPoolId: 'nonsense', clientId: 'c' }), (error) => error.name === 'InvalidParameterException');
+});
+
+test('signInWithRedirect: refused without a page or oauth config; the authorize URL and a cancelled return', async () => {
+  const c = client();
+  assert.equal(await c.handleRedirect(), undefined, 'nothing pending: nothing to complete');
+  await assert.rejects(c.signInWithRedirect(), (error) => error.name === 'InvalidParameterException' && /browser page/.test(error.message));
+  await assert.rejects(c.signOut({ redirect: true }), (error) => error.name === 'InvalidParameterException' && /oauth/.test(error.message));
+  // A page, as far as the client can tell.
+  const assigned = [];
+  globalThis.location = { origin: 'https://app.example', href: 'https://app.example/', assign: (url) => assigned.push(url) };
+  try {
+    const oauth = { domain: 'app.auth.us-east-1.amazoncognito.com', redirectSignIn: ['https://other.example/cb', 'https://app.example/cb'] };
+    const implicit = new pkg.CognitoClient({ userPoolId: pool.poolId, clientId: pool.clientId, storage: 'memory', oauth: { ...oauth, responseType: 'token' } });
+    await assert.rejects(implicit.signInWithRedirect(), (error) => error.name === 'InvalidParameterException' && /responseType/.test(error.message));
+    const viaDomain = new pkg.CognitoClient({ userPoolId: pool.poolId, clientId: pool.clientId, storage: 'memory', oauth });
+    await viaDomain.signInWithRedirect({ provider: 'Google', customState: 'x' });
+    const url = new URL(assigned[0]);
+    assert.equal(`${url.origin}${url.pathname}`, 'https://app.auth.us-east-1.amazoncognito.com/oauth2/authorize');
+    assert.equal(url.searchParams.get('redirect_uri'), 'https://app.example/cb', "the one on the page's origin");
+    assert.equal(url.searchParams.get('scope'), 'openid email');
+    assert.equal(url.searchParams.get('identity_provider'), 'Google');
+    assert.equal(url.searchParams.get('code_challenge_method'), 'S256');
+    const failures = [];
+    viaDomain.on('signInWithRedirectFailure', (event) => failures.push(event));
+    globalThis.location.href = `https://app.example/cb?error=access_denied&state=${url.searchParams.get('state')}`;
+    await assert.rejects(viaDomain.handleRedirect(), (error) => error.name === 'UserCancelledException');
+    assert.deepEqual(failures.map((e) => [e.customState, e.error.name]), [['x', 'UserCancelledException']]);
+    assert.equal(await viaDomain.handleRedirect(), undefined, 'the pending sign-in is over');
+  } finally {
+    delete globalThis.location;
+  }
 });
 
 test('a sign-in started while another is under way replaces it; the first ends with AbortError', async () => {

@@ -19,7 +19,7 @@ use crate::names::Flow;
 use crate::oauth_model::CODE_LIFETIME_SECS;
 use crate::state::{AppClient, Store};
 use crate::tokens::{
-    OAuthGrant, oauth_result, refresh_user, refreshed_result, usable_refresh_token,
+    Issue, OAuthGrant, issue, refresh_user, refreshed_result, usable_refresh_token,
 };
 use crate::util::{b64url, ct_eq};
 
@@ -161,13 +161,13 @@ fn authorization_code(
         nonce: issued.nonce.clone(),
         auth_time: Some(issued.auth_time),
     };
-    let mut result = oauth_result(
+    let mut result = issue(
         store,
         &issued.pool_id,
         &client.id,
         &issued.user_key,
         now,
-        &grant,
+        Issue::OAuth(&grant),
     )?;
     let refresh = result["AuthenticationResult"]["RefreshToken"]
         .as_str()

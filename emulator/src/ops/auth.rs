@@ -9,10 +9,12 @@ use crate::app::AppState;
 use crate::error::{CognitoError, OpResult};
 use crate::names::{AUTH_FLOWS, CHALLENGE_NAMES, Flow};
 use crate::request::Req;
+use crate::signin::challenges::Answer;
 use crate::signin::password::{
     flow_not_enabled, new_password_required, password_verifier, user_password_auth, user_srp_auth,
 };
 use crate::signin::{challenges, first_factor, passkey, prepared_srp};
+use crate::state::Store;
 use crate::tokens::refresh;
 
 fn enum_error(member: &str, values: &[&str]) -> CognitoError {
@@ -108,35 +110,28 @@ fn respond_locked(
     let mut store = state.store();
     store.prune(now);
     let (_, client) = store.client_of(client_id)?;
-    let store = &mut *store;
-    match challenge {
-        "NEW_PASSWORD_REQUIRED" => new_password_required(store, &client, session, responses, now),
-        "SMS_MFA" => challenges::mfa_code(store, &client, session, "SMS_MFA", responses, now),
-        "EMAIL_OTP" => challenges::mfa_code(store, &client, session, "EMAIL_OTP", responses, now),
-        "SOFTWARE_TOKEN_MFA" => challenges::mfa_code(
-            store,
-            &client,
-            session,
-            "SOFTWARE_TOKEN_MFA",
-            responses,
-            now,
-        ),
-        "SELECT_MFA_TYPE" => challenges::select_mfa_type(store, &client, session, responses, now),
-        "MFA_SETUP" => challenges::mfa_setup(store, &client, session, responses, now),
-        "DEVICE_SRP_AUTH" => challenges::device_srp_auth(store, &client, session, responses, now),
-        "DEVICE_PASSWORD_VERIFIER" => {
-            challenges::device_password_verifier(store, &client, session, responses, now)
+    let answer = Answer {
+        client: &client,
+        challenge,
+        session,
+        responses,
+        now,
+    };
+    let handler: fn(&mut Store, &Answer) -> OpResult<Value> = match challenge {
+        "NEW_PASSWORD_REQUIRED" => new_password_required,
+        "SMS_MFA" | "SMS_OTP" | "EMAIL_OTP" | "SOFTWARE_TOKEN_MFA" => challenges::mfa_code,
+        "SELECT_MFA_TYPE" => challenges::select_mfa_type,
+        "MFA_SETUP" => challenges::mfa_setup,
+        "DEVICE_SRP_AUTH" => challenges::device_srp_auth,
+        "DEVICE_PASSWORD_VERIFIER" => challenges::device_password_verifier,
+        "CUSTOM_CHALLENGE" => first_factor::custom_challenge,
+        "SELECT_CHALLENGE" => first_factor::select_challenge,
+        "WEB_AUTHN" => passkey::web_authn,
+        _ => {
+            return Err(CognitoError::invalid_parameter(format!(
+                "Challenge {challenge} is not supported by this emulator yet."
+            )));
         }
-        "SMS_OTP" => challenges::mfa_code(store, &client, session, "SMS_OTP", responses, now),
-        "CUSTOM_CHALLENGE" => {
-            first_factor::custom_challenge(store, &client, session, responses, now)
-        }
-        "SELECT_CHALLENGE" => {
-            first_factor::select_challenge(store, &client, session, responses, now)
-        }
-        "WEB_AUTHN" => passkey::web_authn(store, &client, session, responses, now),
-        _ => Err(CognitoError::invalid_parameter(format!(
-            "Challenge {challenge} is not supported by this emulator yet."
-        ))),
-    }
+    };
+    handler(&mut store, &answer)
 }

@@ -15,7 +15,7 @@ use crate::inbox;
 use crate::request::required;
 use crate::second_factor::{enabled_methods, preferred_method, totp_matches};
 use crate::state::{AppClient, PendingChallenge, Pool, SignInContext, Store, User};
-use crate::tokens::authentication_result;
+use crate::tokens::{Issue, issue as issue_tokens};
 use crate::util::{b64, new_session, random_bytes};
 
 fn expired_session() -> CognitoError {
@@ -188,57 +188,63 @@ pub fn continue_sign_in(store: &mut Store, mut ctx: SignInContext, now: i64) -> 
             parameters,
         );
     }
-    authentication_result(
+    issue_tokens(
         store,
         &ctx.pool_id,
         &ctx.client_id,
         &ctx.user_key,
         now,
-        None,
-        None,
+        Issue::SignIn { device_key: None },
     )
 }
 
-/// Takes the pending challenge a Session names, checking it is the one being answered, by this client, in
-/// time, for the user USERNAME names, with the client's SECRET_HASH.
-pub(crate) fn take(
-    store: &mut Store,
-    client: &AppClient,
-    session: Option<&str>,
-    challenge: &str,
-    responses: &BTreeMap<String, String>,
-    now: i64,
-) -> OpResult<(String, PendingChallenge)> {
-    let username = required(responses, "USERNAME")?;
-    let session = session.ok_or_else(CognitoError::invalid_session)?;
-    let pending = store
-        .challenges
-        .remove(session)
-        .ok_or_else(expired_session)?;
-    if pending.challenge != challenge || pending.ctx.client_id != client.id {
-        return Err(CognitoError::invalid_session());
+/// One RespondToAuthChallenge call, as every challenge's handler takes it.
+#[derive(Clone, Copy)]
+pub struct Answer<'a> {
+    pub client: &'a AppClient,
+    /// `ChallengeName`: the challenge this call answers.
+    pub challenge: &'a str,
+    pub session: Option<&'a str>,
+    pub responses: &'a BTreeMap<String, String>,
+    pub now: i64,
+}
+
+impl Answer<'_> {
+    /// Takes the pending challenge the Session names, checking it is the one being answered, by this
+    /// client, in time, for the user USERNAME names, with the client's SECRET_HASH. A handler that finds
+    /// the answer incomplete puts it back, so the Session stays usable.
+    pub(crate) fn take(&self, store: &mut Store) -> OpResult<(String, PendingChallenge)> {
+        let username = required(self.responses, "USERNAME")?;
+        let session = self.session.ok_or_else(CognitoError::invalid_session)?;
+        let pending = store
+            .challenges
+            .remove(session)
+            .ok_or_else(expired_session)?;
+        if pending.challenge != self.challenge || pending.ctx.client_id != self.client.id {
+            return Err(CognitoError::invalid_session());
+        }
+        if pending.expires_at <= self.now {
+            return Err(expired_session());
+        }
+        let pool = store
+            .pools
+            .get(&pending.ctx.pool_id)
+            .ok_or_else(CognitoError::invalid_session)?;
+        let user = pool
+            .users
+            .get(&pending.ctx.user_key)
+            .filter(|u| u.sub == pending.ctx.sub)
+            .ok_or_else(CognitoError::invalid_session)?;
+        check_secret_hash(
+            self.client,
+            self.responses.get("SECRET_HASH"),
+            &[username, user.username.as_str()],
+        )?;
+        if pool.find_user_key(username).as_deref() != Some(pending.ctx.user_key.as_str()) {
+            return Err(CognitoError::invalid_session());
+        }
+        Ok((session.to_owned(), pending))
     }
-    if pending.expires_at <= now {
-        return Err(expired_session());
-    }
-    let pool = store
-        .pools
-        .get(&pending.ctx.pool_id)
-        .ok_or_else(CognitoError::invalid_session)?;
-    let user = pool
-        .users
-        .get(&pending.ctx.user_key)
-        .filter(|u| u.sub == pending.ctx.sub)
-        .ok_or_else(CognitoError::invalid_session)?;
-    check_secret_hash(
-        client,
-        responses.get("SECRET_HASH"),
-        &[username, user.username.as_str()],
-    )?;
-    if pool.find_user_key(username).as_deref() != Some(pending.ctx.user_key.as_str()) {
-        return Err(CognitoError::invalid_session());
-    }
-    Ok((session.to_owned(), pending))
 }
 
 /// A wrong answer: the session stays usable until its attempts run out.
@@ -251,15 +257,14 @@ fn wrong_answer(store: &mut Store, session: String, mut pending: PendingChalleng
 }
 
 /// SMS_MFA / EMAIL_OTP / SOFTWARE_TOKEN_MFA answers.
-pub fn mfa_code(
-    store: &mut Store,
-    client: &AppClient,
-    session: Option<&str>,
-    challenge: &'static str,
-    responses: &BTreeMap<String, String>,
-    now: i64,
-) -> OpResult<Value> {
-    let (session, pending) = take(store, client, session, challenge, responses, now)?;
+pub fn mfa_code(store: &mut Store, answer: &Answer) -> OpResult<Value> {
+    let Answer {
+        challenge,
+        responses,
+        now,
+        ..
+    } = *answer;
+    let (session, pending) = answer.take(store)?;
     let key = match challenge {
         "SMS_MFA" => "SMS_MFA_CODE",
         "SMS_OTP" => "SMS_OTP_CODE",
@@ -327,14 +332,9 @@ fn continue_after_mfa(
 }
 
 /// SELECT_MFA_TYPE: the chosen method's challenge follows.
-pub fn select_mfa_type(
-    store: &mut Store,
-    client: &AppClient,
-    session: Option<&str>,
-    responses: &BTreeMap<String, String>,
-    now: i64,
-) -> OpResult<Value> {
-    let (session, pending) = take(store, client, session, "SELECT_MFA_TYPE", responses, now)?;
+pub fn select_mfa_type(store: &mut Store, answer: &Answer) -> OpResult<Value> {
+    let Answer { responses, now, .. } = *answer;
+    let (session, pending) = answer.take(store)?;
     let answer = match responses.get("ANSWER").map(String::as_str) {
         Some("EMAIL_MFA") => "EMAIL_OTP",
         Some(answer) => answer,
@@ -356,14 +356,9 @@ pub fn select_mfa_type(
 }
 
 /// MFA_SETUP, answered once VerifySoftwareToken accepted a code for the Session's secret.
-pub fn mfa_setup(
-    store: &mut Store,
-    client: &AppClient,
-    session: Option<&str>,
-    responses: &BTreeMap<String, String>,
-    now: i64,
-) -> OpResult<Value> {
-    let (session, pending) = take(store, client, session, "MFA_SETUP", responses, now)?;
+pub fn mfa_setup(store: &mut Store, answer: &Answer) -> OpResult<Value> {
+    let Answer { responses, now, .. } = *answer;
+    let (session, pending) = answer.take(store)?;
     if let (false, Some(email)) = (pending.setup_verified, responses.get("EMAIL")) {
         // E-mail set-up: the address (the user's, or a new one) gets an EMAIL_OTP code; answering it turns
         // e-mail MFA on.
@@ -411,14 +406,9 @@ pub fn mfa_setup(
 
 /// DEVICE_SRP_AUTH: the device's A; answers DEVICE_PASSWORD_VERIFIER with B, the salt it registered and a
 /// fresh SECRET_BLOCK.
-pub fn device_srp_auth(
-    store: &mut Store,
-    client: &AppClient,
-    session: Option<&str>,
-    responses: &BTreeMap<String, String>,
-    now: i64,
-) -> OpResult<Value> {
-    let (_, pending) = take(store, client, session, "DEVICE_SRP_AUTH", responses, now)?;
+pub fn device_srp_auth(store: &mut Store, answer: &Answer) -> OpResult<Value> {
+    let Answer { responses, now, .. } = *answer;
+    let (_, pending) = answer.take(store)?;
     let device_key = required(responses, "DEVICE_KEY")?;
     let srp_a = required(responses, "SRP_A")?;
     if pending.ctx.device_key.as_deref() != Some(device_key) {
@@ -456,21 +446,9 @@ pub fn device_srp_auth(
 }
 
 /// DEVICE_PASSWORD_VERIFIER: checks the device's proof (realm = DeviceGroupKey, identity = DeviceKey).
-pub fn device_password_verifier(
-    store: &mut Store,
-    client: &AppClient,
-    session: Option<&str>,
-    responses: &BTreeMap<String, String>,
-    now: i64,
-) -> OpResult<Value> {
-    let (_, pending) = take(
-        store,
-        client,
-        session,
-        "DEVICE_PASSWORD_VERIFIER",
-        responses,
-        now,
-    )?;
+pub fn device_password_verifier(store: &mut Store, answer: &Answer) -> OpResult<Value> {
+    let Answer { responses, now, .. } = *answer;
+    let (_, pending) = answer.take(store)?;
     let device_key = required(responses, "DEVICE_KEY")?;
     let secret_block = required(responses, "PASSWORD_CLAIM_SECRET_BLOCK")?;
     let signature = required(responses, "PASSWORD_CLAIM_SIGNATURE")?;
@@ -502,14 +480,15 @@ pub fn device_password_verifier(
     {
         device.last_authenticated = now * 1000;
     }
-    authentication_result(
+    issue_tokens(
         store,
         &ctx.pool_id,
         &ctx.client_id,
         &ctx.user_key,
         now,
-        None,
-        Some(device_key.to_owned()),
+        Issue::SignIn {
+            device_key: Some(device_key.to_owned()),
+        },
     )
 }
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::challenges::{issue, issue_code_challenge, issue_round, take};
+use super::challenges::{Answer, issue, issue_code_challenge, issue_round};
 use super::passkey::{issue_web_authn, offered};
 use super::password::{
     after_password, flow_not_enabled, named_user, password_check, sign_in_context, srp_challenge,
@@ -69,14 +69,9 @@ pub fn custom_auth(
 
 /// RespondToAuthChallenge CUSTOM_CHALLENGE: the right ANSWER moves to the next round; a wrong one asks the
 /// same question again (new Session) until the attempts run out.
-pub fn custom_challenge(
-    store: &mut Store,
-    client: &AppClient,
-    session: Option<&str>,
-    responses: &BTreeMap<String, String>,
-    now: i64,
-) -> OpResult<Value> {
-    let (session, pending) = take(store, client, session, "CUSTOM_CHALLENGE", responses, now)?;
+pub fn custom_challenge(store: &mut Store, answer: &Answer) -> OpResult<Value> {
+    let Answer { responses, now, .. } = *answer;
+    let (session, pending) = answer.take(store)?;
     let Some(answer) = responses.get("ANSWER") else {
         store.challenges.insert(session, pending);
         return Err(CognitoError::missing_parameter("ANSWER"));
@@ -161,14 +156,14 @@ pub fn user_auth(
 }
 
 /// RespondToAuthChallenge SELECT_CHALLENGE: ANSWER names the factor, with its own keys (PASSWORD, SRP_A).
-pub fn select_challenge(
-    store: &mut Store,
-    client: &AppClient,
-    session: Option<&str>,
-    responses: &BTreeMap<String, String>,
-    now: i64,
-) -> OpResult<Value> {
-    let (session, pending) = take(store, client, session, "SELECT_CHALLENGE", responses, now)?;
+pub fn select_challenge(store: &mut Store, answer: &Answer) -> OpResult<Value> {
+    let Answer {
+        client,
+        responses,
+        now,
+        ..
+    } = *answer;
+    let (session, pending) = answer.take(store)?;
     let answer = match responses.get("ANSWER") {
         Some(answer) if pending.options.contains(answer) => answer.clone(),
         Some(answer) => {

@@ -2,15 +2,13 @@
 //! `CREDENTIAL` answer verified by [`crate::passkeys::relying_party`]. A passkey is a whole sign-in:
 //! no MFA follows (as after EMAIL_OTP / SMS_OTP), a remembered device still may.
 
-use std::collections::BTreeMap;
-
 use serde_json::{Value, json};
 
-use super::challenges::{continue_sign_in, issue, take};
+use super::challenges::{Answer, continue_sign_in, issue};
 use crate::error::{CognitoError, OpResult};
 use crate::passkeys::relying_party::RelyingParty;
 use crate::request::required;
-use crate::state::{AppClient, PendingChallenge, SignInContext, Store};
+use crate::state::{PendingChallenge, SignInContext, Store};
 use crate::util::b64url;
 
 /// Whether USER_AUTH offers WEB_AUTHN to this user: the pool allows it and the user has a passkey.
@@ -42,14 +40,9 @@ pub fn issue_web_authn(store: &mut Store, ctx: SignInContext, now: i64) -> OpRes
 
 /// RespondToAuthChallenge WEB_AUTHN: `CREDENTIAL`, the authenticator's assertion. The session is used up
 /// whatever the outcome; on success the passkey's signature counter is kept for the next sign-in.
-pub fn web_authn(
-    store: &mut Store,
-    client: &AppClient,
-    session: Option<&str>,
-    responses: &BTreeMap<String, String>,
-    now: i64,
-) -> OpResult<Value> {
-    let (_, pending) = take(store, client, session, "WEB_AUTHN", responses, now)?;
+pub fn web_authn(store: &mut Store, answer: &Answer) -> OpResult<Value> {
+    let Answer { responses, now, .. } = *answer;
+    let (_, pending) = answer.take(store)?;
     let credential = required(responses, "CREDENTIAL")?;
     let assertion = pending
         .passkey_assertion

@@ -7,7 +7,7 @@ use cognito_wasm::srp;
 use cognito_wasm::srp::server::ServerHandshake;
 use serde_json::{Map, Value, json};
 
-use super::challenges::{continue_sign_in, issue_custom_round};
+use super::challenges::{Answer, continue_sign_in, issue_custom_round};
 use super::prepared_srp;
 use crate::app::AppState;
 use crate::credentials::{check_secret_hash, decoy_seed, make_verifier};
@@ -396,13 +396,14 @@ fn settle_password_claim(
 }
 
 /// NEW_PASSWORD_REQUIRED: sets the user's own password (and any attributes sent as `userAttributes.*`).
-pub fn new_password_required(
-    store: &mut Store,
-    client: &AppClient,
-    session: Option<&str>,
-    responses: &BTreeMap<String, String>,
-    now: i64,
-) -> OpResult<Value> {
+pub fn new_password_required(store: &mut Store, answer: &Answer) -> OpResult<Value> {
+    let Answer {
+        client,
+        session,
+        responses,
+        now,
+        ..
+    } = *answer;
     let username = required(responses, "USERNAME")?;
     let new_password = required(responses, "NEW_PASSWORD")?;
     let session = session.ok_or_else(CognitoError::invalid_session)?;

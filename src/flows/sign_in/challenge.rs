@@ -1,7 +1,7 @@
 //! The challenges a sign-in waits on the app to answer: one variant per kind, each holding what its answer
 //! needs, so that an answer can only be read as the challenge on the table expects.
 
-use super::steps::MfaType;
+use crate::flows::mfa_type::MfaType;
 
 /// A one-time code Cognito sent, or an authenticator app shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

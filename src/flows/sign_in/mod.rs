@@ -20,6 +20,7 @@ use std::mem;
 use crate::clock::Now;
 use crate::config::ClientConfig;
 use crate::error::Error;
+use crate::flows::code_delivery::CodeDeliveryDetails;
 use crate::json::{Reader, Value};
 use crate::protocol::{
     AuthResponse, InitiateAuthRequest, Operation, Request, RespondToAuthChallengeRequest, StringMap,
@@ -28,10 +29,11 @@ use crate::secret::Password;
 use crate::session::Session;
 use crate::srp::client::SrpClient;
 
+pub use crate::flows::mfa_type::MfaType;
 use challenge::{Challenge, CodeChallenge, FirstFactor, Kind};
 use claim::{Claim, required_parameter};
 pub use device::{DeviceSecrets, NewDevice};
-pub use steps::{CodeDelivery, MfaType, NextStep, TotpSetup};
+pub use steps::{NextStep, TotpSetup};
 
 /// How the password is proven.
 pub enum Method {
@@ -614,7 +616,7 @@ impl SignIn {
             "SMS_MFA" | "SMS_OTP" | "EMAIL_OTP" | "SOFTWARE_TOKEN_MFA" => {
                 let code = CodeChallenge::from_name(&name)
                     .ok_or_else(|| Error::invalid_response("unknown code challenge"))?;
-                let code_delivery_details = CodeDelivery::from_challenge(&parameters);
+                let code_delivery_details = CodeDeliveryDetails::from_challenge(&parameters);
                 let step = match code {
                     CodeChallenge::SmsMfa | CodeChallenge::SmsOtp => NextStep::ConfirmWithSmsCode {
                         code_delivery_details,

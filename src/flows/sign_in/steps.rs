@@ -1,105 +1,11 @@
 //! What the app sees of a sign-in: the [`NextStep`] it must take, and the values those steps carry (MFA
 //! types, where a code went, what an authenticator app needs). Serialised as the JS `nextStep`.
 
+use crate::flows::code_delivery::CodeDeliveryDetails;
+use crate::flows::mfa_type::MfaType;
 use crate::json::{self, Object, Value};
 use crate::protocol::StringMap;
-
-/// A second factor, as apps name them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MfaType {
-    Sms,
-    Totp,
-    Email,
-}
-
-impl MfaType {
-    pub(super) fn from_challenge(name: &str) -> Option<Self> {
-        match name {
-            "SMS_MFA" | "SMS_OTP" => Some(Self::Sms),
-            "SOFTWARE_TOKEN_MFA" => Some(Self::Totp),
-            "EMAIL_OTP" | "EMAIL_MFA" => Some(Self::Email),
-            _ => None,
-        }
-    }
-
-    /// `UserMFASettingList` / `PreferredMfaSetting` values.
-    pub(crate) fn from_setting(name: &str) -> Option<Self> {
-        Self::from_challenge(name)
-    }
-
-    pub(super) fn parse(answer: &str) -> Option<Self> {
-        match answer.trim().to_ascii_uppercase().as_str() {
-            "SMS" | "SMS_MFA" => Some(Self::Sms),
-            "TOTP" | "SOFTWARE_TOKEN_MFA" => Some(Self::Totp),
-            "EMAIL" | "EMAIL_OTP" | "EMAIL_MFA" => Some(Self::Email),
-            _ => None,
-        }
-    }
-
-    /// As the app names it (`allowedMFATypes`).
-    fn name(self) -> &'static str {
-        match self {
-            Self::Sms => "SMS",
-            Self::Totp => "TOTP",
-            Self::Email => "EMAIL",
-        }
-    }
-
-    /// "SMS, TOTP", for messages.
-    pub(super) fn names(types: &[Self]) -> String {
-        let names: Vec<&str> = types.iter().map(|t| t.name()).collect();
-        names.join(", ")
-    }
-
-    /// The `ANSWER` to SELECT_MFA_TYPE.
-    pub(super) fn challenge_name(self) -> &'static str {
-        match self {
-            Self::Sms => "SMS_MFA",
-            Self::Totp => "SOFTWARE_TOKEN_MFA",
-            Self::Email => "EMAIL_OTP",
-        }
-    }
-
-    /// The MFA types in a JSON list of challenge names (`MFAS_CAN_CHOOSE`, `MFAS_CAN_SETUP`).
-    pub(super) fn list(parameters: &StringMap, key: &str) -> Vec<Self> {
-        let names = string_list(parameters, key);
-        let mut types: Vec<Self> = names
-            .iter()
-            .filter_map(|n| Self::from_challenge(n))
-            .collect();
-        types.dedup();
-        types
-    }
-}
-
-/// Where a code was sent.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct CodeDelivery {
-    pub delivery_medium: Option<String>,
-    pub destination: Option<String>,
-}
-
-impl From<MfaType> for Value {
-    fn from(mfa: MfaType) -> Self {
-        mfa.name().into()
-    }
-}
-
-impl CodeDelivery {
-    fn to_json(&self) -> Value {
-        Value::object([
-            ("deliveryMedium", self.delivery_medium.as_ref().into()),
-            ("destination", self.destination.as_ref().into()),
-        ])
-    }
-
-    pub(super) fn from_challenge(parameters: &StringMap) -> Self {
-        Self {
-            delivery_medium: parameters.get("CODE_DELIVERY_DELIVERY_MEDIUM").cloned(),
-            destination: parameters.get("CODE_DELIVERY_DESTINATION").cloned(),
-        }
-    }
-}
+use crate::protocol::string_list;
 
 /// What an authenticator app needs to add the account.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -152,10 +58,10 @@ pub enum NextStep {
     /// An administrator requires a password reset (PasswordResetRequiredException).
     ResetPassword,
     ConfirmWithSmsCode {
-        code_delivery_details: CodeDelivery,
+        code_delivery_details: CodeDeliveryDetails,
     },
     ConfirmWithEmailCode {
-        code_delivery_details: CodeDelivery,
+        code_delivery_details: CodeDeliveryDetails,
     },
     ConfirmWithTotpCode,
     SelectMfaType {
@@ -216,7 +122,7 @@ impl NextStep {
             }
             | Self::ConfirmWithEmailCode {
                 code_delivery_details,
-            } => vec![("codeDeliveryDetails", code_delivery_details.to_json())],
+            } => vec![("codeDeliveryDetails", code_delivery_details.into())],
             Self::SelectMfaType { allowed_mfa_types }
             | Self::SelectMfaSetup { allowed_mfa_types } => {
                 vec![("allowedMFATypes", allowed_mfa_types.clone().into())]
@@ -258,18 +164,6 @@ impl NextStep {
         );
         Value::Object(Object(next_step))
     }
-}
-
-/// A JSON list of strings inside a challenge parameter (`MFAS_CAN_CHOOSE`, `requiredAttributes`); nothing
-/// when it is absent or not such a list.
-pub(super) fn string_list(parameters: &StringMap, key: &str) -> Vec<String> {
-    let value: Option<Value> = parameters.get(key).and_then(|v| json::parse(v).ok());
-    let items = value.as_ref().and_then(Value::as_array);
-    items
-        .into_iter()
-        .flatten()
-        .filter_map(|item| item.as_str().map(str::to_owned))
-        .collect()
 }
 
 /// NEW_PASSWORD_REQUIRED's `requiredAttributes` (`["userAttributes.name", …]`) that `userAttributes` lacks.
@@ -317,19 +211,5 @@ mod tests {
         ]);
         assert_eq!(missing_attributes(&parameters), vec!["name".to_owned()]);
         assert!(missing_attributes(&StringMap::new()).is_empty());
-    }
-
-    #[test]
-    fn mfa_lists_ignore_unknown_and_malformed_entries() {
-        let parameters = StringMap::from([(
-            "MFAS_CAN_CHOOSE".to_owned(),
-            r#"["SMS_MFA","WHATEVER","SOFTWARE_TOKEN_MFA"]"#.to_owned(),
-        )]);
-        assert_eq!(
-            MfaType::list(&parameters, "MFAS_CAN_CHOOSE"),
-            vec![MfaType::Sms, MfaType::Totp]
-        );
-        let broken = StringMap::from([("MFAS_CAN_CHOOSE".to_owned(), "not json".to_owned())]);
-        assert!(MfaType::list(&broken, "MFAS_CAN_CHOOSE").is_empty());
     }
 }

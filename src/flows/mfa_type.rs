@@ -1,0 +1,98 @@
+//! The second factors as apps name them (`SMS`, `TOTP`, `EMAIL`), and as Cognito names them in challenges,
+//! settings and answers. Read by the sign-in flow and by the MFA-preference operations.
+
+use crate::json::Value;
+use crate::protocol::{StringMap, string_list};
+
+/// A second factor, as apps name them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MfaType {
+    Sms,
+    Totp,
+    Email,
+}
+
+impl MfaType {
+    pub(crate) fn from_challenge(name: &str) -> Option<Self> {
+        match name {
+            "SMS_MFA" | "SMS_OTP" => Some(Self::Sms),
+            "SOFTWARE_TOKEN_MFA" => Some(Self::Totp),
+            "EMAIL_OTP" | "EMAIL_MFA" => Some(Self::Email),
+            _ => None,
+        }
+    }
+
+    /// `UserMFASettingList` / `PreferredMfaSetting` values.
+    pub(crate) fn from_setting(name: &str) -> Option<Self> {
+        Self::from_challenge(name)
+    }
+
+    pub(crate) fn parse(answer: &str) -> Option<Self> {
+        match answer.trim().to_ascii_uppercase().as_str() {
+            "SMS" | "SMS_MFA" => Some(Self::Sms),
+            "TOTP" | "SOFTWARE_TOKEN_MFA" => Some(Self::Totp),
+            "EMAIL" | "EMAIL_OTP" | "EMAIL_MFA" => Some(Self::Email),
+            _ => None,
+        }
+    }
+
+    /// As the app names it (`allowedMFATypes`).
+    fn name(self) -> &'static str {
+        match self {
+            Self::Sms => "SMS",
+            Self::Totp => "TOTP",
+            Self::Email => "EMAIL",
+        }
+    }
+
+    /// "SMS, TOTP", for messages.
+    pub(crate) fn names(types: &[Self]) -> String {
+        let names: Vec<&str> = types.iter().map(|t| t.name()).collect();
+        names.join(", ")
+    }
+
+    /// The `ANSWER` to SELECT_MFA_TYPE.
+    pub(crate) fn challenge_name(self) -> &'static str {
+        match self {
+            Self::Sms => "SMS_MFA",
+            Self::Totp => "SOFTWARE_TOKEN_MFA",
+            Self::Email => "EMAIL_OTP",
+        }
+    }
+
+    /// The MFA types in a JSON list of challenge names (`MFAS_CAN_CHOOSE`, `MFAS_CAN_SETUP`).
+    pub(crate) fn list(parameters: &StringMap, key: &str) -> Vec<Self> {
+        let names = string_list(parameters, key);
+        let mut types: Vec<Self> = names
+            .iter()
+            .filter_map(|n| Self::from_challenge(n))
+            .collect();
+        types.dedup();
+        types
+    }
+}
+
+impl From<MfaType> for Value {
+    fn from(mfa: MfaType) -> Self {
+        mfa.name().into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mfa_lists_ignore_unknown_and_malformed_entries() {
+        let parameters = StringMap::from([(
+            "MFAS_CAN_CHOOSE".to_owned(),
+            r#"["SMS_MFA","WHATEVER","SOFTWARE_TOKEN_MFA"]"#.to_owned(),
+        )]);
+        assert_eq!(
+            MfaType::list(&parameters, "MFAS_CAN_CHOOSE"),
+            vec![MfaType::Sms, MfaType::Totp]
+        );
+        let broken = StringMap::from([("MFAS_CAN_CHOOSE".to_owned(), "not json".to_owned())]);
+        assert!(MfaType::list(&broken, "MFAS_CAN_CHOOSE").is_empty());
+    }
+}

@@ -1,0 +1,256 @@
+//! What the client and server halves of SRP share: the pool name, SECRET_HASH, reading public values and
+//! salts, u and x, the session key and the password claim, and the secret block.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use hkdf::Hkdf;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use super::encoding::{Signed, hash, hash_to_int, parse_signed_hex, to_byte_array};
+use super::error::SrpError;
+use super::group::COGNITO;
+use super::uint::U3072;
+
+type HmacSha256 = Hmac<Sha256>;
+
+const HKDF_INFO: &[u8] = b"Caldera Derived Key";
+
+/// Bound on the hex digits of a public value: N is 768 digits; leave room for harmless leading zeros.
+const MAX_PUBLIC_HEX_DIGITS: usize = 1024;
+/// Bound on the hex digits of a salt (Cognito's are 32 or so).
+const MAX_SALT_HEX_DIGITS: usize = 512;
+
+/// The pool name SRP mixes into `x`: the text after the `_` of a user pool id (`us-east-1_AbC123` → `AbC123`).
+///
+/// Pool ids with more than one `_` are refused: the reference clients disagree with each other on them and
+/// no real region contains one.
+pub fn pool_name(user_pool_id: &str) -> Result<&str, SrpError> {
+    let (region, name) = user_pool_id
+        .split_once('_')
+        .ok_or(SrpError::InvalidUserPoolId)?;
+    let region_ok = !region.is_empty()
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    let name_ok = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric());
+    if region_ok && name_ok && user_pool_id.len() <= 55 {
+        Ok(name)
+    } else {
+        Err(SrpError::InvalidUserPoolId)
+    }
+}
+
+/// `SECRET_HASH` for app clients that have a secret: `base64(HMAC-SHA256(secret, username ‖ clientId))`.
+pub fn secret_hash(client_secret: &str, username: &str, client_id: &str) -> String {
+    let mut mac = hmac_sha256(client_secret.as_bytes());
+    mac.update(username.as_bytes());
+    mac.update(client_id.as_bytes());
+    BASE64.encode(mac.finalize().into_bytes())
+}
+
+fn hmac_sha256(key: &[u8]) -> HmacSha256 {
+    // HMAC takes keys of any length; the error case cannot happen, so fall back to an empty key rather
+    // than carry a panic path.
+    HmacSha256::new_from_slice(key).unwrap_or_else(|_| HmacSha256::new(&Default::default()))
+}
+
+/// Parses a peer's public ephemeral value (`SRP_A` or `SRP_B`, or a stored verifier) and refuses values
+/// that are ≡ 0 (mod N), negative or not below N.
+pub fn parse_public_value(hex: &str, field: &'static str) -> Result<U3072, SrpError> {
+    let value = parse_signed_hex(hex, field, MAX_PUBLIC_HEX_DIGITS)?;
+    let magnitude = value.magnitude();
+    if value.is_negative() || magnitude.is_zero() || magnitude >= &COGNITO.n {
+        return Err(SrpError::IllegalPublicValue { field });
+    }
+    Ok(*magnitude)
+}
+
+/// Parses `SALT` as a signed integer, as amazon-cognito-identity-js does (Cognito has been seen sending
+/// negative salts; redundant leading zeros are normalised away).
+pub fn parse_salt(hex: &str) -> Result<Signed, SrpError> {
+    parse_signed_hex(hex, "SALT", MAX_SALT_HEX_DIGITS)
+}
+
+/// `u = H(A ‖ B)`; zero is refused.
+pub fn compute_u(a_pub: &U3072, b_pub: &U3072) -> Result<U3072, SrpError> {
+    let u = hash_to_int(&[&to_byte_array(a_pub), &to_byte_array(b_pub)]);
+    if u.is_zero() {
+        Err(SrpError::ZeroScrambler)
+    } else {
+        Ok(u)
+    }
+}
+
+/// `x = H(padHex(salt) ‖ H(realm ‖ identity ‖ ":" ‖ password))`, given `padHex(salt)` (the salt's
+/// [`encoding::signed_byte_array`]).
+pub fn compute_x(salt_bytes: &[u8], realm: &str, identity: &str, password: &str) -> U3072 {
+    let inner = hash(&[
+        realm.as_bytes(),
+        identity.as_bytes(),
+        b":",
+        password.as_bytes(),
+    ]);
+    hash_to_int(&[salt_bytes, &inner])
+}
+
+/// The 16-byte key both sides derive from the shared secret S.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SessionKey([u8; 16]);
+
+impl Drop for SessionKey {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
+
+impl std::fmt::Debug for SessionKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SessionKey([redacted])")
+    }
+}
+
+impl SessionKey {
+    /// HKDF-SHA256 with salt `padHex(u)`, input `padHex(S)`, info "Caldera Derived Key", 16 bytes.
+    pub fn derive(u: &U3072, premaster_secret: &U3072) -> Self {
+        let hkdf = Hkdf::<Sha256>::new(Some(&to_byte_array(u)), &to_byte_array(premaster_secret));
+        let mut key = [0u8; 16];
+        // 16 bytes is far below HKDF's 255·32 limit, so expand cannot fail.
+        let _ = hkdf.expand(HKDF_INFO, &mut key);
+        Self(key)
+    }
+
+    pub fn as_bytes(&self) -> &[u8; 16] {
+        &self.0
+    }
+
+    fn claim_mac(
+        &self,
+        realm: &str,
+        identity: &str,
+        secret_block: &[u8],
+        timestamp: &str,
+    ) -> HmacSha256 {
+        let mut mac = hmac_sha256(&self.0);
+        for part in [
+            realm.as_bytes(),
+            identity.as_bytes(),
+            secret_block,
+            timestamp.as_bytes(),
+        ] {
+            mac.update(part);
+        }
+        mac
+    }
+
+    /// `PASSWORD_CLAIM_SIGNATURE`: base64 of HMAC(K, realm ‖ identity ‖ secret block ‖ timestamp).
+    pub fn sign_claim(
+        &self,
+        realm: &str,
+        identity: &str,
+        secret_block: &[u8],
+        timestamp: &str,
+    ) -> String {
+        BASE64.encode(
+            self.claim_mac(realm, identity, secret_block, timestamp)
+                .finalize()
+                .into_bytes(),
+        )
+    }
+
+    /// Checks a claim signature in constant time.
+    pub fn verify_claim(
+        &self,
+        realm: &str,
+        identity: &str,
+        secret_block: &[u8],
+        timestamp: &str,
+        signature_b64: &str,
+    ) -> Result<(), SrpError> {
+        let signature = BASE64
+            .decode(signature_b64)
+            .map_err(|_| SrpError::InvalidBase64 {
+                field: "PASSWORD_CLAIM_SIGNATURE",
+            })?;
+        self.claim_mac(realm, identity, secret_block, timestamp)
+            .verify_slice(&signature)
+            .map_err(|_| SrpError::SignatureMismatch)
+    }
+}
+
+/// Decodes `SECRET_BLOCK` (standard base64), which the signature covers as bytes.
+pub fn decode_secret_block(secret_block_b64: &str) -> Result<Vec<u8>, SrpError> {
+    BASE64
+        .decode(secret_block_b64)
+        .map_err(|_| SrpError::InvalidBase64 {
+            field: "SECRET_BLOCK",
+        })
+}
+
+pub(super) fn random_bytes<const LEN: usize>() -> Result<[u8; LEN], SrpError> {
+    let mut bytes = [0u8; LEN];
+    getrandom::fill(&mut bytes).map_err(|_| SrpError::Random)?;
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pool_name_is_text_after_underscore() {
+        assert_eq!(pool_name("us-east-1_AbCdEf123"), Ok("AbCdEf123"));
+        for bad in [
+            "",
+            "us-east-1",
+            "us-east-1_",
+            "_abc",
+            "us_east_1_abc",
+            "us-east-1_ab-c",
+            "us-east-1_ab c",
+        ] {
+            assert_eq!(pool_name(bad), Err(SrpError::InvalidUserPoolId), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn public_values_outside_the_group_are_refused() {
+        let n_hex = COGNITO.n.to_hex();
+        let n_plus_one = COGNITO.n.overflowing_add(&U3072::ONE).0.to_hex();
+        let largest = "f".repeat(768); // 2^3072 − 1
+        let too_wide = format!("1{}", "0".repeat(768)); // 2^3072
+        for bad in [
+            "0",
+            "000",
+            "-0",
+            n_hex.as_str(),
+            n_plus_one.as_str(),
+            largest.as_str(),
+            too_wide.as_str(),
+            "-5",
+        ] {
+            assert_eq!(
+                parse_public_value(bad, "SRP_B"),
+                Err(SrpError::IllegalPublicValue { field: "SRP_B" }),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            parse_public_value(&"1".repeat(1025), "SRP_B"),
+            Err(SrpError::TooLong { field: "SRP_B" })
+        );
+        assert_eq!(
+            parse_public_value("xyz", "SRP_B"),
+            Err(SrpError::InvalidHex { field: "SRP_B" })
+        );
+        assert!(parse_public_value("1", "SRP_B").is_ok());
+        let n_minus_one = COGNITO.n.overflowing_sub(&U3072::ONE).0.to_hex();
+        assert!(parse_public_value(&format!("000{n_minus_one}"), "SRP_B").is_ok());
+    }
+
+    #[test]
+    fn session_key_debug_is_redacted() {
+        let key = SessionKey::derive(&U3072::ONE, &U3072::from_hex("2").unwrap());
+        assert_eq!(format!("{key:?}"), "SessionKey([redacted])");
+    }
+}
