@@ -40,10 +40,15 @@ async function backend() {
 }
 
 async function start() {
+  // The backends (signer-backends.js) are fetched with the first call that needs the sign-in core: a page
+  // whose user signed in earlier never loads them.
+  const { LocalBackend, WorkerBackend } = await import('./signer-backends.js');
   if (!workerFailed && provider?.startWorker) {
     let worker;
     try {
-      worker = new WorkerBackend(provider.startWorker());
+      worker = new WorkerBackend(provider.startWorker(), () => {
+        workerFailed = true;
+      });
     } catch {
       // No Worker here, or one the page may not start.
     }
@@ -52,92 +57,6 @@ async function start() {
   }
   if (!provider) throw new CognitoError('InternalError', 'cognito-wasm: import the package by its entry (index.js or node.js)');
   return new LocalBackend(await provider.load());
-}
-
-/** The sign-in core loaded into this thread: one `Core` per client. */
-class LocalBackend {
-  dead = false;
-
-  constructor(Core) {
-    this.Core = Core;
-  }
-
-  open(client, config) {
-    return new this.Core(config);
-  }
-
-  async run(core, method, args) {
-    return core[method](...args);
-  }
-}
-
-/** Frees a collected client's core in the worker. */
-const closeInWorker =
-  typeof FinalizationRegistry === 'function' ? new FinalizationRegistry(({ backend, key }) => backend.close(key)) : undefined;
-
-/** The sign-in worker: one per page, a core in it per client, each call answered by a `reply`. */
-class WorkerBackend {
-  dead = false;
-  #worker;
-  #calls = new Map();
-  #lastCall = 0;
-  #lastClient = 0;
-
-  constructor(worker) {
-    this.#worker = worker;
-    /** Resolves with whether the worker loaded the module (false: it cannot, here). */
-    this.ready = new Promise((resolve) => {
-      worker.onmessage = ({ data }) => {
-        if (data.type === 'reply') {
-          const call = this.#calls.get(data.id);
-          this.#calls.delete(data.id);
-          call?.resolve(data.result);
-        } else if (data.type === 'ready') {
-          resolve(true);
-        } else if (data.type === 'unavailable') {
-          this.#stop();
-          resolve(false);
-        }
-      };
-      worker.onerror = (event) => {
-        event.preventDefault?.();
-        this.#stop();
-        resolve(false);
-      };
-    });
-  }
-
-  /** Calls under way in the worker are lost; later ones run on the page. */
-  #stop() {
-    this.#worker.terminate();
-    this.dead = true;
-    workerFailed = true;
-    for (const call of this.#calls.values()) {
-      call.reject(new CognitoError('AbortError', 'the sign-in worker stopped; sign in again'));
-    }
-    this.#calls.clear();
-  }
-
-  open(client, config) {
-    this.#lastClient += 1;
-    const key = this.#lastClient;
-    this.#worker.postMessage({ type: 'open', client: key, config });
-    closeInWorker?.register(client, { backend: this, key });
-    return key;
-  }
-
-  run(key, method, args) {
-    if (this.dead) return Promise.reject(new CognitoError('AbortError', 'the sign-in worker stopped; sign in again'));
-    return new Promise((resolve, reject) => {
-      this.#lastCall += 1;
-      this.#calls.set(this.#lastCall, { resolve, reject });
-      this.#worker.postMessage({ type: 'call', id: this.#lastCall, client: key, method, args });
-    });
-  }
-
-  close(key) {
-    if (!this.dead) this.#worker.postMessage({ type: 'close', client: key });
-  }
 }
 
 /**

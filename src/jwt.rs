@@ -34,12 +34,7 @@ pub fn time_claim(claims: &Claims, name: &str) -> Result<i64, Error> {
         .ok_or_else(|| Error::invalid_response(format!("JWT has no {name} claim")))?;
     value
         .as_i64()
-        .or_else(|| {
-            value
-                .as_f64()
-                .filter(|f| f.is_finite() && f.abs() < 1e15)
-                .map(|f| f.floor() as i64)
-        })
+        .or_else(|| value.floor_below_1e15())
         .ok_or_else(|| Error::invalid_response(format!("JWT {name} claim is not a number")))
 }
 

@@ -361,6 +361,26 @@ pub fn string_list(parameters: &StringMap, key: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn string_map_keeps_name_order_and_the_last_value() {
+        let pair = |k: &str, v: &str| (k.to_owned(), v.to_owned());
+        let mut map = StringMap::from([pair("b", "1"), pair("a", "2"), pair("b", "3")]);
+        assert_eq!(map.insert("c".to_owned(), "4".to_owned()), None);
+        assert_eq!(
+            map.insert("a".to_owned(), "5".to_owned()),
+            Some("2".to_owned())
+        );
+        let members: Vec<_> = map.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        assert_eq!(members, ["a=5", "b=3", "c=4"]);
+        assert_eq!(map.remove("b"), Some("3".to_owned()));
+        assert!(!map.contains_key("b") && map.get("b").is_none() && map.len() == 2);
+        assert_eq!(
+            Value::from(&map).to_string(),
+            r#"{"a":"5","c":"4"}"#,
+            "written in name order, as a BTreeMap was"
+        );
+    }
+
     fn read(status: u16, body: &str, header: Option<&str>) -> Result<AuthResponse, Error> {
         let body = parse_response(&RawResponse {
             status,

@@ -221,6 +221,11 @@ fn string_map(pairs: &[(String, String)]) -> StringMap {
     pairs.iter().cloned().collect()
 }
 
+/// A JSON object of the map's members, in its (name) order.
+fn map_json(map: &StringMap) -> Value {
+    Value::Object(map.iter().map(|(k, v)| (k.clone(), json!(v))).collect())
+}
+
 impl MethodChoice {
     fn build(&self) -> Option<Method> {
         Some(match self {
@@ -250,7 +255,7 @@ impl ParameterValue {
                     .collect::<Vec<_>>()
             )
             .to_string(),
-            Self::Object(pairs) => json!(string_map(pairs)).to_string(),
+            Self::Object(pairs) => map_json(&string_map(pairs)).to_string(),
         }
     }
 }
@@ -270,7 +275,7 @@ impl StructuredReply {
                 .iter()
                 .map(|(key, value)| (key.pick(PARAMETERS), value.render()))
                 .collect();
-            body.insert("ChallengeParameters".into(), json!(parameters));
+            body.insert("ChallengeParameters".into(), map_json(&parameters));
         }
         if let Some(result) = &self.result {
             let mut fields = json!({

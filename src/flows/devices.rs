@@ -8,12 +8,13 @@ use crate::protocol::{Operation, Request, StringMap};
 
 /// `DeviceType` as Cognito sends it.
 #[derive(Clone, Debug)]
+/// Its dates are whole milliseconds (Cognito sends seconds, with a fraction): the module writes no floats.
 pub struct DeviceReply {
     pub device_key: String,
     pub device_attributes: Vec<Attribute>,
-    pub device_create_date: Option<f64>,
-    pub device_last_modified_date: Option<f64>,
-    pub device_last_authenticated_date: Option<f64>,
+    pub device_create_date: Option<i64>,
+    pub device_last_modified_date: Option<i64>,
+    pub device_last_authenticated_date: Option<i64>,
 }
 
 impl DeviceReply {
@@ -21,9 +22,9 @@ impl DeviceReply {
         Ok(Self {
             device_key: device.string("DeviceKey")?,
             device_attributes: Attribute::list(device, "DeviceAttributes")?,
-            device_create_date: device.opt_f64("DeviceCreateDate")?,
-            device_last_modified_date: device.opt_f64("DeviceLastModifiedDate")?,
-            device_last_authenticated_date: device.opt_f64("DeviceLastAuthenticatedDate")?,
+            device_create_date: device.opt_millis("DeviceCreateDate")?,
+            device_last_modified_date: device.opt_millis("DeviceLastModifiedDate")?,
+            device_last_authenticated_date: device.opt_millis("DeviceLastAuthenticatedDate")?,
         })
     }
 }
@@ -91,15 +92,13 @@ impl From<DeviceReply> for Device {
             .into_iter()
             .map(|a| (a.name, a.value.unwrap_or_default()))
             .collect();
-        // Whole milliseconds (`as` saturates), so that the module writes no floats.
-        let millis = |seconds: Option<f64>| seconds.map(|s| (s * 1000.0).round() as i64);
         Self {
             id: reply.device_key,
             name: attributes.get("device_name").cloned(),
             attributes,
-            create_date: millis(reply.device_create_date),
-            last_modified_date: millis(reply.device_last_modified_date),
-            last_authenticated_date: millis(reply.device_last_authenticated_date),
+            create_date: reply.device_create_date,
+            last_modified_date: reply.device_last_modified_date,
+            last_authenticated_date: reply.device_last_authenticated_date,
         }
     }
 }

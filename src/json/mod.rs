@@ -3,6 +3,7 @@
 //! several kilobytes of wasm each, and the module is shipped to every browser. `null` counts as absent,
 //! unknown members are ignored, and a member of the wrong type is a typed error naming its path.
 
+mod number;
 mod parse;
 mod value;
 
@@ -203,6 +204,15 @@ impl<'a> Reader<'a> {
 
     pub fn opt_f64(&self, path: &str) -> Result<Option<f64>, Error> {
         self.opt_as(path, "a number", Value::as_f64)
+    }
+
+    /// A number of seconds (Cognito's dates) as whole milliseconds, read without floating point.
+    pub fn opt_millis(&self, path: &str) -> Result<Option<i64>, Error> {
+        self.opt_as(path, "a number", |value| match value {
+            Value::Int(seconds) => Some(seconds.saturating_mul(1000)),
+            Value::Decimal(text) => Some(number::seconds_to_millis(text)),
+            _ => None,
+        })
     }
 
     pub fn opt_bool(&self, path: &str) -> Result<Option<bool>, Error> {

@@ -295,9 +295,10 @@ impl Parser<'_> {
                 Err(_) => {}
             }
         }
-        match text.parse::<f64>() {
-            Ok(x) if x.is_finite() => Ok(Value::Decimal(text.to_owned())),
-            _ => Err(self.error("number out of range")),
+        if super::number::fits_f64(text) {
+            Ok(Value::Decimal(text.to_owned()))
+        } else {
+            Err(self.error("number out of range"))
         }
     }
 }

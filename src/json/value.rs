@@ -27,8 +27,112 @@ pub enum Value {
     Object(Object),
 }
 
-/// A map of strings to strings: Cognito's `AuthParameters`, `ChallengeParameters`, `ClientMetadata`.
-pub type StringMap = std::collections::BTreeMap<String, String>;
+/// Cognito's string-to-string parameter maps (AuthParameters, ChallengeParameters, ClientMetadata,
+/// attributes): a few members each, so a vector kept sorted by name, which serialises in the same order a
+/// `BTreeMap` did at a fraction of its wasm (the B-tree's node code is ~9 kB in the session core alone).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StringMap(Vec<(String, String)>);
+
+impl StringMap {
+    pub const fn new() -> Self {
+        Self(Vec::new())
+    }
+
+    /// Where `key` is, or where it would go.
+    fn find(&self, key: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(name, _)| name.as_str().cmp(key))
+    }
+
+    /// Sets `key` to `value`, giving back the value it replaces.
+    pub fn insert(&mut self, key: String, value: String) -> Option<String> {
+        match self.find(&key) {
+            Ok(at) => self
+                .0
+                .get_mut(at)
+                .map(|(_, old)| std::mem::replace(old, value)),
+            Err(at) => {
+                self.0.insert(at, (key, value));
+                None
+            }
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&String> {
+        self.find(key)
+            .ok()
+            .and_then(|at| self.0.get(at))
+            .map(|(_, value)| value)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.find(key).is_ok()
+    }
+
+    pub fn remove(&mut self, key: &str) -> Option<String> {
+        self.find(key).ok().map(|at| self.0.remove(at).1)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The members in name order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &String)> {
+        self.0.iter().map(|(name, value)| (name, value))
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(name, _)| name)
+    }
+
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut String> {
+        self.0.iter_mut().map(|(_, value)| value)
+    }
+}
+
+impl<const N: usize> From<[(String, String); N]> for StringMap {
+    fn from(members: [(String, String); N]) -> Self {
+        members.into_iter().collect()
+    }
+}
+
+/// A name given twice keeps its last value, as a `BTreeMap` does.
+impl FromIterator<(String, String)> for StringMap {
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(members: I) -> Self {
+        let mut map = Self::new();
+        members.into_iter().for_each(|(name, value)| {
+            map.insert(name, value);
+        });
+        map
+    }
+}
+
+impl<'a> IntoIterator for &'a StringMap {
+    type Item = (&'a String, &'a String);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (String, String)>,
+        fn(&'a (String, String)) -> (&'a String, &'a String),
+    >;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(name, value)| (name, value))
+    }
+}
+
+/// For the tests (the core itself reads members with `get`).
+#[cfg(test)]
+impl std::ops::Index<&str> for StringMap {
+    type Output = String;
+
+    /// Panics when `key` is absent, as `BTreeMap`'s does; for tests and members already checked.
+    fn index(&self, key: &str) -> &String {
+        self.get(key).expect("no such member")
+    }
+}
 
 /// An object's members in order.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -126,6 +230,15 @@ impl Value {
     pub fn as_i64(&self) -> Option<i64> {
         match self {
             Self::Int(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// The floor of a number below 10^15 in magnitude (JWT times), read without floating point.
+    pub fn floor_below_1e15(&self) -> Option<i64> {
+        match self {
+            Self::Int(n) => Some(*n).filter(|n| n.unsigned_abs() < 1_000_000_000_000_000),
+            Self::Decimal(text) => super::number::floor_below_1e15(text),
             _ => None,
         }
     }

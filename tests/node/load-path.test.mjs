@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { createPoolAndUser, openHarnessPage, serveHarness, startEmulator } from './helpers.mjs';
 import { launchBrowser } from './page-harness.mjs';
 
-const SIGN_IN_CORE = /\/pkg\/(signer\.js|cognito_wasm_sign_in(_bg\.wasm|\.js))$/;
+const SIGN_IN_CORE = /\/pkg\/(signer(-backends)?\.js|cognito_wasm_sign_in(_bg\.wasm|\.js))$/;
 
 let emulator;
 let site;
@@ -112,7 +112,7 @@ test('the first sign-in fetches the sign-in core, once; later sign-ins and accou
     assert.equal(out.value.isSignedIn, true);
     assert.deepEqual(
       fetched.filter((p) => SIGN_IN_CORE.test(p)).sort(),
-      ['/pkg/cognito_wasm_sign_in.js', '/pkg/cognito_wasm_sign_in_bg.wasm', '/pkg/signer.js'],
+      ['/pkg/cognito_wasm_sign_in.js', '/pkg/cognito_wasm_sign_in_bg.wasm', '/pkg/signer-backends.js', '/pkg/signer.js'],
     );
     assert.deepEqual(page.problems, []);
   } finally {

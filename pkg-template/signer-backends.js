@@ -1,0 +1,94 @@
+// The two ways signer-host.js runs the sign-in core, fetched by it with the first call that needs the core
+// (so that a returning user's page, which never signs in, does not download them): in the page's sign-in
+// worker (signer.js, whose header describes the messages), or loaded into this thread.
+import { CognitoError } from './errors.js';
+
+/** The sign-in core loaded into this thread: one `Core` per client. */
+export class LocalBackend {
+  dead = false;
+
+  constructor(Core) {
+    this.Core = Core;
+  }
+
+  open(client, config) {
+    return new this.Core(config);
+  }
+
+  async run(core, method, args) {
+    return core[method](...args);
+  }
+}
+
+/** Frees a collected client's core in the worker. */
+const closeInWorker =
+  typeof FinalizationRegistry === 'function' ? new FinalizationRegistry(({ backend, key }) => backend.close(key)) : undefined;
+
+/** The sign-in worker: one per page, a core in it per client, each call answered by a `reply`. */
+export class WorkerBackend {
+  dead = false;
+  #worker;
+  #calls = new Map();
+  #lastCall = 0;
+  #lastClient = 0;
+
+  #onStop;
+
+  /** `onStop()`: called when the worker stops, so that the page's later backends load the module here. */
+  constructor(worker, onStop) {
+    this.#worker = worker;
+    this.#onStop = onStop;
+    /** Resolves with whether the worker loaded the module (false: it cannot, here). */
+    this.ready = new Promise((resolve) => {
+      worker.onmessage = ({ data }) => {
+        if (data.type === 'reply') {
+          const call = this.#calls.get(data.id);
+          this.#calls.delete(data.id);
+          call?.resolve(data.result);
+        } else if (data.type === 'ready') {
+          resolve(true);
+        } else if (data.type === 'unavailable') {
+          this.#stop();
+          resolve(false);
+        }
+      };
+      worker.onerror = (event) => {
+        event.preventDefault?.();
+        this.#stop();
+        resolve(false);
+      };
+    });
+  }
+
+  /** Calls under way in the worker are lost; later ones run on the page. */
+  #stop() {
+    this.#worker.terminate();
+    this.dead = true;
+    this.#onStop();
+    for (const call of this.#calls.values()) {
+      call.reject(new CognitoError('AbortError', 'the sign-in worker stopped; sign in again'));
+    }
+    this.#calls.clear();
+  }
+
+  open(client, config) {
+    this.#lastClient += 1;
+    const key = this.#lastClient;
+    this.#worker.postMessage({ type: 'open', client: key, config });
+    closeInWorker?.register(client, { backend: this, key });
+    return key;
+  }
+
+  run(key, method, args) {
+    if (this.dead) return Promise.reject(new CognitoError('AbortError', 'the sign-in worker stopped; sign in again'));
+    return new Promise((resolve, reject) => {
+      this.#lastCall += 1;
+      this.#calls.set(this.#lastCall, { resolve, reject });
+      this.#worker.postMessage({ type: 'call', id: this.#lastCall, client: key, method, args });
+    });
+  }
+
+  close(key) {
+    if (!this.dead) this.#worker.postMessage({ type: 'close', client: key });
+  }
+}
