@@ -1,6 +1,7 @@
 // The effects of signInWithRedirect (the sign-in core decides everything else): the pending redirect kept in
 // sessionStorage while the browser is at the user-pool domain, the page's address, and the token request.
 import { fail, messageOf } from './outcome.js';
+import { memory, webStorage } from './store.js';
 import { replyText } from './transport.js';
 
 /** The page's address and origin ('' outside a browser page). */
@@ -25,34 +26,23 @@ export function cleanAddressBar() {
  */
 export class PendingRedirects {
   #key;
-  #memory = null;
+  /** Where the sign-in's tab keeps it: sessionStorage, or memory where the page may not use one. */
+  #backend = webStorage('sessionStorage', false) ?? memory();
 
   constructor(namespace) {
     this.#key = `${namespace}.oauth.pending`;
   }
 
-  static #storage() {
-    try {
-      return globalThis.sessionStorage ?? undefined;
-    } catch {
-      return undefined; // Storage that the page may not use (sandboxed, cookies blocked).
-    }
-  }
-
   read() {
-    const storage = PendingRedirects.#storage();
-    return storage ? storage.getItem(this.#key) : this.#memory;
+    return this.#backend.get(this.#key);
   }
 
   keep(pending) {
-    const storage = PendingRedirects.#storage();
-    if (storage) storage.setItem(this.#key, pending);
-    else this.#memory = pending;
+    this.#backend.set(this.#key, pending);
   }
 
   remove() {
-    PendingRedirects.#storage()?.removeItem(this.#key);
-    this.#memory = null;
+    this.#backend.remove(this.#key);
   }
 }
 

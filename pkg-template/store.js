@@ -188,7 +188,7 @@ function storageError(what, cause) {
   return fail('StorageError', `could not ${what} storage: ${messageOf(cause)}`);
 }
 
-function memory() {
+export function memory() {
   const map = new Map();
   return {
     shared: false,
@@ -199,7 +199,7 @@ function memory() {
 }
 
 /** `globalThis[name]`, which may be missing (Node, workers) or throw (storage disabled by the user). */
-function webStorage(name, required) {
+export function webStorage(name, required) {
   let storage;
   try {
     storage = globalThis[name];
