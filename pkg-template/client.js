@@ -46,13 +46,14 @@ export class CognitoClient {
     const { storage, caseSensitiveUsernames = true, ...rest } = config;
     if (typeof caseSensitiveUsernames !== 'boolean') throw invalid('caseSensitiveUsernames: expected true or false');
     const coreConfig = encode(rest, 'CognitoClient config');
+    this.#core = new Core(coreConfig);
+    let settings;
     try {
-      this.#core = new Core(coreConfig);
+      settings = unwrap(this.#core.settings());
     } catch (error) {
-      if (typeof error === 'string') unwrap(error);
+      this.#core.free();
       throw error;
     }
-    const settings = JSON.parse(this.#core.settings());
     this.#transport = new Transport(this.#core, settings.endpoint);
     this.#timeoutMs = settings.timeoutMs;
     this.#store = new Store(storage, `cognito-wasm.${config.userPoolId}.${config.clientId}`, caseSensitiveUsernames);
@@ -198,7 +199,7 @@ export class CognitoClient {
     let customState;
     let token;
     try {
-      customState = await this.#signer.call('oauthCustomState', pending);
+      customState = unwrap(await this.#signer.call('oauthCustomState', pending)) ?? undefined;
       token = unwrap(await this.#signer.call('oauthCallback', url, pending));
       if (token === null) return undefined;
     } catch (error) {
@@ -472,7 +473,7 @@ export class CognitoClient {
   }
 
   /** Whether stored device secrets can be read back (the sign-in core reads them). */
-  #deviceReadable = (device) => this.#signer.call('deviceReadable', device);
+  #deviceReadable = async (device) => unwrap(await this.#signer.call('deviceReadable', device));
 
   /** The key of this browser's device for the signed-in user, if Cognito tracks it. */
   async #currentDeviceKey(session) {

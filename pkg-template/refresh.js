@@ -59,7 +59,7 @@ export class Refresher {
   /** The session, refreshed first if its tokens expire within the refresh margin. */
   async valid(call) {
     const session = await this.stored();
-    return this.#core.needsRefresh(session.stored, deviceNow()) ? this.refresh(call, session, false) : session;
+    return unwrap(this.#core.needsRefresh(session.stored, deviceNow())) ? this.refresh(call, session, false) : session;
   }
 
   /** The stored session, or UserUnAuthenticatedException. `underLock`: the caller holds the session lock. */
@@ -99,7 +99,7 @@ export class Refresher {
    */
   async #refreshUnderLock(before, requested) {
     const current = await this.stored(true);
-    if (this.#core.stillNeeded(requested, before.stored, current.stored, deviceNow())) {
+    if (unwrap(this.#core.stillNeeded(requested, before.stored, current.stored, deviceNow()))) {
       await this.#refreshNow(new Call(undefined, this.#timeoutMs), current);
     }
   }
@@ -148,7 +148,7 @@ export class Refresher {
     for (let i = 0; i < STORAGE_SETTLE_TRIES; i += 1) {
       const stored = await this.#loadSession(true);
       if (!stored || stored.session.username !== current.session.username) return null;
-      if (this.#core.supersedes(stored.stored, current.stored)) return stored;
+      if (unwrap(this.#core.supersedes(stored.stored, current.stored))) return stored;
       await new Promise((resolve) => timer(resolve, STORAGE_SETTLE_MS));
     }
     return null;
@@ -160,7 +160,7 @@ export class Refresher {
   schedule(session, delayMs) {
     if (!this.#autoRefresh) return;
     if (delayMs === undefined) {
-      const due = this.#core.refreshDueInMs(session.stored, Date.now());
+      const due = unwrap(this.#core.refreshDueInMs(session.stored, Date.now()));
       delayMs = due - Math.random() * Math.min(REFRESH_JITTER_MS, due / 10);
     }
     clearTimeout(this.#timer);
@@ -218,7 +218,7 @@ export class Refresher {
   async #shown() {
     const session = await this.#loadSession();
     if (!session) return;
-    if (this.#paused || this.#core.needsRefresh(session.stored, deviceNow())) {
+    if (this.#paused || unwrap(this.#core.needsRefresh(session.stored, deviceNow()))) {
       await this.#refreshInBackground(session);
     } else {
       this.schedule(session);

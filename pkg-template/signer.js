@@ -7,7 +7,7 @@
 //                  {type: 'close', client}                   the client was collected: free its core
 //   worker → page  {type: 'ready'}                           the module is loaded: send 'open' and 'call'
 //                  {type: 'unavailable'}                     it cannot load here: the page loads it instead
-//                  {type: 'reply', id, result}               the core's answer (JSON text, bool or undefined)
+//                  {type: 'reply', id, result}               the core's answer (an outcome's JSON text; undefined for dropSignIn)
 import { Core, initSync } from './cognito_wasm_sign_in.js';
 import { compileWasm } from './load-wasm.js';
 

@@ -55,8 +55,8 @@ export class Transport {
       try {
         return await this.#sendOnce(call, request);
       } catch (error) {
-        const delay = this.#core.retryDelay(attempt, String(error.name), error.retryable === true, Math.random());
-        if (delay < 0) throw error;
+        const delay = unwrap(this.#core.retryDelay(attempt, String(error.name), error.retryable === true, Math.random()));
+        if (delay === null) throw error;
         await call.sleep(delay);
       }
     }
@@ -84,10 +84,10 @@ export class Transport {
         throw fail('NetworkError', `request to Cognito failed: ${messageOf(cause)}`, true);
       }
       const text = await replyText(response);
-      const error = this.#core.replyError(response.status, text, response.headers.get('x-amzn-ErrorType') ?? undefined);
-      if (error) unwrap(error);
+      // Throws the reply's error; a success is null.
+      unwrap(this.#core.replyError(response.status, text, response.headers.get('x-amzn-ErrorType') ?? undefined));
       const date = Date.parse(response.headers.get('Date') ?? '');
-      if (Number.isFinite(date)) this.clockOffset = clockOffset(Date.now(), date) ?? this.clockOffset;
+      if (Number.isFinite(date)) this.clockOffset = unwrap(clockOffset(Date.now(), date)) ?? this.clockOffset;
       return text;
     });
   }

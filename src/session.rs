@@ -9,6 +9,7 @@ use crate::json::{self, Reader, Value};
 use crate::jwt::{self, Claims};
 use crate::protocol::AuthenticationResult;
 use crate::secret::RefreshToken;
+use zeroize::Zeroizing;
 
 /// What is kept in storage; everything else is derived from it again on load.
 #[derive(Clone, Debug)]
@@ -213,6 +214,41 @@ impl Session {
     }
 }
 
+/// The sessions a core has read, by stored text, newest first: the wasm edge's memory of the texts the JS
+/// side names sessions by, so that each is parsed, checked and its JWTs decoded once. A page's decisions name
+/// only a few at a time (the one it holds, the one storage holds now, the one a refresh made), so a handful is kept; one
+/// pushed out is parsed again if it is named again. The texts carry refresh tokens: wiped when dropped.
+#[derive(Default)]
+pub struct HeldSessions(Vec<(Zeroizing<String>, Session)>);
+
+impl HeldSessions {
+    const CAPACITY: usize = 4;
+
+    /// The session stored as `stored`, read now if this core has not held it.
+    pub fn get(&mut self, stored: &str) -> Result<&Session, Error> {
+        let held = match self.0.iter().position(|(text, _)| text.as_str() == stored) {
+            Some(at) => self.0.remove(at),
+            None => (
+                Zeroizing::new(stored.to_owned()),
+                Session::from_storage_json(stored)?,
+            ),
+        };
+        self.0.insert(0, held);
+        self.0.truncate(Self::CAPACITY);
+        // Cannot be empty: one was just inserted (`first` only spares the module an indexing panic path).
+        self.0
+            .first()
+            .map(|(_, session)| session)
+            .ok_or_else(|| Error::invalid_response("no session held"))
+    }
+
+    /// Holds `session`, which is stored as `stored`.
+    pub fn hold(&mut self, stored: String, session: Session) {
+        self.0.insert(0, (Zeroizing::new(stored), session));
+        self.0.truncate(Self::CAPACITY);
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use base64::Engine as _;
@@ -339,6 +375,39 @@ pub(crate) mod tests {
                 .unwrap_err()
                 .name(),
             "InvalidResponseException"
+        );
+    }
+
+    #[test]
+    fn held_sessions_read_each_text_once_and_keep_the_newest_few() {
+        let stored = |iat| {
+            Session::from_authentication(&result(iat, Some("r1")), "alice", None, iat)
+                .unwrap()
+                .to_storage_json()
+        };
+        let mut held = HeldSessions::default();
+        let first = stored(1000);
+        assert_eq!(held.get(&first).unwrap().expires_at(), 1000 + 3600);
+        // Named again: the held one, not a second copy.
+        held.get(&first).unwrap();
+        assert_eq!(held.0.len(), 1);
+        for iat in [2000, 3000, 4000, 5000] {
+            held.get(&stored(iat)).unwrap();
+        }
+        assert_eq!(held.0.len(), HeldSessions::CAPACITY);
+        assert!(
+            held.0.iter().all(|(text, _)| text.as_str() != first),
+            "the oldest is let go"
+        );
+        // A text that cannot be read is an error every time, and is not held.
+        let error = held.get("{\"version\":1}").unwrap_err();
+        assert_eq!(error.name(), "InvalidResponseException", "{error:?}");
+        assert_eq!(held.0.len(), HeldSessions::CAPACITY);
+        // Let go, then named again: read again.
+        assert_eq!(held.get(&first).unwrap().expires_at(), 1000 + 3600);
+        assert_eq!(
+            held.0.first().map(|(text, _)| text.as_str()),
+            Some(first.as_str())
         );
     }
 }

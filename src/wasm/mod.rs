@@ -10,10 +10,16 @@
 //!
 //! Both export a `Core` opened with the same configuration, each with its own methods.
 //!
-//! Values cross as JSON text, because the engine's `JSON.parse` is native and free to ship while converting
-//! JS objects field by field would compile into the module. Every fallible export returns an [`Outcome`]:
-//! `{"ok": value}` or `{"error": {"name", "message", "retryable"}}`. Sessions and device secrets are kept by
-//! the JS side as the JSON text these exports produced, and read back here whenever a decision needs them.
+//! One boundary convention: every export that answers returns the JSON text of an outcome, `{"ok": value}` or
+//! `{"error": {"name", "message", "retryable"}}`, which the package's `unwrap` (pkg-template/outcome.js) turns
+//! into the value or a thrown `CognitoError` — the constructor included (an unusable configuration is the
+//! error of every later export, first of `settings`). Values cross as JSON text, because the engine's
+//! `JSON.parse` is native and free to ship while converting JS objects field by field would compile into the
+//! module.
+//!
+//! Sessions are kept by the JS side as the stored text these exports produced (storage and other tabs hold
+//! nothing else). The session module parses each such text once and holds the session ([`session`]'s
+//! `HeldSessions`): later decisions about the same text use what it holds.
 
 #[cfg(feature = "sign-in-core")]
 mod account;
@@ -72,7 +78,13 @@ const REFRESH_METHODS: [(&str, RefreshMethod); 2] = [
 ];
 
 /// A session as the JS side holds it: the text to store, the app's view of it, and this device's key.
+#[cfg(feature = "sign-in-core")]
 fn session_json(session: &Session) -> Result<Value, Error> {
+    Ok(session_view(session, session.to_storage_json()))
+}
+
+/// [`session_json`] of a session whose stored text is `stored`.
+fn session_view(session: &Session, stored: String) -> Value {
     let view = Value::object([
         ("username", session.username().into()),
         ("idToken", session.id_token().into()),
@@ -88,50 +100,72 @@ fn session_json(session: &Session) -> Result<Value, Error> {
         ("clockDrift", session.clock_drift().into()),
         ("idTokenClaims", session.id_claims().clone().into()),
     ]);
-    Ok(Value::object([
-        ("stored", session.to_storage_json().into()),
+    Value::object([
+        ("stored", stored.into()),
         ("session", view),
         ("deviceKey", session.device_key().into()),
-    ]))
+    ])
 }
 
 /// One client's core: its configuration and, in the sign-in module, the sign-in under way.
 #[wasm_bindgen]
 pub struct Core {
+    /// The app's configuration, or why it cannot be used: every export answers with that error.
+    opened: Result<Opened, Error>,
+    #[cfg(feature = "session-core")]
+    sessions: crate::session::HeldSessions,
+    #[cfg(feature = "sign-in-core")]
+    sign_in: sign_in::SignInState,
+}
+
+/// A usable configuration, as read from the app's.
+struct Opened {
     config: ClientConfig,
     timeout_ms: u32,
     auto_refresh: bool,
-    #[cfg(feature = "sign-in-core")]
-    sign_in: sign_in::SignInState,
     /// The app's `oauth` configuration, read when `signInWithRedirect` needs it (the session module has
     /// no use for it).
     #[cfg(feature = "sign-in-core")]
     oauth: Option<Value>,
 }
 
+/// The configuration of a core, or the error it was opened with (a free function over the field, so that
+/// callers may borrow the core's other fields mutably meanwhile).
+fn opened(opened: &Result<Opened, Error>) -> Result<&Opened, Error> {
+    opened.as_ref().map_err(Error::clone)
+}
+
 const DEFAULT_TIMEOUT_MS: u32 = 30_000;
 
 #[wasm_bindgen]
 impl Core {
-    /// Validates the app's configuration (as JSON); throws the error's JSON text when it is unusable.
+    /// Reads the app's configuration (as JSON). Never throws: an unusable one is the error of every export.
     #[wasm_bindgen(constructor)]
-    pub fn new(config: &str) -> Result<Core, String> {
-        Self::open(config).map_err(|e| error_json(&e))
+    pub fn new(config: &str) -> Core {
+        Core {
+            opened: Opened::read(config),
+            #[cfg(feature = "session-core")]
+            sessions: crate::session::HeldSessions::default(),
+            #[cfg(feature = "sign-in-core")]
+            sign_in: sign_in::SignInState::default(),
+        }
     }
 
-    /// What the JS side needs of the configuration: `{endpoint, timeoutMs, autoRefresh}`.
+    /// What the JS side needs of the configuration, `{endpoint, timeoutMs, autoRefresh}`, or why it is
+    /// unusable.
     pub fn settings(&self) -> String {
-        Value::object([
-            ("endpoint", (&self.config.endpoint).into()),
-            ("timeoutMs", self.timeout_ms.into()),
-            ("autoRefresh", self.auto_refresh.into()),
-        ])
-        .to_string()
+        outcome(opened(&self.opened).map(|opened| {
+            Value::object([
+                ("endpoint", (&opened.config.endpoint).into()),
+                ("timeoutMs", opened.timeout_ms.into()),
+                ("autoRefresh", opened.auto_refresh.into()),
+            ])
+        }))
     }
 }
 
-impl Core {
-    fn open(config: &str) -> Result<Self, Error> {
+impl Opened {
+    fn read(config: &str) -> Result<Self, Error> {
         let input_json = json::parse_argument(config, "CognitoClient config")?;
         let input = Reader::argument(&input_json, "CognitoClient config")?;
         let mut config = ClientConfig::new(
@@ -162,8 +196,6 @@ impl Core {
                 .unwrap_or(DEFAULT_TIMEOUT_MS)
                 .max(1),
             auto_refresh: input.opt_bool("autoRefresh")?.unwrap_or(true),
-            #[cfg(feature = "sign-in-core")]
-            sign_in: sign_in::SignInState::default(),
             #[cfg(feature = "sign-in-core")]
             oauth: input_json.get("oauth").cloned(),
         })

@@ -8,7 +8,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::{Core, outcome, session_json};
+use super::{Core, opened, outcome, session_json};
 use crate::clock::Now;
 use crate::config::ClientConfig;
 use crate::error::Error;
@@ -92,12 +92,12 @@ impl Core {
         outcome(self.callback(url, pending))
     }
 
-    /// The app's `customState` of the `pending` sign-in (undefined when none, or unreadable).
+    /// The app's `customState` of the `pending` sign-in (`null` when none), or why `pending` is unreadable.
     #[wasm_bindgen(js_name = oauthCustomState)]
-    pub fn oauth_custom_state(&self, pending: &str) -> Option<String> {
-        PendingRedirect::from_storage_json(pending)
-            .ok()
-            .and_then(|pending| pending.custom_state)
+    pub fn oauth_custom_state(&self, pending: &str) -> String {
+        outcome(
+            PendingRedirect::from_storage_json(pending).map(|pending| pending.custom_state.into()),
+        )
     }
 
     /// The token endpoint answered `status` with `body`: returns the session (as signing in does) once the ID
@@ -136,7 +136,8 @@ impl Core {
 
 impl Core {
     fn redirects(&self, origin: &str) -> Result<Redirects, Error> {
-        Redirects::read(&self.config, self.oauth.as_ref(), origin)
+        let opened = opened(&self.opened)?;
+        Redirects::read(&opened.config, opened.oauth.as_ref(), origin)
     }
 
     fn begin_redirect(&self, args: &str, origin: &str) -> Result<Value, Error> {

@@ -5,7 +5,7 @@
 use wasm_bindgen::prelude::*;
 
 use super::account::AccountOperation;
-use super::{Core, outcome, reply_body, request_json, session_json};
+use super::{Core, opened, outcome, reply_body, request_json, session_json};
 use crate::clock::Now;
 use crate::config::ClientConfig;
 use crate::error::Error;
@@ -126,15 +126,17 @@ impl Core {
 
     /// Whether stored device secrets can be read back.
     #[wasm_bindgen(js_name = deviceReadable)]
-    pub fn device_readable(&self, device: &str) -> bool {
-        DeviceSecrets::from_storage_json(device).is_ok()
+    pub fn device_readable(&self, device: &str) -> String {
+        outcome(Ok(DeviceSecrets::from_storage_json(device).is_ok().into()))
     }
 
     /// The request of account operation `op` (named as the JS method) with the app's `args`.
     pub fn account(&self, op: &str, args: &str, access_token: &str) -> String {
         outcome(
             account_operation(op, args)
-                .and_then(|operation| operation.request(&self.config, access_token))
+                .and_then(|operation| {
+                    operation.request(&opened(&self.opened)?.config, access_token)
+                })
                 .map(|r| request_json(&r)),
         )
     }
@@ -142,10 +144,10 @@ impl Core {
     /// What account operation `op` resolves with, from its reply `body`.
     #[wasm_bindgen(js_name = accountResult)]
     pub fn account_result(&self, op: &str, args: &str, body: &str, username: &str) -> String {
-        outcome(
-            account_operation(op, args)
-                .and_then(|operation| operation.output(&self.config, &reply_body(body)?, username)),
-        )
+        outcome(account_operation(op, args).and_then(|operation| {
+            let config = &opened(&self.opened)?.config;
+            operation.output(config, &reply_body(body)?, username)
+        }))
     }
 }
 
@@ -156,6 +158,7 @@ impl Core {
         device: &str,
         device_name: String,
     ) -> Result<Value, Error> {
+        let config = &opened(&self.opened)?.config;
         let args_json = json::parse_argument(args, "signIn input")?;
         let args = Reader::argument(&args_json, "signIn input")?;
         let flow = args.opt_choice("authFlowType", &AUTH_FLOWS)?;
@@ -182,7 +185,7 @@ impl Core {
             password: Password::new(args.string_or_empty("password")?),
             client_metadata: args.opt_map("clientMetadata")?,
         };
-        let (flow, request) = SignIn::start(&self.config, sign_in, method)?;
+        let (flow, request) = SignIn::start(config, sign_in, method)?;
         self.sign_in.opened = self.sign_in.opened.wrapping_add(1);
         self.sign_in.pending = Some(PendingSignIn {
             id: self.sign_in.opened,
@@ -193,6 +196,7 @@ impl Core {
     }
 
     fn answer(&mut self, args: &str) -> Result<Value, Error> {
+        let config = &opened(&self.opened)?.config;
         let args_json = json::parse_argument(args, "confirmSignIn input")?;
         let args = Reader::argument(&args_json, "confirmSignIn input")?;
         let answer = Answer {
@@ -210,7 +214,7 @@ impl Core {
             ));
         }
         pending.opening = false;
-        let progress = pending.flow.answer(&self.config, answer)?;
+        let progress = pending.flow.answer(config, answer)?;
         self.progress(progress)
     }
 
@@ -220,8 +224,9 @@ impl Core {
         flow: u32,
         step: impl FnOnce(&mut SignIn, &ClientConfig) -> Result<Progress, Error>,
     ) -> Result<Value, Error> {
+        let config = &opened(&self.opened)?.config;
         let pending = Self::awaiting_reply(&mut self.sign_in.pending, flow)?;
-        match step(&mut pending.flow, &self.config) {
+        match step(&mut pending.flow, config) {
             Ok(progress) => self.progress(progress),
             Err(error) => Err(self.failed(error)),
         }

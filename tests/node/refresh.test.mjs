@@ -14,19 +14,19 @@ const ok = (value) => JSON.stringify({ ok: value });
 /** A stored session is JSON `{username, generation, due}`. */
 const stored = (generation, due = false) => JSON.stringify({ username: 'bob', generation, due });
 const view = (text) => ({ stored: text, session: { username: JSON.parse(text).username } });
-/** The session core's refresh decisions, read from the stand-in's stored JSON. */
+/** The session core's refresh decisions, read from the stand-in's stored JSON; outcomes, as the core's are. */
 const core = {
   readSession: (text) => ok(view(text)),
-  needsRefresh: (text) => JSON.parse(text).due,
+  needsRefresh: (text) => ok(JSON.parse(text).due),
   stillNeeded(requested, before, current) {
     core.locksTaken += 1; // asked once per holder of the session lock
-    return requested ? before === current : JSON.parse(current).due;
+    return ok(requested ? before === current : JSON.parse(current).due);
   },
   locksTaken: 0,
   refreshRequest: (text) => ok({ target: 'Refresh', body: text }),
   refreshed: (text) => ok(view(stored(JSON.parse(text).generation + 1))),
-  refreshDueInMs: () => 30,
-  supersedes: (current, earlier) => current !== earlier,
+  refreshDueInMs: () => ok(30),
+  supersedes: (current, earlier) => ok(current !== earlier),
 };
 
 /** A refresher over a memory store holding generation 1; `reply(request)` is what the transport does. */
