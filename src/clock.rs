@@ -36,9 +36,16 @@ pub fn offset_from_date(device_ms: f64, server_date_ms: f64) -> Option<i64> {
     if !device_ms.is_finite() || !server_date_ms.is_finite() {
         return None;
     }
-    let offset = ((server_date_ms - device_ms) / 1000.0).round();
+    let offset_ms = server_date_ms - device_ms;
     // Beyond ±100 years the header is nonsense, not skew.
-    (offset.abs() < 3.2e9).then_some(offset as i64)
+    if offset_ms.abs() >= 3.2e12 {
+        return None;
+    }
+    // Whole milliseconds (both are whole already), then to the nearest second, halves away from zero as
+    // f64::round does (which is std's, not core's: the wasm build has no std).
+    let offset_ms = offset_ms as i64;
+    let seconds = (offset_ms.abs() + 500) / 1000;
+    Some(if offset_ms < 0 { -seconds } else { seconds })
 }
 
 #[cfg(test)]
@@ -56,6 +63,11 @@ mod tests {
             offset_from_date(device, device + 10_800_400.0),
             Some(10_800)
         );
+        // Halves away from zero, as f64::round.
+        assert_eq!(offset_from_date(device, device + 500.0), Some(1));
+        assert_eq!(offset_from_date(device, device - 500.0), Some(-1));
+        assert_eq!(offset_from_date(device, device + 499.9), Some(0));
+        assert_eq!(offset_from_date(device, device - 1499.9), Some(-1));
         assert_eq!(offset_from_date(device, f64::NAN), None);
         assert_eq!(offset_from_date(device, 1e300), None);
         let now = Now::with_offset(1000, -10_800);

@@ -1,6 +1,7 @@
 //! What identifies an app client: pool, client id, optional secret, and where Cognito is.
 
 use crate::error::Error;
+use crate::prelude::*;
 use crate::retry::RetryPolicy;
 use crate::secret::ClientSecret;
 use crate::srp;

@@ -2,7 +2,8 @@
 //! named, or one of the library's own kinds (network, timeout, unreadable reply, bad argument, SRP…). The
 //! JS face `{name, message, retryable}` is made from it at the wasm edge, with [`Error::name`].
 
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 /// Names of errors that do not come from Cognito, as the package's JS sees them.
 pub mod names {
@@ -144,7 +145,7 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl core::error::Error for Error {}
 
 impl From<crate::srp::SrpError> for Error {
     fn from(error: crate::srp::SrpError) -> Self {

@@ -3,6 +3,7 @@
 
 use crate::error::Error;
 use crate::json::{self, Object, Value};
+use crate::prelude::*;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
@@ -19,7 +20,7 @@ pub fn decode_claims(token: &str) -> Result<Claims, Error> {
     let bytes = URL_SAFE_NO_PAD
         .decode(payload.trim_end_matches('='))
         .map_err(|_| Error::invalid_response("JWT payload is not base64url"))?;
-    let text = std::str::from_utf8(&bytes)
+    let text = core::str::from_utf8(&bytes)
         .map_err(|_| Error::invalid_response("JWT payload is not UTF-8"))?;
     match json::parse(text) {
         Ok(Value::Object(claims)) => Ok(claims),

@@ -1,6 +1,7 @@
 //! Cognito's wire format: JSON bodies POSTed with an `X-Amz-Target` header, and how replies (including
 //! errors) are read. Pure data; the transport that sends a [`Request`] lives at the edge.
 
+use crate::prelude::*;
 use zeroize::Zeroize;
 
 use crate::error::Error;
@@ -99,9 +100,9 @@ pub struct Request {
     pub body: String,
 }
 
-impl std::fmt::Debug for Request {
+impl core::fmt::Debug for Request {
     // Bodies carry passwords, SRP proofs and tokens.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Request")
             .field("operation", &self.operation)
             .field("body", &"[redacted]")
@@ -245,8 +246,8 @@ pub struct AuthenticationResult {
     pub new_device_metadata: Option<NewDeviceMetadata>,
 }
 
-impl std::fmt::Debug for AuthenticationResult {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for AuthenticationResult {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("AuthenticationResult")
             .field("tokens", &"[redacted]")
             .field("expires_in", &self.expires_in)

@@ -7,6 +7,7 @@
 //! edge (a password arrives there as a JS string, which JS cannot wipe either), a challenge answer's text,
 //! and the buffers a growing `String` leaves behind when it reallocates.
 
+use crate::prelude::*;
 use zeroize::Zeroize;
 
 macro_rules! secret_string {
@@ -32,8 +33,8 @@ macro_rules! secret_string {
             }
         }
 
-        impl std::fmt::Debug for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        impl core::fmt::Debug for $name {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
                 f.write_str(concat!(stringify!($name), "([redacted])"))
             }
         }

@@ -7,6 +7,7 @@
 use crate::error::Error;
 use crate::json::{self, Reader, Value};
 use crate::jwt::{self, Claims};
+use crate::prelude::*;
 use crate::protocol::AuthenticationResult;
 use crate::secret::RefreshToken;
 use zeroize::Zeroizing;

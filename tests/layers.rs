@@ -11,6 +11,7 @@ mod layering;
 
 /// Bottom to top. A module may import only modules of strictly lower rows.
 const LAYERS: &[layering::Layer] = &[
+    ("std's prelude, for the no_std build", &["prelude"]),
     (
         "leaves",
         &[

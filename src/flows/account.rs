@@ -7,6 +7,7 @@ use crate::error::Error;
 pub use crate::flows::code_delivery::CodeDeliveryDetails;
 use crate::flows::mfa_type::MfaType;
 use crate::json::{Reader, Value};
+use crate::prelude::*;
 use crate::protocol::{Attribute, Operation, Request, StringMap};
 use crate::secret::Password;
 

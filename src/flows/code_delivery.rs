@@ -4,6 +4,7 @@
 
 use crate::error::Error;
 use crate::json::{Object, Reader, Value};
+use crate::prelude::*;
 use crate::protocol::StringMap;
 
 /// Where a code went. Every member is optional: Cognito leaves out what it does not say.

@@ -3,6 +3,7 @@
 
 use crate::error::Error;
 use crate::json::{Reader, Value};
+use crate::prelude::*;
 use crate::protocol::Attribute;
 use crate::protocol::{Operation, Request, StringMap};
 

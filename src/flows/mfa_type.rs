@@ -2,6 +2,7 @@
 //! settings and answers. Read by the sign-in flow and by the MFA-preference operations.
 
 use crate::json::Value;
+use crate::prelude::*;
 use crate::protocol::{StringMap, string_list};
 
 /// A second factor, as apps name them.

@@ -7,6 +7,7 @@
 //! to POST to `/oauth2/token`, and [`finish`] reads the reply, checks the ID token's `nonce` and audience
 //! and makes the [`Session`]. Tokens never travel in a URL: only the code grant is offered.
 
+use crate::prelude::*;
 use sha2::{Digest as _, Sha256};
 
 use base64::Engine as _;
@@ -103,7 +104,7 @@ fn decode(text: &str) -> String {
                 let escaped = rest
                     .as_slice()
                     .get(..2)
-                    .and_then(|hex| std::str::from_utf8(hex).ok())
+                    .and_then(|hex| core::str::from_utf8(hex).ok())
                     .and_then(|hex| u8::from_str_radix(hex, 16).ok());
                 match escaped {
                     Some(decoded) => {

@@ -5,6 +5,7 @@
 use crate::config::{ClientConfig, RefreshMethod};
 use crate::error::Error;
 use crate::json::Value;
+use crate::prelude::*;
 use crate::protocol::{AuthResponse, InitiateAuthRequest, Operation, Request, StringMap};
 use crate::session::Session;
 

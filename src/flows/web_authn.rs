@@ -7,6 +7,7 @@
 
 use crate::error::Error;
 use crate::json::{Object, Reader, Value};
+use crate::prelude::*;
 #[cfg(feature = "sign-in-core")]
 use crate::protocol::{Operation, Request};
 

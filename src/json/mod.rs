@@ -7,6 +7,7 @@ mod number;
 mod parse;
 mod value;
 
+use crate::prelude::*;
 pub use parse::{MAX_DEPTH, SyntaxError, parse};
 pub use value::{Object, StringMap, Value};
 

@@ -5,6 +5,8 @@
 //! device dates. Checked against `str::parse::<f64>` by the unit tests below, against serde_json by
 //! tests/json_props.rs and the `json` fuzz target.
 
+use crate::prelude::*;
+
 /// A valid JSON number as `0.DIGITS × 10^exponent`: DIGITS without leading or trailing zeros (none for a
 /// zero), the exponent saturated at i64's range.
 struct Scientific {

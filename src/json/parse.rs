@@ -9,7 +9,8 @@
 //! overflow the stack. An integer that fits no i64 is a [`Value::Decimal`], i.e. an f64 where it is used
 //! (serde_json keeps those up to `u64::MAX` as integers); so is `-0`, which serde_json reads as `-0.0`.
 
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 use super::value::{Object, Value};
 

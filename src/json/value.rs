@@ -9,7 +9,8 @@
 //! Objects keep their members in order, as written or as read; a repeated name is kept as read, and
 //! [`Object::get`] finds the last one, as serde_json (which keeps the last) does.
 
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 use zeroize::Zeroize;
 
@@ -49,7 +50,7 @@ impl StringMap {
             Ok(at) => self
                 .0
                 .get_mut(at)
-                .map(|(_, old)| std::mem::replace(old, value)),
+                .map(|(_, old)| core::mem::replace(old, value)),
             Err(at) => {
                 self.0.insert(at, (key, value));
                 None
@@ -113,8 +114,8 @@ impl FromIterator<(String, String)> for StringMap {
 
 impl<'a> IntoIterator for &'a StringMap {
     type Item = (&'a String, &'a String);
-    type IntoIter = std::iter::Map<
-        std::slice::Iter<'a, (String, String)>,
+    type IntoIter = core::iter::Map<
+        core::slice::Iter<'a, (String, String)>,
         fn(&'a (String, String)) -> (&'a String, &'a String),
     >;
 
@@ -125,7 +126,7 @@ impl<'a> IntoIterator for &'a StringMap {
 
 /// For the tests (the core itself reads members with `get`).
 #[cfg(test)]
-impl std::ops::Index<&str> for StringMap {
+impl core::ops::Index<&str> for StringMap {
     type Output = String;
 
     /// Panics when `key` is absent, as `BTreeMap`'s does; for tests and members already checked.

@@ -10,6 +10,7 @@ use super::shared::{
     random_bytes,
 };
 use super::uint::{U3072, add_product, words_from_be_bytes};
+use crate::prelude::*;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
@@ -26,8 +27,8 @@ impl Drop for SrpClient {
     }
 }
 
-impl std::fmt::Debug for SrpClient {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for SrpClient {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("SrpClient")
             .field("a", &"[redacted]")
             .field("A", &self.srp_a_hex())
@@ -126,8 +127,8 @@ pub struct DeviceVerifier {
     pub password_verifier_b64: String,
 }
 
-impl std::fmt::Debug for DeviceVerifier {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for DeviceVerifier {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("DeviceVerifier")
             .field("device_password", &"[redacted]")
             .field("salt_b64", &self.salt_b64)

@@ -1,6 +1,7 @@
 //! The byte encodings Cognito's SRP hashes: Java `BigInteger.toByteArray()` for numbers (called `padHex` in
 //! amazon-cognito-identity-js), signed hexadecimal on the wire, and SHA-256 read as an unsigned integer.
 
+use crate::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::error::SrpError;

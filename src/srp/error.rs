@@ -1,4 +1,4 @@
-use std::fmt;
+use core::fmt;
 
 /// Why an SRP computation refused its inputs.
 ///
@@ -42,4 +42,4 @@ impl fmt::Display for SrpError {
     }
 }
 
-impl std::error::Error for SrpError {}
+impl core::error::Error for SrpError {}

@@ -3,7 +3,9 @@
 //! specialised for this N, constant-time windows, g = 2 by shifts), and the one multiplication and
 //! subtraction the client needs besides.
 
-use std::sync::LazyLock;
+use once_cell::race::OnceBox;
+
+use crate::prelude::*;
 
 use super::encoding::{hash_to_int, to_byte_array};
 use super::montgomery::{Comb, Montgomery};
@@ -32,34 +34,55 @@ pub struct Group {
 pub const G: u8 = 2;
 
 /// The one group Cognito uses for user and device SRP.
-pub static COGNITO: LazyLock<Group> = LazyLock::new(|| {
-    let k = hash_to_int(&[&to_byte_array(&N), &[G]]);
-    Group { n: N, k }
-});
+pub static COGNITO: Cognito = Cognito(OnceBox::new());
 
-/// Montgomery constants for N, built on first use (a few hundred microseconds).
-static MONTGOMERY: LazyLock<Montgomery> = LazyLock::new(|| Montgomery::new(&N));
+/// [`COGNITO`]: the [`Group`], built on first use (`k` is a hash of N and g).
+pub struct Cognito(OnceBox<Group>);
+
+impl core::ops::Deref for Cognito {
+    type Target = Group;
+
+    fn deref(&self) -> &Group {
+        self.0.get_or_init(|| {
+            let k = hash_to_int(&[&to_byte_array(&N), &[G]]);
+            Box::new(Group { n: N, k })
+        })
+    }
+}
+
+/// Montgomery constants for N, built on first use (a few hundred microseconds). `OnceBox` rather than std's
+/// `LazyLock`, which the `no_std` wasm build lacks: should two threads race (the emulator), both build it and
+/// one is kept.
+static MONTGOMERY: OnceBox<Montgomery> = OnceBox::new();
+
+fn montgomery() -> &'static Montgomery {
+    MONTGOMERY.get_or_init(|| Box::new(Montgomery::new(&N)))
+}
 
 /// The fixed-base comb table for g = 2 (26 kB of memory), built on the first `g_pow`: a few milliseconds
 /// once per page (or process), paid by the first A.
-static COMB: LazyLock<Comb> = LazyLock::new(|| MONTGOMERY.comb());
+static COMB: OnceBox<Comb> = OnceBox::new();
+
+fn comb() -> &'static Comb {
+    COMB.get_or_init(|| Box::new(montgomery().comb()))
+}
 
 impl Group {
     /// `base^exp mod N` for any base below 2^3072; `exp` in little-endian 64-bit words.
     pub fn pow(&self, base: &U3072, exp: &[u64]) -> U3072 {
-        MONTGOMERY.pow(base, exp)
+        montgomery().pow(base, exp)
     }
 
     /// `g^exp mod N`.
     pub fn g_pow(&self, exp: &[u64]) -> U3072 {
-        MONTGOMERY
-            .pow2_comb(&COMB, exp)
-            .unwrap_or_else(|| MONTGOMERY.pow2(exp))
+        montgomery()
+            .pow2_comb(comb(), exp)
+            .unwrap_or_else(|| montgomery().pow2(exp))
     }
 
     /// `a·b mod N` for any a, b below 2^3072.
     pub fn mul(&self, a: &U3072, b: &U3072) -> U3072 {
-        MONTGOMERY.mul_mod(a, b)
+        montgomery().mul_mod(a, b)
     }
 
     /// `a − b mod N` for a, b below N, without a branch on which is larger (b is derived from the

@@ -29,6 +29,7 @@
 #![allow(clippy::indexing_slicing)]
 
 use super::uint::{U3072, WORDS, bit_len};
+use crate::prelude::*;
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native;

@@ -99,8 +99,8 @@ pub struct ServerHandshake {
     v: BigUint,
 }
 
-impl std::fmt::Debug for ServerHandshake {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for ServerHandshake {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("ServerHandshake")
             .field("b", &"[redacted]")
             .field("B", &self.srp_b_hex())

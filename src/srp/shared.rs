@@ -1,6 +1,7 @@
 //! What the client and server halves of SRP share: the pool name, SECRET_HASH, reading public values and
 //! salts, u and x, the session key and the password claim, and the secret block.
 
+use crate::prelude::*;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use hkdf::Hkdf;
@@ -104,8 +105,8 @@ impl Drop for SessionKey {
     }
 }
 
-impl std::fmt::Debug for SessionKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for SessionKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("SessionKey([redacted])")
     }
 }

@@ -1,6 +1,8 @@
 //! The `TIMESTAMP` string Cognito signs: `ddd MMM D HH:mm:ss UTC YYYY`, English names, UTC, day of month
 //! not zero-padded. Computed from a Unix time so that callers decide which clock (and skew) to use.
 
+use crate::prelude::*;
+
 const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",

@@ -7,7 +7,8 @@
 //! This replaces num-bigint in the shipped module; `tests/srp_fixed_width.rs` and the `srp_arith` fuzz
 //! target check each operation against num-bigint, which the server half keeps.
 
-use std::cmp::Ordering;
+use crate::prelude::*;
+use core::cmp::Ordering;
 
 /// 64-bit words in a [`U3072`].
 pub const WORDS: usize = 48;
@@ -144,8 +145,8 @@ impl PartialOrd for U3072 {
     }
 }
 
-impl std::fmt::Debug for U3072 {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for U3072 {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         write!(f, "U3072(0x{})", self.to_hex())
     }
 }
@@ -171,7 +172,7 @@ pub fn add_product(a: &[u64], u: &[u64], x: &[u64]) -> Vec<u64> {
         for (o, &xj) in out
             .iter_mut()
             .skip(i)
-            .zip(x.iter().chain(std::iter::repeat(&0)))
+            .zip(x.iter().chain(core::iter::repeat(&0)))
         {
             let s = u128::from(*o) + u128::from(ui) * u128::from(xj) + u128::from(carry);
             *o = s as u64;

@@ -10,6 +10,7 @@ use crate::flows::devices;
 use crate::flows::sign_in::TotpSetup;
 use crate::flows::web_authn::{self, Registration};
 use crate::json::{Object, Reader, Value};
+use crate::prelude::*;
 use crate::protocol::{Operation, Request, StringMap};
 use crate::secret::Password;
 

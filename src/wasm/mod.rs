@@ -30,6 +30,7 @@ mod session;
 #[cfg(feature = "sign-in-core")]
 mod sign_in;
 
+use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use crate::config::ClientConfig;

@@ -6,6 +6,7 @@
 //! The pending redirect crosses as the text [`PendingRedirect::to_storage_json`] makes; the JS side keeps it
 //! in sessionStorage, unread, and passes it back.
 
+use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use super::{Core, opened, outcome, session_json};

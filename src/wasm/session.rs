@@ -6,6 +6,7 @@
 //! text, checks it and decodes its JWTs once, and holds the result in [`HeldSessions`]; every later decision
 //! about that text uses what it holds. A text that cannot be read is the same typed error for every export.
 
+use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use super::{Core, Opened, opened, outcome, reply_body, request_json, session_view};

@@ -2,6 +2,7 @@
 //! devices, and the account operations. The package loads this module only when a sign-in or an account
 //! operation needs it — in the page's sign-in worker, or on the page where no worker can start.
 
+use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use super::account::AccountOperation;

@@ -3,6 +3,7 @@
 
 use crate::flows::mfa_type::MfaType;
 use crate::flows::web_authn::RequestOptions;
+use crate::prelude::*;
 
 /// A one-time code Cognito sent, or an authenticator app shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -2,6 +2,7 @@
 //! (a remembered device's): the same maths with a different realm, identity and password.
 
 use crate::error::Error;
+use crate::prelude::*;
 use crate::protocol::StringMap;
 use crate::srp::client::SrpClient;
 use crate::srp::timestamp;

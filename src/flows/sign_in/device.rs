@@ -3,6 +3,7 @@
 
 use crate::error::Error;
 use crate::json::{self, Reader, Value};
+use crate::prelude::*;
 use crate::protocol::{Operation, Request};
 use crate::secret::Password;
 use crate::srp::client::DeviceVerifier;

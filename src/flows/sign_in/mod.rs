@@ -15,7 +15,8 @@ mod claim;
 mod device;
 mod steps;
 
-use std::mem;
+use crate::prelude::*;
+use core::mem;
 
 use crate::clock::Now;
 use crate::config::ClientConfig;

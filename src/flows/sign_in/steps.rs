@@ -5,6 +5,7 @@ use crate::flows::code_delivery::CodeDeliveryDetails;
 use crate::flows::mfa_type::MfaType;
 use crate::flows::web_authn::RequestOptions;
 use crate::json::{self, Object, Value};
+use crate::prelude::*;
 use crate::protocol::StringMap;
 use crate::protocol::string_list;
 
