@@ -1,5 +1,5 @@
-// Where the session and the remembered-device secrets are kept, and the session lock that keeps the writes
-// of this page's clients and of the origin's other tabs apart.
+// Where the session, the remembered-device secrets and a pending signInWithRedirect are kept, and the session
+// lock that keeps the writes of this page's clients and of the origin's other tabs apart.
 import { CognitoError } from './errors.js';
 import { fail, invalid, unwrap, messageOf } from './outcome.js';
 
@@ -181,6 +181,34 @@ export class Store {
 
   forgetDevice(username) {
     return this.remove(this.deviceKey(username));
+  }
+}
+
+/**
+ * The pending redirect of this tab: the text the sign-in core made (state, nonce, PKCE verifier, custom
+ * state, redirect URI), in sessionStorage — this tab only, and gone with it — and in memory where there is none.
+ * Here, not in redirect.js, because every client reads it on construction (is this page a redirect back?),
+ * while the rest of signInWithRedirect is loaded only when one is pending or begun.
+ */
+export class PendingRedirects {
+  #key;
+  /** Where the sign-in's tab keeps it: sessionStorage, or memory where the page may not use one. */
+  #backend = webStorage('sessionStorage', false) ?? memory();
+
+  constructor(namespace) {
+    this.#key = `${namespace}.oauth.pending`;
+  }
+
+  read() {
+    return this.#backend.get(this.#key);
+  }
+
+  keep(pending) {
+    this.#backend.set(this.#key, pending);
+  }
+
+  remove() {
+    this.#backend.remove(this.#key);
   }
 }
 

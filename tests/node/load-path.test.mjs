@@ -1,14 +1,46 @@
 // The load path in headless Chromium: a returning user's page (a session stored by an earlier sign-in) restores
 // it, answers getSession() — with and without a refresh due — and signs out with the session core alone; the
-// sign-in core (signer.js and cognito_wasm_sign_in*) is fetched by the first sign-in, once. What was fetched
-// is read from the browser's network log, workers' requests included.
+// sign-in core (signer.js and cognito_wasm_sign_in*) is fetched by the first sign-in, once. Before getSession()
+// resolves the page fetches the load path below and nothing else: the code for signing in, account operations,
+// passkeys, sign-out and completing a redirect is imported on first use. What was fetched is read from the
+// browser's network log, workers' requests included; the sizes (gzip -9 of the files in pkg/) are reported.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 
-import { createPoolAndUser, openHarnessPage, serveHarness, startEmulator } from './helpers.mjs';
+import { ROOT, createPoolAndUser, openHarnessPage, serveHarness, startEmulator } from './helpers.mjs';
 import { launchBrowser } from './page-harness.mjs';
 
 const SIGN_IN_CORE = /\/pkg\/(signer(-backends)?\.js|cognito_wasm_sign_in(_bg\.wasm|\.js))$/;
+/**
+ * Every file of the package a returning user's page fetches before getSession() resolves, tokens due or not.
+ * A module added here is a module every returning user downloads: move code out of it instead.
+ */
+const LOAD_PATH = [
+  'client.js',
+  'cognito_wasm_session.js',
+  'cognito_wasm_session_bg.wasm',
+  'errors.js',
+  'index.js',
+  'load-wasm.js',
+  'on-first-use.js',
+  'outcome.js',
+  'refresh.js',
+  'signer-host.js',
+  'store.js',
+  'tabs.js',
+  'timers.js',
+  'transport.js',
+];
+/**
+ * Modules imported on first use that a returning user's page never fetches, signing out included: the passkey
+ * ceremonies, signInWithRedirect (its completion and URLs), sign-ins and account operations.
+ */
+const ON_FIRST_USE = ['passkeys.js', 'redirect.js', 'sign-in.js', 'account.js', 'devices.js'];
+/** What its sign-out fetches, on top of the load path. */
+const SIGN_OUT = ['sign-out.js'];
 
 let emulator;
 let site;
@@ -44,6 +76,16 @@ function networkLog(context) {
   return paths;
 }
 
+/** The package's files among `paths`, by name, once each, sorted. */
+const packageFiles = (paths) => [...new Set(paths.filter((p) => p.startsWith('/pkg/')).map((p) => p.slice(5)))].sort();
+
+/** `files` of pkg/ with their gzip -9 sizes, as a table, and the total. */
+function sizes(files) {
+  const rows = files.map((name) => ({ name, gz: gzipSync(readFileSync(join(ROOT, 'pkg', name)), { level: 9 }).length }));
+  const total = rows.reduce((sum, row) => sum + row.gz, 0);
+  return [...rows.map((row) => `${row.name} ${row.gz}`), `total ${total} bytes gzip -9`].join('; ');
+}
+
 const openTab = (context) => openHarnessPage(context, site.url);
 
 const attempt = (page, body) => page.evaluate(`window.attempt(async () => { ${body} })`);
@@ -66,7 +108,7 @@ async function returningUser(who) {
 }
 
 for (const due of [false, true]) {
-  test(`a returning user's page ${due ? 'refreshes the due tokens' : 'answers getSession()'} and signs out without fetching the sign-in core`, async () => {
+  test(`a returning user's page ${due ? 'refreshes the due tokens' : 'answers getSession()'} and signs out without fetching the sign-in core`, async (t) => {
     const who = due ? shortLived : user;
     const context = await returningUser(who);
     try {
@@ -86,6 +128,9 @@ for (const due of [false, true]) {
         const session = await client.getSession();
         return { username: session.username, refreshed: session.accessToken !== window.storedBefore.accessToken, events: window.events.map((e) => e.event) };`);
       assert.equal(session.ok, true, JSON.stringify(session));
+      const beforeSession = packageFiles(fetched);
+      t.diagnostic(`fetched before getSession() resolved: ${sizes(beforeSession)}`);
+      assert.deepEqual(beforeSession, LOAD_PATH, 'the load path');
       assert.equal(session.value.username, who.username);
       assert.equal(session.value.refreshed, due);
       if (due) assert.deepEqual(session.value.events, ['tokenRefreshed']);
@@ -94,6 +139,8 @@ for (const due of [false, true]) {
       assert.equal(signedOut.ok, true, JSON.stringify(signedOut));
       assert.ok(fetched.includes('/pkg/cognito_wasm_session_bg.wasm'), fetched.join(', '));
       assert.deepEqual(fetched.filter((p) => SIGN_IN_CORE.test(p)), [], 'the sign-in core is not fetched');
+      assert.deepEqual(packageFiles(fetched).filter((name) => ON_FIRST_USE.includes(name)), [], 'nor any module of another operation');
+      assert.deepEqual(packageFiles(fetched).filter((name) => !beforeSession.includes(name)), SIGN_OUT, 'the sign-out fetches its module');
       assert.deepEqual(page.problems, []);
     } finally {
       await context.close();
