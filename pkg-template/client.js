@@ -1,7 +1,7 @@
 // CognitoClient, the package's API: the effects around the wasm cores. Every decision (which request to send,
 // what a reply means, whether tokens need refreshing) is made by a core: the session core on this thread for
-// the stored session and its refresh, the sign-in core (signer-host.js, loaded on first use) for sign-ins and
-// account operations. The effects each have a module: transport.js (fetch), store.js (storage and the session
+// the stored session and its refresh, the sign-in core (signer-host.js; it and the core are loaded on first
+// use) for sign-ins and account operations. The effects each have a module: transport.js (fetch), store.js (storage and the session
 // lock), refresh.js (refreshes and the refresh timer), tabs.js (the other tabs), timers.js (timeouts, aborts).
 // This file holds what a returning user's page needs before getSession() answers: the session, the events and
 // the other tabs. The operations are modules imported on first use (on-first-use.js): sign-in.js, account.js,
@@ -10,7 +10,6 @@ import { Core } from './cognito_wasm_session.js';
 import { onFirstUse } from './on-first-use.js';
 import { encode, fail, invalid, unwrap } from './outcome.js';
 import { Refresher } from './refresh.js';
-import { Signer } from './signer-host.js';
 import { PendingRedirects, Store } from './store.js';
 import { EVENTS, TAB_EVENTS, Tabs, closeChannel } from './tabs.js';
 import { Call } from './timers.js';
@@ -20,6 +19,24 @@ const signIns = onFirstUse(() => import('./sign-in.js'));
 const accounts = onFirstUse(() => import('./account.js'));
 const signOuts = onFirstUse(() => import('./sign-out.js'));
 const redirects = onFirstUse(() => import('./redirect.js'));
+const signerHost = onFirstUse(() => import('./signer-host.js'));
+
+/**
+ * A client's sign-in half (signer-host.js's Signer), made by the first call that needs it: `call` loads
+ * signer-host.js, and through it the sign-in core; `dropSignIn` before that has no sign-in to drop and loads
+ * nothing. `config`: the client's configuration as JSON text, already checked by the session core.
+ */
+function lazySigner(config) {
+  let signer;
+  return {
+    async call(method, ...args) {
+      const { Signer } = await signerHost();
+      signer ??= new Signer(config);
+      return signer.call(method, ...args);
+    },
+    dropSignIn: () => signer?.dropSignIn(),
+  };
+}
 
 export class CognitoClient {
   /**
@@ -60,7 +77,7 @@ export class CognitoClient {
     this.#parts = {
       core,
       // The configuration is good: the sign-in core, once loaded, opens a core for it.
-      signer: new Signer(coreConfig),
+      signer: lazySigner(coreConfig),
       transport,
       store,
       timeoutMs: settings.timeoutMs,

@@ -28,7 +28,7 @@ const LOAD_PATH = [
   'on-first-use.js',
   'outcome.js',
   'refresh.js',
-  'signer-host.js',
+  'sign-in-provider.js',
   'store.js',
   'tabs.js',
   'timers.js',
@@ -38,7 +38,7 @@ const LOAD_PATH = [
  * Modules imported on first use that a returning user's page never fetches, signing out included: the passkey
  * ceremonies, signInWithRedirect (its completion and URLs), sign-ins and account operations.
  */
-const ON_FIRST_USE = ['passkeys.js', 'redirect.js', 'sign-in.js', 'account.js', 'devices.js'];
+const ON_FIRST_USE = ['passkeys.js', 'redirect.js', 'sign-in.js', 'account.js', 'devices.js', 'signer-host.js'];
 /** What its sign-out fetches, on top of the load path. */
 const SIGN_OUT = ['sign-out.js'];
 
