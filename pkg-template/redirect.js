@@ -3,9 +3,9 @@
 // the address bar cleaned), and the domain's sign-out URL. Loaded by the client on first use (see
 // on-first-use.js): when a redirect is begun, pending on construction (PendingRedirects, store.js) or asked
 // for, or a sign-out ends the domain's session too.
-import { fail, messageOf, unwrap, encode, invalid } from './outcome.js';
+import { post } from './exchange.js';
+import { encode, invalid, unwrap } from './outcome.js';
 import { Call, deviceNow } from './timers.js';
-import { replyText } from './transport.js';
 
 /** The page's address and origin ('' outside a browser page). */
 const pageUrl = () => globalThis.location?.href ?? '';
@@ -88,26 +88,12 @@ function cleanAddressBar() {
 }
 
 /**
- * POSTs the token request (`{url, body}`, a form) to the domain's /oauth2/token as a public client; resolves
- * with `{status, body}`, whatever the status (the core reads the error). Not retried: a code is used once.
+ * POSTs the token request (`{url, body}`, a form) to the domain's /oauth2/token as a public client (no
+ * cookies); resolves with `{status, body}`, whatever the status (the core reads the error). Not retried: a
+ * code is used once.
  */
-function postForm(call, request) {
-  return call.cancellable(async (signal) => {
-    let response;
-    try {
-      response = await fetch(request.url, {
-        method: 'POST',
-        mode: 'cors',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: request.body,
-        signal,
-        credentials: 'omit',
-        // A redirect would carry the code and its verifier to wherever it points.
-        redirect: 'error',
-      });
-    } catch (cause) {
-      throw fail('NetworkError', `request to the token endpoint failed: ${messageOf(cause)}`, true);
-    }
-    return { status: response.status, body: await replyText(response) };
-  });
+async function postForm(call, request) {
+  const headers = { 'Content-Type': 'application/x-www-form-urlencoded' };
+  const reply = await post(call, request.url, headers, request.body, 'the token endpoint', { credentials: 'omit' });
+  return { status: reply.status, body: reply.text };
 }

@@ -39,10 +39,10 @@ const LOAD_PATH = [
  * ceremonies, signInWithRedirect (its completion and URLs), sign-ins and account operations.
  */
 const ON_FIRST_USE = ['passkeys.js', 'redirect.js', 'sign-in.js', 'account.js', 'devices.js', 'signer-host.js'];
-/** What a returning page whose tokens are due fetches on top of the load path: the refresh itself. */
-const REFRESH = ['token-refresh.js'];
-/** What its sign-out fetches, on top of the load path. */
-const SIGN_OUT = ['sign-out.js'];
+/** What a returning page whose tokens are due fetches on top of the load path: the refresh and its request. */
+const REFRESH = ['exchange.js', 'token-refresh.js'];
+/** What its sign-out needs on top of that: the sign-out and the revocation's request. */
+const SIGN_OUT = ['exchange.js', 'sign-out.js'];
 
 let emulator;
 let site;
@@ -142,7 +142,7 @@ for (const due of [false, true]) {
       assert.ok(fetched.includes('/pkg/cognito_wasm_session_bg.wasm'), fetched.join(', '));
       assert.deepEqual(fetched.filter((p) => SIGN_IN_CORE.test(p)), [], 'the sign-in core is not fetched');
       assert.deepEqual(packageFiles(fetched).filter((name) => ON_FIRST_USE.includes(name)), [], 'nor any module of another operation');
-      assert.deepEqual(packageFiles(fetched).filter((name) => !beforeSession.includes(name)), SIGN_OUT, 'the sign-out fetches its module');
+      assert.deepEqual(packageFiles(fetched), [...new Set([...beforeSession, ...SIGN_OUT])].sort(), 'the sign-out fetches its modules');
       assert.deepEqual(page.problems, []);
     } finally {
       await context.close();
