@@ -2,7 +2,7 @@
 // not signed in (sign-up, password reset), those of the signed-in user with a valid access token, the device
 // operations, and adding a passkey (the browser's ceremony on this page). Loaded by the client on the first
 // account call (see on-first-use.js).
-import { currentDeviceKey } from './devices.js';
+import { currentDeviceKey, forgetDevice as forgetStoredDevice } from './devices.js';
 import { onFirstUse } from './on-first-use.js';
 import { encode, unwrap } from './outcome.js';
 import { endSession } from './sign-out.js';
@@ -45,7 +45,7 @@ export async function device(parts, op, input, options) {
 export async function forgetDevice(parts, input, options) {
   const { session, current } = await device(parts, 'forgetDevice', input, options);
   if (current != null && (input?.device?.id ?? current) === current) {
-    await parts.store.forgetDevice(session.session.username);
+    await forgetStoredDevice(parts.store, session.session.username);
   }
 }
 

@@ -1,7 +1,7 @@
 // Signing in with the sign-in core: signIn and confirmSignIn, each step's requests sent until the sign-in
 // finishes or needs the app, the session and the device stored at the end, and a WEB_AUTHN challenge answered
 // on this page with one of the user's passkeys. Loaded by the client on the first sign-in (see on-first-use.js).
-import { storedDevice } from './devices.js';
+import { forgetDevice, saveDevice, storedDevice } from './devices.js';
 import { onFirstUse } from './on-first-use.js';
 import { encode, errorJson, invalid, unwrap } from './outcome.js';
 import { Call, deviceNow } from './timers.js';
@@ -64,8 +64,8 @@ async function drive(parts, call, progress) {
       await parts.store.exclusively(() => parts.store.save(session));
       // Under the typed and the internal username, so the next sign-in finds it whichever is typed.
       for (const name of new Set([typedUsername, session.session.username])) {
-        if (deviceForgotten) await parts.store.forgetDevice(name);
-        if (device) await parts.store.saveDevice(name, device);
+        if (deviceForgotten) await forgetDevice(parts.store, name);
+        if (device) await saveDevice(parts.store, name, device);
       }
       parts.announce('signedIn', session.session.username);
       parts.refresher.schedule(session);
