@@ -2,7 +2,8 @@
 // a POST cancelled by the call's AbortSignal or timeout, body included, its reply read up to a size limit.
 // Imported with the first request, so a page that sends none (a returning user's, tokens still good) does
 // not fetch it.
-import { fail, messageOf } from './outcome.js';
+import { aborted, fail, messageOf } from './outcome.js';
+import { timer } from './timers.js';
 
 /** The largest reply read (Cognito's replies are a few kB): a bigger one is cut off unread. */
 export const MAX_REPLY_BYTES = 1 << 20;
@@ -13,7 +14,7 @@ export const MAX_REPLY_BYTES = 1 << 20;
  * `{status, headers, text}` whatever the status; a failure to connect is a NetworkError naming `server`.
  */
 export function post(call, url, headers, body, server, extra) {
-  return call.cancellable(async (signal) => {
+  return cancellable(call, async (signal) => {
     let response;
     try {
       response = await fetch(url, { method: 'POST', mode: 'cors', headers, body, signal, redirect: 'error', ...extra });
@@ -22,6 +23,32 @@ export function post(call, url, headers, body, server, extra) {
     }
     return { status: response.status, headers: response.headers, text: await replyText(response) };
   });
+}
+
+/**
+ * Runs `request(signal)` (a fetch and the reading of its reply) so that aborting the call or its timeout
+ * cancels it: rejects with AbortError or TimeoutError then; resolves or rejects as `request` does otherwise.
+ */
+async function cancellable(call, request) {
+  call.throwIfAborted();
+  const controller = new AbortController();
+  let timedOut = false;
+  const timeout = timer(() => {
+    timedOut = true;
+    controller.abort();
+  }, call.timeoutMs);
+  const onAbort = () => controller.abort();
+  call.signal?.addEventListener('abort', onAbort);
+  try {
+    return await request(controller.signal);
+  } catch (error) {
+    if (call.signal?.aborted) throw aborted();
+    if (timedOut) throw fail('TimeoutError', `no reply within ${call.timeoutMs} ms`, true);
+    throw error;
+  } finally {
+    clearTimeout(timeout);
+    call.signal?.removeEventListener('abort', onAbort);
+  }
 }
 
 /**
