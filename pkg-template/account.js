@@ -5,7 +5,6 @@
 import { currentDeviceKey, forgetDevice as forgetStoredDevice } from './devices.js';
 import { onFirstUse } from './on-first-use.js';
 import { encode, unwrap } from './outcome.js';
-import { endSession } from './sign-out.js';
 import { Call } from './timers.js';
 
 /** The WebAuthn ceremonies, loaded by the first associateWebAuthnCredential only. */
@@ -60,6 +59,15 @@ export async function associateWebAuthnCredential(parts, options) {
   const { createPasskey } = await call.wait(passkeys());
   const credential = await call.wait(createPasskey(creationOptions, { signal: call.signal }));
   await account(parts, call, 'completeWebAuthnRegistration', { credential }, session);
+}
+
+/** Forgets `session`'s user locally (not another user's session) and tells the listeners (here and in the other tabs). */
+async function endSession(parts, session) {
+  const username = session.session.username;
+  // A storage that fails to remove cannot be helped here; the sign-out is announced all the same.
+  await parts.store.removeIf((now) => now?.username === username).catch(() => {});
+  parts.refresher.cancel();
+  parts.announce('signedOut', username);
 }
 
 async function account(parts, call, op, input, session) {

@@ -3,9 +3,9 @@
 // the stored session and its refresh, the sign-in core (signer-host.js; it and the core are loaded on first
 // use) for sign-ins and account operations. The effects each have a module: transport.js (fetch), store.js (storage and the session
 // lock), refresh.js (refreshes and the refresh timer), tabs.js (the other tabs), timers.js (timeouts, aborts).
-// This file holds what a returning user's page needs before getSession() answers: the session, the events and
-// the other tabs. The operations are modules imported on first use (on-first-use.js): sign-in.js, account.js,
-// sign-out.js and redirect.js, each given the client's parts (see #parts).
+// This file holds what a returning user's page needs before getSession() answers (the session, the events and
+// the other tabs) and the local sign-out. The operations are modules imported on first use (on-first-use.js):
+// sign-in.js, account.js and redirect.js, each given the client's parts (see #parts).
 import { Core } from './cognito_wasm_session.js';
 import { onFirstUse } from './on-first-use.js';
 import { encode, fail, invalid, unwrap } from './outcome.js';
@@ -17,7 +17,6 @@ import { Transport } from './transport.js';
 
 const signIns = onFirstUse(() => import('./sign-in.js'));
 const accounts = onFirstUse(() => import('./account.js'));
-const signOuts = onFirstUse(() => import('./sign-out.js'));
 const redirects = onFirstUse(() => import('./redirect.js'));
 const signerHost = onFirstUse(() => import('./signer-host.js'));
 
@@ -45,8 +44,8 @@ export class CognitoClient {
    * and account operations), `transport` (the requests to Cognito, and the server's clock they tell),
    * `store`, `refresher` (keeps the stored session fresh: refreshes when asked or due, one at a time, and the
    * refresh timer), `pendingRedirects` (this tab's signInWithRedirect under way, in sessionStorage until the
-   * browser comes back), `timeoutMs`, and the client's `loadSession`, `emit` and `announce`. Held by this
-   * client only, and lent to an operation for its call.
+   * browser comes back), `timeoutMs`, and the client's `emit` and `announce`. Held by this client only, and
+   * lent to an operation for its call.
    */
   #parts;
   /** The other tabs sharing the session. */
@@ -93,7 +92,6 @@ export class CognitoClient {
       }),
       pendingRedirects: new PendingRedirects(store.namespace),
       // Bound, not arrow functions: a closure here would share this scope, and so `this`, with the channel's handler.
-      loadSession: this.#loadSession.bind(this),
       emit: this.#emit.bind(this),
       announce: this.#announce.bind(this),
     };
@@ -155,10 +153,33 @@ export class CognitoClient {
 
   /**
    * Forgets the session on this device and revokes its refresh token. The local sign-out always happens; a
-   * failed revocation (e.g. offline) is not reported.
+   * failed revocation (e.g. offline) is not reported. Here, not in a module loaded on first use: offline, the
+   * local sign-out must not wait for a module that cannot load.
    */
   async signOut(options) {
-    return (await signOuts()).signOut(this.#parts, options);
+    const { core, store, transport, refresher, timeoutMs } = this.#parts;
+    const call = new Call(options, timeoutMs);
+    // With `redirect`, the domain's session ends too: the URL is made first, so a configuration without
+    // redirectSignOut fails before anything is signed out.
+    const logout = options?.redirect === true ? await (await redirects()).signOutUrl(this.#parts) : undefined;
+    // A refresh of this tab under way would otherwise store its tokens after the sign-out.
+    await refresher.settled();
+    // Read and cleared as one step, so the token revoked is the newest (a refresh elsewhere may have
+    // rotated it) and no refresh can write the session back in between.
+    const session = await store
+      .exclusively(async () => {
+        const newest = await this.#loadSession(true);
+        if (newest) await store.removeIf(() => true, true);
+        return newest;
+      })
+      .catch(() => null); // A storage that fails cannot be helped here; the sign-out is announced all the same.
+    refresher.cancel();
+    this.#announce('signedOut', session?.session.username);
+    if (session) {
+      const request = unwrap(core.revokeRequest(session.stored));
+      if (request) await transport.send(call, request).catch(() => {});
+    }
+    if (logout) globalThis.location.assign(logout);
   }
 
   // --- signing in through the user-pool domain (OAuth 2.0 code grant with PKCE) ----------------------------

@@ -1,6 +1,7 @@
-// The client's modules loaded on first use (sign-in.js, account.js, sign-out.js, redirect.js, passkeys.js):
-// a page that never signs in, changes the account or signs out here never fetches their code, so a returning
-// user's page loads no more than it needs to answer getSession().
+// The package's modules loaded on first use (sign-in.js, account.js, redirect.js, passkeys.js, signer-host.js,
+// token-refresh.js, exchange.js): a page that never signs in, changes the account, refreshes or sends a
+// request never fetches their code, so a returning user's page loads no more than it needs to answer
+// getSession().
 import { fail, messageOf } from './outcome.js';
 
 /**

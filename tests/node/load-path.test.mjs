@@ -2,7 +2,8 @@
 // it, answers getSession() — with and without a refresh due — and signs out with the session core alone; the
 // sign-in core (signer.js and cognito_wasm_sign_in*) is fetched by the first sign-in, once. Before getSession()
 // resolves the page fetches the load path below and nothing else: the code for signing in, account operations,
-// passkeys, sign-out and completing a redirect is imported on first use. What was fetched is read from the
+// passkeys, completing a redirect, refreshing and sending requests is imported on first use; offline, the
+// local sign-out still works. What was fetched is read from the
 // browser's network log, workers' requests included; the sizes (gzip -9 of the files in pkg/) are reported.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -41,8 +42,8 @@ const LOAD_PATH = [
 const ON_FIRST_USE = ['passkeys.js', 'redirect.js', 'sign-in.js', 'account.js', 'devices.js', 'signer-host.js'];
 /** What a returning page whose tokens are due fetches on top of the load path: the refresh and its request. */
 const REFRESH = ['exchange.js', 'token-refresh.js'];
-/** What its sign-out needs on top of that: the sign-out and the revocation's request. */
-const SIGN_OUT = ['exchange.js', 'sign-out.js'];
+/** What its sign-out needs on top of that: the revocation's request (the local sign-out is on the load path). */
+const SIGN_OUT = ['exchange.js'];
 
 let emulator;
 let site;
@@ -142,13 +143,36 @@ for (const due of [false, true]) {
       assert.ok(fetched.includes('/pkg/cognito_wasm_session_bg.wasm'), fetched.join(', '));
       assert.deepEqual(fetched.filter((p) => SIGN_IN_CORE.test(p)), [], 'the sign-in core is not fetched');
       assert.deepEqual(packageFiles(fetched).filter((name) => ON_FIRST_USE.includes(name)), [], 'nor any module of another operation');
-      assert.deepEqual(packageFiles(fetched), [...new Set([...beforeSession, ...SIGN_OUT])].sort(), 'the sign-out fetches its modules');
+      assert.deepEqual(packageFiles(fetched), [...new Set([...beforeSession, ...SIGN_OUT])].sort(), 'the sign-out fetches the exchange only');
       assert.deepEqual(page.problems, []);
     } finally {
       await context.close();
     }
   });
 }
+
+test("offline, a returning user's page still signs out here: the local sign-out needs no module it has not loaded", async () => {
+  const context = await returningUser(user);
+  try {
+    const page = await openTab(context);
+    await makeClient(page, user);
+    const session = await attempt(page, 'return (await client.getSession()).username;');
+    assert.equal(session.ok, true, JSON.stringify(session));
+    // Offline from here: neither a module nor the revocation can be fetched.
+    await context.setOffline(true);
+    const signedOut = await attempt(page, `
+      await client.signOut();
+      const stored = Object.keys(localStorage).filter((k) => k.endsWith('.session') || k.endsWith('.lastAuthUser'));
+      return { events: window.events.map((e) => e.event), stored };`);
+    assert.equal(signedOut.ok, true, JSON.stringify(signedOut));
+    assert.deepEqual(signedOut.value, { events: ['signedOut'], stored: [] });
+    const after = await attempt(page, 'return client.getSession();');
+    assert.equal(after.name, 'UserUnAuthenticatedException');
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await context.close();
+  }
+});
 
 test('the first sign-in fetches the sign-in core, once; later sign-ins and account calls reuse it', async () => {
   const context = await browser.newContext();
