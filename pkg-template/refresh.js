@@ -82,8 +82,15 @@ export class Refresher {
   #sharedRefresh(before, requested) {
     if (!this.#refreshing) {
       // The module is loaded before the lock is taken: the other tabs wait for the lock, not for the network.
+      // One that cannot load (offline) fails the refresh as a request would: announced, the session kept.
       const refreshing = tokenRefresh()
-        .then((module) => this.#parts.store.exclusively(() => module.refreshUnderLock(this, this.#parts, before, requested)))
+        .then(
+          (module) => this.#parts.store.exclusively(() => module.refreshUnderLock(this, this.#parts, before, requested)),
+          (error) => {
+            this.#parts.announce('tokenRefreshFailed', before.session.username, error);
+            throw error;
+          },
+        )
         .finally(() => {
           this.#refreshing = null;
         });

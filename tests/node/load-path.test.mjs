@@ -174,6 +174,25 @@ test("offline, a returning user's page still signs out here: the local sign-out 
   }
 });
 
+test("offline, a returning user's page whose tokens are due fails the refresh as a request would: announced, the session kept", async () => {
+  const context = await returningUser(shortLived);
+  try {
+    await sleep(4_500); // due, as above
+    const page = await openTab(context);
+    // The package is loaded; the refresh (token-refresh.js and its request) cannot be from here.
+    await context.setOffline(true);
+    await makeClient(page, shortLived);
+    const session = await attempt(page, 'return client.getSession();');
+    assert.equal(session.name, 'NetworkError', JSON.stringify(session));
+    const events = await page.evaluate(() => window.events.map((e) => `${e.event}:${e.error?.name}`));
+    assert.ok(events.length > 0 && events.every((e) => e === 'tokenRefreshFailed:NetworkError'), events.join(', '));
+    assert.equal(await page.evaluate(() => Object.keys(localStorage).some((k) => k.endsWith('.session'))), true, 'the session is kept');
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('the first sign-in fetches the sign-in core, once; later sign-ins and account calls reuse it', async () => {
   const context = await browser.newContext();
   try {
