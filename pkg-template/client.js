@@ -1,11 +1,12 @@
 // CognitoClient, the package's API: the effects around the wasm cores. Every decision (which request to send,
 // what a reply means, whether tokens need refreshing) is made by a core: the session core on this thread for
 // the stored session and its refresh, the sign-in core (signer-host.js; it and the core are loaded on first
-// use) for sign-ins and account operations. The effects each have a module: transport.js (fetch), store.js (storage and the session
-// lock), refresh.js (refreshes and the refresh timer), tabs.js (the other tabs), timers.js (timeouts, aborts).
-// This file holds what a returning user's page needs before getSession() answers (the session, the events and
-// the other tabs) and the local sign-out. The operations are modules imported on first use (on-first-use.js):
-// sign-in.js, account.js and redirect.js, each given the client's parts (see #parts).
+// use) for sign-ins and account operations. The effects each have a module: transport.js (requests to
+// Cognito), store.js (storage and the session lock), refresh.js (refreshes and the refresh timer), tabs.js
+// (the other tabs), timers.js (timeouts, aborts). This file holds what a returning user's page needs before
+// getSession() answers (the session, the events and the other tabs) and the local sign-out. The operations
+// are modules imported on first use (on-first-use.js): sign-in.js, account.js and redirect.js, each given
+// the client's parts (see #parts).
 import { Core } from './cognito_wasm_session.js';
 import { onFirstUse } from './on-first-use.js';
 import { encode, fail, invalid, unwrap } from './outcome.js';
