@@ -110,11 +110,20 @@ async function returningUser(who) {
   return context;
 }
 
+/** Runs `body(context)` in a returningUser(who) context, closed after it either way. */
+async function asReturningUser(who, body) {
+  const context = await returningUser(who);
+  try {
+    await body(context);
+  } finally {
+    await context.close();
+  }
+}
+
 for (const due of [false, true]) {
   test(`a returning user's page ${due ? 'refreshes the due tokens' : 'answers getSession()'} and signs out without fetching the sign-in core`, async (t) => {
     const who = due ? shortLived : user;
-    const context = await returningUser(who);
-    try {
+    await asReturningUser(who, async (context) => {
       // 6 s tokens and the refresh margin capped at half their life: due 3 s after the sign-in, counted from
       // the emulator's whole-second iat and Date header, so up to a second later on the device's clock.
       // 4.5 s is past that and still short of the tokens' expiry (an expired session refreshes too).
@@ -125,35 +134,32 @@ for (const due of [false, true]) {
       // before getSession() is called.
       await page.evaluate(() => {
         window.storedBefore = JSON.parse(localStorage.getItem(Object.keys(localStorage).find((k) => k.endsWith('.session'))));
-      });
-      await makeClient(page, who);
-      const session = await attempt(page, `
-        const session = await client.getSession();
-        return { username: session.username, refreshed: session.accessToken !== window.storedBefore.accessToken, events: window.events.map((e) => e.event) };`);
-      assert.equal(session.ok, true, JSON.stringify(session));
-      const beforeSession = packageFiles(fetched);
-      t.diagnostic(`fetched before getSession() resolved: ${sizes(beforeSession)}`);
-      assert.deepEqual(beforeSession, [...LOAD_PATH, ...(due ? REFRESH : [])].sort(), 'the load path');
-      assert.equal(session.value.username, who.username);
-      assert.equal(session.value.refreshed, due);
-      if (due) assert.deepEqual(session.value.events, ['tokenRefreshed']);
-      else assert.deepEqual(session.value.events, []);
-      const signedOut = await attempt(page, 'await client.signOut(); return window.events.map((e) => e.event);');
-      assert.equal(signedOut.ok, true, JSON.stringify(signedOut));
-      assert.ok(fetched.includes('/pkg/cognito_wasm_session_bg.wasm'), fetched.join(', '));
-      assert.deepEqual(fetched.filter((p) => SIGN_IN_CORE.test(p)), [], 'the sign-in core is not fetched');
-      assert.deepEqual(packageFiles(fetched).filter((name) => ON_FIRST_USE.includes(name)), [], 'nor any module of another operation');
-      assert.deepEqual(packageFiles(fetched), [...new Set([...beforeSession, ...SIGN_OUT])].sort(), 'the sign-out fetches the exchange only');
-      assert.deepEqual(page.problems, []);
-    } finally {
-      await context.close();
-    }
+    });
+    await makeClient(page, who);
+    const session = await attempt(page, `
+      const session = await client.getSession();
+      return { username: session.username, refreshed: session.accessToken !== window.storedBefore.accessToken, events: window.events.map((e) => e.event) };`);
+    assert.equal(session.ok, true, JSON.stringify(session));
+    const beforeSession = packageFiles(fetched);
+    t.diagnostic(`fetched before getSession() resolved: ${sizes(beforeSession)}`);
+    assert.deepEqual(beforeSession, [...LOAD_PATH, ...(due ? REFRESH : [])].sort(), 'the load path');
+    assert.equal(session.value.username, who.username);
+    assert.equal(session.value.refreshed, due);
+    if (due) assert.deepEqual(session.value.events, ['tokenRefreshed']);
+    else assert.deepEqual(session.value.events, []);
+    const signedOut = await attempt(page, 'await client.signOut(); return window.events.map((e) => e.event);');
+    assert.equal(signedOut.ok, true, JSON.stringify(signedOut));
+    assert.ok(fetched.includes('/pkg/cognito_wasm_session_bg.wasm'), fetched.join(', '));
+    assert.deepEqual(fetched.filter((p) => SIGN_IN_CORE.test(p)), [], 'the sign-in core is not fetched');
+    assert.deepEqual(packageFiles(fetched).filter((name) => ON_FIRST_USE.includes(name)), [], 'nor any module of another operation');
+    assert.deepEqual(packageFiles(fetched), [...new Set([...beforeSession, ...SIGN_OUT])].sort(), 'the sign-out fetches the exchange only');
+    assert.deepEqual(page.problems, []);
+    });
   });
 }
 
 test("offline, a returning user's page still signs out here: the local sign-out needs no module it has not loaded", async () => {
-  const context = await returningUser(user);
-  try {
+  await asReturningUser(user, async (context) => {
     const page = await openTab(context);
     await makeClient(page, user);
     const session = await attempt(page, 'return (await client.getSession()).username;');
@@ -169,14 +175,11 @@ test("offline, a returning user's page still signs out here: the local sign-out 
     const after = await attempt(page, 'return client.getSession();');
     assert.equal(after.name, 'UserUnAuthenticatedException');
     assert.deepEqual(page.problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test("offline, a returning user's page whose tokens are due fails the refresh as a request would: announced, the session kept", async () => {
-  const context = await returningUser(shortLived);
-  try {
+  await asReturningUser(shortLived, async (context) => {
     await sleep(4_500); // due, as above
     const page = await openTab(context);
     // The package is loaded; the refresh (token-refresh.js and its request) cannot be from here.
@@ -188,9 +191,7 @@ test("offline, a returning user's page whose tokens are due fails the refresh as
     assert.ok(events.length > 0 && events.every((e) => e === 'tokenRefreshFailed:NetworkError'), events.join(', '));
     assert.equal(await page.evaluate(() => Object.keys(localStorage).some((k) => k.endsWith('.session'))), true, 'the session is kept');
     assert.deepEqual(page.problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('the first sign-in fetches the sign-in core, once; later sign-ins and account calls reuse it', async () => {
