@@ -5,7 +5,7 @@
 // Needs a Content-Security-Policy that allows `'wasm-unsafe-eval'` in script-src.
 import { initSync } from './cognito_wasm_session.js';
 import { compileWasm } from './load-wasm.js';
-import { provideSignInCore } from './signer-host.js';
+import { provideSignInCore } from './sign-in-provider.js';
 
 initSync({ module: await compileWasm(new URL('./cognito_wasm_session_bg.wasm', import.meta.url)) });
 

@@ -2,7 +2,7 @@
 // sign-in core is read and instantiated in-process when the first sign-in or account operation needs it.
 import { readFileSync } from 'node:fs';
 import { initSync } from './cognito_wasm_session.js';
-import { provideSignInCore } from './signer-host.js';
+import { provideSignInCore } from './sign-in-provider.js';
 
 initSync({ module: readFileSync(new URL('./cognito_wasm_session_bg.wasm', import.meta.url)) });
 

@@ -1,18 +1,85 @@
-// The effects of signInWithRedirect (the sign-in core decides everything else): the pending redirect kept in
-// sessionStorage while the browser is at the user-pool domain, the page's address, and the token request.
-import { fail, messageOf } from './outcome.js';
-import { memory, webStorage } from './store.js';
-import { replyText } from './transport.js';
+// signInWithRedirect's effects (the sign-in core decides everything else): going to the user-pool domain,
+// completing the sign-in on the page it sends the browser back to (the token request, the session stored,
+// the address bar cleaned), and the domain's sign-out URL. Loaded by the client on first use (see
+// on-first-use.js): when a redirect is begun, pending on construction (PendingRedirects, store.js) or asked
+// for, or a sign-out ends the domain's session too.
+import { post } from './exchange.js';
+import { encode, invalid, unwrap } from './outcome.js';
+import { Call, deviceNow } from './timers.js';
 
 /** The page's address and origin ('' outside a browser page). */
-export const pageUrl = () => globalThis.location?.href ?? '';
-export const pageOrigin = () => globalThis.location?.origin ?? '';
+const pageUrl = () => globalThis.location?.href ?? '';
+const pageOrigin = () => globalThis.location?.origin ?? '';
 
 /** The query parameters the domain sends back: taken out of the address bar once read. */
 const CALLBACK_PARAMS = ['code', 'state', 'error', 'error_description', 'error_uri'];
 
+/**
+ * Goes to the user-pool domain's managed login (or straight to an identity provider); the pending sign-in is
+ * kept in this tab until the browser comes back. `parts`: the client's, see client.js.
+ */
+export async function signInWithRedirect(parts, input, options) {
+  new Call(options, parts.timeoutMs);
+  if (!globalThis.location) throw invalid('signInWithRedirect needs a browser page');
+  const args = encode(input ?? {}, 'signInWithRedirect input');
+  const { url, pending } = unwrap(await parts.signer.call('oauthBegin', args, pageOrigin()));
+  parts.pendingRedirects.keep(pending);
+  globalThis.location.assign(url);
+}
+
+/**
+ * Completes the pending sign-in on the page the domain sent the browser back to: resolves with
+ * `{isSignedIn, customState}`, or undefined when this page is not a redirect back to it.
+ */
+export async function completeRedirect(parts, options) {
+  const call = new Call(options, parts.timeoutMs);
+  const pending = parts.pendingRedirects.read();
+  if (pending === null) return undefined;
+  const url = pageUrl();
+  let customState;
+  let token;
+  try {
+    customState = unwrap(await parts.signer.call('oauthCustomState', pending)) ?? undefined;
+    token = unwrap(await parts.signer.call('oauthCallback', url, pending));
+    if (token === null) return undefined;
+  } catch (error) {
+    redirectDone(parts);
+    throw redirectFailed(parts, error, customState);
+  }
+  // Used once: the code and the verifier are gone before the exchange, so a reload cannot replay them.
+  redirectDone(parts);
+  try {
+    const reply = await postForm(call, token);
+    const offset = parts.transport.clockOffset ?? 0;
+    const session = unwrap(await parts.signer.call('oauthFinish', pending, reply.status, reply.body, deviceNow(), offset));
+    await parts.store.exclusively(() => parts.store.save(session));
+    parts.announce('signedIn', session.session.username);
+    parts.refresher.schedule(session);
+    parts.emit('signInWithRedirect', session.session.username, undefined, customState);
+    return customState === undefined ? { isSignedIn: true } : { isSignedIn: true, customState };
+  } catch (error) {
+    throw redirectFailed(parts, error, customState);
+  }
+}
+
+/** The URL of the domain's /logout that ends its session and comes back to `oauth.redirectSignOut`. */
+export async function signOutUrl(parts) {
+  return unwrap(await parts.signer.call('oauthSignOutUrl', pageOrigin()));
+}
+
+/** The pending sign-in is over: forgotten, and the code or error taken out of the address bar. */
+function redirectDone(parts) {
+  parts.pendingRedirects.remove();
+  cleanAddressBar();
+}
+
+function redirectFailed(parts, error, customState) {
+  parts.emit('signInWithRedirectFailure', undefined, error, customState);
+  return error;
+}
+
 /** Takes the code (or error) and the state out of the address bar, so that neither a reload nor a bookmark keeps them. */
-export function cleanAddressBar() {
+function cleanAddressBar() {
   const history = globalThis.history;
   if (!history?.replaceState || !globalThis.location) return;
   const url = new URL(globalThis.location.href);
@@ -21,52 +88,12 @@ export function cleanAddressBar() {
 }
 
 /**
- * The pending redirect of this tab: the text the sign-in core made (state, nonce, PKCE verifier, custom
- * state, redirect URI), in sessionStorage — this tab only, and gone with it — and in memory where there is none.
+ * POSTs the token request (`{url, body}`, a form) to the domain's /oauth2/token as a public client (no
+ * cookies); resolves with `{status, body}`, whatever the status (the core reads the error). Not retried: a
+ * code is used once.
  */
-export class PendingRedirects {
-  #key;
-  /** Where the sign-in's tab keeps it: sessionStorage, or memory where the page may not use one. */
-  #backend = webStorage('sessionStorage', false) ?? memory();
-
-  constructor(namespace) {
-    this.#key = `${namespace}.oauth.pending`;
-  }
-
-  read() {
-    return this.#backend.get(this.#key);
-  }
-
-  keep(pending) {
-    this.#backend.set(this.#key, pending);
-  }
-
-  remove() {
-    this.#backend.remove(this.#key);
-  }
-}
-
-/**
- * POSTs the token request (`{url, body}`, a form) to the domain's /oauth2/token as a public client; resolves
- * with `{status, body}`, whatever the status (the core reads the error). Not retried: a code is used once.
- */
-export function postForm(call, request) {
-  return call.cancellable(async (signal) => {
-    let response;
-    try {
-      response = await fetch(request.url, {
-        method: 'POST',
-        mode: 'cors',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: request.body,
-        signal,
-        credentials: 'omit',
-        // A redirect would carry the code and its verifier to wherever it points.
-        redirect: 'error',
-      });
-    } catch (cause) {
-      throw fail('NetworkError', `request to the token endpoint failed: ${messageOf(cause)}`, true);
-    }
-    return { status: response.status, body: await replyText(response) };
-  });
+async function postForm(call, request) {
+  const headers = { 'Content-Type': 'application/x-www-form-urlencoded' };
+  const reply = await post(call, request.url, headers, request.body, 'the token endpoint', { credentials: 'omit' });
+  return { status: reply.status, body: reply.text };
 }

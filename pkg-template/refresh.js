@@ -1,48 +1,48 @@
 // Keeping the stored session fresh: a refresh when a caller needs valid tokens or asks for one (one at a time
-// in this tab, one at a time across tabs under the session lock, another tab's result taken when it won), and
-// the proactive refresh: a timer shortly before the tokens are due, paused while the page is hidden.
+// in this tab, one at a time across tabs under the session lock), and the proactive refresh: a timer shortly
+// before the tokens are due, paused while the page is hidden. The refresh itself (token-refresh.js) is
+// imported when one is first due, so a page whose tokens are still good does not fetch it.
+import { onFirstUse } from './on-first-use.js';
 import { unauthenticated, unwrap } from './outcome.js';
 import { Call, deviceNow, timer } from './timers.js';
+
+const tokenRefresh = onFirstUse(() => import('./token-refresh.js'));
 
 /** How much earlier than due the proactive refresh may run, at most: spreads many tabs' refreshes. */
 const REFRESH_JITTER_MS = 5_000;
 /** After a proactive refresh failed with something that may pass (offline, throttled), try again this late. */
 const REFRESH_RETRY_MS = 30_000;
-/** How long a write to localStorage may take to reach the other tabs' processes (a few ms in Chromium). */
-const STORAGE_SETTLE_MS = 50;
-const STORAGE_SETTLE_TRIES = 10;
-/** Refusals of a refresh token: the session is over. */
-const REFUSED = ['NotAuthorizedException', 'RefreshTokenReuseException', 'UserUnAuthenticatedException'];
 
 /** `document.visibilityState === 'hidden'`; never true in workers or Node. */
 const pageIsHidden = () => globalThis.document?.visibilityState === 'hidden';
 
 /** One client's refreshes and refresh timer. */
 export class Refresher {
-  /** The session core: needsRefresh, stillNeeded, the refresh request and its reply, refreshDueInMs, supersedes. */
+  /** The constructor's parts, for token-refresh.js. */
+  #parts;
+  /** The session core: needsRefresh, refreshDueInMs (and, in token-refresh.js, the refresh itself). */
   #core;
-  #store;
-  #transport;
   #timeoutMs;
   #autoRefresh;
   /** The client's read of the stored session (null when none; an unreadable one is announced as a sign-out). */
   #loadSession;
-  /** Fires an event here and in the other tabs. */
-  #announce;
   /** The refresh under way in this tab, which concurrent callers wait for instead of sending their own. */
   #refreshing = null;
   #timer;
   /** The timer came due while the page was hidden: refresh when it is shown. */
   #paused = false;
 
-  constructor({ core, store, transport, timeoutMs, autoRefresh, loadSession, announce }) {
+  /**
+   * `core`: the session core; `store`, `transport`; `timeoutMs` of a refresh; `autoRefresh`: whether the
+   * proactive refresh runs; `loadSession(underLock)`: the client's read of the stored session; `announce`.
+   */
+  constructor(parts) {
+    const { core, timeoutMs, autoRefresh, loadSession } = parts;
+    this.#parts = parts;
     this.#core = core;
-    this.#store = store;
-    this.#transport = transport;
     this.#timeoutMs = timeoutMs;
     this.#autoRefresh = autoRefresh;
     this.#loadSession = loadSession;
-    this.#announce = announce;
     if (autoRefresh) {
       this.#watchVisibility();
       // A session restored from storage gets its timer too, once the app could subscribe to events
@@ -81,8 +81,16 @@ export class Refresher {
 
   #sharedRefresh(before, requested) {
     if (!this.#refreshing) {
-      const refreshing = this.#store
-        .exclusively(() => this.#refreshUnderLock(before, requested))
+      // The module is loaded before the lock is taken: the other tabs wait for the lock, not for the network.
+      // One that cannot load (offline) fails the refresh as a request would: announced, the session kept.
+      const refreshing = tokenRefresh()
+        .then(
+          (module) => this.#parts.store.exclusively(() => module.refreshUnderLock(this, this.#parts, before, requested)),
+          (error) => {
+            this.#parts.announce('tokenRefreshFailed', before.session.username, error);
+            throw error;
+          },
+        )
         .finally(() => {
           this.#refreshing = null;
         });
@@ -91,67 +99,6 @@ export class Refresher {
       this.#refreshing = refreshing;
     }
     return this.#refreshing;
-  }
-
-  /**
-   * Holding the lock, reads storage again: another tab may have refreshed (use its tokens, and with rotation
-   * never present the refresh token it retired) or signed out.
-   */
-  async #refreshUnderLock(before, requested) {
-    const current = await this.stored(true);
-    if (unwrap(this.#core.stillNeeded(requested, before.stored, current.stored, deviceNow()))) {
-      await this.#refreshNow(new Call(undefined, this.#timeoutMs), current);
-    }
-  }
-
-  /** Sends one refresh; a refresh token Cognito refuses ends the session, a transient failure keeps it. */
-  async #refreshNow(call, current) {
-    const username = current.session.username;
-    const request = unwrap(this.#core.refreshRequest(current.stored));
-    let refreshed;
-    try {
-      const reply = await this.#transport.send(call, request);
-      refreshed = unwrap(this.#core.refreshed(current.stored, reply, deviceNow()));
-    } catch (error) {
-      const refused = REFUSED.includes(error.name);
-      if (refused) {
-        // localStorage reaches other renderer processes a moment after a write: this tab may have read the
-        // tokens another tab had just rotated out. Their successor is the answer.
-        const newer = await this.#successorOf(current);
-        if (newer) return newer;
-      }
-      this.#announce('tokenRefreshFailed', username, error);
-      // Only the refused session ends: another user may have signed in meanwhile.
-      if (refused && (await this.#store.removeIf((now) => now?.stored === current.stored, true))) {
-        this.cancel();
-        this.#announce('sessionExpired', username, error);
-      }
-      throw error;
-    }
-    // Compare-and-set: a sign-out or another user's sign-in while the request was out wins.
-    if (!(await this.#store.saveIf(current.stored, refreshed))) {
-      throw unauthenticated('signed out while the refresh was under way');
-    }
-    this.#announce('tokenRefreshed', username);
-    this.schedule(refreshed);
-    if (this.#store.shared) {
-      // Keep the lock a moment, so that the next tab to take it reads these tokens rather than a copy of
-      // storage from before the write.
-      await new Promise((resolve) => timer(resolve, STORAGE_SETTLE_MS));
-    }
-    return refreshed;
-  }
-
-  /** The session another tab stored in place of `current`, waiting briefly for storage to show it. */
-  async #successorOf(current) {
-    if (!this.#store.shared) return null;
-    for (let i = 0; i < STORAGE_SETTLE_TRIES; i += 1) {
-      const stored = await this.#loadSession(true);
-      if (!stored || stored.session.username !== current.session.username) return null;
-      if (unwrap(this.#core.supersedes(stored.stored, current.stored))) return stored;
-      await new Promise((resolve) => timer(resolve, STORAGE_SETTLE_MS));
-    }
-    return null;
   }
 
   // --- the proactive refresh ---------------------------------------------------------------------------

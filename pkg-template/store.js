@@ -1,5 +1,6 @@
-// Where the session and the remembered-device secrets are kept, and the session lock that keeps the writes
-// of this page's clients and of the origin's other tabs apart.
+// Where the session, the remembered-device secrets (devices.js names and reads them) and a pending
+// signInWithRedirect are kept, and the session lock that keeps the writes of this page's clients and of the
+// origin's other tabs apart.
 import { CognitoError } from './errors.js';
 import { fail, invalid, unwrap, messageOf } from './outcome.js';
 
@@ -31,7 +32,10 @@ function sessionLock(name, acrossTabs, work) {
  * and user. A stored value that cannot be read back is dropped (signed out, device forgotten).
  */
 export class Store {
-  /** `caseSensitive`: whether the pool tells "Bob" from "bob" (Cognito's UsernameConfiguration.CaseSensitive). */
+  /**
+   * `caseSensitive`: whether the pool tells "Bob" from "bob" (Cognito's UsernameConfiguration.CaseSensitive),
+   * for the devices' keys (devices.js).
+   */
   constructor(option, namespace, caseSensitive = true) {
     this.namespace = namespace;
     this.caseSensitive = caseSensitive;
@@ -81,11 +85,6 @@ export class Store {
 
   sessionKey(username) {
     return `${this.namespace}.user.${username}.session`;
-  }
-
-  /** Devices are kept per user, by the name as the pool compares it: "Bob" and "bob" are two users where case counts. */
-  deviceKey(username) {
-    return `${this.namespace}.user.${this.caseSensitive ? username : username.toLowerCase()}.device`;
   }
 
   /** Runs `work` holding the session lock (see sessionLock); `work` must not take it again. */
@@ -157,30 +156,33 @@ export class Store {
     };
     return underLock ? remove() : this.exclusively(remove);
   }
+}
 
-  /**
-   * The device secrets kept for `username` (JSON text), or ''; those `readable` (async, the sign-in core's
-   * check) refuses are removed.
-   */
-  async loadDevice(readable, username) {
-    const key = this.deviceKey(username);
-    try {
-      const device = await this.get(key);
-      if (device == null) return '';
-      if (await readable(device)) return device;
-      await this.remove(key);
-    } catch {
-      // A device that cannot be read is no device: the sign-in goes on without it.
-    }
-    return '';
+/**
+ * The pending redirect of this tab: the text the sign-in core made (state, nonce, PKCE verifier, custom
+ * state, redirect URI), in sessionStorage — this tab only, and gone with it — and in memory where there is none.
+ * Here, not in redirect.js, because every client reads it on construction (is this page a redirect back?),
+ * while the rest of signInWithRedirect is loaded only when one is pending or begun.
+ */
+export class PendingRedirects {
+  #key;
+  /** Where the sign-in's tab keeps it: sessionStorage, or memory where the page may not use one. */
+  #backend = webStorage('sessionStorage', false) ?? memory();
+
+  constructor(namespace) {
+    this.#key = `${namespace}.oauth.pending`;
   }
 
-  saveDevice(username, device) {
-    return this.set(this.deviceKey(username), device);
+  read() {
+    return this.#backend.get(this.#key);
   }
 
-  forgetDevice(username) {
-    return this.remove(this.deviceKey(username));
+  keep(pending) {
+    this.#backend.set(this.#key, pending);
+  }
+
+  remove() {
+    this.#backend.remove(this.#key);
   }
 }
 

@@ -1,6 +1,6 @@
 // Time for the client: device time, timers that never keep Node alive, and what may cut one call short
-// (the caller's AbortSignal, each request's timeout).
-import { aborted, fail, invalid } from './outcome.js';
+// (the caller's AbortSignal, each request's timeout; exchange.js applies both to a request).
+import { aborted, invalid } from './outcome.js';
 
 /** Device time, Unix seconds. */
 export const deviceNow = () => Math.floor(Date.now() / 1000);
@@ -43,32 +43,6 @@ export class Call {
     });
     // A long-lived signal shared by many calls must not collect listeners.
     return Promise.race([promise, abort]).finally(() => signal.removeEventListener('abort', onAbort));
-  }
-
-  /**
-   * Runs `request(signal)` (a fetch and the reading of its reply) so that aborting the call or its timeout
-   * cancels it: rejects with AbortError or TimeoutError then; resolves or rejects as `request` does otherwise.
-   */
-  async cancellable(request) {
-    this.throwIfAborted();
-    const controller = new AbortController();
-    let timedOut = false;
-    const timeout = timer(() => {
-      timedOut = true;
-      controller.abort();
-    }, this.timeoutMs);
-    const onAbort = () => controller.abort();
-    this.signal?.addEventListener('abort', onAbort);
-    try {
-      return await request(controller.signal);
-    } catch (error) {
-      if (this.signal?.aborted) throw aborted();
-      if (timedOut) throw fail('TimeoutError', `no reply within ${this.timeoutMs} ms`, true);
-      throw error;
-    } finally {
-      clearTimeout(timeout);
-      this.signal?.removeEventListener('abort', onAbort);
-    }
   }
 
   /** Resolves after `ms` (rejects when aborted first). */

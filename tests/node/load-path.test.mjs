@@ -1,14 +1,49 @@
 // The load path in headless Chromium: a returning user's page (a session stored by an earlier sign-in) restores
 // it, answers getSession() — with and without a refresh due — and signs out with the session core alone; the
-// sign-in core (signer.js and cognito_wasm_sign_in*) is fetched by the first sign-in, once. What was fetched
-// is read from the browser's network log, workers' requests included.
+// sign-in core (signer.js and cognito_wasm_sign_in*) is fetched by the first sign-in, once. Before getSession()
+// resolves the page fetches the load path below and nothing else: the code for signing in, account operations,
+// passkeys, completing a redirect, refreshing and sending requests is imported on first use; offline, the
+// local sign-out still works. What was fetched is read from the
+// browser's network log, workers' requests included; the sizes (gzip -9 of the files in pkg/) are reported.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 
-import { createPoolAndUser, openHarnessPage, serveHarness, startEmulator } from './helpers.mjs';
+import { ROOT, createPoolAndUser, openHarnessPage, serveHarness, startEmulator } from './helpers.mjs';
 import { launchBrowser } from './page-harness.mjs';
 
 const SIGN_IN_CORE = /\/pkg\/(signer(-backends)?\.js|cognito_wasm_sign_in(_bg\.wasm|\.js))$/;
+/**
+ * Every file of the package a returning user's page fetches before getSession() resolves, when its tokens are
+ * still good. A module added here is a module every returning user downloads: move code out of it instead.
+ */
+const LOAD_PATH = [
+  'client.js',
+  'cognito_wasm_session.js',
+  'cognito_wasm_session_bg.wasm',
+  'errors.js',
+  'index.js',
+  'load-wasm.js',
+  'on-first-use.js',
+  'outcome.js',
+  'refresh.js',
+  'sign-in-provider.js',
+  'store.js',
+  'tabs.js',
+  'timers.js',
+  'transport.js',
+];
+/**
+ * Modules imported on first use that a returning user's page never fetches, signing out included: the passkey
+ * ceremonies, signInWithRedirect (its completion and URLs), sign-ins and account operations.
+ */
+const ON_FIRST_USE = ['passkeys.js', 'redirect.js', 'sign-in.js', 'account.js', 'devices.js', 'signer-host.js'];
+/** What a returning page whose tokens are due fetches on top of the load path: the refresh and its request. */
+const REFRESH = ['exchange.js', 'token-refresh.js'];
+/** What its sign-out needs on top of that: the revocation's request (the local sign-out is on the load path). */
+const SIGN_OUT = ['exchange.js'];
 
 let emulator;
 let site;
@@ -44,6 +79,16 @@ function networkLog(context) {
   return paths;
 }
 
+/** The package's files among `paths`, by name, once each, sorted. */
+const packageFiles = (paths) => [...new Set(paths.filter((p) => p.startsWith('/pkg/')).map((p) => p.slice(5)))].sort();
+
+/** `files` of pkg/ with their gzip -9 sizes, as a table, and the total. */
+function sizes(files) {
+  const rows = files.map((name) => ({ name, gz: gzipSync(readFileSync(join(ROOT, 'pkg', name)), { level: 9 }).length }));
+  const total = rows.reduce((sum, row) => sum + row.gz, 0);
+  return [...rows.map((row) => `${row.name} ${row.gz}`), `total ${total} bytes gzip -9`].join('; ');
+}
+
 const openTab = (context) => openHarnessPage(context, site.url);
 
 const attempt = (page, body) => page.evaluate(`window.attempt(async () => { ${body} })`);
@@ -65,11 +110,20 @@ async function returningUser(who) {
   return context;
 }
 
+/** Runs `body(context)` in a returningUser(who) context, closed after it either way. */
+async function asReturningUser(who, body) {
+  const context = await returningUser(who);
+  try {
+    await body(context);
+  } finally {
+    await context.close();
+  }
+}
+
 for (const due of [false, true]) {
-  test(`a returning user's page ${due ? 'refreshes the due tokens' : 'answers getSession()'} and signs out without fetching the sign-in core`, async () => {
+  test(`a returning user's page ${due ? 'refreshes the due tokens' : 'answers getSession()'} and signs out without fetching the sign-in core`, async (t) => {
     const who = due ? shortLived : user;
-    const context = await returningUser(who);
-    try {
+    await asReturningUser(who, async (context) => {
       // 6 s tokens and the refresh margin capped at half their life: due 3 s after the sign-in, counted from
       // the emulator's whole-second iat and Date header, so up to a second later on the device's clock.
       // 4.5 s is past that and still short of the tokens' expiry (an expired session refreshes too).
@@ -80,26 +134,65 @@ for (const due of [false, true]) {
       // before getSession() is called.
       await page.evaluate(() => {
         window.storedBefore = JSON.parse(localStorage.getItem(Object.keys(localStorage).find((k) => k.endsWith('.session'))));
-      });
-      await makeClient(page, who);
-      const session = await attempt(page, `
-        const session = await client.getSession();
-        return { username: session.username, refreshed: session.accessToken !== window.storedBefore.accessToken, events: window.events.map((e) => e.event) };`);
-      assert.equal(session.ok, true, JSON.stringify(session));
-      assert.equal(session.value.username, who.username);
-      assert.equal(session.value.refreshed, due);
-      if (due) assert.deepEqual(session.value.events, ['tokenRefreshed']);
-      else assert.deepEqual(session.value.events, []);
-      const signedOut = await attempt(page, 'await client.signOut(); return window.events.map((e) => e.event);');
-      assert.equal(signedOut.ok, true, JSON.stringify(signedOut));
-      assert.ok(fetched.includes('/pkg/cognito_wasm_session_bg.wasm'), fetched.join(', '));
-      assert.deepEqual(fetched.filter((p) => SIGN_IN_CORE.test(p)), [], 'the sign-in core is not fetched');
-      assert.deepEqual(page.problems, []);
-    } finally {
-      await context.close();
-    }
+    });
+    await makeClient(page, who);
+    const session = await attempt(page, `
+      const session = await client.getSession();
+      return { username: session.username, refreshed: session.accessToken !== window.storedBefore.accessToken, events: window.events.map((e) => e.event) };`);
+    assert.equal(session.ok, true, JSON.stringify(session));
+    const beforeSession = packageFiles(fetched);
+    t.diagnostic(`fetched before getSession() resolved: ${sizes(beforeSession)}`);
+    assert.deepEqual(beforeSession, [...LOAD_PATH, ...(due ? REFRESH : [])].sort(), 'the load path');
+    assert.equal(session.value.username, who.username);
+    assert.equal(session.value.refreshed, due);
+    if (due) assert.deepEqual(session.value.events, ['tokenRefreshed']);
+    else assert.deepEqual(session.value.events, []);
+    const signedOut = await attempt(page, 'await client.signOut(); return window.events.map((e) => e.event);');
+    assert.equal(signedOut.ok, true, JSON.stringify(signedOut));
+    assert.ok(fetched.includes('/pkg/cognito_wasm_session_bg.wasm'), fetched.join(', '));
+    assert.deepEqual(fetched.filter((p) => SIGN_IN_CORE.test(p)), [], 'the sign-in core is not fetched');
+    assert.deepEqual(packageFiles(fetched).filter((name) => ON_FIRST_USE.includes(name)), [], 'nor any module of another operation');
+    assert.deepEqual(packageFiles(fetched), [...new Set([...beforeSession, ...SIGN_OUT])].sort(), 'the sign-out fetches the exchange only');
+    assert.deepEqual(page.problems, []);
+    });
   });
 }
+
+test("offline, a returning user's page still signs out here: the local sign-out needs no module it has not loaded", async () => {
+  await asReturningUser(user, async (context) => {
+    const page = await openTab(context);
+    await makeClient(page, user);
+    const session = await attempt(page, 'return (await client.getSession()).username;');
+    assert.equal(session.ok, true, JSON.stringify(session));
+    // Offline from here: neither a module nor the revocation can be fetched.
+    await context.setOffline(true);
+    const signedOut = await attempt(page, `
+      await client.signOut();
+      const stored = Object.keys(localStorage).filter((k) => k.endsWith('.session') || k.endsWith('.lastAuthUser'));
+      return { events: window.events.map((e) => e.event), stored };`);
+    assert.equal(signedOut.ok, true, JSON.stringify(signedOut));
+    assert.deepEqual(signedOut.value, { events: ['signedOut'], stored: [] });
+    const after = await attempt(page, 'return client.getSession();');
+    assert.equal(after.name, 'UserUnAuthenticatedException');
+    assert.deepEqual(page.problems, []);
+  });
+});
+
+test("offline, a returning user's page whose tokens are due fails the refresh as a request would: announced, the session kept", async () => {
+  await asReturningUser(shortLived, async (context) => {
+    await sleep(4_500); // due, as above
+    const page = await openTab(context);
+    // The package is loaded; the refresh (token-refresh.js and its request) cannot be from here.
+    await context.setOffline(true);
+    await makeClient(page, shortLived);
+    const session = await attempt(page, 'return client.getSession();');
+    assert.equal(session.name, 'NetworkError', JSON.stringify(session));
+    const events = await page.evaluate(() => window.events.map((e) => `${e.event}:${e.error?.name}`));
+    assert.ok(events.length > 0 && events.every((e) => e === 'tokenRefreshFailed:NetworkError'), events.join(', '));
+    assert.equal(await page.evaluate(() => Object.keys(localStorage).some((k) => k.endsWith('.session'))), true, 'the session is kept');
+    assert.deepEqual(page.problems, []);
+  });
+});
 
 test('the first sign-in fetches the sign-in core, once; later sign-ins and account calls reuse it', async () => {
   const context = await browser.newContext();

@@ -1,12 +1,14 @@
 // pkg/signer-host.js on its own: the sign-in core is loaded on first use and once; the worker protocol is
 // tagged ({type: 'open'|'call'|'close'} out, 'ready'|'unavailable'|'reply' back); where the worker cannot load
 // the module or stops, the core is loaded here instead. Each test imports a fresh copy of the module (its
-// state is the page's), with a fake worker and a fake sign-in module.
+// state is the page's), with a fake worker and a fake sign-in module, told to it through sign-in-provider.js
+// as the entry would (each test tells its own).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 let copies = 0;
 const fresh = () => import(`../../pkg/signer-host.js?copy=${(copies += 1)}`);
+const { provideSignInCore } = await import('../../pkg/sign-in-provider.js');
 
 /** A sign-in module's `Core` stand-in: answers `method:args` and counts the cores made. */
 function fakeModule() {
@@ -38,7 +40,7 @@ test('in-process: nothing loads before the first call, then once for every clien
   const host = await fresh();
   const { Core, made } = fakeModule();
   let loads = 0;
-  host.provideSignInCore({ load: async () => { loads += 1; return Core; } });
+  provideSignInCore({ load: async () => { loads += 1; return Core; } });
   const a = new host.Signer('{"a":1}');
   const b = new host.Signer('{"b":2}');
   a.dropSignIn();
@@ -59,7 +61,7 @@ test('the worker: tagged messages, calls wait for ready, each reply resolves its
   const host = await fresh();
   const worker = new FakeWorker();
   let started = 0;
-  host.provideSignInCore({ startWorker: () => { started += 1; return worker; }, load: () => assert.fail('loaded on the page') });
+  provideSignInCore({ startWorker: () => { started += 1; return worker; }, load: () => assert.fail('loaded on the page') });
   const signer = new host.Signer('{"c":3}');
   assert.equal(started, 0);
   const first = signer.call('signIn', 'args', '', 'device');
@@ -85,7 +87,7 @@ test('a worker that cannot load the module: it is stopped and the core is loaded
   const host = await fresh();
   const worker = new FakeWorker();
   const { Core } = fakeModule();
-  host.provideSignInCore({ startWorker: () => worker, load: async () => Core });
+  provideSignInCore({ startWorker: () => worker, load: async () => Core });
   const call = new host.Signer('{}').call('prepareSignIn');
   await tick();
   worker.answer({ type: 'unavailable' });
@@ -96,7 +98,7 @@ test('a worker that cannot load the module: it is stopped and the core is loaded
 test('no Worker here (the constructor throws): the page loads the core', async () => {
   const host = await fresh();
   const { Core } = fakeModule();
-  host.provideSignInCore({ startWorker: () => { throw new ReferenceError('Worker is not defined'); }, load: async () => Core });
+  provideSignInCore({ startWorker: () => { throw new ReferenceError('Worker is not defined'); }, load: async () => Core });
   assert.equal(await new host.Signer('{}').call('prepareSignIn'), 'local prepareSignIn {}');
 });
 
@@ -105,7 +107,7 @@ test('a worker that stops: its calls end with AbortError, later ones run on the 
   const worker = new FakeWorker();
   const { Core } = fakeModule();
   let started = 0;
-  host.provideSignInCore({ startWorker: () => { started += 1; return worker; }, load: async () => Core });
+  provideSignInCore({ startWorker: () => { started += 1; return worker; }, load: async () => Core });
   const signer = new host.Signer('{}');
   const pending = signer.call('signIn', 'a');
   await tick();
@@ -124,7 +126,7 @@ test('a load that fails is tried again by the next call', async () => {
   const host = await fresh();
   const { Core } = fakeModule();
   let loads = 0;
-  host.provideSignInCore({
+  provideSignInCore({
     load: async () => {
       loads += 1;
       if (loads === 1) throw new TypeError('fetch failed');

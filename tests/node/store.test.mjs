@@ -1,8 +1,10 @@
 // pkg/store.js on its own: the storage kinds, namespaced keys, compare-and-set / compare-and-delete, the
-// in-page session lock, unreadable sessions and devices dropped, and storage failures as StorageError.
+// in-page session lock, unreadable sessions and devices (devices.js) dropped, and storage failures as
+// StorageError.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { deviceKey, forgetDevice, loadDevice, saveDevice } from '../../pkg/devices.js';
 import { Store } from '../../pkg/store.js';
 
 const NS = 'cognito-wasm.pool.client';
@@ -33,8 +35,8 @@ test('keys are namespaced; device keys follow the pool\'s case sensitivity', () 
   const store = new Store('memory', NS);
   assert.equal(store.pointer, `${NS}.lastAuthUser`);
   assert.equal(store.sessionKey('Bob'), `${NS}.user.Bob.session`);
-  assert.equal(store.deviceKey('Bob'), `${NS}.user.Bob.device`);
-  assert.equal(new Store('memory', NS, false).deviceKey('Bob'), `${NS}.user.bob.device`);
+  assert.equal(deviceKey(store, 'Bob'), `${NS}.user.Bob.device`);
+  assert.equal(deviceKey(new Store('memory', NS, false), 'Bob'), `${NS}.user.bob.device`);
 });
 
 test('save replaces another user\'s session; saveIf and removeIf act only on what they expect', async () => {
@@ -71,16 +73,16 @@ test('an unreadable session is removed and thrown; a pointer to nothing is remov
 
 test('devices: kept per user, an unreadable one removed, a failing storage read as no device', async () => {
   const store = new Store('memory', NS);
-  await store.saveDevice('bob', 'good');
-  await store.saveDevice('carol', 'bad');
+  await saveDevice(store, 'bob', 'good');
+  await saveDevice(store, 'carol', 'bad');
   const readable = async (device) => device === 'good';
-  assert.equal(await store.loadDevice(readable, 'bob'), 'good');
-  assert.equal(await store.loadDevice(readable, 'carol'), '');
-  assert.equal(await store.get(store.deviceKey('carol')), null, 'removed');
-  await store.forgetDevice('bob');
-  assert.equal(await store.loadDevice(readable, 'bob'), '');
+  assert.equal(await loadDevice(store, readable, 'bob'), 'good');
+  assert.equal(await loadDevice(store, readable, 'carol'), '');
+  assert.equal(await store.get(deviceKey(store, 'carol')), null, 'removed');
+  await forgetDevice(store, 'bob');
+  assert.equal(await loadDevice(store, readable, 'bob'), '');
   const broken = new Store({ getItem: () => Promise.reject(new Error('disk')), setItem() {}, removeItem() {} }, NS);
-  assert.equal(await broken.loadDevice(readable, 'bob'), '');
+  assert.equal(await loadDevice(broken, readable, 'bob'), '');
 });
 
 test('a storage that fails, or returns something other than text, is a StorageError', async () => {

@@ -1,6 +1,6 @@
-// pkg/transport.js on its own, against a local HTTP server standing in for Cognito: the request's shape,
-// retries of what may pass (the session core decides the waits), Cognito's errors, the size limit, timeouts,
-// aborts, redirects refused, and the server's clock from the Date header.
+// pkg/transport.js (and the exchange.js it imports) on its own, against a local HTTP server standing in for
+// Cognito: the request's shape, retries of what may pass (the session core decides the waits), Cognito's
+// errors, the size limit, timeouts, aborts, redirects refused, and the server's clock from the Date header.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
@@ -8,7 +8,8 @@ import { after, before, test } from 'node:test';
 import '../../pkg/node.js'; // initialises the session core
 import { Core } from '../../pkg/cognito_wasm_session.js';
 import { Call } from '../../pkg/timers.js';
-import { MAX_REPLY_BYTES, Transport } from '../../pkg/transport.js';
+import { MAX_REPLY_BYTES } from '../../pkg/exchange.js';
+import { Transport } from '../../pkg/transport.js';
 
 let server;
 let url;

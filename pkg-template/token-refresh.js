@@ -1,0 +1,73 @@
+// One refresh of the stored session, under the session lock (refresh.js takes it and imports this module when
+// a refresh is first due): storage read again, the refresh sent unless another tab's made it needless, a
+// refused refresh token ending the session, the new tokens stored compare-and-set, and the lock kept a moment
+// so the next tab reads them.
+import { unauthenticated, unwrap } from './outcome.js';
+import { Call, deviceNow, timer } from './timers.js';
+
+/** How long a write to localStorage may take to reach the other tabs' processes (a few ms in Chromium). */
+const STORAGE_SETTLE_MS = 50;
+const STORAGE_SETTLE_TRIES = 10;
+/** Refusals of a refresh token: the session is over. */
+const REFUSED = ['NotAuthorizedException', 'RefreshTokenReuseException', 'UserUnAuthenticatedException'];
+
+/**
+ * Refreshes `before` for `refresher` (refresh.js; `parts` are its constructor's). Holding the lock, reads storage again: another tab may have refreshed (use its tokens, and with rotation
+ * never present the refresh token it retired) or signed out.
+ */
+export async function refreshUnderLock(refresher, parts, before, requested) {
+  const current = await refresher.stored(true);
+  if (unwrap(parts.core.stillNeeded(requested, before.stored, current.stored, deviceNow()))) {
+    await refreshNow(refresher, parts, new Call(undefined, parts.timeoutMs), current);
+  }
+}
+
+/** Sends one refresh; a refresh token Cognito refuses ends the session, a transient failure keeps it. */
+async function refreshNow(refresher, parts, call, current) {
+  const username = current.session.username;
+  const request = unwrap(parts.core.refreshRequest(current.stored));
+  let refreshed;
+  try {
+    const reply = await parts.transport.send(call, request);
+    refreshed = unwrap(parts.core.refreshed(current.stored, reply, deviceNow()));
+  } catch (error) {
+    const refused = REFUSED.includes(error.name);
+    if (refused) {
+      // localStorage reaches other renderer processes a moment after a write: this tab may have read the
+      // tokens another tab had just rotated out. Their successor is the answer.
+      const newer = await successorOf(parts, current);
+      if (newer) return newer;
+    }
+    parts.announce('tokenRefreshFailed', username, error);
+    // Only the refused session ends: another user may have signed in meanwhile.
+    if (refused && (await parts.store.removeIf((now) => now?.stored === current.stored, true))) {
+      refresher.cancel();
+      parts.announce('sessionExpired', username, error);
+    }
+    throw error;
+  }
+  // Compare-and-set: a sign-out or another user's sign-in while the request was out wins.
+  if (!(await parts.store.saveIf(current.stored, refreshed))) {
+    throw unauthenticated('signed out while the refresh was under way');
+  }
+  parts.announce('tokenRefreshed', username);
+  refresher.schedule(refreshed);
+  if (parts.store.shared) {
+    // Keep the lock a moment, so that the next tab to take it reads these tokens rather than a copy of
+    // storage from before the write.
+    await new Promise((resolve) => timer(resolve, STORAGE_SETTLE_MS));
+  }
+  return refreshed;
+}
+
+/** The session another tab stored in place of `current`, waiting briefly for storage to show it. */
+async function successorOf(parts, current) {
+  if (!parts.store.shared) return null;
+  for (let i = 0; i < STORAGE_SETTLE_TRIES; i += 1) {
+    const stored = await parts.loadSession(true);
+    if (!stored || stored.session.username !== current.session.username) return null;
+    if (unwrap(parts.core.supersedes(stored.stored, current.stored))) return stored;
+    await new Promise((resolve) => timer(resolve, STORAGE_SETTLE_MS));
+  }
+  return null;
+}
