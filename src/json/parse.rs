@@ -178,8 +178,10 @@ impl Parser<'_> {
                 }
                 self.at += 1;
             }
-            // The loop stopped at an ASCII byte (or the end), a character boundary.
-            out.push_str(&self.text[start..self.at]);
+            // The loop stopped at an ASCII byte (or the end), a character boundary, so `get` cannot fail; it
+            // spares the module core's str-slicing panic path (with its Debug formatting, ~4 kB).
+            let run = self.text.get(start..self.at);
+            out.push_str(run.ok_or_else(|| self.error("unterminated string"))?);
             match self.peek() {
                 Some(b'"') => {
                     self.at += 1;
@@ -288,7 +290,10 @@ impl Parser<'_> {
             }
             integer = false;
         }
-        let text = &self.text[start..self.at];
+        let text = self
+            .text
+            .get(start..self.at)
+            .ok_or_else(|| self.error("invalid number"))?;
         if integer {
             match text.parse::<i64>() {
                 Ok(0) if negative => {}
