@@ -76,6 +76,12 @@ export function fixture(setup) {
   return fx;
 }
 
-/** The emulator (no seed), the harness site and Chromium: a test file driving the package in a page. */
-export const harnessInChromium = () =>
-  fixture(async (start) => ({ emulator: await start.emulator(), site: await start.harness(), browser: await start.browser() }));
+/**
+ * The emulator (no seed), the harness site and Chromium, for a test file driving the package in a page:
+ * `const fx = fixture(startHarnessInChromium)`, or called from a setup that starts more.
+ */
+export const startHarnessInChromium = async (start) => ({
+  emulator: await start.emulator(),
+  site: await start.harness(),
+  browser: await start.browser(),
+});

@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { harnessInChromium } from './fixture.mjs';
+import { fixture, startHarnessInChromium } from './fixture.mjs';
 import { authenticatorPage, callCounts, clearCalls, passkeyPool } from './passkeys-harness.mjs';
 
-const fx = harnessInChromium();
+const fx = fixture(startHarnessInChromium);
 
 /** A harness page on localhost with a virtual authenticator and `window.client` for `user`'s pool. */
 async function clientPage(user, options = {}) {

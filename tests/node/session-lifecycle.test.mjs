@@ -4,12 +4,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { harnessInChromium } from './fixture.mjs';
+import { fixture, startHarnessInChromium } from './fixture.mjs';
 import { cognito, createPoolAndUser, openHarnessPage } from './helpers.mjs';
 
 const REFRESH = 'InitiateAuth:REFRESH_TOKEN_AUTH';
 
-const fx = harnessInChromium();
+const fx = fixture(startHarnessInChromium);
 
 // --- the emulator's dev endpoints -------------------------------------------------------------------------
 
