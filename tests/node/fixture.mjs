@@ -37,9 +37,9 @@ export function launchBrowser() {
 /**
  * Runs `setup(start)` in before() and stops in after() whatever it started through `start`:
  * - `start.emulator(options)`: startEmulator (helpers.mjs), `{ url, endpoint, port, stop }`;
- * - `start.harness()`: serveHarness (tests/node/harness/ and pkg/), `{ url, stop }`;
- * - `start.servePy(args)`: scripts/serve.py, `{ url, stop }`;
- * - `start.listen(server)`: a node:http server on a free 127.0.0.1 port, `{ url, stop }`;
+ * - `start.harness()`: serveHarness (tests/node/harness/ and pkg/), `{ url, port, stop }`;
+ * - `start.servePy(args)`: scripts/serve.py, `{ url, port, stop }`;
+ * - `start.listen(server)`: a node:http server on a free 127.0.0.1 port, `{ url, port, stop }`;
  * - `start.browser()`: launchBrowser(), a playwright-core Browser;
  * - `start.dir(prefix)`: a new directory under the system's temporary one, removed with all in it.
  * Returns an object that takes on the properties of what `setup` resolves to.
