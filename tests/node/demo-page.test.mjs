@@ -3,20 +3,14 @@
 // demo pool's config.json. The basics: headers, password sign-in and its errors, keyboard-only use, the
 // new-password step of the seeded user, 320 px.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
+import { fixture } from './fixture.mjs';
 import { SEED, expectError, fillAndSubmit, screen, startPageHarness } from './page-harness.mjs';
 import { demoCredentials } from './seed.mjs';
 
-let h;
-let creds;
-
-before(async () => {
-  h = await startPageHarness();
-  creds = demoCredentials(SEED);
-});
-
-after(() => h?.stop());
+const h = fixture(startPageHarness);
+const creds = demoCredentials(SEED);
 
 test('the server sends the strict CSP derived from config.json, and the right MIME types', async () => {
   const html = await fetch(h.server.url);

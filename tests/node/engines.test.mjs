@@ -5,12 +5,13 @@
 // and each engine's entry below says which path that engine must take. wasm SIMD has no fallback: the
 // module uses it (src/srp/montgomery.rs) and does not compile without it, so each engine must have it.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 
 import { launchFirefox, launchWebKit } from './drivers.mjs';
-import { cognito, createPoolAndUser, issuerFor, serveHarness, startEmulator } from './helpers.mjs';
+import { fixture } from './fixture.mjs';
+import { cognito, createPoolAndUser, issuerFor } from './helpers.mjs';
 
 /**
  * Per engine, what the package finds there and so which path it must take: where the SRP maths run, 'worker'
@@ -26,29 +27,18 @@ const FALLBACKS = { what: 'without Worker and Web Locks: the fallbacks', without
 
 const SIGNER = 'cognito-wasm sign-in';
 
-let emulator;
-let site;
-
-before(async () => {
-  emulator = await startEmulator();
-  site = await serveHarness();
-});
-
-after(async () => {
-  await site?.stop();
-  await emulator?.stop();
-});
+const fx = fixture(async (start) => ({ emulator: await start.emulator(), site: await start.harness() }));
 
 /** The emulator's call counts by name ('InitiateAuth:USER_SRP_AUTH', ...) since the last reset. */
 async function calls() {
-  const res = await fetch(`${emulator.url}/_emulator/calls`);
+  const res = await fetch(`${fx.emulator.url}/_emulator/calls`);
   if (!res.ok) throw new Error(`calls: ${res.status}`);
   const counts = await res.json();
   return (name) => counts[name]?.total ?? 0;
 }
 
 async function resetCalls() {
-  const res = await fetch(`${emulator.url}/_emulator/calls`, { method: 'DELETE' });
+  const res = await fetch(`${fx.emulator.url}/_emulator/calls`, { method: 'DELETE' });
   if (!res.ok) throw new Error(`reset calls: ${res.status}`);
 }
 
@@ -64,12 +54,12 @@ async function ok(browser, name, arg) {
  * password; asserts `expect` of the path taken and reports it through `t.diagnostic`.
  */
 async function scenario(t, browser, { without, expect }) {
-  const user = await createPoolAndUser(emulator.endpoint, { name: 'engines' });
-  const config = { userPoolId: user.poolId, clientId: user.clientId, endpoint: emulator.endpoint, storage: 'local' };
-  const jwks = createRemoteJWKSet(new URL(`${emulator.url}/${user.poolId}/.well-known/jwks.json`));
+  const user = await createPoolAndUser(fx.emulator.endpoint, { name: 'engines' });
+  const config = { userPoolId: user.poolId, clientId: user.clientId, endpoint: fx.emulator.endpoint, storage: 'local' };
+  const jwks = createRemoteJWKSet(new URL(`${fx.emulator.url}/${user.poolId}/.well-known/jwks.json`));
   const verify = (token) => jwtVerify(token, jwks, { issuer: issuerFor(user.poolId) });
 
-  await browser.open(`${site.url}/engines.html${without ? `?without=${without}` : ''}`);
+  await browser.open(`${fx.site.url}/engines.html${without ? `?without=${without}` : ''}`);
   const features = await ok(browser, 'features');
   t.diagnostic(`features: ${JSON.stringify(features)}`);
   assert.equal(features.loadError, undefined, 'the package loads');
@@ -113,7 +103,7 @@ async function scenario(t, browser, { without, expect }) {
   // The sign-out revoked the refresh token at the emulator.
   assert.equal((await calls())('RevokeToken'), 1);
   await assert.rejects(
-    cognito(emulator.endpoint, 'InitiateAuth', {
+    cognito(fx.emulator.endpoint, 'InitiateAuth', {
       AuthFlow: 'REFRESH_TOKEN_AUTH',
       ClientId: user.clientId,
       AuthParameters: { REFRESH_TOKEN: session.refreshToken },

@@ -1,5 +1,5 @@
 // Shared helpers for the Node tests: start/stop the emulator, call its admin ops with plain fetch,
-// create a pool + client + user, start the demo's static server, serve the test harness page.
+// create a pool + client + user, start scripts/serve.py, serve the test harness page.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
@@ -72,18 +72,31 @@ export async function startEmulator({ seed, extraArgs = [] } = {}) {
   return { url, endpoint: `${url}/`, port: Number(new URL(url).port), stop };
 }
 
-/** Start scripts/serve.py (the demo's static server) on a free port. Returns { url, port, stop }. */
-export async function startStaticServer({ emulatorEndpoint, seed }) {
-  const args = [join(ROOT, 'scripts', 'serve.py'), '--port', '0', '--emulator', emulatorEndpoint];
-  if (seed) args.push('--seed', seed);
-  const { match, stop } = await spawnUntil('python3', args, /^serving on (http:\/\/\S+?)\/?$/, 'serve.py');
+/** Runs scripts/serve.py with `args` on a free 127.0.0.1 port; resolves { url, port, stop } once it listens. */
+export async function startServePy(args) {
+  const { match, stop } = await spawnUntil(
+    'python3',
+    [join(ROOT, 'scripts', 'serve.py'), '--port', '0', '--quiet', ...args],
+    /^serving on (http:\/\/\S+?)\/?$/,
+    'serve.py',
+  );
   const url = match[1];
   return { url, port: Number(new URL(url).port), stop };
 }
 
+/** Has the node:http `server` listen on a free 127.0.0.1 port; resolves { url, port, stop }. */
+export function listen(server) {
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      resolve({ url: `http://127.0.0.1:${port}`, port, stop: () => new Promise((r) => server.close(r)) });
+    });
+  });
+}
+
 /**
  * Serves tests/node/harness/ at / (index.html for /) and the built package (pkg/) at /pkg/, on 127.0.0.1
- * with a free port. Returns { url, stop }.
+ * with a free port. Returns { url, port, stop }.
  */
 export function serveHarness() {
   const harness = join(ROOT, 'tests', 'node', 'harness');
@@ -101,11 +114,7 @@ export function serveHarness() {
     res.writeHead(200, { 'Content-Type': types[extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-store' });
     createReadStream(file).pipe(res);
   });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      resolve({ url: `http://127.0.0.1:${server.address().port}`, stop: () => new Promise((r) => server.close(r)) });
-    });
-  });
+  return listen(server);
 }
 
 /**

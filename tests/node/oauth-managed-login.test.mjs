@@ -5,45 +5,31 @@
 // the emulator's error page and never leaves it; after /logout the page asks for the password again.
 // Federated sign-in goes through the emulator's dev-only test OpenID provider's page.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import * as oidc from 'openid-client';
 
-import { ROOT, startEmulator, totpCode } from './helpers.mjs';
-import { oauthSeed } from './oauth-seed.mjs';
-import { fillAndSubmit, launchBrowser } from './page-harness.mjs';
+import { fixture } from './fixture.mjs';
+import { totpCode } from './helpers.mjs';
+import { startOAuthEmulator } from './oauth-seed.mjs';
+import { fillAndSubmit } from './page-harness.mjs';
 
-// The app: a real server (a browser does not let a test intercept the redirects that lead back to it).
-let app;
-let APP;
-let CALLBACK;
 const POOL_ID = 'us-east-1_OAuthLogin1';
 const CLIENT_ID = 'oauthloginclient0000000001';
 const PASSWORD = 'Managed-L0gin!';
 const TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 
-let dir;
-let emulator;
-let browser;
-let config;
-
-before(async () => {
-  app = createServer((_, res) => res.writeHead(200, { 'Content-Type': 'text/plain' }).end('the app'));
-  await new Promise((resolve) => app.listen(0, '127.0.0.1', resolve));
-  APP = `http://127.0.0.1:${app.address().port}`;
-  CALLBACK = `${APP}/callback`;
-  dir = mkdtempSync(join(tmpdir(), 'oauth-managed-login-'));
-  const seed = join(dir, 'seed.json');
-  writeFileSync(seed, JSON.stringify(oauthSeed({
+const fx = fixture(async (start) => {
+  // The app: a real server (a browser does not let a test intercept the redirects that lead back to it).
+  const app = await start.listen(createServer((_, res) => res.writeHead(200, { 'Content-Type': 'text/plain' }).end('the app')));
+  const callback = `${app.url}/callback`;
+  const emulator = await startOAuthEmulator(start, {
     poolId: POOL_ID,
     clientId: CLIENT_ID,
     name: 'managed-login',
-    callbackURLs: [CALLBACK],
-    logoutURLs: [`${APP}/`],
+    callbackURLs: [callback],
+    logoutURLs: [`${app.url}/`],
     users: [{
       username: 'mia',
       password: PASSWORD,
@@ -51,32 +37,23 @@ before(async () => {
       totpSecret: TOTP_SECRET,
       mfa: { softwareToken: true, preferred: 'SOFTWARE_TOKEN_MFA' },
     }],
-  })));
-  emulator = await startEmulator({ seed, extraArgs: ['--login-page', join(ROOT, 'www')] });
-  config = await oidc.discovery(
+  });
+  const config = await oidc.discovery(
     new URL(`${emulator.url}/${POOL_ID}/.well-known/openid-configuration`),
     CLIENT_ID,
     undefined,
     oidc.None(),
     { execute: [oidc.allowInsecureRequests] },
   );
-  browser = await launchBrowser();
+  return { app, callback, emulator, config, browser: await start.browser() };
 });
-
-after(async () => {
-  await browser?.close();
-  await emulator?.stop();
-  await new Promise((resolve) => (app ? app.close(resolve) : resolve()));
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
 
 async function authorizationRequest(extra = {}) {
   const verifier = oidc.randomPKCECodeVerifier();
   const nonce = oidc.randomNonce();
   const state = oidc.randomState();
-  const url = oidc.buildAuthorizationUrl(config, {
-    redirect_uri: CALLBACK,
+  const url = oidc.buildAuthorizationUrl(fx.config, {
+    redirect_uri: fx.callback,
     scope: 'openid email',
     code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
     code_challenge_method: 'S256',
@@ -88,7 +65,7 @@ async function authorizationRequest(extra = {}) {
 }
 
 test('managed login: SRP then TOTP on the hosted page, back at the callback with a code; /logout ends the session', async () => {
-  const context = await browser.newContext();
+  const context = await fx.browser.newContext();
   const page = await context.newPage();
   const request = await authorizationRequest();
   await page.goto(request.url.href);
@@ -96,9 +73,9 @@ test('managed login: SRP then TOTP on the hosted page, back at the callback with
   await fillAndSubmit(page, { Username: 'mia', Password: PASSWORD }, 'Sign in');
   await page.getByLabel('Code', { exact: true }).waitFor({ timeout: 30_000 });
   await fillAndSubmit(page, { Code: await totpCode(TOTP_SECRET) }, 'Confirm');
-  await page.waitForURL(`${CALLBACK}?**`, { timeout: 30_000 });
+  await page.waitForURL(`${fx.callback}?**`, { timeout: 30_000 });
 
-  const tokens = await oidc.authorizationCodeGrant(config, new URL(page.url()), {
+  const tokens = await oidc.authorizationCodeGrant(fx.config, new URL(page.url()), {
     pkceCodeVerifier: request.verifier,
     expectedNonce: request.nonce,
     expectedState: request.state,
@@ -109,12 +86,12 @@ test('managed login: SRP then TOTP on the hosted page, back at the callback with
   // The hosted page keeps its session, as Cognito's managed login does: a second request goes straight back.
   const again = await authorizationRequest();
   await page.goto(again.url.href);
-  await page.waitForURL(`${CALLBACK}?**`, { timeout: 30_000 });
+  await page.waitForURL(`${fx.callback}?**`, { timeout: 30_000 });
   assert.ok(new URL(page.url()).searchParams.get('code'));
 
   // /logout clears it: the next request asks for the password.
-  await page.goto(`${emulator.url}/logout?client_id=${CLIENT_ID}&logout_uri=${encodeURIComponent(`${APP}/`)}`);
-  assert.equal(page.url(), `${APP}/`);
+  await page.goto(`${fx.emulator.url}/logout?client_id=${CLIENT_ID}&logout_uri=${encodeURIComponent(`${fx.app.url}/`)}`);
+  assert.equal(page.url(), `${fx.app.url}/`);
   const third = await authorizationRequest();
   await page.goto(third.url.href);
   await page.getByLabel('Password', { exact: true }).waitFor({ timeout: 30_000 });
@@ -122,12 +99,12 @@ test('managed login: SRP then TOTP on the hosted page, back at the callback with
 });
 
 test('managed login: Cancel sends access_denied with the state', async () => {
-  const context = await browser.newContext();
+  const context = await fx.browser.newContext();
   const page = await context.newPage();
   const request = await authorizationRequest();
   await page.goto(request.url.href);
   await page.getByRole('button', { name: 'Cancel', exact: true }).click();
-  await page.waitForURL(`${CALLBACK}?**`, { timeout: 30_000 });
+  await page.waitForURL(`${fx.callback}?**`, { timeout: 30_000 });
   const params = new URL(page.url()).searchParams;
   assert.equal(params.get('error'), 'access_denied');
   assert.equal(params.get('state'), request.state);
@@ -135,20 +112,20 @@ test('managed login: Cancel sends access_denied with the state', async () => {
 });
 
 test('managed login: a redirect_uri that is not on CallbackURLs stays on the error page', async () => {
-  const context = await browser.newContext();
+  const context = await fx.browser.newContext();
   const page = await context.newPage();
   const request = await authorizationRequest();
   const tampered = new URL(request.url);
-  tampered.searchParams.set('redirect_uri', `${APP}/elsewhere`);
+  tampered.searchParams.set('redirect_uri', `${fx.app.url}/elsewhere`);
   const response = await page.goto(tampered.href);
   assert.equal(response.status(), 400);
-  assert.ok(page.url().startsWith(`${emulator.url}/oauth2/authorize`));
+  assert.ok(page.url().startsWith(`${fx.emulator.url}/oauth2/authorize`));
   assert.match(await page.textContent('body'), /An error was encountered/);
   await context.close();
 });
 
 test('federated sign-in: the test OpenID provider page, back with mapped attributes and identities', async () => {
-  const context = await browser.newContext();
+  const context = await fx.browser.newContext();
   const page = await context.newPage();
   const request = await authorizationRequest({ identity_provider: 'TestIdP' });
   await page.goto(request.url.href);
@@ -158,8 +135,8 @@ test('federated sign-in: the test OpenID provider page, back with mapped attribu
   await page.getByLabel('email_verified', { exact: true }).fill('true');
   await page.getByLabel('name', { exact: true }).fill('Fay Federated');
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.waitForURL(`${CALLBACK}?**`, { timeout: 30_000 });
-  const tokens = await oidc.authorizationCodeGrant(config, new URL(page.url()), {
+  await page.waitForURL(`${fx.callback}?**`, { timeout: 30_000 });
+  const tokens = await oidc.authorizationCodeGrant(fx.config, new URL(page.url()), {
     pkceCodeVerifier: request.verifier,
     expectedNonce: request.nonce,
     expectedState: request.state,

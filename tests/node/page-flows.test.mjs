@@ -5,8 +5,9 @@
 // Codes come from the emulator's dev inbox; TOTP codes are computed here. Each screen is photographed into
 // target/screenshots/page-*.png.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
+import { fixture } from './fixture.mjs';
 import { cognito, inbox, totpCode } from './helpers.mjs';
 import {
   codeFor,
@@ -19,13 +20,7 @@ import {
   startPageHarness,
 } from './page-harness.mjs';
 
-let h;
-
-before(async () => {
-  h = await startPageHarness();
-});
-
-after(() => h?.stop());
+const h = fixture(startPageHarness);
 
 /** Opens the page for `config` (the demo pool's when none) and runs `fn({ page, context })`, then checks the console. */
 async function withPage(config, fn, options = {}) {

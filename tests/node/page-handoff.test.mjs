@@ -7,43 +7,27 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { ROOT } from './helpers.mjs';
-import { SEED, expectAccessible, fillAndSubmit, screen, startPageHarness, startServePy, watch } from './page-harness.mjs';
+import { fixture } from './fixture.mjs';
+import { ROOT, startServePy } from './helpers.mjs';
+import { SEED, expectAccessible, fillAndSubmit, screen, startPageHarness, watch } from './page-harness.mjs';
 import { demoCredentials } from './seed.mjs';
 
-let h;
-let creds;
-let parent;
-let foreign;
-
-/** A page on another origin (another 127.0.0.1 port), with no CSP: it plays the embedding app. */
-function startOrigin() {
-  const server = createServer((req, res) => {
+/** A page with no CSP, to be served on another origin (another 127.0.0.1 port): it plays the embedding app. */
+const appPageServer = () =>
+  createServer((req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
     res.end('<!doctype html><html lang="en"><head><title>app</title><link rel="icon" href="data:,"></head><body><h1>App</h1></body></html>');
   });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const origin = `http://127.0.0.1:${server.address().port}`;
-      resolve({ origin, close: () => new Promise((r) => server.close(r)) });
-    });
-  });
-}
 
-before(async () => {
-  h = await startPageHarness();
-  creds = demoCredentials(SEED);
-  parent = await startOrigin();
-  foreign = await startOrigin();
-});
-
-after(async () => {
-  await h?.stop();
-  await parent?.close();
-  await foreign?.close();
-});
+// `parent` and `foreign` are the two embedding apps; their `url` is their origin.
+const h = fixture(async (start) => ({
+  ...(await startPageHarness(start)),
+  parent: await start.listen(appPageServer()),
+  foreign: await start.listen(appPageServer()),
+}));
+const creds = demoCredentials(SEED);
 
 /** Records every URL the context requests or navigates to, to check no token ever travels in one. */
 function recordUrls(context) {
@@ -157,11 +141,11 @@ async function appPage(context, origin) {
 }
 
 test('iframe: the allowed parent says hello and gets the tokens (never the refresh token) after the sign-in', async () => {
-  h.setConfig({ allowedParentOrigins: [parent.origin] });
+  h.setConfig({ allowedParentOrigins: [h.parent.url] });
   const context = await h.browser.newContext({ viewport: { width: 900, height: 1000 } });
   const urls = recordUrls(context);
   try {
-    const { page, problems } = await appPage(context, parent.origin);
+    const { page, problems } = await appPage(context, h.parent.url);
     await page.evaluate((src) => new Promise((resolve) => {
       const frame = document.createElement('iframe');
       frame.src = src;
@@ -199,7 +183,7 @@ test('iframe: the allowed parent says hello and gets the tokens (never the refre
 });
 
 test('an origin off the list can neither frame the page nor get a session by postMessage', async () => {
-  h.setConfig({ allowedParentOrigins: [parent.origin] });
+  h.setConfig({ allowedParentOrigins: [h.parent.url] });
   const context = await h.browser.newContext();
   try {
     // Signed in on the sign-in page's origin first, so there is a session to leak.
@@ -208,7 +192,7 @@ test('an origin off the list can neither frame the page nor get a session by pos
     await screen(login, 'signed-in');
 
     // Framing from the foreign origin is refused by frame-ancestors.
-    const { page: evil } = await appPage(context, foreign.origin);
+    const { page: evil } = await appPage(context, h.foreign.url);
     const blocked = new Promise((resolve) => evil.on('console', (m) => /frame-ancestors/.test(m.text()) && resolve(m.text())));
     await evil.evaluate((src) => {
       const frame = document.createElement('iframe');
@@ -233,7 +217,7 @@ test('an origin off the list can neither frame the page nor get a session by pos
     await popup.close();
 
     // The allowed origin doing the same gets the session (so the refusal above is the allow-list's doing).
-    const { page: app } = await appPage(context, parent.origin);
+    const { page: app } = await appPage(context, h.parent.url);
     const [popup2] = await Promise.all([
       context.waitForEvent('page'),
       app.evaluate((src) => { window.login = window.open(src, 'login', 'popup'); }, `${h.server.url}/`),

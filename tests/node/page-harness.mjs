@@ -3,81 +3,33 @@
 // headless Chromium, pages that record console errors and CSP violations, screenshots, and pools with the
 // settings a scenario needs, made through the emulator's admin API.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 
-import { chromium } from 'playwright-core';
-
-import { ROOT, cognito, lastCode, startEmulator } from './helpers.mjs';
+import { ROOT, cognito, lastCode } from './helpers.mjs';
 import { demoConfig } from './seed.mjs';
+
+// load-path.test.mjs still takes launchBrowser from here.
+export { launchBrowser } from './fixture.mjs';
 
 export const SEED = process.env.DEMO_SEED || join(ROOT, 'emulator', 'seed', 'demo.json');
 export const SCREENSHOTS = join(ROOT, 'target', 'screenshots');
 
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-export function launchBrowser() {
-  return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
-}
-
-/** Runs scripts/serve.py with `args` on a free 127.0.0.1 port; resolves { url, stop } once it listens. */
-export function startServePy(args) {
-  const proc = spawn('python3', [join(ROOT, 'scripts', 'serve.py'), '--port', '0', '--quiet', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const log = [];
-  proc.stderr.on('data', (d) => log.push(String(d)));
-  const exited = new Promise((resolve) => proc.once('exit', resolve));
-  const stop = async () => {
-    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
-    await exited;
-  };
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      stop();
-      reject(new Error(`serve.py did not start:\n${log.join('')}`));
-    }, 20_000);
-    createInterface({ input: proc.stdout }).on('line', (line) => {
-      const m = line.match(/^serving on (http:\/\/\S+?)\/?$/);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ url: m[1], stop });
-      }
-    });
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve.py exited (${code}):\n${log.join('')}`));
-    });
-  });
-}
-
 /**
- * Starts everything a page test needs. Returns { emulator, server, browser, demo, configFile, setConfig, openPage,
- * shot, stop }. `setConfig(extra)` rewrites config.json as the demo pool's config plus `extra`.
+ * Starts, through a fixture's `start` (fixture.mjs), everything a page test needs:
+ * `const h = fixture(startPageHarness)`. Gives { emulator, server, browser, demo, configFile, setConfig,
+ * openPage, shot }. `setConfig(extra)` rewrites config.json as the demo pool's config plus `extra`.
  */
-export async function startPageHarness() {
-  const work = mkdtempSync(join(tmpdir(), 'cognito-page-'));
-  const configFile = join(work, 'config.json');
-  const emulator = await startEmulator({ seed: SEED });
+export async function startPageHarness(start) {
+  const configFile = join(await start.dir('cognito-page-'), 'config.json');
+  const emulator = await start.emulator({ seed: SEED });
   const demo = { ...demoConfig(SEED), endpoint: emulator.endpoint };
   const setConfig = (extra = {}) =>
     writeFileSync(configFile, JSON.stringify({ ...demo, allowedRedirectUris: ['/app-demo.html'], ...extra }, null, 2));
   setConfig();
-  const server = await startServePy(['--config', configFile]);
-  const browser = await launchBrowser();
+  const server = await start.servePy(['--config', configFile]);
+  const browser = await start.browser();
   mkdirSync(SCREENSHOTS, { recursive: true });
 
   /** A fresh context and page at `path`, recording console errors, CSP violations and uncaught exceptions. */
@@ -92,14 +44,7 @@ export async function startPageHarness() {
 
   const shot = (page, name) => page.screenshot({ path: join(SCREENSHOTS, `page-${name}.png`), fullPage: true });
 
-  async function stop() {
-    await browser?.close();
-    await server?.stop();
-    await emulator?.stop();
-    rmSync(work, { recursive: true, force: true });
-  }
-
-  return { emulator, server, browser, demo, configFile, setConfig, openPage, shot, stop };
+  return { emulator, server, browser, demo, configFile, setConfig, openPage, shot };
 }
 
 /** Collects console errors, CSP violations and page errors of `page` into the returned array. */

@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { createReadStream, existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { ROOT, cognito, startEmulator } from './helpers.mjs';
-import { launchBrowser } from './page-harness.mjs';
+import { fixture } from './fixture.mjs';
+import { ROOT, cognito } from './helpers.mjs';
 import { authenticatorPage, callCounts, clearCalls, passkeyPool } from './passkeys-harness.mjs';
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>passkeys</title>
@@ -34,10 +34,10 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>passkeys</title>
   window.ready = true;
 </script>`;
 
-/** Serves PAGE at / and pkg-template/ at /pkg/ on 127.0.0.1, browsed as http://localhost:PORT. */
-function servePage() {
+/** Serves PAGE at / and pkg-template/ at /pkg/. */
+function pageServer() {
   const dir = join(ROOT, 'pkg-template');
-  const server = createServer((req, res) => {
+  return createServer((req, res) => {
     const path = new URL(req.url, 'http://x').pathname;
     if (path === '/') {
       res.writeHead(200, { 'Content-Type': 'text/html' }).end(PAGE);
@@ -51,33 +51,19 @@ function servePage() {
     res.writeHead(200, { 'Content-Type': extname(file) === '.js' ? 'text/javascript' : 'application/octet-stream' });
     createReadStream(file).pipe(res);
   });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () =>
-      resolve({ url: `http://localhost:${server.address().port}/`, stop: () => new Promise((r) => server.close(r)) }),
-    );
-  });
 }
 
-let emulator;
-let site;
-let browser;
+const fx = fixture(async (start) => ({
+  emulator: await start.emulator(),
+  site: await start.listen(pageServer()),
+  browser: await start.browser(),
+}));
 
-before(async () => {
-  emulator = await startEmulator();
-  site = await servePage();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.stop();
-  await emulator?.stop();
-});
-
-const pool = (options) => passkeyPool(emulator.endpoint, options);
+const pool = (options) => passkeyPool(fx.emulator.endpoint, options);
 
 /** A page on http://localhost with a virtual platform authenticator. */
-const page = (authenticator = {}) => authenticatorPage(browser, site.url, { authenticator, ready: () => window.ready === true });
+const page = (authenticator = {}) =>
+  authenticatorPage(fx.browser, `${fx.site.url.replace('127.0.0.1', 'localhost')}/`, { authenticator, ready: () => window.ready === true });
 
 /** StartWebAuthnRegistration → navigator.credentials.create() → CompleteWebAuthnRegistration, in the page. */
 function register(tab, endpoint, accessToken, { optionsEdit } = {}) {
@@ -135,13 +121,13 @@ test('register with the virtual authenticator, list, sign in with exact request 
   const user = await pool();
   const { tab, cdp, authenticatorId, close } = await page();
   try {
-    const registered = await register(tab, emulator.endpoint, user.accessToken);
+    const registered = await register(tab, fx.emulator.endpoint, user.accessToken);
     assert.deepEqual(Object.keys(registered).filter((k) => k !== 'credential'), [], JSON.stringify(registered));
     const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
     assert.equal(credentials.length, 1);
     assert.equal(credentials[0].rpId, 'localhost');
     assert.equal(credentials[0].isResidentCredential, true);
-    const listed = await cognito(emulator.endpoint, 'ListWebAuthnCredentials', { AccessToken: user.accessToken });
+    const listed = await cognito(fx.emulator.endpoint, 'ListWebAuthnCredentials', { AccessToken: user.accessToken });
     assert.equal(listed.Credentials.length, 1);
     assert.equal(listed.Credentials[0].CredentialId, registered.credential.id);
     assert.equal(listed.Credentials[0].RelyingPartyId, 'localhost');
@@ -150,19 +136,19 @@ test('register with the virtual authenticator, list, sign in with exact request 
     // The browser's credential id is the authenticator's (CDP gives it in standard base64).
     assert.equal(Buffer.from(credentials[0].credentialId, 'base64').toString('base64url'), registered.credential.id);
 
-    await clearCalls(emulator.url);
-    const signedIn = await signIn(tab, emulator.endpoint, user);
+    await clearCalls(fx.emulator.url);
+    const signedIn = await signIn(tab, fx.emulator.endpoint, user);
     assert.ok(signedIn.AuthenticationResult?.IdToken, JSON.stringify(signedIn));
     assert.deepEqual(
-      await callCounts(emulator.url),
+      await callCounts(fx.emulator.url),
       { InitiateAuth: 1, 'InitiateAuth:USER_AUTH': 1, RespondToAuthChallenge: 1, 'RespondToAuthChallenge:WEB_AUTHN': 1 },
     );
 
-    await cognito(emulator.endpoint, 'DeleteWebAuthnCredential', {
+    await cognito(fx.emulator.endpoint, 'DeleteWebAuthnCredential', {
       AccessToken: user.accessToken,
       CredentialId: registered.credential.id,
     });
-    const refused = await signIn(tab, emulator.endpoint, user);
+    const refused = await signIn(tab, fx.emulator.endpoint, user);
     assert.equal(refused.notOffered, 'SELECT_CHALLENGE', 'a user without passkeys is offered the other factors');
   } finally {
     await close();
@@ -173,14 +159,14 @@ test('a signature counter that goes back is refused (a cloned credential)', asyn
   const user = await pool();
   const { tab, cdp, authenticatorId, close } = await page();
   try {
-    await register(tab, emulator.endpoint, user.accessToken);
-    assert.ok((await signIn(tab, emulator.endpoint, user)).AuthenticationResult);
+    await register(tab, fx.emulator.endpoint, user.accessToken);
+    assert.ok((await signIn(tab, fx.emulator.endpoint, user)).AuthenticationResult);
     const [original] = (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
     assert.ok(original.signCount >= 1, `Chromium's virtual authenticator counts signatures: ${original.signCount}`);
     // A copy of the key whose counter is behind: the next assertion carries a counter already seen.
     await cdp.send('WebAuthn.removeCredential', { authenticatorId, credentialId: original.credentialId });
     await cdp.send('WebAuthn.addCredential', { authenticatorId, credential: { ...original, signCount: 0 } });
-    const refused = await signIn(tab, emulator.endpoint, user);
+    const refused = await signIn(tab, fx.emulator.endpoint, user);
     assert.equal(refused.error, 'NotAuthorizedException', JSON.stringify(refused));
     assert.match(refused.message, /counter/);
   } finally {
@@ -192,7 +178,7 @@ test('a pool whose relying party is not the page\'s: the browser refuses, a type
   const user = await pool({ rpId: 'example.com' });
   const { tab, close } = await page();
   try {
-    const refused = await register(tab, emulator.endpoint, user.accessToken);
+    const refused = await register(tab, fx.emulator.endpoint, user.accessToken);
     assert.deepEqual(refused, { browserError: 'PasskeyRelyingPartyMismatch', cause: 'SecurityError' });
   } finally {
     await close();
@@ -204,10 +190,10 @@ test('a pool requiring user verification, an authenticator without it', async ()
   const { tab, close } = await page({ hasUserVerification: false, isUserVerified: false });
   try {
     // The browser itself will not use an authenticator that cannot verify the user when UV is required.
-    const refusedByBrowser = await register(tab, emulator.endpoint, user.accessToken);
+    const refusedByBrowser = await register(tab, fx.emulator.endpoint, user.accessToken);
     assert.equal(refusedByBrowser.browserError, 'PasskeyCancelled', JSON.stringify(refusedByBrowser));
     // A page that lowers the requirement gets a credential without UV, which the emulator refuses.
-    const refused = await register(tab, emulator.endpoint, user.accessToken, {
+    const refused = await register(tab, fx.emulator.endpoint, user.accessToken, {
       optionsEdit: { userVerification: 'discouraged' },
     });
     assert.equal(refused.error, 'WebAuthnCredentialNotSupportedException', JSON.stringify(refused));
@@ -220,10 +206,10 @@ test('autofill: conditional mediation once the user name is known; no WebAuthn c
   const user = await pool();
   const { tab, close } = await page();
   try {
-    await register(tab, emulator.endpoint, user.accessToken);
+    await register(tab, fx.emulator.endpoint, user.accessToken);
     // Cognito's USER_AUTH needs USERNAME: there is no challenge to sign before a name is known.
     await assert.rejects(
-      cognito(emulator.endpoint, 'InitiateAuth', {
+      cognito(fx.emulator.endpoint, 'InitiateAuth', {
         AuthFlow: 'USER_AUTH',
         ClientId: user.clientId,
         AuthParameters: { PREFERRED_CHALLENGE: 'WEB_AUTHN' },
@@ -248,7 +234,7 @@ test('autofill: conditional mediation once the user name is known; no WebAuthn c
           ChallengeResponses: { USERNAME: username, CREDENTIAL: JSON.stringify(credential) },
         });
       },
-      { endpoint: emulator.endpoint, clientId: user.clientId, username: user.username },
+      { endpoint: fx.emulator.endpoint, clientId: user.clientId, username: user.username },
     );
     await tab.focus('#name');
     await tab.keyboard.press('ArrowDown');

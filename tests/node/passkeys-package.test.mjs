@@ -4,35 +4,20 @@
 // ceremonies. The sign-in core runs in the sign-in worker: the assertion is made on the page by client.js.
 // The harness page (tests/node/harness/) is browsed as http://localhost:PORT, the pools' relying party.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { serveHarness, startEmulator } from './helpers.mjs';
-import { launchBrowser } from './page-harness.mjs';
+import { fixture, startHarnessInChromium } from './fixture.mjs';
 import { authenticatorPage, callCounts, clearCalls, passkeyPool } from './passkeys-harness.mjs';
 
-let emulator;
-let site;
-let browser;
-
-before(async () => {
-  emulator = await startEmulator();
-  site = await serveHarness();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.stop();
-  await emulator?.stop();
-});
+const fx = fixture(startHarnessInChromium);
 
 /** A harness page on localhost with a virtual authenticator and `window.client` for `user`'s pool. */
 async function clientPage(user, options = {}) {
-  const url = `${site.url.replace('127.0.0.1', 'localhost')}/`;
-  const opened = await authenticatorPage(browser, url, { ...options, ready: () => document.body.dataset.ready === 'true' });
+  const url = `${fx.site.url.replace('127.0.0.1', 'localhost')}/`;
+  const opened = await authenticatorPage(fx.browser, url, { ...options, ready: () => document.body.dataset.ready === 'true' });
   await opened.tab.evaluate(
     (config) => window.makeClient(config),
-    { userPoolId: user.poolId, clientId: user.clientId, endpoint: emulator.endpoint, storage: 'memory' },
+    { userPoolId: user.poolId, clientId: user.clientId, endpoint: fx.emulator.endpoint, storage: 'memory' },
   );
   return opened;
 }
@@ -54,14 +39,14 @@ async function heldCredentials(cdp, authenticatorId) {
 }
 
 test('associateWebAuthnCredential registers the authenticator\'s passkey; listWebAuthnCredentials pages through them', async () => {
-  const user = await passkeyPool(emulator.endpoint, { name: 'pk-register' });
+  const user = await passkeyPool(fx.emulator.endpoint, { name: 'pk-register' });
   const { tab, cdp, authenticatorId, addAuthenticator, close } = await clientPage(user);
   try {
     assert.deepEqual(await passwordSignIn(tab, user), { ok: true, value: { isSignedIn: true, nextStep: { signInStep: 'DONE' } } });
     assert.deepEqual(await run(tab, 'listWebAuthnCredentials'), { ok: true, value: { credentials: [] } });
-    await clearCalls(emulator.url);
+    await clearCalls(fx.emulator.url);
     assert.deepEqual(await run(tab, 'associateWebAuthnCredential'), { ok: true });
-    assert.deepEqual(await callCounts(emulator.url), { StartWebAuthnRegistration: 1, CompleteWebAuthnRegistration: 1 });
+    assert.deepEqual(await callCounts(fx.emulator.url), { StartWebAuthnRegistration: 1, CompleteWebAuthnRegistration: 1 });
     const [first] = await heldCredentials(cdp, authenticatorId);
     const listed = await run(tab, 'listWebAuthnCredentials', {});
     assert.equal(listed.ok, true, JSON.stringify(listed));
@@ -101,17 +86,17 @@ test('associateWebAuthnCredential registers the authenticator\'s passkey; listWe
 });
 
 test('signIn preferring WEB_AUTHN: one InitiateAuth, one RespondToAuthChallenge, signed in; after deleteWebAuthnCredential it is not offered', async () => {
-  const user = await passkeyPool(emulator.endpoint, { name: 'pk-sign-in' });
+  const user = await passkeyPool(fx.emulator.endpoint, { name: 'pk-sign-in' });
   const { tab, cdp, authenticatorId, close } = await clientPage(user);
   try {
     await passwordSignIn(tab, user);
     assert.deepEqual(await run(tab, 'associateWebAuthnCredential'), { ok: true });
     await run(tab, 'signOut');
 
-    await clearCalls(emulator.url);
+    await clearCalls(fx.emulator.url);
     const signedIn = await passkeySignIn(tab, user);
     assert.deepEqual(signedIn, { ok: true, value: { isSignedIn: true, nextStep: { signInStep: 'DONE' } } });
-    assert.deepEqual(await callCounts(emulator.url), {
+    assert.deepEqual(await callCounts(fx.emulator.url), {
       InitiateAuth: 1,
       'InitiateAuth:USER_AUTH': 1,
       RespondToAuthChallenge: 1,
@@ -129,10 +114,10 @@ test('signIn preferring WEB_AUTHN: one InitiateAuth, one RespondToAuthChallenge,
     const offered = await run(tab, 'signIn', { username: user.username, authFlowType: 'USER_AUTH' });
     assert.equal(offered.value.nextStep.signInStep, 'CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION', JSON.stringify(offered));
     assert.ok(offered.value.nextStep.availableChallenges.includes('WEB_AUTHN'));
-    await clearCalls(emulator.url);
+    await clearCalls(fx.emulator.url);
     const chosen = await run(tab, 'confirmSignIn', { challengeResponse: 'WEB_AUTHN' });
     assert.deepEqual(chosen, { ok: true, value: { isSignedIn: true, nextStep: { signInStep: 'DONE' } } });
-    assert.deepEqual(await callCounts(emulator.url), { RespondToAuthChallenge: 2, 'RespondToAuthChallenge:SELECT_CHALLENGE': 1, 'RespondToAuthChallenge:WEB_AUTHN': 1 });
+    assert.deepEqual(await callCounts(fx.emulator.url), { RespondToAuthChallenge: 2, 'RespondToAuthChallenge:SELECT_CHALLENGE': 1, 'RespondToAuthChallenge:WEB_AUTHN': 1 });
 
     // Deleted: no longer listed, and no longer offered (the authenticator still holds it).
     const [id] = await heldCredentials(cdp, authenticatorId);
@@ -151,7 +136,7 @@ test('signIn preferring WEB_AUTHN: one InitiateAuth, one RespondToAuthChallenge,
 });
 
 test('a passkey ceremony the user does not complete: PasskeyCancelled, nothing answered, the next sign-in works', async () => {
-  const user = await passkeyPool(emulator.endpoint, { name: 'pk-cancel', userVerification: 'required' });
+  const user = await passkeyPool(fx.emulator.endpoint, { name: 'pk-cancel', userVerification: 'required' });
   const { tab, cdp, authenticatorId, close } = await clientPage(user);
   try {
     await passwordSignIn(tab, user);
@@ -159,11 +144,11 @@ test('a passkey ceremony the user does not complete: PasskeyCancelled, nothing a
     await run(tab, 'signOut');
     // The authenticator no longer verifies the user; the pool requires it: Chromium answers NotAllowedError.
     await cdp.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified: false });
-    await clearCalls(emulator.url);
+    await clearCalls(fx.emulator.url);
     const cancelled = await passkeySignIn(tab, user);
     assert.equal(cancelled.name, 'PasskeyCancelled', JSON.stringify(cancelled));
     assert.equal(cancelled.isCognitoError, true);
-    assert.deepEqual(await callCounts(emulator.url), { InitiateAuth: 1, 'InitiateAuth:USER_AUTH': 1 });
+    assert.deepEqual(await callCounts(fx.emulator.url), { InitiateAuth: 1, 'InitiateAuth:USER_AUTH': 1 });
     const nothingPending = await run(tab, 'confirmSignIn', { challengeResponse: 'x' });
     assert.equal(nothingPending.name, 'InvalidParameterException');
     assert.match(nothingPending.message, /no sign-in is waiting/, 'the cancelled sign-in is not left waiting');
@@ -182,7 +167,7 @@ test('a passkey ceremony the user does not complete: PasskeyCancelled, nothing a
 });
 
 test('a browser without WebAuthn: PasskeyNotSupported, for sign-in and registration', async () => {
-  const user = await passkeyPool(emulator.endpoint, { name: 'pk-unsupported' });
+  const user = await passkeyPool(fx.emulator.endpoint, { name: 'pk-unsupported' });
   const { tab, close } = await clientPage(user, { initScript: 'delete window.PublicKeyCredential;' });
   try {
     await passwordSignIn(tab, user);
@@ -216,7 +201,7 @@ const RECORD_MEDIATION = `
 `;
 
 test('autofill: signIn with mediation "conditional" asks for the passkey in the username field\'s autofill; aborting it ends the sign-in', async () => {
-  const user = await passkeyPool(emulator.endpoint, { name: 'pk-autofill' });
+  const user = await passkeyPool(fx.emulator.endpoint, { name: 'pk-autofill' });
   const { tab, cdp, authenticatorId, close } = await clientPage(user, { initScript: RECORD_MEDIATION });
   try {
     await passwordSignIn(tab, user);
@@ -231,14 +216,14 @@ test('autofill: signIn with mediation "conditional" asks for the passkey in the 
     assert.equal(await tab.evaluate(() => PublicKeyCredential.isConditionalMediationAvailable()), true);
     const invalid = await passkeySignIn(tab, user, { mediation: 'sometimes' });
     assert.equal(invalid.name, 'InvalidParameterException');
-    await clearCalls(emulator.url);
+    await clearCalls(fx.emulator.url);
     // Chromium's virtual authenticator answers a conditional request itself (there is no autofill UI to
     // pick from headless); what is checked is that the package asked for it that way.
     await tab.focus('#name');
     const signedIn = await passkeySignIn(tab, user, { mediation: 'conditional' });
     assert.deepEqual(signedIn.value, { isSignedIn: true, nextStep: { signInStep: 'DONE' } }, JSON.stringify(signedIn));
     assert.deepEqual(await tab.evaluate(() => window.mediations), ['conditional']);
-    assert.deepEqual(await callCounts(emulator.url), {
+    assert.deepEqual(await callCounts(fx.emulator.url), {
       InitiateAuth: 1,
       'InitiateAuth:USER_AUTH': 1,
       RespondToAuthChallenge: 1,
@@ -248,7 +233,7 @@ test('autofill: signIn with mediation "conditional" asks for the passkey in the 
     // The user signs in another way instead: the app aborts the waiting sign-in, nothing is answered.
     await run(tab, 'signOut');
     await cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId, enabled: false });
-    await clearCalls(emulator.url);
+    await clearCalls(fx.emulator.url);
     const aborted = await tab.evaluate(
       ({ username }) => {
         const controller = new AbortController();
@@ -264,7 +249,7 @@ test('autofill: signIn with mediation "conditional" asks for the passkey in the 
       { username: user.username },
     );
     assert.equal(aborted.name, 'AbortError', JSON.stringify(aborted));
-    assert.deepEqual(await callCounts(emulator.url), { InitiateAuth: 1, 'InitiateAuth:USER_AUTH': 1 });
+    assert.deepEqual(await callCounts(fx.emulator.url), { InitiateAuth: 1, 'InitiateAuth:USER_AUTH': 1 });
   } finally {
     await close();
   }

@@ -5,18 +5,13 @@
 // Delete removes it, after which it is not offered. Every screen is checked with axe-core and
 // photographed into target/screenshots/page-passkey-*.png.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
+import { fixture } from './fixture.mjs';
 import { screen, startPageHarness, watch } from './page-harness.mjs';
 import { authenticatorPage, callCounts, clearCalls, passkeyPool } from './passkeys-harness.mjs';
 
-let h;
-
-before(async () => {
-  h = await startPageHarness();
-});
-
-after(() => h?.stop());
+const h = fixture(startPageHarness);
 
 /** Records the `mediation` of every navigator.credentials.get in `window.mediations`. */
 const RECORD_MEDIATION = `

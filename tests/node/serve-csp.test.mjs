@@ -2,34 +2,24 @@
 // reach it. A value that would add a directive (browsers obey the first of two), widen frame-ancestors with a
 // wildcard, or is not a pool id gets the whole config refused: a 500 and a policy that allows nothing.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { startServePy } from './page-harness.mjs';
+import { fixture } from './fixture.mjs';
 
 const GOOD = { userPoolId: 'us-east-1_AbC123', clientId: 'client', endpoint: 'http://127.0.0.1:9229/' };
-let work;
-let configFile;
-let server;
 
-before(async () => {
-  work = mkdtempSync(join(tmpdir(), 'serve-csp-'));
-  configFile = join(work, 'config.json');
+const fx = fixture(async (start) => {
+  const configFile = join(await start.dir('serve-csp-'), 'config.json');
   writeFileSync(configFile, JSON.stringify(GOOD));
-  server = await startServePy(['--config', configFile]);
-});
-
-after(async () => {
-  await server?.stop();
-  rmSync(work, { recursive: true, force: true });
+  return { configFile, server: await start.servePy(['--config', configFile]) };
 });
 
 /** The page's status and CSP as a map of directive → [its sources], each directive seen exactly once. */
 async function policyFor(config) {
-  writeFileSync(configFile, JSON.stringify(config));
-  const response = await fetch(`${server.url}/`);
+  writeFileSync(fx.configFile, JSON.stringify(config));
+  const response = await fetch(`${fx.server.url}/`);
   await response.arrayBuffer();
   const header = response.headers.get('content-security-policy');
   const directives = new Map();

@@ -2,38 +2,19 @@
 // tabs of one browser context sharing localStorage, refreshes counted at the emulator, clock skew, injected
 // faults, reloads, corrupted storage, custom storage, aborts and a Web Worker.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { chromium } from 'playwright-core';
-
-import { cognito, createPoolAndUser, openHarnessPage, serveHarness, startEmulator } from './helpers.mjs';
+import { fixture, startHarnessInChromium } from './fixture.mjs';
+import { cognito, createPoolAndUser, openHarnessPage } from './helpers.mjs';
 
 const REFRESH = 'InitiateAuth:REFRESH_TOKEN_AUTH';
 
-let emulator;
-let site;
-let browser;
-
-before(async () => {
-  emulator = await startEmulator();
-  site = await serveHarness();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.stop();
-  await emulator?.stop();
-});
+const fx = fixture(startHarnessInChromium);
 
 // --- the emulator's dev endpoints -------------------------------------------------------------------------
 
 async function dev(method, path, body) {
-  const res = await fetch(`${emulator.url}${path}`, {
+  const res = await fetch(`${fx.emulator.url}${path}`, {
     method,
     headers: body ? { 'Content-Type': 'application/json' } : {},
     body: body ? JSON.stringify(body) : undefined,
@@ -51,12 +32,12 @@ const tokenLifetime = (clientId, seconds) =>
 // --- pages -------------------------------------------------------------------------------------------------
 
 /** A harness page in `context` whose uncaught errors are collected in `page.problems`. */
-const openTab = (context, options) => openHarnessPage(context, site.url, options);
+const openTab = (context, options) => openHarnessPage(context, fx.site.url, options);
 
 async function makeClient(page, user, options = {}) {
   await page.evaluate(
     (config) => window.makeClient(config),
-    { userPoolId: user.poolId, clientId: user.clientId, endpoint: emulator.endpoint, storage: 'local', ...options },
+    { userPoolId: user.poolId, clientId: user.clientId, endpoint: fx.emulator.endpoint, storage: 'local', ...options },
   );
 }
 
@@ -75,14 +56,14 @@ async function eventually(what, check, timeoutMs = 10_000) {
 }
 
 async function signedInUser(name, { lifetime } = {}) {
-  const user = await createPoolAndUser(emulator.endpoint, { name, username: `${name}-user` });
+  const user = await createPoolAndUser(fx.emulator.endpoint, { name, username: `${name}-user` });
   if (lifetime) await tokenLifetime(user.clientId, lifetime);
   return user;
 }
 
 /** Turns on refresh-token rotation (no grace period) for `user`'s app client. */
 const enableRotation = (user) =>
-  cognito(emulator.endpoint, 'UpdateUserPoolClient', {
+  cognito(fx.emulator.endpoint, 'UpdateUserPoolClient', {
     UserPoolId: user.poolId,
     ClientId: user.clientId,
     ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
@@ -94,7 +75,7 @@ const enableRotation = (user) =>
 for (const tabs of [2, 5]) {
   test(`${tabs} tabs × 20 concurrent getSession at expiry: one refresh in all, same tokens; sign-out reaches every tab`, async () => {
     const user = await signedInUser(`tabs${tabs}`, { lifetime: 8 });
-    const context = await browser.newContext();
+    const context = await fx.browser.newContext();
     try {
       const pages = [];
       for (let i = 0; i < tabs; i += 1) pages.push(await openTab(context));
@@ -139,7 +120,7 @@ test('3 tabs with refresh-token rotation: one GetTokensFromRefreshToken, no tab 
   await enableRotation(user);
   // UpdateUserPoolClient resets what it is not sent, lifetimes included.
   await tokenLifetime(user.clientId, 8);
-  const context = await browser.newContext();
+  const context = await fx.browser.newContext();
   try {
     const pages = [];
     for (let i = 0; i < 3; i += 1) pages.push(await openTab(context));
@@ -162,7 +143,7 @@ test('3 tabs with refresh-token rotation: one GetTokensFromRefreshToken, no tab 
     assert.notEqual([...refreshTokens][0], first.refreshToken, 'every tab holds the new refresh token');
     // The retired token is refused by the emulator (grace period 0), so no tab may still use it.
     await assert.rejects(
-      cognito(emulator.endpoint, 'GetTokensFromRefreshToken', { RefreshToken: first.refreshToken, ClientId: user.clientId }),
+      cognito(fx.emulator.endpoint, 'GetTokensFromRefreshToken', { RefreshToken: first.refreshToken, ClientId: user.clientId }),
       (err) => err.type === 'RefreshTokenReuseException' || err.type === 'NotAuthorizedException',
     );
   } finally {
@@ -184,7 +165,7 @@ test('a sign-out in one tab while another tab\'s rotating refresh is out: the ne
       return response;
     };
   }`;
-  const context = await browser.newContext();
+  const context = await fx.browser.newContext();
   try {
     const [signingOut, refreshing] = [await openTab(context, { initScript: record }), await openTab(context, { initScript: record })];
     for (const page of [signingOut, refreshing]) {
@@ -211,7 +192,7 @@ test('a sign-out in one tab while another tab\'s rotating refresh is out: the ne
       assert.deepEqual(page.problems, []);
     }
     await assert.rejects(
-      cognito(emulator.endpoint, 'GetTokensFromRefreshToken', { RefreshToken: rotated, ClientId: user.clientId }),
+      cognito(fx.emulator.endpoint, 'GetTokensFromRefreshToken', { RefreshToken: rotated, ClientId: user.clientId }),
       (err) => err.type === 'NotAuthorizedException' || err.type === 'RefreshTokenReuseException',
     );
   } finally {
@@ -222,7 +203,7 @@ test('a sign-out in one tab while another tab\'s rotating refresh is out: the ne
 
 test('proactive refresh: one per origin before expiry, paused while hidden, caught up when shown', async () => {
   const user = await signedInUser('proactive', { lifetime: 8 });
-  const context = await browser.newContext();
+  const context = await fx.browser.newContext();
   try {
     const pages = [await openTab(context), await openTab(context)];
     for (const page of pages) await makeClient(page, user, { refreshMarginSeconds: 3 });
@@ -256,7 +237,7 @@ test('proactive refresh: one per origin before expiry, paused while hidden, caug
 for (const [label, hours] of [['ahead', 3], ['behind', -3]]) {
   test(`device clock 3 hours ${label}: sign-in and refresh still work`, async () => {
     const user = await signedInUser(`clock-${label}`);
-    const context = await browser.newContext();
+    const context = await fx.browser.newContext();
     try {
       const shift = hours * 3600 * 1000;
       const page = await openTab(context, {
@@ -282,7 +263,7 @@ for (const [label, hours] of [['ahead', 3], ['behind', -3]]) {
 
 test('faults during refresh: 503s, throttling and dropped connections are retried; a revoked token signs out', async () => {
   const user = await signedInUser('faults');
-  const context = await browser.newContext();
+  const context = await fx.browser.newContext();
   try {
     const page = await openTab(context);
     await makeClient(page, user, { retry: { maxAttempts: 3, baseDelayMs: 50 } });
@@ -316,7 +297,7 @@ test('faults during refresh: 503s, throttling and dropped connections are retrie
 
     // Revoked refresh token: one call, signed out, tokenRefreshFailed + sessionExpired.
     const { value: stored } = await attempt(page, 'return client.getSession();');
-    await cognito(emulator.endpoint, 'RevokeToken', { Token: stored.refreshToken, ClientId: user.clientId });
+    await cognito(fx.emulator.endpoint, 'RevokeToken', { Token: stored.refreshToken, ClientId: user.clientId });
     await resetCalls();
     const revoked = await attempt(page, 'return client.refreshSession();');
     assert.equal(revoked.name, 'NotAuthorizedException');
@@ -334,7 +315,7 @@ test('faults during refresh: 503s, throttling and dropped connections are retrie
 
 test('aborts and timeouts: an AbortSignal ends a call at once; a hung request times out and is retried', async () => {
   const user = await signedInUser('abort');
-  const context = await browser.newContext();
+  const context = await fx.browser.newContext();
   try {
     const page = await openTab(context);
     await makeClient(page, user, { storage: 'memory', retry: { maxAttempts: 2, baseDelayMs: 10 } });
@@ -367,7 +348,7 @@ test('aborts and timeouts: an AbortSignal ends a call at once; a hung request ti
 
 test('reload restores the session; corrupted storage signs out cleanly; custom async storage works', async () => {
   const user = await signedInUser('reload');
-  const context = await browser.newContext();
+  const context = await fx.browser.newContext();
   try {
     const page = await openTab(context);
     await makeClient(page, user);
@@ -405,7 +386,7 @@ test('reload restores the session; corrupted storage signs out cleanly; custom a
         async setItem(k, v) { await delay(); map.set(k, v); },
         async removeItem(k) { await delay(); map.delete(k); },
       };
-      const config = { userPoolId: '${user.poolId}', clientId: '${user.clientId}', endpoint: '${emulator.endpoint}', storage };
+      const config = { userPoolId: '${user.poolId}', clientId: '${user.clientId}', endpoint: '${fx.emulator.endpoint}', storage };
       const first = new lib.CognitoClient(config);
       await first.signIn({ username: '${user.username}', password: '${user.password}' });
       const second = new lib.CognitoClient(config);
@@ -422,7 +403,7 @@ test('reload restores the session; corrupted storage signs out cleanly; custom a
 
 test('the package signs in from a Web Worker (memory storage, no document)', async () => {
   const user = await signedInUser('worker');
-  const context = await browser.newContext();
+  const context = await fx.browser.newContext();
   try {
     const page = await openTab(context);
     const result = await page.evaluate(
@@ -435,7 +416,7 @@ test('the package signs in from a Web Worker (memory storage, no document)', asy
         };
       }),
       {
-        config: { userPoolId: user.poolId, clientId: user.clientId, endpoint: emulator.endpoint },
+        config: { userPoolId: user.poolId, clientId: user.clientId, endpoint: fx.emulator.endpoint },
         credentials: { username: user.username, password: user.password },
       },
     );
@@ -465,7 +446,7 @@ test('the SRP maths run in a Web Worker where one can start, and on the page whe
       };
     }`;
   for (const workers of [true, false]) {
-    const context = await browser.newContext();
+    const context = await fx.browser.newContext();
     try {
       const page = await openTab(context, { initScript: workers ? watch : `${watch}; window.Worker = undefined;` });
       await makeClient(page, user, { storage: 'memory' });
@@ -496,7 +477,7 @@ test('storage "session": a tab opened from the page starts with a copy of the se
   const user = await signedInUser('session-copy');
   await enableRotation(user);
   const options = { storage: 'session', autoRefresh: false, refreshMethod: 'GetTokensFromRefreshToken' };
-  const context = await browser.newContext();
+  const context = await fx.browser.newContext();
   try {
     const original = await openTab(context);
     await makeClient(original, user, options);
@@ -504,7 +485,7 @@ test('storage "session": a tab opened from the page starts with a copy of the se
     const opened = async (features) => {
       const [page] = await Promise.all([
         context.waitForEvent('page'),
-        original.evaluate(([url, features]) => void window.open(url, '_blank', features), [site.url, features]),
+        original.evaluate(([url, features]) => void window.open(url, '_blank', features), [fx.site.url, features]),
       ]);
       page.problems = [];
       page.on('pageerror', (err) => page.problems.push(`pageerror: ${err.message}`));

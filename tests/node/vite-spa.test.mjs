@@ -7,20 +7,16 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { ROOT, startEmulator } from './helpers.mjs';
-import { SCREENSHOTS, SEED, launchBrowser, startServePy, watch } from './page-harness.mjs';
+import { fixture } from './fixture.mjs';
+import { ROOT } from './helpers.mjs';
+import { SCREENSHOTS, SEED, watch } from './page-harness.mjs';
 import { demoConfig, demoCredentials } from './seed.mjs';
 
 const EXAMPLE = join(ROOT, 'examples', 'vite-spa');
 const WORK = join(ROOT, 'target', 'vite-spa');
 const quiet = { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' };
-
-let emulator;
-let server;
-let browser;
-let creds;
 
 /** Copies the example into WORK; `npm ci` only when its lockfile changed since the last install there. */
 function installExample() {
@@ -43,11 +39,12 @@ function installExample() {
   execFileSync('npm', ['install', '--no-save', '--prefer-offline', '--no-audit', '--no-fund', `./${tarball}`], { cwd: WORK, ...quiet });
 }
 
-before(async () => {
+const creds = demoCredentials(SEED);
+
+const fx = fixture(async (start) => {
   assert.ok(existsSync(join(ROOT, 'pkg', 'package.json')), 'pkg/ is not built (run `make pkg`)');
-  creds = demoCredentials(SEED);
   installExample();
-  emulator = await startEmulator({ seed: SEED });
+  const emulator = await start.emulator({ seed: SEED });
   const { userPoolId, clientId } = demoConfig(SEED);
   rmSync(join(WORK, 'dist'), { recursive: true, force: true });
   execFileSync(process.execPath, [join(WORK, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], {
@@ -62,14 +59,8 @@ before(async () => {
   });
   // serve.py's CSP needs the endpoint (connect-src); the built app itself has its settings baked in.
   writeFileSync(join(WORK, 'serve-config.json'), JSON.stringify({ userPoolId, clientId, endpoint: emulator.endpoint }));
-  server = await startServePy(['--root', join(WORK, 'dist'), '--config', join(WORK, 'serve-config.json')]);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  await emulator?.stop();
+  const server = await start.servePy(['--root', join(WORK, 'dist'), '--config', join(WORK, 'serve-config.json')]);
+  return { emulator, server, browser: await start.browser() };
 });
 
 test('the package came from the tarball, and the bundle carries both .wasm modules and the sign-in worker', () => {
@@ -89,11 +80,11 @@ test('the package came from the tarball, and the bundle carries both .wasm modul
 });
 
 test('the built SPA signs in to the emulator under the strict CSP', async () => {
-  const context = await browser.newContext();
+  const context = await fx.browser.newContext();
   const page = await context.newPage();
   const problems = watch(page);
   try {
-    await page.goto(`${server.url}/`);
+    await page.goto(`${fx.server.url}/`);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
     await page.getByLabel('Username').fill(creds.username);
     await page.getByLabel('Password').fill(`${creds.password}x`);
