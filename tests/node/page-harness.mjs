@@ -10,9 +10,6 @@ import { join } from 'node:path';
 import { ROOT, cognito, lastCode } from './helpers.mjs';
 import { demoConfig } from './seed.mjs';
 
-// load-path.test.mjs still takes launchBrowser from here.
-export { launchBrowser } from './fixture.mjs';
-
 export const SEED = process.env.DEMO_SEED || join(ROOT, 'emulator', 'seed', 'demo.json');
 export const SCREENSHOTS = join(ROOT, 'target', 'screenshots');
 
