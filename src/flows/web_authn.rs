@@ -331,8 +331,9 @@ pub struct PasskeyDescription {
     pub relying_party_id: String,
     pub authenticator_attachment: Option<String>,
     pub authenticator_transports: Vec<String>,
-    /// Seconds since the epoch, as Cognito sends it.
-    pub created_at: f64,
+    /// Whole milliseconds since the epoch (Cognito sends seconds, with a fraction), read exactly and without
+    /// floating point: the module then links no float parser (6 kB).
+    pub created_at_ms: i64,
 }
 
 impl PasskeyDescription {
@@ -343,7 +344,7 @@ impl PasskeyDescription {
             relying_party_id: credential.string("RelyingPartyId")?,
             authenticator_attachment: credential.opt_string("AuthenticatorAttachment")?,
             authenticator_transports: credential.strings("AuthenticatorTransports")?,
-            created_at: credential.opt_f64("CreatedAt")?.ok_or_else(|| {
+            created_at_ms: credential.opt_millis("CreatedAt")?.ok_or_else(|| {
                 Error::invalid_response("ListWebAuthnCredentials: CreatedAt is required")
             })?,
         })
@@ -362,7 +363,7 @@ impl PasskeyDescription {
                 "authenticatorTransports",
                 self.authenticator_transports.as_slice().into(),
             ),
-            ("createdAt", Value::from((self.created_at * 1000.0) as i64)),
+            ("createdAt", self.created_at_ms.into()),
         ]);
         json.insert_some(
             "authenticatorAttachment",

@@ -203,10 +203,6 @@ impl<'a> Reader<'a> {
         self.opt_as(path, "a whole number", Value::as_i64)
     }
 
-    pub fn opt_f64(&self, path: &str) -> Result<Option<f64>, Error> {
-        self.opt_as(path, "a number", Value::as_f64)
-    }
-
     /// A number of seconds (Cognito's dates) as whole milliseconds, read without floating point.
     pub fn opt_millis(&self, path: &str) -> Result<Option<i64>, Error> {
         self.opt_as(path, "a number", |value| match value {
@@ -297,7 +293,6 @@ mod tests {
         assert!(reader.strings("absent").unwrap().is_empty());
         assert_eq!(reader.opt_map("map").unwrap().unwrap()["k"], "v");
         assert_eq!(reader.opt_u32("num").unwrap(), Some(7));
-        assert_eq!(reader.opt_f64("num").unwrap(), Some(7.0));
     }
 
     #[test]

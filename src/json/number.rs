@@ -1,8 +1,8 @@
 //! Reading a JSON number's text without floating point, so that the page's session core links no float
 //! parser (Rust's `str::parse::<f64>`: ~6 kB of code and a 10 kB table of powers of five). The reader needs
 //! only "does it fit an f64" (serde_json refuses a number that overflows one), and JWT times only their
-//! whole part; both are exact decimal comparisons. `Value::as_f64` still parses, for the sign-in core's
-//! device dates. Checked against `str::parse::<f64>` by the unit tests below, against serde_json by
+//! whole part; both are exact decimal comparisons. Cognito's dates (seconds with a fraction) become
+//! whole milliseconds the same way ([`seconds_to_millis`]), so neither module parses floats. Checked against `str::parse::<f64>` by the unit tests below, against serde_json by
 //! tests/json_props.rs and the `json` fuzz target.
 
 use crate::prelude::*;

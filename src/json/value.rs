@@ -3,8 +3,9 @@
 //! tests/json_props.rs, the `json` fuzz target).
 //!
 //! Numbers are `Int(i64)` when the text is an integer that fits, else `Decimal`, their JSON text as read:
-//! Cognito sends whole numbers (`ExpiresIn`, JWT times) and the odd fraction (device dates), which is read
-//! as an f64 where it is used ([`Value::as_f64`]) and written back as it came, never re-rounded. The core
+//! Cognito sends whole numbers (`ExpiresIn`, JWT times) and the odd fraction (device and passkey dates),
+//! which is read as exact whole milliseconds ([`super::Reader::opt_millis`]) and written back as it came,
+//! never re-rounded; [`Value::as_f64`] is for the tests that hold the reader against serde_json. The core
 //! itself writes integers only, so the module links no float formatting (about 20 kB of wasm).
 //! Objects keep their members in order, as written or as read; a repeated name is kept as read, and
 //! [`Object::get`] finds the last one, as serde_json (which keeps the last) does.
