@@ -30,6 +30,7 @@ pub mod retry;
 pub mod secret;
 pub mod session;
 pub mod srp;
+pub mod text;
 
 #[cfg(test)]
 mod ts_types;

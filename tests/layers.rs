@@ -17,6 +17,7 @@ const LAYERS: &[layering::Layer] = &[
         &[
             "clock",
             "secret",
+            "text",
             "json::number",
             "srp::uint",
             "srp::error",

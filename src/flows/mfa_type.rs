@@ -4,6 +4,7 @@
 use crate::json::Value;
 use crate::prelude::*;
 use crate::protocol::{StringMap, string_list};
+use crate::text;
 
 /// A second factor, as apps name them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,8 +49,7 @@ impl MfaType {
 
     /// "SMS, TOTP", for messages.
     pub(crate) fn names(types: &[Self]) -> String {
-        let names: Vec<&str> = types.iter().map(|t| t.name()).collect();
-        names.join(", ")
+        text::join(types.iter().map(|t| t.name()), ", ")
     }
 
     /// The `ANSWER` to SELECT_MFA_TYPE.

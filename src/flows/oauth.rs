@@ -8,6 +8,7 @@
 //! and makes the [`Session`]. Tokens never travel in a URL: only the code grant is offered.
 
 use crate::prelude::*;
+use crate::text;
 use sha2::{Digest as _, Sha256};
 
 use base64::Engine as _;
@@ -154,7 +155,7 @@ pub fn begin(
         redirect_uri: config.redirect_sign_in.clone(),
     };
     let challenge = code_challenge(&pending.code_verifier);
-    let scope = config.scopes.join(" ");
+    let scope = text::join(config.scopes.iter().map(String::as_str), " ");
     let mut pairs = vec![
         ("response_type", "code"),
         ("client_id", config.client_id.as_str()),

@@ -7,6 +7,7 @@
 //! in sessionStorage, unread, and passes it back.
 
 use crate::prelude::*;
+use crate::text;
 use wasm_bindgen::prelude::*;
 
 use super::{Core, opened, outcome, session_json};
@@ -52,7 +53,7 @@ impl Redirects {
         // Only the code grant: the implicit grant would put the tokens in the address bar.
         input.opt_choice("responseType", &[("code", ())])?;
         let domain = input.string("domain")?;
-        let domain = if domain.contains("://") {
+        let domain = if text::contains(&domain, "://") {
             domain
         } else {
             format!("https://{domain}")

@@ -4,6 +4,7 @@
 use crate::flows::mfa_type::MfaType;
 use crate::flows::web_authn::RequestOptions;
 use crate::prelude::*;
+use crate::text;
 
 /// A one-time code Cognito sent, or an authenticator app shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,8 +89,7 @@ impl FirstFactor {
 
     /// "PASSWORD, PASSWORD_SRP, …", for messages.
     pub(super) fn names(factors: impl IntoIterator<Item = Self>) -> String {
-        let names: Vec<&str> = factors.into_iter().map(Self::name).collect();
-        names.join(", ")
+        text::join(factors.into_iter().map(Self::name), ", ")
     }
 }
 

@@ -16,6 +16,7 @@ mod device;
 mod steps;
 
 use crate::prelude::*;
+use crate::text;
 use core::mem;
 
 use crate::clock::Now;
@@ -289,7 +290,7 @@ impl SignIn {
     pub fn request_failed(&mut self, error: &Error) -> Option<Request> {
         // Cognito names no separate exception for a device it forgot: the message says "device".
         let unknown_device = error.is("ResourceNotFoundException")
-            && error.message.to_ascii_lowercase().contains("device");
+            && text::contains(&error.message.to_ascii_lowercase(), "device");
         if unknown_device && self.input.device.is_some() {
             if let State::AwaitingReply { sent, .. } = &mut self.state {
                 // Where the device was an optional extra, the request goes again without it; where it
