@@ -119,12 +119,10 @@ impl Drop for Request {
 
 impl Request {
     /// The request of `operation` with `body`, whose strings (passwords, tokens) are wiped once written.
-    pub fn new(operation: Operation, mut body: Value) -> Result<Self, Error> {
-        let text = body.to_string();
-        body.wipe();
+    pub fn new(operation: Operation, body: Value) -> Result<Self, Error> {
         Ok(Self {
             operation,
-            body: text,
+            body: body.into_wiped_json(),
         })
     }
 }

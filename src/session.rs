@@ -152,7 +152,7 @@ impl Session {
             ),
             ("clockDrift", stored.clock_drift.into()),
         ])
-        .to_string()
+        .to_json()
     }
 
     /// Whether the tokens are still good at device time `now` (strictly before the earlier `exp`).

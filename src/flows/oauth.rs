@@ -48,16 +48,14 @@ impl PendingRedirect {
     /// The text the package keeps in sessionStorage until the browser comes back (the verifier included:
     /// it never leaves this tab's storage but for the token request).
     pub fn to_storage_json(&self) -> String {
-        let mut stored = Value::object([
+        let stored = Value::object([
             ("state", (&self.state).into()),
             ("nonce", (&self.nonce).into()),
             ("codeVerifier", self.code_verifier.expose().into()),
             ("customState", self.custom_state.as_ref().into()),
             ("redirectUri", (&self.redirect_uri).into()),
         ]);
-        let text = stored.to_string();
-        stored.wipe();
-        text
+        stored.into_wiped_json()
     }
 
     /// Reads the stored text back; anything else is an error (the package then drops it).

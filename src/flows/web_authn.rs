@@ -156,7 +156,7 @@ impl Assertion {
             ("signature", (&r.signature).into()),
         ]);
         response.insert_some("userHandle", r.user_handle.as_ref());
-        self.to_json(response).to_string()
+        self.to_json(response).to_json()
     }
 }
 

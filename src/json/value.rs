@@ -277,6 +277,22 @@ impl Value {
         }
     }
 
+    /// The JSON text. (`Display` writes the same, through core's formatting machinery, which the shipped
+    /// code keeps out of the modules.)
+    pub fn to_json(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
+
+    /// The JSON text of a value that carries secrets (passwords, tokens, device secrets), whose strings
+    /// are then wiped before it is freed.
+    pub fn into_wiped_json(mut self) -> String {
+        let text = self.to_json();
+        self.wipe();
+        text
+    }
+
     /// The JSON text, appended to `out`.
     pub fn write(&self, out: &mut String) {
         match self {
@@ -460,5 +476,12 @@ mod tests {
         let mut body = Value::object([("p", "hunter2".into()), ("l", vec!["x"].into())]);
         body.wipe();
         assert_eq!(text(&body), r#"{"p":"","l":[""]}"#);
+    }
+
+    #[test]
+    fn into_wiped_json_writes_then_wipes() {
+        let body = Value::object([("p", "hunter2".into()), ("n", 7_i64.into())]);
+        assert_eq!(body.clone().into_wiped_json(), text(&body));
+        assert_eq!(body.to_json(), text(&body));
     }
 }

@@ -44,7 +44,7 @@ use crate::session::Session;
 /// The JSON text of an export's result.
 fn outcome(result: Result<Value, Error>) -> String {
     match result {
-        Ok(value) => Value::object([("ok", value)]).to_string(),
+        Ok(value) => Value::object([("ok", value)]).to_json(),
         Err(error) => error_json(&error),
     }
 }
@@ -55,7 +55,7 @@ fn error_json(error: &Error) -> String {
         ("message", (&error.message).into()),
         ("retryable", error.retryable.into()),
     ]);
-    Value::object([("error", error)]).to_string()
+    Value::object([("error", error)]).to_json()
 }
 
 /// The body of a successful reply (the JS transport has already turned error replies into errors).

@@ -19,14 +19,12 @@ pub struct DeviceSecrets {
 impl DeviceSecrets {
     /// The secrets as they are stored.
     pub fn to_storage_json(&self) -> String {
-        let mut stored = Value::object([
+        let stored = Value::object([
             ("deviceKey", (&self.device_key).into()),
             ("deviceGroupKey", (&self.device_group_key).into()),
             ("devicePassword", self.device_password.expose().into()),
         ]);
-        let text = stored.to_string();
-        stored.wipe();
-        text
+        stored.into_wiped_json()
     }
 
     /// Reads stored secrets back; anything else is an error (the device is then forgotten).
