@@ -60,6 +60,8 @@ test: setup
 # Native tests: SRP vectors, flow state machine, emulator.
 test-rust:
 	cargo test --workspace
+	# make bench's build (the sign-in core with the bench exports, no_std as shipped) must not rot between runs.
+	cargo check --lib --target wasm32-unknown-unknown --no-default-features --features sign-in-core,bench
 
 # The SRP maths compiled to wasm32 (its own Montgomery kernel), in headless Chromium (wasm-bindgen-test):
 # the reference vectors and the kernel's tests. The package around it is tested by test-node.

@@ -3,6 +3,8 @@
 
 use wasm_bindgen::prelude::*;
 
+use crate::prelude::*;
+
 use super::client::SrpClient;
 
 /// A client ephemeral, as [`SrpClient`].
