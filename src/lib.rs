@@ -15,6 +15,7 @@
     )
 )]
 
+pub mod b64;
 pub mod clock;
 pub mod config;
 pub mod error;
