@@ -1,8 +1,7 @@
 //! What the client and server halves of SRP share: the pool name, SECRET_HASH, reading public values and
 //! salts, u and x, the session key and the password claim, and the secret block.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD as BASE64;
+use crate::b64::STANDARD as BASE64;
 use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
