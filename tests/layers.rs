@@ -14,6 +14,7 @@ const LAYERS: &[layering::Layer] = &[
     (
         "leaves",
         &[
+            "b64",
             "clock",
             "secret",
             "json::number",
