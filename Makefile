@@ -116,7 +116,7 @@ test-size: pkg
 # corpus, which `make test` replays (tests/fuzz_regressions.rs, emulator/tests/fuzz_regressions.rs)
 # without needing cargo-fuzz.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= sign_in_flow srp_client srp_arith json jwt stored_session emulator_request
+FUZZ_TARGETS ?= sign_in_flow srp_client srp_arith json b64 jwt stored_session emulator_request
 fuzz:
 	@scripts/setup.sh fuzz
 	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)

@@ -1,11 +1,10 @@
 //! Reading (not verifying) the claims of Cognito's ID and access tokens. The client trusts the tokens it got
 //! over TLS from Cognito and only needs their times and user claims; verification is the server's job.
 
+use crate::b64::URL_SAFE_NO_PAD;
 use crate::error::Error;
 use crate::json::{self, Object, Value};
 use crate::prelude::*;
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 pub type Claims = Object;
 

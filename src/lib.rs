@@ -19,6 +19,7 @@
     )
 )]
 
+pub mod b64;
 pub mod clock;
 pub mod config;
 pub mod error;

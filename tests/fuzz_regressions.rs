@@ -91,6 +91,12 @@ fn json_corpus() {
 }
 
 #[test]
+fn b64_corpus() {
+    let reached = replay("b64", harness::b64::run);
+    assert_deep("b64", &reached);
+}
+
+#[test]
 fn jwt_corpus() {
     let reached = replay("jwt", harness::jwt::run);
     assert_deep("jwt", &reached);

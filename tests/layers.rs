@@ -15,6 +15,7 @@ const LAYERS: &[layering::Layer] = &[
     (
         "leaves",
         &[
+            "b64",
             "clock",
             "secret",
             "text",

@@ -7,9 +7,10 @@
 //! asserting the invariants that must hold for any input. The same source is compiled twice: by the
 //! libFuzzer targets in `fuzz_targets/`, and by `tests/fuzz_regressions.rs` in the main crate, which
 //! replays the committed corpus (`corpus/<target>/`) and past crashes (`regressions/<target>/`) in
-//! `cargo test`. It therefore uses only the crate's public API, `arbitrary`, `base64`, `serde_json` and
-//! num-bigint (the oracle of `srp_arith`), all of which the main crate's tests also have.
+//! `cargo test`. It therefore uses only the crate's public API, `arbitrary`, `base64` (the oracle of `b64`),
+//! `serde_json` (of `json`) and num-bigint (of `srp_arith`), all of which the main crate's tests also have.
 
+pub mod b64;
 pub mod inputs;
 pub mod json;
 pub mod jwt;

@@ -11,8 +11,7 @@ use crate::prelude::*;
 use crate::text;
 use sha2::{Digest as _, Sha256};
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use crate::b64::URL_SAFE_NO_PAD;
 
 use crate::error::Error;
 use crate::json::{self, Reader, Value};

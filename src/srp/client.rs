@@ -10,9 +10,8 @@ use super::shared::{
     random_bytes,
 };
 use super::uint::{U3072, add_product, words_from_be_bytes};
+use crate::b64::STANDARD as BASE64;
 use crate::prelude::*;
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD as BASE64;
 
 /// A client's SRP ephemeral: secret `a` (little-endian words, any length) and public `A = g^a mod N`.
 pub struct SrpClient {

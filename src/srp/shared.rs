@@ -1,9 +1,8 @@
 //! What the client and server halves of SRP share: the pool name, SECRET_HASH, reading public values and
 //! salts, u and x, the session key and the password claim, and the secret block.
 
+use crate::b64::STANDARD as BASE64;
 use crate::prelude::*;
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD as BASE64;
 use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
