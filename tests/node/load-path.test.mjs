@@ -48,9 +48,9 @@ const SIGN_OUT = ['exchange.js'];
 /**
  * The most a returning user's page may fetch of the package before getSession() resolves, tokens good
  * (gzip -9 of the files in pkg/). Issue 14's target is 25,000; this budget holds what was reached (2026-12-04:
- * 59,406) so that it only goes down: lower it with every module that leaves the load path.
+ * 55,291) so that it only goes down: lower it with every module that leaves the load path.
  */
-const RETURNING_PAGE_BUDGET_GZIP = Number(process.env.RETURNING_PAGE_BUDGET_GZIP || 60_000);
+const RETURNING_PAGE_BUDGET_GZIP = Number(process.env.RETURNING_PAGE_BUDGET_GZIP || 56_000);
 
 const fx = fixture(async (start) => {
   const harness = await startHarnessInChromium(start);
