@@ -349,9 +349,7 @@ fn write_string(text: &str, out: &mut String) {
 
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut out = String::new();
-        self.write(&mut out);
-        f.write_str(&out)
+        f.write_str(&self.to_json())
     }
 }
 

@@ -43,19 +43,18 @@ use crate::session::Session;
 
 /// The JSON text of an export's result.
 fn outcome(result: Result<Value, Error>) -> String {
-    match result {
-        Ok(value) => Value::object([("ok", value)]).to_json(),
-        Err(error) => error_json(&error),
-    }
-}
-
-fn error_json(error: &Error) -> String {
-    let error = Value::object([
-        ("name", error.name().into()),
-        ("message", (&error.message).into()),
-        ("retryable", error.retryable.into()),
-    ]);
-    Value::object([("error", error)]).to_json()
+    let member = match result {
+        Ok(value) => ("ok", value),
+        Err(error) => (
+            "error",
+            Value::object([
+                ("name", error.name().into()),
+                ("message", error.message.into()),
+                ("retryable", error.retryable.into()),
+            ]),
+        ),
+    };
+    Value::object([member]).to_json()
 }
 
 /// The body of a successful reply (the JS transport has already turned error replies into errors).
@@ -79,9 +78,8 @@ const REFRESH_METHODS: [(&str, RefreshMethod); 2] = [
 ];
 
 /// A session as the JS side holds it: the text to store, the app's view of it, and this device's key.
-#[cfg(feature = "sign-in-core")]
-fn session_json(session: &Session) -> Result<Value, Error> {
-    Ok(session_view(session, session.to_storage_json()))
+fn session_json(session: &Session) -> Value {
+    session_view(session, session.to_storage_json())
 }
 
 /// [`session_json`] of a session whose stored text is `stored`.

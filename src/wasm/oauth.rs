@@ -118,7 +118,7 @@ impl Core {
             let redirects = self.redirects("")?;
             let pending = PendingRedirect::from_storage_json(pending)?;
             let session = oauth::finish(&redirects.config, &pending, status, body, now.device)?;
-            session_json(&session)
+            Ok(session_json(&session))
         })())
     }
 

@@ -9,7 +9,7 @@
 use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
-use super::{Core, Opened, opened, outcome, reply_body, request_json, session_view};
+use super::{Core, Opened, opened, outcome, reply_body, request_json, session_json, session_view};
 use crate::clock;
 use crate::error::Error;
 use crate::flows::refresh::{self, Reason};
@@ -67,11 +67,7 @@ impl Core {
     /// A stored session, checked and decoded: `{stored, session, deviceKey}`.
     #[wasm_bindgen(js_name = readSession)]
     pub fn read_session(&mut self, stored: &str) -> String {
-        outcome(
-            self.sessions
-                .get(stored)
-                .map(|session| session_view(session, session.to_storage_json())),
-        )
+        outcome(self.sessions.get(stored).map(session_json))
     }
 
     /// Whether the session's tokens expire within the refresh margin at `device_now` (Unix seconds).

@@ -302,7 +302,7 @@ impl Core {
                     .new_device()
                     .map(|device| device.secrets.to_storage_json());
                 let signed_in = Value::object([
-                    ("session", session_json(&session)?),
+                    ("session", session_json(&session)),
                     ("typedUsername", flow.typed_username().into()),
                     ("device", device.into()),
                     ("deviceForgotten", flow.device_forgotten().into()),
