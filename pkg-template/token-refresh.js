@@ -8,12 +8,14 @@ import { Call, deviceNow, timer } from './timers.js';
 /** How long a write to localStorage may take to reach the other tabs' processes (a few ms in Chromium). */
 const STORAGE_SETTLE_MS = 50;
 const STORAGE_SETTLE_TRIES = 10;
+const storageSettles = () => new Promise((resolve) => timer(resolve, STORAGE_SETTLE_MS));
 /** Refusals of a refresh token: the session is over. */
 const REFUSED = ['NotAuthorizedException', 'RefreshTokenReuseException', 'UserUnAuthenticatedException'];
 
 /**
- * Refreshes `before` for `refresher` (refresh.js; `parts` are its constructor's). Holding the lock, reads storage again: another tab may have refreshed (use its tokens, and with rotation
- * never present the refresh token it retired) or signed out.
+ * Refreshes `before` for `refresher` (refresh.js; `parts` are its constructor's). Holding the lock, reads
+ * storage again: another tab may have refreshed (use its tokens, and with rotation never present the refresh
+ * token it retired) or signed out.
  */
 export async function refreshUnderLock(refresher, parts, before, requested) {
   const current = await refresher.stored(true);
@@ -55,7 +57,7 @@ async function refreshNow(refresher, parts, call, current) {
   if (parts.store.shared) {
     // Keep the lock a moment, so that the next tab to take it reads these tokens rather than a copy of
     // storage from before the write.
-    await new Promise((resolve) => timer(resolve, STORAGE_SETTLE_MS));
+    await storageSettles();
   }
   return refreshed;
 }
@@ -67,7 +69,7 @@ async function successorOf(parts, current) {
     const stored = await parts.loadSession(true);
     if (!stored || stored.session.username !== current.session.username) return null;
     if (unwrap(parts.core.supersedes(stored.stored, current.stored))) return stored;
-    await new Promise((resolve) => timer(resolve, STORAGE_SETTLE_MS));
+    await storageSettles();
   }
   return null;
 }
