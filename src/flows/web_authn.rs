@@ -191,52 +191,51 @@ impl Registration {
 }
 
 /// The WEB_AUTHN challenge's `CREDENTIAL_REQUEST_OPTIONS`: the PublicKeyCredentialRequestOptionsJSON the
-/// page signs with. Kept as Cognito sent it (the page passes all of it to the browser), once checked for
-/// what a ceremony cannot do without.
+/// page signs with. Kept as Cognito sent it (the page passes all of it to the browser), read once and checked
+/// for what a ceremony cannot do without.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RequestOptions(String);
+pub struct RequestOptions {
+    options: Value,
+    /// `allowCredentials`' ids: the user's passkeys Cognito names (none: any discoverable credential).
+    allowed_ids: Vec<String>,
+}
 
 impl RequestOptions {
     /// The options in the challenge parameter `text`.
     pub fn parse(text: &str) -> Result<Self, Error> {
-        Self::read(text)?;
-        Ok(Self(text.to_owned()))
-    }
-
-    fn read(text: &str) -> Result<Value, Error> {
-        let value = crate::json::parse_reply(text, "CREDENTIAL_REQUEST_OPTIONS")?;
-        let options = Reader::reply(&value, "CREDENTIAL_REQUEST_OPTIONS")?;
-        let mut ids = vec![options.string("challenge")?];
-        for allowed in options.objects("allowCredentials")? {
-            ids.push(allowed.string("id")?);
-        }
-        if !ids.iter().all(|id| is_base64url(id)) {
+        let options = crate::json::parse_reply(text, "CREDENTIAL_REQUEST_OPTIONS")?;
+        let reader = Reader::reply(&options, "CREDENTIAL_REQUEST_OPTIONS")?;
+        let challenge = reader.string("challenge")?;
+        let allowed_ids = reader
+            .objects("allowCredentials")?
+            .iter()
+            .map(|allowed| allowed.string("id"))
+            .collect::<Result<Vec<_>, _>>()?;
+        if !is_base64url(&challenge) || !allowed_ids.iter().all(|id| is_base64url(id)) {
             return Err(Error::invalid_response(
                 "CREDENTIAL_REQUEST_OPTIONS: challenge and credential ids must be base64url",
             ));
         }
-        Ok(value)
+        Ok(Self {
+            options,
+            allowed_ids,
+        })
     }
 
     /// Whether an assertion by credential `id` answers these options: Cognito names the user's passkeys
     /// in `allowCredentials`; none named allows any (a discoverable credential).
     pub fn allows(&self, id: &str) -> bool {
-        let value = self.to_json();
-        let Ok(options) = Reader::reply(&value, "CREDENTIAL_REQUEST_OPTIONS") else {
-            return false;
-        };
-        let allowed = options.objects("allowCredentials").unwrap_or_default();
         let id = id.trim_end_matches('=');
-        allowed.is_empty()
-            || allowed
+        self.allowed_ids.is_empty()
+            || self
+                .allowed_ids
                 .iter()
-                .any(|a| a.string("id").is_ok_and(|a| a.trim_end_matches('=') == id))
+                .any(|allowed| allowed.trim_end_matches('=') == id)
     }
 
     /// The options as the page's `getPasskey` takes them.
     pub fn to_json(&self) -> Value {
-        // Read once already: this cannot fail.
-        Self::read(&self.0).unwrap_or(Value::Null)
+        self.options.clone()
     }
 }
 

@@ -15,7 +15,7 @@ use core::fmt;
 
 use zeroize::Zeroize;
 
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Value {
     #[default]
     Null,
@@ -137,7 +137,7 @@ impl core::ops::Index<&str> for StringMap {
 }
 
 /// An object's members in order.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Object(pub Vec<(String, Value)>);
 
 impl Object {
