@@ -97,7 +97,10 @@ test('hosted page: add a passkey, list it, sign in with the button and by autofi
 
     // Autofill: the name is remembered now; the sign-in screen asks for the passkey with mediation
     // 'conditional' (Chromium's virtual authenticator answers such a request itself, without a UI).
+    // The click returns while the signed-in screen is still up: wait for the autofill request that the
+    // sign-in screen makes, or the old screen would pass for the new one.
     await button(page, 'Sign out').click();
+    await page.waitForFunction(() => window.mediations.length === 2);
     await signedInAs(page, user.username);
     assert.deepEqual(await page.evaluate(() => window.mediations), [null, 'conditional']);
 
