@@ -14,6 +14,10 @@ import { transformSync } from 'esbuild';
 const dir = process.argv[2];
 if (!dir) throw new Error('usage: minify-pkg.mjs <pkg dir>');
 
+// The files of the classes an app sees keep their functions' names (`CognitoClient.name`, `new CognitoClient`
+// in a stack trace without the maps): 163 B gzipped for the two, where every file would cost 1.2 kB.
+const PUBLIC_CLASSES = new Set(['client.js', 'errors.js']);
+
 let before = 0;
 let after = 0;
 for (const name of readdirSync(dir).filter((n) => n.endsWith('.js')).sort()) {
@@ -23,6 +27,7 @@ for (const name of readdirSync(dir).filter((n) => n.endsWith('.js')).sort()) {
     loader: 'js',
     format: 'esm',
     minify: true,
+    keepNames: PUBLIC_CLASSES.has(name),
     // What the minifier may write: ES2022, which every engine the package supports runs (Node 20 too).
     target: 'es2022',
     sourcemap: 'external',

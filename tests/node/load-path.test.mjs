@@ -48,7 +48,7 @@ const SIGN_OUT = ['exchange.js'];
 /**
  * The most a returning user's page may fetch of the package before getSession() resolves, tokens good
  * (gzip -9 of the files in pkg/). Issue 14's target is 25,000; this budget holds what was reached (2026-12-04:
- * 55,291 unminified; 43,273 with the JavaScript minified and the session core built at opt-level "z") so that
+ * 55,291 unminified; 43,436 with the JavaScript minified and the session core built at opt-level "z") so that
  * it only goes down: lower it with every module that leaves the load path and every byte the modules lose.
  */
 const RETURNING_PAGE_BUDGET_GZIP = Number(process.env.RETURNING_PAGE_BUDGET_GZIP || 43_800);

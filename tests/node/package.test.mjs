@@ -2,7 +2,7 @@
 // project, `import ... from 'cognito-wasm'` by name in Node, sign in against the emulator.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -41,6 +41,33 @@ test('the installed package exports CognitoClient and CognitoError, and nothing 
   assert.equal(typeof pkg.CognitoClient, 'function');
   assert.equal(typeof pkg.CognitoError, 'function');
   assert.ok(new pkg.CognitoError('X', 'm', false) instanceof Error);
+});
+
+test('the installed package ships minified JavaScript, each file with a source map that carries its readable source', () => {
+  const installed = join(app, 'node_modules', 'cognito-wasm');
+  const scripts = readdirSync(installed).filter((f) => f.endsWith('.js'));
+  assert.ok(scripts.length > 20, scripts.join(', '));
+  for (const name of scripts) {
+    const shipped = readFileSync(join(installed, name), 'utf8');
+    assert.ok(shipped.endsWith(`//# sourceMappingURL=${name}.map\n`), `${name} names its map`);
+    const map = JSON.parse(readFileSync(join(installed, `${name}.map`), 'utf8'));
+    assert.deepEqual(map.sources, [name]);
+    const template = join(ROOT, 'pkg-template', name);
+    // pkg-template's own files; the rest is wasm-bindgen's glue, shipped minified the same way.
+    if (existsSync(template)) assert.equal(map.sourcesContent[0], readFileSync(template, 'utf8'), `${name}.map holds pkg-template/${name}`);
+    assert.ok(shipped.length < map.sourcesContent[0].length, `${name} is smaller than its source`);
+  }
+  // With the maps, a stack trace names the source's lines (a minified file has one line of code).
+  const stack = execFileSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', `
+    import { CognitoClient } from 'cognito-wasm';
+    try { new CognitoClient({ userPoolId: 'nonsense', clientId: 'c' }); } catch (error) { console.log(error.stack); }`], { cwd: app, encoding: 'utf8' });
+  assert.match(stack, /at new CognitoClient /, 'the class keeps its name');
+  const frames = [...stack.matchAll(/node_modules\/cognito-wasm\/([\w-]+\.js):(\d+)/g)];
+  assert.ok(frames.length > 0, stack);
+  for (const [, name, line] of frames) {
+    const source = readFileSync(join(ROOT, 'pkg-template', name), 'utf8').split('\n');
+    assert.ok(Number(line) > 2 && Number(line) <= source.length, `${name}:${line} is a line of pkg-template/${name}\n${stack}`);
+  }
 });
 
 test('the TypeScript declarations type-check a consumer (strict, node16 resolution)', () => {
