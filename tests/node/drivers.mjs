@@ -15,6 +15,8 @@ import { join } from 'node:path';
 
 import WebSocket from 'ws';
 
+import { killOnExit } from './helpers.mjs';
+
 export const FIREFOX = process.env.FIREFOX || '/usr/bin/firefox-esr';
 export const WEBKIT_DRIVER = process.env.WEBKIT_DRIVER || '/usr/bin/WebKitWebDriver';
 export const XVFB = process.env.XVFB || '/usr/bin/Xvfb';
@@ -41,11 +43,9 @@ function child(cmd, args, options = {}) {
   const log = [];
   proc.stderr?.on('data', (d) => log.push(String(d)));
   const exited = new Promise((resolve) => proc.once('exit', resolve));
-  const killOnExit = () => proc.kill('SIGKILL');
-  process.once('exit', killOnExit);
+  killOnExit(proc);
   const running = () => proc.exitCode === null && proc.signalCode === null;
   const stop = async (graceMs = 3000) => {
-    process.off('exit', killOnExit);
     if (running()) proc.kill('SIGTERM');
     const timer = setTimeout(() => running() && proc.kill('SIGKILL'), graceMs);
     await exited;

@@ -3,7 +3,9 @@
 // prints where they are; once that node has exited, none of them may still be there, whether its before()
 // finished or threw after starting them.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,15 +36,21 @@ test('runs once all has started', () => {});
 
 const TIMEOUT_MS = 30_000;
 
-/** Runs CHILD in a node of its own; returns what it started, its exit status and its output. */
-function runChild(env = {}) {
+/** CHILD written to the scratch directory, and the environment to run it with. */
+function childFile(env) {
   const file = join(work, 'child.test.mjs');
   writeFileSync(file, CHILD);
   // Without NODE_TEST_CONTEXT, which `node --test` sets: the child reports as a file run on its own, on stdout.
   const { NODE_TEST_CONTEXT, ...inherited } = process.env;
+  return { file, env: { ...inherited, ...env } };
+}
+
+/** Runs CHILD in a node of its own; returns what it started, its exit status and its output. */
+function runChild(extraEnv = {}) {
+  const { file, env } = childFile(extraEnv);
   // A fixture that stops nothing leaves the child's event loop alive: it is killed after TIMEOUT_MS.
   const run = spawnSync(process.execPath, [file], {
-    env: { ...inherited, ...env },
+    env,
     encoding: 'utf8',
     timeout: TIMEOUT_MS,
     killSignal: 'SIGKILL',
@@ -74,6 +82,8 @@ function alive(pid) {
 async function assertAllStopped({ emulator, site, browserPid }) {
   assert.equal(await answers(`${emulator}/_emulator/calls`), false, `the emulator at ${emulator} was stopped`);
   assert.equal(await answers(site), false, `the harness site at ${site} was stopped`);
+  // A browser killed rather than closed (the SIGTERM case) is gone a moment later, once the kernel has reaped it.
+  for (let waited = 0; alive(browserPid) && waited < 5000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
   assert.equal(alive(browserPid), false, `Chromium (pid ${browserPid}) was closed`);
 }
 
@@ -88,4 +98,26 @@ test('when before() throws after starting them, they are stopped all the same', 
   await assertAllStopped(started);
   assert.equal(status, 1, `the child reports the failed before():\n${output}`);
   assert.match(output, /before\(\) fails after starting everything/);
+});
+
+test('when the test process is sent SIGTERM (a runner stopping the run), they are stopped all the same', async () => {
+  const { file, env } = childFile({});
+  const child = spawn(process.execPath, [file], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = once(child, 'exit');
+  try {
+    let started;
+    for await (const line of createInterface({ input: child.stdout })) {
+      if (line.startsWith('STARTED ')) {
+        started = JSON.parse(line.slice('STARTED '.length));
+        break;
+      }
+    }
+    assert.ok(started, 'the child started nothing');
+    child.kill('SIGTERM');
+    const [code, signal] = await exited;
+    assert.equal(code ?? signal, 128 + 15, 'the child exits as a SIGTERM ends a process');
+    await assertAllStopped(started);
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
 });

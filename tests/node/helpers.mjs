@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { constants as osConstants } from 'node:os';
 import { dirname, extname, join, normalize } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -18,11 +19,29 @@ export function emulatorBin() {
 }
 
 /**
+ * The processes the tests started and have not stopped: killed when this process ends, however it ends. A test
+ * runner stopping a run sends SIGTERM, whose default action ends node without running its 'exit' handlers, so
+ * the signals are turned into an exit.
+ */
+const children = new Set();
+process.on('exit', () => {
+  for (const proc of children) proc.kill('SIGKILL');
+});
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(signal, () => process.exit(128 + osConstants.signals[signal]));
+
+/** Has `proc` killed when this process ends, unless it has exited before. */
+export function killOnExit(proc) {
+  children.add(proc);
+  proc.once('exit', () => children.delete(proc));
+}
+
+/**
  * Spawn a process and wait until one of its stdout lines matches `pattern`.
  * Resolves { proc, match, stop }; `stop()` kills it and waits for the exit.
  */
 function spawnUntil(cmd, args, pattern, what, timeoutMs = 30_000) {
   const proc = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  killOnExit(proc);
   const log = [];
   const exited = new Promise((resolve) => proc.once('exit', resolve));
   const stop = async () => {
