@@ -29,12 +29,10 @@ esac
 rm -rf "$OUT"
 mkdir -p "$OUT"
 summary=()
-# module NAME FEATURES OPT_LEVEL: builds the module with only FEATURES, the crate's own code at OPT_LEVEL, into
-# $OUT/NAME.js and $OUT/NAME_bg.wasm.
+# module NAME FEATURES: builds the module with only FEATURES into $OUT/NAME.js and $OUT/NAME_bg.wasm.
 module() {
-  local name=$1 features=$2 opt_level=$3
-  cargo build --lib --target wasm32-unknown-unknown --profile wasm-release --no-default-features --features "$features" \
-    --config "profile.wasm-release.opt-level=\"$opt_level\""
+  local name=$1 features=$2
+  cargo build --lib --target wasm32-unknown-unknown --profile wasm-release --no-default-features --features "$features"
   wasm-bindgen --target web --out-dir "$OUT" --out-name "$name" "$WASM"
   local wasm="$OUT/${name}_bg.wasm" raw opt gz
   raw=$(stat -c %s "$wasm")
@@ -45,11 +43,8 @@ module() {
   gz=$(gzip -9 -c "$wasm" | wc -c)
   summary+=("${name}_bg.wasm ${opt} bytes (gzip -9: ${gz}; before wasm-opt: ${raw})")
 }
-# The session core has no hot loop (SHA-256 of a secret hash at most), so all of it is built for size: "z"
-# rather than the profile's "s" took 1.4 kB off its gzipped size (2026-12-04). The sign-in core keeps "s" for
-# its SRP arithmetic (src/srp/montgomery.rs).
-module cognito_wasm_session session-core z
-module cognito_wasm_sign_in "sign-in-core${PKG_FEATURES:+,$PKG_FEATURES}" s
+module cognito_wasm_session session-core
+module cognito_wasm_sign_in "sign-in-core${PKG_FEATURES:+,$PKG_FEATURES}"
 
 cp -R pkg-template/. "$OUT/"
 rm -f "$OUT/.gitignore"   # wasm-bindgen writes none for --target web, but never ship one

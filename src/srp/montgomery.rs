@@ -265,68 +265,61 @@ impl Montgomery {
     #[cfg(target_arch = "wasm32")]
     #[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
     fn mul(&self, out: &mut Limbs, a: &Limbs, b: &Limbs) {
-        let b_rev = reversed(b);
-        self.redc(out, |k| {
-            if k < LIMBS {
-                dot(&a[..=k], &b_rev[LIMBS - 1 - k..])
-            } else {
-                let lo = k - LIMBS + 1;
-                dot(&a[lo..], &b_rev[..LIMBS - lo])
-            }
-        });
+        self.redc(
+            out,
+            &Product {
+                a,
+                b_rev: reversed(b),
+            },
+        );
     }
 
     /// `out = a²·R^-1 mod N` (< 2N when a < 2N).
     #[cfg(target_arch = "wasm32")]
     #[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
     fn sqr(&self, out: &mut Limbs, a: &Limbs) {
-        let a_rev = reversed(a);
-        let mut a2 = [0; LIMBS];
-        for (d, s) in a2.iter_mut().zip(a) {
+        let mut doubled = [0; LIMBS];
+        for (d, s) in doubled.iter_mut().zip(a) {
             *d = s << 1;
         }
-        self.redc(out, |k| {
-            // Σ_{i<j, i+j=k} 2·a_i·a_j + (a_{k/2})² for even k. Every term < 2^57 and there are at most
-            // 55 doubled ones, so the sum stays below 110·2^56 like a multiplication column.
-            let lo = k.saturating_sub(LIMBS - 1);
-            let mut sum = if k % 2 == 0 {
-                u64::from(a[k / 2]) * u64::from(a[k / 2])
-            } else {
-                0
-            };
-            if k >= 1 {
-                let hi = (k - 1) / 2;
-                if lo <= hi {
-                    // a_{k-i} is a_rev[LIMBS-1-k+i]; lo ≥ k-(LIMBS-1) keeps the index ≥ 0.
-                    let start = LIMBS - 1 + lo - k;
-                    sum = sum.wrapping_add(dot(&a2[lo..=hi], &a_rev[start..=start + hi - lo]));
-                }
-            }
-            sum
-        });
+        self.redc(
+            out,
+            &Square {
+                a,
+                doubled,
+                a_rev: reversed(a),
+            },
+        );
     }
 
-    /// Product-scanning Montgomery reduction interleaved with the product whose column sums `column(k)`
+    /// Product-scanning Montgomery reduction interleaved with the product whose column sums `columns`
     /// gives (k in 0..2·LIMBS-1). Column sums and the reduction terms are < 220·2^56 < 2^64.
     #[cfg(target_arch = "wasm32")]
-    #[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
-    #[inline]
-    fn redc(&self, out: &mut Limbs, column: impl Fn(usize) -> u64) {
+    #[inline(always)]
+    fn redc(&self, out: &mut Limbs, columns: &impl Columns) {
         let mut m = [0u32; LIMBS];
         let mut t: u64 = 0;
         for k in 0..LIMBS {
-            t = t
-                .wrapping_add(column(k))
-                .wrapping_add(dot(&m[..k], &self.n_rev[LIMBS - 1 - k..LIMBS - 1]));
+            t = t.wrapping_add(columns.column(k)).wrapping_add(dot(
+                &m,
+                0,
+                &self.n_rev,
+                LIMBS - 1 - k,
+                k,
+            ));
             let mk = t.wrapping_mul(self.n0inv) & MASK;
             m[k] = mk as u32;
             t = t.wrapping_add(mk * u64::from(self.n[0])) >> BITS;
         }
         for k in LIMBS..2 * LIMBS - 1 {
             let lo = k - LIMBS + 1;
-            t = t
-                .wrapping_add(column(k))
-                .wrapping_add(dot(&m[lo..], &self.n_rev[..LIMBS - lo]));
+            t = t.wrapping_add(columns.column(k)).wrapping_add(dot(
+                &m,
+                lo,
+                &self.n_rev,
+                0,
+                LIMBS - lo,
+            ));
             out[k - LIMBS] = (t & MASK) as u32;
             t >>= BITS;
         }
@@ -359,6 +352,67 @@ impl Montgomery {
     }
 }
 
+/// The column sums of a product for [`Montgomery::redc`]: a trait with always-inlined methods rather than a
+/// closure, because the wasm build is for size (opt-level "z"), where a closure called in the
+/// reduction's loop stays a call — 220 calls a multiplication.
+#[cfg(target_arch = "wasm32")]
+trait Columns {
+    /// Σ x_i·y_j over i + j = k.
+    fn column(&self, k: usize) -> u64;
+}
+
+/// The columns of a·b, b stored reversed.
+#[cfg(target_arch = "wasm32")]
+struct Product<'a> {
+    a: &'a Limbs,
+    b_rev: Limbs,
+}
+
+#[cfg(target_arch = "wasm32")]
+impl Columns for Product<'_> {
+    #[inline(always)]
+    fn column(&self, k: usize) -> u64 {
+        if k < LIMBS {
+            dot(self.a, 0, &self.b_rev, LIMBS - 1 - k, k + 1)
+        } else {
+            let lo = k - LIMBS + 1;
+            dot(self.a, lo, &self.b_rev, 0, LIMBS - lo)
+        }
+    }
+}
+
+/// The columns of a², with 2a and a reversed at hand.
+#[cfg(target_arch = "wasm32")]
+struct Square<'a> {
+    a: &'a Limbs,
+    doubled: Limbs,
+    a_rev: Limbs,
+}
+
+#[cfg(target_arch = "wasm32")]
+impl Columns for Square<'_> {
+    #[inline(always)]
+    fn column(&self, k: usize) -> u64 {
+        // Σ_{i<j, i+j=k} 2·a_i·a_j + (a_{k/2})² for even k. Every term < 2^57 and there are at most
+        // 55 doubled ones, so the sum stays below 110·2^56 like a multiplication column.
+        let lo = k.saturating_sub(LIMBS - 1);
+        let mut sum = if k % 2 == 0 {
+            u64::from(self.a[k / 2]) * u64::from(self.a[k / 2])
+        } else {
+            0
+        };
+        if k >= 1 {
+            let hi = (k - 1) / 2;
+            if lo <= hi {
+                // a_{k-i} is a_rev[LIMBS-1-k+i]; lo ≥ k-(LIMBS-1) keeps the index ≥ 0.
+                let start = LIMBS - 1 + lo - k;
+                sum = sum.wrapping_add(dot(&self.doubled, lo, &self.a_rev, start, hi - lo + 1));
+            }
+        }
+        sum
+    }
+}
+
 /// Precomputed products for [`Montgomery::pow2_comb`].
 pub(crate) struct Comb {
     table: Vec<Limbs>,
@@ -381,26 +435,29 @@ fn window_size(bits: usize) -> usize {
         .unwrap_or(4)
 }
 
-/// `Σ a[i]·b[i]`, one column of a product (the second operand is stored reversed), with wasm SIMD: `i64x2.extmul_{low,high}_i32x4_u` gives four 32×32→64 products per pair of
-/// 128-bit loads (the reason limbs are `u32` and one operand is stored reversed).
+/// `Σ a[a_at + i]·b[b_at + i]` for i < len: one column of a product (the second operand is stored reversed),
+/// with wasm SIMD: `i64x2.extmul_{low,high}_i32x4_u` gives four 32×32→64 products per pair of 128-bit loads
+/// (the reason limbs are `u32` and one operand is stored reversed). Whole arrays and offsets rather than
+/// subslices, and always inlined: the wasm build is for size (opt-level "z"), where a subslice is a
+/// call to core's indexing and the column closures would call this.
 #[cfg(target_arch = "wasm32")]
-#[target_feature(enable = "simd128")]
-#[inline]
-fn dot(a: &[u32], b: &[u32]) -> u64 {
+#[inline(always)]
+fn dot(a: &Limbs, a_at: usize, b: &Limbs, b_at: usize, len: usize) -> u64 {
     use core::arch::wasm32::{
         i64x2_add, u64x2_extmul_high_u32x4, u64x2_extmul_low_u32x4, u64x2_extract_lane,
         u64x2_splat, v128, v128_load,
     };
-    let len = a.len().min(b.len());
+    // The one check that keeps every load below in bounds (a caller's bug traps here).
+    assert!(a_at + len <= LIMBS && b_at + len <= LIMBS);
     let (mut lo, mut hi) = (u64x2_splat(0), u64x2_splat(0));
     let mut i = 0;
     while i + 4 <= len {
-        // SAFETY: i + 4 ≤ len ≤ both slice lengths, so both 16-byte loads are in bounds; wasm loads need
-        // no alignment.
+        // SAFETY: a_at + i + 4 ≤ a_at + len ≤ LIMBS (the assert above), and the same for b, so both 16-byte
+        // loads are inside the arrays; wasm loads need no alignment.
         let (x, y) = unsafe {
             (
-                v128_load(a.as_ptr().add(i).cast::<v128>()),
-                v128_load(b.as_ptr().add(i).cast::<v128>()),
+                v128_load(a.as_ptr().add(a_at + i).cast::<v128>()),
+                v128_load(b.as_ptr().add(b_at + i).cast::<v128>()),
             )
         };
         lo = i64x2_add(lo, u64x2_extmul_low_u32x4(x, y));
@@ -410,7 +467,7 @@ fn dot(a: &[u32], b: &[u32]) -> u64 {
     let sum = i64x2_add(lo, hi);
     let mut s = u64x2_extract_lane::<0>(sum).wrapping_add(u64x2_extract_lane::<1>(sum));
     while i < len {
-        s = s.wrapping_add(u64::from(a[i]) * u64::from(b[i]));
+        s = s.wrapping_add(u64::from(a[a_at + i]) * u64::from(b[b_at + i]));
         i += 1;
     }
     s
