@@ -10,6 +10,8 @@
 
 use crate::prelude::*;
 
+#[cfg(feature = "sign-in-core")]
+use crate::clock::Now;
 use crate::error::Error;
 use crate::json::{self, Value};
 
@@ -167,6 +169,13 @@ impl Args {
         self.read_as(at, "a number", Value::floor_below_1e15)
     }
 
+    /// The time of a reply: Unix seconds by the device clock at `at`, and Cognito's clock minus the
+    /// device's (seconds) after it.
+    #[cfg(feature = "sign-in-core")]
+    pub(super) fn now(&self, at: usize) -> Result<Now, Error> {
+        Ok(Now::with_offset(self.int(at)?, self.int(at + 1)?))
+    }
+
     /// A whole number that fits `T` (a `u32` count, a `u16` HTTP status).
     pub(super) fn whole<T: TryFrom<i64>>(&self, at: usize) -> Result<T, Error> {
         self.read_as(at, "a whole number in range", |value| {
@@ -219,7 +228,7 @@ impl super::Core {
             Op::ConfirmSignIn => self.answer(args.string(0)?),
             #[cfg(feature = "sign-in-core")]
             Op::SignInReplied => {
-                self.sign_in_replied(args.whole(0)?, args.string(1)?, args.int(2)?, args.int(3)?)
+                self.sign_in_replied(args.whole(0)?, args.string(1)?, args.now(2)?)
             }
             #[cfg(feature = "sign-in-core")]
             Op::SignInFailed => self.request_failed(args.whole(0)?, args.string(1)?),
@@ -247,8 +256,7 @@ impl super::Core {
                 args.string(0)?,
                 args.whole(1)?,
                 args.string(2)?,
-                args.int(3)?,
-                args.int(4)?,
+                args.now(3)?,
             ),
             #[cfg(feature = "sign-in-core")]
             Op::OauthSignOutUrl => self.oauth_sign_out_url(args.string(0)?),

@@ -83,16 +83,14 @@ impl Core {
     }
 
     /// The token endpoint answered `status` with `body`: returns the session (as signing in does) once the ID
-    /// token's nonce and audience are this sign-in's. Times as for `signInReplied`.
+    /// token's nonce and audience are this sign-in's, at `now`.
     pub(super) fn oauth_finish(
         &self,
         pending: &str,
         status: u16,
         body: &str,
-        device_now: i64,
-        clock_offset: i64,
+        now: Now,
     ) -> Result<Value, Error> {
-        let now = Now::with_offset(device_now, clock_offset);
         let redirects = self.redirects("")?;
         let pending = PendingRedirect::from_storage_json(pending)?;
         let session = oauth::finish(&redirects.config, &pending, status, body, now.device)?;

@@ -124,17 +124,14 @@ impl Core {
         self.progress(Progress::Send(request))
     }
 
-    /// The sign-in request succeeded with `body`: returns the next progress. `device_now` is Unix seconds by
-    /// the device clock, `clock_offset` Cognito's clock minus the device's (seconds).
-    /// `flow` is the id its `send` progress carried.
+    /// The sign-in request succeeded with `body` at `now`: returns the next progress. `flow` is the id its
+    /// `send` progress carried.
     pub(super) fn sign_in_replied(
         &mut self,
         flow: u32,
         body: &str,
-        device_now: i64,
-        clock_offset: i64,
+        now: Now,
     ) -> Result<Value, Error> {
-        let now = Now::with_offset(device_now, clock_offset);
         self.advance(flow, |flow, config| {
             flow.on_response(config, &reply_body(body)?, now)
         })
