@@ -29,10 +29,10 @@ const signerHost = onFirstUse(() => import('./signer-host.js'));
 function lazySigner(config) {
   let signer;
   return {
-    async call(method, ...args) {
+    async call(op, ...args) {
       const { Signer } = await signerHost();
       signer ??= new Signer(config);
-      return signer.call(method, ...args);
+      return signer.call(op, ...args);
     },
     dropSignIn: () => signer?.dropSignIn(),
   };
