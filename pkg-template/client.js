@@ -9,7 +9,7 @@
 // the client's parts (see #parts).
 import { Core } from './cognito_wasm_session.js';
 import { onFirstUse } from './on-first-use.js';
-import { encode, fail, invalid, unwrap } from './outcome.js';
+import { encode, fail, invalid, invoke, unwrap } from './outcome.js';
 import { Refresher } from './refresh.js';
 import { PendingRedirects, Store } from './store.js';
 import { EVENTS, TAB_EVENTS, Tabs, closeChannel } from './tabs.js';
@@ -29,10 +29,10 @@ const signerHost = onFirstUse(() => import('./signer-host.js'));
 function lazySigner(config) {
   let signer;
   return {
-    async call(method, ...args) {
+    async call(op, ...args) {
       const { Signer } = await signerHost();
       signer ??= new Signer(config);
-      return signer.call(method, ...args);
+      return signer.call(op, ...args);
     },
     dropSignIn: () => signer?.dropSignIn(),
   };
@@ -63,7 +63,7 @@ export class CognitoClient {
     const core = new Core(coreConfig);
     let settings;
     try {
-      settings = unwrap(core.settings());
+      settings = invoke(core, 'settings');
     } catch (error) {
       core.free();
       throw error;
@@ -177,7 +177,7 @@ export class CognitoClient {
     refresher.cancel();
     this.#announce('signedOut', session?.session.username);
     if (session) {
-      const request = unwrap(core.revokeRequest(session.stored));
+      const request = invoke(core, 'revokeRequest', session.stored);
       if (request) await transport.send(call, request).catch(() => {});
     }
     if (logout) globalThis.location.assign(logout);

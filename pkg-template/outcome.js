@@ -15,6 +15,9 @@ export function unwrap(text) {
   return outcome.ok;
 }
 
+/** Operation `op` of a core (src/wasm/call.rs) with `args`: its value, or its error thrown. */
+export const invoke = (core, op, ...args) => unwrap(core.call(op, JSON.stringify(args)));
+
 /** What an error says, for the core. */
 export const errorJson = (error) =>
   JSON.stringify({ name: String(error?.name ?? 'Error'), message: messageOf(error), retryable: error?.retryable === true });

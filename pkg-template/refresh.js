@@ -3,7 +3,7 @@
 // before the tokens are due, paused while the page is hidden. The refresh itself (token-refresh.js) is
 // imported when one is first due, so a page whose tokens are still good does not fetch it.
 import { onFirstUse } from './on-first-use.js';
-import { unauthenticated, unwrap } from './outcome.js';
+import { invoke, unauthenticated } from './outcome.js';
 import { Call, deviceNow, timer } from './timers.js';
 
 const tokenRefresh = onFirstUse(() => import('./token-refresh.js'));
@@ -59,7 +59,7 @@ export class Refresher {
   /** The session, refreshed first if its tokens expire within the refresh margin. */
   async valid(call) {
     const session = await this.stored();
-    return unwrap(this.#core.needsRefresh(session.stored, deviceNow())) ? this.refresh(call, session, false) : session;
+    return invoke(this.#core, 'needsRefresh', session.stored, deviceNow()) ? this.refresh(call, session, false) : session;
   }
 
   /** The stored session, or UserUnAuthenticatedException. `underLock`: the caller holds the session lock. */
@@ -107,7 +107,7 @@ export class Refresher {
   schedule(session, delayMs) {
     if (!this.#autoRefresh) return;
     if (delayMs === undefined) {
-      const due = unwrap(this.#core.refreshDueInMs(session.stored, Date.now()));
+      const due = invoke(this.#core, 'refreshDueInMs', session.stored, Date.now());
       delayMs = due - Math.random() * Math.min(REFRESH_JITTER_MS, due / 10);
     }
     clearTimeout(this.#timer);
@@ -165,7 +165,7 @@ export class Refresher {
   async #shown() {
     const session = await this.#loadSession();
     if (!session) return;
-    if (this.#paused || unwrap(this.#core.needsRefresh(session.stored, deviceNow()))) {
+    if (this.#paused || invoke(this.#core, 'needsRefresh', session.stored, deviceNow())) {
       await this.#refreshInBackground(session);
     } else {
       this.schedule(session);

@@ -15,8 +15,8 @@ export class LocalBackend {
     return new this.Core(config);
   }
 
-  async run(core, method, args) {
-    return core[method](...args);
+  async run(core, op, args) {
+    return core.call(op, args);
   }
 }
 
@@ -79,12 +79,12 @@ export class WorkerBackend {
     return key;
   }
 
-  run(key, method, args) {
+  run(key, op, args) {
     if (this.dead) return Promise.reject(new CognitoError('AbortError', 'the sign-in worker stopped; sign in again'));
     return new Promise((resolve, reject) => {
       this.#lastCall += 1;
       this.#calls.set(this.#lastCall, { resolve, reject });
-      this.#worker.postMessage({ type: 'call', id: this.#lastCall, client: key, method, args });
+      this.#worker.postMessage({ type: 'call', id: this.#lastCall, client: key, op, args });
     });
   }
 

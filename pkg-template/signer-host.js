@@ -66,16 +66,19 @@ export class Signer {
     this.#config = config;
   }
 
-  /** Calls `method` of this client's sign-in core, loading the core first if need be. */
-  async call(method, ...args) {
+  /**
+   * Runs operation `op` of this client's sign-in core (src/wasm/call.rs) with `args`, loading the core first
+   * if need be; resolves with its outcome's text.
+   */
+  async call(op, ...args) {
     const current = await backend();
     if (this.#opened?.backend !== current) this.#opened = { backend: current, handle: current.open(this, this.#config) };
-    return current.run(this.#opened.handle, method, args);
+    return current.run(this.#opened.handle, op, JSON.stringify(args));
   }
 
   /** Forgets the sign-in under way (another tab signed out); loads nothing. */
   dropSignIn() {
     const opened = this.#opened;
-    if (opened && !opened.backend.dead) opened.backend.run(opened.handle, 'dropSignIn', []).catch(() => {});
+    if (opened && !opened.backend.dead) opened.backend.run(opened.handle, 'dropSignIn', '[]').catch(() => {});
   }
 }

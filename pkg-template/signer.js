@@ -3,11 +3,12 @@
 // signature, device SRP) never hold the main thread. signer-host.js is the page's side of the protocol; every
 // message is tagged with its `type`:
 //   page → worker  {type: 'open', client, config}           a core for client number `client`
-//                  {type: 'call', id, client, method, args}  a method of that core; answered by a 'reply'
+//                  {type: 'call', id, client, op, args}      operation `op` of that core, `args` the JSON text
+//                                                            of their array; answered by a 'reply'
 //                  {type: 'close', client}                   the client was collected: free its core
 //   worker → page  {type: 'ready'}                           the module is loaded: send 'open' and 'call'
 //                  {type: 'unavailable'}                     it cannot load here: the page loads it instead
-//                  {type: 'reply', id, result}               the core's answer (an outcome's JSON text; undefined for dropSignIn)
+//                  {type: 'reply', id, result}               the core's answer (an outcome's JSON text)
 import { Core, initSync } from './cognito_wasm_sign_in.js';
 import { compileWasm } from './load-wasm.js';
 
@@ -20,7 +21,7 @@ self.onmessage = ({ data }) => {
       cores.set(data.client, new Core(data.config));
       break;
     case 'call':
-      self.postMessage({ type: 'reply', id: data.id, result: cores.get(data.client)[data.method](...data.args) });
+      self.postMessage({ type: 'reply', id: data.id, result: cores.get(data.client).call(data.op, data.args) });
       break;
     case 'close':
       cores.get(data.client)?.free();

@@ -2,7 +2,7 @@
 // signInWithRedirect are kept, and the session lock that keeps the writes of this page's clients and of the
 // origin's other tabs apart.
 import { CognitoError } from './errors.js';
-import { fail, invalid, unwrap, messageOf } from './outcome.js';
+import { fail, invalid, invoke, messageOf } from './outcome.js';
 
 /** The tail of each in-page lock queue, by name: the lock where Web Locks are missing or not needed. */
 const pageLocks = new Map();
@@ -111,7 +111,7 @@ export class Store {
       return null;
     }
     try {
-      const session = unwrap(core.readSession(seen.stored));
+      const session = invoke(core, 'readSession', seen.stored);
       if (session.session.username !== seen.username) {
         throw fail('InvalidResponseException', 'stored session belongs to another user');
       }

@@ -2,7 +2,7 @@
 // a refresh is first due): storage read again, the refresh sent unless another tab's made it needless, a
 // refused refresh token ending the session, the new tokens stored compare-and-set, and the lock kept a moment
 // so the next tab reads them.
-import { unauthenticated, unwrap } from './outcome.js';
+import { invoke, unauthenticated } from './outcome.js';
 import { Call, deviceNow, timer } from './timers.js';
 
 /** How long a write to localStorage may take to reach the other tabs' processes (a few ms in Chromium). */
@@ -19,7 +19,7 @@ const REFUSED = ['NotAuthorizedException', 'RefreshTokenReuseException', 'UserUn
  */
 export async function refreshUnderLock(refresher, parts, before, requested) {
   const current = await refresher.stored(true);
-  if (unwrap(parts.core.stillNeeded(requested, before.stored, current.stored, deviceNow()))) {
+  if (invoke(parts.core, 'stillNeeded', requested, before.stored, current.stored, deviceNow())) {
     await refreshNow(refresher, parts, new Call(undefined, parts.timeoutMs), current);
   }
 }
@@ -27,11 +27,11 @@ export async function refreshUnderLock(refresher, parts, before, requested) {
 /** Sends one refresh; a refresh token Cognito refuses ends the session, a transient failure keeps it. */
 async function refreshNow(refresher, parts, call, current) {
   const username = current.session.username;
-  const request = unwrap(parts.core.refreshRequest(current.stored));
+  const request = invoke(parts.core, 'refreshRequest', current.stored);
   let refreshed;
   try {
     const reply = await parts.transport.send(call, request);
-    refreshed = unwrap(parts.core.refreshed(current.stored, reply, deviceNow()));
+    refreshed = invoke(parts.core, 'refreshed', current.stored, reply, deviceNow());
   } catch (error) {
     const refused = REFUSED.includes(error.name);
     if (refused) {
@@ -68,7 +68,7 @@ async function successorOf(parts, current) {
   for (let i = 0; i < STORAGE_SETTLE_TRIES; i += 1) {
     const stored = await parts.loadSession(true);
     if (!stored || stored.session.username !== current.session.username) return null;
-    if (unwrap(parts.core.supersedes(stored.stored, current.stored))) return stored;
+    if (invoke(parts.core, 'supersedes', stored.stored, current.stored)) return stored;
     await storageSettles();
   }
   return null;

@@ -2,9 +2,8 @@
 // wait), Cognito's errors read by the core, and the server's clock from each reply's Date header. The
 // exchange itself (fetch with a timeout and the caller's AbortSignal, the reply read up to a size limit) is
 // exchange.js, imported with the first request.
-import { clockOffset } from './cognito_wasm_session.js';
 import { onFirstUse } from './on-first-use.js';
-import { unwrap } from './outcome.js';
+import { invoke } from './outcome.js';
 
 const exchange = onFirstUse(() => import('./exchange.js'));
 
@@ -27,7 +26,7 @@ export class Transport {
       try {
         return await this.#sendOnce(call, request);
       } catch (error) {
-        const delay = unwrap(this.#core.retryDelay(attempt, String(error.name), error.retryable === true, Math.random()));
+        const delay = invoke(this.#core, 'retryDelay', attempt, String(error.name), error.retryable === true, Math.floor(Math.random() * 1e6));
         if (delay === null) throw error;
         await call.sleep(delay);
       }
@@ -40,9 +39,9 @@ export class Transport {
     const headers = { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': request.target, 'Cache-Control': 'no-store' };
     const reply = await post(call, this.#endpoint, headers, request.body, 'Cognito');
     // Throws the reply's error; a success is null.
-    unwrap(this.#core.replyError(reply.status, reply.text, reply.headers.get('x-amzn-ErrorType') ?? undefined));
+    invoke(this.#core, 'replyError', reply.status, reply.text, reply.headers.get('x-amzn-ErrorType'));
     const date = Date.parse(reply.headers.get('Date') ?? '');
-    if (Number.isFinite(date)) this.clockOffset = unwrap(clockOffset(Date.now(), date)) ?? this.clockOffset;
+    if (Number.isFinite(date)) this.clockOffset = invoke(this.#core, 'clockOffset', Date.now(), date) ?? this.clockOffset;
     return reply.text;
   }
 }

@@ -36,7 +36,8 @@ pub mod text;
 #[cfg(test)]
 mod ts_types;
 
-#[cfg(target_arch = "wasm32")]
+// Natively only for its unit tests (src/wasm/call.rs): the exports exist in the wasm build alone.
+#[cfg(any(target_arch = "wasm32", test))]
 pub mod wasm;
 
 extern crate alloc;

@@ -77,11 +77,12 @@ const LAYERS: &[layering::Layer] = &[
 ];
 
 /// Files that extend their parent's own type rather than being modules of their own: the native
-/// Montgomery kernel (`impl Montgomery` for non-wasm targets), and the wasm exports of each module (`impl
-/// Core`, split by cargo feature: one `#[wasm_bindgen]` type for the JS side).
+/// Montgomery kernel (`impl Montgomery` for non-wasm targets), and the wasm operations of each module (`impl
+/// Core`, split by cargo feature: one `#[wasm_bindgen]` type for the JS side) with the table that runs them.
 const PARTS: &[&str] = &[
     "srp::montgomery::native",
     "wasm::account",
+    "wasm::call",
     "wasm::oauth",
     "wasm::session",
     "wasm::sign_in",

@@ -1,4 +1,4 @@
-//! The modules' exports (wasm32 only): a synchronous face of the sans-IO core for the package's JavaScript
+//! The modules' exports (wasm32 only; natively for their unit tests): a synchronous face of the sans-IO core for the package's JavaScript
 //! (`pkg-template/client.js`), which owns every effect — `fetch`, storage, timers, other tabs, events.
 //!
 //! The crate builds into two wasm modules, chosen by cargo feature (`scripts/build-pkg.sh` builds each alone):
@@ -8,14 +8,18 @@
 //!   account operations, loaded by the sign-in worker on first use, so that a returning user's page never
 //!   downloads or compiles them.
 //!
-//! Both export a `Core` opened with the same configuration, each with its own methods.
+//! Both export a `Core` opened with the same configuration, with one method: `call(op, args)` runs the
+//! operation named `op` ([`call::Op`], each module with its own) with its arguments, the JSON text of an
+//! array. One method rather than one per operation: each `#[wasm_bindgen]` method cost an export shim in the
+//! module and a glue function in the JS wasm-bindgen writes (see [`call`] for what it saved).
 //!
-//! One boundary convention: every export that answers returns the JSON text of an outcome, `{"ok": value}` or
-//! `{"error": {"name", "message", "retryable"}}`, which the package's `unwrap` (pkg-template/outcome.js) turns
-//! into the value or a thrown `CognitoError` — the constructor included (an unusable configuration is the
-//! error of every later export, first of `settings`). Values cross as JSON text, because the engine's
-//! `JSON.parse` is native and free to ship while converting JS objects field by field would compile into the
-//! module.
+//! One boundary convention: `call` returns the JSON text of an outcome, `{"ok": value}` or
+//! `{"error": {"name", "message", "retryable"}}`, which the package's `invoke` (pkg-template/outcome.js) turns
+//! into the value or a thrown `CognitoError` — an unknown operation or an argument of the wrong type included
+//! (`InvalidParameterException`), and the constructor's configuration too (an unusable one is the error of
+//! every later call, first of `settings`). Values cross as JSON text, because the engine's `JSON.parse` and
+//! `JSON.stringify` are native and free to ship while converting JS objects field by field would compile into
+//! the module.
 //!
 //! Sessions are kept by the JS side as the stored text these exports produced (storage and other tabs hold
 //! nothing else). The session module parses each such text once and holds the session ([`session`]'s
@@ -23,6 +27,7 @@
 
 #[cfg(feature = "sign-in-core")]
 mod account;
+mod call;
 #[cfg(feature = "sign-in-core")]
 mod oauth;
 #[cfg(feature = "session-core")]
@@ -109,7 +114,8 @@ fn session_view(session: &Session, stored: String) -> Value {
 /// One client's core: its configuration and, in the sign-in module, the sign-in under way.
 #[wasm_bindgen]
 pub struct Core {
-    /// The app's configuration, or why it cannot be used: every export answers with that error.
+    /// The app's configuration, or why it cannot be used: every operation that needs it answers with that
+    /// error.
     opened: Result<Opened, Error>,
     #[cfg(feature = "session-core")]
     sessions: crate::session::HeldSessions,
@@ -138,7 +144,7 @@ const DEFAULT_TIMEOUT_MS: u32 = 30_000;
 
 #[wasm_bindgen]
 impl Core {
-    /// Reads the app's configuration (as JSON). Never throws: an unusable one is the error of every export.
+    /// Reads the app's configuration (as JSON). Never throws: an unusable one is the error of every call.
     #[wasm_bindgen(constructor)]
     pub fn new(config: &str) -> Core {
         Core {
@@ -150,16 +156,24 @@ impl Core {
         }
     }
 
+    /// Operation `op` (see [`call::Op`]) with `args`, the JSON text of an array of its arguments: an
+    /// outcome's text. An unknown operation, or arguments it cannot take, is its error.
+    pub fn call(&mut self, op: &str, args: &str) -> String {
+        outcome(call::Op::named(op).and_then(|op| self.run(op, &call::Args::read(op, args)?)))
+    }
+}
+
+impl Core {
     /// What the JS side needs of the configuration, `{endpoint, timeoutMs, autoRefresh}`, or why it is
     /// unusable.
-    pub fn settings(&self) -> String {
-        outcome(opened(&self.opened).map(|opened| {
+    fn settings(&self) -> Result<Value, Error> {
+        opened(&self.opened).map(|opened| {
             Value::object([
                 ("endpoint", (&opened.config.endpoint).into()),
                 ("timeoutMs", opened.timeout_ms.into()),
                 ("autoRefresh", opened.auto_refresh.into()),
             ])
-        }))
+        })
     }
 }
 

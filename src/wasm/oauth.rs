@@ -1,6 +1,6 @@
-//! The sign-in module's exports for `signInWithRedirect` (`sign-in-core`): the app's `oauth` configuration
-//! read, and [`crate::flows::oauth`] — the authorize URL with its pending state, the page the browser came
-//! back to, the token request and its reply, the `/logout` URL. They live here, not in the session module: a
+//! The sign-in module's operations for `signInWithRedirect` (`sign-in-core`, run by [`super::call`]): the
+//! app's `oauth` configuration read, and [`crate::flows::oauth`] — the authorize URL with its pending state,
+//! the page the browser came back to, the token request and its reply, the `/logout` URL. They live here, not in the session module: a
 //! returning user's page, which has no pending redirect, never loads them.
 //!
 //! The pending redirect crosses as the text [`PendingRedirect::to_storage_json`] makes; the JS side keeps it
@@ -8,9 +8,8 @@
 
 use crate::prelude::*;
 use crate::text;
-use wasm_bindgen::prelude::*;
 
-use super::{Core, opened, outcome, session_json};
+use super::{Core, opened, session_json};
 use crate::clock::Now;
 use crate::config::ClientConfig;
 use crate::error::Error;
@@ -77,72 +76,46 @@ impl Redirects {
     }
 }
 
-#[wasm_bindgen]
 impl Core {
-    /// Starts `signInWithRedirect` (`args`: `{provider?, customState?}`) from a page at `origin`: returns
-    /// `{url, pending}`, the authorize URL to go to and the text to keep until the browser comes back.
-    #[wasm_bindgen(js_name = oauthBegin)]
-    pub fn oauth_begin(&self, args: &str, origin: &str) -> String {
-        outcome(self.begin_redirect(args, origin))
-    }
-
-    /// The page at `url` came back from the domain for the `pending` sign-in: returns `null` when `url` is
-    /// not its callback, else the token request `{url, body}` (a form to POST), or the callback's error
-    /// (state mismatch, the user cancelled, the domain's error).
-    #[wasm_bindgen(js_name = oauthCallback)]
-    pub fn oauth_callback(&self, url: &str, pending: &str) -> String {
-        outcome(self.callback(url, pending))
-    }
-
     /// The app's `customState` of the `pending` sign-in (`null` when none), or why `pending` is unreadable.
-    #[wasm_bindgen(js_name = oauthCustomState)]
-    pub fn oauth_custom_state(&self, pending: &str) -> String {
-        outcome(
-            PendingRedirect::from_storage_json(pending).map(|pending| pending.custom_state.into()),
-        )
+    pub(super) fn oauth_custom_state(pending: &str) -> Result<Value, Error> {
+        PendingRedirect::from_storage_json(pending).map(|pending| pending.custom_state.into())
     }
 
     /// The token endpoint answered `status` with `body`: returns the session (as signing in does) once the ID
-    /// token's nonce and audience are this sign-in's. Times as for `signInReplied`.
-    #[wasm_bindgen(js_name = oauthFinish)]
-    pub fn oauth_finish(
+    /// token's nonce and audience are this sign-in's, at `now`.
+    pub(super) fn oauth_finish(
         &self,
         pending: &str,
         status: u16,
         body: &str,
-        device_now: f64,
-        clock_offset: f64,
-    ) -> String {
-        let now = Now::with_offset(device_now as i64, clock_offset as i64);
-        outcome((|| {
-            let redirects = self.redirects("")?;
-            let pending = PendingRedirect::from_storage_json(pending)?;
-            let session = oauth::finish(&redirects.config, &pending, status, body, now.device)?;
-            Ok(session_json(&session))
-        })())
+        now: Now,
+    ) -> Result<Value, Error> {
+        let redirects = self.redirects("")?;
+        let pending = PendingRedirect::from_storage_json(pending)?;
+        let session = oauth::finish(&redirects.config, &pending, status, body, now.device)?;
+        Ok(session_json(&session))
     }
 
     /// The domain's `/logout` URL, which comes back to `redirectSignOut`.
-    #[wasm_bindgen(js_name = oauthSignOutUrl)]
-    pub fn oauth_sign_out_url(&self, origin: &str) -> String {
-        outcome(self.redirects(origin).and_then(|redirects| {
-            let back = redirects.sign_out.ok_or_else(|| {
-                Error::invalid_parameter(
-                    "CognitoClient config oauth: signOut({ redirect: true }) needs redirectSignOut",
-                )
-            })?;
-            Ok(oauth::sign_out_url(&redirects.config, &back).into())
-        }))
+    pub(super) fn oauth_sign_out_url(&self, origin: &str) -> Result<Value, Error> {
+        let redirects = self.redirects(origin)?;
+        let back = redirects.sign_out.ok_or_else(|| {
+            Error::invalid_parameter(
+                "CognitoClient config oauth: signOut({ redirect: true }) needs redirectSignOut",
+            )
+        })?;
+        Ok(oauth::sign_out_url(&redirects.config, &back).into())
     }
-}
 
-impl Core {
     fn redirects(&self, origin: &str) -> Result<Redirects, Error> {
         let opened = opened(&self.opened)?;
         Redirects::read(&opened.config, opened.oauth.as_ref(), origin)
     }
 
-    fn begin_redirect(&self, args: &str, origin: &str) -> Result<Value, Error> {
+    /// Starts `signInWithRedirect` (`args`: `{provider?, customState?}`) from a page at `origin`: returns
+    /// `{url, pending}`, the authorize URL to go to and the text to keep until the browser comes back.
+    pub(super) fn begin_redirect(&self, args: &str, origin: &str) -> Result<Value, Error> {
         let redirects = self.redirects(origin)?;
         let args_json = json::parse_argument(args, "signInWithRedirect input")?;
         let input = Reader::argument(&args_json, "signInWithRedirect input")?;
@@ -159,7 +132,10 @@ impl Core {
         ]))
     }
 
-    fn callback(&self, url: &str, pending: &str) -> Result<Value, Error> {
+    /// The page at `url` came back from the domain for the `pending` sign-in: returns `null` when `url` is
+    /// not its callback, else the token request `{url, body}` (a form to POST), or the callback's error
+    /// (state mismatch, the user cancelled, the domain's error).
+    pub(super) fn oauth_callback(&self, url: &str, pending: &str) -> Result<Value, Error> {
         let pending = PendingRedirect::from_storage_json(pending)?;
         if !oauth::is_callback(url, &pending) {
             return Ok(Value::Null);

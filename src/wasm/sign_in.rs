@@ -1,12 +1,12 @@
-//! The sign-in module's exports (`sign-in-core`): SRP, every sign-in flow with its challenges, remembered
-//! devices, and the account operations. The package loads this module only when a sign-in or an account
-//! operation needs it — in the page's sign-in worker, or on the page where no worker can start.
+//! The sign-in module's operations (`sign-in-core`, run by [`super::call`]): SRP, every sign-in flow with
+//! its challenges, remembered devices, and the account operations. The package loads this module only when
+//! a sign-in or an account operation needs it — in the page's sign-in worker, or on the page where no worker
+//! can start.
 
 use crate::prelude::*;
-use wasm_bindgen::prelude::*;
 
 use super::account::AccountOperation;
-use super::{Core, opened, outcome, reply_body, request_json, session_json};
+use super::{Core, opened, reply_body, request_json, session_json};
 use crate::clock::Now;
 use crate::config::ClientConfig;
 use crate::error::Error;
@@ -70,95 +70,23 @@ struct PendingSignIn {
     opening: bool,
 }
 
-#[wasm_bindgen]
 impl Core {
     /// Computes the SRP ephemeral of the next sign-in now.
-    #[wasm_bindgen(js_name = prepareSignIn)]
-    pub fn prepare_sign_in(&mut self) -> String {
-        outcome(SrpClient::generate().map_err(Error::from).map(|srp| {
-            self.sign_in.prepared_srp = Some(srp);
-            Value::Null
-        }))
+    pub(super) fn prepare_sign_in(&mut self) -> Result<Value, Error> {
+        let srp = SrpClient::generate()?;
+        self.sign_in.prepared_srp = Some(srp);
+        Ok(Value::Null)
     }
 
     /// Opens a sign-in. `device` is the stored device secrets for this username ("" when none). Returns a
     /// progress: `{send: {target, body}}`, `{signedIn, output}` or `{output}`.
-    #[wasm_bindgen(js_name = signIn)]
-    pub fn sign_in(&mut self, args: &str, device: &str, device_name: String) -> String {
-        self.sign_in.pending = None;
-        outcome(self.open_sign_in(args, device, device_name))
-    }
-
-    /// Answers the step the sign-in is waiting on; returns a progress.
-    #[wasm_bindgen(js_name = confirmSignIn)]
-    pub fn confirm_sign_in(&mut self, args: &str) -> String {
-        outcome(self.answer(args))
-    }
-
-    /// The sign-in request succeeded with `body`: returns the next progress. `device_now` is Unix seconds by
-    /// the device clock, `clock_offset` Cognito's clock minus the device's (seconds).
-    /// `flow` is the id its `send` progress carried.
-    #[wasm_bindgen(js_name = signInReplied)]
-    pub fn sign_in_replied(
-        &mut self,
-        flow: u32,
-        body: &str,
-        device_now: f64,
-        clock_offset: f64,
-    ) -> String {
-        let now = Now::with_offset(device_now as i64, clock_offset as i64);
-        outcome(self.advance(flow, |flow, config| {
-            flow.on_response(config, &reply_body(body)?, now)
-        }))
-    }
-
-    /// The sign-in request failed with `error` (`{name, message, retryable}`): returns the request to send
-    /// instead (a device Cognito forgot is dropped), or the error.
-    #[wasm_bindgen(js_name = signInFailed)]
-    pub fn sign_in_failed(&mut self, flow: u32, error: &str) -> String {
-        outcome(self.request_failed(flow, error))
-    }
-
-    /// Forgets the sign-in under way (another tab signed out).
-    #[wasm_bindgen(js_name = dropSignIn)]
-    pub fn drop_sign_in(&mut self) {
-        self.sign_in.pending = None;
-    }
-
-    /// Whether stored device secrets can be read back.
-    #[wasm_bindgen(js_name = deviceReadable)]
-    pub fn device_readable(&self, device: &str) -> String {
-        outcome(Ok(DeviceSecrets::from_storage_json(device).is_ok().into()))
-    }
-
-    /// The request of account operation `op` (named as the JS method) with the app's `args`.
-    pub fn account(&self, op: &str, args: &str, access_token: &str) -> String {
-        outcome(
-            account_operation(op, args)
-                .and_then(|operation| {
-                    operation.request(&opened(&self.opened)?.config, access_token)
-                })
-                .map(|r| request_json(&r)),
-        )
-    }
-
-    /// What account operation `op` resolves with, from its reply `body`.
-    #[wasm_bindgen(js_name = accountResult)]
-    pub fn account_result(&self, op: &str, args: &str, body: &str, username: &str) -> String {
-        outcome(account_operation(op, args).and_then(|operation| {
-            let config = &opened(&self.opened)?.config;
-            operation.output(config, &reply_body(body)?, username)
-        }))
-    }
-}
-
-impl Core {
-    fn open_sign_in(
+    pub(super) fn sign_in(
         &mut self,
         args: &str,
         device: &str,
-        device_name: String,
+        device_name: &str,
     ) -> Result<Value, Error> {
+        self.sign_in.pending = None;
         let config = &opened(&self.opened)?.config;
         let args_json = json::parse_argument(args, "signIn input")?;
         let args = Reader::argument(&args_json, "signIn input")?;
@@ -181,7 +109,7 @@ impl Core {
         };
         let sign_in = SignInInput {
             device: DeviceSecrets::from_storage_json(device).ok(),
-            device_name,
+            device_name: device_name.to_owned(),
             username: args.string("username")?,
             password: Password::new(args.string_or_empty("password")?),
             client_metadata: args.opt_map("clientMetadata")?,
@@ -196,7 +124,52 @@ impl Core {
         self.progress(Progress::Send(request))
     }
 
-    fn answer(&mut self, args: &str) -> Result<Value, Error> {
+    /// The sign-in request succeeded with `body` at `now`: returns the next progress. `flow` is the id its
+    /// `send` progress carried.
+    pub(super) fn sign_in_replied(
+        &mut self,
+        flow: u32,
+        body: &str,
+        now: Now,
+    ) -> Result<Value, Error> {
+        self.advance(flow, |flow, config| {
+            flow.on_response(config, &reply_body(body)?, now)
+        })
+    }
+
+    /// Forgets the sign-in under way (another tab signed out).
+    pub(super) fn drop_sign_in(&mut self) -> Value {
+        self.sign_in.pending = None;
+        Value::Null
+    }
+
+    /// Whether stored device secrets can be read back.
+    pub(super) fn device_readable(device: &str) -> Value {
+        DeviceSecrets::from_storage_json(device).is_ok().into()
+    }
+
+    /// The request of account operation `op` (named as the JS method) with the app's `args`.
+    pub(super) fn account(&self, op: &str, args: &str, access_token: &str) -> Result<Value, Error> {
+        let operation = account_operation(op, args)?;
+        let request = operation.request(&opened(&self.opened)?.config, access_token)?;
+        Ok(request_json(&request))
+    }
+
+    /// What account operation `op` resolves with, from its reply `body`.
+    pub(super) fn account_result(
+        &self,
+        op: &str,
+        args: &str,
+        body: &str,
+        username: &str,
+    ) -> Result<Value, Error> {
+        let operation = account_operation(op, args)?;
+        let config = &opened(&self.opened)?.config;
+        operation.output(config, &reply_body(body)?, username)
+    }
+
+    /// Answers the step the sign-in is waiting on; returns a progress.
+    pub(super) fn answer(&mut self, args: &str) -> Result<Value, Error> {
         let config = &opened(&self.opened)?.config;
         let args_json = json::parse_argument(args, "confirmSignIn input")?;
         let args = Reader::argument(&args_json, "confirmSignIn input")?;
@@ -249,7 +222,9 @@ impl Core {
             })
     }
 
-    fn request_failed(&mut self, flow: u32, error: &str) -> Result<Value, Error> {
+    /// The sign-in request failed with `error` (`{name, message, retryable}`): returns the request to send
+    /// instead (a device Cognito forgot is dropped), or the error.
+    pub(super) fn request_failed(&mut self, flow: u32, error: &str) -> Result<Value, Error> {
         let reported_json = json::parse_argument(error, "error")?;
         let reported = Reader::argument(&reported_json, "error")?;
         let mut error = Error::new(

@@ -1,8 +1,11 @@
-// The one boundary convention between the package's JavaScript and both wasm cores (src/wasm/mod.rs): every
-// export that answers returns the JSON text of `{"ok": value}` or `{"error": {name, message, retryable}}`,
-// the constructor never throws (an unusable configuration is the error of every later export), and nothing
-// panics on arguments the JS side could pass. Each export is called with good and with hostile arguments; an
-// export added with another convention (a bare bool, a number, a throw) fails here.
+// The one boundary convention between the package's JavaScript and both wasm cores (src/wasm/mod.rs,
+// src/wasm/call.rs): each module's `Core` has a constructor and one method, `call(op, args)`, that runs the
+// operation named `op` with `args` (the JSON text of an array) and returns the JSON text of `{"ok": value}` or
+// `{"error": {name, message, retryable}}`; the constructor never throws (an unusable configuration is the
+// error of every later call), and nothing panics on arguments the JS side could pass. Every operation of
+// both modules (the table in src/wasm/call.rs) is called with good and with hostile arguments, garbage
+// argument texts and unknown names; an export added beside `call`, or an operation this file does not
+// call, fails here.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
@@ -17,32 +20,65 @@ for (const [core, file] of [
   core.initSync({ module: readFileSync(new URL(`../../pkg/${file}`, import.meta.url)) });
 }
 
-/** Exports that answer nothing: forgetting state cannot fail. */
-const VOID = new Set(['dropSignIn']);
 const GOOD = JSON.stringify({ userPoolId: 'us-east-1_Test', clientId: 'client', endpoint: 'http://127.0.0.1:1' });
 const BAD = JSON.stringify({ userPoolId: 'no-underscore' });
-/** Values of each declared parameter type the JS side could hand an export, hostile ones included. */
-const HOSTILE = {
-  string: ['', 'not json', '{}', '[]', 'null', '{"version":1}', '"\u0000"', '{"a":'.repeat(200), 'x'.repeat(70_000)],
-  number: [0, -1, 1e300, -1e300, Number.NaN, Number.POSITIVE_INFINITY, 4294967295, 599],
-  boolean: [true, false],
-  'string | null': [null, '', 'x'],
+const ORIGIN = 'http://127.0.0.1:1';
+const ERROR = JSON.stringify({ name: 'NetworkError', message: 'down', retryable: true });
+
+/** Plausible arguments of each operation: the hostile calls change one of them at a time. */
+const OPERATIONS = {
+  'session core': {
+    settings: [],
+    retryDelay: [1, 'NetworkError', true, 500_000],
+    replyError: [400, '{"__type":"NotAuthorizedException","message":"no"}', null],
+    clockOffset: [1_700_000_000_000, 1_700_000_005_000],
+    readSession: ['{}'],
+    needsRefresh: ['{}', 1_700_000_000],
+    refreshDueInMs: ['{}', 1_700_000_000_000],
+    supersedes: ['{}', '{}'],
+    stillNeeded: [true, '{}', '{}', 1_700_000_000],
+    refreshRequest: ['{}'],
+    refreshed: ['{}', '{}', 1_700_000_000],
+    revokeRequest: ['{}'],
+  },
+  'sign-in core': {
+    settings: [],
+    prepareSignIn: [],
+    signIn: ['{"username":"u","password":"p","authFlowType":"USER_PASSWORD_AUTH"}', '', 'device'],
+    confirmSignIn: ['{"challengeResponse":"123456"}'],
+    signInReplied: [1, '{}', 1_700_000_000, 0],
+    signInFailed: [1, ERROR],
+    dropSignIn: [],
+    deviceReadable: ['{}'],
+    account: ['signUp', '{"username":"u","password":"p"}', 'token'],
+    accountResult: ['fetchUserAttributes', '{}', '{"UserAttributes":[]}', 'u'],
+    oauthBegin: ['{}', ORIGIN],
+    oauthCallback: [`${ORIGIN}/?code=c&state=s`, '{}'],
+    oauthCustomState: ['{}'],
+    oauthFinish: ['{}', 200, '{}', 1_700_000_000, 0],
+    oauthSignOutUrl: [ORIGIN],
+  },
 };
 
-/**
- * The exports wasm-bindgen declares in `file` (.d.ts): `{name, params: [type], returns}` for the Core's methods
- * and the free functions.
- */
-function declared(file) {
-  const text = readFileSync(new URL(`../../pkg/${file}`, import.meta.url), 'utf8');
-  const head = text.slice(0, text.indexOf('export type InitInput'));
-  const exports = [];
-  for (const [, fn, name, params, returns] of head.matchAll(/^\s*(export function )?(\w+)\(([^)]*)\): ([^;]+);/gm)) {
-    if (['free', 'constructor'].includes(name)) continue;
-    const types = params ? params.split(', ').map((p) => p.replace(/^\w+\??: /, '')) : [];
-    exports.push({ name, free: Boolean(fn), params: types, returns });
-  }
-  return exports;
+/** Values the JS side could put in an argument's place, of every JSON type (undefined and NaN become null). */
+const HOSTILE = [
+  undefined, null, '', 'not json', '{}', '[]', '{"version":1}', '"\u0000"', '{"a":'.repeat(200), 'x'.repeat(70_000),
+  0, -1, 0.5, -0, 1e300, -1e300, Number.NaN, 4294967296, 65536, 599, true, false, {}, [], [[[{}]]], { a: [1] },
+];
+/** Texts in place of the arguments' array. */
+const GARBAGE_ARGS = [
+  '', 'not json', '{}', 'null', '"x"', '[', '[1,', '{"a":'.repeat(200), '['.repeat(10_000) + ']'.repeat(10_000),
+  'x'.repeat(70_000), '[1]x', '\u0000',
+];
+const UNKNOWN_OPS = ['', 'nope', 'Settings', 'settings ', '__proto__', 'constructor', 'call', 'free', '\u0000', 'x'.repeat(10_000)];
+
+/** The operations of `module` in the table of src/wasm/call.rs: those of both modules and its own. */
+function tableOps(feature) {
+  const source = readFileSync(new URL('../../src/wasm/call.rs', import.meta.url), 'utf8');
+  const table = source.slice(source.indexOf('ops! {'), source.indexOf('\n}\n', source.indexOf('ops! {')));
+  return [...table.matchAll(/(?:#\[cfg\(feature = "([\w-]+)"\)\]\s*)?"(\w+)" => \w+,/g)]
+    .filter(([, only]) => !only || only === feature)
+    .map(([, , name]) => name);
 }
 
 function assertOutcome(text, what) {
@@ -53,81 +89,103 @@ function assertOutcome(text, what) {
   if (keys[0] === 'error') {
     assert.deepEqual(Object.keys(outcome.error).sort(), ['message', 'name', 'retryable'], what);
     assert.equal(typeof outcome.error.name, 'string', what);
+    assert.ok(outcome.error.name, what);
+    assert.equal(typeof outcome.error.message, 'string', what);
     assert.equal(typeof outcome.error.retryable, 'boolean', what);
   }
   return outcome;
 }
 
-/** Every combination would be too many: each position takes each of its values once, the others their first. */
-function* hostileCalls(params) {
-  const values = params.map((type) => {
-    assert.ok(HOSTILE[type], `a parameter of type ${type}: add its hostile values`);
-    return HOSTILE[type];
-  });
-  for (let at = 0; at < params.length; at += 1) {
-    for (const value of values[at]) yield values.map((vs, i) => (i === at ? value : vs[0]));
+/** Each argument missing from the end, each replaced by each hostile value, and one too many. */
+function* hostileArgs(good) {
+  for (let n = 0; n < good.length; n += 1) yield good.slice(0, n);
+  for (let at = 0; at < good.length; at += 1) {
+    for (const value of HOSTILE) yield good.map((arg, i) => (i === at ? value : arg));
   }
-  yield values.map((vs) => vs.at(-1));
+  yield [...good, 'one too many'];
+  yield HOSTILE.slice(0, 6);
 }
 
-for (const [name, core, file] of [
-  ['session core', sessionCore, 'cognito_wasm_session.d.ts'],
-  ['sign-in core', signInCore, 'cognito_wasm_sign_in.d.ts'],
+/** `call` on a fresh core (a hostile call must not leave one that later calls trip over). */
+function callFresh(core, config, op, args) {
+  const instance = new core.Core(config);
+  try {
+    return instance.call(op, args);
+  } finally {
+    instance.free();
+  }
+}
+
+for (const [name, core, dts, feature] of [
+  ['session core', sessionCore, 'cognito_wasm_session.d.ts', 'session-core'],
+  ['sign-in core', signInCore, 'cognito_wasm_sign_in.d.ts', 'sign-in-core'],
 ]) {
-  const exports = declared(file);
-  const methods = exports.filter((e) => !e.free);
+  const operations = OPERATIONS[name];
 
-  test(`${name}: every export is declared to answer an outcome's text`, () => {
-    assert.ok(methods.length >= (name === 'session core' ? 10 : 12), methods.map((m) => m.name).join(', '));
-    for (const e of exports) assert.equal(e.returns, VOID.has(e.name) ? 'void' : 'string', e.name);
+  test(`${name}: the module exports a Core with a constructor and call(op, args) alone`, () => {
+    const text = readFileSync(new URL(`../../pkg/${dts}`, import.meta.url), 'utf8');
+    const head = text.slice(0, text.indexOf('export type InitInput'));
+    const declared = [...head.matchAll(/^\s*(export function |export class )?(\w+)\(([^)]*)\)(?:: ([^;]+))?;/gm)].map(
+      ([, kind, fn, params, returns]) => `${kind ?? ''}${fn}(${params})${returns ? `: ${returns}` : ''}`,
+    );
+    assert.deepEqual(declared.sort(), ['call(op: string, args: string): string', 'constructor(config: string)', 'free(): void']);
+    assert.deepEqual(Object.keys(core).filter((k) => k !== 'default' && k !== 'initSync'), ['Core']);
   });
 
-  test(`${name}: the constructor never throws; an unusable configuration is every export's error`, () => {
-    const bad = new core.Core(BAD);
-    try {
-      assert.equal(assertOutcome(bad.settings(), 'settings').error?.name, 'InvalidParameterException');
-      for (const method of methods.filter((m) => !VOID.has(m.name))) {
-        const args = method.params.map((type) => (type === 'string' ? '{}' : HOSTILE[type][0]));
-        assertOutcome(bad[method.name](...args), method.name);
-      }
-    } finally {
-      bad.free();
+  test(`${name}: this file calls every operation of the table in src/wasm/call.rs, and the module has each`, () => {
+    assert.deepEqual(Object.keys(operations).sort(), tableOps(feature).sort());
+    for (const op of Object.keys(operations)) {
+      const outcome = assertOutcome(callFresh(core, GOOD, op, '[]'), op);
+      assert.doesNotMatch(outcome.error?.message ?? '', /no operation is called/, op);
     }
-    for (const text of HOSTILE.string) new core.Core(text).free();
   });
 
-  test(`${name}: every export answers an outcome, whatever it is handed`, () => {
-    for (const e of exports) {
-      for (const args of hostileCalls(e.params)) {
-        const what = `${e.name}(${args.map((a) => String(a).slice(0, 12)).join(', ')})`;
-        if (e.free) {
-          assertOutcome(core[e.name](...args), what);
-          continue;
-        }
-        // A fresh core each time: a hostile call must not leave one that later calls trip over.
-        const instance = new core.Core(GOOD);
-        try {
-          const result = instance[e.name](...args);
-          if (VOID.has(e.name)) assert.equal(result, undefined, what);
-          else assertOutcome(result, what);
-        } finally {
-          instance.free();
-        }
+  test(`${name}: the constructor never throws; an unusable configuration is every operation's error`, () => {
+    assert.equal(assertOutcome(callFresh(core, BAD, 'settings', '[]'), 'settings').error?.name, 'InvalidParameterException');
+    // The others answer too (those that read no configuration, readSession say, as with a good one).
+    for (const [op, good] of Object.entries(operations)) assertOutcome(callFresh(core, BAD, op, JSON.stringify(good)), op);
+    for (const text of [...GARBAGE_ARGS, ...HOSTILE.filter((v) => typeof v === 'string')]) new core.Core(text).free();
+  });
+
+  test(`${name}: every operation answers an outcome, whatever it is handed`, () => {
+    for (const [op, good] of Object.entries(operations)) {
+      for (const args of hostileArgs(good)) {
+        const what = `${op}(${args.map((a) => String(a).slice(0, 12)).join(', ')})`;
+        assertOutcome(callFresh(core, GOOD, op, JSON.stringify(args)), what);
       }
+      for (const text of GARBAGE_ARGS) {
+        const outcome = assertOutcome(callFresh(core, GOOD, op, text), `${op} with arguments ${text.slice(0, 12)}`);
+        assert.equal(outcome.error?.name, 'InvalidParameterException', `${op} took ${text.slice(0, 12)} for arguments`);
+      }
+    }
+  });
+
+  test(`${name}: an unknown operation is a typed error, never a throw or a trap`, () => {
+    const instance = new core.Core(GOOD);
+    try {
+      for (const op of UNKNOWN_OPS) {
+        const outcome = assertOutcome(instance.call(op, '[]'), `call(${op.slice(0, 12)})`);
+        assert.equal(outcome.error?.name, 'InvalidParameterException', op.slice(0, 12));
+      }
+      // The core still answers afterwards.
+      assert.equal(assertOutcome(instance.call('settings', '[]'), 'settings').ok.endpoint, 'http://127.0.0.1:1');
+    } finally {
+      instance.free();
     }
   });
 }
 
 test('the session core holds what it read: a refresh decision names the session by its stored text', () => {
   const core = new sessionCore.Core(GOOD);
+  const call = (op, ...args) => assertOutcome(core.call(op, JSON.stringify(args)), op);
   try {
-    const unreadable = assertOutcome(core.needsRefresh('{"version":1}', 0), 'needsRefresh');
+    const unreadable = call('needsRefresh', '{"version":1}', 0);
     assert.equal(unreadable.error?.name, 'InvalidResponseException', 'an unreadable session is an error, not a default');
-    assert.equal(assertOutcome(core.retryDelay(1, 'NetworkError', true, 0), 'retryDelay').ok > 0, true);
-    assert.equal(assertOutcome(core.retryDelay(9, 'NetworkError', true, 0), 'retryDelay').ok, null, 'gives up');
-    assert.equal(assertOutcome(core.replyError(200, '{}', undefined), 'replyError').ok, null);
-    const refused = assertOutcome(core.replyError(400, '{"__type":"NotAuthorizedException","message":"no"}', undefined), 'replyError');
-    assert.equal(refused.error?.name, 'NotAuthorizedException');
+    assert.equal(call('retryDelay', 1, 'NetworkError', true, 0).ok > 0, true);
+    assert.equal(call('retryDelay', 9, 'NetworkError', true, 0).ok, null, 'gives up');
+    assert.equal(call('replyError', 200, '{}').ok, null);
+    assert.equal(call('replyError', 400, '{"__type":"NotAuthorizedException","message":"no"}').error?.name, 'NotAuthorizedException');
+    assert.equal(call('clockOffset', 1_700_000_000_000, 1_700_000_120_400).ok, 120);
   } finally {
     core.free();
   }

@@ -15,19 +15,20 @@ const ok = (value) => JSON.stringify({ ok: value });
 const stored = (generation, due = false) => JSON.stringify({ username: 'bob', generation, due });
 const view = (text) => ({ stored: text, session: { username: JSON.parse(text).username } });
 /** The session core's refresh decisions, read from the stand-in's stored JSON; outcomes, as the core's are. */
-const core = {
+const decisions = {
   readSession: (text) => ok(view(text)),
   needsRefresh: (text) => ok(JSON.parse(text).due),
   stillNeeded(requested, before, current) {
     core.locksTaken += 1; // asked once per holder of the session lock
     return ok(requested ? before === current : JSON.parse(current).due);
   },
-  locksTaken: 0,
   refreshRequest: (text) => ok({ target: 'Refresh', body: text }),
   refreshed: (text) => ok(view(stored(JSON.parse(text).generation + 1))),
   refreshDueInMs: () => ok(30),
   supersedes: (current, earlier) => ok(current !== earlier),
 };
+/** The stand-in core: `call(op, args)` as the session core's, answered by `decisions`. */
+const core = { call: (op, args) => decisions[op](...JSON.parse(args)), locksTaken: 0 };
 
 /** A refresher over a memory store holding generation 1; `reply(request)` is what the transport does. */
 async function setUp({ due = false, autoRefresh = false, reply = async () => '{}' } = {}) {

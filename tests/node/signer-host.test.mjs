@@ -10,7 +10,7 @@ let copies = 0;
 const fresh = () => import(`../../pkg/signer-host.js?copy=${(copies += 1)}`);
 const { provideSignInCore } = await import('../../pkg/sign-in-provider.js');
 
-/** A sign-in module's `Core` stand-in: answers `method:args` and counts the cores made. */
+/** A sign-in module's `Core` stand-in: answers `call(op, args)` with both, and counts the cores made. */
 function fakeModule() {
   const made = [];
   class Core {
@@ -18,9 +18,11 @@ function fakeModule() {
       this.config = config;
       made.push(this);
     }
-    prepareSignIn() { return `local prepareSignIn ${this.config}`; }
-    signIn(...args) { return `local signIn ${args.join(' ')}`; }
-    dropSignIn() { this.dropped = true; }
+    call(op, args) {
+      if (op === 'dropSignIn') this.dropped = true;
+      if (op === 'prepareSignIn') return `local prepareSignIn ${this.config}`;
+      return `local ${op} ${JSON.parse(args).join(' ')}`;
+    }
   }
   return { Core, made };
 }
@@ -73,14 +75,14 @@ test('the worker: tagged messages, calls wait for ready, each reply resolves its
   await tick();
   assert.deepEqual(worker.posted, [
     { type: 'open', client: 1, config: '{"c":3}' },
-    { type: 'call', id: 1, client: 1, method: 'signIn', args: ['args', '', 'device'] },
-    { type: 'call', id: 2, client: 1, method: 'prepareSignIn', args: [] },
+    { type: 'call', id: 1, client: 1, op: 'signIn', args: '["args","","device"]' },
+    { type: 'call', id: 2, client: 1, op: 'prepareSignIn', args: '[]' },
   ]);
   worker.answer({ type: 'reply', id: 2, result: 'prepared' });
   worker.answer({ type: 'reply', id: 1, result: 'signing in' });
   assert.deepEqual(await Promise.all([first, second]), ['signing in', 'prepared']);
   signer.dropSignIn();
-  assert.deepEqual(worker.posted.at(-1), { type: 'call', id: 3, client: 1, method: 'dropSignIn', args: [] });
+  assert.deepEqual(worker.posted.at(-1), { type: 'call', id: 3, client: 1, op: 'dropSignIn', args: '[]' });
 });
 
 test('a worker that cannot load the module: it is stopped and the core is loaded on the page', async () => {

@@ -10,7 +10,9 @@ import { Store } from '../../pkg/store.js';
 const NS = 'cognito-wasm.pool.client';
 /** A stand-in for the session core's readSession: `{ok}` for JSON naming a user, `{error}` otherwise. */
 const core = {
-  readSession(stored) {
+  call(op, args) {
+    assert.equal(op, 'readSession');
+    const [stored] = JSON.parse(args);
     try {
       const { username } = JSON.parse(stored);
       return JSON.stringify({ ok: { stored, session: { username } } });

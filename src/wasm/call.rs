@@ -1,0 +1,399 @@
+//! The one method each module's `Core` exports besides its constructor: `call(op, args)`, an operation named
+//! by `op` with its arguments as the JSON text of an array, answering an outcome's text as every export
+//! does. Each `#[wasm_bindgen]` method cost its own export shim in the module and its own glue function in
+//! the JS wasm-bindgen writes; one method taking text costs one of each (measured when it was made, gzip
+//! -9: the session core's wasm and its minified glue 1,426 B smaller, the sign-in core's 1,740 B).
+//!
+//! [`Op`] is the only place that maps names to operations: a name it does not know is a typed
+//! `InvalidParameterException`, as is an argument missing or of the wrong type ([`Args`]). Both modules
+//! share the table, each compiled with its own operations.
+
+use crate::prelude::*;
+
+#[cfg(feature = "sign-in-core")]
+use crate::clock::Now;
+use crate::error::Error;
+use crate::json::{self, Value};
+
+/// Declares [`Op`] and its name table from one list, so that no operation lacks a name or a name an
+/// operation.
+macro_rules! ops {
+    ($( $(#[$attr:meta])* $name:literal => $variant:ident, )*) => {
+        /// An operation of a core, named as the JS side calls it.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub(super) enum Op {
+            $( $(#[$attr])* $variant, )*
+        }
+
+        /// Every operation of this build, by name.
+        const OPS: &[(&str, Op)] = &[ $( $(#[$attr])* ($name, Op::$variant), )* ];
+    };
+}
+
+ops! {
+    "settings" => Settings,
+    #[cfg(feature = "session-core")]
+    "retryDelay" => RetryDelay,
+    #[cfg(feature = "session-core")]
+    "replyError" => ReplyError,
+    #[cfg(feature = "session-core")]
+    "clockOffset" => ClockOffset,
+    #[cfg(feature = "session-core")]
+    "readSession" => ReadSession,
+    #[cfg(feature = "session-core")]
+    "needsRefresh" => NeedsRefresh,
+    #[cfg(feature = "session-core")]
+    "refreshDueInMs" => RefreshDueInMs,
+    #[cfg(feature = "session-core")]
+    "supersedes" => Supersedes,
+    #[cfg(feature = "session-core")]
+    "stillNeeded" => StillNeeded,
+    #[cfg(feature = "session-core")]
+    "refreshRequest" => RefreshRequest,
+    #[cfg(feature = "session-core")]
+    "refreshed" => Refreshed,
+    #[cfg(feature = "session-core")]
+    "revokeRequest" => RevokeRequest,
+    #[cfg(feature = "sign-in-core")]
+    "prepareSignIn" => PrepareSignIn,
+    #[cfg(feature = "sign-in-core")]
+    "signIn" => SignIn,
+    #[cfg(feature = "sign-in-core")]
+    "confirmSignIn" => ConfirmSignIn,
+    #[cfg(feature = "sign-in-core")]
+    "signInReplied" => SignInReplied,
+    #[cfg(feature = "sign-in-core")]
+    "signInFailed" => SignInFailed,
+    #[cfg(feature = "sign-in-core")]
+    "dropSignIn" => DropSignIn,
+    #[cfg(feature = "sign-in-core")]
+    "deviceReadable" => DeviceReadable,
+    #[cfg(feature = "sign-in-core")]
+    "account" => Account,
+    #[cfg(feature = "sign-in-core")]
+    "accountResult" => AccountResult,
+    #[cfg(feature = "sign-in-core")]
+    "oauthBegin" => OauthBegin,
+    #[cfg(feature = "sign-in-core")]
+    "oauthCallback" => OauthCallback,
+    #[cfg(feature = "sign-in-core")]
+    "oauthCustomState" => OauthCustomState,
+    #[cfg(feature = "sign-in-core")]
+    "oauthFinish" => OauthFinish,
+    #[cfg(feature = "sign-in-core")]
+    "oauthSignOutUrl" => OauthSignOutUrl,
+}
+
+impl Op {
+    /// The operation called `name`.
+    pub(super) fn named(name: &str) -> Result<Self, Error> {
+        OPS.iter()
+            .find(|(known, _)| *known == name)
+            .map(|(_, op)| *op)
+            .ok_or_else(|| Error::invalid_parameter(format!("no operation is called {name}")))
+    }
+
+    /// The name the JS side calls it by.
+    pub(super) fn name(self) -> &'static str {
+        OPS.iter()
+            .find(|(_, op)| *op == self)
+            .map_or("", |(name, _)| name)
+    }
+
+    /// Every operation of this build (for the tests).
+    #[cfg(test)]
+    pub(super) fn all() -> impl Iterator<Item = Self> {
+        OPS.iter().map(|(_, op)| *op)
+    }
+}
+
+/// The arguments of one call, read by position. An absent or `null` argument is missing; whole numbers
+/// only (a time in milliseconds or seconds, a count), read without floating point.
+pub(super) struct Args {
+    op: Op,
+    items: Vec<Value>,
+}
+
+impl Args {
+    /// The arguments of `op`: JSON text of an array.
+    pub(super) fn read(op: Op, text: &str) -> Result<Self, Error> {
+        let what = format!("{} arguments", op.name());
+        match json::parse_argument(text, &what)? {
+            Value::Array(items) => Ok(Self { op, items }),
+            _ => Err(Error::invalid_parameter(format!(
+                "{what}: expected an array"
+            ))),
+        }
+    }
+
+    /// Argument `at` (`null` when absent).
+    fn value(&self, at: usize) -> &Value {
+        self.items.get(at).unwrap_or(&Value::Null)
+    }
+
+    fn wrong(&self, at: usize, expected: &str) -> Error {
+        Error::invalid_parameter(format!(
+            "{} argument {at} must be {expected}",
+            self.op.name()
+        ))
+    }
+
+    /// Argument `at` read by `read`, which says `None` when it is not `expected`.
+    fn read_as<'a, T>(
+        &'a self,
+        at: usize,
+        expected: &str,
+        read: impl FnOnce(&'a Value) -> Option<T>,
+    ) -> Result<T, Error> {
+        read(self.value(at)).ok_or_else(|| self.wrong(at, expected))
+    }
+
+    pub(super) fn string(&self, at: usize) -> Result<&str, Error> {
+        self.read_as(at, "a string", Value::as_str)
+    }
+
+    /// A string that may be absent or `null`.
+    pub(super) fn opt_string(&self, at: usize) -> Result<Option<&str>, Error> {
+        match self.value(at) {
+            Value::Null => Ok(None),
+            value => self.read_as(at, "a string", |_| value.as_str().map(Some)),
+        }
+    }
+
+    pub(super) fn bool(&self, at: usize) -> Result<bool, Error> {
+        self.read_as(at, "true or false", Value::as_bool)
+    }
+
+    /// A number's floor (below 10^15 in magnitude: times in milliseconds fit).
+    pub(super) fn int(&self, at: usize) -> Result<i64, Error> {
+        self.read_as(at, "a number", Value::floor_below_1e15)
+    }
+
+    /// The time of a reply: Unix seconds by the device clock at `at`, and Cognito's clock minus the
+    /// device's (seconds) after it.
+    #[cfg(feature = "sign-in-core")]
+    pub(super) fn now(&self, at: usize) -> Result<Now, Error> {
+        Ok(Now::with_offset(self.int(at)?, self.int(at + 1)?))
+    }
+
+    /// A whole number that fits `T` (a `u32` count, a `u16` HTTP status).
+    pub(super) fn whole<T: TryFrom<i64>>(&self, at: usize) -> Result<T, Error> {
+        self.read_as(at, "a whole number in range", |value| {
+            value.as_i64().and_then(|n| T::try_from(n).ok())
+        })
+    }
+}
+
+impl super::Core {
+    /// Runs `op`: its arguments read, then the core's method for it.
+    pub(super) fn run(&mut self, op: Op, args: &Args) -> Result<Value, Error> {
+        match op {
+            Op::Settings => self.settings(),
+            #[cfg(feature = "session-core")]
+            Op::RetryDelay => {
+                self.retry_delay(args.whole(0)?, args.string(1)?, args.bool(2)?, args.int(3)?)
+            }
+            #[cfg(feature = "session-core")]
+            Op::ReplyError => {
+                Self::reply_error(args.whole(0)?, args.string(1)?, args.opt_string(2)?)
+            }
+            #[cfg(feature = "session-core")]
+            Op::ClockOffset => Ok(Self::clock_offset(args.int(0)?, args.int(1)?)),
+            #[cfg(feature = "session-core")]
+            Op::ReadSession => self.read_session(args.string(0)?),
+            #[cfg(feature = "session-core")]
+            Op::NeedsRefresh => self.needs_refresh(args.string(0)?, args.int(1)?),
+            #[cfg(feature = "session-core")]
+            Op::RefreshDueInMs => self.refresh_due_in_ms(args.string(0)?, args.int(1)?),
+            #[cfg(feature = "session-core")]
+            Op::Supersedes => self.supersedes(args.string(0)?, args.string(1)?),
+            #[cfg(feature = "session-core")]
+            Op::StillNeeded => self.still_needed(
+                args.bool(0)?,
+                args.string(1)?,
+                args.string(2)?,
+                args.int(3)?,
+            ),
+            #[cfg(feature = "session-core")]
+            Op::RefreshRequest => self.refresh_request(args.string(0)?),
+            #[cfg(feature = "session-core")]
+            Op::Refreshed => self.refreshed(args.string(0)?, args.string(1)?, args.int(2)?),
+            #[cfg(feature = "session-core")]
+            Op::RevokeRequest => self.revoke_request(args.string(0)?),
+            #[cfg(feature = "sign-in-core")]
+            Op::PrepareSignIn => self.prepare_sign_in(),
+            #[cfg(feature = "sign-in-core")]
+            Op::SignIn => self.sign_in(args.string(0)?, args.string(1)?, args.string(2)?),
+            #[cfg(feature = "sign-in-core")]
+            Op::ConfirmSignIn => self.answer(args.string(0)?),
+            #[cfg(feature = "sign-in-core")]
+            Op::SignInReplied => {
+                self.sign_in_replied(args.whole(0)?, args.string(1)?, args.now(2)?)
+            }
+            #[cfg(feature = "sign-in-core")]
+            Op::SignInFailed => self.request_failed(args.whole(0)?, args.string(1)?),
+            #[cfg(feature = "sign-in-core")]
+            Op::DropSignIn => Ok(self.drop_sign_in()),
+            #[cfg(feature = "sign-in-core")]
+            Op::DeviceReadable => Ok(Self::device_readable(args.string(0)?)),
+            #[cfg(feature = "sign-in-core")]
+            Op::Account => self.account(args.string(0)?, args.string(1)?, args.string(2)?),
+            #[cfg(feature = "sign-in-core")]
+            Op::AccountResult => self.account_result(
+                args.string(0)?,
+                args.string(1)?,
+                args.string(2)?,
+                args.string(3)?,
+            ),
+            #[cfg(feature = "sign-in-core")]
+            Op::OauthBegin => self.begin_redirect(args.string(0)?, args.string(1)?),
+            #[cfg(feature = "sign-in-core")]
+            Op::OauthCallback => self.oauth_callback(args.string(0)?, args.string(1)?),
+            #[cfg(feature = "sign-in-core")]
+            Op::OauthCustomState => Self::oauth_custom_state(args.string(0)?),
+            #[cfg(feature = "sign-in-core")]
+            Op::OauthFinish => self.oauth_finish(
+                args.string(0)?,
+                args.whole(1)?,
+                args.string(2)?,
+                args.now(3)?,
+            ),
+            #[cfg(feature = "sign-in-core")]
+            Op::OauthSignOutUrl => self.oauth_sign_out_url(args.string(0)?),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::parse;
+    use crate::wasm::Core;
+
+    const GOOD: &str =
+        r#"{"userPoolId":"us-east-1_Test","clientId":"client","endpoint":"http://127.0.0.1:1"}"#;
+
+    /// The outcome `text` holds: `Ok(value)`, or `Err((name, message))` of a well-formed error.
+    fn outcome_of(text: &str) -> Result<Value, (String, String)> {
+        let outcome = parse(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"));
+        let members = outcome.as_object().expect("an object");
+        assert_eq!(members.keys().count(), 1, "{text}");
+        if let Some(value) = members.get("ok") {
+            return Ok(value.clone());
+        }
+        let error = members.get("error").and_then(Value::as_object);
+        let error = error.unwrap_or_else(|| panic!("neither ok nor error: {text}"));
+        let mut keys: Vec<_> = error.keys().collect();
+        keys.sort_unstable();
+        assert_eq!(keys, ["message", "name", "retryable"], "{text}");
+        assert!(
+            error.get("retryable").and_then(Value::as_bool).is_some(),
+            "{text}"
+        );
+        let text_of = |key| error.get(key).and_then(Value::as_str).unwrap().to_owned();
+        Err((text_of("name"), text_of("message")))
+    }
+
+    #[test]
+    fn each_name_is_one_operation_and_each_operation_one_name() {
+        assert!(OPS.len() > 1);
+        for (name, op) in OPS {
+            assert_eq!(
+                Op::named(name).unwrap(),
+                *op,
+                "{name} names another operation"
+            );
+            assert_eq!(op.name(), *name, "{op:?} has another name too");
+        }
+        for unknown in [
+            "",
+            "nope",
+            "Settings",
+            "settings ",
+            "call",
+            "constructor",
+            "__proto__",
+        ] {
+            let error = Op::named(unknown).unwrap_err();
+            assert_eq!(error.name(), "InvalidParameterException", "{unknown:?}");
+        }
+    }
+
+    /// Arguments no operation can take, or only some: each call must still answer a well-formed outcome.
+    const HOSTILE_ARGS: [&str; 10] = [
+        "[]",
+        "",
+        "not json",
+        "{}",
+        "null",
+        r#""x""#,
+        "[null,null,null,null,null,null]",
+        r#"[{},[],true,-1,"x",1e300]"#,
+        r#"["x","x","x","x","x","x"]"#,
+        "[4294967296,-1,0.5,-0,99999999999999999999,false]",
+    ];
+
+    #[test]
+    fn every_operation_answers_an_outcome_whatever_it_is_handed() {
+        for config in [GOOD, "{}", "not json"] {
+            for op in Op::all() {
+                for args in HOSTILE_ARGS {
+                    // A fresh core each time: one call must not leave a core that later calls trip over.
+                    let answer = Core::new(config).call(op.name(), args);
+                    if let Err((name, _)) = outcome_of(&answer) {
+                        assert!(!name.is_empty(), "{op:?}({args}): {answer}");
+                    }
+                }
+            }
+        }
+        let answer = Core::new(GOOD).call("nope", "[]");
+        let (name, message) = outcome_of(&answer).unwrap_err();
+        assert_eq!(name, "InvalidParameterException");
+        assert!(message.contains("nope"), "{message}");
+    }
+
+    #[test]
+    fn the_arguments_reach_the_operation_and_a_wrong_one_is_named() {
+        let mut core = Core::new(GOOD);
+        let settings = outcome_of(&core.call("settings", "[]")).unwrap();
+        assert_eq!(
+            settings.get("endpoint").and_then(Value::as_str),
+            Some("http://127.0.0.1:1")
+        );
+        let (name, message) = outcome_of(&core.call("settings", "{}")).unwrap_err();
+        assert_eq!(name, "InvalidParameterException");
+        assert!(message.contains("settings arguments"), "{message}");
+        #[cfg(feature = "session-core")]
+        {
+            let (name, message) = outcome_of(&core.call("readSession", "[7]")).unwrap_err();
+            assert_eq!(name, "InvalidParameterException");
+            assert!(message.contains("readSession argument 0"), "{message}");
+            let refused =
+                r#"[400,"{\"__type\":\"NotAuthorizedException\",\"message\":\"no\"}",null]"#;
+            let (name, _) = outcome_of(&core.call("replyError", refused)).unwrap_err();
+            assert_eq!(name, "NotAuthorizedException");
+            assert_eq!(
+                outcome_of(&core.call("replyError", r#"[204,""]"#)),
+                Ok(Value::Null)
+            );
+            // Jitter in millionths: a whole half of the base delay (100 ms by default) on top.
+            let mut delay = |jitter: &str| {
+                let args = format!(r#"[1,"NetworkError",true,{jitter}]"#);
+                outcome_of(&core.call("retryDelay", &args)).unwrap()
+            };
+            assert_eq!(
+                delay("0").as_i64().unwrap() + 50,
+                delay("500000").as_i64().unwrap()
+            );
+        }
+        #[cfg(feature = "sign-in-core")]
+        {
+            assert_eq!(
+                outcome_of(&core.call("deviceReadable", r#"["{}"]"#)),
+                Ok(false.into())
+            );
+            let (_, message) = outcome_of(&core.call("signInFailed", r#"["1"]"#)).unwrap_err();
+            assert!(message.contains("signInFailed argument 0"), "{message}");
+        }
+    }
+}
