@@ -15,7 +15,10 @@ export function unwrap(text) {
   return outcome.ok;
 }
 
-/** Operation `op` of a core (src/wasm/call.rs) with `args`: its value, or its error thrown. */
+/**
+ * Operation `op` of a wasm core (src/wasm/call.rs) with `args`: its value, or its error thrown. Every call
+ * into a core goes through here, as `core.call(op, args as a JSON array)`.
+ */
 export const invoke = (core, op, ...args) => unwrap(core.call(op, JSON.stringify(args)));
 
 /** What an error says, for the core. */
