@@ -5,6 +5,7 @@ use crate::prelude::*;
 use crate::retry::RetryPolicy;
 use crate::secret::ClientSecret;
 use crate::srp;
+use crate::text;
 
 const DEFAULT_TOTP_ISSUER: &str = "Cognito";
 const DEFAULT_REFRESH_MARGIN_SECS: i64 = 60;
@@ -47,17 +48,18 @@ impl ClientConfig {
         let user_pool_id = user_pool_id.into();
         let client_id = client_id.into();
         srp::pool_name(&user_pool_id).map_err(|_| {
-            Error::invalid_parameter(format!("invalid userPoolId '{user_pool_id}'"))
+            Error::invalid_parameter(text::concat(&["invalid userPoolId '", &user_pool_id, "'"]))
         })?;
         if client_id.is_empty() {
             return Err(Error::invalid_parameter("clientId is required"));
         }
         let endpoint = match endpoint.filter(|e| !e.is_empty()) {
             Some(endpoint) => checked_endpoint(endpoint)?,
-            None => format!(
-                "https://cognito-idp.{}.amazonaws.com/",
-                region_of(&user_pool_id)
-            ),
+            None => text::concat(&[
+                "https://cognito-idp.",
+                region_of(&user_pool_id),
+                ".amazonaws.com/",
+            ]),
         };
         Ok(Self {
             user_pool_id,
@@ -90,9 +92,11 @@ impl ClientConfig {
 /// checked here is the host `fetch` connects to.
 fn checked_endpoint(endpoint: String) -> Result<String, Error> {
     let refuse = || {
-        Error::invalid_parameter(format!(
-            "endpoint '{endpoint}' must be an https: URL (http: only for localhost, 127.0.0.1 or [::1])"
-        ))
+        Error::invalid_parameter(text::concat(&[
+            "endpoint '",
+            &endpoint,
+            "' must be an https: URL (http: only for localhost, 127.0.0.1 or [::1])",
+        ]))
     };
     // Split at the first ':' and then require '//': the same URLs as splitting at "://" (an accepted scheme
     // has no ':'), without linking core's substring searcher (3 kB) into the page's module.

@@ -2,6 +2,7 @@
 //! errors) are read. Pure data; the transport that sends a [`Request`] lives at the edge.
 
 use crate::prelude::*;
+use crate::text;
 use zeroize::Zeroize;
 
 use crate::error::Error;
@@ -87,7 +88,7 @@ impl Operation {
 
     /// The `X-Amz-Target` header value.
     pub fn target(self) -> String {
-        format!("AWSCognitoIdentityProviderService.{}", self.name())
+        text::concat(&["AWSCognitoIdentityProviderService.", self.name()])
     }
 }
 
@@ -301,10 +302,10 @@ fn parse_error(response: &RawResponse<'_>) -> Error {
             error
         }
         None => {
-            let mut error = Error::new(
-                "UnknownError",
-                format!("HTTP {} from Cognito", response.status),
-            );
+            let mut message = String::from("HTTP ");
+            text::push_u64(&mut message, response.status.into());
+            message.push_str(" from Cognito");
+            let mut error = Error::new("UnknownError", message);
             error.retryable = response.status >= 500;
             error
         }
