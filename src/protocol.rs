@@ -302,10 +302,14 @@ fn parse_error(response: &RawResponse<'_>) -> Error {
             error
         }
         None => {
-            let mut message = String::from("HTTP ");
-            text::push_u64(&mut message, response.status.into());
-            message.push_str(" from Cognito");
-            let mut error = Error::new("UnknownError", message);
+            let mut error = Error::new(
+                "UnknownError",
+                text::concat(&[
+                    "HTTP ",
+                    &text::decimal(response.status.into()),
+                    " from Cognito",
+                ]),
+            );
             error.retryable = response.status >= 500;
             error
         }

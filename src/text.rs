@@ -65,6 +65,21 @@ fn push_digit(out: &mut String, digit: u64, upper: bool) {
     });
 }
 
+/// RFC 3986 percent-encoding (`%XX`, uppercase) of every byte but the unreserved characters (letters,
+/// digits, `-._~`), for URL queries and forms and the TOTP setup URI.
+pub fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push('%');
+            push_hex_byte(&mut out, byte, true);
+        }
+    }
+    out
+}
+
 /// Whether `needle` occurs in `haystack` (byte by byte: these are short ASCII texts).
 pub fn contains(haystack: &str, needle: &str) -> bool {
     let (haystack, needle) = (haystack.as_bytes(), needle.as_bytes());
@@ -93,6 +108,20 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn percent_encoding_keeps_only_unreserved_characters() {
+        for byte in 0..128 {
+            let c = char::from(byte);
+            let expected = if c.is_ascii_alphanumeric() || "-._~".contains(c) {
+                c.to_string()
+            } else {
+                format!("%{byte:02X}")
+            };
+            assert_eq!(percent_encode(&c.to_string()), expected);
+        }
+        assert_eq!(percent_encode("a b/é~😀"), "a%20b%2F%C3%A9~%F0%9F%98%80");
     }
 
     #[test]
