@@ -85,16 +85,16 @@ fn random_text(bytes: usize) -> Result<String, Error> {
 /// getrandom's text for why it failed (its `Display`). In the browser its one failure is a missing Web
 /// Crypto API (its `wasm_js` backend returns no other error), so that text is written out there: `Display`
 /// would link core's formatting into the module.
+#[cfg(target_arch = "wasm32")]
+fn reason(_: getrandom::Error) -> String {
+    "Web Crypto API is unavailable".to_owned()
+}
+
+/// Natively (the tests, the emulator; never shipped), getrandom's own text.
+#[cfg(not(target_arch = "wasm32"))]
+#[allow(clippy::disallowed_methods)]
 fn reason(error: getrandom::Error) -> String {
-    #[cfg(target_arch = "wasm32")]
-    {
-        let _ = error;
-        "Web Crypto API is unavailable".to_owned()
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        error.to_string()
-    }
+    error.to_string()
 }
 
 /// `%`-encodes a query or form value (RFC 3986 unreserved characters stay). Public for the emulator, whose
