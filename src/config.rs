@@ -102,7 +102,11 @@ fn checked_endpoint(endpoint: String) -> Result<String, Error> {
     // has no ':'), without linking core's substring searcher (3 kB) into the page's module.
     let (scheme, rest) = endpoint.split_once(':').ok_or_else(refuse)?;
     let rest = rest.strip_prefix("//").ok_or_else(refuse)?;
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let authority_end = rest
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
+    let authority = rest.get(..authority_end).unwrap_or_default();
     let authority_ok = authority
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b));
@@ -133,7 +137,9 @@ fn is_loopback(host: &str) -> bool {
     let octet = |o: &str| o.bytes().all(|b| b.is_ascii_digit()) && o.parse::<u8>().is_ok();
     host.eq_ignore_ascii_case("localhost")
         || host == "[::1]"
-        || (host.starts_with("127.") && host.split('.').count() == 4 && host.split('.').all(octet))
+        || (host.starts_with("127.")
+            && text::split(host, '.').count() == 4
+            && text::split(host, '.').all(octet))
 }
 
 fn region_of(user_pool_id: &str) -> &str {
@@ -176,6 +182,9 @@ mod tests {
             "http://127.1.2.3/",
             "http://localhost:9229",
             "http://[::1]:9229/",
+            "https://proxy.example.com?stage=1",
+            "http://localhost:9229#here",
+            "https://cognito.example.com",
         ] {
             assert_eq!(with(good).unwrap().endpoint, good);
         }
@@ -187,6 +196,10 @@ mod tests {
             "http://localhost.evil.example:9229/",
             "http://[::1].evil.example/",
             "http://127.0.0.256/",
+            "http://127.0.0/",
+            "http://127.0.0.1.2/",
+            "http://127..0.1/",
+            "http://evil.example?http://127.0.0.1/",
             "https://user:pass@cognito.example.com/",
             "https://cognito.example.com:/",
             "https:///path",

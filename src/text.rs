@@ -80,6 +80,22 @@ pub fn percent_encode(text: &str) -> String {
     out
 }
 
+/// The pieces of `text` between `separator`s, as `text.split(separator)` gives them: core's `Split`
+/// carries a slice-index panic whose message formats numbers.
+pub fn split(text: &str, separator: char) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    core::iter::from_fn(move || {
+        let current = rest.take()?;
+        Some(match current.split_once(separator) {
+            Some((piece, after)) => {
+                rest = Some(after);
+                piece
+            }
+            None => current,
+        })
+    })
+}
+
 /// Whether `needle` occurs in `haystack` (byte by byte: these are short ASCII texts).
 pub fn contains(haystack: &str, needle: &str) -> bool {
     let (haystack, needle) = (haystack.as_bytes(), needle.as_bytes());
@@ -96,6 +112,13 @@ mod tests {
         let cases: [&[&str]; 4] = [&[], &["a"], &["SMS", "TOTP"], &["", "x", ""]];
         for parts in cases {
             assert_eq!(join(parts.iter().copied(), ", "), parts.join(", "));
+        }
+        for text in ["", ".", "a", "a.b", ".a..b.", "é.😀", "127.0.0.1"] {
+            assert_eq!(
+                split(text, '.').collect::<Vec<_>>(),
+                text.split('.').collect::<Vec<_>>(),
+                "{text:?}"
+            );
         }
         assert_eq!(concat(&[]), "");
         assert_eq!(concat(&["a", "", "bc"]), "abc");
@@ -166,6 +189,15 @@ mod tests {
 
     #[cfg(not(target_arch = "wasm32"))]
     proptest::proptest! {
+        #[test]
+        fn split_agrees_with_std(text in "[a.é:]{0,12}", separator in "[.:é]") {
+            let separator = separator.chars().next().unwrap();
+            proptest::prop_assert_eq!(
+                split(&text, separator).collect::<Vec<_>>(),
+                text.split(separator).collect::<Vec<_>>()
+            );
+        }
+
         #[test]
         fn any_integer_is_written_as_std_writes_it(n: i64, m: u64) {
             proptest::prop_assert_eq!(decimal(n), n.to_string());

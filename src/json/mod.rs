@@ -112,7 +112,7 @@ impl<'a> Reader<'a> {
     /// absent or null.
     pub fn get(&self, path: &str) -> Result<Option<&'a Value>, Error> {
         let mut value = self.value;
-        for key in path.split('.') {
+        for key in text::split(path, '.') {
             value = match value {
                 Value::Null => return Ok(None),
                 Value::Object(members) => match members.get(key) {
