@@ -189,6 +189,11 @@ mod tests {
 
     #[cfg(not(target_arch = "wasm32"))]
     proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
         #[test]
         fn split_agrees_with_std(text in "[a.é:]{0,12}", separator in "[.:é]") {
             let separator = separator.chars().next().unwrap();
