@@ -2,7 +2,8 @@
 //! `str::contains(&str)` would bring core's generic slice-join copy (1.3 kB of wasm per instance) and its
 //! two-way substring searcher (3 kB) into the modules, for a handful of short messages and names; `format!`
 //! and `to_string()` on numbers bring core's formatting machinery (`fmt::write`, `Formatter`, every
-//! argument's `Display`), where the messages only put strings and small numbers side by side.
+//! argument's `Display`), where the messages only put strings and small numbers side by side; `str::split`
+//! brings core's `Split` and its reverse byte search, with panics that format indices.
 
 use crate::prelude::*;
 
