@@ -34,6 +34,13 @@ step_rust_target() {
     say "rust target wasm32-unknown-unknown: installing"
     rustup target add wasm32-unknown-unknown
   fi
+  # make test-rust lints the shipped builds (clippy.toml keeps format! out of them).
+  if rustup component list --installed | grep -q '^clippy'; then
+    say "rust component clippy: present"
+  else
+    say "rust component clippy: installing"
+    rustup component add clippy
+  fi
 }
 
 # The exact wasm-bindgen version the library is locked to (Cargo.lock), e.g. 0.2.130.

@@ -141,7 +141,9 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.name(), self.message)
+        f.write_str(self.name())?;
+        f.write_str(": ")?;
+        f.write_str(&self.message)
     }
 }
 
@@ -149,7 +151,7 @@ impl core::error::Error for Error {}
 
 impl From<crate::srp::SrpError> for Error {
     fn from(error: crate::srp::SrpError) -> Self {
-        Self::of_kind(ErrorKind::Srp, error.to_string())
+        Self::of_kind(ErrorKind::Srp, error.message())
     }
 }
 
@@ -177,6 +179,14 @@ mod tests {
             ErrorKind::from_name("CodeMismatchException"),
             ErrorKind::Cognito("CodeMismatchException".into())
         );
+    }
+
+    #[test]
+    fn srp_errors_keep_their_message() {
+        let error = Error::from(crate::srp::SrpError::TooLong { field: "SALT" });
+        assert_eq!(error.name(), names::SRP);
+        assert_eq!(error.message, "SALT is too long");
+        assert_eq!(error.to_string(), "SrpProtocolException: SALT is too long");
     }
 
     #[test]

@@ -4,13 +4,13 @@
 use crate::b64::URL_SAFE_NO_PAD;
 use crate::error::Error;
 use crate::json::{self, Object, Value};
-use crate::prelude::*;
+use crate::text;
 
 pub type Claims = Object;
 
 /// The payload of a compact JWS, as a JSON object.
 pub fn decode_claims(token: &str) -> Result<Claims, Error> {
-    let mut parts = token.split('.');
+    let mut parts = text::split(token, '.');
     let (Some(_header), Some(payload), Some(_signature), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
     else {
@@ -31,11 +31,13 @@ pub fn decode_claims(token: &str) -> Result<Claims, Error> {
 pub fn time_claim(claims: &Claims, name: &str) -> Result<i64, Error> {
     let value = claims
         .get(name)
-        .ok_or_else(|| Error::invalid_response(format!("JWT has no {name} claim")))?;
+        .ok_or_else(|| Error::invalid_response(text::concat(&["JWT has no ", name, " claim"])))?;
     value
         .as_i64()
         .or_else(|| value.floor_below_1e15())
-        .ok_or_else(|| Error::invalid_response(format!("JWT {name} claim is not a number")))
+        .ok_or_else(|| {
+            Error::invalid_response(text::concat(&["JWT ", name, " claim is not a number"]))
+        })
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! errors) are read. Pure data; the transport that sends a [`Request`] lives at the edge.
 
 use crate::prelude::*;
+use crate::text;
 use zeroize::Zeroize;
 
 use crate::error::Error;
@@ -87,7 +88,7 @@ impl Operation {
 
     /// The `X-Amz-Target` header value.
     pub fn target(self) -> String {
-        format!("AWSCognitoIdentityProviderService.{}", self.name())
+        text::concat(&["AWSCognitoIdentityProviderService.", self.name()])
     }
 }
 
@@ -290,9 +291,16 @@ fn parse_error(response: &RawResponse<'_>) -> Error {
         .or_else(|| {
             response
                 .error_type_header
-                .map(|h| h.split(':').next().unwrap_or(h))
+                .map(|h| h.split_once(':').map_or(h, |(before, _)| before))
         })
-        .map(|t| t.rsplit('#').next().unwrap_or(t).trim())
+        .map(|t| {
+            // After the last '#' (found bytewise: core's reverse search formats numbers in a panic).
+            t.bytes()
+                .rposition(|b| b == b'#')
+                .and_then(|at| t.get(at + 1..))
+                .unwrap_or(t)
+                .trim()
+        })
         .filter(|n| is_error_name(n));
     match name {
         Some(name) => {
@@ -303,7 +311,11 @@ fn parse_error(response: &RawResponse<'_>) -> Error {
         None => {
             let mut error = Error::new(
                 "UnknownError",
-                format!("HTTP {} from Cognito", response.status),
+                text::concat(&[
+                    "HTTP ",
+                    &text::decimal(response.status.into()),
+                    " from Cognito",
+                ]),
             );
             error.retryable = response.status >= 500;
             error
@@ -417,6 +429,8 @@ mod tests {
             (e.name(), e.message.as_str(), e.retryable),
             ("TooManyRequestsException", "slow", true)
         );
+        let e = error_of(400, r#"{"__type":"a#b#ExpiredCodeException"}"#, None);
+        assert_eq!(e.name(), "ExpiredCodeException", "after the last '#'");
         let e = error_of(400, r#"{"code":"UserNotFoundException"}"#, None);
         assert_eq!(e.name(), "UserNotFoundException");
         let e = error_of(
@@ -425,6 +439,8 @@ mod tests {
             Some("InvalidParameterException:http://internal"),
         );
         assert_eq!(e.name(), "InvalidParameterException");
+        let e = error_of(400, "", Some("prefix#LimitExceededException:x:y"));
+        assert_eq!(e.name(), "LimitExceededException");
         let e = error_of(503, "", None);
         assert_eq!((e.name(), e.retryable), ("UnknownError", true));
         let e = error_of(500, r#"{"__type":"InternalErrorException"}"#, None);

@@ -10,6 +10,7 @@ use crate::jwt::{self, Claims};
 use crate::prelude::*;
 use crate::protocol::AuthenticationResult;
 use crate::secret::RefreshToken;
+use crate::text;
 use zeroize::Zeroizing;
 
 /// What is kept in storage; everything else is derived from it again on load.
@@ -47,7 +48,8 @@ impl Session {
         previous_refresh_token: Option<RefreshToken>,
         now: i64,
     ) -> Result<Self, Error> {
-        let missing = |what| Error::invalid_response(format!("AuthenticationResult has no {what}"));
+        let missing =
+            |what| Error::invalid_response(text::concat(&["AuthenticationResult has no ", what]));
         let id_token = result.id_token.clone().ok_or_else(|| missing("IdToken"))?;
         let access_token = result
             .access_token
@@ -120,11 +122,14 @@ impl Session {
         let value = json::parse_stored(text, WHAT)?;
         let stored = Reader::stored(&value, WHAT)?;
         if let Some(unknown) = stored.keys().find(|key| !MEMBERS.contains(key)) {
-            return Err(Error::invalid_response(format!(
-                "{WHAT}: unknown member {unknown}"
-            )));
+            return Err(Error::invalid_response(text::concat(&[
+                WHAT,
+                ": unknown member ",
+                unknown,
+            ])));
         }
-        let missing = |name: &str| Error::invalid_response(format!("{WHAT}: {name} is required"));
+        let missing =
+            |name: &str| Error::invalid_response(text::concat(&[WHAT, ": ", name, " is required"]));
         Self::from_stored(StoredSession {
             version: stored
                 .opt_u32("version")?
@@ -164,15 +169,23 @@ impl Session {
     /// The margin is at most half the tokens' lifetime, so that short-lived tokens (a pool set to minutes,
     /// or a test's seconds) are not refreshed on every call.
     pub fn needs_refresh(&self, now: i64, margin: i64) -> bool {
-        let margin = margin.clamp(0, self.lifetime / 2);
-        !self.is_valid_at(now.saturating_add(margin))
+        !self.is_valid_at(now.saturating_add(self.bounded_margin(margin)))
     }
 
     /// Milliseconds from device time `now_ms` until [`Session::needs_refresh`] turns true (0 if it is).
     pub fn refresh_due_in_ms(&self, now_ms: f64, margin: i64) -> f64 {
-        let margin = margin.clamp(0, self.lifetime / 2);
-        let due_ms = (self.expires_at().saturating_sub(margin)) as f64 * 1000.0;
+        let due_ms = (self
+            .expires_at()
+            .saturating_sub(self.bounded_margin(margin))) as f64
+            * 1000.0;
         (due_ms - now_ms).max(0.0)
+    }
+
+    /// `margin` within 0 and half the lifetime (never negative). `clamp` would say the same, but its check
+    /// that the bounds are in order panics with both bounds formatted, which links core's i64 `Debug`
+    /// formatting into the module.
+    fn bounded_margin(&self, margin: i64) -> i64 {
+        margin.min(self.lifetime / 2).max(0)
     }
 
     /// Whether `self` holds other tokens than `earlier`: someone (another tab) refreshed or signed in since.
@@ -362,6 +375,10 @@ pub(crate) mod tests {
         // A margin longer than the tokens live is cut to half their life (3595 / 2 = 1797 s).
         assert!(!hour.needs_refresh(4600 - 1797 - 1, 7200));
         assert!(hour.needs_refresh(4600 - 1797, 7200));
+        // A negative margin counts as none: due at the expiry itself.
+        assert!(!hour.needs_refresh(4600 - 1, -60));
+        assert!(hour.needs_refresh(4600, -60));
+        assert_eq!(hour.refresh_due_in_ms(4_000_000.0, -60), 600_000.0);
         let other =
             Session::from_authentication(&result(2000, Some("r1")), "alice", None, 2000).unwrap();
         assert!(other.supersedes(&hour));

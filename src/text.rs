@@ -1,6 +1,9 @@
-//! Two string operations the shipped modules need, written out: `[…].join(separator)` and
+//! The string operations the shipped modules need, written out: `[…].join(separator)` and
 //! `str::contains(&str)` would bring core's generic slice-join copy (1.3 kB of wasm per instance) and its
-//! two-way substring searcher (3 kB) into the modules, for a handful of short messages and names.
+//! two-way substring searcher (3 kB) into the modules, for a handful of short messages and names; `format!`
+//! and `to_string()` on numbers bring core's formatting machinery (`fmt::write`, `Formatter`, every
+//! argument's `Display`), where the messages only put strings and small numbers side by side; `str::split`
+//! brings core's `Split` and its reverse byte search, with panics that format indices.
 
 use crate::prelude::*;
 
@@ -14,6 +17,84 @@ pub fn join<'a>(parts: impl IntoIterator<Item = &'a str>, separator: &str) -> St
         joined.push_str(part);
     }
     joined
+}
+
+/// `parts` one after another: what `format!` made of a message's pieces.
+pub fn concat(parts: &[&str]) -> String {
+    join(parts.iter().copied(), "")
+}
+
+/// `n` in decimal, as `n.to_string()` writes it.
+pub fn decimal(n: i64) -> String {
+    let mut out = String::new();
+    push_i64(&mut out, n);
+    out
+}
+
+/// `n` in decimal, appended to `out`.
+pub fn push_i64(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push('-');
+    }
+    push_u64(out, n.unsigned_abs());
+}
+
+/// `n` in decimal, appended to `out`: the digits before the last one first (at most 19 calls deep).
+pub fn push_u64(out: &mut String, n: u64) {
+    if n >= 10 {
+        push_u64(out, n / 10);
+    }
+    push_digit(out, n % 10, false);
+}
+
+/// `byte` as two hexadecimal digits (`{:02x}`, or `{:02X}` when `upper`), appended to `out`.
+pub fn push_hex_byte(out: &mut String, byte: u8, upper: bool) {
+    push_digit(out, u64::from(byte >> 4), upper);
+    push_digit(out, u64::from(byte & 0xf), upper);
+}
+
+/// One digit (below 16) in lowercase or uppercase.
+fn push_digit(out: &mut String, digit: u64, upper: bool) {
+    let digit = u32::try_from(digit)
+        .ok()
+        .and_then(|d| char::from_digit(d, 16))
+        .unwrap_or('?');
+    out.push(if upper {
+        digit.to_ascii_uppercase()
+    } else {
+        digit
+    });
+}
+
+/// RFC 3986 percent-encoding (`%XX`, uppercase) of every byte but the unreserved characters (letters,
+/// digits, `-._~`), for URL queries and forms and the TOTP setup URI.
+pub fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push('%');
+            push_hex_byte(&mut out, byte, true);
+        }
+    }
+    out
+}
+
+/// The pieces of `text` between `separator`s, as `text.split(separator)` gives them: core's `Split`
+/// carries a slice-index panic whose message formats numbers.
+pub fn split(text: &str, separator: char) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    core::iter::from_fn(move || {
+        let current = rest.take()?;
+        Some(match current.split_once(separator) {
+            Some((piece, after)) => {
+                rest = Some(after);
+                piece
+            }
+            None => current,
+        })
+    })
 }
 
 /// Whether `needle` occurs in `haystack` (byte by byte: these are short ASCII texts).
@@ -33,6 +114,15 @@ mod tests {
         for parts in cases {
             assert_eq!(join(parts.iter().copied(), ", "), parts.join(", "));
         }
+        for text in ["", ".", "a", "a.b", ".a..b.", "é.😀", "127.0.0.1"] {
+            assert_eq!(
+                split(text, '.').collect::<Vec<_>>(),
+                text.split('.').collect::<Vec<_>>(),
+                "{text:?}"
+            );
+        }
+        assert_eq!(concat(&[]), "");
+        assert_eq!(concat(&["a", "", "bc"]), "abc");
         for haystack in ["", "a", "Device does not exist", "https://x", "é://"] {
             for needle in ["", "device", "Device", "://", "x", "é", "https://x!"] {
                 assert_eq!(
@@ -41,6 +131,85 @@ mod tests {
                     "{haystack:?} {needle:?}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn percent_encoding_keeps_only_unreserved_characters() {
+        for byte in 0..128 {
+            let c = char::from(byte);
+            let expected = if c.is_ascii_alphanumeric() || "-._~".contains(c) {
+                c.to_string()
+            } else {
+                format!("%{byte:02X}")
+            };
+            assert_eq!(percent_encode(&c.to_string()), expected);
+        }
+        assert_eq!(percent_encode("a b/é~😀"), "a%20b%2F%C3%A9~%F0%9F%98%80");
+    }
+
+    #[test]
+    fn numbers_are_written_as_std_writes_them() {
+        let mut values = vec![
+            0,
+            1,
+            -1,
+            9,
+            10,
+            -10,
+            99,
+            100,
+            i64::MAX,
+            i64::MIN,
+            i64::MIN + 1,
+        ];
+        values.extend((1..19).flat_map(|k| {
+            let p = 10_i64.pow(k);
+            [p - 1, p, p + 1, -p]
+        }));
+        for n in values {
+            assert_eq!(decimal(n), n.to_string());
+        }
+        for n in [
+            u64::MAX,
+            u64::MAX - 1,
+            10_000_000_000_000_000_000,
+            9_999_999_999_999_999_999,
+        ] {
+            let mut out = String::from("x");
+            push_u64(&mut out, n);
+            assert_eq!(out, format!("x{n}"));
+        }
+        for byte in 0..=u8::MAX {
+            let mut out = String::new();
+            push_hex_byte(&mut out, byte, false);
+            push_hex_byte(&mut out, byte, true);
+            assert_eq!(out, format!("{byte:02x}{byte:02X}"));
+        }
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        #[test]
+        fn split_agrees_with_std(text in "[a.é:]{0,12}", separator in "[.:é]") {
+            let separator = separator.chars().next().unwrap();
+            proptest::prop_assert_eq!(
+                split(&text, separator).collect::<Vec<_>>(),
+                text.split(separator).collect::<Vec<_>>()
+            );
+        }
+
+        #[test]
+        fn any_integer_is_written_as_std_writes_it(n: i64, m: u64) {
+            proptest::prop_assert_eq!(decimal(n), n.to_string());
+            let mut out = String::new();
+            push_u64(&mut out, m);
+            proptest::prop_assert_eq!(out, m.to_string());
         }
     }
 }

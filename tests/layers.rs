@@ -13,12 +13,15 @@ mod layering;
 const LAYERS: &[layering::Layer] = &[
     ("std's prelude, for the no_std build", &["prelude"]),
     (
+        "text helpers (what format! and join would bring)",
+        &["text"],
+    ),
+    (
         "leaves",
         &[
             "b64",
             "clock",
             "secret",
-            "text",
             "json::number",
             "srp::uint",
             "srp::error",

@@ -6,8 +6,10 @@
 //! * For random usernames, passwords, salts (negative and with redundant leading zeros too) and
 //!   ephemerals a and b, the client's and the server's S are the one the formulas give, their keys
 //!   agree, the server accepts the client's claim, and refuses it for any other password.
+//! * The session key is HKDF-SHA256 as the hkdf crate computes it, for random u and S.
 #![cfg(not(target_arch = "wasm32"))]
 
+use cognito_wasm::srp::SessionKey;
 use cognito_wasm::srp::client::SrpClient;
 use cognito_wasm::srp::group::COGNITO;
 use cognito_wasm::srp::server::{PasswordVerifier, ServerHandshake};
@@ -118,6 +120,20 @@ proptest! {
         let words = exponent.to_u64_digits();
         prop_assert_eq!(big(&COGNITO.pow(&fixed(&base), &words)), base.modpow(&exponent, n));
         prop_assert_eq!(big(&COGNITO.g_pow(&words)), BigUint::from(2u8).modpow(&exponent, n));
+    }
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    #[test]
+    fn session_key_is_hkdf_sha256(u in base(), s in base()) {
+        let mut expected = [0u8; 16];
+        hkdf::Hkdf::<Sha256>::new(Some(&unsigned_java_bytes(&u)), &unsigned_java_bytes(&s))
+            .expand(b"Caldera Derived Key", &mut expected)
+            .expect("16 bytes");
+        let key = SessionKey::derive(&fixed(&u), &fixed(&s));
+        prop_assert_eq!(key.as_bytes(), &expected);
     }
 }
 

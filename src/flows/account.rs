@@ -10,6 +10,7 @@ use crate::json::{Reader, Value};
 use crate::prelude::*;
 use crate::protocol::{Attribute, Operation, Request, StringMap};
 use crate::secret::Password;
+use crate::text;
 
 /// What follows a sign-up (`nextStep.signUpStep`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -337,7 +338,10 @@ fn with_metadata(mut body: Value, client_metadata: Option<&StringMap>) -> Value 
 
 fn required(value: &str, what: &str) -> Result<(), Error> {
     if value.is_empty() {
-        Err(Error::invalid_parameter(format!("{what} is required")))
+        Err(Error::invalid_parameter(text::concat(&[
+            what,
+            " is required",
+        ])))
     } else {
         Ok(())
     }

@@ -73,24 +73,33 @@ impl PendingRedirect {
 
 fn random_text(bytes: usize) -> Result<String, Error> {
     let mut buffer = vec![0u8; bytes];
-    getrandom::fill(&mut buffer)
-        .map_err(|e| Error::new("CryptoError", format!("no randomness: {e}")))?;
+    getrandom::fill(&mut buffer).map_err(|e| {
+        Error::new(
+            "CryptoError",
+            text::concat(&["no randomness: ", &reason(e)]),
+        )
+    })?;
     Ok(URL_SAFE_NO_PAD.encode(&buffer))
+}
+
+/// getrandom's text for why it failed (its `Display`). In the browser its one failure is a missing Web
+/// Crypto API (its `wasm_js` backend returns no other error), so that text is written out there: `Display`
+/// would link core's formatting into the module.
+#[cfg(target_arch = "wasm32")]
+fn reason(_: getrandom::Error) -> String {
+    "Web Crypto API is unavailable".to_owned()
+}
+
+/// Natively (the tests, the emulator; never shipped), getrandom's own text.
+#[cfg(not(target_arch = "wasm32"))]
+#[allow(clippy::disallowed_methods)]
+fn reason(error: getrandom::Error) -> String {
+    error.to_string()
 }
 
 /// `%`-encodes a query or form value (RFC 3986 unreserved characters stay). Public for the emulator, whose
 /// OAuth endpoints build the same URLs.
-pub fn encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
+pub use crate::text::percent_encode as encode;
 
 fn decode(text: &str) -> String {
     let mut out = Vec::with_capacity(text.len());
@@ -166,11 +175,11 @@ pub fn begin(
     if let Some(provider) = provider {
         pairs.push(("identity_provider", provider));
     }
-    let url = format!(
-        "{}/oauth2/authorize?{}",
+    let url = text::concat(&[
         config.domain.trim_end_matches('/'),
-        form(&pairs)
-    );
+        "/oauth2/authorize?",
+        &form(&pairs),
+    ]);
     Ok((url, pending))
 }
 
@@ -231,7 +240,7 @@ pub fn read_callback(url: &str, pending: &PendingRedirect) -> Result<String, Err
         (Some(error), _) => Err(Error::new(
             "OAuthException",
             match description {
-                Some(description) => format!("{error}: {description}"),
+                Some(description) => text::concat(&[error, ": ", &description]),
                 None => error.to_owned(),
             },
         )),
@@ -272,7 +281,10 @@ pub fn finish(
                 "the authorization code is used up, expired, or not this sign-in's",
             ),
             Some(error) => Error::new("OAuthException", error),
-            None => Error::invalid_response(format!("the token endpoint answered {status}")),
+            None => Error::invalid_response(text::concat(&[
+                "the token endpoint answered ",
+                &text::decimal(status.into()),
+            ])),
         });
     }
     let id_token = text("id_token")
@@ -308,11 +320,11 @@ pub fn finish(
 /// The `/logout` URL that ends the domain's session and comes back to `logout_uri` (one of the client's
 /// LogoutURLs).
 pub fn sign_out_url(config: &OAuthConfig, logout_uri: &str) -> String {
-    format!(
-        "{}/logout?{}",
+    text::concat(&[
         config.domain.trim_end_matches('/'),
-        form(&[("client_id", &config.client_id), ("logout_uri", logout_uri)])
-    )
+        "/logout?",
+        &form(&[("client_id", &config.client_id), ("logout_uri", logout_uri)]),
+    ])
 }
 
 #[cfg(test)]
@@ -345,6 +357,14 @@ mod tests {
         assert_eq!(pending.code_verifier.expose().len(), 64);
         let (_, other) = begin(&config(), None, None).unwrap();
         assert_ne!(other.state, pending.state);
+    }
+
+    #[test]
+    fn sign_out_url_goes_to_logout() {
+        assert_eq!(
+            sign_out_url(&config(), "https://app.example/bye"),
+            "https://app.auth.eu-west-1.amazoncognito.com/logout?client_id=client1&logout_uri=https%3A%2F%2Fapp.example%2Fbye"
+        );
     }
 
     #[test]
@@ -386,6 +406,7 @@ mod tests {
         )
         .unwrap_err();
         assert!(other.is("OAuthException"));
+        assert_eq!(other.message, "invalid_scope: no such");
     }
 
     #[test]
@@ -394,6 +415,8 @@ mod tests {
         let refused =
             finish(&config(), &pending, 400, r#"{"error":"invalid_grant"}"#, 0).unwrap_err();
         assert!(refused.is("InvalidGrantException"));
+        let unreadable = finish(&config(), &pending, 502, "{}", 0).unwrap_err();
+        assert_eq!(unreadable.message, "the token endpoint answered 502");
         let body = token_request_body(&config(), "c0de", &pending);
         assert!(body.starts_with("grant_type=authorization_code&client_id=client1&code=c0de&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&code_verifier="));
     }

@@ -8,6 +8,7 @@ use crate::json::Value;
 use crate::prelude::*;
 use crate::protocol::{AuthResponse, InitiateAuthRequest, Operation, Request, StringMap};
 use crate::session::Session;
+use crate::text;
 
 /// The request that refreshes `session`, by the client's [`RefreshMethod`].
 pub fn request(config: &ClientConfig, session: &Session) -> Result<Request, Error> {
@@ -75,10 +76,11 @@ pub fn still_needed(
 pub fn refreshed(session: &Session, body: &Value, now: i64) -> Result<Session, Error> {
     let response = AuthResponse::read(body, "refresh")?;
     let result = response.authentication_result.as_ref().ok_or_else(|| {
-        Error::invalid_response(format!(
-            "refresh answered with challenge {} instead of tokens",
-            response.challenge_name.as_deref().unwrap_or("(none)")
-        ))
+        Error::invalid_response(text::concat(&[
+            "refresh answered with challenge ",
+            response.challenge_name.as_deref().unwrap_or("(none)"),
+            " instead of tokens",
+        ]))
     })?;
     Session::from_authentication(
         result,

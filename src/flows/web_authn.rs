@@ -10,6 +10,7 @@ use crate::json::{Object, Reader, Value};
 use crate::prelude::*;
 #[cfg(feature = "sign-in-core")]
 use crate::protocol::{Operation, Request};
+use crate::text;
 
 /// Cognito's largest page of ListWebAuthnCredentials (`MaxResults`, 1–20).
 pub const MAX_PAGE_SIZE: u32 = 20;
@@ -29,9 +30,11 @@ fn binary(reader: &Reader<'_>, path: &str) -> Result<String, Error> {
     if is_base64url(&text) {
         Ok(text)
     } else {
-        Err(Error::invalid_parameter(format!(
-            "credential: {path} must be base64url"
-        )))
+        Err(Error::invalid_parameter(text::concat(&[
+            "credential: ",
+            path,
+            " must be base64url",
+        ])))
     }
 }
 
@@ -86,9 +89,11 @@ impl<R> Credential<R> {
     ) -> Result<Self, Error> {
         let kind = credential.string("type")?;
         if kind != "public-key" {
-            return Err(Error::invalid_parameter(format!(
-                "credential: type must be public-key, not '{kind}'"
-            )));
+            return Err(Error::invalid_parameter(text::concat(&[
+                "credential: type must be public-key, not '",
+                &kind,
+                "'",
+            ])));
         }
         let id = binary(credential, "id")?;
         let raw_id = binary(credential, "rawId")?;
@@ -297,9 +302,10 @@ pub fn list(
     if let Some(size) = max_results
         && !(1..=MAX_PAGE_SIZE).contains(&size)
     {
-        return Err(Error::invalid_parameter(format!(
-            "pageSize must be from 1 to {MAX_PAGE_SIZE}"
-        )));
+        return Err(Error::invalid_parameter(text::concat(&[
+            "pageSize must be from 1 to ",
+            &text::decimal(MAX_PAGE_SIZE.into()),
+        ])));
     }
     let mut body = Value::object([("AccessToken", access_token.into())]);
     body.insert_some("MaxResults", max_results);
@@ -435,11 +441,23 @@ mod tests {
             let error = Assertion::parse(&broken).unwrap_err();
             assert!(error.is("InvalidParameterException"), "{broken}: {error:?}");
         }
+        let message = |broken: String| Assertion::parse(&broken).unwrap_err().message;
+        assert_eq!(
+            message(ASSERTION.replace("public-key", "password")),
+            "credential: type must be public-key, not 'password'"
+        );
+        assert_eq!(
+            message(ASSERTION.replace("SZYN", "not base64!")),
+            "credential: authenticatorData must be base64url"
+        );
     }
 
     #[test]
     fn list_pages_are_checked_and_read() {
-        assert!(list("t", Some(0), None).is_err());
+        assert_eq!(
+            list("t", Some(0), None).unwrap_err().message,
+            "pageSize must be from 1 to 20"
+        );
         assert!(list("t", Some(21), None).is_err());
         let body: serde_json::Value =
             serde_json::from_str(&list("t", Some(2), Some("n")).unwrap().body).unwrap();

@@ -33,17 +33,22 @@ pub struct Reader<'a> {
 
 /// Parses JSON text, with the error a reader of `source` would report.
 fn parse_from(text: &str, source: Source<'_>) -> Result<Value, Error> {
-    parse(text).map_err(|e| source.error(format!("not JSON ({e})")))
+    parse(text).map_err(|e| source.error(text::concat(&["not JSON (", &e.message(), ")"])))
 }
 
 impl Source<'_> {
     fn error(self, detail: String) -> Error {
         match self {
-            Source::Reply(operation) => {
-                Error::invalid_response(format!("unreadable {operation} reply: {detail}"))
+            Source::Reply(operation) => Error::invalid_response(text::concat(&[
+                "unreadable ",
+                operation,
+                " reply: ",
+                &detail,
+            ])),
+            Source::Argument(what) => {
+                Error::invalid_parameter(text::concat(&[what, ": ", &detail]))
             }
-            Source::Argument(what) => Error::invalid_parameter(format!("{what}: {detail}")),
-            Source::Stored(what) => Error::invalid_response(format!("{what}: {detail}")),
+            Source::Stored(what) => Error::invalid_response(text::concat(&[what, ": ", &detail])),
         }
     }
 }
@@ -95,18 +100,19 @@ impl<'a> Reader<'a> {
     }
 
     fn wrong(&self, path: &str, expected: &str) -> Error {
-        self.source.error(format!("{path} must be {expected}"))
+        self.source
+            .error(text::concat(&[path, " must be ", expected]))
     }
 
     fn missing(&self, path: &str) -> Error {
-        self.source.error(format!("{path} is required"))
+        self.source.error(text::concat(&[path, " is required"]))
     }
 
     /// The member at `path` (`"options.clientMetadata"`); `None` when it, or an object on the way, is
     /// absent or null.
     pub fn get(&self, path: &str) -> Result<Option<&'a Value>, Error> {
         let mut value = self.value;
-        for key in path.split('.') {
+        for key in text::split(path, '.') {
             value = match value {
                 Value::Null => return Ok(None),
                 Value::Object(members) => match members.get(key) {
@@ -314,6 +320,29 @@ mod tests {
         assert_eq!(error.message, "signIn input: s must be true or false");
         let choice = argument.opt_choice("s", &[("A", 1), ("B", 2)]).unwrap_err();
         assert_eq!(choice.message, "signIn input: s must be one of A, B");
+    }
+
+    #[test]
+    fn syntax_errors_say_why_and_where() {
+        for bad in ["", "{", "[1,]", "nul", "\"\\x\"", "1 2", &"[".repeat(200)] {
+            let error = parse(bad).unwrap_err();
+            let expected = format!("{} at byte {}", error.reason, error.offset);
+            assert_eq!(error.message(), expected);
+            assert_eq!(error.to_string(), expected);
+            assert_eq!(
+                parse_argument(bad, "cfg").unwrap_err().message,
+                format!("cfg: not JSON ({expected})")
+            );
+            assert_eq!(
+                parse_reply(&format!("{bad} x"), "GetUser")
+                    .unwrap_err()
+                    .message,
+                format!(
+                    "unreadable GetUser reply: not JSON ({})",
+                    parse(&format!("{bad} x")).unwrap_err()
+                )
+            );
+        }
     }
 
     #[test]

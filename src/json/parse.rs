@@ -10,6 +10,7 @@
 //! (serde_json keeps those up to `u64::MAX` as integers); so is `-0`, which serde_json reads as `-0.0`.
 
 use crate::prelude::*;
+use crate::text;
 use core::fmt;
 
 use super::value::{Object, Value};
@@ -24,9 +25,18 @@ pub struct SyntaxError {
     pub offset: usize,
 }
 
+impl SyntaxError {
+    /// "reason at byte offset", the text `Display` writes too.
+    pub fn message(&self) -> String {
+        let mut message = text::concat(&[self.reason, " at byte "]);
+        text::push_u64(&mut message, self.offset as u64);
+        message
+    }
+}
+
 impl fmt::Display for SyntaxError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at byte {}", self.reason, self.offset)
+        f.write_str(&self.message())
     }
 }
 

@@ -11,6 +11,7 @@
 //! [`Object::get`] finds the last one, as serde_json (which keeps the last) does.
 
 use crate::prelude::*;
+use crate::text;
 use core::fmt;
 
 use zeroize::Zeroize;
@@ -298,7 +299,7 @@ impl Value {
         match self {
             Self::Null => out.push_str("null"),
             Self::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            Self::Int(n) => out.push_str(&n.to_string()),
+            Self::Int(n) => text::push_i64(out, *n),
             Self::Decimal(text) => out.push_str(text),
             Self::String(text) => write_string(text, out),
             Self::Array(items) => {
@@ -340,7 +341,10 @@ fn write_string(text: &str, out: &mut String) {
             '\t' => out.push_str("\\t"),
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
-            c if c < ' ' => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c if c < ' ' => {
+                out.push_str("\\u00");
+                text::push_hex_byte(out, c as u8, false);
+            }
             c => out.push(c),
         }
     }

@@ -17,7 +17,7 @@ impl BenchSrpClient {
     pub fn generate() -> Result<BenchSrpClient, JsError> {
         SrpClient::generate()
             .map(Self)
-            .map_err(|e| JsError::new(&e.to_string()))
+            .map_err(|e| JsError::new(&e.message()))
     }
 
     /// An ephemeral from given secret bytes, for checking against other implementations.
@@ -25,7 +25,7 @@ impl BenchSrpClient {
     pub fn from_secret(secret: &[u8]) -> Result<BenchSrpClient, JsError> {
         SrpClient::from_secret(secret)
             .map(Self)
-            .map_err(|e| JsError::new(&e.to_string()))
+            .map_err(|e| JsError::new(&e.message()))
     }
 
     /// `SRP_A`.
@@ -57,6 +57,6 @@ impl BenchSrpClient {
                 secret_block,
                 timestamp,
             )
-            .map_err(|e| JsError::new(&e.to_string()))
+            .map_err(|e| JsError::new(&e.message()))
     }
 }

@@ -2,6 +2,7 @@
 //! amazon-cognito-identity-js), signed hexadecimal on the wire, and SHA-256 read as an unsigned integer.
 
 use crate::prelude::*;
+use crate::text;
 use sha2::{Digest, Sha256};
 
 use super::error::SrpError;
@@ -35,7 +36,7 @@ impl Signed {
     /// Java `BigInteger.toString(16)`: lowercase, no leading zeros, `-` for a negative number.
     pub fn to_hex(&self) -> String {
         let sign = if self.negative { "-" } else { "" };
-        format!("{sign}{}", self.magnitude.to_hex())
+        text::concat(&[sign, &self.magnitude.to_hex()])
     }
 }
 

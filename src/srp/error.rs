@@ -1,3 +1,5 @@
+use crate::prelude::*;
+use crate::text;
 use core::fmt;
 
 /// Why an SRP computation refused its inputs.
@@ -25,21 +27,71 @@ pub enum SrpError {
     SignatureMismatch,
 }
 
+impl SrpError {
+    /// What went wrong, for the error the app sees; `Display` writes the same.
+    pub fn message(&self) -> String {
+        let (field, says) = match self {
+            Self::InvalidHex { field } => (*field, " is not a hexadecimal number"),
+            Self::TooLong { field } => (*field, " is too long"),
+            Self::InvalidBase64 { field } => (*field, " is not valid base64"),
+            Self::IllegalPublicValue { field } => (*field, " is not a valid SRP public value"),
+            Self::ZeroScrambler => ("", "SRP scrambling parameter u is zero"),
+            Self::InvalidUserPoolId => ("", "user pool id must look like <region>_<id>"),
+            Self::Random => ("", "the platform random number generator failed"),
+            Self::SignatureMismatch => ("", "password claim signature does not match"),
+        };
+        text::concat(&[field, says])
+    }
+}
+
 impl fmt::Display for SrpError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::InvalidHex { field } => write!(f, "{field} is not a hexadecimal number"),
-            Self::TooLong { field } => write!(f, "{field} is too long"),
-            Self::InvalidBase64 { field } => write!(f, "{field} is not valid base64"),
-            Self::IllegalPublicValue { field } => {
-                write!(f, "{field} is not a valid SRP public value")
-            }
-            Self::ZeroScrambler => f.write_str("SRP scrambling parameter u is zero"),
-            Self::InvalidUserPoolId => f.write_str("user pool id must look like <region>_<id>"),
-            Self::Random => f.write_str("the platform random number generator failed"),
-            Self::SignatureMismatch => f.write_str("password claim signature does not match"),
-        }
+        f.write_str(&self.message())
     }
 }
 
 impl core::error::Error for SrpError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_name_the_field() {
+        let field = "SRP_B";
+        for (error, message) in [
+            (
+                SrpError::InvalidHex { field },
+                "SRP_B is not a hexadecimal number",
+            ),
+            (SrpError::TooLong { field }, "SRP_B is too long"),
+            (
+                SrpError::InvalidBase64 { field },
+                "SRP_B is not valid base64",
+            ),
+            (
+                SrpError::IllegalPublicValue { field },
+                "SRP_B is not a valid SRP public value",
+            ),
+            (
+                SrpError::ZeroScrambler,
+                "SRP scrambling parameter u is zero",
+            ),
+            (
+                SrpError::InvalidUserPoolId,
+                "user pool id must look like <region>_<id>",
+            ),
+            (
+                SrpError::Random,
+                "the platform random number generator failed",
+            ),
+            (
+                SrpError::SignatureMismatch,
+                "password claim signature does not match",
+            ),
+        ] {
+            assert_eq!(error.message(), message);
+            assert_eq!(error.to_string(), message);
+        }
+    }
+}

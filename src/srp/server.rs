@@ -6,6 +6,9 @@
 //! independent one. It is compiled with the `server` feature only (see Cargo.toml): the shipped client
 //! does not link num-bigint.
 
+// Not shipped either, so it may format freely (clippy.toml).
+#![allow(clippy::disallowed_macros)]
+
 use num_bigint::{BigInt, BigUint, Sign};
 use serde::{Deserialize, Serialize};
 

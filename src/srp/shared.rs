@@ -3,9 +3,9 @@
 
 use crate::b64::STANDARD as BASE64;
 use crate::prelude::*;
-use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
+use zeroize::Zeroizing;
 
 use super::encoding::{Signed, hash, hash_to_int, parse_signed_hex, to_byte_array};
 use super::error::SrpError;
@@ -111,12 +111,22 @@ impl core::fmt::Debug for SessionKey {
 }
 
 impl SessionKey {
-    /// HKDF-SHA256 with salt `padHex(u)`, input `padHex(S)`, info "Caldera Derived Key", 16 bytes.
+    /// HKDF-SHA256 (RFC 5869) with salt `padHex(u)`, input `padHex(S)`, info "Caldera Derived Key", 16
+    /// bytes. 16 bytes are one block of output, so HKDF is two HMACs: PRK = HMAC(salt, input), then the
+    /// first 16 bytes of HMAC(PRK, info ‖ 0x01). Written out rather than the hkdf crate, whose length checks
+    /// (which cannot fail here) `expect` with messages that link core's formatting into the module.
     pub fn derive(u: &U3072, premaster_secret: &U3072) -> Self {
-        let hkdf = Hkdf::<Sha256>::new(Some(&to_byte_array(u)), &to_byte_array(premaster_secret));
+        let mut extract = hmac_sha256(&to_byte_array(u));
+        extract.update(&to_byte_array(premaster_secret));
+        let prk: Zeroizing<[u8; 32]> = Zeroizing::new(extract.finalize().into_bytes().into());
+        let mut expand = hmac_sha256(prk.as_slice());
+        expand.update(HKDF_INFO);
+        expand.update(&[1]);
+        let block: Zeroizing<[u8; 32]> = Zeroizing::new(expand.finalize().into_bytes().into());
         let mut key = [0u8; 16];
-        // 16 bytes is far below HKDF's 255·32 limit, so expand cannot fail.
-        let _ = hkdf.expand(HKDF_INFO, &mut key);
+        for (k, b) in key.iter_mut().zip(block.iter()) {
+            *k = *b;
+        }
         Self(key)
     }
 

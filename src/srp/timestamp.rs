@@ -2,6 +2,7 @@
 //! not zero-padded. Computed from a Unix time so that callers decide which clock (and skew) to use.
 
 use crate::prelude::*;
+use crate::text;
 
 const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 const MONTHS: [&str; 12] = [
@@ -18,12 +19,22 @@ pub fn timestamp(unix_secs: i64) -> String {
         .get((days + 4).rem_euclid(7) as usize)
         .unwrap_or(&"Sun");
     let month_name = MONTHS.get((month - 1) as usize).unwrap_or(&"Jan");
-    format!(
-        "{weekday} {month_name} {day} {:02}:{:02}:{:02} UTC {year}",
-        secs_of_day / 3600,
-        secs_of_day / 60 % 60,
-        secs_of_day % 60
-    )
+    let mut stamp = text::concat(&[weekday, " ", month_name, " "]);
+    text::push_i64(&mut stamp, day);
+    for (separator, n) in [
+        (" ", secs_of_day / 3600),
+        (":", secs_of_day / 60 % 60),
+        (":", secs_of_day % 60),
+    ] {
+        stamp.push_str(separator);
+        if n < 10 {
+            stamp.push('0');
+        }
+        text::push_i64(&mut stamp, n);
+    }
+    stamp.push_str(" UTC ");
+    text::push_i64(&mut stamp, year);
+    stamp
 }
 
 /// Proleptic Gregorian date from days since 1970-01-01 (H. Hinnant's `civil_from_days`).
@@ -52,5 +63,28 @@ mod tests {
         assert_eq!(timestamp(951_782_400), "Tue Feb 29 00:00:00 UTC 2000");
         assert_eq!(timestamp(-1), "Wed Dec 31 23:59:59 UTC 1969");
         assert_eq!(timestamp(4_102_444_799), "Thu Dec 31 23:59:59 UTC 2099");
+    }
+
+    /// What `timestamp` wrote with `format!`, before it was written out.
+    fn formatted(unix_secs: i64) -> String {
+        let days = unix_secs.div_euclid(86_400);
+        let secs_of_day = unix_secs.rem_euclid(86_400);
+        let (year, month, day) = civil_from_days(days);
+        let weekday = WEEKDAYS[(days + 4).rem_euclid(7) as usize];
+        let month_name = MONTHS[(month - 1) as usize];
+        format!(
+            "{weekday} {month_name} {day} {:02}:{:02}:{:02} UTC {year}",
+            secs_of_day / 3600,
+            secs_of_day / 60 % 60,
+            secs_of_day % 60
+        )
+    }
+
+    #[test]
+    fn writes_what_format_wrote() {
+        // Every second of a day, and one second of each of 160,000 days (the years 1750 to 2189).
+        for secs in (0..86_400).chain((-80_000..80_000).map(|day| day * 86_400 + day % 86_400)) {
+            assert_eq!(timestamp(secs), formatted(secs));
+        }
     }
 }

@@ -147,7 +147,9 @@ impl PartialOrd for U3072 {
 
 impl core::fmt::Debug for U3072 {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "U3072(0x{})", self.to_hex())
+        f.write_str("U3072(0x")?;
+        f.write_str(&self.to_hex())?;
+        f.write_str(")")
     }
 }
 

@@ -190,7 +190,12 @@ impl AccountOperation {
             "deleteWebAuthnCredential" => Self::DeleteWebAuthnCredential {
                 credential_id: args.string("credentialId")?,
             },
-            _ => return Err(Error::invalid_parameter(format!("unknown operation {op}"))),
+            _ => {
+                return Err(Error::invalid_parameter(crate::text::concat(&[
+                    "unknown operation ",
+                    op,
+                ])));
+            }
         })
     }
 

@@ -14,6 +14,7 @@ use crate::prelude::*;
 use crate::clock::Now;
 use crate::error::Error;
 use crate::json::{self, Value};
+use crate::text;
 
 /// Declares [`Op`] and its name table from one list, so that no operation lacks a name or a name an
 /// operation.
@@ -90,7 +91,9 @@ impl Op {
         OPS.iter()
             .find(|(known, _)| *known == name)
             .map(|(_, op)| *op)
-            .ok_or_else(|| Error::invalid_parameter(format!("no operation is called {name}")))
+            .ok_or_else(|| {
+                Error::invalid_parameter(text::concat(&["no operation is called ", name]))
+            })
     }
 
     /// The name the JS side calls it by.
@@ -117,12 +120,13 @@ pub(super) struct Args {
 impl Args {
     /// The arguments of `op`: JSON text of an array.
     pub(super) fn read(op: Op, text: &str) -> Result<Self, Error> {
-        let what = format!("{} arguments", op.name());
+        let what = text::concat(&[op.name(), " arguments"]);
         match json::parse_argument(text, &what)? {
             Value::Array(items) => Ok(Self { op, items }),
-            _ => Err(Error::invalid_parameter(format!(
-                "{what}: expected an array"
-            ))),
+            _ => Err(Error::invalid_parameter(text::concat(&[
+                &what,
+                ": expected an array",
+            ]))),
         }
     }
 
@@ -132,10 +136,13 @@ impl Args {
     }
 
     fn wrong(&self, at: usize, expected: &str) -> Error {
-        Error::invalid_parameter(format!(
-            "{} argument {at} must be {expected}",
-            self.op.name()
-        ))
+        Error::invalid_parameter(text::concat(&[
+            self.op.name(),
+            " argument ",
+            &text::decimal(at as i64),
+            " must be ",
+            expected,
+        ]))
     }
 
     /// Argument `at` read by `read`, which says `None` when it is not `expected`.
@@ -153,6 +160,7 @@ impl Args {
     }
 
     /// A string that may be absent or `null`.
+    #[cfg(feature = "session-core")]
     pub(super) fn opt_string(&self, at: usize) -> Result<Option<&str>, Error> {
         match self.value(at) {
             Value::Null => Ok(None),
@@ -160,6 +168,7 @@ impl Args {
         }
     }
 
+    #[cfg(feature = "session-core")]
     pub(super) fn bool(&self, at: usize) -> Result<bool, Error> {
         self.read_as(at, "true or false", Value::as_bool)
     }

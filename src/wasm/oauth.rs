@@ -55,7 +55,7 @@ impl Redirects {
         let domain = if text::contains(&domain, "://") {
             domain
         } else {
-            format!("https://{domain}")
+            text::concat(&["https://", &domain])
         };
         let scopes = match input.get("scopes")? {
             Some(_) => input.strings("scopes")?,
@@ -143,10 +143,10 @@ impl Core {
         // The pending redirect names its own redirect URI: the origin only picks among configured ones.
         let redirects = self.redirects("")?;
         let code = oauth::read_callback(url, &pending)?;
-        let token_url = format!(
-            "{}/oauth2/token",
-            redirects.config.domain.trim_end_matches('/')
-        );
+        let token_url = text::concat(&[
+            redirects.config.domain.trim_end_matches('/'),
+            "/oauth2/token",
+        ]);
         Ok(Value::object([
             ("url", token_url.into()),
             (

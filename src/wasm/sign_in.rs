@@ -37,7 +37,7 @@ const AUTH_FLOWS: [(&str, AuthFlowType); 5] = [
 
 /// Account operation `op` with the app's `args` (JSON text).
 fn account_operation(op: &str, args: &str) -> Result<AccountOperation, Error> {
-    let what = format!("{op} input");
+    let what = crate::text::concat(&[op, " input"]);
     let args_json = json::parse_argument(args, &what)?;
     AccountOperation::read(op, &Reader::argument(&args_json, &what)?)
 }

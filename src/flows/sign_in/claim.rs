@@ -6,6 +6,7 @@ use crate::prelude::*;
 use crate::protocol::StringMap;
 use crate::srp::client::SrpClient;
 use crate::srp::timestamp;
+use crate::text;
 
 /// Who proves what in a password claim: the pool name, `USER_ID_FOR_SRP` and the password for users; the
 /// device group key, device key and device password for devices.
@@ -55,5 +56,5 @@ pub(super) fn required_parameter<'p>(
     parameters
         .get(key)
         .map(String::as_str)
-        .ok_or_else(|| Error::invalid_response(format!("{challenge} without {key}")))
+        .ok_or_else(|| Error::invalid_response(text::concat(&[challenge, " without ", key])))
 }

@@ -153,10 +153,10 @@ impl SignIn {
             Method::UserAuth {
                 preferred: Some(name),
             } => Some(FirstFactor::parse(name).ok_or_else(|| {
-                Error::invalid_parameter(format!(
-                    "preferredChallenge must be one of {}",
-                    FirstFactor::names(FirstFactor::ALL)
-                ))
+                Error::invalid_parameter(text::concat(&[
+                    "preferredChallenge must be one of ",
+                    &FirstFactor::names(FirstFactor::ALL),
+                ]))
             })?),
             _ => None,
         };
@@ -348,7 +348,7 @@ impl SignIn {
                 let mut responses =
                     StringMap::from([("NEW_PASSWORD".to_owned(), answer.response.clone())]);
                 for (attribute, value) in &answer.user_attributes {
-                    responses.insert(format!("userAttributes.{attribute}"), value.clone());
+                    responses.insert(text::concat(&["userAttributes.", attribute]), value.clone());
                 }
                 ("NEW_PASSWORD_REQUIRED", responses)
             }
@@ -366,10 +366,7 @@ impl SignIn {
                         });
                         Ok(Progress::NextStep(NextStep::SetUpEmail))
                     }
-                    MfaType::Sms => Err(Error::invalid_parameter(format!(
-                        "choose one of {}, not '{response}'",
-                        MfaType::names(allowed)
-                    ))),
+                    MfaType::Sms => Err(not_one_of(&MfaType::names(allowed), &response)),
                 };
             }
             Kind::TotpCode => {
@@ -385,11 +382,10 @@ impl SignIn {
                 let factor = FirstFactor::parse(&response)
                     .filter(|factor| Kind::usable_factors(available).any(|a| a == *factor))
                     .ok_or_else(|| {
-                        Error::invalid_parameter(format!(
-                            "choose one of {}, not '{}'",
-                            FirstFactor::names(Kind::usable_factors(available)),
-                            response.to_ascii_uppercase()
-                        ))
+                        not_one_of(
+                            &FirstFactor::names(Kind::usable_factors(available)),
+                            &response.to_ascii_uppercase(),
+                        )
                     })?;
                 if factor.needs_password() && self.input.password.expose().is_empty() {
                     self.state = State::AwaitingAnswer(Challenge {
@@ -834,12 +830,18 @@ impl Sent {
 fn choose_mfa_type(allowed: &[MfaType], answer: &str) -> Result<MfaType, Error> {
     MfaType::parse(answer)
         .filter(|t| allowed.contains(t))
-        .ok_or_else(|| {
-            Error::invalid_parameter(format!(
-                "choose one of {}, not '{answer}'",
-                MfaType::names(allowed)
-            ))
-        })
+        .ok_or_else(|| not_one_of(&MfaType::names(allowed), answer))
+}
+
+/// The refusal of an answer that is not one of `names`.
+fn not_one_of(names: &str, answer: &str) -> Error {
+    Error::invalid_parameter(text::concat(&[
+        "choose one of ",
+        names,
+        ", not '",
+        answer,
+        "'",
+    ]))
 }
 
 /// What a first factor carries into `parameters` besides its name: the password, or SRP_A (whose
@@ -860,5 +862,23 @@ fn factor_parameters(
             Ok(Some(srp))
         }
         FirstFactor::EmailOtp | FirstFactor::SmsOtp | FirstFactor::WebAuthn => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_name_what_was_allowed_and_what_was_missing() {
+        let error = choose_mfa_type(&[MfaType::Sms, MfaType::Totp], "email").unwrap_err();
+        assert_eq!(error.message, "choose one of SMS, TOTP, not 'email'");
+        let parameters = StringMap::from([("SALT".to_owned(), "ab".to_owned())]);
+        assert_eq!(
+            required_parameter("PASSWORD_VERIFIER", &parameters, "SRP_B")
+                .unwrap_err()
+                .message,
+            "PASSWORD_VERIFIER without SRP_B"
+        );
     }
 }

@@ -8,6 +8,7 @@ use crate::json::{self, Object, Value};
 use crate::prelude::*;
 use crate::protocol::StringMap;
 use crate::protocol::string_list;
+use crate::text;
 
 /// What an authenticator app needs to add the account.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,28 +28,22 @@ impl TotpSetup {
     }
 
     pub fn new(shared_secret: String, issuer: &str, account: &str) -> Self {
-        let label = format!("{}:{}", percent_encode(issuer), percent_encode(account));
-        let setup_uri = format!(
-            "otpauth://totp/{label}?secret={shared_secret}&issuer={}",
-            percent_encode(issuer)
-        );
+        let issuer = text::percent_encode(issuer);
+        let setup_uri = text::concat(&[
+            "otpauth://totp/",
+            &issuer,
+            ":",
+            &text::percent_encode(account),
+            "?secret=",
+            &shared_secret,
+            "&issuer=",
+            &issuer,
+        ]);
         Self {
             shared_secret,
             setup_uri,
         }
     }
-}
-
-/// RFC 3986 percent-encoding of everything but unreserved characters.
-fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// What the app must do next; serialised as the JS `nextStep` (a union tagged by `signInStep`).
