@@ -7,7 +7,7 @@
 // DevTools and `node --enable-source-maps` show pkg-template/'s code and its comments.
 //
 // Usage: node scripts/minify-pkg.mjs <pkg dir>
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { transformSync } from 'esbuild';
 
@@ -22,6 +22,8 @@ let before = 0;
 let after = 0;
 for (const name of readdirSync(dir).filter((n) => n.endsWith('.js')).sort()) {
   const path = join(dir, name);
+  // build-pkg.sh writes the package afresh; a map already there means a second build wrote into this one.
+  if (existsSync(`${path}.map`)) throw new Error(`minify-pkg: ${path} is minified already (two builds of ${dir} at once?)`);
   const source = readFileSync(path, 'utf8');
   const { code, map } = transformSync(source, {
     loader: 'js',
