@@ -8,6 +8,7 @@
 //! target check each operation against num-bigint, which the server half keeps.
 
 use crate::prelude::*;
+use crate::text;
 use core::cmp::Ordering;
 
 /// 64-bit words in a [`U3072`].
@@ -90,12 +91,10 @@ impl U3072 {
     /// Lowercase hex with no leading zeros (`"0"` for zero), as Cognito and the reference clients print
     /// numbers.
     pub fn to_hex(&self) -> String {
-        let hex: String = self
-            .to_be_bytes()
-            .iter()
-            .flat_map(|b| [b >> 4, b & 15])
-            .filter_map(|digit| char::from_digit(u32::from(digit), 16))
-            .collect();
+        let mut hex = String::with_capacity(2 * 8 * WORDS);
+        for byte in self.to_be_bytes() {
+            text::push_hex_byte(&mut hex, byte, false);
+        }
         match hex.trim_start_matches('0') {
             "" => "0".to_owned(),
             digits => digits.to_owned(),
