@@ -39,6 +39,9 @@ function lazySigner(config) {
 }
 
 export class CognitoClient {
+  // Its public name, which the minifier would rename (`new CognitoClient` in stack traces; see errors.js).
+  static name = 'CognitoClient';
+
   /**
    * What the operations' modules work with: `core` (the session core: the stored session, refreshes, sign-out,
    * the transport's decisions), `signer` (the sign-in core: sign-ins, the SRP maths in a worker where possible,

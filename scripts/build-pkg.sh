@@ -3,7 +3,7 @@
 # cargo feature (src/wasm/mod.rs): the session core every page loads, and the sign-in core the sign-in worker
 # loads on first use. For each:
 #   cargo (wasm-release profile) → wasm-bindgen --target web → wasm-opt -Oz (npm binaryen)
-# then pkg-template/* on top, every .js minified with its source map (scripts/minify-pkg.mjs), and a check
+# then pkg-template/* on top, the .js bundled and minified, each file with its source map (scripts/bundle-pkg.mjs), and a check
 # that the package loads in Node.
 # scripts/bench.sh reuses it for the `bench`-feature build: PKG_FEATURES (added to the sign-in core's
 # features), PKG_OUT and CARGO_TARGET_DIR.
@@ -48,7 +48,7 @@ module cognito_wasm_sign_in "sign-in-core${PKG_FEATURES:+,$PKG_FEATURES}"
 
 cp -R pkg-template/. "$OUT/"
 rm -f "$OUT/.gitignore"   # wasm-bindgen writes none for --target web, but never ship one
-node scripts/minify-pkg.mjs "$OUT"
+node scripts/bundle-pkg.mjs "$OUT"
 
 # The package must load (and initialise itself) in Node.
 node --input-type=module -e "

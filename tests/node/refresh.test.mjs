@@ -1,14 +1,14 @@
-// pkg/refresh.js on its own, with a stand-in session core and transport over a memory store: concurrent
+// pkg-template/refresh.js (the source pkg/ ships bundled) on its own, with a stand-in session core and transport over a memory store: concurrent
 // callers share one refresh, an aborted caller leaves it running for the others, a refused refresh token ends
 // the session, a failure that may pass keeps it, and the proactive timer refreshes when due and can be
 // cancelled.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { CognitoError } from '../../pkg/errors.js';
-import { Refresher } from '../../pkg/refresh.js';
-import { Store } from '../../pkg/store.js';
-import { Call } from '../../pkg/timers.js';
+import { CognitoError } from '../../pkg-template/errors.js';
+import { Refresher } from '../../pkg-template/refresh.js';
+import { Store } from '../../pkg-template/store.js';
+import { Call } from '../../pkg-template/timers.js';
 
 const ok = (value) => JSON.stringify({ ok: value });
 /** A stored session is JSON `{username, generation, due}`. */

@@ -1,4 +1,4 @@
-// pkg/signer-host.js on its own: the sign-in core is loaded on first use and once; the worker protocol is
+// pkg-template/signer-host.js (the source pkg/ ships bundled) on its own: the sign-in core is loaded on first use and once; the worker protocol is
 // tagged ({type: 'open'|'call'|'close'} out, 'ready'|'unavailable'|'reply' back); where the worker cannot load
 // the module or stops, the core is loaded here instead. Each test imports a fresh copy of the module (its
 // state is the page's), with a fake worker and a fake sign-in module, told to it through sign-in-provider.js
@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 let copies = 0;
-const fresh = () => import(`../../pkg/signer-host.js?copy=${(copies += 1)}`);
-const { provideSignInCore } = await import('../../pkg/sign-in-provider.js');
+const fresh = () => import(`../../pkg-template/signer-host.js?copy=${(copies += 1)}`);
+const { provideSignInCore } = await import('../../pkg-template/sign-in-provider.js');
 
 /** A sign-in module's `Core` stand-in: answers `call(op, args)` with both, and counts the cores made. */
 function fakeModule() {

@@ -1,11 +1,11 @@
-// pkg/store.js on its own: the storage kinds, namespaced keys, compare-and-set / compare-and-delete, the
+// pkg-template/store.js (the source pkg/ ships bundled) on its own: the storage kinds, namespaced keys, compare-and-set / compare-and-delete, the
 // in-page session lock, unreadable sessions and devices (devices.js) dropped, and storage failures as
 // StorageError.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { deviceKey, forgetDevice, loadDevice, saveDevice } from '../../pkg/devices.js';
-import { Store } from '../../pkg/store.js';
+import { deviceKey, forgetDevice, loadDevice, saveDevice } from '../../pkg-template/devices.js';
+import { Store } from '../../pkg-template/store.js';
 
 const NS = 'cognito-wasm.pool.client';
 /** A stand-in for the session core's readSession: `{ok}` for JSON naming a user, `{error}` otherwise. */

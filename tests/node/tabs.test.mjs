@@ -1,9 +1,9 @@
-// pkg/tabs.js on its own (Node has BroadcastChannel): what one tab announces reaches the others on the same
+// pkg-template/tabs.js (the source pkg/ ships bundled) on its own (Node has BroadcastChannel): what one tab announces reaches the others on the same
 // namespace, only well-formed messages are acted on, and no namespace means no channel.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { EVENTS, Tabs } from '../../pkg/tabs.js';
+import { EVENTS, Tabs } from '../../pkg-template/tabs.js';
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 

@@ -1,10 +1,10 @@
-// pkg/timers.js on its own: call options are checked, an AbortSignal cuts a wait or a sleep short (and leaves
+// pkg-template/timers.js (the source pkg/ ships bundled) on its own: call options are checked, an AbortSignal cuts a wait or a sleep short (and leaves
 // no listener behind), a call without one waits.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 
-import { Call, deviceNow, timer } from '../../pkg/timers.js';
+import { Call, deviceNow, timer } from '../../pkg-template/timers.js';
 
 test('call options: an object with an AbortSignal and a whole timeout, else InvalidParameterException', () => {
   const call = new Call({ timeoutMs: 5 }, 30_000);
@@ -55,7 +55,7 @@ test('a pending timer does not keep Node alive', () => {
   const out = execFileSync(process.execPath, [
     '--input-type=module',
     '-e',
-    `import { timer } from ${JSON.stringify(new URL('../../pkg/timers.js', import.meta.url).href)};
+    `import { timer } from ${JSON.stringify(new URL('../../pkg-template/timers.js', import.meta.url).href)};
      timer(() => console.log('fired'), 60_000);`,
   ], { encoding: 'utf8' });
   assert.equal(out, '');

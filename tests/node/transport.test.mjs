@@ -1,4 +1,4 @@
-// pkg/transport.js (and the exchange.js it imports) on its own, against a local HTTP server standing in for
+// pkg-template/transport.js (the source pkg/ ships bundled) (and the exchange.js it imports) on its own, against a local HTTP server standing in for
 // Cognito: the request's shape, retries of what may pass (the session core decides the waits), Cognito's
 // errors, the size limit, timeouts, aborts, redirects refused, and the server's clock from the Date header.
 import assert from 'node:assert/strict';
@@ -7,9 +7,9 @@ import { after, before, test } from 'node:test';
 
 import '../../pkg/node.js'; // initialises the session core
 import { Core } from '../../pkg/cognito_wasm_session.js';
-import { Call } from '../../pkg/timers.js';
-import { MAX_REPLY_BYTES } from '../../pkg/exchange.js';
-import { Transport } from '../../pkg/transport.js';
+import { Call } from '../../pkg-template/timers.js';
+import { MAX_REPLY_BYTES } from '../../pkg-template/exchange.js';
+import { Transport } from '../../pkg-template/transport.js';
 
 let server;
 let url;
