@@ -256,6 +256,22 @@ impl HeldSessions {
             .ok_or_else(|| Error::invalid_response("no session held"))
     }
 
+    /// The sessions stored as `first` and `second` (read now if not held), both held: a comparison of two
+    /// stored texts needs no copy of either session.
+    pub fn get_two(&mut self, first: &str, second: &str) -> Result<(&Session, &Session), Error> {
+        self.get(first)?;
+        self.get(second)?;
+        // Both are among the first two held (CAPACITY is larger), found again by their texts.
+        let held = |stored: &str| {
+            self.0
+                .iter()
+                .find(|(text, _)| text.as_str() == stored)
+                .map(|(_, session)| session)
+                .ok_or_else(|| Error::invalid_response("no session held"))
+        };
+        Ok((held(first)?, held(second)?))
+    }
+
     /// Holds `session`, which is stored as `stored`.
     pub fn hold(&mut self, stored: String, session: Session) {
         self.0.insert(0, (Zeroizing::new(stored), session));
@@ -427,5 +443,31 @@ pub(crate) mod tests {
             held.0.first().map(|(text, _)| text.as_str()),
             Some(first.as_str())
         );
+    }
+
+    #[test]
+    fn two_held_sessions_are_each_the_one_their_text_names() {
+        let stored = |iat| {
+            Session::from_authentication(&result(iat, Some("r1")), "alice", None, iat)
+                .unwrap()
+                .to_storage_json()
+        };
+        let mut held = HeldSessions::default();
+        let (older, newer) = (stored(1000), stored(2000));
+        for filler in [3000, 4000, 5000, 6000] {
+            held.get(&stored(filler)).unwrap();
+        }
+        let (a, b) = held.get_two(&older, &newer).unwrap();
+        assert_eq!((a.expires_at(), b.expires_at()), (4600, 5600));
+        assert!(b.supersedes(a));
+        let (b, a) = held.get_two(&newer, &older).unwrap();
+        assert_eq!((b.expires_at(), a.expires_at()), (5600, 4600));
+        let (a, again) = held.get_two(&older, &older).unwrap();
+        assert_eq!((a.expires_at(), again.expires_at()), (4600, 4600));
+        assert_eq!(held.0.len(), HeldSessions::CAPACITY);
+        for unreadable in [("{}", older.as_str()), (older.as_str(), "{}")] {
+            let error = held.get_two(unreadable.0, unreadable.1).unwrap_err();
+            assert_eq!(error.name(), "InvalidResponseException", "{error:?}");
+        }
     }
 }

@@ -98,8 +98,8 @@ impl Core {
     /// Whether `current` (stored now) has other tokens than `earlier`: another tab refreshed or signed in.
     pub(super) fn supersedes(&mut self, current: &str, earlier: &str) -> Result<Value, Error> {
         self.decide(|_, sessions| {
-            let earlier = sessions.get(earlier)?.clone();
-            Ok(sessions.get(current)?.supersedes(&earlier).into())
+            let (current, earlier) = sessions.get_two(current, earlier)?;
+            Ok(current.supersedes(earlier).into())
         })
     }
 
@@ -117,10 +117,9 @@ impl Core {
             Reason::Expiring
         };
         self.decide(|opened, sessions| {
-            let before = sessions.get(before)?.clone();
-            let current = sessions.get(current)?;
+            let (before, current) = sessions.get_two(before, current)?;
             let margin = opened.config.refresh_margin_secs;
-            Ok(refresh::still_needed(reason, &before, current, device_now, margin).into())
+            Ok(refresh::still_needed(reason, before, current, device_now, margin).into())
         })
     }
 
