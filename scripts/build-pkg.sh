@@ -46,9 +46,19 @@ module() {
 module cognito_wasm_session session-core
 module cognito_wasm_sign_in "sign-in-core${PKG_FEATURES:+,$PKG_FEATURES}"
 
+# The glue as wasm-bindgen wrote it, for the tests of the boundary (tests/node/boundary.test.mjs,
+# transport.test.mjs): the package ships it bundled, the session core's inside the page's chunks.
+GLUE_OUT="${CARGO_TARGET_DIR:-target}/glue/${OUT//\//_}"
+rm -rf "$GLUE_OUT"
+mkdir -p "$GLUE_OUT"
+cp "$OUT"/cognito_wasm_*.js "$OUT"/cognito_wasm_*.d.ts "$GLUE_OUT/"
+
 cp -R pkg-template/. "$OUT/"
 rm -f "$OUT/.gitignore"   # wasm-bindgen writes none for --target web, but never ship one
 node scripts/bundle-pkg.mjs "$OUT"
+# The session core's glue is bundled into the page's code and not shipped on its own: its declarations would
+# describe no file.
+rm "$OUT"/cognito_wasm_session.d.ts "$OUT"/cognito_wasm_session_bg.wasm.d.ts
 
 # The package must load (and initialise itself) in Node.
 node --input-type=module -e "

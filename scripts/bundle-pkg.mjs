@@ -6,9 +6,10 @@
 // code is fewer files that compress together and share minified names (make bench, 2026-12-04).
 //
 // Entry points keep their names: the package's exports (index.js, node.js, passkeys.js), the worker
-// (signer.js), every module the code imports on first use (`import('./x.js')`: what a returning user's page
-// must not fetch stays out of its files) and the wasm-bindgen glue. Code that several entries import goes into
-// `shared-<hash>.js` chunks. The maps carry the readable source (`sourcesContent`), so DevTools and
+// (signer.js) and every module the code imports on first use (`import('./x.js')`: what a returning user's page
+// must not fetch stays out of its files; the sign-in core's glue among them). Code that several entries import
+// goes into `shared-<hash>.js` chunks; what no entry uses is left out, such as the session core glue's
+// fetching loader (index.js compiles the module itself). The maps carry the readable source (`sourcesContent`), so DevTools and
 // `node --enable-source-maps` show pkg-template/'s code and its comments.
 //
 // Usage: node scripts/bundle-pkg.mjs <pkg dir>
@@ -31,7 +32,6 @@ for (const name of sources) {
     .split('\n')
     .filter((line) => !/^\s*(\/\/|\*|\/\*)/.test(line))
     .join('\n');
-  if (name.startsWith('cognito_wasm_')) entries.add(name);
   // Modules loaded on first use, and the worker: `import('./x.js')`, `new URL('./x.js', import.meta.url)`.
   for (const [, target] of text.matchAll(/(?:import\(|new URL\()'\.\/([\w-]+\.js)'/g)) entries.add(target);
 }

@@ -8,10 +8,15 @@
 // call, fails here.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 
-import * as sessionCore from '../../pkg/cognito_wasm_session.js';
-import * as signInCore from '../../pkg/cognito_wasm_sign_in.js';
+import { GLUE } from './helpers.mjs';
+
+// The glue as wasm-bindgen wrote it (pkg/ ships it bundled), each instantiated with pkg/'s module.
+const sessionCore = await import(pathToFileURL(join(GLUE, 'cognito_wasm_session.js')).href);
+const signInCore = await import(pathToFileURL(join(GLUE, 'cognito_wasm_sign_in.js')).href);
 
 for (const [core, file] of [
   [sessionCore, 'cognito_wasm_session_bg.wasm'],
@@ -123,7 +128,7 @@ for (const [name, core, dts, feature] of [
   const operations = OPERATIONS[name];
 
   test(`${name}: the module exports a Core with a constructor and call(op, args) alone`, () => {
-    const text = readFileSync(new URL(`../../pkg/${dts}`, import.meta.url), 'utf8');
+    const text = readFileSync(join(GLUE, dts), 'utf8');
     const head = text.slice(0, text.indexOf('export type InitInput'));
     const declared = [...head.matchAll(/^\s*(export function |export class )?(\w+)\(([^)]*)\)(?:: ([^;]+))?;/gm)].map(
       ([, kind, fn, params, returns]) => `${kind ?? ''}${fn}(${params})${returns ? `: ${returns}` : ''}`,

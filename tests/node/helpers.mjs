@@ -10,6 +10,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The wasm-bindgen glue of `make pkg`'s modules as written, before pkg/ bundles it (scripts/build-pkg.sh). */
+export const GLUE = join(ROOT, 'target', 'glue', 'pkg');
 export const REGION = 'us-east-1';
 
 export function emulatorBin() {

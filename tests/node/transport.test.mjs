@@ -1,15 +1,21 @@
-// pkg-template/transport.js (the source pkg/ ships bundled) (and the exchange.js it imports) on its own, against a local HTTP server standing in for
+// pkg-template/transport.js (and the exchange.js it imports; pkg/ ships them bundled) on its own, against a local HTTP server standing in for
 // Cognito: the request's shape, retries of what may pass (the session core decides the waits), Cognito's
 // errors, the size limit, timeouts, aborts, redirects refused, and the server's clock from the Date header.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 
-import '../../pkg/node.js'; // initialises the session core
-import { Core } from '../../pkg/cognito_wasm_session.js';
+import { GLUE, ROOT } from './helpers.mjs';
 import { Call } from '../../pkg-template/timers.js';
 import { MAX_REPLY_BYTES } from '../../pkg-template/exchange.js';
 import { Transport } from '../../pkg-template/transport.js';
+
+// The session core's glue as wasm-bindgen wrote it (pkg/ ships it bundled), with pkg/'s module.
+const { Core, initSync } = await import(pathToFileURL(join(GLUE, 'cognito_wasm_session.js')).href);
+initSync({ module: readFileSync(join(ROOT, 'pkg', 'cognito_wasm_session_bg.wasm')) });
 
 let server;
 let url;
