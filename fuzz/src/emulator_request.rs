@@ -428,10 +428,10 @@ impl Captures {
                         .cloned();
                 }
                 for (key, item) in map {
-                    if let Some(text) = item.as_str() {
-                        if CAPTURED.contains(&key.as_str()) {
-                            self.values.insert(key.clone(), text.to_owned());
-                        }
+                    if let Some(text) = item.as_str()
+                        && CAPTURED.contains(&key.as_str())
+                    {
+                        self.values.insert(key.clone(), text.to_owned());
                     }
                     self.absorb(item);
                 }

@@ -1,7 +1,7 @@
 //! The fixed SRP group Cognito uses (RFC 3526 3072-bit MODP, g = 2) and its modular arithmetic, all on
-//! fixed-width numbers ([`U3072`]): exponentiation by [`super::montgomery`] (Montgomery arithmetic
-//! specialised for this N, constant-time windows, g = 2 by shifts), and the one multiplication and
-//! subtraction the client needs besides.
+//! fixed-width numbers ([`U3072`]): exponentiation by `srp::montgomery` (Montgomery arithmetic specialised
+//! for this N, constant-time windows, g = 2 by shifts), and the one multiplication and subtraction the
+//! client needs besides.
 
 use once_cell::race::OnceBox;
 
@@ -30,7 +30,7 @@ pub struct Group {
     pub k: U3072,
 }
 
-/// The generator, 2 (exponentiations of it use [`Montgomery::pow2`]).
+/// The generator, 2 (exponentiations of it use `Montgomery::pow2`, by shifts).
 pub const G: u8 = 2;
 
 /// The one group Cognito uses for user and device SRP.

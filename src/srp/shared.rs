@@ -83,7 +83,7 @@ pub fn compute_u(a_pub: &U3072, b_pub: &U3072) -> Result<U3072, SrpError> {
 }
 
 /// `x = H(padHex(salt) ‖ H(realm ‖ identity ‖ ":" ‖ password))`, given `padHex(salt)` (the salt's
-/// [`encoding::signed_byte_array`]).
+/// [`super::encoding::signed_byte_array`]).
 pub fn compute_x(salt_bytes: &[u8], realm: &str, identity: &str, password: &str) -> U3072 {
     let inner = hash(&[
         realm.as_bytes(),
