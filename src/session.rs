@@ -412,13 +412,15 @@ pub(crate) mod tests {
         );
     }
 
+    /// The stored text of alice's session signed in at `iat`.
+    fn stored(iat: i64) -> String {
+        Session::from_authentication(&result(iat, Some("r1")), "alice", None, iat)
+            .unwrap()
+            .to_storage_json()
+    }
+
     #[test]
     fn held_sessions_read_each_text_once_and_keep_the_newest_few() {
-        let stored = |iat| {
-            Session::from_authentication(&result(iat, Some("r1")), "alice", None, iat)
-                .unwrap()
-                .to_storage_json()
-        };
         let mut held = HeldSessions::default();
         let first = stored(1000);
         assert_eq!(held.get(&first).unwrap().expires_at(), 1000 + 3600);
@@ -447,11 +449,6 @@ pub(crate) mod tests {
 
     #[test]
     fn two_held_sessions_are_each_the_one_their_text_names() {
-        let stored = |iat| {
-            Session::from_authentication(&result(iat, Some("r1")), "alice", None, iat)
-                .unwrap()
-                .to_storage_json()
-        };
         let mut held = HeldSessions::default();
         let (older, newer) = (stored(1000), stored(2000));
         for filler in [3000, 4000, 5000, 6000] {
