@@ -16,10 +16,13 @@ use crate::error::Error;
 use crate::json::{self, Value};
 use crate::text;
 
-/// Declares [`Op`] and its name table from one list, so that no operation lacks a name or a name an
-/// operation.
+use super::Core;
+
+/// Declares [`Op`], its name table and the dispatch from one list: each operation's name, its variant, and
+/// what running it does with the core and the call's arguments, so that no operation lacks a name, a name an
+/// operation, or an operation its call.
 macro_rules! ops {
-    ($( $(#[$attr:meta])* $name:literal => $variant:ident, )*) => {
+    ($( $(#[$attr:meta])* $name:literal => $variant:ident($core:ident, $args:ident) => $run:expr, )*) => {
         /// An operation of a core, named as the JS side calls it.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub(super) enum Op {
@@ -28,61 +31,87 @@ macro_rules! ops {
 
         /// Every operation of this build, by name.
         const OPS: &[(&str, Op)] = &[ $( $(#[$attr])* ($name, Op::$variant), )* ];
+
+        impl Core {
+            /// Runs `op`: its arguments read, then the core's method for it.
+            pub(super) fn run(&mut self, op: Op, args: &Args) -> Result<Value, Error> {
+                match op {
+                    $( $(#[$attr])* Op::$variant => {
+                        // Not every operation takes arguments, or needs the core.
+                        #[allow(unused_variables)]
+                        let ($core, $args) = (&mut *self, args);
+                        $run
+                    } )*
+                }
+            }
+        }
     };
 }
 
 ops! {
-    "settings" => Settings,
+    "settings" => Settings(core, args) => core.settings(),
     #[cfg(feature = "session-core")]
-    "retryDelay" => RetryDelay,
+    "retryDelay" => RetryDelay(core, args) =>
+        core.retry_delay(args.whole(0)?, args.string(1)?, args.bool(2)?, args.int(3)?),
     #[cfg(feature = "session-core")]
-    "replyError" => ReplyError,
+    "replyError" => ReplyError(core, args) =>
+        Core::reply_error(args.whole(0)?, args.string(1)?, args.opt_string(2)?),
     #[cfg(feature = "session-core")]
-    "clockOffset" => ClockOffset,
+    "clockOffset" => ClockOffset(core, args) => Ok(Core::clock_offset(args.int(0)?, args.int(1)?)),
     #[cfg(feature = "session-core")]
-    "readSession" => ReadSession,
+    "readSession" => ReadSession(core, args) => core.read_session(args.string(0)?),
     #[cfg(feature = "session-core")]
-    "needsRefresh" => NeedsRefresh,
+    "needsRefresh" => NeedsRefresh(core, args) => core.needs_refresh(args.string(0)?, args.int(1)?),
     #[cfg(feature = "session-core")]
-    "refreshDueInMs" => RefreshDueInMs,
+    "refreshDueInMs" => RefreshDueInMs(core, args) =>
+        core.refresh_due_in_ms(args.string(0)?, args.int(1)?),
     #[cfg(feature = "session-core")]
-    "supersedes" => Supersedes,
+    "supersedes" => Supersedes(core, args) => core.supersedes(args.string(0)?, args.string(1)?),
     #[cfg(feature = "session-core")]
-    "stillNeeded" => StillNeeded,
+    "stillNeeded" => StillNeeded(core, args) =>
+        core.still_needed(args.bool(0)?, args.string(1)?, args.string(2)?, args.int(3)?),
     #[cfg(feature = "session-core")]
-    "refreshRequest" => RefreshRequest,
+    "refreshRequest" => RefreshRequest(core, args) => core.refresh_request(args.string(0)?),
     #[cfg(feature = "session-core")]
-    "refreshed" => Refreshed,
+    "refreshed" => Refreshed(core, args) =>
+        core.refreshed(args.string(0)?, args.string(1)?, args.int(2)?),
     #[cfg(feature = "session-core")]
-    "revokeRequest" => RevokeRequest,
+    "revokeRequest" => RevokeRequest(core, args) => core.revoke_request(args.string(0)?),
     #[cfg(feature = "sign-in-core")]
-    "prepareSignIn" => PrepareSignIn,
+    "prepareSignIn" => PrepareSignIn(core, args) => core.prepare_sign_in(),
     #[cfg(feature = "sign-in-core")]
-    "signIn" => SignIn,
+    "signIn" => SignIn(core, args) =>
+        core.sign_in(args.string(0)?, args.string(1)?, args.string(2)?),
     #[cfg(feature = "sign-in-core")]
-    "confirmSignIn" => ConfirmSignIn,
+    "confirmSignIn" => ConfirmSignIn(core, args) => core.answer(args.string(0)?),
     #[cfg(feature = "sign-in-core")]
-    "signInReplied" => SignInReplied,
+    "signInReplied" => SignInReplied(core, args) =>
+        core.sign_in_replied(args.whole(0)?, args.string(1)?, args.now(2)?),
     #[cfg(feature = "sign-in-core")]
-    "signInFailed" => SignInFailed,
+    "signInFailed" => SignInFailed(core, args) =>
+        core.request_failed(args.whole(0)?, args.string(1)?),
     #[cfg(feature = "sign-in-core")]
-    "dropSignIn" => DropSignIn,
+    "dropSignIn" => DropSignIn(core, args) => Ok(core.drop_sign_in()),
     #[cfg(feature = "sign-in-core")]
-    "deviceReadable" => DeviceReadable,
+    "deviceReadable" => DeviceReadable(core, args) => Ok(Core::device_readable(args.string(0)?)),
     #[cfg(feature = "sign-in-core")]
-    "account" => Account,
+    "account" => Account(core, args) =>
+        core.account(args.string(0)?, args.string(1)?, args.string(2)?),
     #[cfg(feature = "sign-in-core")]
-    "accountResult" => AccountResult,
+    "accountResult" => AccountResult(core, args) =>
+        core.account_result(args.string(0)?, args.string(1)?, args.string(2)?, args.string(3)?),
     #[cfg(feature = "sign-in-core")]
-    "oauthBegin" => OauthBegin,
+    "oauthBegin" => OauthBegin(core, args) => core.begin_redirect(args.string(0)?, args.string(1)?),
     #[cfg(feature = "sign-in-core")]
-    "oauthCallback" => OauthCallback,
+    "oauthCallback" => OauthCallback(core, args) =>
+        core.oauth_callback(args.string(0)?, args.string(1)?),
     #[cfg(feature = "sign-in-core")]
-    "oauthCustomState" => OauthCustomState,
+    "oauthCustomState" => OauthCustomState(core, args) => Core::oauth_custom_state(args.string(0)?),
     #[cfg(feature = "sign-in-core")]
-    "oauthFinish" => OauthFinish,
+    "oauthFinish" => OauthFinish(core, args) =>
+        core.oauth_finish(args.string(0)?, args.whole(1)?, args.string(2)?, args.now(3)?),
     #[cfg(feature = "sign-in-core")]
-    "oauthSignOutUrl" => OauthSignOutUrl,
+    "oauthSignOutUrl" => OauthSignOutUrl(core, args) => core.oauth_sign_out_url(args.string(0)?),
 }
 
 impl Op {
@@ -190,86 +219,6 @@ impl Args {
         self.read_as(at, "a whole number in range", |value| {
             value.as_i64().and_then(|n| T::try_from(n).ok())
         })
-    }
-}
-
-impl super::Core {
-    /// Runs `op`: its arguments read, then the core's method for it.
-    pub(super) fn run(&mut self, op: Op, args: &Args) -> Result<Value, Error> {
-        match op {
-            Op::Settings => self.settings(),
-            #[cfg(feature = "session-core")]
-            Op::RetryDelay => {
-                self.retry_delay(args.whole(0)?, args.string(1)?, args.bool(2)?, args.int(3)?)
-            }
-            #[cfg(feature = "session-core")]
-            Op::ReplyError => {
-                Self::reply_error(args.whole(0)?, args.string(1)?, args.opt_string(2)?)
-            }
-            #[cfg(feature = "session-core")]
-            Op::ClockOffset => Ok(Self::clock_offset(args.int(0)?, args.int(1)?)),
-            #[cfg(feature = "session-core")]
-            Op::ReadSession => self.read_session(args.string(0)?),
-            #[cfg(feature = "session-core")]
-            Op::NeedsRefresh => self.needs_refresh(args.string(0)?, args.int(1)?),
-            #[cfg(feature = "session-core")]
-            Op::RefreshDueInMs => self.refresh_due_in_ms(args.string(0)?, args.int(1)?),
-            #[cfg(feature = "session-core")]
-            Op::Supersedes => self.supersedes(args.string(0)?, args.string(1)?),
-            #[cfg(feature = "session-core")]
-            Op::StillNeeded => self.still_needed(
-                args.bool(0)?,
-                args.string(1)?,
-                args.string(2)?,
-                args.int(3)?,
-            ),
-            #[cfg(feature = "session-core")]
-            Op::RefreshRequest => self.refresh_request(args.string(0)?),
-            #[cfg(feature = "session-core")]
-            Op::Refreshed => self.refreshed(args.string(0)?, args.string(1)?, args.int(2)?),
-            #[cfg(feature = "session-core")]
-            Op::RevokeRequest => self.revoke_request(args.string(0)?),
-            #[cfg(feature = "sign-in-core")]
-            Op::PrepareSignIn => self.prepare_sign_in(),
-            #[cfg(feature = "sign-in-core")]
-            Op::SignIn => self.sign_in(args.string(0)?, args.string(1)?, args.string(2)?),
-            #[cfg(feature = "sign-in-core")]
-            Op::ConfirmSignIn => self.answer(args.string(0)?),
-            #[cfg(feature = "sign-in-core")]
-            Op::SignInReplied => {
-                self.sign_in_replied(args.whole(0)?, args.string(1)?, args.now(2)?)
-            }
-            #[cfg(feature = "sign-in-core")]
-            Op::SignInFailed => self.request_failed(args.whole(0)?, args.string(1)?),
-            #[cfg(feature = "sign-in-core")]
-            Op::DropSignIn => Ok(self.drop_sign_in()),
-            #[cfg(feature = "sign-in-core")]
-            Op::DeviceReadable => Ok(Self::device_readable(args.string(0)?)),
-            #[cfg(feature = "sign-in-core")]
-            Op::Account => self.account(args.string(0)?, args.string(1)?, args.string(2)?),
-            #[cfg(feature = "sign-in-core")]
-            Op::AccountResult => self.account_result(
-                args.string(0)?,
-                args.string(1)?,
-                args.string(2)?,
-                args.string(3)?,
-            ),
-            #[cfg(feature = "sign-in-core")]
-            Op::OauthBegin => self.begin_redirect(args.string(0)?, args.string(1)?),
-            #[cfg(feature = "sign-in-core")]
-            Op::OauthCallback => self.oauth_callback(args.string(0)?, args.string(1)?),
-            #[cfg(feature = "sign-in-core")]
-            Op::OauthCustomState => Self::oauth_custom_state(args.string(0)?),
-            #[cfg(feature = "sign-in-core")]
-            Op::OauthFinish => self.oauth_finish(
-                args.string(0)?,
-                args.whole(1)?,
-                args.string(2)?,
-                args.now(3)?,
-            ),
-            #[cfg(feature = "sign-in-core")]
-            Op::OauthSignOutUrl => self.oauth_sign_out_url(args.string(0)?),
-        }
     }
 }
 
