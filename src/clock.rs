@@ -32,18 +32,13 @@ impl Now {
 /// Server minus device time, in whole seconds, from a reply's `Date` (which has one-second resolution and
 /// was stamped before the reply travelled, so the estimate is good to a second or two — far inside the
 /// minutes Cognito tolerates).
-pub fn offset_from_date(device_ms: f64, server_date_ms: f64) -> Option<i64> {
-    if !device_ms.is_finite() || !server_date_ms.is_finite() {
-        return None;
-    }
-    let offset_ms = server_date_ms - device_ms;
+pub fn offset_from_date(device_ms: i64, server_date_ms: i64) -> Option<i64> {
+    let offset_ms = server_date_ms.checked_sub(device_ms)?;
     // Beyond ±100 years the header is nonsense, not skew.
-    if offset_ms.abs() >= 3.2e12 {
+    if offset_ms.unsigned_abs() >= 3_200_000_000_000 {
         return None;
     }
-    // Whole milliseconds (both are whole already), then to the nearest second, halves away from zero as
-    // f64::round does (which is std's, not core's: the wasm build has no std).
-    let offset_ms = offset_ms as i64;
+    // To the nearest second, halves away from zero.
     let seconds = (offset_ms.abs() + 500) / 1000;
     Some(if offset_ms < 0 { -seconds } else { seconds })
 }
@@ -54,22 +49,17 @@ mod tests {
 
     #[test]
     fn offsets_round_to_seconds_and_ignore_nonsense() {
-        let device = 1_700_000_000_000.0;
-        assert_eq!(
-            offset_from_date(device, device - 10_800_000.0),
-            Some(-10_800)
-        );
-        assert_eq!(
-            offset_from_date(device, device + 10_800_400.0),
-            Some(10_800)
-        );
+        let device = 1_700_000_000_000;
+        assert_eq!(offset_from_date(device, device - 10_800_000), Some(-10_800));
+        assert_eq!(offset_from_date(device, device + 10_800_400), Some(10_800));
         // Halves away from zero, as f64::round.
-        assert_eq!(offset_from_date(device, device + 500.0), Some(1));
-        assert_eq!(offset_from_date(device, device - 500.0), Some(-1));
-        assert_eq!(offset_from_date(device, device + 499.9), Some(0));
-        assert_eq!(offset_from_date(device, device - 1499.9), Some(-1));
-        assert_eq!(offset_from_date(device, f64::NAN), None);
-        assert_eq!(offset_from_date(device, 1e300), None);
+        assert_eq!(offset_from_date(device, device + 500), Some(1));
+        assert_eq!(offset_from_date(device, device - 500), Some(-1));
+        assert_eq!(offset_from_date(device, device + 499), Some(0));
+        assert_eq!(offset_from_date(device, device - 1499), Some(-1));
+        assert_eq!(offset_from_date(device, i64::MAX), None);
+        assert_eq!(offset_from_date(i64::MIN, i64::MAX), None);
+        assert_eq!(offset_from_date(device, device + 3_200_000_000_000), None);
         let now = Now::with_offset(1000, -10_800);
         assert_eq!((now.device, now.server), (1000, 1000 - 10_800));
         assert_eq!(Now::trusting_device(5).server, 5);

@@ -173,12 +173,12 @@ impl Session {
     }
 
     /// Milliseconds from device time `now_ms` until [`Session::needs_refresh`] turns true (0 if it is).
-    pub fn refresh_due_in_ms(&self, now_ms: f64, margin: i64) -> f64 {
-        let due_ms = (self
+    pub fn refresh_due_in_ms(&self, now_ms: i64, margin: i64) -> i64 {
+        let due_ms = self
             .expires_at()
-            .saturating_sub(self.bounded_margin(margin))) as f64
-            * 1000.0;
-        (due_ms - now_ms).max(0.0)
+            .saturating_sub(self.bounded_margin(margin))
+            .saturating_mul(1000);
+        due_ms.saturating_sub(now_ms).max(0)
     }
 
     /// `margin` within 0 and half the lifetime (never negative). `clamp` would say the same, but its check
@@ -386,15 +386,18 @@ pub(crate) mod tests {
         // The earlier exp is 1000 + 3600; the later iat 1005.
         assert!(!hour.needs_refresh(4540 - 1, 60));
         assert!(hour.needs_refresh(4540, 60));
-        assert_eq!(hour.refresh_due_in_ms(4_000_000.0, 60), 540_000.0);
-        assert_eq!(hour.refresh_due_in_ms(5_000_000.0, 60), 0.0);
+        assert_eq!(hour.refresh_due_in_ms(4_000_000, 60), 540_000);
+        assert_eq!(hour.refresh_due_in_ms(5_000_000, 60), 0);
+        // Any device time the JS side passes is a number of milliseconds, never an overflow.
+        assert_eq!(hour.refresh_due_in_ms(i64::MIN, 60), i64::MAX);
+        assert_eq!(hour.refresh_due_in_ms(i64::MAX, 60), 0);
         // A margin longer than the tokens live is cut to half their life (3595 / 2 = 1797 s).
         assert!(!hour.needs_refresh(4600 - 1797 - 1, 7200));
         assert!(hour.needs_refresh(4600 - 1797, 7200));
         // A negative margin counts as none: due at the expiry itself.
         assert!(!hour.needs_refresh(4600 - 1, -60));
         assert!(hour.needs_refresh(4600, -60));
-        assert_eq!(hour.refresh_due_in_ms(4_000_000.0, -60), 600_000.0);
+        assert_eq!(hour.refresh_due_in_ms(4_000_000, -60), 600_000);
         let other =
             Session::from_authentication(&result(2000, Some("r1")), "alice", None, 2000).unwrap();
         assert!(other.supersedes(&hour));

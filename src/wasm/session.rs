@@ -64,7 +64,7 @@ impl Core {
     /// Server minus device time in whole seconds from a reply's `Date` header, or `null` when it is not
     /// believable.
     pub(super) fn clock_offset(device_ms: i64, server_date_ms: i64) -> Value {
-        clock::offset_from_date(device_ms as f64, server_date_ms as f64).into()
+        clock::offset_from_date(device_ms, server_date_ms).into()
     }
 
     /// A stored session, checked and decoded: `{stored, session, deviceKey}`.
@@ -88,10 +88,10 @@ impl Core {
         self.decide(|opened, sessions| {
             let margin = opened.config.refresh_margin_secs;
             // Whole milliseconds: a timer has no use for less, and the JSON writer carries no floats.
-            let due_ms = sessions
+            Ok(sessions
                 .get(stored)?
-                .refresh_due_in_ms(now_ms as f64, margin);
-            Ok((due_ms as i64).into())
+                .refresh_due_in_ms(now_ms, margin)
+                .into())
         })
     }
 
