@@ -81,12 +81,18 @@ pub type Assertion = Credential<AssertionResponse>;
 /// A new passkey, for CompleteWebAuthnRegistration.
 pub type Registration = Credential<AttestationResponse>;
 
-impl<R> Credential<R> {
-    /// The members every credential has; `response` reads the ceremony's own.
-    fn read(
-        credential: &Reader<'_>,
-        response: impl FnOnce(&Reader<'_>) -> Result<R, Error>,
-    ) -> Result<Self, Error> {
+/// The members every credential has, read before the ceremony's own `response`.
+struct Common<'a> {
+    id: String,
+    raw_id: String,
+    authenticator_attachment: Option<String>,
+    client_extension_results: Object,
+    response: Reader<'a>,
+}
+
+impl<'a> Common<'a> {
+    /// Not generic over the response, so that assertions and registrations share one copy of it.
+    fn read(credential: &Reader<'a>) -> Result<Self, Error> {
         let kind = credential.string("type")?;
         if kind != "public-key" {
             return Err(Error::invalid_parameter(text::concat(&[
@@ -115,41 +121,68 @@ impl<R> Credential<R> {
             raw_id,
             authenticator_attachment: credential.opt_string("authenticatorAttachment")?,
             client_extension_results: extensions.unwrap_or_default(),
-            response: response(&credential.object_at("response")?)?,
+            response: credential.object_at("response")?,
         })
     }
 
-    fn to_json(&self, response: Value) -> Value {
-        let mut json = Value::object([
-            ("id", (&self.id).into()),
-            ("rawId", (&self.raw_id).into()),
-            ("type", "public-key".into()),
-            (
-                "clientExtensionResults",
-                Value::Object(self.client_extension_results.clone()),
-            ),
-            ("response", response),
-        ]);
-        json.insert_some(
-            "authenticatorAttachment",
-            self.authenticator_attachment.as_ref(),
-        );
-        json
+    fn with<R>(self, response: R) -> Credential<R> {
+        Credential {
+            id: self.id,
+            raw_id: self.raw_id,
+            authenticator_attachment: self.authenticator_attachment,
+            client_extension_results: self.client_extension_results,
+            response,
+        }
     }
+}
+
+impl<R> Credential<R> {
+    fn to_json(&self, response: Value) -> Value {
+        credential_json(
+            &self.id,
+            &self.raw_id,
+            self.authenticator_attachment.as_ref(),
+            &self.client_extension_results,
+            response,
+        )
+    }
+}
+
+/// A credential's JSON with the ceremony's `response` (one copy for both ceremonies).
+fn credential_json(
+    id: &String,
+    raw_id: &String,
+    authenticator_attachment: Option<&String>,
+    client_extension_results: &Object,
+    response: Value,
+) -> Value {
+    let mut json = Value::object([
+        ("id", id.into()),
+        ("rawId", raw_id.into()),
+        ("type", "public-key".into()),
+        (
+            "clientExtensionResults",
+            Value::Object(client_extension_results.clone()),
+        ),
+        ("response", response),
+    ]);
+    json.insert_some("authenticatorAttachment", authenticator_attachment);
+    json
 }
 
 impl Assertion {
     /// The assertion the page produced, as JSON text (the app's argument).
     pub fn parse(text: &str) -> Result<Self, Error> {
         let value = crate::json::parse_argument(text, "credential")?;
-        Self::read(&Reader::argument(&value, "credential")?, |response| {
-            Ok(AssertionResponse {
-                client_data_json: binary(response, "clientDataJSON")?,
-                authenticator_data: binary(response, "authenticatorData")?,
-                signature: binary(response, "signature")?,
-                user_handle: opt_binary(response, "userHandle")?,
-            })
-        })
+        let common = Common::read(&Reader::argument(&value, "credential")?)?;
+        let response = &common.response;
+        let response = AssertionResponse {
+            client_data_json: binary(response, "clientDataJSON")?,
+            authenticator_data: binary(response, "authenticatorData")?,
+            signature: binary(response, "signature")?,
+            user_handle: opt_binary(response, "userHandle")?,
+        };
+        Ok(common.with(response))
     }
 
     /// The `CREDENTIAL` challenge response: the AuthenticationResponseJSON, as text.
@@ -168,16 +201,17 @@ impl Assertion {
 impl Registration {
     /// The registration the page produced (the app's argument `credential`).
     pub fn read_argument(args: &Reader<'_>) -> Result<Self, Error> {
-        Self::read(&args.object_at("credential")?, |response| {
-            Ok(AttestationResponse {
-                client_data_json: binary(response, "clientDataJSON")?,
-                attestation_object: binary(response, "attestationObject")?,
-                transports: response.strings("transports")?,
-                authenticator_data: opt_binary(response, "authenticatorData")?,
-                public_key: opt_binary(response, "publicKey")?,
-                public_key_algorithm: response.opt_i64("publicKeyAlgorithm")?,
-            })
-        })
+        let common = Common::read(&args.object_at("credential")?)?;
+        let response = &common.response;
+        let response = AttestationResponse {
+            client_data_json: binary(response, "clientDataJSON")?,
+            attestation_object: binary(response, "attestationObject")?,
+            transports: response.strings("transports")?,
+            authenticator_data: opt_binary(response, "authenticatorData")?,
+            public_key: opt_binary(response, "publicKey")?,
+            public_key_algorithm: response.opt_i64("publicKeyAlgorithm")?,
+        };
+        Ok(common.with(response))
     }
 
     #[cfg(feature = "sign-in-core")]
