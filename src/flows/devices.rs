@@ -1,11 +1,12 @@
-//! Managing remembered devices once signed in: remember or not, forget, list, describe. (Registering a new
-//! device and device SRP happen inside the sign-in flow.)
+//! Managing remembered devices once signed in: the replies of ListDevices and GetDevice, and the device as
+//! the app sees it. (Their requests are built from the table in `wasm/account.rs`; registering a new device
+//! and device SRP happen inside the sign-in flow.)
 
 use crate::error::Error;
 use crate::json::{Reader, Value};
 use crate::prelude::*;
 use crate::protocol::Attribute;
-use crate::protocol::{Operation, Request, StringMap};
+use crate::protocol::StringMap;
 
 /// `DeviceType` as Cognito sends it.
 #[derive(Clone, Debug)]
@@ -104,52 +105,6 @@ impl From<DeviceReply> for Device {
     }
 }
 
-pub fn update_status(
-    access_token: &str,
-    device_key: &str,
-    remembered: bool,
-) -> Result<Request, Error> {
-    let status = if remembered {
-        "remembered"
-    } else {
-        "not_remembered"
-    };
-    Request::new(
-        Operation::UpdateDeviceStatus,
-        Value::object([
-            ("AccessToken", access_token.into()),
-            ("DeviceKey", device_key.into()),
-            ("DeviceRememberedStatus", status.into()),
-        ]),
-    )
-}
-
-pub fn forget(access_token: &str, device_key: &str) -> Result<Request, Error> {
-    Request::new(
-        Operation::ForgetDevice,
-        device_body(access_token, device_key),
-    )
-}
-
-/// Lists the user's devices; Cognito returns at most 60 per page.
-pub fn list(access_token: &str, limit: Option<u32>) -> Result<Request, Error> {
-    let mut body = Value::object([("AccessToken", access_token.into())]);
-    body.insert_some("Limit", limit.map(|limit| limit.clamp(1, 60)));
-    Request::new(Operation::ListDevices, body)
-}
-
-/// `{AccessToken, DeviceKey}`, the body of the requests about one device.
-fn device_body(access_token: &str, device_key: &str) -> Value {
-    Value::object([
-        ("AccessToken", access_token.into()),
-        ("DeviceKey", device_key.into()),
-    ])
-}
-
-pub fn get(access_token: &str, device_key: &str) -> Result<Request, Error> {
-    Request::new(Operation::GetDevice, device_body(access_token, device_key))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,9 +125,5 @@ mod tests {
         assert_eq!(device.create_date, Some(1_700_000_000_500));
         assert_eq!(device.last_authenticated_date, Some(1_700_000_100_000));
         assert_eq!(device.last_modified_date, None);
-        assert_eq!(
-            list("t", Some(500)).unwrap().body,
-            r#"{"AccessToken":"t","Limit":60}"#
-        );
     }
 }

@@ -1,15 +1,13 @@
 //! Passkeys (WebAuthn) as Cognito speaks them: the credentials a browser hands back, read and checked
 //! before they are sent (a registration for CompleteWebAuthnRegistration, an assertion for the WEB_AUTHN
 //! answer of a sign-in), and the four operations on the signed-in user's passkeys — StartWebAuthnRegistration,
-//! CompleteWebAuthnRegistration, ListWebAuthnCredentials and DeleteWebAuthnCredential — each a request
-//! built here and a reply read into a typed output. The ceremonies themselves (navigator.credentials) are
+//! CompleteWebAuthnRegistration, ListWebAuthnCredentials and DeleteWebAuthnCredential — their replies read
+//! into typed outputs (their requests are built from the table in `wasm/account.rs`). The ceremonies themselves (navigator.credentials) are
 //! the page's: this module only decides what goes to Cognito and what its replies mean.
 
 use crate::error::Error;
 use crate::json::{Object, Reader, Value};
 use crate::prelude::*;
-#[cfg(feature = "sign-in-core")]
-use crate::protocol::{Operation, Request};
 use crate::text;
 
 /// Cognito's largest page of ListWebAuthnCredentials (`MaxResults`, 1–20).
@@ -214,8 +212,8 @@ impl Registration {
         Ok(common.with(response))
     }
 
-    #[cfg(feature = "sign-in-core")]
-    fn to_value(&self) -> Value {
+    /// The registration as CompleteWebAuthnRegistration's `Credential`.
+    pub fn to_value(&self) -> Value {
         let r = &self.response;
         let mut response = Value::object([
             ("clientDataJSON", (&r.client_data_json).into()),
@@ -278,15 +276,6 @@ impl RequestOptions {
     }
 }
 
-/// StartWebAuthnRegistration: the options for `navigator.credentials.create`.
-#[cfg(feature = "sign-in-core")]
-pub fn start_registration(access_token: &str) -> Result<Request, Error> {
-    Request::new(
-        Operation::StartWebAuthnRegistration,
-        Value::object([("AccessToken", access_token.into())]),
-    )
-}
-
 /// StartWebAuthnRegistration's reply: `CredentialCreationOptions`, passed to the page whole.
 pub struct StartRegistrationReply {
     pub credential_creation_options: Value,
@@ -309,57 +298,6 @@ impl StartRegistrationReply {
                 .unwrap_or(Value::Null),
         })
     }
-}
-
-/// CompleteWebAuthnRegistration with the page's new credential; its reply is empty.
-#[cfg(feature = "sign-in-core")]
-pub fn complete_registration(
-    access_token: &str,
-    credential: &Registration,
-) -> Result<Request, Error> {
-    Request::new(
-        Operation::CompleteWebAuthnRegistration,
-        Value::object([
-            ("AccessToken", access_token.into()),
-            ("Credential", credential.to_value()),
-        ]),
-    )
-}
-
-/// ListWebAuthnCredentials, a page of at most `max_results` (1–20) after `next_token`.
-#[cfg(feature = "sign-in-core")]
-pub fn list(
-    access_token: &str,
-    max_results: Option<u32>,
-    next_token: Option<&str>,
-) -> Result<Request, Error> {
-    if let Some(size) = max_results
-        && !(1..=MAX_PAGE_SIZE).contains(&size)
-    {
-        return Err(Error::invalid_parameter(text::concat(&[
-            "pageSize must be from 1 to ",
-            &text::decimal(MAX_PAGE_SIZE.into()),
-        ])));
-    }
-    let mut body = Value::object([("AccessToken", access_token.into())]);
-    body.insert_some("MaxResults", max_results);
-    body.insert_some("NextToken", next_token.filter(|t| !t.is_empty()));
-    Request::new(Operation::ListWebAuthnCredentials, body)
-}
-
-/// DeleteWebAuthnCredential; its reply is empty.
-#[cfg(feature = "sign-in-core")]
-pub fn delete(access_token: &str, credential_id: &str) -> Result<Request, Error> {
-    if credential_id.is_empty() {
-        return Err(Error::invalid_parameter("credentialId is required"));
-    }
-    Request::new(
-        Operation::DeleteWebAuthnCredential,
-        Value::object([
-            ("AccessToken", access_token.into()),
-            ("CredentialId", credential_id.into()),
-        ]),
-    )
 }
 
 /// One of the user's passkeys (`WebAuthnCredentialDescription`).
@@ -487,18 +425,7 @@ mod tests {
     }
 
     #[test]
-    fn list_pages_are_checked_and_read() {
-        assert_eq!(
-            list("t", Some(0), None).unwrap_err().message,
-            "pageSize must be from 1 to 20"
-        );
-        assert!(list("t", Some(21), None).is_err());
-        let body: serde_json::Value =
-            serde_json::from_str(&list("t", Some(2), Some("n")).unwrap().body).unwrap();
-        assert_eq!(
-            body,
-            serde_json::json!({"AccessToken": "t", "MaxResults": 2, "NextToken": "n"})
-        );
+    fn list_pages_are_read() {
         let reply = crate::json::parse_reply(
             r#"{"Credentials":[{"CredentialId":"AAEC","RelyingPartyId":"localhost",
                 "AuthenticatorTransports":["internal"],"CreatedAt":1700000000.5}],"NextToken":"x"}"#,
@@ -513,6 +440,5 @@ mod tests {
                 "relyingPartyId": "localhost", "authenticatorTransports": ["internal"],
                 "createdAt": 1_700_000_000_500_i64}], "nextToken": "x"})
         );
-        assert!(delete("t", "").is_err());
     }
 }
