@@ -343,16 +343,16 @@ pub struct Attribute {
 impl Attribute {
     /// The attribute list at `path` of `reply`.
     pub(crate) fn list(reply: Reader<'_>, path: &str) -> Result<Vec<Self>, Error> {
-        reply
-            .objects(path)?
-            .into_iter()
-            .map(|attribute| {
-                Ok(Self {
-                    name: attribute.string("Name")?,
-                    value: attribute.opt_string("Value")?,
-                })
-            })
-            .collect()
+        // A loop, not a `collect` into a `Result`: that compiles to a copy of the iterator machinery per
+        // item type.
+        let mut list = Vec::new();
+        for attribute in reply.objects(path)? {
+            list.push(Self {
+                name: attribute.string("Name")?,
+                value: attribute.opt_string("Value")?,
+            });
+        }
+        Ok(list)
     }
 }
 

@@ -180,12 +180,14 @@ pub struct UpdateUserAttributesReply {
 impl UpdateUserAttributesReply {
     pub fn read(body: &Value) -> Result<Self, Error> {
         let reply = Reader::reply(body, "UpdateUserAttributes")?;
+        // A loop, not a `collect` into a `Result`: that compiles to a copy of the iterator machinery per
+        // item type.
+        let mut code_delivery_details_list = Vec::new();
+        for details in reply.objects("CodeDeliveryDetailsList")? {
+            code_delivery_details_list.push(CodeDeliveryDetails::read(details)?);
+        }
         Ok(Self {
-            code_delivery_details_list: reply
-                .objects("CodeDeliveryDetailsList")?
-                .into_iter()
-                .map(CodeDeliveryDetails::read)
-                .collect::<Result<_, _>>()?,
+            code_delivery_details_list,
         })
     }
 }

@@ -39,13 +39,11 @@ pub struct ListDevicesReply {
 impl ListDevicesReply {
     pub fn read(body: &Value) -> Result<Self, Error> {
         let reply = Reader::reply(body, "ListDevices")?;
-        Ok(Self {
-            devices: reply
-                .objects("Devices")?
-                .into_iter()
-                .map(DeviceReply::read)
-                .collect::<Result<_, _>>()?,
-        })
+        let mut devices = Vec::new();
+        for device in reply.objects("Devices")? {
+            devices.push(DeviceReply::read(device)?);
+        }
+        Ok(Self { devices })
     }
 }
 

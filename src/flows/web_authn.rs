@@ -243,11 +243,10 @@ impl RequestOptions {
         let options = crate::json::parse_reply(text, "CREDENTIAL_REQUEST_OPTIONS")?;
         let reader = Reader::reply(&options, "CREDENTIAL_REQUEST_OPTIONS")?;
         let challenge = reader.string("challenge")?;
-        let allowed_ids = reader
-            .objects("allowCredentials")?
-            .iter()
-            .map(|allowed| allowed.string("id"))
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut allowed_ids = Vec::new();
+        for allowed in reader.objects("allowCredentials")? {
+            allowed_ids.push(allowed.string("id")?);
+        }
         if !is_base64url(&challenge) || !allowed_ids.iter().all(|id| is_base64url(id)) {
             return Err(Error::invalid_response(
                 "CREDENTIAL_REQUEST_OPTIONS: challenge and credential ids must be base64url",
@@ -359,12 +358,12 @@ pub struct ListReply {
 impl ListReply {
     pub fn read(body: &Value) -> Result<Self, Error> {
         let reply = Reader::reply(body, "ListWebAuthnCredentials")?;
+        let mut credentials = Vec::new();
+        for credential in reply.objects("Credentials")? {
+            credentials.push(PasskeyDescription::read(&credential)?);
+        }
         Ok(Self {
-            credentials: reply
-                .objects("Credentials")?
-                .iter()
-                .map(PasskeyDescription::read)
-                .collect::<Result<_, _>>()?,
+            credentials,
             next_token: reply.opt_string("NextToken")?,
         })
     }
