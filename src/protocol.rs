@@ -361,11 +361,11 @@ impl Attribute {
 pub fn string_list(parameters: &StringMap, key: &str) -> Vec<String> {
     let value: Option<Value> = parameters.get(key).and_then(|v| json::parse(v).ok());
     let items = value.as_ref().and_then(Value::as_array);
-    items
-        .into_iter()
-        .flatten()
-        .filter_map(|item| item.as_str().map(str::to_owned))
-        .collect()
+    let mut list = Vec::new();
+    for item in items.into_iter().flatten() {
+        list.extend(item.as_str().map(str::to_owned));
+    }
+    list
 }
 
 #[cfg(test)]

@@ -215,19 +215,19 @@ impl GetUserReply {
 impl GetUserReply {
     /// The attributes as a name → value map.
     pub fn attributes(&self) -> StringMap {
-        self.user_attributes
-            .iter()
-            .map(|a| (a.name.clone(), a.value.clone().unwrap_or_default()))
-            .collect()
+        let mut attributes = StringMap::new();
+        for a in &self.user_attributes {
+            attributes.insert(a.name.clone(), a.value.clone().unwrap_or_default());
+        }
+        attributes
     }
 
     /// Enabled and preferred MFA types.
     pub fn mfa_preference(&self) -> MfaPreferenceOutput {
-        let enabled: Vec<MfaType> = self
-            .user_mfa_setting_list
-            .iter()
-            .filter_map(|n| MfaType::from_setting(n))
-            .collect();
+        let mut enabled = Vec::new();
+        for setting in &self.user_mfa_setting_list {
+            enabled.extend(MfaType::from_setting(setting));
+        }
         MfaPreferenceOutput {
             enabled: (!enabled.is_empty()).then_some(enabled),
             preferred: self

@@ -87,11 +87,10 @@ impl Device {
 
 impl From<DeviceReply> for Device {
     fn from(reply: DeviceReply) -> Self {
-        let attributes: StringMap = reply
-            .device_attributes
-            .into_iter()
-            .map(|a| (a.name, a.value.unwrap_or_default()))
-            .collect();
+        let mut attributes = StringMap::new();
+        for a in reply.device_attributes {
+            attributes.insert(a.name, a.value.unwrap_or_default());
+        }
         Self {
             id: reply.device_key,
             name: attributes.get("device_name").cloned(),

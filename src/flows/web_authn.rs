@@ -370,13 +370,11 @@ impl ListReply {
 
     /// `{credentials, nextToken?}`.
     pub fn to_json(&self) -> Value {
-        let mut json = Value::object([(
-            "credentials",
-            self.credentials
-                .iter()
-                .map(PasskeyDescription::to_json)
-                .collect(),
-        )]);
+        let mut credentials = Vec::new();
+        for credential in &self.credentials {
+            credentials.push(credential.to_json());
+        }
+        let mut json = Value::object([("credentials", Value::Array(credentials))]);
         json.insert_some("nextToken", self.next_token.as_ref());
         json
     }

@@ -614,11 +614,11 @@ impl AccountOperation {
             }
             Output::Devices => {
                 let reply = devices::ListDevicesReply::read(body)?;
-                Ok(reply
-                    .devices
-                    .into_iter()
-                    .map(|device| devices::Device::from(device).to_json())
-                    .collect())
+                let mut list = Vec::new();
+                for device in reply.devices {
+                    list.push(devices::Device::from(device).to_json());
+                }
+                Ok(Value::Array(list))
             }
             Output::Device => {
                 let reply = devices::GetDeviceReply::read(body)?;
@@ -635,10 +635,14 @@ impl AccountOperation {
 
 /// An attribute list (`[{Name, Value}]`) of `attributes`.
 fn attribute_list(attributes: &StringMap) -> Value {
-    attributes
-        .iter()
-        .map(|(name, value)| Value::object([("Name", name.into()), ("Value", value.into())]))
-        .collect()
+    let mut list = Vec::new();
+    for (name, value) in attributes {
+        list.push(Value::object([
+            ("Name", name.into()),
+            ("Value", value.into()),
+        ]));
+    }
+    Value::Array(list)
 }
 
 /// The device an operation is about: the one the app names (`{ device: { id } }`), else this browser's

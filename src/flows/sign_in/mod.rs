@@ -168,8 +168,7 @@ impl SignIn {
         if needs_password && input.password.expose().is_empty() {
             return Err(Error::invalid_parameter("password is required"));
         }
-        let mut auth_parameters =
-            StringMap::from([("USERNAME".to_owned(), input.username.clone())]);
+        let mut auth_parameters = parameter("USERNAME", input.username.clone());
         let (auth_flow, srp) = match method {
             Method::Srp(srp) => {
                 auth_parameters.insert("SRP_A".into(), srp.srp_a_hex());
@@ -328,34 +327,24 @@ impl SignIn {
         }
         let metadata = answer.client_metadata.as_ref();
         let (name, responses) = match &challenge.kind {
-            Kind::Code(code) => (
-                code.name(),
-                StringMap::from([(code.response_key().to_owned(), response)]),
-            ),
-            Kind::Custom => (
-                "CUSTOM_CHALLENGE",
-                StringMap::from([("ANSWER".to_owned(), response)]),
-            ),
+            Kind::Code(code) => (code.name(), parameter(code.response_key(), response)),
+            Kind::Custom => ("CUSTOM_CHALLENGE", parameter("ANSWER", response)),
             Kind::SelectMfaType { allowed } => {
                 let chosen = choose_mfa_type(allowed, &response)?;
                 (
                     "SELECT_MFA_TYPE",
-                    StringMap::from([("ANSWER".to_owned(), chosen.challenge_name().to_owned())]),
+                    parameter("ANSWER", chosen.challenge_name().to_owned()),
                 )
             }
             Kind::NewPassword => {
                 // The password as typed: spaces at its ends are part of it.
-                let mut responses =
-                    StringMap::from([("NEW_PASSWORD".to_owned(), answer.response.clone())]);
+                let mut responses = parameter("NEW_PASSWORD", answer.response.clone());
                 for (attribute, value) in &answer.user_attributes {
                     responses.insert(text::concat(&["userAttributes.", attribute]), value.clone());
                 }
                 ("NEW_PASSWORD_REQUIRED", responses)
             }
-            Kind::EmailAddress => (
-                "MFA_SETUP",
-                StringMap::from([("EMAIL".to_owned(), response)]),
-            ),
+            Kind::EmailAddress => ("MFA_SETUP", parameter("EMAIL", response)),
             Kind::ChooseMfaSetup { allowed } => {
                 return match choose_mfa_type(allowed, &response)? {
                     MfaType::Totp => self.associate_software_token(challenge),
@@ -406,8 +395,7 @@ impl SignIn {
                         "the passkey that signed is not one the WEB_AUTHN challenge allows",
                     ));
                 }
-                let responses =
-                    StringMap::from([("CREDENTIAL".to_owned(), assertion.to_challenge_response())]);
+                let responses = parameter("CREDENTIAL", assertion.to_challenge_response());
                 let request = self.respond_request(
                     config,
                     "WEB_AUTHN",
@@ -443,7 +431,7 @@ impl SignIn {
         offer: Challenge,
         metadata: Option<&StringMap>,
     ) -> Result<Progress, Error> {
-        let mut responses = StringMap::from([("ANSWER".to_owned(), factor.name().to_owned())]);
+        let mut responses = parameter("ANSWER", factor.name().to_owned());
         let srp = factor_parameters(factor, &self.input.password, &mut responses)?;
         let request = self.respond_request(
             config,
@@ -588,10 +576,8 @@ impl SignIn {
             match name.as_str() {
                 "DEVICE_SRP_AUTH" => {
                     let srp = SrpClient::generate()?;
-                    let responses = StringMap::from([
-                        ("DEVICE_KEY".to_owned(), device.device_key.clone()),
-                        ("SRP_A".to_owned(), srp.srp_a_hex()),
-                    ]);
+                    let mut responses = parameter("DEVICE_KEY", device.device_key.clone());
+                    responses.insert("SRP_A".into(), srp.srp_a_hex());
                     let request = self.respond_request(
                         config,
                         "DEVICE_SRP_AUTH",
@@ -824,6 +810,14 @@ impl Sent {
             _ => None,
         }
     }
+}
+
+/// A parameter map of one member (built by hand: `StringMap::from([…])` compiled to a copy of the
+/// iterator machinery per array length).
+fn parameter(key: &str, value: String) -> StringMap {
+    let mut map = StringMap::new();
+    map.insert(key.to_owned(), value);
+    map
 }
 
 /// The MFA type `answer` names, if it is one of `allowed`.
