@@ -44,53 +44,51 @@ fn opt_binary(reader: &Reader<'_>, path: &str) -> Result<Option<String>, Error> 
     }
 }
 
-/// What an assertion (`navigator.credentials.get`) proves: `AuthenticatorAssertionResponse`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AssertionResponse {
-    pub client_data_json: String,
-    pub authenticator_data: String,
-    pub signature: String,
-    pub user_handle: Option<String>,
+/// How a member of a credential's `response` is read.
+#[derive(Clone, Copy)]
+enum Member {
+    /// Base64url, required.
+    Binary,
+    /// Base64url, if present.
+    OptBinary,
+    /// An array of strings (empty when absent).
+    Strings,
+    /// A whole number, if present.
+    OptInt,
 }
 
-/// What a registration (`navigator.credentials.create`) returns: `AuthenticatorAttestationResponse`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AttestationResponse {
-    pub client_data_json: String,
-    pub attestation_object: String,
-    pub transports: Vec<String>,
-    pub authenticator_data: Option<String>,
-    pub public_key: Option<String>,
-    pub public_key_algorithm: Option<i64>,
-}
+/// What an assertion (`navigator.credentials.get`) proves: `AuthenticatorAssertionResponse`'s members, in
+/// the order they are read and sent.
+const ASSERTION_RESPONSE: &[(&str, Member)] = &[
+    ("clientDataJSON", Member::Binary),
+    ("authenticatorData", Member::Binary),
+    ("signature", Member::Binary),
+    ("userHandle", Member::OptBinary),
+];
 
-/// A `PublicKeyCredential` in its JSON form (AuthenticationResponseJSON / RegistrationResponseJSON).
+/// What a registration (`navigator.credentials.create`) returns: `AuthenticatorAttestationResponse`'s.
+const ATTESTATION_RESPONSE: &[(&str, Member)] = &[
+    ("clientDataJSON", Member::Binary),
+    ("attestationObject", Member::Binary),
+    ("transports", Member::Strings),
+    ("authenticatorData", Member::OptBinary),
+    ("publicKey", Member::OptBinary),
+    ("publicKeyAlgorithm", Member::OptInt),
+];
+
+/// A `PublicKeyCredential` in its JSON form (AuthenticationResponseJSON / RegistrationResponseJSON),
+/// checked, and written back with the members Cognito takes, in a fixed order: `id`, `rawId`, `type`,
+/// `clientExtensionResults`, `response` (the ceremony's members, as listed above), `authenticatorAttachment`.
+/// Both ceremonies are read by one table-driven reader.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Credential<R> {
+pub struct Credential {
+    /// The credential's id (base64url).
     pub id: String,
-    pub raw_id: String,
-    pub authenticator_attachment: Option<String>,
-    pub client_extension_results: Object,
-    pub response: R,
+    json: Value,
 }
 
-/// An assertion, the answer to the WEB_AUTHN challenge.
-pub type Assertion = Credential<AssertionResponse>;
-/// A new passkey, for CompleteWebAuthnRegistration.
-pub type Registration = Credential<AttestationResponse>;
-
-/// The members every credential has, read before the ceremony's own `response`.
-struct Common<'a> {
-    id: String,
-    raw_id: String,
-    authenticator_attachment: Option<String>,
-    client_extension_results: Object,
-    response: Reader<'a>,
-}
-
-impl<'a> Common<'a> {
-    /// Not generic over the response, so that assertions and registrations share one copy of it.
-    fn read(credential: &Reader<'a>) -> Result<Self, Error> {
+impl Credential {
+    fn read(credential: &Reader<'_>, members: &[(&str, Member)]) -> Result<Self, Error> {
         let kind = credential.string("type")?;
         if kind != "public-key" {
             return Err(Error::invalid_parameter(text::concat(&[
@@ -106,124 +104,56 @@ impl<'a> Common<'a> {
                 "credential: id and rawId name different credentials",
             ));
         }
-        let extensions = credential
-            .get("clientExtensionResults")?
-            .map(|value| {
-                value.as_object().cloned().ok_or_else(|| {
-                    Error::invalid_parameter("credential: clientExtensionResults must be an object")
-                })
-            })
-            .transpose()?;
-        Ok(Self {
-            id,
-            raw_id,
-            authenticator_attachment: credential.opt_string("authenticatorAttachment")?,
-            client_extension_results: extensions.unwrap_or_default(),
-            response: credential.object_at("response")?,
-        })
-    }
-
-    fn with<R>(self, response: R) -> Credential<R> {
-        Credential {
-            id: self.id,
-            raw_id: self.raw_id,
-            authenticator_attachment: self.authenticator_attachment,
-            client_extension_results: self.client_extension_results,
-            response,
-        }
-    }
-}
-
-impl<R> Credential<R> {
-    fn to_json(&self, response: Value) -> Value {
-        credential_json(
-            &self.id,
-            &self.raw_id,
-            self.authenticator_attachment.as_ref(),
-            &self.client_extension_results,
-            response,
-        )
-    }
-}
-
-/// A credential's JSON with the ceremony's `response` (one copy for both ceremonies).
-fn credential_json(
-    id: &String,
-    raw_id: &String,
-    authenticator_attachment: Option<&String>,
-    client_extension_results: &Object,
-    response: Value,
-) -> Value {
-    let mut json = Value::object([
-        ("id", id.into()),
-        ("rawId", raw_id.into()),
-        ("type", "public-key".into()),
-        (
-            "clientExtensionResults",
-            Value::Object(client_extension_results.clone()),
-        ),
-        ("response", response),
-    ]);
-    json.insert_some("authenticatorAttachment", authenticator_attachment);
-    json
-}
-
-impl Assertion {
-    /// The assertion the page produced, as JSON text (the app's argument).
-    pub fn parse(text: &str) -> Result<Self, Error> {
-        let value = crate::json::parse_argument(text, "credential")?;
-        let common = Common::read(&Reader::argument(&value, "credential")?)?;
-        let response = &common.response;
-        let response = AssertionResponse {
-            client_data_json: binary(response, "clientDataJSON")?,
-            authenticator_data: binary(response, "authenticatorData")?,
-            signature: binary(response, "signature")?,
-            user_handle: opt_binary(response, "userHandle")?,
+        let extensions = match credential.get("clientExtensionResults")? {
+            None => Object::default(),
+            Some(value) => value.as_object().cloned().ok_or_else(|| {
+                Error::invalid_parameter("credential: clientExtensionResults must be an object")
+            })?,
         };
-        Ok(common.with(response))
+        let attachment = credential.opt_string("authenticatorAttachment")?;
+        let reader = credential.object_at("response")?;
+        let mut response = Value::Object(Object::default());
+        for &(path, member) in members {
+            let value = match member {
+                Member::Binary => Some(binary(&reader, path)?.into()),
+                Member::OptBinary => opt_binary(&reader, path)?.map(Value::from),
+                Member::Strings => Some(reader.strings(path)?.into()),
+                Member::OptInt => reader.opt_i64(path)?.map(Value::from),
+            };
+            response.insert_some(path, value);
+        }
+        let mut json = Value::object([
+            ("id", (&id).into()),
+            ("rawId", raw_id.into()),
+            ("type", "public-key".into()),
+            ("clientExtensionResults", Value::Object(extensions)),
+            ("response", response),
+        ]);
+        json.insert_some("authenticatorAttachment", attachment);
+        Ok(Self { id, json })
+    }
+
+    /// The assertion the page produced, as JSON text (the app's argument): the answer to the WEB_AUTHN
+    /// challenge.
+    pub fn assertion(text: &str) -> Result<Self, Error> {
+        let value = crate::json::parse_argument(text, "credential")?;
+        Self::read(&Reader::argument(&value, "credential")?, ASSERTION_RESPONSE)
     }
 
     /// The `CREDENTIAL` challenge response: the AuthenticationResponseJSON, as text.
     pub fn to_challenge_response(&self) -> String {
-        let r = &self.response;
-        let mut response = Value::object([
-            ("clientDataJSON", (&r.client_data_json).into()),
-            ("authenticatorData", (&r.authenticator_data).into()),
-            ("signature", (&r.signature).into()),
-        ]);
-        response.insert_some("userHandle", r.user_handle.as_ref());
-        self.to_json(response).to_json()
+        self.json.to_json()
     }
-}
 
-impl Registration {
-    /// The registration the page produced (the app's argument `credential`).
-    pub fn read_argument(args: &Reader<'_>) -> Result<Self, Error> {
-        let common = Common::read(&args.object_at("credential")?)?;
-        let response = &common.response;
-        let response = AttestationResponse {
-            client_data_json: binary(response, "clientDataJSON")?,
-            attestation_object: binary(response, "attestationObject")?,
-            transports: response.strings("transports")?,
-            authenticator_data: opt_binary(response, "authenticatorData")?,
-            public_key: opt_binary(response, "publicKey")?,
-            public_key_algorithm: response.opt_i64("publicKeyAlgorithm")?,
-        };
-        Ok(common.with(response))
+    /// The new passkey the page produced (the app's argument `credential`), for
+    /// CompleteWebAuthnRegistration.
+    pub fn registration(args: &Reader<'_>) -> Result<Self, Error> {
+        Self::read(&args.object_at("credential")?, ATTESTATION_RESPONSE)
     }
 
     /// The registration as CompleteWebAuthnRegistration's `Credential`.
-    pub fn to_value(&self) -> Value {
-        let r = &self.response;
-        let mut response = Value::object([
-            ("clientDataJSON", (&r.client_data_json).into()),
-            ("attestationObject", (&r.attestation_object).into()),
-            ("transports", r.transports.as_slice().into()),
-        ]);
-        response.insert_some("authenticatorData", r.authenticator_data.as_ref());
-        response.insert_some("publicKey", r.public_key.as_ref());
-        response.insert_some("publicKeyAlgorithm", r.public_key_algorithm);
-        self.to_json(response)
+    pub fn into_value(self) -> Value {
+        self.json
     }
 }
 
@@ -390,8 +320,8 @@ mod tests {
 
     #[test]
     fn an_assertion_is_read_and_sent_back_whole() {
-        let assertion = Assertion::parse(ASSERTION).unwrap();
-        assert_eq!(assertion.response.user_handle.as_deref(), Some("dXNlcg"));
+        let assertion = Credential::assertion(ASSERTION).unwrap();
+        assert_eq!(assertion.id, "AAEC");
         let sent: serde_json::Value =
             serde_json::from_str(&assertion.to_challenge_response()).unwrap();
         let given: serde_json::Value = serde_json::from_str(ASSERTION).unwrap();
@@ -407,10 +337,10 @@ mod tests {
             ASSERTION.replace("SZYN", "not base64!"),
             "[]".to_owned(),
         ] {
-            let error = Assertion::parse(&broken).unwrap_err();
+            let error = Credential::assertion(&broken).unwrap_err();
             assert!(error.is("InvalidParameterException"), "{broken}: {error:?}");
         }
-        let message = |broken: String| Assertion::parse(&broken).unwrap_err().message;
+        let message = |broken: String| Credential::assertion(&broken).unwrap_err().message;
         assert_eq!(
             message(ASSERTION.replace("public-key", "password")),
             "credential: type must be public-key, not 'password'"

@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::flows::account::{self, MfaPreference};
 use crate::flows::devices;
 use crate::flows::sign_in::TotpSetup;
-use crate::flows::web_authn::{self, Registration};
+use crate::flows::web_authn::{self, Credential};
 use crate::json::{Object, Reader, Value};
 use crate::prelude::*;
 use crate::protocol::{Operation, Request, StringMap};
@@ -464,7 +464,7 @@ impl Member {
                 .opt_choice(path, &MFA_PREFERENCES)?
                 .map(MfaPreference::settings),
             Arg::Device => Some(device_key(args)?.into()),
-            Arg::Credential => Some(Registration::read_argument(args)?.to_value()),
+            Arg::Credential => Some(Credential::registration(args)?.into_value()),
             Arg::PageSize => args.opt_u32(path)?.map(Value::from),
             Arg::Fixed(text) => Some(text.into()),
             Arg::Number(n) => Some(n.into()),

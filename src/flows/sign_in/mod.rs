@@ -23,7 +23,7 @@ use crate::clock::Now;
 use crate::config::ClientConfig;
 use crate::error::Error;
 use crate::flows::code_delivery::CodeDeliveryDetails;
-use crate::flows::web_authn::{Assertion, RequestOptions};
+use crate::flows::web_authn::{Credential, RequestOptions};
 use crate::json::{Reader, Value};
 use crate::protocol::{
     AuthResponse, InitiateAuthRequest, Operation, Request, RespondToAuthChallengeRequest, StringMap,
@@ -389,7 +389,7 @@ impl SignIn {
                 return self.choose_first_factor(config, factor, challenge, metadata);
             }
             Kind::WebAuthn(asked) => {
-                let assertion = Assertion::parse(&response)?;
+                let assertion = Credential::assertion(&response)?;
                 if !asked.options.allows(&assertion.id) {
                     return Err(Error::invalid_parameter(
                         "the passkey that signed is not one the WEB_AUTHN challenge allows",
@@ -572,7 +572,7 @@ impl SignIn {
         {
             self.user_id = Some(user.clone());
         }
-        if let Some(device) = self.input.device.clone() {
+        if let Some(device) = &self.input.device {
             match name.as_str() {
                 "DEVICE_SRP_AUTH" => {
                     let srp = SrpClient::generate()?;
