@@ -8,7 +8,7 @@ pub use crate::flows::code_delivery::CodeDeliveryDetails;
 use crate::flows::mfa_type::MfaType;
 use crate::json::{Reader, Value};
 use crate::prelude::*;
-use crate::protocol::{Attribute, Operation, StringMap};
+use crate::protocol::{Attribute, Members, Operation, StringMap};
 
 /// What follows a sign-up (`nextStep.signUpStep`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -147,13 +147,16 @@ pub struct SignUpReply {
 impl SignUpReply {
     pub fn read(body: &Value) -> Result<Self, Error> {
         let reply = Reader::reply(body, "SignUp")?;
-        Ok(Self {
-            user_confirmed: reply
-                .opt_bool("UserConfirmed")?
-                .ok_or_else(|| Error::invalid_response("SignUp reply without UserConfirmed"))?,
-            code_delivery_details: CodeDeliveryDetails::member(reply)?,
-            user_sub: reply.opt_string("UserSub")?,
-        })
+        let mut members = Members::default();
+        let read = Self {
+            user_confirmed: members.keep(reply.opt_bool("UserConfirmed").and_then(|confirmed| {
+                confirmed
+                    .ok_or_else(|| Error::invalid_response("SignUp reply without UserConfirmed"))
+            })),
+            code_delivery_details: members.keep(CodeDeliveryDetails::member(reply)),
+            user_sub: members.keep(reply.opt_string("UserSub")),
+        };
+        members.finish(read)
     }
 }
 
@@ -203,12 +206,14 @@ pub struct GetUserReply {
 impl GetUserReply {
     pub fn read(body: &Value) -> Result<Self, Error> {
         let reply = Reader::reply(body, "GetUser")?;
-        Ok(Self {
-            username: reply.opt_string("Username")?,
-            user_attributes: Attribute::list(reply, "UserAttributes")?,
-            preferred_mfa_setting: reply.opt_string("PreferredMfaSetting")?,
-            user_mfa_setting_list: reply.strings("UserMFASettingList")?,
-        })
+        let mut members = Members::default();
+        let read = Self {
+            username: members.keep(reply.opt_string("Username")),
+            user_attributes: members.keep(Attribute::list(reply, "UserAttributes")),
+            preferred_mfa_setting: members.keep(reply.opt_string("PreferredMfaSetting")),
+            user_mfa_setting_list: members.keep(reply.strings("UserMFASettingList")),
+        };
+        members.finish(read)
     }
 }
 

@@ -5,8 +5,8 @@
 use crate::error::Error;
 use crate::json::{Reader, Value};
 use crate::prelude::*;
-use crate::protocol::Attribute;
 use crate::protocol::StringMap;
+use crate::protocol::{Attribute, Members};
 
 /// `DeviceType` as Cognito sends it.
 #[derive(Clone, Debug)]
@@ -21,13 +21,16 @@ pub struct DeviceReply {
 
 impl DeviceReply {
     fn read(device: Reader<'_>) -> Result<Self, Error> {
-        Ok(Self {
-            device_key: device.string("DeviceKey")?,
-            device_attributes: Attribute::list(device, "DeviceAttributes")?,
-            device_create_date: device.opt_millis("DeviceCreateDate")?,
-            device_last_modified_date: device.opt_millis("DeviceLastModifiedDate")?,
-            device_last_authenticated_date: device.opt_millis("DeviceLastAuthenticatedDate")?,
-        })
+        let mut members = Members::default();
+        let read = Self {
+            device_key: members.keep(device.string("DeviceKey")),
+            device_attributes: members.keep(Attribute::list(device, "DeviceAttributes")),
+            device_create_date: members.keep(device.opt_millis("DeviceCreateDate")),
+            device_last_modified_date: members.keep(device.opt_millis("DeviceLastModifiedDate")),
+            device_last_authenticated_date: members
+                .keep(device.opt_millis("DeviceLastAuthenticatedDate")),
+        };
+        members.finish(read)
     }
 }
 

@@ -8,6 +8,7 @@
 use crate::error::Error;
 use crate::json::{Object, Reader, Value};
 use crate::prelude::*;
+use crate::protocol::Members;
 use crate::text;
 
 /// Cognito's largest page of ListWebAuthnCredentials (`MaxResults`, 1–20).
@@ -244,16 +245,21 @@ pub struct PasskeyDescription {
 
 impl PasskeyDescription {
     fn read(credential: &Reader<'_>) -> Result<Self, Error> {
-        Ok(Self {
-            credential_id: credential.string("CredentialId")?,
-            friendly_credential_name: credential.opt_string("FriendlyCredentialName")?,
-            relying_party_id: credential.string("RelyingPartyId")?,
-            authenticator_attachment: credential.opt_string("AuthenticatorAttachment")?,
-            authenticator_transports: credential.strings("AuthenticatorTransports")?,
-            created_at_ms: credential.opt_millis("CreatedAt")?.ok_or_else(|| {
-                Error::invalid_response("ListWebAuthnCredentials: CreatedAt is required")
-            })?,
-        })
+        let mut members = Members::default();
+        let read = Self {
+            credential_id: members.keep(credential.string("CredentialId")),
+            friendly_credential_name: members.keep(credential.opt_string("FriendlyCredentialName")),
+            relying_party_id: members.keep(credential.string("RelyingPartyId")),
+            authenticator_attachment: members
+                .keep(credential.opt_string("AuthenticatorAttachment")),
+            authenticator_transports: members.keep(credential.strings("AuthenticatorTransports")),
+            created_at_ms: members.keep(credential.opt_millis("CreatedAt").and_then(|created| {
+                created.ok_or_else(|| {
+                    Error::invalid_response("ListWebAuthnCredentials: CreatedAt is required")
+                })
+            })),
+        };
+        members.finish(read)
     }
 
     /// As Amplify v6's `listWebAuthnCredentials` gives it: `createdAt` a JS Date's milliseconds.
