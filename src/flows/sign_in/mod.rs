@@ -616,10 +616,8 @@ impl SignIn {
             challenge_name: name.clone(),
             challenge_parameters: parameters.clone(),
         };
-        let (kind, step) = match name.as_str() {
-            "SMS_MFA" | "SMS_OTP" | "EMAIL_OTP" | "SOFTWARE_TOKEN_MFA" => {
-                let code = CodeChallenge::from_name(&name)
-                    .ok_or_else(|| Error::invalid_response("unknown code challenge"))?;
+        let (kind, step) = match (CodeChallenge::from_name(&name), name.as_str()) {
+            (Some(code), _) => {
                 let code_delivery_details = CodeDeliveryDetails::from_challenge(&parameters);
                 let step = match code {
                     CodeChallenge::SmsMfa | CodeChallenge::SmsOtp => NextStep::ConfirmWithSmsCode {
@@ -632,14 +630,14 @@ impl SignIn {
                 };
                 (Kind::Code(code), step)
             }
-            "SELECT_MFA_TYPE" => {
+            (_, "SELECT_MFA_TYPE") => {
                 let allowed = MfaType::list(&parameters, "MFAS_CAN_CHOOSE");
                 let step = NextStep::SelectMfaType {
                     allowed_mfa_types: allowed.clone(),
                 };
                 (Kind::SelectMfaType { allowed }, step)
             }
-            "MFA_SETUP" => match MfaType::list(&parameters, "MFAS_CAN_SETUP").as_slice() {
+            (_, "MFA_SETUP") => match MfaType::list(&parameters, "MFAS_CAN_SETUP").as_slice() {
                 // The only factor to set up is TOTP: associate right away, the secret is the next step.
                 [MfaType::Totp] => {
                     return self.associate_software_token(Challenge {
@@ -660,13 +658,13 @@ impl SignIn {
                     },
                 ),
             },
-            "NEW_PASSWORD_REQUIRED" => (
+            (_, "NEW_PASSWORD_REQUIRED") => (
                 Kind::NewPassword,
                 NextStep::NewPasswordRequired {
                     missing_attributes: steps::missing_attributes(&parameters),
                 },
             ),
-            "SELECT_CHALLENGE" => (
+            (_, "SELECT_CHALLENGE") => (
                 Kind::SelectFirstFactor {
                     available: reply.available_challenges.clone(),
                 },
@@ -674,7 +672,7 @@ impl SignIn {
                     available_challenges: reply.available_challenges,
                 },
             ),
-            "WEB_AUTHN" => {
+            (_, "WEB_AUTHN") => {
                 let options = required_parameter(&name, &parameters, "CREDENTIAL_REQUEST_OPTIONS")?;
                 let options = RequestOptions::parse(options)?;
                 (
@@ -686,7 +684,7 @@ impl SignIn {
                     },
                 )
             }
-            "CUSTOM_CHALLENGE" => (
+            (_, "CUSTOM_CHALLENGE") => (
                 Kind::Custom,
                 NextStep::CustomChallenge {
                     additional_info: parameters,
