@@ -152,12 +152,10 @@ impl SignIn {
         let preferred = match &method {
             Method::UserAuth {
                 preferred: Some(name),
-            } => Some(FirstFactor::parse(name).ok_or_else(|| {
-                Error::invalid_parameter(text::concat(&[
-                    "preferredChallenge must be one of ",
-                    &FirstFactor::names(FirstFactor::ALL),
-                ]))
-            })?),
+            } => Some(
+                FirstFactor::parse(name)
+                    .ok_or_else(|| Error::invalid_parameter(PREFERRED_CHALLENGE_REFUSED))?,
+            ),
             _ => None,
         };
         let needs_password = match &method {
@@ -810,6 +808,11 @@ impl Sent {
     }
 }
 
+/// The refusal of a `preferredChallenge` that is no first factor: every factor named, written out (the
+/// tests hold it against [`FirstFactor::ALL`]).
+const PREFERRED_CHALLENGE_REFUSED: &str =
+    "preferredChallenge must be one of PASSWORD, PASSWORD_SRP, EMAIL_OTP, SMS_OTP, WEB_AUTHN";
+
 /// A parameter map of one member (built by hand: `StringMap::from([…])` compiled to a copy of the
 /// iterator machinery per array length).
 fn parameter(key: &str, value: String) -> StringMap {
@@ -863,6 +866,13 @@ mod tests {
 
     #[test]
     fn refusals_name_what_was_allowed_and_what_was_missing() {
+        assert_eq!(
+            PREFERRED_CHALLENGE_REFUSED,
+            format!(
+                "preferredChallenge must be one of {}",
+                FirstFactor::names(FirstFactor::ALL)
+            )
+        );
         let error = choose_mfa_type(&[MfaType::Sms, MfaType::Totp], "email").unwrap_err();
         assert_eq!(error.message, "choose one of SMS, TOTP, not 'email'");
         let parameters = StringMap::from([("SALT".to_owned(), "ab".to_owned())]);
