@@ -208,30 +208,56 @@ impl AuthResponse {
     /// Reads the reply `body` of `operation`.
     pub fn read(body: &Value, operation: &str) -> Result<Self, Error> {
         let reply = Reader::reply(body, operation)?;
-        let authentication_result = match reply.opt_object("AuthenticationResult")? {
-            Some(result) => Some(AuthenticationResult {
-                access_token: result.opt_string("AccessToken")?,
-                id_token: result.opt_string("IdToken")?,
-                refresh_token: result.opt_string("RefreshToken")?,
-                expires_in: result.opt_i64("ExpiresIn")?,
-                token_type: result.opt_string("TokenType")?,
-                new_device_metadata: match result.opt_object("NewDeviceMetadata")? {
-                    Some(device) => Some(NewDeviceMetadata {
-                        device_key: device.opt_string("DeviceKey")?,
-                        device_group_key: device.opt_string("DeviceGroupKey")?,
-                    }),
-                    None => None,
-                },
-            }),
-            None => None,
-        };
-        Ok(Self {
-            challenge_name: reply.opt_string("ChallengeName")?,
-            session: reply.opt_string("Session")?,
-            challenge_parameters: reply.map_or_empty("ChallengeParameters")?,
+        let mut members = Members::default();
+        let authentication_result =
+            members
+                .keep(reply.opt_object("AuthenticationResult"))
+                .map(|result| AuthenticationResult {
+                    access_token: members.keep(result.opt_string("AccessToken")),
+                    id_token: members.keep(result.opt_string("IdToken")),
+                    refresh_token: members.keep(result.opt_string("RefreshToken")),
+                    expires_in: members.keep(result.opt_i64("ExpiresIn")),
+                    token_type: members.keep(result.opt_string("TokenType")),
+                    new_device_metadata: members.keep(result.opt_object("NewDeviceMetadata")).map(
+                        |device| NewDeviceMetadata {
+                            device_key: members.keep(device.opt_string("DeviceKey")),
+                            device_group_key: members.keep(device.opt_string("DeviceGroupKey")),
+                        },
+                    ),
+                });
+        let response = Self {
+            challenge_name: members.keep(reply.opt_string("ChallengeName")),
+            session: members.keep(reply.opt_string("Session")),
+            challenge_parameters: members.keep(reply.map_or_empty("ChallengeParameters")),
             authentication_result,
-            available_challenges: reply.strings("AvailableChallenges")?,
+            available_challenges: members.keep(reply.strings("AvailableChallenges")),
+        };
+        members.finish(response)
+    }
+}
+
+/// The members of a reply read one after another, keeping the first error: a reader that returned at each
+/// member's error compiled to a branch and a ladder of drops per member.
+#[derive(Default)]
+pub(crate) struct Members {
+    error: Option<Error>,
+}
+
+impl Members {
+    /// The member `read` read, or its default after an error (which is kept if it is the first).
+    pub(crate) fn keep<T: Default>(&mut self, read: Result<T, Error>) -> T {
+        read.unwrap_or_else(|error| {
+            self.error.get_or_insert(error);
+            T::default()
         })
+    }
+
+    /// `value`, unless a member was unreadable: then the first error.
+    pub(crate) fn finish<T>(self, value: T) -> Result<T, Error> {
+        match self.error {
+            Some(error) => Err(error),
+            None => Ok(value),
+        }
     }
 }
 
@@ -343,16 +369,18 @@ pub struct Attribute {
 impl Attribute {
     /// The attribute list at `path` of `reply`.
     pub(crate) fn list(reply: Reader<'_>, path: &str) -> Result<Vec<Self>, Error> {
-        reply
-            .objects(path)?
-            .into_iter()
-            .map(|attribute| {
-                Ok(Self {
-                    name: attribute.string("Name")?,
-                    value: attribute.opt_string("Value")?,
-                })
-            })
-            .collect()
+        // A loop, not a `collect` into a `Result`: that compiles to a copy of the iterator machinery per
+        // item type.
+        let mut list = Vec::new();
+        for attribute in reply.objects(path)? {
+            let mut members = Members::default();
+            let read = Self {
+                name: members.keep(attribute.string("Name")),
+                value: members.keep(attribute.opt_string("Value")),
+            };
+            list.push(members.finish(read)?);
+        }
+        Ok(list)
     }
 }
 
@@ -361,11 +389,11 @@ impl Attribute {
 pub fn string_list(parameters: &StringMap, key: &str) -> Vec<String> {
     let value: Option<Value> = parameters.get(key).and_then(|v| json::parse(v).ok());
     let items = value.as_ref().and_then(Value::as_array);
-    items
-        .into_iter()
-        .flatten()
-        .filter_map(|item| item.as_str().map(str::to_owned))
-        .collect()
+    let mut list = Vec::new();
+    for item in items.into_iter().flatten() {
+        list.extend(item.as_str().map(str::to_owned));
+    }
+    list
 }
 
 #[cfg(test)]

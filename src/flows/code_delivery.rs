@@ -5,7 +5,7 @@
 use crate::error::Error;
 use crate::json::{Object, Reader, Value};
 use crate::prelude::*;
-use crate::protocol::StringMap;
+use crate::protocol::{Members, StringMap};
 
 /// Where a code went. Every member is optional: Cognito leaves out what it does not say.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -17,11 +17,13 @@ pub struct CodeDeliveryDetails {
 
 impl CodeDeliveryDetails {
     pub(crate) fn read(details: Reader<'_>) -> Result<Self, Error> {
-        Ok(Self {
-            destination: details.opt_string("Destination")?,
-            delivery_medium: details.opt_string("DeliveryMedium")?,
-            attribute_name: details.opt_string("AttributeName")?,
-        })
+        let mut members = Members::default();
+        let read = Self {
+            destination: members.keep(details.opt_string("Destination")),
+            delivery_medium: members.keep(details.opt_string("DeliveryMedium")),
+            attribute_name: members.keep(details.opt_string("AttributeName")),
+        };
+        members.finish(read)
     }
 
     /// The `CodeDeliveryDetails` member of `reply`, if present.

@@ -1,11 +1,12 @@
-//! Managing remembered devices once signed in: remember or not, forget, list, describe. (Registering a new
-//! device and device SRP happen inside the sign-in flow.)
+//! Managing remembered devices once signed in: the replies of ListDevices and GetDevice, and the device as
+//! the app sees it. (Their requests are built from the table in `wasm/account.rs`; registering a new device
+//! and device SRP happen inside the sign-in flow.)
 
 use crate::error::Error;
 use crate::json::{Reader, Value};
 use crate::prelude::*;
-use crate::protocol::Attribute;
-use crate::protocol::{Operation, Request, StringMap};
+use crate::protocol::StringMap;
+use crate::protocol::{Attribute, Members};
 
 /// `DeviceType` as Cognito sends it.
 #[derive(Clone, Debug)]
@@ -20,13 +21,16 @@ pub struct DeviceReply {
 
 impl DeviceReply {
     fn read(device: Reader<'_>) -> Result<Self, Error> {
-        Ok(Self {
-            device_key: device.string("DeviceKey")?,
-            device_attributes: Attribute::list(device, "DeviceAttributes")?,
-            device_create_date: device.opt_millis("DeviceCreateDate")?,
-            device_last_modified_date: device.opt_millis("DeviceLastModifiedDate")?,
-            device_last_authenticated_date: device.opt_millis("DeviceLastAuthenticatedDate")?,
-        })
+        let mut members = Members::default();
+        let read = Self {
+            device_key: members.keep(device.string("DeviceKey")),
+            device_attributes: members.keep(Attribute::list(device, "DeviceAttributes")),
+            device_create_date: members.keep(device.opt_millis("DeviceCreateDate")),
+            device_last_modified_date: members.keep(device.opt_millis("DeviceLastModifiedDate")),
+            device_last_authenticated_date: members
+                .keep(device.opt_millis("DeviceLastAuthenticatedDate")),
+        };
+        members.finish(read)
     }
 }
 
@@ -38,13 +42,11 @@ pub struct ListDevicesReply {
 impl ListDevicesReply {
     pub fn read(body: &Value) -> Result<Self, Error> {
         let reply = Reader::reply(body, "ListDevices")?;
-        Ok(Self {
-            devices: reply
-                .objects("Devices")?
-                .into_iter()
-                .map(DeviceReply::read)
-                .collect::<Result<_, _>>()?,
-        })
+        let mut devices = Vec::new();
+        for device in reply.objects("Devices")? {
+            devices.push(DeviceReply::read(device)?);
+        }
+        Ok(Self { devices })
     }
 }
 
@@ -88,11 +90,10 @@ impl Device {
 
 impl From<DeviceReply> for Device {
     fn from(reply: DeviceReply) -> Self {
-        let attributes: StringMap = reply
-            .device_attributes
-            .into_iter()
-            .map(|a| (a.name, a.value.unwrap_or_default()))
-            .collect();
+        let mut attributes = StringMap::new();
+        for a in reply.device_attributes {
+            attributes.insert(a.name, a.value.unwrap_or_default());
+        }
         Self {
             id: reply.device_key,
             name: attributes.get("device_name").cloned(),
@@ -102,52 +103,6 @@ impl From<DeviceReply> for Device {
             last_authenticated_date: reply.device_last_authenticated_date,
         }
     }
-}
-
-pub fn update_status(
-    access_token: &str,
-    device_key: &str,
-    remembered: bool,
-) -> Result<Request, Error> {
-    let status = if remembered {
-        "remembered"
-    } else {
-        "not_remembered"
-    };
-    Request::new(
-        Operation::UpdateDeviceStatus,
-        Value::object([
-            ("AccessToken", access_token.into()),
-            ("DeviceKey", device_key.into()),
-            ("DeviceRememberedStatus", status.into()),
-        ]),
-    )
-}
-
-pub fn forget(access_token: &str, device_key: &str) -> Result<Request, Error> {
-    Request::new(
-        Operation::ForgetDevice,
-        device_body(access_token, device_key),
-    )
-}
-
-/// Lists the user's devices; Cognito returns at most 60 per page.
-pub fn list(access_token: &str, limit: Option<u32>) -> Result<Request, Error> {
-    let mut body = Value::object([("AccessToken", access_token.into())]);
-    body.insert_some("Limit", limit.map(|limit| limit.clamp(1, 60)));
-    Request::new(Operation::ListDevices, body)
-}
-
-/// `{AccessToken, DeviceKey}`, the body of the requests about one device.
-fn device_body(access_token: &str, device_key: &str) -> Value {
-    Value::object([
-        ("AccessToken", access_token.into()),
-        ("DeviceKey", device_key.into()),
-    ])
-}
-
-pub fn get(access_token: &str, device_key: &str) -> Result<Request, Error> {
-    Request::new(Operation::GetDevice, device_body(access_token, device_key))
 }
 
 #[cfg(test)]
@@ -170,9 +125,5 @@ mod tests {
         assert_eq!(device.create_date, Some(1_700_000_000_500));
         assert_eq!(device.last_authenticated_date, Some(1_700_000_100_000));
         assert_eq!(device.last_modified_date, None);
-        assert_eq!(
-            list("t", Some(500)).unwrap().body,
-            r#"{"AccessToken":"t","Limit":60}"#
-        );
     }
 }

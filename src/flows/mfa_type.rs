@@ -63,11 +63,10 @@ impl MfaType {
 
     /// The MFA types in a JSON list of challenge names (`MFAS_CAN_CHOOSE`, `MFAS_CAN_SETUP`).
     pub(crate) fn list(parameters: &StringMap, key: &str) -> Vec<Self> {
-        let names = string_list(parameters, key);
-        let mut types: Vec<Self> = names
-            .iter()
-            .filter_map(|n| Self::from_challenge(n))
-            .collect();
+        let mut types = Vec::new();
+        for name in string_list(parameters, key) {
+            types.extend(Self::from_challenge(&name));
+        }
         types.dedup();
         types
     }

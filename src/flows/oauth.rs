@@ -16,7 +16,7 @@ use crate::b64::URL_SAFE_NO_PAD;
 use crate::error::Error;
 use crate::json::{self, Reader, Value};
 use crate::jwt;
-use crate::protocol::AuthenticationResult;
+use crate::protocol::{AuthenticationResult, Members};
 use crate::secret::CodeVerifier;
 use crate::session::Session;
 
@@ -61,13 +61,15 @@ impl PendingRedirect {
     pub fn from_storage_json(text: &str) -> Result<Self, Error> {
         let value = json::parse_stored(text, "pending redirect")?;
         let stored = Reader::stored(&value, "pending redirect")?;
-        Ok(Self {
-            state: stored.string("state")?,
-            nonce: stored.string("nonce")?,
-            code_verifier: CodeVerifier::new(stored.string("codeVerifier")?),
-            custom_state: stored.opt_string("customState")?,
-            redirect_uri: stored.string("redirectUri")?,
-        })
+        let mut members = Members::default();
+        let read = Self {
+            state: members.keep(stored.string("state")),
+            nonce: members.keep(stored.string("nonce")),
+            code_verifier: CodeVerifier::new(members.keep(stored.string("codeVerifier"))),
+            custom_state: members.keep(stored.opt_string("customState")),
+            redirect_uri: members.keep(stored.string("redirectUri")),
+        };
+        members.finish(read)
     }
 }
 

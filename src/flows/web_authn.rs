@@ -1,15 +1,14 @@
 //! Passkeys (WebAuthn) as Cognito speaks them: the credentials a browser hands back, read and checked
 //! before they are sent (a registration for CompleteWebAuthnRegistration, an assertion for the WEB_AUTHN
 //! answer of a sign-in), and the four operations on the signed-in user's passkeys — StartWebAuthnRegistration,
-//! CompleteWebAuthnRegistration, ListWebAuthnCredentials and DeleteWebAuthnCredential — each a request
-//! built here and a reply read into a typed output. The ceremonies themselves (navigator.credentials) are
+//! CompleteWebAuthnRegistration, ListWebAuthnCredentials and DeleteWebAuthnCredential — their replies read
+//! into typed outputs (their requests are built from the table in `wasm/account.rs`). The ceremonies themselves (navigator.credentials) are
 //! the page's: this module only decides what goes to Cognito and what its replies mean.
 
 use crate::error::Error;
 use crate::json::{Object, Reader, Value};
 use crate::prelude::*;
-#[cfg(feature = "sign-in-core")]
-use crate::protocol::{Operation, Request};
+use crate::protocol::Members;
 use crate::text;
 
 /// Cognito's largest page of ListWebAuthnCredentials (`MaxResults`, 1–20).
@@ -46,47 +45,51 @@ fn opt_binary(reader: &Reader<'_>, path: &str) -> Result<Option<String>, Error> 
     }
 }
 
-/// What an assertion (`navigator.credentials.get`) proves: `AuthenticatorAssertionResponse`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AssertionResponse {
-    pub client_data_json: String,
-    pub authenticator_data: String,
-    pub signature: String,
-    pub user_handle: Option<String>,
+/// How a member of a credential's `response` is read.
+#[derive(Clone, Copy)]
+enum Member {
+    /// Base64url, required.
+    Binary,
+    /// Base64url, if present.
+    OptBinary,
+    /// An array of strings (empty when absent).
+    Strings,
+    /// A whole number, if present.
+    OptInt,
 }
 
-/// What a registration (`navigator.credentials.create`) returns: `AuthenticatorAttestationResponse`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AttestationResponse {
-    pub client_data_json: String,
-    pub attestation_object: String,
-    pub transports: Vec<String>,
-    pub authenticator_data: Option<String>,
-    pub public_key: Option<String>,
-    pub public_key_algorithm: Option<i64>,
-}
+/// What an assertion (`navigator.credentials.get`) proves: `AuthenticatorAssertionResponse`'s members, in
+/// the order they are read and sent.
+const ASSERTION_RESPONSE: &[(&str, Member)] = &[
+    ("clientDataJSON", Member::Binary),
+    ("authenticatorData", Member::Binary),
+    ("signature", Member::Binary),
+    ("userHandle", Member::OptBinary),
+];
 
-/// A `PublicKeyCredential` in its JSON form (AuthenticationResponseJSON / RegistrationResponseJSON).
+/// What a registration (`navigator.credentials.create`) returns: `AuthenticatorAttestationResponse`'s.
+const ATTESTATION_RESPONSE: &[(&str, Member)] = &[
+    ("clientDataJSON", Member::Binary),
+    ("attestationObject", Member::Binary),
+    ("transports", Member::Strings),
+    ("authenticatorData", Member::OptBinary),
+    ("publicKey", Member::OptBinary),
+    ("publicKeyAlgorithm", Member::OptInt),
+];
+
+/// A `PublicKeyCredential` in its JSON form (AuthenticationResponseJSON / RegistrationResponseJSON),
+/// checked, and written back with the members Cognito takes, in a fixed order: `id`, `rawId`, `type`,
+/// `clientExtensionResults`, `response` (the ceremony's members, as listed above), `authenticatorAttachment`.
+/// Both ceremonies are read by one table-driven reader.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Credential<R> {
+pub struct Credential {
+    /// The credential's id (base64url).
     pub id: String,
-    pub raw_id: String,
-    pub authenticator_attachment: Option<String>,
-    pub client_extension_results: Object,
-    pub response: R,
+    json: Value,
 }
 
-/// An assertion, the answer to the WEB_AUTHN challenge.
-pub type Assertion = Credential<AssertionResponse>;
-/// A new passkey, for CompleteWebAuthnRegistration.
-pub type Registration = Credential<AttestationResponse>;
-
-impl<R> Credential<R> {
-    /// The members every credential has; `response` reads the ceremony's own.
-    fn read(
-        credential: &Reader<'_>,
-        response: impl FnOnce(&Reader<'_>) -> Result<R, Error>,
-    ) -> Result<Self, Error> {
+impl Credential {
+    fn read(credential: &Reader<'_>, members: &[(&str, Member)]) -> Result<Self, Error> {
         let kind = credential.string("type")?;
         if kind != "public-key" {
             return Err(Error::invalid_parameter(text::concat(&[
@@ -102,96 +105,56 @@ impl<R> Credential<R> {
                 "credential: id and rawId name different credentials",
             ));
         }
-        let extensions = credential
-            .get("clientExtensionResults")?
-            .map(|value| {
-                value.as_object().cloned().ok_or_else(|| {
-                    Error::invalid_parameter("credential: clientExtensionResults must be an object")
-                })
-            })
-            .transpose()?;
-        Ok(Self {
-            id,
-            raw_id,
-            authenticator_attachment: credential.opt_string("authenticatorAttachment")?,
-            client_extension_results: extensions.unwrap_or_default(),
-            response: response(&credential.object_at("response")?)?,
-        })
-    }
-
-    fn to_json(&self, response: Value) -> Value {
+        let extensions = match credential.get("clientExtensionResults")? {
+            None => Object::default(),
+            Some(value) => value.as_object().cloned().ok_or_else(|| {
+                Error::invalid_parameter("credential: clientExtensionResults must be an object")
+            })?,
+        };
+        let attachment = credential.opt_string("authenticatorAttachment")?;
+        let reader = credential.object_at("response")?;
+        let mut response = Value::Object(Object::default());
+        for &(path, member) in members {
+            let value = match member {
+                Member::Binary => Some(binary(&reader, path)?.into()),
+                Member::OptBinary => opt_binary(&reader, path)?.map(Value::from),
+                Member::Strings => Some(reader.strings(path)?.into()),
+                Member::OptInt => reader.opt_i64(path)?.map(Value::from),
+            };
+            response.insert_some(path, value);
+        }
         let mut json = Value::object([
-            ("id", (&self.id).into()),
-            ("rawId", (&self.raw_id).into()),
+            ("id", (&id).into()),
+            ("rawId", raw_id.into()),
             ("type", "public-key".into()),
-            (
-                "clientExtensionResults",
-                Value::Object(self.client_extension_results.clone()),
-            ),
+            ("clientExtensionResults", Value::Object(extensions)),
             ("response", response),
         ]);
-        json.insert_some(
-            "authenticatorAttachment",
-            self.authenticator_attachment.as_ref(),
-        );
-        json
+        json.insert_some("authenticatorAttachment", attachment);
+        Ok(Self { id, json })
     }
-}
 
-impl Assertion {
-    /// The assertion the page produced, as JSON text (the app's argument).
-    pub fn parse(text: &str) -> Result<Self, Error> {
+    /// The assertion the page produced, as JSON text (the app's argument): the answer to the WEB_AUTHN
+    /// challenge.
+    pub fn assertion(text: &str) -> Result<Self, Error> {
         let value = crate::json::parse_argument(text, "credential")?;
-        Self::read(&Reader::argument(&value, "credential")?, |response| {
-            Ok(AssertionResponse {
-                client_data_json: binary(response, "clientDataJSON")?,
-                authenticator_data: binary(response, "authenticatorData")?,
-                signature: binary(response, "signature")?,
-                user_handle: opt_binary(response, "userHandle")?,
-            })
-        })
+        Self::read(&Reader::argument(&value, "credential")?, ASSERTION_RESPONSE)
     }
 
     /// The `CREDENTIAL` challenge response: the AuthenticationResponseJSON, as text.
     pub fn to_challenge_response(&self) -> String {
-        let r = &self.response;
-        let mut response = Value::object([
-            ("clientDataJSON", (&r.client_data_json).into()),
-            ("authenticatorData", (&r.authenticator_data).into()),
-            ("signature", (&r.signature).into()),
-        ]);
-        response.insert_some("userHandle", r.user_handle.as_ref());
-        self.to_json(response).to_json()
-    }
-}
-
-impl Registration {
-    /// The registration the page produced (the app's argument `credential`).
-    pub fn read_argument(args: &Reader<'_>) -> Result<Self, Error> {
-        Self::read(&args.object_at("credential")?, |response| {
-            Ok(AttestationResponse {
-                client_data_json: binary(response, "clientDataJSON")?,
-                attestation_object: binary(response, "attestationObject")?,
-                transports: response.strings("transports")?,
-                authenticator_data: opt_binary(response, "authenticatorData")?,
-                public_key: opt_binary(response, "publicKey")?,
-                public_key_algorithm: response.opt_i64("publicKeyAlgorithm")?,
-            })
-        })
+        self.json.to_json()
     }
 
-    #[cfg(feature = "sign-in-core")]
-    fn to_value(&self) -> Value {
-        let r = &self.response;
-        let mut response = Value::object([
-            ("clientDataJSON", (&r.client_data_json).into()),
-            ("attestationObject", (&r.attestation_object).into()),
-            ("transports", r.transports.as_slice().into()),
-        ]);
-        response.insert_some("authenticatorData", r.authenticator_data.as_ref());
-        response.insert_some("publicKey", r.public_key.as_ref());
-        response.insert_some("publicKeyAlgorithm", r.public_key_algorithm);
-        self.to_json(response)
+    /// The new passkey the page produced (the app's argument `credential`), for
+    /// CompleteWebAuthnRegistration.
+    pub fn registration(args: &Reader<'_>) -> Result<Self, Error> {
+        Self::read(&args.object_at("credential")?, ATTESTATION_RESPONSE)
+    }
+
+    /// The registration as CompleteWebAuthnRegistration's `Credential`.
+    pub fn into_value(self) -> Value {
+        self.json
     }
 }
 
@@ -211,11 +174,10 @@ impl RequestOptions {
         let options = crate::json::parse_reply(text, "CREDENTIAL_REQUEST_OPTIONS")?;
         let reader = Reader::reply(&options, "CREDENTIAL_REQUEST_OPTIONS")?;
         let challenge = reader.string("challenge")?;
-        let allowed_ids = reader
-            .objects("allowCredentials")?
-            .iter()
-            .map(|allowed| allowed.string("id"))
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut allowed_ids = Vec::new();
+        for allowed in reader.objects("allowCredentials")? {
+            allowed_ids.push(allowed.string("id")?);
+        }
         if !is_base64url(&challenge) || !allowed_ids.iter().all(|id| is_base64url(id)) {
             return Err(Error::invalid_response(
                 "CREDENTIAL_REQUEST_OPTIONS: challenge and credential ids must be base64url",
@@ -244,15 +206,6 @@ impl RequestOptions {
     }
 }
 
-/// StartWebAuthnRegistration: the options for `navigator.credentials.create`.
-#[cfg(feature = "sign-in-core")]
-pub fn start_registration(access_token: &str) -> Result<Request, Error> {
-    Request::new(
-        Operation::StartWebAuthnRegistration,
-        Value::object([("AccessToken", access_token.into())]),
-    )
-}
-
 /// StartWebAuthnRegistration's reply: `CredentialCreationOptions`, passed to the page whole.
 pub struct StartRegistrationReply {
     pub credential_creation_options: Value,
@@ -277,57 +230,6 @@ impl StartRegistrationReply {
     }
 }
 
-/// CompleteWebAuthnRegistration with the page's new credential; its reply is empty.
-#[cfg(feature = "sign-in-core")]
-pub fn complete_registration(
-    access_token: &str,
-    credential: &Registration,
-) -> Result<Request, Error> {
-    Request::new(
-        Operation::CompleteWebAuthnRegistration,
-        Value::object([
-            ("AccessToken", access_token.into()),
-            ("Credential", credential.to_value()),
-        ]),
-    )
-}
-
-/// ListWebAuthnCredentials, a page of at most `max_results` (1–20) after `next_token`.
-#[cfg(feature = "sign-in-core")]
-pub fn list(
-    access_token: &str,
-    max_results: Option<u32>,
-    next_token: Option<&str>,
-) -> Result<Request, Error> {
-    if let Some(size) = max_results
-        && !(1..=MAX_PAGE_SIZE).contains(&size)
-    {
-        return Err(Error::invalid_parameter(text::concat(&[
-            "pageSize must be from 1 to ",
-            &text::decimal(MAX_PAGE_SIZE.into()),
-        ])));
-    }
-    let mut body = Value::object([("AccessToken", access_token.into())]);
-    body.insert_some("MaxResults", max_results);
-    body.insert_some("NextToken", next_token.filter(|t| !t.is_empty()));
-    Request::new(Operation::ListWebAuthnCredentials, body)
-}
-
-/// DeleteWebAuthnCredential; its reply is empty.
-#[cfg(feature = "sign-in-core")]
-pub fn delete(access_token: &str, credential_id: &str) -> Result<Request, Error> {
-    if credential_id.is_empty() {
-        return Err(Error::invalid_parameter("credentialId is required"));
-    }
-    Request::new(
-        Operation::DeleteWebAuthnCredential,
-        Value::object([
-            ("AccessToken", access_token.into()),
-            ("CredentialId", credential_id.into()),
-        ]),
-    )
-}
-
 /// One of the user's passkeys (`WebAuthnCredentialDescription`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct PasskeyDescription {
@@ -343,16 +245,21 @@ pub struct PasskeyDescription {
 
 impl PasskeyDescription {
     fn read(credential: &Reader<'_>) -> Result<Self, Error> {
-        Ok(Self {
-            credential_id: credential.string("CredentialId")?,
-            friendly_credential_name: credential.opt_string("FriendlyCredentialName")?,
-            relying_party_id: credential.string("RelyingPartyId")?,
-            authenticator_attachment: credential.opt_string("AuthenticatorAttachment")?,
-            authenticator_transports: credential.strings("AuthenticatorTransports")?,
-            created_at_ms: credential.opt_millis("CreatedAt")?.ok_or_else(|| {
-                Error::invalid_response("ListWebAuthnCredentials: CreatedAt is required")
-            })?,
-        })
+        let mut members = Members::default();
+        let read = Self {
+            credential_id: members.keep(credential.string("CredentialId")),
+            friendly_credential_name: members.keep(credential.opt_string("FriendlyCredentialName")),
+            relying_party_id: members.keep(credential.string("RelyingPartyId")),
+            authenticator_attachment: members
+                .keep(credential.opt_string("AuthenticatorAttachment")),
+            authenticator_transports: members.keep(credential.strings("AuthenticatorTransports")),
+            created_at_ms: members.keep(credential.opt_millis("CreatedAt").and_then(|created| {
+                created.ok_or_else(|| {
+                    Error::invalid_response("ListWebAuthnCredentials: CreatedAt is required")
+                })
+            })),
+        };
+        members.finish(read)
     }
 
     /// As Amplify v6's `listWebAuthnCredentials` gives it: `createdAt` a JS Date's milliseconds.
@@ -387,25 +294,23 @@ pub struct ListReply {
 impl ListReply {
     pub fn read(body: &Value) -> Result<Self, Error> {
         let reply = Reader::reply(body, "ListWebAuthnCredentials")?;
+        let mut credentials = Vec::new();
+        for credential in reply.objects("Credentials")? {
+            credentials.push(PasskeyDescription::read(&credential)?);
+        }
         Ok(Self {
-            credentials: reply
-                .objects("Credentials")?
-                .iter()
-                .map(PasskeyDescription::read)
-                .collect::<Result<_, _>>()?,
+            credentials,
             next_token: reply.opt_string("NextToken")?,
         })
     }
 
     /// `{credentials, nextToken?}`.
     pub fn to_json(&self) -> Value {
-        let mut json = Value::object([(
-            "credentials",
-            self.credentials
-                .iter()
-                .map(PasskeyDescription::to_json)
-                .collect(),
-        )]);
+        let mut credentials = Vec::new();
+        for credential in &self.credentials {
+            credentials.push(credential.to_json());
+        }
+        let mut json = Value::object([("credentials", Value::Array(credentials))]);
         json.insert_some("nextToken", self.next_token.as_ref());
         json
     }
@@ -421,8 +326,8 @@ mod tests {
 
     #[test]
     fn an_assertion_is_read_and_sent_back_whole() {
-        let assertion = Assertion::parse(ASSERTION).unwrap();
-        assert_eq!(assertion.response.user_handle.as_deref(), Some("dXNlcg"));
+        let assertion = Credential::assertion(ASSERTION).unwrap();
+        assert_eq!(assertion.id, "AAEC");
         let sent: serde_json::Value =
             serde_json::from_str(&assertion.to_challenge_response()).unwrap();
         let given: serde_json::Value = serde_json::from_str(ASSERTION).unwrap();
@@ -438,10 +343,10 @@ mod tests {
             ASSERTION.replace("SZYN", "not base64!"),
             "[]".to_owned(),
         ] {
-            let error = Assertion::parse(&broken).unwrap_err();
+            let error = Credential::assertion(&broken).unwrap_err();
             assert!(error.is("InvalidParameterException"), "{broken}: {error:?}");
         }
-        let message = |broken: String| Assertion::parse(&broken).unwrap_err().message;
+        let message = |broken: String| Credential::assertion(&broken).unwrap_err().message;
         assert_eq!(
             message(ASSERTION.replace("public-key", "password")),
             "credential: type must be public-key, not 'password'"
@@ -453,18 +358,7 @@ mod tests {
     }
 
     #[test]
-    fn list_pages_are_checked_and_read() {
-        assert_eq!(
-            list("t", Some(0), None).unwrap_err().message,
-            "pageSize must be from 1 to 20"
-        );
-        assert!(list("t", Some(21), None).is_err());
-        let body: serde_json::Value =
-            serde_json::from_str(&list("t", Some(2), Some("n")).unwrap().body).unwrap();
-        assert_eq!(
-            body,
-            serde_json::json!({"AccessToken": "t", "MaxResults": 2, "NextToken": "n"})
-        );
+    fn list_pages_are_read() {
         let reply = crate::json::parse_reply(
             r#"{"Credentials":[{"CredentialId":"AAEC","RelyingPartyId":"localhost",
                 "AuthenticatorTransports":["internal"],"CreatedAt":1700000000.5}],"NextToken":"x"}"#,
@@ -479,6 +373,5 @@ mod tests {
                 "relyingPartyId": "localhost", "authenticatorTransports": ["internal"],
                 "createdAt": 1_700_000_000_500_i64}], "nextToken": "x"})
         );
-        assert!(delete("t", "").is_err());
     }
 }

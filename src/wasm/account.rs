@@ -1,18 +1,21 @@
-//! The package's account methods (`signUp`, `updatePassword`, `listDevices`…) as one type: each variant is
-//! one operation with its arguments read and checked once, and it alone knows both its request and what
-//! its reply resolves with. An operation the package does not have cannot be named, and one whose reply
-//! is not read cannot be added without the compiler asking for its output.
+//! The package's account methods (`signUp`, `updatePassword`, `listDevices`…) as one table: each entry is
+//! one operation, named as the JS method, with the arguments its request is made of (read and checked
+//! once, in the table's order) and what its reply resolves with. The request bodies are built by one
+//! reader of that table rather than by a function per operation: the arguments differ only in where they
+//! are read from, which member they become and how they are checked, and a function per operation (with
+//! a typed enum of every operation's arguments between reading and sending) compiled to kilobytes of
+//! near-identical wasm.
 
 use crate::config::ClientConfig;
 use crate::error::Error;
-use crate::flows::account::{self, MfaPreference, SignUpInput};
+use crate::flows::account::{self, MfaPreference};
 use crate::flows::devices;
 use crate::flows::sign_in::TotpSetup;
-use crate::flows::web_authn::{self, Registration};
+use crate::flows::web_authn::{self, Credential};
 use crate::json::{Object, Reader, Value};
 use crate::prelude::*;
 use crate::protocol::{Operation, Request, StringMap};
-use crate::secret::Password;
+use core::mem;
 
 const MFA_PREFERENCES: [(&str, MfaPreference); 4] = [
     ("ENABLED", MfaPreference::Enabled),
@@ -21,311 +24,585 @@ const MFA_PREFERENCES: [(&str, MfaPreference); 4] = [
     ("NOT_PREFERRED", MfaPreference::NotPreferred),
 ];
 
-/// One account operation, named as the JS method, with its arguments.
-pub(super) enum AccountOperation {
-    SignUp(SignUpInput),
-    ConfirmSignUp {
-        username: String,
-        code: String,
-        client_metadata: Option<StringMap>,
-    },
-    ResendSignUpCode {
-        username: String,
-        client_metadata: Option<StringMap>,
-    },
-    ResetPassword {
-        username: String,
-        client_metadata: Option<StringMap>,
-    },
-    ConfirmResetPassword {
-        username: String,
-        code: String,
-        new_password: Password,
-        client_metadata: Option<StringMap>,
-    },
-    UpdatePassword {
-        old_password: Password,
-        new_password: Password,
-    },
-    FetchUserAttributes,
-    FetchMfaPreference,
-    UpdateUserAttributes {
-        attributes: StringMap,
-        client_metadata: Option<StringMap>,
-    },
-    SendUserAttributeVerificationCode {
-        attribute: String,
-        client_metadata: Option<StringMap>,
-    },
-    ConfirmUserAttribute {
-        attribute: String,
-        code: String,
-    },
-    DeleteUserAttributes {
-        attributes: Vec<String>,
-    },
-    DeleteUser,
-    GlobalSignOut,
-    SetUpTotp,
-    VerifyTotpSetup {
-        code: String,
-        friendly_device_name: Option<String>,
-    },
-    UpdateMfaPreference {
-        sms: Option<MfaPreference>,
-        totp: Option<MfaPreference>,
-        email: Option<MfaPreference>,
-    },
-    RememberDevice {
-        device_key: String,
-    },
-    ForgetDevice {
-        device_key: String,
-    },
-    GetDevice {
-        device_key: String,
-    },
-    ListDevices,
-    /// The first half of `associateWebAuthnCredential`: the options the page creates the passkey with.
-    StartWebAuthnRegistration,
-    /// The second half: the passkey the page created.
-    CompleteWebAuthnRegistration {
-        credential: Box<Registration>,
-    },
-    ListWebAuthnCredentials {
-        page_size: Option<u32>,
-        next_token: Option<String>,
-    },
-    DeleteWebAuthnCredential {
-        credential_id: String,
-    },
+/// How an argument is read from the app's input, and the request member it becomes.
+#[derive(Clone, Copy)]
+enum Arg {
+    /// A string, required (a password is sent as typed).
+    Text,
+    /// A code: a required string, without the spaces at its ends.
+    Code,
+    /// A string that may be left out (and is then left out of the request).
+    OptText,
+    /// A string left out of the request when absent or empty.
+    NonEmptyText,
+    /// An object of strings, sent as an attribute list (`[{Name, Value}]`); empty when absent.
+    Attributes,
+    /// [`Arg::Attributes`] left out of the request when empty.
+    AttributesIfAny,
+    /// [`Arg::Attributes`] the app must give.
+    RequiredAttributes,
+    /// An array of strings (empty when absent).
+    Strings,
+    /// An MFA factor's setting (`ENABLED`…), sent as Cognito's settings object; left out when absent.
+    MfaSetting,
+    /// The device the operation is about ([`device_key`]).
+    Device,
+    /// The passkey the page created (`credential`).
+    Credential,
+    /// A page size; left out when absent.
+    PageSize,
+    /// Always this string.
+    Fixed(&'static str),
+    /// Always this number.
+    Number(i64),
 }
 
-impl AccountOperation {
-    /// Operation `op` with the app's arguments `args`.
-    pub(super) fn read(op: &str, args: &Reader) -> Result<Self, Error> {
-        let metadata = || args.opt_map("options.clientMetadata");
-        Ok(match op {
-            "signUp" => Self::SignUp(SignUpInput {
-                username: args.string("username")?,
-                password: Password::new(args.string("password")?),
-                user_attributes: args.map_or_empty("options.userAttributes")?,
-                validation_data: args.map_or_empty("options.validationData")?,
-                client_metadata: metadata()?,
-            }),
-            "confirmSignUp" => Self::ConfirmSignUp {
-                username: args.string("username")?,
-                code: args.string("confirmationCode")?.trim().to_owned(),
-                client_metadata: metadata()?,
-            },
-            "resendSignUpCode" => Self::ResendSignUpCode {
-                username: args.string("username")?,
-                client_metadata: metadata()?,
-            },
-            "resetPassword" => Self::ResetPassword {
-                username: args.string("username")?,
-                client_metadata: metadata()?,
-            },
-            "confirmResetPassword" => Self::ConfirmResetPassword {
-                username: args.string("username")?,
-                code: args.string("confirmationCode")?.trim().to_owned(),
-                new_password: Password::new(args.string("newPassword")?),
-                client_metadata: metadata()?,
-            },
-            "updatePassword" => Self::UpdatePassword {
-                old_password: Password::new(args.string("oldPassword")?),
-                new_password: Password::new(args.string("newPassword")?),
-            },
-            "fetchUserAttributes" => Self::FetchUserAttributes,
-            "fetchMFAPreference" => Self::FetchMfaPreference,
-            "updateUserAttributes" => Self::UpdateUserAttributes {
-                attributes: args.opt_map("userAttributes")?.ok_or_else(|| {
+/// One member of a request: `key`, read as `arg` from `path` of the app's input. `refusal` is the error
+/// when the value is empty (or, for a page size, out of range); it is raised once every argument is read.
+struct Member {
+    arg: Arg,
+    path: &'static str,
+    key: &'static str,
+    refusal: Option<&'static str>,
+}
+
+const fn member(arg: Arg, path: &'static str, key: &'static str) -> Member {
+    Member {
+        arg,
+        path,
+        key,
+        refusal: None,
+    }
+}
+
+const fn checked(arg: Arg, path: &'static str, key: &'static str, refusal: &'static str) -> Member {
+    Member {
+        arg,
+        path,
+        key,
+        refusal: Some(refusal),
+    }
+}
+
+/// What an operation resolves with, from its reply.
+#[derive(Clone, Copy)]
+enum Output {
+    /// Nothing: Cognito's reply is empty.
+    Nothing,
+    SignUp,
+    SignUpComplete,
+    CodeDelivery,
+    ResetPassword,
+    UserAttributes,
+    MfaPreference,
+    /// `{[attribute]: {isUpdated, nextStep}}` for each attribute the app updated.
+    UpdatedAttributes,
+    TotpSetup,
+    TotpVerified,
+    Devices,
+    Device,
+    /// StartWebAuthnRegistration's `CredentialCreationOptions`.
+    CreationOptions,
+    Passkeys,
+}
+
+/// Whose operation it is: the signed-in user's (`AccessToken` first), or the app client's for a user
+/// named by `username` (`ClientId`, `Username` and its `SecretHash` after the members).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum By {
+    User,
+    Client,
+}
+
+/// One account operation.
+struct Spec {
+    /// The JS method.
+    name: &'static str,
+    operation: Operation,
+    by: By,
+    members: &'static [Member],
+    /// Whether `options.clientMetadata` is sent (as `ClientMetadata`, last).
+    metadata: bool,
+    output: Output,
+}
+
+const fn spec(
+    name: &'static str,
+    operation: Operation,
+    by: By,
+    members: &'static [Member],
+    metadata: bool,
+    output: Output,
+) -> Spec {
+    Spec {
+        name,
+        operation,
+        by,
+        members,
+        metadata,
+        output,
+    }
+}
+
+const CODE: Member = checked(
+    Arg::Code,
+    "confirmationCode",
+    "ConfirmationCode",
+    "confirmationCode is required",
+);
+const ATTRIBUTE: Member = checked(
+    Arg::Text,
+    "userAttributeKey",
+    "AttributeName",
+    "userAttributeKey is required",
+);
+const DEVICE: Member = member(Arg::Device, "", "DeviceKey");
+
+/// Every account operation.
+const SPECS: &[Spec] = &[
+    spec(
+        "signUp",
+        Operation::SignUp,
+        By::Client,
+        &[
+            checked(Arg::Text, "password", "Password", "password is required"),
+            member(Arg::Attributes, "options.userAttributes", "UserAttributes"),
+            member(
+                Arg::AttributesIfAny,
+                "options.validationData",
+                "ValidationData",
+            ),
+        ],
+        true,
+        Output::SignUp,
+    ),
+    spec(
+        "confirmSignUp",
+        Operation::ConfirmSignUp,
+        By::Client,
+        &[CODE],
+        true,
+        Output::SignUpComplete,
+    ),
+    spec(
+        "resendSignUpCode",
+        Operation::ResendConfirmationCode,
+        By::Client,
+        &[],
+        true,
+        Output::CodeDelivery,
+    ),
+    spec(
+        "resetPassword",
+        Operation::ForgotPassword,
+        By::Client,
+        &[],
+        true,
+        Output::ResetPassword,
+    ),
+    spec(
+        "confirmResetPassword",
+        Operation::ConfirmForgotPassword,
+        By::Client,
+        &[
+            CODE,
+            checked(
+                Arg::Text,
+                "newPassword",
+                "Password",
+                "newPassword is required",
+            ),
+        ],
+        true,
+        Output::Nothing,
+    ),
+    spec(
+        "updatePassword",
+        Operation::ChangePassword,
+        By::User,
+        &[
+            member(Arg::Text, "oldPassword", "PreviousPassword"),
+            checked(
+                Arg::Text,
+                "newPassword",
+                "ProposedPassword",
+                "newPassword is required",
+            ),
+        ],
+        false,
+        Output::Nothing,
+    ),
+    spec(
+        "fetchUserAttributes",
+        Operation::GetUser,
+        By::User,
+        &[],
+        false,
+        Output::UserAttributes,
+    ),
+    spec(
+        "fetchMFAPreference",
+        Operation::GetUser,
+        By::User,
+        &[],
+        false,
+        Output::MfaPreference,
+    ),
+    spec(
+        "updateUserAttributes",
+        Operation::UpdateUserAttributes,
+        By::User,
+        &[checked(
+            Arg::RequiredAttributes,
+            "userAttributes",
+            "UserAttributes",
+            "userAttributes must name at least one attribute",
+        )],
+        true,
+        Output::UpdatedAttributes,
+    ),
+    spec(
+        "sendUserAttributeVerificationCode",
+        Operation::GetUserAttributeVerificationCode,
+        By::User,
+        &[ATTRIBUTE],
+        true,
+        Output::CodeDelivery,
+    ),
+    spec(
+        "confirmUserAttribute",
+        Operation::VerifyUserAttribute,
+        By::User,
+        &[
+            ATTRIBUTE,
+            checked(
+                Arg::Code,
+                "confirmationCode",
+                "Code",
+                "confirmationCode is required",
+            ),
+        ],
+        false,
+        Output::Nothing,
+    ),
+    spec(
+        "deleteUserAttributes",
+        Operation::DeleteUserAttributes,
+        By::User,
+        &[checked(
+            Arg::Strings,
+            "userAttributeKeys",
+            "UserAttributeNames",
+            "userAttributeKeys must name at least one attribute",
+        )],
+        false,
+        Output::Nothing,
+    ),
+    spec(
+        "deleteUser",
+        Operation::DeleteUser,
+        By::User,
+        &[],
+        false,
+        Output::Nothing,
+    ),
+    spec(
+        "globalSignOut",
+        Operation::GlobalSignOut,
+        By::User,
+        &[],
+        false,
+        Output::Nothing,
+    ),
+    spec(
+        "setUpTOTP",
+        Operation::AssociateSoftwareToken,
+        By::User,
+        &[],
+        false,
+        Output::TotpSetup,
+    ),
+    spec(
+        "verifyTOTPSetup",
+        Operation::VerifySoftwareToken,
+        By::User,
+        &[
+            checked(Arg::Code, "code", "UserCode", "code is required"),
+            member(
+                Arg::OptText,
+                "options.friendlyDeviceName",
+                "FriendlyDeviceName",
+            ),
+        ],
+        false,
+        Output::TotpVerified,
+    ),
+    spec(
+        "updateMFAPreference",
+        Operation::SetUserMfaPreference,
+        By::User,
+        &[
+            member(Arg::MfaSetting, "sms", "SMSMfaSettings"),
+            member(Arg::MfaSetting, "totp", "SoftwareTokenMfaSettings"),
+            member(Arg::MfaSetting, "email", "EmailMfaSettings"),
+        ],
+        false,
+        Output::Nothing,
+    ),
+    spec(
+        "rememberDevice",
+        Operation::UpdateDeviceStatus,
+        By::User,
+        &[
+            DEVICE,
+            member(Arg::Fixed("remembered"), "", "DeviceRememberedStatus"),
+        ],
+        false,
+        Output::Nothing,
+    ),
+    spec(
+        "forgetDevice",
+        Operation::ForgetDevice,
+        By::User,
+        &[DEVICE],
+        false,
+        Output::Nothing,
+    ),
+    spec(
+        "getDevice",
+        Operation::GetDevice,
+        By::User,
+        &[DEVICE],
+        false,
+        Output::Device,
+    ),
+    // Cognito's largest page of devices.
+    spec(
+        "listDevices",
+        Operation::ListDevices,
+        By::User,
+        &[member(Arg::Number(60), "", "Limit")],
+        false,
+        Output::Devices,
+    ),
+    // The first half of `associateWebAuthnCredential`: the options the page creates the passkey with.
+    spec(
+        "startWebAuthnRegistration",
+        Operation::StartWebAuthnRegistration,
+        By::User,
+        &[],
+        false,
+        Output::CreationOptions,
+    ),
+    // The second half: the passkey the page created.
+    spec(
+        "completeWebAuthnRegistration",
+        Operation::CompleteWebAuthnRegistration,
+        By::User,
+        &[member(Arg::Credential, "credential", "Credential")],
+        false,
+        Output::Nothing,
+    ),
+    spec(
+        "listWebAuthnCredentials",
+        Operation::ListWebAuthnCredentials,
+        By::User,
+        &[
+            checked(
+                Arg::PageSize,
+                "pageSize",
+                "MaxResults",
+                "pageSize must be from 1 to 20",
+            ),
+            member(Arg::NonEmptyText, "nextToken", "NextToken"),
+        ],
+        false,
+        Output::Passkeys,
+    ),
+    spec(
+        "deleteWebAuthnCredential",
+        Operation::DeleteWebAuthnCredential,
+        By::User,
+        &[checked(
+            Arg::Text,
+            "credentialId",
+            "CredentialId",
+            "credentialId is required",
+        )],
+        false,
+        Output::Nothing,
+    ),
+];
+
+impl Member {
+    /// The member's value from the app's `args`; `None` when it is left out of the request.
+    fn read(&self, args: &Reader) -> Result<Option<Value>, Error> {
+        let path = self.path;
+        Ok(match self.arg {
+            Arg::Text => Some(args.string(path)?.into()),
+            Arg::Code => Some(args.string(path)?.trim().into()),
+            Arg::OptText => args.opt_string(path)?.map(Value::from),
+            Arg::NonEmptyText => args
+                .opt_string(path)?
+                .filter(|text| !text.is_empty())
+                .map(Value::from),
+            Arg::Attributes => Some(attribute_list(&args.map_or_empty(path)?)),
+            Arg::AttributesIfAny => {
+                let attributes = args.map_or_empty(path)?;
+                (!attributes.is_empty()).then(|| attribute_list(&attributes))
+            }
+            Arg::RequiredAttributes => {
+                let attributes = args.opt_map(path)?.ok_or_else(|| {
                     Error::invalid_parameter(
                         "updateUserAttributes input: userAttributes is required",
                     )
-                })?,
-                client_metadata: metadata()?,
-            },
-            "sendUserAttributeVerificationCode" => Self::SendUserAttributeVerificationCode {
-                attribute: args.string("userAttributeKey")?,
-                client_metadata: metadata()?,
-            },
-            "confirmUserAttribute" => Self::ConfirmUserAttribute {
-                attribute: args.string("userAttributeKey")?,
-                code: args.string("confirmationCode")?.trim().to_owned(),
-            },
-            "deleteUserAttributes" => Self::DeleteUserAttributes {
-                attributes: args.strings("userAttributeKeys")?,
-            },
-            "deleteUser" => Self::DeleteUser,
-            "globalSignOut" => Self::GlobalSignOut,
-            "setUpTOTP" => Self::SetUpTotp,
-            "verifyTOTPSetup" => Self::VerifyTotpSetup {
-                code: args.string("code")?.trim().to_owned(),
-                friendly_device_name: args.opt_string("options.friendlyDeviceName")?,
-            },
-            "updateMFAPreference" => Self::UpdateMfaPreference {
-                sms: args.opt_choice("sms", &MFA_PREFERENCES)?,
-                totp: args.opt_choice("totp", &MFA_PREFERENCES)?,
-                email: args.opt_choice("email", &MFA_PREFERENCES)?,
-            },
-            "rememberDevice" => Self::RememberDevice {
-                device_key: device_key(args)?,
-            },
-            "forgetDevice" => Self::ForgetDevice {
-                device_key: device_key(args)?,
-            },
-            "getDevice" => Self::GetDevice {
-                device_key: device_key(args)?,
-            },
-            "listDevices" => Self::ListDevices,
-            "startWebAuthnRegistration" => Self::StartWebAuthnRegistration,
-            "completeWebAuthnRegistration" => Self::CompleteWebAuthnRegistration {
-                credential: Box::new(Registration::read_argument(args)?),
-            },
-            "listWebAuthnCredentials" => Self::ListWebAuthnCredentials {
-                page_size: args.opt_u32("pageSize")?,
-                next_token: args.opt_string("nextToken")?,
-            },
-            "deleteWebAuthnCredential" => Self::DeleteWebAuthnCredential {
-                credential_id: args.string("credentialId")?,
-            },
-            _ => {
-                return Err(Error::invalid_parameter(crate::text::concat(&[
-                    "unknown operation ",
-                    op,
-                ])));
+                })?;
+                Some(attribute_list(&attributes))
             }
+            Arg::Strings => Some(args.strings(path)?.into()),
+            Arg::MfaSetting => args
+                .opt_choice(path, &MFA_PREFERENCES)?
+                .map(MfaPreference::settings),
+            Arg::Device => Some(device_key(args)?.into()),
+            Arg::Credential => Some(Credential::registration(args)?.into_value()),
+            Arg::PageSize => args.opt_u32(path)?.map(Value::from),
+            Arg::Fixed(text) => Some(text.into()),
+            Arg::Number(n) => Some(n.into()),
         })
     }
+}
 
-    /// The request, with the signed-in user's access token where the operation needs one.
-    pub(super) fn request(&self, config: &ClientConfig, token: &str) -> Result<Request, Error> {
-        match self {
-            Self::SignUp(input) => account::sign_up(config, input),
-            Self::ConfirmSignUp {
-                username,
-                code,
-                client_metadata,
-            } => account::confirm_sign_up(config, username, code, client_metadata.as_ref()),
-            Self::ResendSignUpCode {
-                username,
-                client_metadata,
-            } => account::resend_confirmation_code(config, username, client_metadata.as_ref()),
-            Self::ResetPassword {
-                username,
-                client_metadata,
-            } => account::forgot_password(config, username, client_metadata.as_ref()),
-            Self::ConfirmResetPassword {
-                username,
-                code,
-                new_password,
-                client_metadata,
-            } => account::confirm_forgot_password(
-                config,
-                username,
-                code,
-                new_password,
-                client_metadata.as_ref(),
-            ),
-            Self::UpdatePassword {
-                old_password,
-                new_password,
-            } => account::change_password(token, old_password, new_password),
-            Self::FetchUserAttributes | Self::FetchMfaPreference => account::get_user(token),
-            Self::UpdateUserAttributes {
-                attributes,
-                client_metadata,
-            } => account::update_user_attributes(token, attributes, client_metadata.as_ref()),
-            Self::SendUserAttributeVerificationCode {
-                attribute,
-                client_metadata,
-            } => account::get_user_attribute_verification_code(
-                token,
-                attribute,
-                client_metadata.as_ref(),
-            ),
-            Self::ConfirmUserAttribute { attribute, code } => {
-                account::verify_user_attribute(token, attribute, code)
-            }
-            Self::DeleteUserAttributes { attributes } => {
-                account::delete_user_attributes(token, attributes)
-            }
-            Self::DeleteUser => account::delete_user(token),
-            Self::GlobalSignOut => account::global_sign_out(token),
-            Self::SetUpTotp => account::associate_software_token(token),
-            Self::VerifyTotpSetup {
-                code,
-                friendly_device_name,
-            } => account::verify_software_token(token, code, friendly_device_name.as_deref()),
-            Self::UpdateMfaPreference { sms, totp, email } => {
-                account::set_user_mfa_preference(token, *sms, *totp, *email)
-            }
-            Self::RememberDevice { device_key } => devices::update_status(token, device_key, true),
-            Self::ForgetDevice { device_key } => devices::forget(token, device_key),
-            Self::GetDevice { device_key } => devices::get(token, device_key),
-            Self::ListDevices => devices::list(token, Some(60)),
-            Self::StartWebAuthnRegistration => web_authn::start_registration(token),
-            Self::CompleteWebAuthnRegistration { credential } => {
-                web_authn::complete_registration(token, credential)
-            }
-            Self::ListWebAuthnCredentials {
-                page_size,
-                next_token,
-            } => web_authn::list(token, *page_size, next_token.as_deref()),
-            Self::DeleteWebAuthnCredential { credential_id } => {
-                web_authn::delete(token, credential_id)
-            }
+/// Whether a checked member's `value` is refused: empty, or a page size out of range.
+fn refused(value: &Value) -> bool {
+    match value {
+        Value::String(text) => text.is_empty(),
+        Value::Array(items) => items.is_empty(),
+        Value::Int(n) => !(1..=i64::from(web_authn::MAX_PAGE_SIZE)).contains(n),
+        _ => false,
+    }
+}
+
+/// An account operation with the app's arguments read, the request body taking shape. The body carries
+/// passwords and tokens: it is wiped when dropped unsent.
+pub(super) struct AccountOperation {
+    spec: &'static Spec,
+    body: Value,
+    /// The username an operation of the client's is for.
+    username: String,
+    client_metadata: Option<StringMap>,
+    /// The first refusal of a checked member.
+    refusal: Option<&'static str>,
+}
+
+impl Drop for AccountOperation {
+    fn drop(&mut self) {
+        self.body.wipe();
+    }
+}
+
+impl AccountOperation {
+    /// Operation `op` with the app's arguments `args`, for the user whose `access_token` it is (for the
+    /// user's operations).
+    pub(super) fn read(op: &str, args: &Reader, access_token: &str) -> Result<Self, Error> {
+        let spec = SPECS.iter().find(|spec| spec.name == op).ok_or_else(|| {
+            Error::invalid_parameter(crate::text::concat(&["unknown operation ", op]))
+        })?;
+        let mut read = Self {
+            spec,
+            body: Value::Object(Object::default()),
+            username: String::new(),
+            client_metadata: None,
+            refusal: None,
+        };
+        match spec.by {
+            By::User => read.body.insert("AccessToken", Value::from(access_token)),
+            By::Client => read.username = args.string("username")?,
         }
+        for member in spec.members {
+            let Some(value) = member.read(args)? else {
+                continue;
+            };
+            if read.refusal.is_none() && refused(&value) {
+                read.refusal = member.refusal;
+            }
+            read.body.insert(member.key, value);
+        }
+        if spec.metadata {
+            read.client_metadata = args.opt_map("options.clientMetadata")?;
+        }
+        Ok(read)
     }
 
-    /// What the operation resolves with, from its reply `body`. `username` names the signed-in user (for
-    /// the TOTP setup URI).
+    /// The request: the arguments' refusals first.
+    pub(super) fn request(mut self, config: &ClientConfig) -> Result<Request, Error> {
+        if let Some(refusal) = self.refusal {
+            return Err(Error::invalid_parameter(refusal));
+        }
+        if self.spec.by == By::Client {
+            let username = &self.username;
+            if username.is_empty() {
+                return Err(Error::invalid_parameter("username is required"));
+            }
+            self.body.insert("ClientId", Value::from(&config.client_id));
+            self.body.insert("Username", Value::from(username));
+            self.body
+                .insert_some("SecretHash", config.secret_hash(username));
+        }
+        self.body
+            .insert_some("ClientMetadata", self.client_metadata.as_ref());
+        Request::new(self.spec.operation, mem::take(&mut self.body))
+    }
+
+    /// What the operation resolves with, from its reply `body`. `args` are the app's (the attributes an
+    /// update names); `username` names the signed-in user (for the TOTP setup URI).
     pub(super) fn output(
         &self,
         config: &ClientConfig,
+        args: &Reader,
         body: &Value,
         username: &str,
     ) -> Result<Value, Error> {
-        match self {
-            Self::SignUp(_) => {
+        let operation = self.spec.operation;
+        match self.spec.output {
+            Output::Nothing => Ok(Value::Null),
+            Output::SignUp => {
                 let output = account::SignUpOutput::from(account::SignUpReply::read(body)?);
                 Ok((&output).into())
             }
-            Self::ConfirmSignUp { .. } => Ok((&account::SignUpOutput::complete()).into()),
-            Self::ResendSignUpCode { .. } => code_delivery(body, Operation::ResendConfirmationCode),
-            Self::SendUserAttributeVerificationCode { .. } => {
-                code_delivery(body, Operation::GetUserAttributeVerificationCode)
+            Output::SignUpComplete => Ok((&account::SignUpOutput::complete()).into()),
+            Output::CodeDelivery => {
+                let reply = account::CodeDeliveryReply::read(body, operation)?;
+                Ok((&reply.code_delivery_details.unwrap_or_default()).into())
             }
-            Self::ResetPassword { .. } => {
-                let reply = account::CodeDeliveryReply::read(body, Operation::ForgotPassword)?;
+            Output::ResetPassword => {
+                let reply = account::CodeDeliveryReply::read(body, operation)?;
                 let output = account::ResetPasswordOutput {
                     code_delivery_details: reply.code_delivery_details,
                 };
                 Ok((&output).into())
             }
-            Self::FetchUserAttributes => {
+            Output::UserAttributes => {
                 let reply = account::GetUserReply::read(body)?;
                 Ok((&reply.attributes()).into())
             }
-            Self::FetchMfaPreference => {
+            Output::MfaPreference => {
                 let reply = account::GetUserReply::read(body)?;
                 Ok(reply.mfa_preference().to_json())
             }
-            Self::UpdateUserAttributes { attributes, .. } => {
+            Output::UpdatedAttributes => {
                 let reply = account::UpdateUserAttributesReply::read(body)?;
                 let mut output = Object::default();
-                for name in attributes.keys() {
+                for name in args.map_or_empty("userAttributes")?.keys() {
                     let step = account::UpdateAttributeStep::of(name, &reply);
                     output.insert(name, &step);
                 }
                 Ok(Value::Object(output))
             }
-            Self::SetUpTotp => {
+            Output::TotpSetup => {
                 let reply = account::AssociateSoftwareTokenReply::read(body)?;
                 Ok(TotpSetup::new(reply.secret_code, &config.totp_issuer, username).to_json())
             }
-            Self::VerifyTotpSetup { .. } => {
+            Output::TotpVerified => {
                 let reply = account::VerifySoftwareTokenReply::read(body)?;
                 if reply.status.as_deref() != Some("SUCCESS") {
                     return Err(Error::new(
@@ -335,43 +612,37 @@ impl AccountOperation {
                 }
                 Ok(Value::Null)
             }
-            Self::ListDevices => {
+            Output::Devices => {
                 let reply = devices::ListDevicesReply::read(body)?;
-                Ok(reply
-                    .devices
-                    .into_iter()
-                    .map(|device| devices::Device::from(device).to_json())
-                    .collect())
+                let mut list = Vec::new();
+                for device in reply.devices {
+                    list.push(devices::Device::from(device).to_json());
+                }
+                Ok(Value::Array(list))
             }
-            Self::GetDevice { .. } => {
+            Output::Device => {
                 let reply = devices::GetDeviceReply::read(body)?;
                 Ok(devices::Device::from(reply.device).to_json())
             }
-            Self::StartWebAuthnRegistration => {
+            Output::CreationOptions => {
                 let reply = web_authn::StartRegistrationReply::read(body)?;
                 Ok(reply.credential_creation_options)
             }
-            Self::ListWebAuthnCredentials { .. } => Ok(web_authn::ListReply::read(body)?.to_json()),
-            // These resolve with nothing: Cognito's reply to them is empty.
-            Self::ConfirmResetPassword { .. }
-            | Self::UpdatePassword { .. }
-            | Self::ConfirmUserAttribute { .. }
-            | Self::DeleteUserAttributes { .. }
-            | Self::DeleteUser
-            | Self::GlobalSignOut
-            | Self::UpdateMfaPreference { .. }
-            | Self::RememberDevice { .. }
-            | Self::ForgetDevice { .. }
-            | Self::CompleteWebAuthnRegistration { .. }
-            | Self::DeleteWebAuthnCredential { .. } => Ok(Value::Null),
+            Output::Passkeys => Ok(web_authn::ListReply::read(body)?.to_json()),
         }
     }
 }
 
-/// Where the code went, from a reply that carries `CodeDeliveryDetails`.
-fn code_delivery(body: &Value, operation: Operation) -> Result<Value, Error> {
-    let reply = account::CodeDeliveryReply::read(body, operation)?;
-    Ok((&reply.code_delivery_details.unwrap_or_default()).into())
+/// An attribute list (`[{Name, Value}]`) of `attributes`.
+fn attribute_list(attributes: &StringMap) -> Value {
+    let mut list = Vec::new();
+    for (name, value) in attributes {
+        list.push(Value::object([
+            ("Name", name.into()),
+            ("Value", value.into()),
+        ]));
+    }
+    Value::Array(list)
 }
 
 /// The device an operation is about: the one the app names (`{ device: { id } }`), else this browser's
@@ -382,5 +653,157 @@ fn device_key(args: &Reader) -> Result<String, Error> {
         None => args
             .opt_string("currentDeviceKey")?
             .ok_or_else(|| Error::invalid_parameter("this device is not tracked")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secret::ClientSecret;
+
+    /// The request of `op` with `args` (JSON text), by a client with a secret: its body, or the error's message.
+    fn request(op: &str, args: &str) -> Result<String, String> {
+        let config = ClientConfig::new(
+            "us-east-1_Pool1",
+            "cid",
+            Some(ClientSecret::new("sec")),
+            None,
+        )
+        .unwrap();
+        let args = crate::json::parse(args).unwrap();
+        let args = Reader::argument(&args, "input").unwrap();
+        AccountOperation::read(op, &args, "t")
+            .and_then(|operation| operation.request(&config))
+            .map(|request| request.body.clone())
+            .map_err(|error| error.message)
+    }
+
+    #[test]
+    fn the_clients_requests_carry_client_username_hash_and_metadata_last() {
+        let hash = crate::srp::secret_hash("sec", "bob", "cid");
+        assert_eq!(
+            request(
+                "confirmResetPassword",
+                r#"{"username":"bob","confirmationCode":" 123456 ","newPassword":"N3w!",
+                    "options":{"clientMetadata":{"k":"v"}}}"#
+            )
+            .unwrap(),
+            format!(
+                r#"{{"ConfirmationCode":"123456","Password":"N3w!","ClientId":"cid","Username":"bob","SecretHash":"{hash}","ClientMetadata":{{"k":"v"}}}}"#
+            )
+        );
+        assert_eq!(
+            request(
+                "signUp",
+                r#"{"username":"bob","password":"pw","options":{"userAttributes":{"email":"b@example.com"}}}"#
+            )
+            .unwrap(),
+            format!(
+                r#"{{"Password":"pw","UserAttributes":[{{"Name":"email","Value":"b@example.com"}}],"ClientId":"cid","Username":"bob","SecretHash":"{hash}"}}"#
+            )
+        );
+        assert_eq!(
+            request("resetPassword", r#"{"username":""}"#).unwrap_err(),
+            "username is required"
+        );
+        assert_eq!(
+            request("resetPassword", "{}").unwrap_err(),
+            "input: username is required"
+        );
+        // The arguments are all read before any is refused, and the username is checked last.
+        assert_eq!(
+            request("confirmSignUp", r#"{"username":"","confirmationCode":" "}"#).unwrap_err(),
+            "confirmationCode is required"
+        );
+        assert_eq!(
+            request(
+                "signUp",
+                r#"{"username":"bob","password":"","options":{"clientMetadata":1}}"#
+            )
+            .unwrap_err(),
+            "input: options.clientMetadata must be an object of strings"
+        );
+        assert_eq!(request("nope", "{}").unwrap_err(), "unknown operation nope");
+    }
+
+    #[test]
+    fn the_users_requests_carry_the_access_token_first() {
+        assert_eq!(
+            request("listDevices", "{}").unwrap(),
+            r#"{"AccessToken":"t","Limit":60}"#
+        );
+        assert_eq!(
+            request("rememberDevice", r#"{"currentDeviceKey":"d"}"#).unwrap(),
+            r#"{"AccessToken":"t","DeviceKey":"d","DeviceRememberedStatus":"remembered"}"#
+        );
+        assert_eq!(
+            request("forgetDevice", "{}").unwrap_err(),
+            "this device is not tracked"
+        );
+        assert_eq!(
+            request(
+                "updateMFAPreference",
+                r#"{"sms":"DISABLED","email":"PREFERRED"}"#
+            )
+            .unwrap(),
+            r#"{"AccessToken":"t","SMSMfaSettings":{"Enabled":false,"PreferredMfa":false},"EmailMfaSettings":{"Enabled":true,"PreferredMfa":true}}"#
+        );
+        assert_eq!(
+            request(
+                "updateUserAttributes",
+                r#"{"userAttributes":{"name":"B"},"options":{"clientMetadata":{}}}"#
+            )
+            .unwrap(),
+            r#"{"AccessToken":"t","UserAttributes":[{"Name":"name","Value":"B"}],"ClientMetadata":{}}"#
+        );
+        assert_eq!(
+            request("updateUserAttributes", "{}").unwrap_err(),
+            "updateUserAttributes input: userAttributes is required"
+        );
+        assert_eq!(
+            request("updateUserAttributes", r#"{"userAttributes":{}}"#).unwrap_err(),
+            "userAttributes must name at least one attribute"
+        );
+        assert_eq!(
+            request("deleteUserAttributes", "{}").unwrap_err(),
+            "userAttributeKeys must name at least one attribute"
+        );
+        assert_eq!(
+            request("updatePassword", r#"{"oldPassword":"","newPassword":"n"}"#).unwrap(),
+            r#"{"AccessToken":"t","PreviousPassword":"","ProposedPassword":"n"}"#
+        );
+        assert_eq!(
+            request(
+                "verifyTOTPSetup",
+                r#"{"code":" 1 ","options":{"friendlyDeviceName":""}}"#
+            )
+            .unwrap(),
+            r#"{"AccessToken":"t","UserCode":"1","FriendlyDeviceName":""}"#
+        );
+    }
+
+    #[test]
+    fn passkey_pages_are_checked() {
+        assert_eq!(
+            request("listWebAuthnCredentials", r#"{"pageSize":0}"#).unwrap_err(),
+            "pageSize must be from 1 to 20"
+        );
+        assert!(request("listWebAuthnCredentials", r#"{"pageSize":21}"#).is_err());
+        assert_eq!(
+            request(
+                "listWebAuthnCredentials",
+                r#"{"pageSize":2,"nextToken":"n"}"#
+            )
+            .unwrap(),
+            r#"{"AccessToken":"t","MaxResults":2,"NextToken":"n"}"#
+        );
+        assert_eq!(
+            request("listWebAuthnCredentials", r#"{"nextToken":""}"#).unwrap(),
+            r#"{"AccessToken":"t"}"#
+        );
+        assert_eq!(
+            request("deleteWebAuthnCredential", r#"{"credentialId":""}"#).unwrap_err(),
+            "credentialId is required"
+        );
     }
 }

@@ -31,7 +31,7 @@ struct Redirects {
 fn url_for(input: &Reader<'_>, name: &str, origin: &str) -> Result<Option<String>, Error> {
     let urls = match input.get(name)? {
         None => return Ok(None),
-        Some(Value::String(url)) => vec![url.clone()],
+        Some(Value::String(url)) => return Ok(Some(url.clone())),
         Some(_) => input.strings(name)?,
     };
     let on_origin = |url: &&String| {

@@ -35,13 +35,6 @@ const AUTH_FLOWS: [(&str, AuthFlowType); 5] = [
     ("USER_AUTH", AuthFlowType::UserAuth),
 ];
 
-/// Account operation `op` with the app's `args` (JSON text).
-fn account_operation(op: &str, args: &str) -> Result<AccountOperation, Error> {
-    let what = crate::text::concat(&[op, " input"]);
-    let args_json = json::parse_argument(args, &what)?;
-    AccountOperation::read(op, &Reader::argument(&args_json, &what)?)
-}
-
 fn sign_in_output(step: NextStep) -> Result<Value, Error> {
     let signed_in = matches!(step, NextStep::Done);
     let output = Value::object([
@@ -150,8 +143,11 @@ impl Core {
 
     /// The request of account operation `op` (named as the JS method) with the app's `args`.
     pub(super) fn account(&self, op: &str, args: &str, access_token: &str) -> Result<Value, Error> {
-        let operation = account_operation(op, args)?;
-        let request = operation.request(&opened(&self.opened)?.config, access_token)?;
+        let what = crate::text::concat(&[op, " input"]);
+        let args_json = json::parse_argument(args, &what)?;
+        let operation =
+            AccountOperation::read(op, &Reader::argument(&args_json, &what)?, access_token)?;
+        let request = operation.request(&opened(&self.opened)?.config)?;
         Ok(request_json(&request))
     }
 
@@ -163,9 +159,13 @@ impl Core {
         body: &str,
         username: &str,
     ) -> Result<Value, Error> {
-        let operation = account_operation(op, args)?;
+        let what = crate::text::concat(&[op, " input"]);
+        let args_json = json::parse_argument(args, &what)?;
+        let args = Reader::argument(&args_json, &what)?;
+        // The arguments are checked as `account` checked them.
+        let operation = AccountOperation::read(op, &args, "")?;
         let config = &opened(&self.opened)?.config;
-        operation.output(config, &reply_body(body)?, username)
+        operation.output(config, &args, &reply_body(body)?, username)
     }
 
     /// Answers the step the sign-in is waiting on; returns a progress.

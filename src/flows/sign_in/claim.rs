@@ -37,14 +37,14 @@ impl Claim<'_> {
             secret_block,
             &timestamp,
         )?;
-        Ok(StringMap::from([
-            (
-                "PASSWORD_CLAIM_SECRET_BLOCK".to_owned(),
-                secret_block.to_owned(),
-            ),
-            ("TIMESTAMP".to_owned(), timestamp),
-            ("PASSWORD_CLAIM_SIGNATURE".to_owned(), signature),
-        ]))
+        let mut responses = StringMap::new();
+        responses.insert(
+            "PASSWORD_CLAIM_SECRET_BLOCK".to_owned(),
+            secret_block.to_owned(),
+        );
+        responses.insert("TIMESTAMP".to_owned(), timestamp);
+        responses.insert("PASSWORD_CLAIM_SIGNATURE".to_owned(), signature);
+        Ok(responses)
     }
 }
 

@@ -4,7 +4,7 @@
 use crate::error::Error;
 use crate::json::{self, Reader, Value};
 use crate::prelude::*;
-use crate::protocol::{Operation, Request};
+use crate::protocol::{Members, Operation, Request};
 use crate::secret::Password;
 use crate::srp::client::DeviceVerifier;
 
@@ -31,11 +31,13 @@ impl DeviceSecrets {
     pub fn from_storage_json(text: &str) -> Result<Self, Error> {
         let value = json::parse_stored(text, "stored device")?;
         let stored = Reader::stored(&value, "stored device")?;
-        Ok(Self {
-            device_key: stored.string("deviceKey")?,
-            device_group_key: stored.string("deviceGroupKey")?,
-            device_password: Password::new(stored.string("devicePassword")?),
-        })
+        let mut members = Members::default();
+        let read = Self {
+            device_key: members.keep(stored.string("deviceKey")),
+            device_group_key: members.keep(stored.string("deviceGroupKey")),
+            device_password: Password::new(members.keep(stored.string("devicePassword"))),
+        };
+        members.finish(read)
     }
 }
 

@@ -23,7 +23,7 @@ use crate::clock::Now;
 use crate::config::ClientConfig;
 use crate::error::Error;
 use crate::flows::code_delivery::CodeDeliveryDetails;
-use crate::flows::web_authn::{Assertion, RequestOptions};
+use crate::flows::web_authn::{Credential, RequestOptions};
 use crate::json::{Reader, Value};
 use crate::protocol::{
     AuthResponse, InitiateAuthRequest, Operation, Request, RespondToAuthChallengeRequest, StringMap,
@@ -152,12 +152,10 @@ impl SignIn {
         let preferred = match &method {
             Method::UserAuth {
                 preferred: Some(name),
-            } => Some(FirstFactor::parse(name).ok_or_else(|| {
-                Error::invalid_parameter(text::concat(&[
-                    "preferredChallenge must be one of ",
-                    &FirstFactor::names(FirstFactor::ALL),
-                ]))
-            })?),
+            } => Some(
+                FirstFactor::parse(name)
+                    .ok_or_else(|| Error::invalid_parameter(PREFERRED_CHALLENGE_REFUSED))?,
+            ),
             _ => None,
         };
         let needs_password = match &method {
@@ -168,8 +166,7 @@ impl SignIn {
         if needs_password && input.password.expose().is_empty() {
             return Err(Error::invalid_parameter("password is required"));
         }
-        let mut auth_parameters =
-            StringMap::from([("USERNAME".to_owned(), input.username.clone())]);
+        let mut auth_parameters = parameter("USERNAME", input.username.clone());
         let (auth_flow, srp) = match method {
             Method::Srp(srp) => {
                 auth_parameters.insert("SRP_A".into(), srp.srp_a_hex());
@@ -328,34 +325,24 @@ impl SignIn {
         }
         let metadata = answer.client_metadata.as_ref();
         let (name, responses) = match &challenge.kind {
-            Kind::Code(code) => (
-                code.name(),
-                StringMap::from([(code.response_key().to_owned(), response)]),
-            ),
-            Kind::Custom => (
-                "CUSTOM_CHALLENGE",
-                StringMap::from([("ANSWER".to_owned(), response)]),
-            ),
+            Kind::Code(code) => (code.name(), parameter(code.response_key(), response)),
+            Kind::Custom => ("CUSTOM_CHALLENGE", parameter("ANSWER", response)),
             Kind::SelectMfaType { allowed } => {
                 let chosen = choose_mfa_type(allowed, &response)?;
                 (
                     "SELECT_MFA_TYPE",
-                    StringMap::from([("ANSWER".to_owned(), chosen.challenge_name().to_owned())]),
+                    parameter("ANSWER", chosen.challenge_name().to_owned()),
                 )
             }
             Kind::NewPassword => {
                 // The password as typed: spaces at its ends are part of it.
-                let mut responses =
-                    StringMap::from([("NEW_PASSWORD".to_owned(), answer.response.clone())]);
+                let mut responses = parameter("NEW_PASSWORD", answer.response.clone());
                 for (attribute, value) in &answer.user_attributes {
                     responses.insert(text::concat(&["userAttributes.", attribute]), value.clone());
                 }
                 ("NEW_PASSWORD_REQUIRED", responses)
             }
-            Kind::EmailAddress => (
-                "MFA_SETUP",
-                StringMap::from([("EMAIL".to_owned(), response)]),
-            ),
+            Kind::EmailAddress => ("MFA_SETUP", parameter("EMAIL", response)),
             Kind::ChooseMfaSetup { allowed } => {
                 return match choose_mfa_type(allowed, &response)? {
                     MfaType::Totp => self.associate_software_token(challenge),
@@ -400,14 +387,13 @@ impl SignIn {
                 return self.choose_first_factor(config, factor, challenge, metadata);
             }
             Kind::WebAuthn(asked) => {
-                let assertion = Assertion::parse(&response)?;
+                let assertion = Credential::assertion(&response)?;
                 if !asked.options.allows(&assertion.id) {
                     return Err(Error::invalid_parameter(
                         "the passkey that signed is not one the WEB_AUTHN challenge allows",
                     ));
                 }
-                let responses =
-                    StringMap::from([("CREDENTIAL".to_owned(), assertion.to_challenge_response())]);
+                let responses = parameter("CREDENTIAL", assertion.to_challenge_response());
                 let request = self.respond_request(
                     config,
                     "WEB_AUTHN",
@@ -443,7 +429,7 @@ impl SignIn {
         offer: Challenge,
         metadata: Option<&StringMap>,
     ) -> Result<Progress, Error> {
-        let mut responses = StringMap::from([("ANSWER".to_owned(), factor.name().to_owned())]);
+        let mut responses = parameter("ANSWER", factor.name().to_owned());
         let srp = factor_parameters(factor, &self.input.password, &mut responses)?;
         let request = self.respond_request(
             config,
@@ -584,14 +570,12 @@ impl SignIn {
         {
             self.user_id = Some(user.clone());
         }
-        if let Some(device) = self.input.device.clone() {
+        if let Some(device) = &self.input.device {
             match name.as_str() {
                 "DEVICE_SRP_AUTH" => {
                     let srp = SrpClient::generate()?;
-                    let responses = StringMap::from([
-                        ("DEVICE_KEY".to_owned(), device.device_key.clone()),
-                        ("SRP_A".to_owned(), srp.srp_a_hex()),
-                    ]);
+                    let mut responses = parameter("DEVICE_KEY", device.device_key.clone());
+                    responses.insert("SRP_A".into(), srp.srp_a_hex());
                     let request = self.respond_request(
                         config,
                         "DEVICE_SRP_AUTH",
@@ -630,10 +614,8 @@ impl SignIn {
             challenge_name: name.clone(),
             challenge_parameters: parameters.clone(),
         };
-        let (kind, step) = match name.as_str() {
-            "SMS_MFA" | "SMS_OTP" | "EMAIL_OTP" | "SOFTWARE_TOKEN_MFA" => {
-                let code = CodeChallenge::from_name(&name)
-                    .ok_or_else(|| Error::invalid_response("unknown code challenge"))?;
+        let (kind, step) = match (CodeChallenge::from_name(&name), name.as_str()) {
+            (Some(code), _) => {
                 let code_delivery_details = CodeDeliveryDetails::from_challenge(&parameters);
                 let step = match code {
                     CodeChallenge::SmsMfa | CodeChallenge::SmsOtp => NextStep::ConfirmWithSmsCode {
@@ -646,14 +628,14 @@ impl SignIn {
                 };
                 (Kind::Code(code), step)
             }
-            "SELECT_MFA_TYPE" => {
+            (_, "SELECT_MFA_TYPE") => {
                 let allowed = MfaType::list(&parameters, "MFAS_CAN_CHOOSE");
                 let step = NextStep::SelectMfaType {
                     allowed_mfa_types: allowed.clone(),
                 };
                 (Kind::SelectMfaType { allowed }, step)
             }
-            "MFA_SETUP" => match MfaType::list(&parameters, "MFAS_CAN_SETUP").as_slice() {
+            (_, "MFA_SETUP") => match MfaType::list(&parameters, "MFAS_CAN_SETUP").as_slice() {
                 // The only factor to set up is TOTP: associate right away, the secret is the next step.
                 [MfaType::Totp] => {
                     return self.associate_software_token(Challenge {
@@ -674,13 +656,13 @@ impl SignIn {
                     },
                 ),
             },
-            "NEW_PASSWORD_REQUIRED" => (
+            (_, "NEW_PASSWORD_REQUIRED") => (
                 Kind::NewPassword,
                 NextStep::NewPasswordRequired {
                     missing_attributes: steps::missing_attributes(&parameters),
                 },
             ),
-            "SELECT_CHALLENGE" => (
+            (_, "SELECT_CHALLENGE") => (
                 Kind::SelectFirstFactor {
                     available: reply.available_challenges.clone(),
                 },
@@ -688,7 +670,7 @@ impl SignIn {
                     available_challenges: reply.available_challenges,
                 },
             ),
-            "WEB_AUTHN" => {
+            (_, "WEB_AUTHN") => {
                 let options = required_parameter(&name, &parameters, "CREDENTIAL_REQUEST_OPTIONS")?;
                 let options = RequestOptions::parse(options)?;
                 (
@@ -700,7 +682,7 @@ impl SignIn {
                     },
                 )
             }
-            "CUSTOM_CHALLENGE" => (
+            (_, "CUSTOM_CHALLENGE") => (
                 Kind::Custom,
                 NextStep::CustomChallenge {
                     additional_info: parameters,
@@ -826,6 +808,19 @@ impl Sent {
     }
 }
 
+/// The refusal of a `preferredChallenge` that is no first factor: every factor named, written out (the
+/// tests hold it against [`FirstFactor::ALL`]).
+const PREFERRED_CHALLENGE_REFUSED: &str =
+    "preferredChallenge must be one of PASSWORD, PASSWORD_SRP, EMAIL_OTP, SMS_OTP, WEB_AUTHN";
+
+/// A parameter map of one member (built by hand: `StringMap::from([…])` compiled to a copy of the
+/// iterator machinery per array length).
+fn parameter(key: &str, value: String) -> StringMap {
+    let mut map = StringMap::new();
+    map.insert(key.to_owned(), value);
+    map
+}
+
 /// The MFA type `answer` names, if it is one of `allowed`.
 fn choose_mfa_type(allowed: &[MfaType], answer: &str) -> Result<MfaType, Error> {
     MfaType::parse(answer)
@@ -871,6 +866,13 @@ mod tests {
 
     #[test]
     fn refusals_name_what_was_allowed_and_what_was_missing() {
+        assert_eq!(
+            PREFERRED_CHALLENGE_REFUSED,
+            format!(
+                "preferredChallenge must be one of {}",
+                FirstFactor::names(FirstFactor::ALL)
+            )
+        );
         let error = choose_mfa_type(&[MfaType::Sms, MfaType::Totp], "email").unwrap_err();
         assert_eq!(error.message, "choose one of SMS, TOTP, not 'email'");
         let parameters = StringMap::from([("SALT".to_owned(), "ab".to_owned())]);

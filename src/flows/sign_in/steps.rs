@@ -119,59 +119,54 @@ impl NextStep {
 
     /// The JS `nextStep`: `{"signInStep": "…", …what the step carries}`.
     pub fn to_json(&self) -> Value {
-        let members: Vec<(&str, Value)> = match self {
+        let mut step = Object::default();
+        step.insert("signInStep", Value::from(self.name()));
+        let (name, value) = match self {
             Self::ConfirmWithSmsCode {
                 code_delivery_details,
             }
             | Self::ConfirmWithEmailCode {
                 code_delivery_details,
-            } => vec![("codeDeliveryDetails", code_delivery_details.into())],
+            } => ("codeDeliveryDetails", code_delivery_details.into()),
             Self::SelectMfaType { allowed_mfa_types }
             | Self::SelectMfaSetup { allowed_mfa_types } => {
-                vec![("allowedMFATypes", allowed_mfa_types.clone().into())]
+                ("allowedMFATypes", allowed_mfa_types.clone().into())
             }
             Self::SetUpTotp { totp_setup_details } => {
-                vec![("totpSetupDetails", totp_setup_details.to_json())]
+                ("totpSetupDetails", totp_setup_details.to_json())
             }
             Self::NewPasswordRequired { missing_attributes } => {
-                vec![("missingAttributes", missing_attributes.as_slice().into())]
+                ("missingAttributes", missing_attributes.as_slice().into())
             }
-            Self::CustomChallenge { additional_info } => {
-                vec![("additionalInfo", additional_info.into())]
-            }
+            Self::CustomChallenge { additional_info } => ("additionalInfo", additional_info.into()),
             Self::SelectFirstFactor {
                 available_challenges,
-            } => vec![(
+            } => (
                 "availableChallenges",
                 available_challenges.as_slice().into(),
-            )],
+            ),
             Self::ConfirmWithPasskey {
                 credential_request_options,
-            } => vec![(
+            } => (
                 "credentialRequestOptions",
                 credential_request_options.to_json(),
-            )],
+            ),
             Self::Unhandled {
                 challenge_name,
                 challenge_parameters,
-            } => vec![
-                ("challengeName", challenge_name.into()),
-                ("challengeParameters", challenge_parameters.into()),
-            ],
+            } => {
+                step.insert("challengeName", Value::from(challenge_name));
+                ("challengeParameters", challenge_parameters.into())
+            }
             Self::Done
             | Self::ConfirmSignUp
             | Self::ResetPassword
             | Self::ConfirmWithTotpCode
             | Self::SetUpEmail
-            | Self::ConfirmWithPassword => vec![],
+            | Self::ConfirmWithPassword => return Value::Object(step),
         };
-        let mut next_step = vec![("signInStep".to_owned(), Value::from(self.name()))];
-        next_step.extend(
-            members
-                .into_iter()
-                .map(|(name, value)| (name.to_owned(), value)),
-        );
-        Value::Object(Object(next_step))
+        step.insert(name, value);
+        Value::Object(step)
     }
 }
 
@@ -182,15 +177,14 @@ pub(super) fn missing_attributes(parameters: &StringMap) -> Vec<String> {
         .get("userAttributes")
         .and_then(|v| json::parse(v).ok());
     let present = present.as_ref().and_then(Value::as_object);
-    required
-        .iter()
-        .map(|name| {
-            name.strip_prefix("userAttributes.")
-                .unwrap_or(name)
-                .to_owned()
-        })
-        .filter(|name| !present.is_some_and(|present| present.contains_key(name)))
-        .collect()
+    let mut missing = Vec::new();
+    for name in &required {
+        let name = name.strip_prefix("userAttributes.").unwrap_or(name);
+        if !present.is_some_and(|present| present.contains_key(name)) {
+            missing.push(name.to_owned());
+        }
+    }
+    missing
 }
 
 #[cfg(test)]
