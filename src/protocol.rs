@@ -209,22 +209,7 @@ impl AuthResponse {
     pub fn read(body: &Value, operation: &str) -> Result<Self, Error> {
         let reply = Reader::reply(body, operation)?;
         let mut members = Members::default();
-        let authentication_result =
-            members
-                .keep(reply.opt_object("AuthenticationResult"))
-                .map(|result| AuthenticationResult {
-                    access_token: members.keep(result.opt_string("AccessToken")),
-                    id_token: members.keep(result.opt_string("IdToken")),
-                    refresh_token: members.keep(result.opt_string("RefreshToken")),
-                    expires_in: members.keep(result.opt_i64("ExpiresIn")),
-                    token_type: members.keep(result.opt_string("TokenType")),
-                    new_device_metadata: members.keep(result.opt_object("NewDeviceMetadata")).map(
-                        |device| NewDeviceMetadata {
-                            device_key: members.keep(device.opt_string("DeviceKey")),
-                            device_group_key: members.keep(device.opt_string("DeviceGroupKey")),
-                        },
-                    ),
-                });
+        let authentication_result = AuthenticationResult::read_in(&reply, &mut members);
         let response = Self {
             challenge_name: members.keep(reply.opt_string("ChallengeName")),
             session: members.keep(reply.opt_string("Session")),
@@ -269,6 +254,28 @@ pub struct AuthenticationResult {
     pub expires_in: Option<i64>,
     pub token_type: Option<String>,
     pub new_device_metadata: Option<NewDeviceMetadata>,
+}
+
+impl AuthenticationResult {
+    /// The reply's `AuthenticationResult` (absent while a challenge is under way); the errors of its members
+    /// are kept in `members`.
+    pub(crate) fn read_in(reply: &Reader<'_>, members: &mut Members) -> Option<Self> {
+        members
+            .keep(reply.opt_object("AuthenticationResult"))
+            .map(|result| Self {
+                access_token: members.keep(result.opt_string("AccessToken")),
+                id_token: members.keep(result.opt_string("IdToken")),
+                refresh_token: members.keep(result.opt_string("RefreshToken")),
+                expires_in: members.keep(result.opt_i64("ExpiresIn")),
+                token_type: members.keep(result.opt_string("TokenType")),
+                new_device_metadata: members.keep(result.opt_object("NewDeviceMetadata")).map(
+                    |device| NewDeviceMetadata {
+                        device_key: members.keep(device.opt_string("DeviceKey")),
+                        device_group_key: members.keep(device.opt_string("DeviceGroupKey")),
+                    },
+                ),
+            })
+    }
 }
 
 impl core::fmt::Debug for AuthenticationResult {

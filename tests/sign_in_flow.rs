@@ -348,13 +348,32 @@ fn refresh_and_sign_out_requests() {
         Some("r1")
     );
     assert!(refreshed.expires_at() > session.expires_at());
-    let challenge = reply(json!({"ChallengeName": "SMS_MFA"}));
+    let refusal = |body: serde_json::Value| {
+        let error = refresh::refreshed(&session, &reply(body), 2000).unwrap_err();
+        (error.name().to_owned(), error.message)
+    };
+    let unreadable = |message: &str| ("InvalidResponseException".to_owned(), message.to_owned());
     assert_eq!(
-        refresh::refreshed(&session, &challenge, 2000)
-            .unwrap_err()
-            .name(),
-        "InvalidResponseException"
+        refusal(json!({"ChallengeName": "SMS_MFA"})),
+        unreadable("refresh answered with challenge SMS_MFA instead of tokens")
     );
+    assert_eq!(
+        refusal(json!({})),
+        unreadable("refresh answered with challenge (none) instead of tokens")
+    );
+    // The members it reads are checked, the first bad one named; the rest of the reply is not its business.
+    let (name, message) =
+        refusal(json!({"AuthenticationResult": {"IdToken": 7}, "ChallengeName": 8}));
+    assert_eq!(name, "InvalidResponseException");
+    assert_eq!(
+        message,
+        "unreadable refresh reply: IdToken must be a string"
+    );
+    let (_, message) = refusal(json!({"ChallengeName": 8}));
+    assert!(message.contains("ChallengeName"), "{message}");
+    let mut with_parameters = tokens(2000, "bob", None);
+    with_parameters["ChallengeParameters"] = json!("not an object");
+    assert!(refresh::refreshed(&session, &reply(with_parameters), 2000).is_ok());
 
     let revoke = sign_out::revoke_request(&config, session.refresh_token().unwrap()).unwrap();
     assert_eq!(revoke.operation, Operation::RevokeToken);

@@ -4,9 +4,11 @@
 
 use crate::config::{ClientConfig, RefreshMethod};
 use crate::error::Error;
-use crate::json::Value;
+use crate::json::{Reader, Value};
 use crate::prelude::*;
-use crate::protocol::{AuthResponse, InitiateAuthRequest, Operation, Request, StringMap};
+use crate::protocol::{
+    AuthenticationResult, InitiateAuthRequest, Members, Operation, Request, StringMap,
+};
 use crate::session::Session;
 use crate::text;
 
@@ -74,16 +76,21 @@ pub fn still_needed(
 
 /// The refreshed session from the reply to [`request`].
 pub fn refreshed(session: &Session, body: &Value, now: i64) -> Result<Session, Error> {
-    let response = AuthResponse::read(body, "refresh")?;
-    let result = response.authentication_result.as_ref().ok_or_else(|| {
+    // The tokens, or the challenge named instead, and nothing else of the reply: the sign-in's whole reply
+    // reader (challenge parameters, available challenges) would be in the page's module for nothing.
+    let reply = Reader::reply(body, "refresh")?;
+    let mut members = Members::default();
+    let result = AuthenticationResult::read_in(&reply, &mut members);
+    let challenge = members.keep(reply.opt_string("ChallengeName"));
+    let result = members.finish(result)?.ok_or_else(|| {
         Error::invalid_response(text::concat(&[
             "refresh answered with challenge ",
-            response.challenge_name.as_deref().unwrap_or("(none)"),
+            challenge.as_deref().unwrap_or("(none)"),
             " instead of tokens",
         ]))
     })?;
     Session::from_authentication(
-        result,
+        &result,
         session.username(),
         session.refresh_token().cloned(),
         now,
