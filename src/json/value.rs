@@ -97,9 +97,14 @@ impl StringMap {
     }
 }
 
+/// A name given twice keeps its last value, as a `BTreeMap` does.
 impl<const N: usize> From<[(String, String); N]> for StringMap {
     fn from(members: [(String, String); N]) -> Self {
-        members.into_iter().collect()
+        let mut map = Self::new();
+        for (name, value) in members {
+            map.insert(name, value);
+        }
+        map
     }
 }
 
@@ -107,9 +112,9 @@ impl<const N: usize> From<[(String, String); N]> for StringMap {
 impl FromIterator<(String, String)> for StringMap {
     fn from_iter<I: IntoIterator<Item = (String, String)>>(members: I) -> Self {
         let mut map = Self::new();
-        members.into_iter().for_each(|(name, value)| {
+        for (name, value) in members {
             map.insert(name, value);
-        });
+        }
         map
     }
 }
@@ -153,7 +158,12 @@ impl Object {
 
     /// Sets member `key`, replacing one of that name.
     pub fn insert(&mut self, key: &str, value: impl Into<Value>) {
-        let value = value.into();
+        self.set(key, value.into());
+    }
+
+    /// [`Object::insert`] of a value: one copy, where `insert` has one per type of value.
+    #[inline(never)]
+    fn set(&mut self, key: &str, value: Value) {
         match self.0.iter_mut().find(|(name, _)| name == key) {
             Some((_, old)) => *old = value,
             None => self.0.push((key.to_owned(), value)),
@@ -176,25 +186,36 @@ impl Object {
 impl Value {
     /// An object of `members`, in this order.
     pub fn object<const N: usize>(members: [(&str, Value); N]) -> Self {
-        Self::Object(Object(
-            members
-                .into_iter()
-                .map(|(name, value)| (name.to_owned(), value))
-                .collect(),
-        ))
+        Self::object_of(Vec::from(members))
+    }
+
+    /// [`Value::object`]'s one copy, where `object` has one per number of members.
+    #[inline(never)]
+    fn object_of(members: Vec<(&str, Value)>) -> Self {
+        let mut object = Vec::with_capacity(members.len());
+        for (name, value) in members {
+            object.push((name.to_owned(), value));
+        }
+        Self::Object(Object(object))
     }
 
     /// Sets member `key` of an object (nothing on other values).
     pub fn insert(&mut self, key: &str, value: impl Into<Value>) {
+        self.set(key, value.into());
+    }
+
+    /// [`Value::insert`] of a value: one copy, where `insert` has one per type of value.
+    #[inline(never)]
+    fn set(&mut self, key: &str, value: Value) {
         if let Self::Object(members) = self {
-            members.insert(key, value);
+            members.set(key, value);
         }
     }
 
     /// Sets member `key` when there is a value: Cognito's optional members are left out, not null.
     pub fn insert_some(&mut self, key: &str, value: Option<impl Into<Value>>) {
         if let Some(value) = value {
-            self.insert(key, value);
+            self.set(key, value.into());
         }
     }
 
@@ -408,30 +429,34 @@ impl<T: Into<Value>> From<Option<T>> for Value {
 
 impl<T: Into<Value>> From<Vec<T>> for Value {
     fn from(items: Vec<T>) -> Self {
-        Self::Array(items.into_iter().map(Into::into).collect())
+        items.into_iter().map(Into::into).collect()
     }
 }
 
 impl From<&[String]> for Value {
     fn from(items: &[String]) -> Self {
-        Self::Array(items.iter().map(Into::into).collect())
+        items.iter().map(Into::into).collect()
     }
 }
 
 /// An object of strings.
 impl From<&StringMap> for Value {
     fn from(map: &StringMap) -> Self {
-        Self::Object(Object(
-            map.iter()
-                .map(|(name, value)| (name.clone(), value.into()))
-                .collect(),
-        ))
+        let mut members = Vec::with_capacity(map.len());
+        for (name, value) in map {
+            members.push((name.clone(), Self::String(value.clone())));
+        }
+        Self::Object(Object(members))
     }
 }
 
 impl FromIterator<Value> for Value {
     fn from_iter<I: IntoIterator<Item = Value>>(items: I) -> Self {
-        Self::Array(items.into_iter().collect())
+        let mut array = Vec::new();
+        for item in items {
+            array.push(item);
+        }
+        Self::Array(array)
     }
 }
 
