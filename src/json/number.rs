@@ -16,24 +16,23 @@ struct Scientific {
 }
 
 fn scientific(text: &str) -> Scientific {
-    let (negative, rest) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
-    let (mantissa, exp) = rest.split_once(['e', 'E']).unwrap_or((rest, ""));
-    let mut exponent: i64 = 0;
-    for b in exp.bytes().filter(u8::is_ascii_digit) {
-        exponent = exponent
-            .saturating_mul(10)
-            .saturating_add(i64::from(b - b'0'));
-    }
-    if exp.starts_with('-') {
-        exponent = -exponent;
-    }
+    // One pass over the bytes: the text is valid JSON, so a `-` is the sign (before any `e`) or the
+    // exponent's, and every digit after an `e` is the exponent's.
     let (mut digits, mut point, mut fraction) = (Vec::new(), 0i64, false);
-    for b in mantissa.bytes() {
+    let (mut negative, mut in_exponent, mut exponent_negative, mut exponent) =
+        (false, false, false, 0i64);
+    for b in text.bytes() {
         match b {
+            b'-' if in_exponent => exponent_negative = true,
+            b'-' => negative = true,
+            b'+' => {}
             b'.' => fraction = true,
+            b'e' | b'E' => in_exponent = true,
+            _ if in_exponent => {
+                exponent = exponent
+                    .saturating_mul(10)
+                    .saturating_add(i64::from(b - b'0'));
+            }
             // A leading zero moves the point after it, or not at all before it.
             b'0' if digits.is_empty() => point -= i64::from(fraction),
             _ => {
@@ -41,6 +40,9 @@ fn scientific(text: &str) -> Scientific {
                 point += i64::from(!fraction);
             }
         }
+    }
+    if exponent_negative {
+        exponent = -exponent;
     }
     while digits.last() == Some(&b'0') {
         digits.pop();

@@ -107,73 +107,72 @@ impl Parser<'_> {
     fn value(&mut self) -> Result<Value, SyntaxError> {
         self.whitespace();
         match self.peek() {
-            Some(b'{') => self.nested(Self::object),
-            Some(b'[') => self.nested(Self::array),
+            Some(open @ (b'{' | b'[')) => self.nested(open),
             Some(b'"') => self.string().map(Value::String),
             Some(b'-' | b'0'..=b'9') => self.number(),
-            Some(b't') => self.word("true", Value::Bool(true)),
-            Some(b'f') => self.word("false", Value::Bool(false)),
-            Some(b'n') => self.word("null", Value::Null),
-            Some(_) => Err(self.error("expected a value")),
+            Some(_) => self.word(),
             None => Err(self.error("unexpected end")),
         }
     }
 
-    fn word(&mut self, word: &str, value: Value) -> Result<Value, SyntaxError> {
-        if !self.rest().starts_with(word.as_bytes()) {
+    /// `true`, `false` or `null`.
+    fn word(&mut self) -> Result<Value, SyntaxError> {
+        let rest = self.rest();
+        let (length, value) = if rest.starts_with(b"true") {
+            (4, Value::Bool(true))
+        } else if rest.starts_with(b"false") {
+            (5, Value::Bool(false))
+        } else if rest.starts_with(b"null") {
+            (4, Value::Null)
+        } else {
             return Err(self.error("expected a value"));
-        }
-        self.at += word.len();
+        };
+        self.at += length;
         Ok(value)
     }
 
-    /// An array or object one level deeper, read by `read` (which starts at its opening bracket).
-    fn nested(
-        &mut self,
-        read: fn(&mut Self) -> Result<Value, SyntaxError>,
-    ) -> Result<Value, SyntaxError> {
+    /// An array or object (`open` is its opening bracket, next), one level deeper: one function for both,
+    /// which differ only in the member name before each value.
+    fn nested(&mut self, open: u8) -> Result<Value, SyntaxError> {
         if self.depth == MAX_DEPTH {
             return Err(self.error("nested too deeply"));
         }
         self.depth += 1;
         self.at += 1;
-        let value = read(self);
+        let object = open == b'{';
+        // `]` and `}` are two after `[` and `{` in ASCII.
+        let close = open + 2;
+        let (mut items, mut members) = (Vec::new(), Vec::new());
+        if !self.eat(close) {
+            loop {
+                if object {
+                    self.whitespace();
+                    if self.peek() != Some(b'"') {
+                        return Err(self.error("expected a member name"));
+                    }
+                    let name = self.string()?;
+                    self.expect(b':', "expected :")?;
+                    members.push((name, self.value()?));
+                } else {
+                    items.push(self.value()?);
+                }
+                if self.eat(close) {
+                    break;
+                }
+                let reason = if object {
+                    "expected , or }"
+                } else {
+                    "expected , or ]"
+                };
+                self.expect(b',', reason)?;
+            }
+        }
         self.depth -= 1;
-        value
-    }
-
-    fn array(&mut self) -> Result<Value, SyntaxError> {
-        let mut items = Vec::new();
-        if self.eat(b']') {
-            return Ok(Value::Array(items));
-        }
-        loop {
-            items.push(self.value()?);
-            if self.eat(b']') {
-                return Ok(Value::Array(items));
-            }
-            self.expect(b',', "expected , or ]")?;
-        }
-    }
-
-    fn object(&mut self) -> Result<Value, SyntaxError> {
-        let mut members = Vec::new();
-        if self.eat(b'}') {
-            return Ok(Value::Object(Object(members)));
-        }
-        loop {
-            self.whitespace();
-            if self.peek() != Some(b'"') {
-                return Err(self.error("expected a member name"));
-            }
-            let name = self.string()?;
-            self.expect(b':', "expected :")?;
-            members.push((name, self.value()?));
-            if self.eat(b'}') {
-                return Ok(Value::Object(Object(members)));
-            }
-            self.expect(b',', "expected , or }")?;
-        }
+        Ok(if object {
+            Value::Object(Object(members))
+        } else {
+            Value::Array(items)
+        })
     }
 
     /// A string literal, starting at its opening quote.
@@ -251,11 +250,13 @@ impl Parser<'_> {
     fn hex4(&mut self) -> Result<u32, SyntaxError> {
         let mut code = 0;
         for _ in 0..4 {
-            let digit = self
-                .peek()
-                .and_then(|b| (b as char).to_digit(16))
-                .ok_or_else(|| self.error("invalid \\u escape"))?;
-            code = code * 16 + digit;
+            let digit = match self.peek() {
+                Some(b @ b'0'..=b'9') => b - b'0',
+                Some(b @ b'a'..=b'f') => b - b'a' + 10,
+                Some(b @ b'A'..=b'F') => b - b'A' + 10,
+                _ => return Err(self.error("invalid \\u escape")),
+            };
+            code = code * 16 + u32::from(digit);
             self.at += 1;
         }
         Ok(code)
@@ -271,6 +272,7 @@ impl Parser<'_> {
     }
 
     /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
+    #[inline(never)]
     fn number(&mut self) -> Result<Value, SyntaxError> {
         let start = self.at;
         let negative = self.peek() == Some(b'-');
