@@ -278,7 +278,17 @@ impl Parser<'_> {
         let negative = self.peek() == Some(b'-');
         self.at += usize::from(negative);
         let leading_zero = self.peek() == Some(b'0');
-        match self.digits() {
+        // The whole part as it is read, below zero (i64::MIN has no positive counterpart); `None` once it
+        // leaves i64's range.
+        let mut whole = Some(0i64);
+        let whole_start = self.at;
+        while let Some(digit @ b'0'..=b'9') = self.peek() {
+            whole = whole
+                .and_then(|n| n.checked_mul(10))
+                .and_then(|n| n.checked_sub(i64::from(digit - b'0')));
+            self.at += 1;
+        }
+        match self.at - whole_start {
             0 => return Err(self.error("invalid number")),
             1 => {}
             _ if leading_zero => return Err(self.error("leading zero in a number")),
@@ -302,17 +312,21 @@ impl Parser<'_> {
             }
             integer = false;
         }
+        if integer {
+            // `-0` is no integer: a decimal, as serde_json reads it (-0.0).
+            let int = if negative {
+                whole.filter(|&n| n != 0)
+            } else {
+                whole.and_then(i64::checked_neg)
+            };
+            if let Some(n) = int {
+                return Ok(Value::Int(n));
+            }
+        }
         let text = self
             .text
             .get(start..self.at)
             .ok_or_else(|| self.error("invalid number"))?;
-        if integer {
-            match text.parse::<i64>() {
-                Ok(0) if negative => {}
-                Ok(n) => return Ok(Value::Int(n)),
-                Err(_) => {}
-            }
-        }
         if super::number::fits_f64(text) {
             Ok(Value::Decimal(text.to_owned()))
         } else {
