@@ -283,9 +283,10 @@ impl Parser<'_> {
         let mut whole = Some(0i64);
         let whole_start = self.at;
         while let Some(digit @ b'0'..=b'9') = self.peek() {
+            // (A comparison, where `checked_mul` would be a 128-bit multiplication in wasm.)
             whole = whole
-                .and_then(|n| n.checked_mul(10))
-                .and_then(|n| n.checked_sub(i64::from(digit - b'0')));
+                .filter(|&n| n >= i64::MIN / 10)
+                .and_then(|n| (n * 10).checked_sub(i64::from(digit - b'0')));
             self.at += 1;
         }
         match self.at - whole_start {
