@@ -43,7 +43,16 @@ impl StringMap {
 
     /// Where `key` is, or where it would go.
     fn find(&self, key: &str) -> Result<usize, usize> {
-        self.0.binary_search_by(|(name, _)| name.as_str().cmp(key))
+        // A linear scan: the maps hold a few members, and it is less code than a binary search.
+        let at = self
+            .0
+            .iter()
+            .take_while(|(name, _)| name.as_str() < key)
+            .count();
+        match self.0.get(at) {
+            Some((name, _)) if name == key => Ok(at),
+            _ => Err(at),
+        }
     }
 
     /// Sets `key` to `value`, giving back the value it replaces.
