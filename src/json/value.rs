@@ -363,19 +363,25 @@ impl Value {
 fn write_string(text: &str, out: &mut String) {
     out.push('"');
     for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if c < ' ' => {
-                out.push_str("\\u00");
-                text::push_hex_byte(out, c as u8, false);
+        // The letter after the backslash, for the characters that are escaped.
+        let escape = match c {
+            '"' | '\\' => c,
+            '\n' => 'n',
+            '\r' => 'r',
+            '\t' => 't',
+            '\u{8}' => 'b',
+            '\u{c}' => 'f',
+            '\0'..' ' => 'u',
+            _ => {
+                out.push(c);
+                continue;
             }
-            c => out.push(c),
+        };
+        out.push('\\');
+        out.push(escape);
+        if escape == 'u' {
+            out.push_str("00");
+            text::push_hex_byte(out, c as u8, false);
         }
     }
     out.push('"');
