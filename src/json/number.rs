@@ -8,7 +8,8 @@
 use crate::prelude::*;
 
 /// A valid JSON number as `0.DIGITS × 10^exponent`: DIGITS without leading or trailing zeros (none for a
-/// zero), the exponent saturated at i64's range.
+/// zero, whose exponent is 0 whatever the text said: `0e20` is no larger than `0`), the exponent saturated at
+/// i64's range.
 struct Scientific {
     negative: bool,
     digits: Vec<u8>,
@@ -49,8 +50,12 @@ fn scientific(text: &str) -> Scientific {
     }
     Scientific {
         negative,
+        exponent: if digits.is_empty() {
+            0
+        } else {
+            point.saturating_add(exponent)
+        },
         digits,
-        exponent: point.saturating_add(exponent),
     }
 }
 
@@ -167,6 +172,8 @@ mod tests {
             "1e300",
             "-1e300",
             "5e-4",
+            "0e20",
+            "-0.0E400",
         ] {
             let x: f64 = text.parse().unwrap();
             assert_eq!(
@@ -199,6 +206,8 @@ mod tests {
             "5E+2",
             "1e99999999999999999999",
             "-3",
+            "0e20",
+            "-0.0E400",
         ] {
             let x: f64 = text.parse().unwrap();
             let expected = (x.abs() < 1e15).then(|| x.floor() as i64);
