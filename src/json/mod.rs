@@ -365,6 +365,92 @@ mod tests {
     }
 
     #[test]
+    fn each_read_takes_its_kinds_and_names_the_rest() {
+        let value = json(
+            r#"{"n": null, "b": true, "u": 7, "i": -7, "big": 4294967296, "d": 1.5, "s": "x",
+                "a": ["x"], "ao": [{}], "o": {"k": "v"}}"#,
+        );
+        let reader = Reader::reply(&value, "Op").unwrap();
+        // Per read: the members it reads (present), and what the others must be; null and absent read as
+        // none.
+        fn outcome<T>(result: Result<Option<T>, Error>) -> Result<bool, String> {
+            result.map(|v| v.is_some()).map_err(|e| e.message)
+        }
+        fn listed<T>(result: Result<Vec<T>, Error>) -> Result<bool, String> {
+            result.map(|v| !v.is_empty()).map_err(|e| e.message)
+        }
+        type Read<'r> = &'r dyn Fn(&str) -> Result<bool, String>;
+        let reads: [(Read, &[&str], &str); 11] = [
+            (&|p| outcome(reader.opt_string(p)), &["s"], "a string"),
+            (
+                &|p| outcome(reader.opt_i64(p)),
+                &["u", "i", "big"],
+                "a whole number",
+            ),
+            (&|p| outcome(reader.opt_u32(p)), &["u"], "a whole number"),
+            (&|p| outcome(reader.opt_bool(p)), &["b"], "true or false"),
+            (
+                &|p| outcome(reader.opt_millis(p)),
+                &["u", "i", "big", "d"],
+                "a number",
+            ),
+            (&|p| outcome(reader.opt_object(p)), &["o"], "an object"),
+            (
+                &|p| outcome(reader.opt_map(p)),
+                &["o"],
+                "an object of strings",
+            ),
+            (
+                &|p| listed(reader.strings(p)),
+                &["a"],
+                "an array of strings",
+            ),
+            (
+                &|p| listed(reader.objects(p)),
+                &["ao"],
+                "an array of objects",
+            ),
+            (
+                &|p| outcome(reader.opt_choice(p, &[("x", 1)])),
+                &["s"],
+                "a string",
+            ),
+            (
+                &|p| outcome(reader.get(p)),
+                &["b", "u", "i", "big", "d", "s", "a", "ao", "o"],
+                "",
+            ),
+        ];
+        for (read, takes, expected) in reads {
+            for path in [
+                "n", "b", "u", "i", "big", "d", "s", "a", "ao", "o", "absent",
+            ] {
+                let wanted = if takes.contains(&path) {
+                    Ok(true)
+                } else if ["n", "absent"].contains(&path) {
+                    Ok(false)
+                } else {
+                    Err(format!("unreadable Op reply: {path} must be {expected}"))
+                };
+                assert_eq!(read(path), wanted, "{path} as {expected}");
+            }
+            assert_eq!(
+                read("s.deeper"),
+                Err("unreadable Op reply: s.deeper must be inside an object".to_owned())
+            );
+            assert_eq!(read("o.absent.deeper"), Ok(false));
+        }
+        assert_eq!(
+            outcome(reader.opt_choice("s", &[("A", 1), ("B", 2)])),
+            Err("unreadable Op reply: s must be one of A, B".to_owned())
+        );
+        assert!(matches!(
+            Reader::stored(&Value::Null, "stored session"),
+            Err(e) if e.message == "stored session: expected an object"
+        ));
+    }
+
+    #[test]
     fn syntax_errors_say_why_and_where() {
         for bad in ["", "{", "[1,]", "nul", "\"\\x\"", "1 2", &"[".repeat(200)] {
             let error = parse(bad).unwrap_err();
