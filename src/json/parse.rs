@@ -285,7 +285,6 @@ impl Parser<'_> {
     }
 
     /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
-    #[inline(never)]
     fn number(&mut self) -> Option<Value> {
         let start = self.at;
         let negative = self.peek() == Some(b'-');
