@@ -141,6 +141,7 @@ impl Parser<'_> {
 
     /// An array or object (`open` is its opening bracket, next), one level deeper: one function for both,
     /// which differ only in the member name before each value.
+    #[inline(never)]
     fn nested(&mut self, open: u8) -> Option<Value> {
         if self.depth == MAX_DEPTH {
             return self.fail("nested too deeply");
