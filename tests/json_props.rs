@@ -298,3 +298,29 @@ proptest! {
         prop_assert_eq!(Value::from(&map).to_string(), serde_json::to_string(&oracle).unwrap());
     }
 }
+
+#[test]
+fn millis_at_i64s_edges_are_exact() {
+    for text in [
+        "9223372036854775.807",
+        "9223372036854775.8074",
+        "9223372036854775.8075",
+        "9223372036854775.808",
+        "-9223372036854775.808",
+        "-9223372036854775.8084",
+        "-9223372036854775.8085",
+        "-9223372036854775.809",
+        "9999999999999999.9995",
+        "1e16",
+        "1e15",
+        "0.0000000000000000001e35",
+    ] {
+        let object = json::parse(&format!("{{\"t\":{text}}}")).unwrap();
+        let reader = json::Reader::reply(&object, "Op").unwrap();
+        assert_eq!(
+            reader.opt_millis("t").unwrap(),
+            Some(exact_millis(text)),
+            "{text}"
+        );
+    }
+}

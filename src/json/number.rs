@@ -96,13 +96,15 @@ pub fn floor_below_1e15(text: &str) -> Option<i64> {
 /// i64's range, as `(seconds * 1000.0).round() as i64` but exact (Cognito's device dates).
 pub fn seconds_to_millis(text: &str) -> i64 {
     let number = scientific(text);
+    // The first digit is not zero: 20 whole digits of milliseconds are 10^19 or more, beyond i64 either way.
     let whole_digits = number.exponent.saturating_add(3);
-    if whole_digits > 20 {
+    if whole_digits > 19 {
         return if number.negative { i64::MIN } else { i64::MAX };
     }
     let whole_digits = usize::try_from(whole_digits).unwrap_or(0);
-    let digit = |at: usize| i128::from(number.digits.get(at).map_or(0, |d| d - b'0'));
-    let mut millis: i128 = 0;
+    let digit = |at: usize| u64::from(number.digits.get(at).map_or(0, |d| d - b'0'));
+    // At most 19 digits, plus one: a u64 holds them.
+    let mut millis: u64 = 0;
     for at in 0..whole_digits {
         millis = millis * 10 + digit(at);
     }
@@ -111,8 +113,11 @@ pub fn seconds_to_millis(text: &str) -> i64 {
     if number.exponent.saturating_add(3) >= 0 && digit(whole_digits) >= 5 {
         millis += 1;
     }
-    let millis = if number.negative { -millis } else { millis };
-    i64::try_from(millis).unwrap_or(if number.negative { i64::MIN } else { i64::MAX })
+    if number.negative {
+        0i64.checked_sub_unsigned(millis).unwrap_or(i64::MIN)
+    } else {
+        i64::try_from(millis).unwrap_or(i64::MAX)
+    }
 }
 
 #[cfg(test)]
