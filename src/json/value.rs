@@ -194,16 +194,17 @@ impl Object {
 
 impl Value {
     /// An object of `members`, in this order.
-    pub fn object<const N: usize>(members: [(&str, Value); N]) -> Self {
-        Self::object_of(Vec::from(members))
+    pub fn object<const N: usize>(mut members: [(&str, Value); N]) -> Self {
+        Self::object_of(&mut members)
     }
 
-    /// [`Value::object`]'s one copy, where `object` has one per number of members.
+    /// [`Value::object`]'s one copy, where `object` has one per number of members: it takes the values
+    /// (leaving nulls) from a slice of them.
     #[inline(never)]
-    fn object_of(members: Vec<(&str, Value)>) -> Self {
+    fn object_of(members: &mut [(&str, Value)]) -> Self {
         let mut object = Vec::with_capacity(members.len());
         for (name, value) in members {
-            object.push((name.to_owned(), value));
+            object.push(((*name).to_owned(), core::mem::take(value)));
         }
         Self::Object(Object(object))
     }
