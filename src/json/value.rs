@@ -84,6 +84,16 @@ impl StringMap {
         self.find(key).ok().map(|at| self.0.remove(at).1)
     }
 
+    /// The map of `members`, taken out of the slice (left empty strings): `From<[_; N]>`'s one copy, where
+    /// that has one per number of members.
+    fn taken_from(members: &mut [(String, String)]) -> Self {
+        let mut map = Self::new();
+        for (name, value) in members {
+            map.insert(core::mem::take(name), core::mem::take(value));
+        }
+        map
+    }
+
     pub fn len(&self) -> usize {
         self.0.len()
     }
@@ -108,12 +118,8 @@ impl StringMap {
 
 /// A name given twice keeps its last value, as a `BTreeMap` does.
 impl<const N: usize> From<[(String, String); N]> for StringMap {
-    fn from(members: [(String, String); N]) -> Self {
-        let mut map = Self::new();
-        for (name, value) in members {
-            map.insert(name, value);
-        }
-        map
+    fn from(mut members: [(String, String); N]) -> Self {
+        Self::taken_from(&mut members)
     }
 }
 
