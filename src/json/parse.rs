@@ -264,13 +264,10 @@ impl Parser<'_> {
     fn hex4(&mut self) -> Option<u32> {
         let mut code = 0;
         for _ in 0..4 {
-            let digit = match self.peek() {
-                Some(b @ b'0'..=b'9') => b - b'0',
-                Some(b @ b'a'..=b'f') => b - b'a' + 10,
-                Some(b @ b'A'..=b'F') => b - b'A' + 10,
-                _ => return self.fail("invalid \\u escape"),
+            let Some(digit) = self.peek().and_then(|b| char::from(b).to_digit(16)) else {
+                return self.fail("invalid \\u escape");
             };
-            code = code * 16 + u32::from(digit);
+            code = code * 16 + digit;
             self.at += 1;
         }
         Some(code)
