@@ -164,11 +164,14 @@ pub struct Object(pub Vec<(String, Value)>);
 impl Object {
     /// The member called `key` (the last one, if the text named it twice).
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.0
-            .iter()
-            .rev()
-            .find(|(name, _)| name == key)
-            .map(|(_, value)| value)
+        // Forward, keeping the last found: less code than a reversed search.
+        let mut found = None;
+        for (name, value) in &self.0 {
+            if name == key {
+                found = Some(value);
+            }
+        }
+        found
     }
 
     /// Sets member `key`, replacing one of that name.
