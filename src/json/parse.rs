@@ -44,14 +44,13 @@ impl fmt::Display for SyntaxError {
 pub fn parse(text: &str) -> Result<Value, SyntaxError> {
     let mut parser = Parser {
         text,
-        bytes: text.as_bytes(),
         at: 0,
         depth: 0,
         reason: "",
     };
     let value = parser.value().and_then(|value| {
         parser.whitespace();
-        if parser.at < parser.bytes.len() {
+        if parser.at < text.len() {
             return parser.fail("trailing characters");
         }
         Some(value)
@@ -64,7 +63,6 @@ pub fn parse(text: &str) -> Result<Value, SyntaxError> {
 
 struct Parser<'a> {
     text: &'a str,
-    bytes: &'a [u8],
     at: usize,
     depth: usize,
     /// Why reading failed, when a step gave `None`; the offset is where it stopped (`at`).
@@ -81,11 +79,11 @@ impl Parser<'_> {
 
     /// What is left to read.
     fn rest(&self) -> &[u8] {
-        self.bytes.get(self.at..).unwrap_or_default()
+        self.text.as_bytes().get(self.at..).unwrap_or_default()
     }
 
     fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.at).copied()
+        self.text.as_bytes().get(self.at).copied()
     }
 
     fn whitespace(&mut self) {
