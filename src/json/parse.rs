@@ -149,19 +149,25 @@ impl Parser<'_> {
         let object = open == b'{';
         // `]` and `}` are two after `[` and `{` in ASCII.
         let close = open + 2;
-        let (mut items, mut members) = (Vec::new(), Vec::new());
+        let mut nested = if object {
+            Value::Object(Object::default())
+        } else {
+            Value::Array(Vec::new())
+        };
         if !self.eat(close) {
             loop {
-                if object {
-                    self.whitespace();
-                    if self.peek() != Some(b'"') {
-                        return self.fail("expected a member name");
+                match &mut nested {
+                    Value::Object(Object(members)) => {
+                        self.whitespace();
+                        if self.peek() != Some(b'"') {
+                            return self.fail("expected a member name");
+                        }
+                        let name = self.string()?;
+                        self.expect(b':', "expected :")?;
+                        members.push((name, self.value()?));
                     }
-                    let name = self.string()?;
-                    self.expect(b':', "expected :")?;
-                    members.push((name, self.value()?));
-                } else {
-                    items.push(self.value()?);
+                    Value::Array(items) => items.push(self.value()?),
+                    _ => {}
                 }
                 if self.eat(close) {
                     break;
@@ -175,11 +181,7 @@ impl Parser<'_> {
             }
         }
         self.depth -= 1;
-        Some(if object {
-            Value::Object(Object(members))
-        } else {
-            Value::Array(items)
-        })
+        Some(nested)
     }
 
     /// A string literal, starting at its opening quote.
