@@ -39,7 +39,6 @@ fn parse_from(text: &str, source: Source<'_>) -> Result<Value, Error> {
 impl Source<'_> {
     /// The error about this source's JSON: `detail`'s pieces after the source's prefix. Every error the
     /// reader reports is built here, from pieces, so that no caller allocates a message of its own.
-    #[inline(never)]
     fn error(self, detail: &[&str]) -> Error {
         let (kind, before, name, after) = match self {
             Source::Reply(operation) => (
@@ -149,7 +148,6 @@ impl<'a> Reader<'a> {
 
     /// The member at `path` if present, when its kind is one of `kinds`, else the error that it must be
     /// `expected`: the one path every typed read below takes.
-    #[inline(never)]
     fn typed(&self, path: &str, expected: &str, kinds: u8) -> Result<Option<&'a Value>, Error> {
         match self.get(path)? {
             Some(value) if kind(value) & kinds == 0 => Err(self.wrong(path, expected)),

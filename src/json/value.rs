@@ -180,7 +180,6 @@ impl Object {
     }
 
     /// [`Object::insert`] of a value: one copy, where `insert` has one per type of value.
-    #[inline(never)]
     fn set(&mut self, key: &str, value: Value) {
         match self.0.iter_mut().find(|(name, _)| name == key) {
             Some((_, old)) => *old = value,
@@ -209,7 +208,6 @@ impl Value {
 
     /// [`Value::object`]'s one copy, where `object` has one per number of members: it takes the values
     /// (leaving nulls) from a slice of them.
-    #[inline(never)]
     fn object_of(members: &mut [(&str, Value)]) -> Self {
         let mut object = Vec::with_capacity(members.len());
         for (name, value) in members {
@@ -224,7 +222,6 @@ impl Value {
     }
 
     /// [`Value::insert`] of a value: one copy, where `insert` has one per type of value.
-    #[inline(never)]
     fn set(&mut self, key: &str, value: Value) {
         if let Self::Object(members) = self {
             members.set(key, value);
@@ -233,7 +230,6 @@ impl Value {
 
     /// Appends `item` to an array (nothing on other values): one copy of `Vec::push`, where each collect into
     /// an array would inline its own.
-    #[inline(never)]
     fn push(&mut self, item: Value) {
         if let Self::Array(items) = self {
             items.push(item);
