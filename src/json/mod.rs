@@ -199,7 +199,10 @@ impl<'a> Reader<'a> {
     }
 
     pub fn string(&self, path: &str) -> Result<String, Error> {
-        self.opt_string(path)?.ok_or_else(|| self.missing(path))
+        match self.opt_str(path)? {
+            Some(text) => Ok(text.to_owned()),
+            None => Err(self.missing(path)),
+        }
     }
 
     /// A string that may be left out (the empty string then).
