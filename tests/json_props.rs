@@ -195,3 +195,132 @@ fn known_edges_agree() {
     check_text(b"\"\xff\"");
     check_text(b"\"\xed\xa0\x80\"");
 }
+
+/// The exact value of a JSON number's text as `mantissa × 10^scale` (its digits as one integer), with its
+/// sign: the oracle for the readers of numbers that use no floating point.
+fn exact(text: &str) -> (bool, i128, i32) {
+    let (negative, rest) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (mantissa, exponent) = rest.split_once(['e', 'E']).unwrap_or((rest, "0"));
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits: i128 = format!("{whole}{fraction}").parse().unwrap();
+    let exponent: i32 = exponent.parse().unwrap();
+    (negative, digits, exponent - fraction.len() as i32)
+}
+
+/// `digits / 10^shift` and the remainder (`0` and `digits` when 10^shift is beyond i128).
+fn divide(digits: i128, shift: u32) -> (i128, i128, Option<i128>) {
+    match 10i128.checked_pow(shift) {
+        Some(divisor) => (digits / divisor, digits % divisor, Some(divisor)),
+        None => (0, digits, None),
+    }
+}
+
+fn exact_floor_below_1e15(text: &str) -> Option<i64> {
+    let (negative, digits, scale) = exact(text);
+    if digits == 0 {
+        return Some(0);
+    }
+    let (whole, remainder) = if scale >= 0 {
+        (digits.checked_mul(10i128.checked_pow(scale as u32)?)?, 0)
+    } else {
+        let (whole, remainder, _) = divide(digits, scale.unsigned_abs());
+        (whole, remainder)
+    };
+    // |x| < 10^15: the whole part below it, or equal to it with nothing after (-10^15 + 0.5 is fine).
+    if whole >= 1_000_000_000_000_000 {
+        return None;
+    }
+    let whole = i64::try_from(whole).unwrap();
+    Some(if negative {
+        -whole - i64::from(remainder > 0)
+    } else {
+        whole
+    })
+}
+
+fn exact_millis(text: &str) -> i64 {
+    let (negative, digits, scale) = exact(text);
+    if digits == 0 {
+        return 0;
+    }
+    let scale = scale + 3;
+    let magnitude = if scale >= 0 {
+        10i128
+            .checked_pow(scale as u32)
+            .and_then(|p| digits.checked_mul(p))
+            .unwrap_or(i128::MAX)
+    } else {
+        let (whole, remainder, divisor) = divide(digits, scale.unsigned_abs());
+        // Half away from zero.
+        whole + i128::from(divisor.is_some_and(|d| remainder * 2 >= d))
+    };
+    let signed = if negative { -magnitude } else { magnitude };
+    i64::try_from(signed).unwrap_or(if negative { i64::MIN } else { i64::MAX })
+}
+
+proptest! {
+    #![proptest_config(config(3000))]
+
+    /// The number readers without floating point (JWT times, Cognito's dates) against exact arithmetic.
+    #[test]
+    fn numbers_read_exactly(text in "-?(0|[1-9][0-9]{0,14})(\\.[0-9]{1,9})?([eE][+-]?[0-9]{1,2})?") {
+        let value = json::parse(&text).unwrap();
+        let expected = exact_floor_below_1e15(&text);
+        prop_assert_eq!(value.floor_below_1e15(), expected, "{}", text);
+        let object = json::parse(&format!("{{\"t\":{text}}}")).unwrap();
+        let reader = json::Reader::reply(&object, "Op").unwrap();
+        prop_assert_eq!(reader.opt_millis("t").unwrap(), Some(exact_millis(&text)), "{}", text);
+    }
+
+    /// StringMap (a vector kept in name order) behaves as the BTreeMap it replaced.
+    #[test]
+    fn string_map_is_a_btree_map(ops in prop::collection::vec((any::<bool>(), "[a-d]{0,2}", "[xy]{0,1}"), 0..40)) {
+        let mut map = json::StringMap::new();
+        let mut oracle = std::collections::BTreeMap::new();
+        for (insert, key, value) in ops {
+            if insert {
+                prop_assert_eq!(map.insert(key.clone(), value.clone()), oracle.insert(key, value));
+            } else {
+                prop_assert_eq!(map.remove(&key), oracle.remove(&key));
+            }
+            prop_assert_eq!(map.len(), oracle.len());
+        }
+        prop_assert!(map.iter().eq(oracle.iter()));
+        for key in ["", "a", "ab", "d", "dd", "e"] {
+            prop_assert_eq!(map.get(key), oracle.get(key));
+            prop_assert_eq!(map.contains_key(key), oracle.contains_key(key));
+        }
+        let collected: json::StringMap = oracle.clone().into_iter().collect();
+        prop_assert_eq!(&collected, &map);
+        prop_assert_eq!(Value::from(&map).to_string(), serde_json::to_string(&oracle).unwrap());
+    }
+}
+
+#[test]
+fn millis_at_i64s_edges_are_exact() {
+    for text in [
+        "9223372036854775.807",
+        "9223372036854775.8074",
+        "9223372036854775.8075",
+        "9223372036854775.808",
+        "-9223372036854775.808",
+        "-9223372036854775.8084",
+        "-9223372036854775.8085",
+        "-9223372036854775.809",
+        "9999999999999999.9995",
+        "1e16",
+        "1e15",
+        "0.0000000000000000001e35",
+    ] {
+        let object = json::parse(&format!("{{\"t\":{text}}}")).unwrap();
+        let reader = json::Reader::reply(&object, "Op").unwrap();
+        assert_eq!(
+            reader.opt_millis("t").unwrap(),
+            Some(exact_millis(text)),
+            "{text}"
+        );
+    }
+}

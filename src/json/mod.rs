@@ -12,7 +12,7 @@ use crate::text;
 pub use parse::{MAX_DEPTH, SyntaxError, parse};
 pub use value::{Object, StringMap, Value};
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 
 /// Whose JSON it is, which decides the error a bad member becomes.
 #[derive(Clone, Copy)]
@@ -33,23 +33,28 @@ pub struct Reader<'a> {
 
 /// Parses JSON text, with the error a reader of `source` would report.
 fn parse_from(text: &str, source: Source<'_>) -> Result<Value, Error> {
-    parse(text).map_err(|e| source.error(text::concat(&["not JSON (", &e.message(), ")"])))
+    parse(text).map_err(|e| source.error(&["not JSON (", &e.message(), ")"]))
 }
 
 impl Source<'_> {
-    fn error(self, detail: String) -> Error {
-        match self {
-            Source::Reply(operation) => Error::invalid_response(text::concat(&[
+    /// The error about this source's JSON: `detail`'s pieces after the source's prefix. Every error the
+    /// reader reports is built here, from pieces, so that no caller allocates a message of its own.
+    fn error(self, detail: &[&str]) -> Error {
+        let (kind, before, name, after) = match self {
+            Source::Reply(operation) => (
+                ErrorKind::InvalidResponse,
                 "unreadable ",
                 operation,
                 " reply: ",
-                &detail,
-            ])),
-            Source::Argument(what) => {
-                Error::invalid_parameter(text::concat(&[what, ": ", &detail]))
-            }
-            Source::Stored(what) => Error::invalid_response(text::concat(&[what, ": ", &detail])),
+            ),
+            Source::Argument(what) => (ErrorKind::InvalidParameter, "", what, ": "),
+            Source::Stored(what) => (ErrorKind::InvalidResponse, "", what, ": "),
+        };
+        let mut message = text::concat(&[before, name, after]);
+        for part in detail {
+            message.push_str(part);
         }
+        Error::of_kind(kind, message)
     }
 }
 
@@ -71,41 +76,57 @@ pub fn parse_stored(text: &str, what: &str) -> Result<Value, Error> {
     parse_from(text, Source::Stored(what))
 }
 
+/// The kinds of member the reader asks for, as a set of bits for [`Reader::typed`].
+const BOOL: u8 = 1 << 1;
+const INT: u8 = 1 << 2;
+const NUMBER: u8 = INT | 1 << 3;
+const STRING: u8 = 1 << 4;
+const ARRAY: u8 = 1 << 5;
+const OBJECT: u8 = 1 << 6;
+
+/// The bit of `value`'s kind (`null`'s is 1, which no reader asks for).
+fn kind(value: &Value) -> u8 {
+    1 << match value {
+        Value::Null => 0,
+        Value::Bool(_) => 1,
+        Value::Int(_) => 2,
+        Value::Decimal(_) => 3,
+        Value::String(_) => 4,
+        Value::Array(_) => 5,
+        Value::Object(_) => 6,
+    }
+}
+
 impl<'a> Reader<'a> {
     /// A reply of `operation`, which must be an object.
     pub fn reply(value: &'a Value, operation: &'a str) -> Result<Self, Error> {
-        Self::object(value, Source::Reply(operation))
+        Self::object(value, Source::Reply(operation), OBJECT | 1)
     }
 
     /// An app's argument; `null` reads as an object with no members.
     pub fn argument(value: &'a Value, what: &'a str) -> Result<Self, Error> {
-        Self::object(value, Source::Argument(what))
+        Self::object(value, Source::Argument(what), OBJECT | 1)
     }
 
     /// A value this library stored, which must be an object.
     pub fn stored(value: &'a Value, what: &'a str) -> Result<Self, Error> {
-        if value.is_object() {
-            Self::object(value, Source::Stored(what))
-        } else {
-            Err(Source::Stored(what).error("expected an object".to_owned()))
-        }
+        Self::object(value, Source::Stored(what), OBJECT)
     }
 
-    fn object(value: &'a Value, source: Source<'a>) -> Result<Self, Error> {
-        if value.is_object() || value.is_null() {
-            Ok(Self { value, source })
-        } else {
-            Err(source.error("expected an object".to_owned()))
+    /// A reader of `value` when its kind is one of `kinds` (an object, or null too).
+    fn object(value: &'a Value, source: Source<'a>, kinds: u8) -> Result<Self, Error> {
+        if kind(value) & kinds == 0 {
+            return Err(source.error(&["expected an object"]));
         }
+        Ok(Self { value, source })
     }
 
     fn wrong(&self, path: &str, expected: &str) -> Error {
-        self.source
-            .error(text::concat(&[path, " must be ", expected]))
+        self.source.error(&[path, " must be ", expected])
     }
 
     fn missing(&self, path: &str) -> Error {
-        self.source.error(text::concat(&[path, " is required"]))
+        self.source.error(&[path, " is required"])
     }
 
     /// The member at `path` (`"options.clientMetadata"`); `None` when it, or an object on the way, is
@@ -125,55 +146,63 @@ impl<'a> Reader<'a> {
         Ok(Some(value).filter(|v| !v.is_null()))
     }
 
+    /// The member at `path` if present, when its kind is one of `kinds`, else the error that it must be
+    /// `expected`: the one path every typed read below takes.
+    fn typed(&self, path: &str, expected: &str, kinds: u8) -> Result<Option<&'a Value>, Error> {
+        match self.get(path)? {
+            Some(value) if kind(value) & kinds == 0 => Err(self.wrong(path, expected)),
+            present => Ok(present),
+        }
+    }
+
     /// Every member name, for shapes that allow no others.
     pub fn keys(&self) -> impl Iterator<Item = &'a str> {
-        self.value.as_object().into_iter().flat_map(Object::keys)
+        // A slice's iterator (an absent object's is empty) is less code than a flat_map over the Option.
+        let members = self.value.as_object().map_or(&[][..], |object| &object.0);
+        members.iter().map(|(name, _)| name.as_str())
     }
 
     /// The object at `path`, if present.
     pub fn opt_object(&self, path: &str) -> Result<Option<Reader<'a>>, Error> {
-        match self.get(path)? {
-            None => Ok(None),
-            Some(value @ Value::Object(_)) => Ok(Some(Reader {
-                value,
-                source: self.source,
-            })),
-            Some(_) => Err(self.wrong(path, "an object")),
-        }
+        let source = self.source;
+        Ok(self
+            .typed(path, "an object", OBJECT)?
+            .map(|value| Reader { value, source }))
     }
 
     pub fn object_at(&self, path: &str) -> Result<Reader<'a>, Error> {
         self.opt_object(path)?.ok_or_else(|| self.missing(path))
     }
 
-    /// The array at `path` (empty when absent), each item read by `read`, which says `None` when the item
-    /// is not what the array holds.
-    fn array_of<T>(
-        &self,
-        path: &str,
-        expected: &str,
-        read: impl Fn(&'a Value) -> Option<T>,
-    ) -> Result<Vec<T>, Error> {
-        let Some(value) = self.get(path)? else {
-            return Ok(Vec::new());
+    /// The items of the array at `path` (none when absent), each of one of `kinds`.
+    fn array_of(&self, path: &str, expected: &str, kinds: u8) -> Result<&'a [Value], Error> {
+        let items = match self.typed(path, expected, ARRAY)? {
+            Some(Value::Array(items)) => items.as_slice(),
+            _ => &[],
         };
-        let items = value.as_array().ok_or_else(|| self.wrong(path, expected))?;
-        items
-            .iter()
-            .map(|item| read(item).ok_or_else(|| self.wrong(path, expected)))
-            .collect()
+        if items.iter().any(|item| kind(item) & kinds == 0) {
+            return Err(self.wrong(path, expected));
+        }
+        Ok(items)
     }
 
     /// The array of objects at `path` (none when absent).
     pub fn objects(&self, path: &str) -> Result<Vec<Reader<'a>>, Error> {
-        let source = self.source;
-        self.array_of(path, "an array of objects", |value| {
-            value.is_object().then_some(Reader { value, source })
-        })
+        let mut readers = Vec::new();
+        for value in self.array_of(path, "an array of objects", OBJECT)? {
+            readers.push(Reader {
+                value,
+                source: self.source,
+            });
+        }
+        Ok(readers)
     }
 
     pub fn string(&self, path: &str) -> Result<String, Error> {
-        self.opt_string(path)?.ok_or_else(|| self.missing(path))
+        match self.opt_str(path)? {
+            Some(text) => Ok(text.to_owned()),
+            None => Err(self.missing(path)),
+        }
     }
 
     /// A string that may be left out (the empty string then).
@@ -181,64 +210,61 @@ impl<'a> Reader<'a> {
         Ok(self.opt_string(path)?.unwrap_or_default())
     }
 
-    /// The member at `path` read by `read`, which says `None` when it is not `expected`.
-    fn opt_as<T>(
-        &self,
-        path: &str,
-        expected: &str,
-        read: impl FnOnce(&Value) -> Option<T>,
-    ) -> Result<Option<T>, Error> {
-        match self.get(path)? {
-            None => Ok(None),
-            Some(value) => read(value)
-                .map(Some)
-                .ok_or_else(|| self.wrong(path, expected)),
-        }
+    /// The string at `path`, borrowed.
+    fn opt_str(&self, path: &str) -> Result<Option<&'a str>, Error> {
+        Ok(self
+            .typed(path, "a string", STRING)?
+            .and_then(Value::as_str))
     }
 
     pub fn opt_string(&self, path: &str) -> Result<Option<String>, Error> {
-        self.opt_as(path, "a string", |v| v.as_str().map(str::to_owned))
+        Ok(self.opt_str(path)?.map(str::to_owned))
     }
 
     pub fn opt_u32(&self, path: &str) -> Result<Option<u32>, Error> {
-        self.opt_as(path, "a whole number", |v| {
-            v.as_i64().and_then(|n| u32::try_from(n).ok())
-        })
+        match self.opt_i64(path)? {
+            None => Ok(None),
+            Some(n) => u32::try_from(n)
+                .map(Some)
+                .map_err(|_| self.wrong(path, "a whole number")),
+        }
     }
 
     pub fn opt_i64(&self, path: &str) -> Result<Option<i64>, Error> {
-        self.opt_as(path, "a whole number", Value::as_i64)
+        Ok(self
+            .typed(path, "a whole number", INT)?
+            .and_then(Value::as_i64))
     }
 
     /// A number of seconds (Cognito's dates) as whole milliseconds, read without floating point.
     pub fn opt_millis(&self, path: &str) -> Result<Option<i64>, Error> {
-        self.opt_as(path, "a number", |value| match value {
-            Value::Int(seconds) => Some(seconds.saturating_mul(1000)),
-            Value::Decimal(text) => Some(number::seconds_to_millis(text)),
+        Ok(match self.typed(path, "a number", NUMBER)? {
+            Some(Value::Int(seconds)) => Some(seconds.saturating_mul(1000)),
+            Some(Value::Decimal(text)) => Some(number::seconds_to_millis(text)),
             _ => None,
         })
     }
 
     pub fn opt_bool(&self, path: &str) -> Result<Option<bool>, Error> {
-        self.opt_as(path, "true or false", Value::as_bool)
+        Ok(self
+            .typed(path, "true or false", BOOL)?
+            .and_then(Value::as_bool))
     }
 
     /// An object of string values.
     pub fn opt_map(&self, path: &str) -> Result<Option<StringMap>, Error> {
-        let Some(value) = self.get(path)? else {
+        const EXPECTED: &str = "an object of strings";
+        let Some(Value::Object(members)) = self.typed(path, EXPECTED, OBJECT)? else {
             return Ok(None);
         };
-        let members = value
-            .as_object()
-            .ok_or_else(|| self.wrong(path, "an object of strings"))?;
-        members
-            .iter()
-            .map(|(key, value)| match value {
-                Value::String(text) => Ok((key.to_owned(), text.clone())),
-                _ => Err(self.wrong(path, "an object of strings")),
-            })
-            .collect::<Result<_, _>>()
-            .map(Some)
+        let mut map = StringMap::new();
+        for (key, value) in members.iter() {
+            let Value::String(text) = value else {
+                return Err(self.wrong(path, EXPECTED));
+            };
+            map.insert(key.to_owned(), text.clone());
+        }
+        Ok(Some(map))
     }
 
     pub fn map_or_empty(&self, path: &str) -> Result<StringMap, Error> {
@@ -247,9 +273,11 @@ impl<'a> Reader<'a> {
 
     /// An array of strings (empty when absent).
     pub fn strings(&self, path: &str) -> Result<Vec<String>, Error> {
-        self.array_of(path, "an array of strings", |item| {
-            item.as_str().map(str::to_owned)
-        })
+        let mut strings = Vec::new();
+        for item in self.array_of(path, "an array of strings", STRING)? {
+            strings.push(item.as_str().unwrap_or_default().to_owned());
+        }
+        Ok(strings)
     }
 
     /// A string that must be one of `choices` (`None` when absent).
@@ -258,17 +286,34 @@ impl<'a> Reader<'a> {
         path: &str,
         choices: &[(&str, T)],
     ) -> Result<Option<T>, Error> {
-        let Some(given) = self.opt_string(path)? else {
+        let at = self.choice(path, choices.len(), &|at| {
+            choices.get(at).map_or("", |(name, _)| *name)
+        })?;
+        Ok(at.and_then(|at| choices.get(at)).map(|(_, choice)| *choice))
+    }
+
+    /// Which of the `count` names `name(0..count)` the string at `path` is (`None` when absent): the part of
+    /// [`Reader::opt_choice`] that does not depend on what the choices are.
+    fn choice<'c>(
+        &self,
+        path: &str,
+        count: usize,
+        name: &dyn Fn(usize) -> &'c str,
+    ) -> Result<Option<usize>, Error> {
+        let Some(given) = self.opt_str(path)? else {
             return Ok(None);
         };
-        choices
-            .iter()
-            .find(|(name, _)| *name == given)
-            .map(|(_, choice)| Some(*choice))
-            .ok_or_else(|| {
-                let names = text::join(choices.iter().map(|(name, _)| *name), ", ");
-                self.wrong(path, &(String::from("one of ") + &names))
-            })
+        if let Some(at) = (0..count).find(|&at| name(at) == given) {
+            return Ok(Some(at));
+        }
+        let mut names = String::from("one of ");
+        for at in 0..count {
+            if at > 0 {
+                names.push_str(", ");
+            }
+            names.push_str(name(at));
+        }
+        Err(self.wrong(path, &names))
     }
 }
 
@@ -320,6 +365,92 @@ mod tests {
         assert_eq!(error.message, "signIn input: s must be true or false");
         let choice = argument.opt_choice("s", &[("A", 1), ("B", 2)]).unwrap_err();
         assert_eq!(choice.message, "signIn input: s must be one of A, B");
+    }
+
+    #[test]
+    fn each_read_takes_its_kinds_and_names_the_rest() {
+        let value = json(
+            r#"{"n": null, "b": true, "u": 7, "i": -7, "big": 4294967296, "d": 1.5, "s": "x",
+                "a": ["x"], "ao": [{}], "o": {"k": "v"}}"#,
+        );
+        let reader = Reader::reply(&value, "Op").unwrap();
+        // Per read: the members it reads (present), and what the others must be; null and absent read as
+        // none.
+        fn outcome<T>(result: Result<Option<T>, Error>) -> Result<bool, String> {
+            result.map(|v| v.is_some()).map_err(|e| e.message)
+        }
+        fn listed<T>(result: Result<Vec<T>, Error>) -> Result<bool, String> {
+            result.map(|v| !v.is_empty()).map_err(|e| e.message)
+        }
+        type Read<'r> = &'r dyn Fn(&str) -> Result<bool, String>;
+        let reads: [(Read, &[&str], &str); 11] = [
+            (&|p| outcome(reader.opt_string(p)), &["s"], "a string"),
+            (
+                &|p| outcome(reader.opt_i64(p)),
+                &["u", "i", "big"],
+                "a whole number",
+            ),
+            (&|p| outcome(reader.opt_u32(p)), &["u"], "a whole number"),
+            (&|p| outcome(reader.opt_bool(p)), &["b"], "true or false"),
+            (
+                &|p| outcome(reader.opt_millis(p)),
+                &["u", "i", "big", "d"],
+                "a number",
+            ),
+            (&|p| outcome(reader.opt_object(p)), &["o"], "an object"),
+            (
+                &|p| outcome(reader.opt_map(p)),
+                &["o"],
+                "an object of strings",
+            ),
+            (
+                &|p| listed(reader.strings(p)),
+                &["a"],
+                "an array of strings",
+            ),
+            (
+                &|p| listed(reader.objects(p)),
+                &["ao"],
+                "an array of objects",
+            ),
+            (
+                &|p| outcome(reader.opt_choice(p, &[("x", 1)])),
+                &["s"],
+                "a string",
+            ),
+            (
+                &|p| outcome(reader.get(p)),
+                &["b", "u", "i", "big", "d", "s", "a", "ao", "o"],
+                "",
+            ),
+        ];
+        for (read, takes, expected) in reads {
+            for path in [
+                "n", "b", "u", "i", "big", "d", "s", "a", "ao", "o", "absent",
+            ] {
+                let wanted = if takes.contains(&path) {
+                    Ok(true)
+                } else if ["n", "absent"].contains(&path) {
+                    Ok(false)
+                } else {
+                    Err(format!("unreadable Op reply: {path} must be {expected}"))
+                };
+                assert_eq!(read(path), wanted, "{path} as {expected}");
+            }
+            assert_eq!(
+                read("s.deeper"),
+                Err("unreadable Op reply: s.deeper must be inside an object".to_owned())
+            );
+            assert_eq!(read("o.absent.deeper"), Ok(false));
+        }
+        assert_eq!(
+            outcome(reader.opt_choice("s", &[("A", 1), ("B", 2)])),
+            Err("unreadable Op reply: s must be one of A, B".to_owned())
+        );
+        assert!(matches!(
+            Reader::stored(&Value::Null, "stored session"),
+            Err(e) if e.message == "stored session: expected an object"
+        ));
     }
 
     #[test]

@@ -8,7 +8,8 @@
 use crate::prelude::*;
 
 /// A valid JSON number as `0.DIGITS × 10^exponent`: DIGITS without leading or trailing zeros (none for a
-/// zero), the exponent saturated at i64's range.
+/// zero, whose exponent is 0 whatever the text said: `0e20` is no larger than `0`), the exponent saturated at
+/// i64's range.
 struct Scientific {
     negative: bool,
     digits: Vec<u8>,
@@ -16,24 +17,23 @@ struct Scientific {
 }
 
 fn scientific(text: &str) -> Scientific {
-    let (negative, rest) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
-    let (mantissa, exp) = rest.split_once(['e', 'E']).unwrap_or((rest, ""));
-    let mut exponent: i64 = 0;
-    for b in exp.bytes().filter(u8::is_ascii_digit) {
-        exponent = exponent
-            .saturating_mul(10)
-            .saturating_add(i64::from(b - b'0'));
-    }
-    if exp.starts_with('-') {
-        exponent = -exponent;
-    }
+    // One pass over the bytes: the text is valid JSON, so a `-` is the sign (before any `e`) or the
+    // exponent's, and every digit after an `e` is the exponent's.
     let (mut digits, mut point, mut fraction) = (Vec::new(), 0i64, false);
-    for b in mantissa.bytes() {
+    let (mut negative, mut in_exponent, mut exponent_negative, mut exponent) =
+        (false, false, false, 0i64);
+    for b in text.bytes() {
         match b {
+            b'-' if in_exponent => exponent_negative = true,
+            b'-' => negative = true,
+            b'+' => {}
             b'.' => fraction = true,
+            b'e' | b'E' => in_exponent = true,
+            _ if in_exponent => {
+                exponent = exponent
+                    .saturating_mul(10)
+                    .saturating_add(i64::from(b - b'0'));
+            }
             // A leading zero moves the point after it, or not at all before it.
             b'0' if digits.is_empty() => point -= i64::from(fraction),
             _ => {
@@ -42,13 +42,20 @@ fn scientific(text: &str) -> Scientific {
             }
         }
     }
+    if exponent_negative {
+        exponent = -exponent;
+    }
     while digits.last() == Some(&b'0') {
         digits.pop();
     }
     Scientific {
         negative,
+        exponent: if digits.is_empty() {
+            0
+        } else {
+            point.saturating_add(exponent)
+        },
         digits,
-        exponent: point.saturating_add(exponent),
     }
 }
 
@@ -89,13 +96,15 @@ pub fn floor_below_1e15(text: &str) -> Option<i64> {
 /// i64's range, as `(seconds * 1000.0).round() as i64` but exact (Cognito's device dates).
 pub fn seconds_to_millis(text: &str) -> i64 {
     let number = scientific(text);
+    // The first digit is not zero: 20 whole digits of milliseconds are 10^19 or more, beyond i64 either way.
     let whole_digits = number.exponent.saturating_add(3);
-    if whole_digits > 20 {
+    if whole_digits > 19 {
         return if number.negative { i64::MIN } else { i64::MAX };
     }
     let whole_digits = usize::try_from(whole_digits).unwrap_or(0);
-    let digit = |at: usize| i128::from(number.digits.get(at).map_or(0, |d| d - b'0'));
-    let mut millis: i128 = 0;
+    let digit = |at: usize| u64::from(number.digits.get(at).map_or(0, |d| d - b'0'));
+    // At most 19 digits, plus one: a u64 holds them.
+    let mut millis: u64 = 0;
     for at in 0..whole_digits {
         millis = millis * 10 + digit(at);
     }
@@ -104,8 +113,11 @@ pub fn seconds_to_millis(text: &str) -> i64 {
     if number.exponent.saturating_add(3) >= 0 && digit(whole_digits) >= 5 {
         millis += 1;
     }
-    let millis = if number.negative { -millis } else { millis };
-    i64::try_from(millis).unwrap_or(if number.negative { i64::MIN } else { i64::MAX })
+    if number.negative {
+        0i64.checked_sub_unsigned(millis).unwrap_or(i64::MIN)
+    } else {
+        i64::try_from(millis).unwrap_or(i64::MAX)
+    }
 }
 
 #[cfg(test)]
@@ -165,6 +177,8 @@ mod tests {
             "1e300",
             "-1e300",
             "5e-4",
+            "0e20",
+            "-0.0E400",
         ] {
             let x: f64 = text.parse().unwrap();
             assert_eq!(
@@ -197,6 +211,8 @@ mod tests {
             "5E+2",
             "1e99999999999999999999",
             "-3",
+            "0e20",
+            "-0.0E400",
         ] {
             let x: f64 = text.parse().unwrap();
             let expected = (x.abs() < 1e15).then(|| x.floor() as i64);

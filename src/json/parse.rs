@@ -44,40 +44,46 @@ impl fmt::Display for SyntaxError {
 pub fn parse(text: &str) -> Result<Value, SyntaxError> {
     let mut parser = Parser {
         text,
-        bytes: text.as_bytes(),
         at: 0,
         depth: 0,
+        reason: "",
     };
-    let value = parser.value()?;
-    parser.whitespace();
-    if parser.at < parser.bytes.len() {
-        return Err(parser.error("trailing characters"));
-    }
-    Ok(value)
+    let value = parser.value().and_then(|value| {
+        parser.whitespace();
+        if parser.at < text.len() {
+            return parser.fail("trailing characters");
+        }
+        Some(value)
+    });
+    value.ok_or(SyntaxError {
+        reason: parser.reason,
+        offset: parser.at,
+    })
 }
 
 struct Parser<'a> {
     text: &'a str,
-    bytes: &'a [u8],
     at: usize,
     depth: usize,
+    /// Why reading failed, when a step gave `None`; the offset is where it stopped (`at`).
+    reason: &'static str,
 }
 
 impl Parser<'_> {
-    fn error(&self, reason: &'static str) -> SyntaxError {
-        SyntaxError {
-            reason,
-            offset: self.at,
-        }
+    /// Fails with `reason`, here. (Each step returns an `Option`, the reason kept aside: an error
+    /// returned through every step took more code.)
+    fn fail<T>(&mut self, reason: &'static str) -> Option<T> {
+        self.reason = reason;
+        None
     }
 
     /// What is left to read.
     fn rest(&self) -> &[u8] {
-        self.bytes.get(self.at..).unwrap_or_default()
+        self.text.as_bytes().get(self.at..).unwrap_or_default()
     }
 
     fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.at).copied()
+        self.text.as_bytes().get(self.at).copied()
     }
 
     fn whitespace(&mut self) {
@@ -87,13 +93,13 @@ impl Parser<'_> {
     }
 
     /// Consumes `byte` (after whitespace), or fails with `reason`.
-    fn expect(&mut self, byte: u8, reason: &'static str) -> Result<(), SyntaxError> {
+    fn expect(&mut self, byte: u8, reason: &'static str) -> Option<()> {
         self.whitespace();
         if self.peek() != Some(byte) {
-            return Err(self.error(reason));
+            return self.fail(reason);
         }
         self.at += 1;
-        Ok(())
+        Some(())
     }
 
     /// Consumes `byte` (after whitespace) if it is next.
@@ -104,80 +110,82 @@ impl Parser<'_> {
         next
     }
 
-    fn value(&mut self) -> Result<Value, SyntaxError> {
+    fn value(&mut self) -> Option<Value> {
         self.whitespace();
         match self.peek() {
-            Some(b'{') => self.nested(Self::object),
-            Some(b'[') => self.nested(Self::array),
+            Some(open @ (b'{' | b'[')) => self.nested(open),
             Some(b'"') => self.string().map(Value::String),
             Some(b'-' | b'0'..=b'9') => self.number(),
-            Some(b't') => self.word("true", Value::Bool(true)),
-            Some(b'f') => self.word("false", Value::Bool(false)),
-            Some(b'n') => self.word("null", Value::Null),
-            Some(_) => Err(self.error("expected a value")),
-            None => Err(self.error("unexpected end")),
+            Some(_) => self.word(),
+            None => self.fail("unexpected end"),
         }
     }
 
-    fn word(&mut self, word: &str, value: Value) -> Result<Value, SyntaxError> {
-        if !self.rest().starts_with(word.as_bytes()) {
-            return Err(self.error("expected a value"));
-        }
-        self.at += word.len();
-        Ok(value)
+    /// `true`, `false` or `null`.
+    fn word(&mut self) -> Option<Value> {
+        let rest = self.rest();
+        let (length, value) = if rest.starts_with(b"true") {
+            (4, Value::Bool(true))
+        } else if rest.starts_with(b"false") {
+            (5, Value::Bool(false))
+        } else if rest.starts_with(b"null") {
+            (4, Value::Null)
+        } else {
+            return self.fail("expected a value");
+        };
+        self.at += length;
+        Some(value)
     }
 
-    /// An array or object one level deeper, read by `read` (which starts at its opening bracket).
-    fn nested(
-        &mut self,
-        read: fn(&mut Self) -> Result<Value, SyntaxError>,
-    ) -> Result<Value, SyntaxError> {
+    /// An array or object (`open` is its opening bracket, next), one level deeper: one function for both,
+    /// which differ only in the member name before each value.
+    #[inline(never)]
+    fn nested(&mut self, open: u8) -> Option<Value> {
         if self.depth == MAX_DEPTH {
-            return Err(self.error("nested too deeply"));
+            return self.fail("nested too deeply");
         }
         self.depth += 1;
         self.at += 1;
-        let value = read(self);
+        let object = open == b'{';
+        // `]` and `}` are two after `[` and `{` in ASCII.
+        let close = open + 2;
+        let mut nested = if object {
+            Value::Object(Object::default())
+        } else {
+            Value::Array(Vec::new())
+        };
+        if !self.eat(close) {
+            loop {
+                match &mut nested {
+                    Value::Object(Object(members)) => {
+                        self.whitespace();
+                        if self.peek() != Some(b'"') {
+                            return self.fail("expected a member name");
+                        }
+                        let name = self.string()?;
+                        self.expect(b':', "expected :")?;
+                        members.push((name, self.value()?));
+                    }
+                    Value::Array(items) => items.push(self.value()?),
+                    _ => {}
+                }
+                if self.eat(close) {
+                    break;
+                }
+                let reason = if object {
+                    "expected , or }"
+                } else {
+                    "expected , or ]"
+                };
+                self.expect(b',', reason)?;
+            }
+        }
         self.depth -= 1;
-        value
-    }
-
-    fn array(&mut self) -> Result<Value, SyntaxError> {
-        let mut items = Vec::new();
-        if self.eat(b']') {
-            return Ok(Value::Array(items));
-        }
-        loop {
-            items.push(self.value()?);
-            if self.eat(b']') {
-                return Ok(Value::Array(items));
-            }
-            self.expect(b',', "expected , or ]")?;
-        }
-    }
-
-    fn object(&mut self) -> Result<Value, SyntaxError> {
-        let mut members = Vec::new();
-        if self.eat(b'}') {
-            return Ok(Value::Object(Object(members)));
-        }
-        loop {
-            self.whitespace();
-            if self.peek() != Some(b'"') {
-                return Err(self.error("expected a member name"));
-            }
-            let name = self.string()?;
-            self.expect(b':', "expected :")?;
-            members.push((name, self.value()?));
-            if self.eat(b'}') {
-                return Ok(Value::Object(Object(members)));
-            }
-            self.expect(b',', "expected , or }")?;
-        }
+        Some(nested)
     }
 
     /// A string literal, starting at its opening quote.
-    fn string(&mut self) -> Result<String, SyntaxError> {
+    fn string(&mut self) -> Option<String> {
         self.at += 1;
         let mut out = String::new();
         loop {
@@ -190,30 +198,32 @@ impl Parser<'_> {
             }
             // The loop stopped at an ASCII byte (or the end), a character boundary, so `get` cannot fail; it
             // spares the module core's str-slicing panic path (with its Debug formatting, ~4 kB).
-            let run = self.text.get(start..self.at);
-            out.push_str(run.ok_or_else(|| self.error("unterminated string"))?);
+            match self.text.get(start..self.at) {
+                Some(run) => out.push_str(run),
+                None => return self.fail("unterminated string"),
+            }
             match self.peek() {
                 Some(b'"') => {
                     self.at += 1;
-                    return Ok(out);
+                    return Some(out);
                 }
                 Some(b'\\') => {
                     self.at += 1;
                     out.push(self.escape()?);
                 }
-                Some(_) => return Err(self.error("control character in a string")),
-                None => return Err(self.error("unterminated string")),
+                Some(_) => return self.fail("control character in a string"),
+                None => return self.fail("unterminated string"),
             }
         }
     }
 
     /// The character of an escape, after its backslash.
-    fn escape(&mut self) -> Result<char, SyntaxError> {
+    fn escape(&mut self) -> Option<char> {
         let Some(kind) = self.peek() else {
-            return Err(self.error("unterminated string"));
+            return self.fail("unterminated string");
         };
         self.at += 1;
-        Ok(match kind {
+        Some(match kind {
             b'"' => '"',
             b'\\' => '\\',
             b'/' => '/',
@@ -223,42 +233,44 @@ impl Parser<'_> {
             b'r' => '\r',
             b't' => '\t',
             b'u' => return self.unicode_escape(),
-            _ => return Err(self.error("invalid escape")),
+            _ => return self.fail("invalid escape"),
         })
     }
 
     /// `\uXXXX`, or a surrogate pair of two; a surrogate without its pair is an error.
-    fn unicode_escape(&mut self) -> Result<char, SyntaxError> {
+    fn unicode_escape(&mut self) -> Option<char> {
         let first = self.hex4()?;
         let code = match first {
             0xD800..=0xDBFF => {
                 if !self.rest().starts_with(b"\\u") {
-                    return Err(self.error("unpaired surrogate"));
+                    return self.fail("unpaired surrogate");
                 }
                 self.at += 2;
                 let second = self.hex4()?;
                 if !(0xDC00..=0xDFFF).contains(&second) {
-                    return Err(self.error("unpaired surrogate"));
+                    return self.fail("unpaired surrogate");
                 }
                 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
             }
-            0xDC00..=0xDFFF => return Err(self.error("unpaired surrogate")),
+            0xDC00..=0xDFFF => return self.fail("unpaired surrogate"),
             _ => first,
         };
-        char::from_u32(code).ok_or_else(|| self.error("invalid escape"))
+        match char::from_u32(code) {
+            Some(c) => Some(c),
+            None => self.fail("invalid escape"),
+        }
     }
 
-    fn hex4(&mut self) -> Result<u32, SyntaxError> {
+    fn hex4(&mut self) -> Option<u32> {
         let mut code = 0;
         for _ in 0..4 {
-            let digit = self
-                .peek()
-                .and_then(|b| (b as char).to_digit(16))
-                .ok_or_else(|| self.error("invalid \\u escape"))?;
+            let Some(digit) = self.peek().and_then(|b| char::from(b).to_digit(16)) else {
+                return self.fail("invalid \\u escape");
+            };
             code = code * 16 + digit;
             self.at += 1;
         }
-        Ok(code)
+        Some(code)
     }
 
     /// Consumes ASCII digits; how many.
@@ -271,22 +283,33 @@ impl Parser<'_> {
     }
 
     /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
-    fn number(&mut self) -> Result<Value, SyntaxError> {
+    fn number(&mut self) -> Option<Value> {
         let start = self.at;
         let negative = self.peek() == Some(b'-');
         self.at += usize::from(negative);
         let leading_zero = self.peek() == Some(b'0');
-        match self.digits() {
-            0 => return Err(self.error("invalid number")),
+        // The whole part as it is read, below zero (i64::MIN has no positive counterpart); `None` once it
+        // leaves i64's range.
+        let mut whole = Some(0i64);
+        let whole_start = self.at;
+        while let Some(digit @ b'0'..=b'9') = self.peek() {
+            // (A comparison, where `checked_mul` would be a 128-bit multiplication in wasm.)
+            whole = whole
+                .filter(|&n| n >= i64::MIN / 10)
+                .and_then(|n| (n * 10).checked_sub(i64::from(digit - b'0')));
+            self.at += 1;
+        }
+        match self.at - whole_start {
+            0 => return self.fail("invalid number"),
             1 => {}
-            _ if leading_zero => return Err(self.error("leading zero in a number")),
+            _ if leading_zero => return self.fail("leading zero in a number"),
             _ => {}
         }
         let mut integer = true;
         if self.peek() == Some(b'.') {
             self.at += 1;
             if self.digits() == 0 {
-                return Err(self.error("invalid number"));
+                return self.fail("invalid number");
             }
             integer = false;
         }
@@ -296,25 +319,28 @@ impl Parser<'_> {
                 self.at += 1;
             }
             if self.digits() == 0 {
-                return Err(self.error("invalid number"));
+                return self.fail("invalid number");
             }
             integer = false;
         }
-        let text = self
-            .text
-            .get(start..self.at)
-            .ok_or_else(|| self.error("invalid number"))?;
         if integer {
-            match text.parse::<i64>() {
-                Ok(0) if negative => {}
-                Ok(n) => return Ok(Value::Int(n)),
-                Err(_) => {}
+            // `-0` is no integer: a decimal, as serde_json reads it (-0.0).
+            let int = if negative {
+                whole.filter(|&n| n != 0)
+            } else {
+                whole.and_then(i64::checked_neg)
+            };
+            if let Some(n) = int {
+                return Some(Value::Int(n));
             }
         }
+        let Some(text) = self.text.get(start..self.at) else {
+            return self.fail("invalid number");
+        };
         if super::number::fits_f64(text) {
-            Ok(Value::Decimal(text.to_owned()))
+            Some(Value::Decimal(text.to_owned()))
         } else {
-            Err(self.error("number out of range"))
+            self.fail("number out of range")
         }
     }
 }

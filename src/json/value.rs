@@ -43,7 +43,16 @@ impl StringMap {
 
     /// Where `key` is, or where it would go.
     fn find(&self, key: &str) -> Result<usize, usize> {
-        self.0.binary_search_by(|(name, _)| name.as_str().cmp(key))
+        // A linear scan: the maps hold a few members, and it is less code than a binary search.
+        let at = self
+            .0
+            .iter()
+            .take_while(|(name, _)| name.as_str() < key)
+            .count();
+        match self.0.get(at) {
+            Some((name, _)) if name == key => Ok(at),
+            _ => Err(at),
+        }
     }
 
     /// Sets `key` to `value`, giving back the value it replaces.
@@ -75,6 +84,16 @@ impl StringMap {
         self.find(key).ok().map(|at| self.0.remove(at).1)
     }
 
+    /// The map of `members`, taken out of the slice (left empty strings): `From<[_; N]>`'s one copy, where
+    /// that has one per number of members.
+    fn taken_from(members: &mut [(String, String)]) -> Self {
+        let mut map = Self::new();
+        for (name, value) in members {
+            map.insert(core::mem::take(name), core::mem::take(value));
+        }
+        map
+    }
+
     pub fn len(&self) -> usize {
         self.0.len()
     }
@@ -97,9 +116,10 @@ impl StringMap {
     }
 }
 
+/// A name given twice keeps its last value, as a `BTreeMap` does.
 impl<const N: usize> From<[(String, String); N]> for StringMap {
-    fn from(members: [(String, String); N]) -> Self {
-        members.into_iter().collect()
+    fn from(mut members: [(String, String); N]) -> Self {
+        Self::taken_from(&mut members)
     }
 }
 
@@ -107,9 +127,9 @@ impl<const N: usize> From<[(String, String); N]> for StringMap {
 impl FromIterator<(String, String)> for StringMap {
     fn from_iter<I: IntoIterator<Item = (String, String)>>(members: I) -> Self {
         let mut map = Self::new();
-        members.into_iter().for_each(|(name, value)| {
+        for (name, value) in members {
             map.insert(name, value);
-        });
+        }
         map
     }
 }
@@ -144,16 +164,23 @@ pub struct Object(pub Vec<(String, Value)>);
 impl Object {
     /// The member called `key` (the last one, if the text named it twice).
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.0
-            .iter()
-            .rev()
-            .find(|(name, _)| name == key)
-            .map(|(_, value)| value)
+        // Forward, keeping the last found: less code than a reversed search.
+        let mut found = None;
+        for (name, value) in &self.0 {
+            if name == key {
+                found = Some(value);
+            }
+        }
+        found
     }
 
     /// Sets member `key`, replacing one of that name.
     pub fn insert(&mut self, key: &str, value: impl Into<Value>) {
-        let value = value.into();
+        self.set(key, value.into());
+    }
+
+    /// [`Object::insert`] of a value: one copy, where `insert` has one per type of value.
+    fn set(&mut self, key: &str, value: Value) {
         match self.0.iter_mut().find(|(name, _)| name == key) {
             Some((_, old)) => *old = value,
             None => self.0.push((key.to_owned(), value)),
@@ -175,26 +202,44 @@ impl Object {
 
 impl Value {
     /// An object of `members`, in this order.
-    pub fn object<const N: usize>(members: [(&str, Value); N]) -> Self {
-        Self::Object(Object(
-            members
-                .into_iter()
-                .map(|(name, value)| (name.to_owned(), value))
-                .collect(),
-        ))
+    pub fn object<const N: usize>(mut members: [(&str, Value); N]) -> Self {
+        Self::object_of(&mut members)
+    }
+
+    /// [`Value::object`]'s one copy, where `object` has one per number of members: it takes the values
+    /// (leaving nulls) from a slice of them.
+    fn object_of(members: &mut [(&str, Value)]) -> Self {
+        let mut object = Vec::with_capacity(members.len());
+        for (name, value) in members {
+            object.push(((*name).to_owned(), core::mem::take(value)));
+        }
+        Self::Object(Object(object))
     }
 
     /// Sets member `key` of an object (nothing on other values).
     pub fn insert(&mut self, key: &str, value: impl Into<Value>) {
+        self.set(key, value.into());
+    }
+
+    /// [`Value::insert`] of a value: one copy, where `insert` has one per type of value.
+    fn set(&mut self, key: &str, value: Value) {
         if let Self::Object(members) = self {
-            members.insert(key, value);
+            members.set(key, value);
+        }
+    }
+
+    /// Appends `item` to an array (nothing on other values): one copy of `Vec::push`, where each collect into
+    /// an array would inline its own.
+    fn push(&mut self, item: Value) {
+        if let Self::Array(items) = self {
+            items.push(item);
         }
     }
 
     /// Sets member `key` when there is a value: Cognito's optional members are left out, not null.
     pub fn insert_some(&mut self, key: &str, value: Option<impl Into<Value>>) {
         if let Some(value) = value {
-            self.insert(key, value);
+            self.set(key, value.into());
         }
     }
 
@@ -333,19 +378,25 @@ impl Value {
 fn write_string(text: &str, out: &mut String) {
     out.push('"');
     for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if c < ' ' => {
-                out.push_str("\\u00");
-                text::push_hex_byte(out, c as u8, false);
+        // The letter after the backslash, for the characters that are escaped.
+        let escape = match c {
+            '"' | '\\' => c,
+            '\n' => 'n',
+            '\r' => 'r',
+            '\t' => 't',
+            '\u{8}' => 'b',
+            '\u{c}' => 'f',
+            '\0'..' ' => 'u',
+            _ => {
+                out.push(c);
+                continue;
             }
-            c => out.push(c),
+        };
+        out.push('\\');
+        out.push(escape);
+        if escape == 'u' {
+            out.push_str("00");
+            text::push_hex_byte(out, c as u8, false);
         }
     }
     out.push('"');
@@ -408,30 +459,34 @@ impl<T: Into<Value>> From<Option<T>> for Value {
 
 impl<T: Into<Value>> From<Vec<T>> for Value {
     fn from(items: Vec<T>) -> Self {
-        Self::Array(items.into_iter().map(Into::into).collect())
+        items.into_iter().map(Into::into).collect()
     }
 }
 
 impl From<&[String]> for Value {
     fn from(items: &[String]) -> Self {
-        Self::Array(items.iter().map(Into::into).collect())
+        items.iter().map(Into::into).collect()
     }
 }
 
 /// An object of strings.
 impl From<&StringMap> for Value {
     fn from(map: &StringMap) -> Self {
-        Self::Object(Object(
-            map.iter()
-                .map(|(name, value)| (name.clone(), value.into()))
-                .collect(),
-        ))
+        let mut members = Vec::with_capacity(map.len());
+        for (name, value) in map {
+            members.push((name.clone(), Self::String(value.clone())));
+        }
+        Self::Object(Object(members))
     }
 }
 
 impl FromIterator<Value> for Value {
     fn from_iter<I: IntoIterator<Item = Value>>(items: I) -> Self {
-        Self::Array(items.into_iter().collect())
+        let mut array = Self::Array(Vec::new());
+        for item in items {
+            array.push(item);
+        }
+        array
     }
 }
 
