@@ -126,24 +126,6 @@ struct Spec {
     output: Output,
 }
 
-const fn spec(
-    name: &'static str,
-    operation: Operation,
-    by: By,
-    members: &'static [Member],
-    metadata: bool,
-    output: Output,
-) -> Spec {
-    Spec {
-        name,
-        operation,
-        by,
-        members,
-        metadata,
-        output,
-    }
-}
-
 const CODE: Member = checked(
     Arg::Code,
     "confirmationCode",
@@ -160,11 +142,11 @@ const DEVICE: Member = member(Arg::Device, "", "DeviceKey");
 
 /// Every account operation.
 const SPECS: &[Spec] = &[
-    spec(
-        "signUp",
-        Operation::SignUp,
-        By::Client,
-        &[
+    Spec {
+        name: "signUp",
+        operation: Operation::SignUp,
+        by: By::Client,
+        members: &[
             checked(Arg::Text, "password", "Password", "password is required"),
             member(Arg::Attributes, "options.userAttributes", "UserAttributes"),
             member(
@@ -173,38 +155,38 @@ const SPECS: &[Spec] = &[
                 "ValidationData",
             ),
         ],
-        true,
-        Output::SignUp,
-    ),
-    spec(
-        "confirmSignUp",
-        Operation::ConfirmSignUp,
-        By::Client,
-        &[CODE],
-        true,
-        Output::SignUpComplete,
-    ),
-    spec(
-        "resendSignUpCode",
-        Operation::ResendConfirmationCode,
-        By::Client,
-        &[],
-        true,
-        Output::CodeDelivery,
-    ),
-    spec(
-        "resetPassword",
-        Operation::ForgotPassword,
-        By::Client,
-        &[],
-        true,
-        Output::ResetPassword,
-    ),
-    spec(
-        "confirmResetPassword",
-        Operation::ConfirmForgotPassword,
-        By::Client,
-        &[
+        metadata: true,
+        output: Output::SignUp,
+    },
+    Spec {
+        name: "confirmSignUp",
+        operation: Operation::ConfirmSignUp,
+        by: By::Client,
+        members: &[CODE],
+        metadata: true,
+        output: Output::SignUpComplete,
+    },
+    Spec {
+        name: "resendSignUpCode",
+        operation: Operation::ResendConfirmationCode,
+        by: By::Client,
+        members: &[],
+        metadata: true,
+        output: Output::CodeDelivery,
+    },
+    Spec {
+        name: "resetPassword",
+        operation: Operation::ForgotPassword,
+        by: By::Client,
+        members: &[],
+        metadata: true,
+        output: Output::ResetPassword,
+    },
+    Spec {
+        name: "confirmResetPassword",
+        operation: Operation::ConfirmForgotPassword,
+        by: By::Client,
+        members: &[
             CODE,
             checked(
                 Arg::Text,
@@ -213,14 +195,14 @@ const SPECS: &[Spec] = &[
                 "newPassword is required",
             ),
         ],
-        true,
-        Output::Nothing,
-    ),
-    spec(
-        "updatePassword",
-        Operation::ChangePassword,
-        By::User,
-        &[
+        metadata: true,
+        output: Output::Nothing,
+    },
+    Spec {
+        name: "updatePassword",
+        operation: Operation::ChangePassword,
+        by: By::User,
+        members: &[
             member(Arg::Text, "oldPassword", "PreviousPassword"),
             checked(
                 Arg::Text,
@@ -229,51 +211,51 @@ const SPECS: &[Spec] = &[
                 "newPassword is required",
             ),
         ],
-        false,
-        Output::Nothing,
-    ),
-    spec(
-        "fetchUserAttributes",
-        Operation::GetUser,
-        By::User,
-        &[],
-        false,
-        Output::UserAttributes,
-    ),
-    spec(
-        "fetchMFAPreference",
-        Operation::GetUser,
-        By::User,
-        &[],
-        false,
-        Output::MfaPreference,
-    ),
-    spec(
-        "updateUserAttributes",
-        Operation::UpdateUserAttributes,
-        By::User,
-        &[checked(
+        metadata: false,
+        output: Output::Nothing,
+    },
+    Spec {
+        name: "fetchUserAttributes",
+        operation: Operation::GetUser,
+        by: By::User,
+        members: &[],
+        metadata: false,
+        output: Output::UserAttributes,
+    },
+    Spec {
+        name: "fetchMFAPreference",
+        operation: Operation::GetUser,
+        by: By::User,
+        members: &[],
+        metadata: false,
+        output: Output::MfaPreference,
+    },
+    Spec {
+        name: "updateUserAttributes",
+        operation: Operation::UpdateUserAttributes,
+        by: By::User,
+        members: &[checked(
             Arg::RequiredAttributes,
             "userAttributes",
             "UserAttributes",
             "userAttributes must name at least one attribute",
         )],
-        true,
-        Output::UpdatedAttributes,
-    ),
-    spec(
-        "sendUserAttributeVerificationCode",
-        Operation::GetUserAttributeVerificationCode,
-        By::User,
-        &[ATTRIBUTE],
-        true,
-        Output::CodeDelivery,
-    ),
-    spec(
-        "confirmUserAttribute",
-        Operation::VerifyUserAttribute,
-        By::User,
-        &[
+        metadata: true,
+        output: Output::UpdatedAttributes,
+    },
+    Spec {
+        name: "sendUserAttributeVerificationCode",
+        operation: Operation::GetUserAttributeVerificationCode,
+        by: By::User,
+        members: &[ATTRIBUTE],
+        metadata: true,
+        output: Output::CodeDelivery,
+    },
+    Spec {
+        name: "confirmUserAttribute",
+        operation: Operation::VerifyUserAttribute,
+        by: By::User,
+        members: &[
             ATTRIBUTE,
             checked(
                 Arg::Code,
@@ -282,51 +264,51 @@ const SPECS: &[Spec] = &[
                 "confirmationCode is required",
             ),
         ],
-        false,
-        Output::Nothing,
-    ),
-    spec(
-        "deleteUserAttributes",
-        Operation::DeleteUserAttributes,
-        By::User,
-        &[checked(
+        metadata: false,
+        output: Output::Nothing,
+    },
+    Spec {
+        name: "deleteUserAttributes",
+        operation: Operation::DeleteUserAttributes,
+        by: By::User,
+        members: &[checked(
             Arg::Strings,
             "userAttributeKeys",
             "UserAttributeNames",
             "userAttributeKeys must name at least one attribute",
         )],
-        false,
-        Output::Nothing,
-    ),
-    spec(
-        "deleteUser",
-        Operation::DeleteUser,
-        By::User,
-        &[],
-        false,
-        Output::Nothing,
-    ),
-    spec(
-        "globalSignOut",
-        Operation::GlobalSignOut,
-        By::User,
-        &[],
-        false,
-        Output::Nothing,
-    ),
-    spec(
-        "setUpTOTP",
-        Operation::AssociateSoftwareToken,
-        By::User,
-        &[],
-        false,
-        Output::TotpSetup,
-    ),
-    spec(
-        "verifyTOTPSetup",
-        Operation::VerifySoftwareToken,
-        By::User,
-        &[
+        metadata: false,
+        output: Output::Nothing,
+    },
+    Spec {
+        name: "deleteUser",
+        operation: Operation::DeleteUser,
+        by: By::User,
+        members: &[],
+        metadata: false,
+        output: Output::Nothing,
+    },
+    Spec {
+        name: "globalSignOut",
+        operation: Operation::GlobalSignOut,
+        by: By::User,
+        members: &[],
+        metadata: false,
+        output: Output::Nothing,
+    },
+    Spec {
+        name: "setUpTOTP",
+        operation: Operation::AssociateSoftwareToken,
+        by: By::User,
+        members: &[],
+        metadata: false,
+        output: Output::TotpSetup,
+    },
+    Spec {
+        name: "verifyTOTPSetup",
+        operation: Operation::VerifySoftwareToken,
+        by: By::User,
+        members: &[
             checked(Arg::Code, "code", "UserCode", "code is required"),
             member(
                 Arg::OptText,
@@ -334,80 +316,80 @@ const SPECS: &[Spec] = &[
                 "FriendlyDeviceName",
             ),
         ],
-        false,
-        Output::TotpVerified,
-    ),
-    spec(
-        "updateMFAPreference",
-        Operation::SetUserMfaPreference,
-        By::User,
-        &[
+        metadata: false,
+        output: Output::TotpVerified,
+    },
+    Spec {
+        name: "updateMFAPreference",
+        operation: Operation::SetUserMfaPreference,
+        by: By::User,
+        members: &[
             member(Arg::MfaSetting, "sms", "SMSMfaSettings"),
             member(Arg::MfaSetting, "totp", "SoftwareTokenMfaSettings"),
             member(Arg::MfaSetting, "email", "EmailMfaSettings"),
         ],
-        false,
-        Output::Nothing,
-    ),
-    spec(
-        "rememberDevice",
-        Operation::UpdateDeviceStatus,
-        By::User,
-        &[
+        metadata: false,
+        output: Output::Nothing,
+    },
+    Spec {
+        name: "rememberDevice",
+        operation: Operation::UpdateDeviceStatus,
+        by: By::User,
+        members: &[
             DEVICE,
             member(Arg::Fixed("remembered"), "", "DeviceRememberedStatus"),
         ],
-        false,
-        Output::Nothing,
-    ),
-    spec(
-        "forgetDevice",
-        Operation::ForgetDevice,
-        By::User,
-        &[DEVICE],
-        false,
-        Output::Nothing,
-    ),
-    spec(
-        "getDevice",
-        Operation::GetDevice,
-        By::User,
-        &[DEVICE],
-        false,
-        Output::Device,
-    ),
+        metadata: false,
+        output: Output::Nothing,
+    },
+    Spec {
+        name: "forgetDevice",
+        operation: Operation::ForgetDevice,
+        by: By::User,
+        members: &[DEVICE],
+        metadata: false,
+        output: Output::Nothing,
+    },
+    Spec {
+        name: "getDevice",
+        operation: Operation::GetDevice,
+        by: By::User,
+        members: &[DEVICE],
+        metadata: false,
+        output: Output::Device,
+    },
     // Cognito's largest page of devices.
-    spec(
-        "listDevices",
-        Operation::ListDevices,
-        By::User,
-        &[member(Arg::Number(60), "", "Limit")],
-        false,
-        Output::Devices,
-    ),
+    Spec {
+        name: "listDevices",
+        operation: Operation::ListDevices,
+        by: By::User,
+        members: &[member(Arg::Number(60), "", "Limit")],
+        metadata: false,
+        output: Output::Devices,
+    },
     // The first half of `associateWebAuthnCredential`: the options the page creates the passkey with.
-    spec(
-        "startWebAuthnRegistration",
-        Operation::StartWebAuthnRegistration,
-        By::User,
-        &[],
-        false,
-        Output::CreationOptions,
-    ),
+    Spec {
+        name: "startWebAuthnRegistration",
+        operation: Operation::StartWebAuthnRegistration,
+        by: By::User,
+        members: &[],
+        metadata: false,
+        output: Output::CreationOptions,
+    },
     // The second half: the passkey the page created.
-    spec(
-        "completeWebAuthnRegistration",
-        Operation::CompleteWebAuthnRegistration,
-        By::User,
-        &[member(Arg::Credential, "credential", "Credential")],
-        false,
-        Output::Nothing,
-    ),
-    spec(
-        "listWebAuthnCredentials",
-        Operation::ListWebAuthnCredentials,
-        By::User,
-        &[
+    Spec {
+        name: "completeWebAuthnRegistration",
+        operation: Operation::CompleteWebAuthnRegistration,
+        by: By::User,
+        members: &[member(Arg::Credential, "credential", "Credential")],
+        metadata: false,
+        output: Output::Nothing,
+    },
+    Spec {
+        name: "listWebAuthnCredentials",
+        operation: Operation::ListWebAuthnCredentials,
+        by: By::User,
+        members: &[
             checked(
                 Arg::PageSize,
                 "pageSize",
@@ -416,22 +398,22 @@ const SPECS: &[Spec] = &[
             ),
             member(Arg::NonEmptyText, "nextToken", "NextToken"),
         ],
-        false,
-        Output::Passkeys,
-    ),
-    spec(
-        "deleteWebAuthnCredential",
-        Operation::DeleteWebAuthnCredential,
-        By::User,
-        &[checked(
+        metadata: false,
+        output: Output::Passkeys,
+    },
+    Spec {
+        name: "deleteWebAuthnCredential",
+        operation: Operation::DeleteWebAuthnCredential,
+        by: By::User,
+        members: &[checked(
             Arg::Text,
             "credentialId",
             "CredentialId",
             "credentialId is required",
         )],
-        false,
-        Output::Nothing,
-    ),
+        metadata: false,
+        output: Output::Nothing,
+    },
 ];
 
 impl Member {

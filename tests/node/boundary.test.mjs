@@ -81,7 +81,7 @@ const UNKNOWN_OPS = ['', 'nope', 'Settings', 'settings ', '__proto__', 'construc
 function tableOps(feature) {
   const source = readFileSync(new URL('../../src/wasm/call.rs', import.meta.url), 'utf8');
   const table = source.slice(source.indexOf('ops! {'), source.indexOf('\n}\n', source.indexOf('ops! {')));
-  return [...table.matchAll(/(?:#\[cfg\(feature = "([\w-]+)"\)\]\s*)?"(\w+)" => \w+,/g)]
+  return [...table.matchAll(/(?:#\[cfg\(feature = "([\w-]+)"\)\]\s*)?"(\w+)" => \w+\(/g)]
     .filter(([, only]) => !only || only === feature)
     .map(([, , name]) => name);
 }
