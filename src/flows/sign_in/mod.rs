@@ -5,8 +5,8 @@
 //! this module does not know are reported by name, never mistaken for success.
 //!
 //! The flow is a state machine with one type per state, after rustls's `client/hs.rs`: either a request is
-//! on the wire ([`Sent`], holding exactly what its reply needs: the SRP ephemeral, the session to finish,
-//! the device to register) or a [`Challenge`] waits for the app's answer, or the sign-in is over. A reply
+//! on the wire (`Sent`, holding exactly what its reply needs: the SRP ephemeral, the session to finish,
+//! the device to register) or a `Challenge` waits for the app's answer, or the sign-in is over. A reply
 //! can only be read as the request that is out expects, and an answer only as the challenge on the table
 //! expects.
 
