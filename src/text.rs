@@ -21,7 +21,11 @@ pub fn join<'a>(parts: impl IntoIterator<Item = &'a str>, separator: &str) -> St
 
 /// `parts` one after another: what `format!` made of a message's pieces.
 pub fn concat(parts: &[&str]) -> String {
-    join(parts.iter().copied(), "")
+    let mut out = String::new();
+    for part in parts {
+        out.push_str(part);
+    }
+    out
 }
 
 /// `n` in decimal, as `n.to_string()` writes it.
