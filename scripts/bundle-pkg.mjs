@@ -9,8 +9,8 @@
 // (signer.js) and every module the code imports on first use (`import('./x.js')`: what a returning user's page
 // must not fetch stays out of its files; the sign-in core's glue among them). Code that several entries import
 // goes into `shared-<hash>.js` chunks; what no entry uses is left out, such as the session core glue's
-// fetching loader (index.js compiles the module itself). The maps carry the readable source (`sourcesContent`), so DevTools and
-// `node --enable-source-maps` show pkg-template/'s code and its comments.
+// fetching loader (index.js compiles the module itself). The maps carry the readable source
+// (`sourcesContent`), so DevTools and `node --enable-source-maps` show pkg-template/'s code and its comments.
 //
 // Usage: node scripts/bundle-pkg.mjs <pkg dir>
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
