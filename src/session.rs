@@ -128,19 +128,13 @@ impl Session {
                 unknown,
             ])));
         }
-        let missing =
-            |name: &str| Error::invalid_response(text::concat(&[WHAT, ": ", name, " is required"]));
         Self::from_stored(StoredSession {
-            version: stored
-                .opt_u32("version")?
-                .ok_or_else(|| missing("version"))?,
+            version: stored.required(stored.opt_u32("version")?, "version")?,
             username: stored.string("username")?,
             id_token: stored.string("idToken")?,
             access_token: stored.string("accessToken")?,
             refresh_token: stored.opt_string("refreshToken")?.map(RefreshToken::new),
-            clock_drift: stored
-                .opt_i64("clockDrift")?
-                .ok_or_else(|| missing("clockDrift"))?,
+            clock_drift: stored.required(stored.opt_i64("clockDrift")?, "clockDrift")?,
         })
     }
 
@@ -468,6 +462,21 @@ pub(crate) mod tests {
         for unreadable in [("{}", older.as_str()), (older.as_str(), "{}")] {
             let error = held.get_two(unreadable.0, unreadable.1).unwrap_err();
             assert_eq!(error.name(), "InvalidResponseException", "{error:?}");
+        }
+    }
+
+    #[test]
+    fn a_stored_session_without_a_required_member_names_it() {
+        let good: serde_json::Value = serde_json::from_str(&stored(1000)).unwrap();
+        for member in ["version", "clockDrift", "username"] {
+            let mut text = good.clone();
+            text.as_object_mut().unwrap().remove(member);
+            let error = Session::from_storage_json(&text.to_string()).unwrap_err();
+            assert_eq!(error.name(), "InvalidResponseException");
+            assert_eq!(
+                error.message,
+                format!("stored session: {member} is required")
+            );
         }
     }
 }

@@ -205,6 +205,12 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// `read`, what an optional read of the member at `path` found, or the error that the member is
+    /// required (for members of other types than a string, which [`Reader::string`] requires itself).
+    pub fn required<T>(&self, read: Option<T>, path: &str) -> Result<T, Error> {
+        read.ok_or_else(|| self.missing(path))
+    }
+
     /// A string that may be left out (the empty string then).
     pub fn string_or_empty(&self, path: &str) -> Result<String, Error> {
         Ok(self.opt_string(path)?.unwrap_or_default())
