@@ -2,8 +2,9 @@
 //! before they are sent (a registration for CompleteWebAuthnRegistration, an assertion for the WEB_AUTHN
 //! answer of a sign-in), and the four operations on the signed-in user's passkeys — StartWebAuthnRegistration,
 //! CompleteWebAuthnRegistration, ListWebAuthnCredentials and DeleteWebAuthnCredential — their replies read
-//! into typed outputs (their requests are built from the table in `wasm/account.rs`). The ceremonies themselves (navigator.credentials) are
-//! the page's: this module only decides what goes to Cognito and what its replies mean.
+//! into typed outputs (their requests are built from the table in `wasm/account.rs`). The ceremonies
+//! themselves (navigator.credentials) are the page's: this module only decides what goes to Cognito and what
+//! its replies mean.
 
 use crate::error::Error;
 use crate::json::{Object, Reader, Value};
