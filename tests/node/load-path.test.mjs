@@ -27,6 +27,32 @@ const SHARED = /^shared-\w+\.js$/;
 /** The package's files in `names` that are not shared chunks. */
 const named = (names) => names.filter((name) => !SHARED.test(name));
 /**
+ * The modules of pkg-template (and the session core's glue) whose code those files hold, read from their
+ * source maps: whatever file bundling puts them in, a module added here is one every returning user
+ * downloads.
+ */
+const LOAD_PATH_MODULES = [
+  'client.js',
+  'cognito_wasm_session.js',
+  'errors.js',
+  'index.js',
+  'load-wasm.js',
+  'on-first-use.js',
+  'outcome.js',
+  'refresh.js',
+  'sign-in-provider.js',
+  'store.js',
+  'tabs.js',
+  'timers.js',
+  'transport.js',
+];
+/** The modules whose code the package's `files` hold, from their source maps, once each, sorted. */
+const modulesIn = (files) => [
+  ...new Set(
+    files.filter((name) => name.endsWith('.js')).flatMap((name) => JSON.parse(readFileSync(join(ROOT, 'pkg', `${name}.map`), 'utf8')).sources),
+  ),
+].sort();
+/**
  * Modules imported on first use that a returning user's page never fetches, signing out included: the passkey
  * ceremonies, signInWithRedirect (its completion and URLs), sign-ins and account operations.
  */
@@ -138,6 +164,7 @@ for (const due of [false, true]) {
       );
     }
     assert.deepEqual(named(beforeSession), [...LOAD_PATH, ...(due ? REFRESH : [])].sort(), 'the load path');
+    assert.deepEqual(modulesIn(beforeSession), [...LOAD_PATH_MODULES, ...(due ? REFRESH : [])].sort(), "the load path's modules");
     assert.equal(session.value.username, who.username);
     assert.equal(session.value.refreshed, due);
     if (due) assert.deepEqual(session.value.events, ['tokenRefreshed']);
@@ -147,6 +174,7 @@ for (const due of [false, true]) {
     assert.ok(fetched.includes('/pkg/cognito_wasm_session_bg.wasm'), fetched.join(', '));
     assert.deepEqual(fetched.filter((p) => SIGN_IN_CORE.test(p)), [], 'the sign-in core is not fetched');
     assert.deepEqual(packageFiles(fetched).filter((name) => ON_FIRST_USE.includes(name)), [], 'nor any module of another operation');
+    assert.deepEqual(modulesIn(packageFiles(fetched)).filter((name) => ON_FIRST_USE.includes(name)), [], 'nor any of their code');
     assert.deepEqual(named(packageFiles(fetched)), [...new Set([...named(beforeSession), ...SIGN_OUT])].sort(), 'the sign-out fetches the exchange only');
     assert.deepEqual(page.problems, []);
     });
