@@ -1,0 +1,161 @@
+//! The self-checks every run makes on the two modules it wrote, read back with wasmparser (not with walrus, which
+//! wrote them): they validate, they fit together, and their data adds up to IN's.
+
+use std::collections::HashMap;
+
+use anyhow::{Context, Result, bail, ensure};
+use wasmparser::{DataKind, ExternalKind, Parser, Payload, TypeRef, Validator, WasmFeatures};
+
+use wasmparser::types::Types;
+
+use crate::linked::const_i32;
+use crate::split::{SPLIT_MODULE, Split};
+
+/// What rustc enables for wasm32-unknown-unknown and scripts/build-pkg.sh lets wasm-opt use: WebAssembly 2.0
+/// (bulk memory, reference types, multi-value, sign extension, non-trapping conversions, SIMD).
+const FEATURES: WasmFeatures = WasmFeatures::WASM2;
+
+/// One module as the checks see it.
+struct Facts {
+    types: Types,
+    imports: Vec<(String, String, TypeRef)>,
+    exports: HashMap<String, (ExternalKind, u32)>,
+    functions: usize,
+    /// (address, bytes) of each active data segment.
+    data: Vec<(u32, Vec<u8>)>,
+}
+
+fn read(what: &str, wasm: &[u8]) -> Result<Facts> {
+    let types = Validator::new_with_features(FEATURES)
+        .validate_all(wasm)
+        .with_context(|| format!("{what} does not validate"))?;
+    let mut facts = Facts {
+        types,
+        imports: Vec::new(),
+        exports: HashMap::new(),
+        functions: 0,
+        data: Vec::new(),
+    };
+    for payload in Parser::new(0).parse_all(wasm) {
+        match payload? {
+            Payload::ImportSection(imports) => {
+                for import in imports.into_imports() {
+                    let import = import?;
+                    facts.imports.push((
+                        import.module.to_string(),
+                        import.name.to_string(),
+                        import.ty,
+                    ));
+                }
+            }
+            Payload::ExportSection(exports) => {
+                for export in exports {
+                    let export = export?;
+                    facts
+                        .exports
+                        .insert(export.name.to_string(), (export.kind, export.index));
+                }
+            }
+            Payload::FunctionSection(funcs) => facts.functions = funcs.count() as usize,
+            Payload::DataSection(data) => {
+                for data in data {
+                    let data = data?;
+                    let DataKind::Active { offset_expr, .. } = data.kind else {
+                        bail!("{what} has a passive data segment");
+                    };
+                    facts.data.push((
+                        const_i32(offset_expr.get_operators_reader())?,
+                        data.data.to_vec(),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(facts)
+}
+
+/// Checks the split and returns the line of sizes to print.
+pub fn check(input: &[u8], split: &Split) -> Result<String> {
+    read("IN", input).context("IN needs features the splitter does not enable")?;
+    let primary = read("PRIMARY", &split.primary)?;
+    let secondary = read("SECONDARY", &split.secondary)?;
+
+    // Every `__split` import is an export of the primary of the same kind and type.
+    for (module, name, ty) in &secondary.imports {
+        if module != SPLIT_MODULE {
+            continue;
+        }
+        let &(kind, index) = primary
+            .exports
+            .get(name)
+            .with_context(|| format!("PRIMARY does not export `{name}`"))?;
+        let same = match (*ty, kind) {
+            (TypeRef::Func(t), ExternalKind::Func) => {
+                let (secondary_types, primary_types) =
+                    (secondary.types.as_ref(), primary.types.as_ref());
+                let wanted =
+                    secondary_types[secondary_types.core_type_at_in_module(t)].unwrap_func();
+                let given = primary_types[primary_types.core_function_at(index)].unwrap_func();
+                wanted == given
+            }
+            (TypeRef::Memory(m), ExternalKind::Memory) => {
+                m == primary.types.as_ref().memory_at(index)
+            }
+            (TypeRef::Table(t), ExternalKind::Table) => t == primary.types.as_ref().table_at(index),
+            (TypeRef::Global(g), ExternalKind::Global) => {
+                g == primary.types.as_ref().global_at(index)
+            }
+            _ => false,
+        };
+        ensure!(
+            same,
+            "SECONDARY imports `{SPLIT_MODULE}.{name}` as another kind or type than PRIMARY exports it"
+        );
+    }
+
+    // Data: each module writes only IN's bytes; the secondary (instantiated once the primary has run) writes
+    // nothing of the primary's data; together they write every non-zero byte of IN's image.
+    let image = &split.image;
+    let mut written = vec![false; image.len()];
+    for (what, facts) in [("PRIMARY", &primary), ("SECONDARY", &secondary)] {
+        for (address, bytes) in &facts.data {
+            for (i, &byte) in bytes.iter().enumerate() {
+                let a = *address as usize + i;
+                ensure!(
+                    image.get(a).copied().unwrap_or(0) == byte,
+                    "{what} writes {byte:#x} at {a:#x}, IN does not"
+                );
+                if what == "SECONDARY" {
+                    ensure!(
+                        !split.primary_data.get(a).copied().unwrap_or(false),
+                        "SECONDARY overwrites primary data at {a:#x}"
+                    );
+                }
+                if let Some(w) = written.get_mut(a) {
+                    *w = true;
+                }
+            }
+        }
+    }
+    if let Some(a) = (0..image.len()).find(|&a| image[a] != 0 && !written[a]) {
+        bail!("neither module writes IN's byte at {a:#x}");
+    }
+
+    let data = |facts: &Facts| {
+        facts
+            .data
+            .iter()
+            .map(|(_, bytes)| bytes.len())
+            .sum::<usize>()
+    };
+    Ok(format!(
+        "primary {} functions, {} bytes ({} data bytes); secondary {} functions, {} bytes ({} data bytes)",
+        primary.functions,
+        split.primary.len(),
+        data(&primary),
+        secondary.functions,
+        split.secondary.len(),
+        data(&secondary),
+    ))
+}

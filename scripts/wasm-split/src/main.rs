@@ -1,0 +1,111 @@
+//! wasm-split: splits the package's one wasm module (both cores, after wasm-bindgen and wasm-opt) at function
+//! level into a primary module, which every page loads, and a secondary module, instantiated on first sign-in
+//! against the primary's instance: it imports the primary's memory, tables, globals and the primary functions
+//! it calls, so that no code or data is shipped twice. (binaryen's wasm-split does this, but npm's binaryen
+//! ships without it and Debian's is too old for wasm-bindgen's output.)
+//!
+//! ```text
+//! wasm-split --linked LINKED.wasm --secondary-exports a,b,c IN.wasm PRIMARY.wasm SECONDARY.wasm
+//! wasm-split strip-relocs IN.wasm OUT.wasm
+//! ```
+//!
+//! LINKED.wasm is the linker's output built with `-Clink-arg=--emit-relocs`: its relocations say which data
+//! each function uses (src/linked.rs), which the optimised IN no longer can. IN must keep its name section
+//! (`wasm-opt -g`): its functions are matched with LINKED's by name. `strip-relocs` drops the linker's
+//! `linking` and `reloc.*` sections from LINKED before wasm-bindgen: wasm-bindgen and wasm-opt would carry them,
+//! stale, into IN.
+
+mod check;
+mod linked;
+mod split;
+
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+
+const USAGE: &str = "usage: wasm-split --linked LINKED.wasm --secondary-exports a,b,c IN.wasm PRIMARY.wasm SECONDARY.wasm\n       wasm-split strip-relocs IN.wasm OUT.wasm";
+
+fn main() -> ExitCode {
+    match run(std::env::args().skip(1).collect()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("wasm-split: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: Vec<String>) -> Result<()> {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args[..] {
+        ["strip-relocs", input, output] => write(output, &strip_relocs(&read(input)?)?),
+        [
+            "--linked",
+            linked,
+            "--secondary-exports",
+            exports,
+            input,
+            primary,
+            secondary,
+        ] => {
+            let linked = linked::Linked::parse(&read(linked)?).context("reading LINKED")?;
+            let exports: Vec<&str> = exports.split(',').filter(|e| !e.is_empty()).collect();
+            let input = read(input)?;
+            let split = split::split(&input, &linked, &exports)?;
+            let sizes = check::check(&input, &split).context("self-check failed")?;
+            write(primary, &split.primary)?;
+            write(secondary, &split.secondary)?;
+            println!("wasm-split: {sizes}");
+            Ok(())
+        }
+        _ => bail!("{USAGE}"),
+    }
+}
+
+/// The module without its custom sections named `linking` and `reloc.*`, every other byte as it was. Walked by
+/// hand: each section is an id byte, a LEB128 size (the linker may pad it) and that many bytes.
+fn strip_relocs(wasm: &[u8]) -> Result<Vec<u8>> {
+    let mut out = wasm.get(..8).context("not a wasm module")?.to_vec();
+    let mut at = 8;
+    while at < wasm.len() {
+        let (size, contents) = leb128(wasm, at + 1)?;
+        let end = contents
+            .checked_add(size)
+            .filter(|&end| end <= wasm.len())
+            .context("truncated section")?;
+        let relocs = wasm[at] == 0 && {
+            let (len, name) = leb128(wasm, contents)?;
+            let name = wasm
+                .get(name..name + len)
+                .context("truncated section name")?;
+            name == b"linking" || name.starts_with(b"reloc.")
+        };
+        if !relocs {
+            out.extend_from_slice(&wasm[at..end]);
+        }
+        at = end;
+    }
+    Ok(out)
+}
+
+/// The unsigned LEB128 at `at`, and the offset after it.
+fn leb128(wasm: &[u8], mut at: usize) -> Result<(usize, usize)> {
+    let mut value = 0;
+    for shift in (0..35).step_by(7) {
+        let byte = *wasm.get(at).context("truncated LEB128")?;
+        at += 1;
+        value |= ((byte & 0x7f) as usize) << shift;
+        if byte < 0x80 {
+            return Ok((value, at));
+        }
+    }
+    bail!("LEB128 longer than 5 bytes")
+}
+
+fn read(path: &str) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("reading {path}"))
+}
+
+fn write(path: &str, bytes: &[u8]) -> Result<()> {
+    std::fs::write(path, bytes).with_context(|| format!("writing {path}"))
+}

@@ -1,0 +1,433 @@
+//! The split itself, on walrus's IR of the optimised module, parsed twice: one copy becomes the primary, the
+//! other the secondary. Both copies number their items alike, so an item's index in one names it in the other.
+
+use std::collections::{HashMap, HashSet};
+
+use anyhow::{Context, Result, bail};
+use walrus::ir::{Value, Visitor, dfs_in_order};
+use walrus::{
+    ConstExpr, DataKind, ElementItems, ElementKind, ExportItem, FunctionId, FunctionKind,
+    ImportKind, ImportedFunction, Module, ModuleConfig,
+};
+
+use crate::linked::Linked;
+
+/// The import module name under which the secondary finds the primary's instance.
+pub const SPLIT_MODULE: &str = "__split";
+
+/// Zero bytes a data segment may cover rather than end and start anew: a segment's header (flags, `i32.const`
+/// offset, `end`, length) costs about this much.
+const MAX_ZERO_GAP: usize = 8;
+
+pub struct Split {
+    pub primary: Vec<u8>,
+    pub secondary: Vec<u8>,
+    /// IN's initial memory image from address 0, and which of its addresses hold primary data.
+    pub image: Vec<u8>,
+    pub primary_data: Vec<bool>,
+}
+
+pub fn split(input: &[u8], linked: &Linked, secondary_exports: &[&str]) -> Result<Split> {
+    let mut config = ModuleConfig::new();
+    config
+        .generate_name_section(false)
+        .generate_producers_section(false);
+    let mut prim = config.parse(input).context("parsing IN")?;
+    let mut sec = config.parse(input).context("parsing IN")?;
+
+    let funcs: Vec<FunctionId> = prim.funcs.iter().map(|f| f.id()).collect();
+    let index: HashMap<FunctionId, usize> =
+        funcs.iter().enumerate().map(|(i, &f)| (f, i)).collect();
+    let name = |i: usize| prim.funcs.get(funcs[i]).name.as_deref();
+    let callees = callees(&prim, &index);
+
+    for wanted in secondary_exports {
+        if prim.exports.iter().all(|e| e.name != *wanted) {
+            bail!("IN has no export `{wanted}`");
+        }
+    }
+    let mut roots: Vec<usize> = prim
+        .exports
+        .iter()
+        .filter(|e| !secondary_exports.contains(&e.name.as_str()))
+        .filter_map(|e| match e.item {
+            ExportItem::Function(f) => Some(index[&f]),
+            _ => None,
+        })
+        .collect();
+    roots.extend(prim.start.map(|f| index[&f]));
+    let slots = table_slots(&prim, &index)?;
+
+    // A table slot is the primary's if the primary's code can reach it: if its function is in the linked
+    // module's closure of the primary (through a call, a function pointer in code, or a vtable in data it
+    // reaches), or if the linked module does not know the function (a wasm-bindgen shim: be conservative).
+    // Those slots' functions are roots too, and their references may reach more: repeat until nothing changes.
+    let mut primary = reach(&callees, roots.iter().copied());
+    let closure = loop {
+        let closure = linked.closure(primary.iter().filter_map(|&i| name(i)));
+        let slot_roots = slots
+            .iter()
+            .filter(|s| is_primary_slot(name(s.func), linked, &closure.funcs));
+        let next = reach(
+            &callees,
+            roots.iter().copied().chain(slot_roots.map(|s| s.func)),
+        );
+        if next == primary {
+            break closure;
+        }
+        primary = next;
+    };
+    let primary_slot = |s: &Slot| is_primary_slot(name(s.func), linked, &closure.funcs);
+
+    // The initial memory image, and the addresses of the data the primary's closure reaches.
+    let image = memory_image(&prim)?;
+    let mut primary_data = vec![false; image.len()];
+    for range in &closure.data {
+        let range = range.start as usize..(range.end as usize).min(image.len());
+        primary_data
+            .get_mut(range)
+            .into_iter()
+            .flatten()
+            .for_each(|b| *b = true);
+    }
+    let primary_segments = segments(&image, |a| primary_data[a], |a| image[a] == 0);
+    let secondary_segments = segments(
+        &image,
+        |a| !primary_data[a],
+        |a| image[a] == 0 && !primary_data[a],
+    );
+
+    // The secondary: the primary's functions, memory, tables and globals become imports of the primary's
+    // instance (with placeholder names until the GC below has dropped the unused ones).
+    let sec_funcs: Vec<FunctionId> = sec.funcs.iter().map(|f| f.id()).collect();
+    for &i in &primary {
+        let f = sec_funcs[i];
+        if let FunctionKind::Local(_) = sec.funcs.get(f).kind {
+            let ty = sec.funcs.get(f).ty();
+            let import = sec.imports.add(SPLIT_MODULE, "", ImportKind::Function(f));
+            sec.funcs.get_mut(f).kind = FunctionKind::Import(ImportedFunction { import, ty });
+        }
+    }
+    let memories: Vec<_> = sec.memories.iter().map(|m| m.id()).collect();
+    for &m in &memories {
+        if sec.memories.get(m).import.is_none() {
+            sec.memories.get_mut(m).import =
+                Some(sec.imports.add(SPLIT_MODULE, "", ImportKind::Memory(m)));
+        }
+    }
+    let tables: Vec<_> = sec.tables.iter().map(|t| t.id()).collect();
+    for &t in &tables {
+        if sec.tables.get(t).import.is_none() {
+            sec.tables.get_mut(t).import =
+                Some(sec.imports.add(SPLIT_MODULE, "", ImportKind::Table(t)));
+        }
+    }
+    let globals: Vec<_> = sec.globals.iter().map(|g| g.id()).collect();
+    for &g in &globals {
+        if let walrus::GlobalKind::Local(_) = sec.globals.get(g).kind {
+            sec.globals.get_mut(g).kind = walrus::GlobalKind::Import(sec.imports.add(
+                SPLIT_MODULE,
+                "",
+                ImportKind::Global(g),
+            ));
+        }
+    }
+    let dropped: Vec<_> = sec
+        .exports
+        .iter()
+        .filter(|e| !secondary_exports.contains(&e.name.as_str()))
+        .map(|e| e.id())
+        .collect();
+    dropped.into_iter().for_each(|e| sec.exports.delete(e));
+    // Its slots and data are written when it is instantiated, after the primary's start has run.
+    sec.start = None;
+    let secondary_slots: Vec<&Slot> = slots.iter().filter(|s| !primary_slot(s)).collect();
+    set_table_slots(&mut sec, &secondary_slots, &sec_funcs)?;
+    set_data(&mut sec, &secondary_segments)?;
+    strip(&mut sec);
+    walrus::passes::gc::run(&mut sec);
+
+    // The primary: exports of what the secondary imports, under the name the primary already exports it by if
+    // any (the secondary's bytes are paid once, on sign-in), else a short fresh one (paid on every page load).
+    let prim_memories: Vec<_> = prim.memories.iter().map(|m| m.id()).collect();
+    let prim_tables: Vec<_> = prim.tables.iter().map(|t| t.id()).collect();
+    let prim_globals: Vec<_> = prim.globals.iter().map(|g| g.id()).collect();
+    let sec_index: HashMap<FunctionId, usize> =
+        sec_funcs.iter().enumerate().map(|(i, &f)| (f, i)).collect();
+    let mut exported: Vec<(ExportItem, String)> = prim
+        .exports
+        .iter()
+        .filter(|e| !secondary_exports.contains(&e.name.as_str()))
+        .map(|e| (e.item, e.name.clone()))
+        .collect();
+    let taken: HashSet<String> = prim.exports.iter().map(|e| e.name.clone()).collect();
+    let mut fresh = (0..).map(base36).filter(|n| !taken.contains(n));
+    let split_imports: Vec<_> = sec
+        .imports
+        .iter()
+        .filter(|i| i.module == SPLIT_MODULE)
+        .map(|i| i.id())
+        .collect();
+    for import in split_imports {
+        let item = match sec.imports.get(import).kind {
+            ImportKind::Function(f) => ExportItem::Function(funcs[sec_index[&f]]),
+            ImportKind::Memory(m) => ExportItem::Memory(prim_memories[position(&memories, m)]),
+            ImportKind::Table(t) => ExportItem::Table(prim_tables[position(&tables, t)]),
+            ImportKind::Global(g) => ExportItem::Global(prim_globals[position(&globals, g)]),
+            ImportKind::Tag(_) => bail!("IN has tags (exception handling): not supported"),
+        };
+        let name = match exported.iter().find(|(i, _)| same(*i, item)) {
+            Some((_, name)) => name.clone(),
+            None => {
+                let name = fresh.next().expect("endless names");
+                prim.exports.add(&name, item);
+                exported.push((item, name.clone()));
+                name
+            }
+        };
+        sec.imports.get_mut(import).name = name;
+    }
+
+    let dropped: Vec<_> = prim
+        .exports
+        .iter()
+        .filter(|e| secondary_exports.contains(&e.name.as_str()))
+        .map(|e| e.id())
+        .collect();
+    dropped.into_iter().for_each(|e| prim.exports.delete(e));
+    let primary_slots: Vec<&Slot> = slots.iter().filter(|s| primary_slot(s)).collect();
+    set_table_slots(&mut prim, &primary_slots, &funcs)?;
+    set_data(&mut prim, &primary_segments)?;
+    strip(&mut prim);
+    walrus::passes::gc::run(&mut prim);
+
+    Ok(Split {
+        primary: prim.emit_wasm(),
+        secondary: sec.emit_wasm(),
+        image,
+        primary_data,
+    })
+}
+
+/// Where `id` is in `ids` (an item of one copy of IN, in the order the copies share).
+fn position<T: PartialEq>(ids: &[T], id: T) -> usize {
+    ids.iter()
+        .position(|x| *x == id)
+        .expect("item of the parsed module")
+}
+
+fn same(a: ExportItem, b: ExportItem) -> bool {
+    match (a, b) {
+        (ExportItem::Function(a), ExportItem::Function(b)) => a == b,
+        (ExportItem::Memory(a), ExportItem::Memory(b)) => a == b,
+        (ExportItem::Table(a), ExportItem::Table(b)) => a == b,
+        (ExportItem::Global(a), ExportItem::Global(b)) => a == b,
+        _ => false,
+    }
+}
+
+fn is_primary_slot(name: Option<&str>, linked: &Linked, closure: &HashSet<String>) -> bool {
+    name.is_none_or(|name| closure.contains(name) || !linked.knows(name))
+}
+
+/// The functions each function refers to (calls, `ref.func`), by index.
+fn callees(module: &Module, index: &HashMap<FunctionId, usize>) -> Vec<Vec<usize>> {
+    struct Refs<'a> {
+        index: &'a HashMap<FunctionId, usize>,
+        found: Vec<usize>,
+    }
+    impl Visitor<'_> for Refs<'_> {
+        fn visit_function_id(&mut self, f: &FunctionId) {
+            self.found.push(self.index[f]);
+        }
+    }
+    module
+        .funcs
+        .iter()
+        .map(|f| match &f.kind {
+            FunctionKind::Local(local) => {
+                let mut refs = Refs {
+                    index,
+                    found: Vec::new(),
+                };
+                dfs_in_order(&mut refs, local, local.entry_block());
+                refs.found
+            }
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+/// Every function reachable from `roots`, sorted.
+fn reach(callees: &[Vec<usize>], roots: impl Iterator<Item = usize>) -> Vec<usize> {
+    let mut seen = vec![false; callees.len()];
+    let mut stack: Vec<usize> = roots.collect();
+    while let Some(f) = stack.pop() {
+        if !std::mem::replace(&mut seen[f], true) {
+            stack.extend(&callees[f]);
+        }
+    }
+    (0..callees.len()).filter(|&f| seen[f]).collect()
+}
+
+/// A function placed in a table by IN's element segments.
+struct Slot {
+    table: usize,
+    slot: u32,
+    func: usize,
+}
+
+fn table_slots(module: &Module, index: &HashMap<FunctionId, usize>) -> Result<Vec<Slot>> {
+    let tables: Vec<_> = module.tables.iter().map(|t| t.id()).collect();
+    let mut slots = Vec::new();
+    for element in module.elements.iter() {
+        let ElementKind::Active { table, offset } = &element.kind else {
+            bail!("IN has a passive or declared element segment: not supported");
+        };
+        let table = tables
+            .iter()
+            .position(|&t| t == *table)
+            .expect("table of the module");
+        let base = const_i32(offset)?;
+        let funcs: Vec<Option<FunctionId>> = match &element.items {
+            ElementItems::Functions(funcs) => funcs.iter().copied().map(Some).collect(),
+            ElementItems::Expressions(_, exprs) => exprs
+                .iter()
+                .map(|e| match e {
+                    ConstExpr::RefFunc(f) => Ok(Some(*f)),
+                    ConstExpr::RefNull(_) => Ok(None),
+                    _ => bail!(
+                        "IN has an element segment item that is neither ref.func nor ref.null"
+                    ),
+                })
+                .collect::<Result<_>>()?,
+        };
+        for (i, func) in funcs.into_iter().enumerate() {
+            if let Some(f) = func {
+                slots.push(Slot {
+                    table,
+                    slot: base + i as u32,
+                    func: index[&f],
+                });
+            }
+        }
+    }
+    Ok(slots)
+}
+
+/// Replaces the module's element segments with ones that fill exactly `slots`, one segment per run of
+/// consecutive slots.
+fn set_table_slots(module: &mut Module, slots: &[&Slot], funcs: &[FunctionId]) -> Result<()> {
+    let old: Vec<_> = module.elements.iter().map(|e| e.id()).collect();
+    old.into_iter().for_each(|e| module.elements.delete(e));
+    let tables: Vec<_> = module.tables.iter().map(|t| t.id()).collect();
+    for &t in &tables {
+        module.tables.get_mut(t).elem_segments.clear();
+    }
+    let mut slots: Vec<&Slot> = slots.to_vec();
+    slots.sort_by_key(|s| (s.table, s.slot));
+    for run in slots.chunk_by(|a, b| a.table == b.table && a.slot + 1 == b.slot) {
+        let table = tables[run[0].table];
+        let kind = ElementKind::Active {
+            table,
+            offset: ConstExpr::Value(Value::I32(run[0].slot as i32)),
+        };
+        let items = ElementItems::Functions(run.iter().map(|s| funcs[s.func]).collect());
+        let id = module.elements.add(kind, items);
+        module.tables.get_mut(table).elem_segments.insert(id);
+    }
+    Ok(())
+}
+
+/// IN's initial memory image: its active data segments' bytes at their addresses, from address 0.
+fn memory_image(module: &Module) -> Result<Vec<u8>> {
+    if module.memories.iter().count() != 1 {
+        bail!("IN must have exactly one memory");
+    }
+    let mut image = Vec::new();
+    for data in module.data.iter() {
+        let DataKind::Active { offset, .. } = &data.kind else {
+            bail!("IN has a passive data segment: not supported");
+        };
+        let start = const_i32(offset)? as usize;
+        let end = start + data.value.len();
+        if image.len() < end {
+            image.resize(end, 0);
+        }
+        image[start..end].copy_from_slice(&data.value);
+    }
+    Ok(image)
+}
+
+/// Active segments for the non-zero bytes at the addresses `carry` selects. A segment goes on across a short
+/// run of zero bytes where `may_cover` allows it (writing zeros there changes nothing) rather than pay for
+/// another segment's header.
+fn segments(
+    image: &[u8],
+    carry: impl Fn(usize) -> bool,
+    may_cover: impl Fn(usize) -> bool,
+) -> Vec<(u32, Vec<u8>)> {
+    let mut segments: Vec<(u32, Vec<u8>)> = Vec::new();
+    let mut last_end = 0; // one past the last byte the last segment wrote
+    for a in (0..image.len()).filter(|&a| image[a] != 0 && carry(a)) {
+        match segments.last_mut() {
+            Some((_, bytes)) if a - last_end <= MAX_ZERO_GAP && (last_end..a).all(&may_cover) => {
+                bytes.extend_from_slice(&image[last_end..=a]);
+            }
+            _ => segments.push((a as u32, vec![image[a]])),
+        }
+        last_end = a + 1;
+    }
+    segments
+}
+
+fn set_data(module: &mut Module, segments: &[(u32, Vec<u8>)]) -> Result<()> {
+    let memory = module.memories.iter().next().context("no memory")?.id();
+    let old: Vec<_> = module.data.iter().map(|d| d.id()).collect();
+    old.into_iter().for_each(|d| module.data.delete(d));
+    module.memories.get_mut(memory).data_segments.clear();
+    for (address, bytes) in segments {
+        let kind = DataKind::Active {
+            memory,
+            offset: ConstExpr::Value(Value::I32(*address as i32)),
+        };
+        let id = module.data.add(kind, bytes.clone());
+        module.memories.get_mut(memory).data_segments.insert(id);
+    }
+    Ok(())
+}
+
+/// Drops the custom sections: the names (kept in IN only to match its functions with the linked module's)
+/// and anything the linker or wasm-bindgen left.
+fn strip(module: &mut Module) {
+    let customs: Vec<_> = module.customs.iter().map(|(id, _)| id).collect();
+    for id in customs {
+        module.customs.delete(id);
+    }
+    module.producers.clear();
+    for f in module.funcs.iter_mut() {
+        f.name = None;
+    }
+}
+
+fn const_i32(expr: &ConstExpr) -> Result<u32> {
+    match expr {
+        ConstExpr::Value(Value::I32(v)) => Ok(*v as u32),
+        _ => bail!("IN has a segment offset that is not an i32.const"),
+    }
+}
+
+/// `n` in base 36 (0-9, a-z): the shortest export names.
+fn base36(mut n: u32) -> String {
+    let digits = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut name = Vec::new();
+    loop {
+        name.push(digits[(n % 36) as usize]);
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    name.reverse();
+    String::from_utf8(name).expect("ASCII")
+}
