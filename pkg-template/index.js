@@ -18,7 +18,7 @@ provideSignInCore({
       compileWasm(new URL('./cognito_wasm_sign_in_bg.wasm', import.meta.url)),
     ]);
     core.initSync({ module });
-    return core.Core;
+    return core.SignInCore;
   },
 });
 

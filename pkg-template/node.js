@@ -10,7 +10,7 @@ provideSignInCore({
   async load() {
     const core = await import('./cognito_wasm_sign_in.js');
     core.initSync({ module: readFileSync(new URL('./cognito_wasm_sign_in_bg.wasm', import.meta.url)) });
-    return core.Core;
+    return core.SignInCore;
   },
 });
 

@@ -6,7 +6,7 @@ let provider;
 
 /**
  * Called by the entry: `startWorker()` returns a Worker running signer.js (absent where there is none), and
- * `load()` resolves with the sign-in module's `Core` class, loaded into this thread.
+ * `load()` resolves with the sign-in module's `SignInCore` class, loaded into this thread.
  */
 export function provideSignInCore(how) {
   provider = how;

@@ -3,7 +3,7 @@
 // worker (signer.js, whose header describes the messages), or loaded into this thread.
 import { CognitoError } from './errors.js';
 
-/** The sign-in core loaded into this thread: one `Core` per client. */
+/** The sign-in core loaded into this thread: one `SignInCore` per client. */
 export class LocalBackend {
   dead = false;
 

@@ -9,7 +9,7 @@
 //   worker → page  {type: 'ready'}                           the module is loaded: send 'open' and 'call'
 //                  {type: 'unavailable'}                     it cannot load here: the page loads it instead
 //                  {type: 'reply', id, result}               the core's answer (an outcome's JSON text)
-import { Core, initSync } from './cognito_wasm_sign_in.js';
+import { SignInCore, initSync } from './cognito_wasm_sign_in.js';
 import { compileWasm } from './load-wasm.js';
 
 const cores = new Map();
@@ -18,7 +18,7 @@ self.onmessage = ({ data }) => {
   switch (data.type) {
     case 'open':
       // The configuration was checked on the page, by the same reader.
-      cores.set(data.client, new Core(data.config));
+      cores.set(data.client, new SignInCore(data.config));
       break;
     case 'call':
       self.postMessage({ type: 'reply', id: data.id, result: cores.get(data.client).call(data.op, data.args) });

@@ -1,12 +1,12 @@
-//! The one method each module's `Core` exports besides its constructor: `call(op, args)`, an operation named
-//! by `op` with its arguments as the JSON text of an array, answering an outcome's text as every export
-//! does. Each `#[wasm_bindgen]` method cost its own export shim in the module and its own glue function in
-//! the JS wasm-bindgen writes; one method taking text costs one of each (measured when it was made, gzip
-//! -9: the session core's wasm and its minified glue 1,426 B smaller, the sign-in core's 1,740 B).
+//! The one method each core class exports besides its constructor: `call(op, args)`, an operation named by
+//! `op` with its arguments as the JSON text of an array, answering an outcome's text as every export does.
+//! Each `#[wasm_bindgen]` method cost its own export shim in the module and its own glue function in the JS
+//! wasm-bindgen writes; one method taking text costs one of each (measured when it was made, gzip -9: the
+//! session core's wasm and its minified glue 1,426 B smaller, the sign-in core's 1,740 B).
 //!
-//! [`Op`] is the only place that maps names to operations: a name it does not know is a typed
-//! `InvalidParameterException`, as is an argument missing or of the wrong type ([`Args`]). Both modules
-//! share the table, each compiled with its own operations.
+//! [`SessionOp`] and [`SignInOp`] are the only places that map names to operations, one table per core
+//! class: a name a core does not know is a typed `InvalidParameterException`, as is an argument missing or
+//! of the wrong type ([`Args`]).
 
 use crate::prelude::*;
 
@@ -16,27 +16,53 @@ use crate::error::Error;
 use crate::json::{self, Value};
 use crate::text;
 
+#[cfg(feature = "session-core")]
 use super::Core;
+#[cfg(feature = "sign-in-core")]
+use super::SignInCore;
+use super::settings;
 
-/// Declares [`Op`], its name table and the dispatch from one list: each operation's name, its variant, and
-/// what running it does with the core and the call's arguments, so that no operation lacks a name, a name an
-/// operation, or an operation its call.
+/// Declares a core's operations from one list: an enum of them, its name table and the core's dispatch, from
+/// each operation's name, its variant, and what running it does with the core and the call's arguments, so
+/// that no operation lacks a name, a name an operation, or an operation its call.
 macro_rules! ops {
-    ($( $(#[$attr:meta])* $name:literal => $variant:ident($core:ident, $args:ident) => $run:expr, )*) => {
-        /// An operation of a core, named as the JS side calls it.
+    (
+        $(#[$enum_attr:meta])* $core_type:ident: $op:ident {
+            $( $name:literal => $variant:ident($core:ident, $args:ident) => $run:expr, )*
+        }
+    ) => {
+        $(#[$enum_attr])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub(super) enum Op {
-            $( $(#[$attr])* $variant, )*
+        pub(super) enum $op {
+            $( $variant, )*
         }
 
-        /// Every operation of this build, by name.
-        const OPS: &[(&str, Op)] = &[ $( $(#[$attr])* ($name, Op::$variant), )* ];
+        impl $op {
+            /// Every operation of this core, by name.
+            const BY_NAME: &[(&str, Self)] = &[ $( ($name, Self::$variant), )* ];
 
-        impl Core {
+            /// The operation called `name`.
+            pub(super) fn named(name: &str) -> Result<Self, Error> {
+                by_name(Self::BY_NAME, name)
+            }
+
+            /// The name the JS side calls it by.
+            pub(super) fn name(self) -> &'static str {
+                Self::BY_NAME.iter().find(|(_, op)| *op == self).map_or("", |(name, _)| name)
+            }
+
+            /// Every operation of this core (for the tests).
+            #[cfg(test)]
+            pub(super) fn all() -> impl Iterator<Item = Self> {
+                Self::BY_NAME.iter().map(|(_, op)| *op)
+            }
+        }
+
+        impl $core_type {
             /// Runs `op`: its arguments read, then the core's method for it.
-            pub(super) fn run(&mut self, op: Op, args: &Args) -> Result<Value, Error> {
+            pub(super) fn run(&mut self, op: $op, args: &Args) -> Result<Value, Error> {
                 match op {
-                    $( $(#[$attr])* Op::$variant => {
+                    $( $op::$variant => {
                         // Not every operation takes arguments, or needs the core.
                         #[allow(unused_variables)]
                         let ($core, $args) = (&mut *self, args);
@@ -48,108 +74,80 @@ macro_rules! ops {
     };
 }
 
-ops! {
-    "settings" => Settings(core, args) => core.settings(),
-    #[cfg(feature = "session-core")]
-    "retryDelay" => RetryDelay(core, args) =>
-        core.retry_delay(args.whole(0)?, args.string(1)?, args.bool(2)?, args.int(3)?),
-    #[cfg(feature = "session-core")]
-    "replyError" => ReplyError(core, args) =>
-        Core::reply_error(args.whole(0)?, args.string(1)?, args.opt_string(2)?),
-    #[cfg(feature = "session-core")]
-    "clockOffset" => ClockOffset(core, args) => Ok(Core::clock_offset(args.int(0)?, args.int(1)?)),
-    #[cfg(feature = "session-core")]
-    "readSession" => ReadSession(core, args) => core.read_session(args.string(0)?),
-    #[cfg(feature = "session-core")]
-    "needsRefresh" => NeedsRefresh(core, args) => core.needs_refresh(args.string(0)?, args.int(1)?),
-    #[cfg(feature = "session-core")]
-    "refreshDueInMs" => RefreshDueInMs(core, args) =>
-        core.refresh_due_in_ms(args.string(0)?, args.int(1)?),
-    #[cfg(feature = "session-core")]
-    "supersedes" => Supersedes(core, args) => core.supersedes(args.string(0)?, args.string(1)?),
-    #[cfg(feature = "session-core")]
-    "stillNeeded" => StillNeeded(core, args) =>
-        core.still_needed(args.bool(0)?, args.string(1)?, args.string(2)?, args.int(3)?),
-    #[cfg(feature = "session-core")]
-    "refreshRequest" => RefreshRequest(core, args) => core.refresh_request(args.string(0)?),
-    #[cfg(feature = "session-core")]
-    "refreshed" => Refreshed(core, args) =>
-        core.refreshed(args.string(0)?, args.string(1)?, args.int(2)?),
-    #[cfg(feature = "session-core")]
-    "revokeRequest" => RevokeRequest(core, args) => core.revoke_request(args.string(0)?),
-    #[cfg(feature = "sign-in-core")]
-    "prepareSignIn" => PrepareSignIn(core, args) => core.prepare_sign_in(),
-    #[cfg(feature = "sign-in-core")]
-    "signIn" => SignIn(core, args) =>
-        core.sign_in(args.string(0)?, args.string(1)?, args.string(2)?),
-    #[cfg(feature = "sign-in-core")]
-    "confirmSignIn" => ConfirmSignIn(core, args) => core.answer(args.string(0)?),
-    #[cfg(feature = "sign-in-core")]
-    "signInReplied" => SignInReplied(core, args) =>
-        core.sign_in_replied(args.whole(0)?, args.string(1)?, args.now(2)?),
-    #[cfg(feature = "sign-in-core")]
-    "signInFailed" => SignInFailed(core, args) =>
-        core.request_failed(args.whole(0)?, args.string(1)?),
-    #[cfg(feature = "sign-in-core")]
-    "dropSignIn" => DropSignIn(core, args) => Ok(core.drop_sign_in()),
-    #[cfg(feature = "sign-in-core")]
-    "deviceReadable" => DeviceReadable(core, args) => Ok(Core::device_readable(args.string(0)?)),
-    #[cfg(feature = "sign-in-core")]
-    "account" => Account(core, args) =>
-        core.account(args.string(0)?, args.string(1)?, args.string(2)?),
-    #[cfg(feature = "sign-in-core")]
-    "accountResult" => AccountResult(core, args) =>
-        core.account_result(args.string(0)?, args.string(1)?, args.string(2)?, args.string(3)?),
-    #[cfg(feature = "sign-in-core")]
-    "oauthBegin" => OauthBegin(core, args) => core.begin_redirect(args.string(0)?, args.string(1)?),
-    #[cfg(feature = "sign-in-core")]
-    "oauthCallback" => OauthCallback(core, args) =>
-        core.oauth_callback(args.string(0)?, args.string(1)?),
-    #[cfg(feature = "sign-in-core")]
-    "oauthCustomState" => OauthCustomState(core, args) => Core::oauth_custom_state(args.string(0)?),
-    #[cfg(feature = "sign-in-core")]
-    "oauthFinish" => OauthFinish(core, args) =>
-        core.oauth_finish(args.string(0)?, args.whole(1)?, args.string(2)?, args.now(3)?),
-    #[cfg(feature = "sign-in-core")]
-    "oauthSignOutUrl" => OauthSignOutUrl(core, args) => core.oauth_sign_out_url(args.string(0)?),
+/// The operation called `name` in a core's table (`ops!`'s `BY_NAME`), or an `InvalidParameterException`.
+fn by_name<Op: Copy>(table: &[(&str, Op)], name: &str) -> Result<Op, Error> {
+    table
+        .iter()
+        .find(|(known, _)| *known == name)
+        .map(|(_, op)| *op)
+        .ok_or_else(|| Error::invalid_parameter(text::concat(&["no operation is called ", name])))
 }
 
-impl Op {
-    /// The operation called `name`.
-    pub(super) fn named(name: &str) -> Result<Self, Error> {
-        OPS.iter()
-            .find(|(known, _)| *known == name)
-            .map(|(_, op)| *op)
-            .ok_or_else(|| {
-                Error::invalid_parameter(text::concat(&["no operation is called ", name]))
-            })
+#[cfg(feature = "session-core")]
+ops! {
+    /// The session core's operations ([`Core`]): the page's.
+    Core: SessionOp {
+        "settings" => Settings(core, args) => settings(&core.opened),
+        "retryDelay" => RetryDelay(core, args) =>
+            core.retry_delay(args.whole(0)?, args.string(1)?, args.bool(2)?, args.int(3)?),
+        "replyError" => ReplyError(core, args) =>
+            Core::reply_error(args.whole(0)?, args.string(1)?, args.opt_string(2)?),
+        "clockOffset" => ClockOffset(core, args) => Ok(Core::clock_offset(args.int(0)?, args.int(1)?)),
+        "readSession" => ReadSession(core, args) => core.read_session(args.string(0)?),
+        "needsRefresh" => NeedsRefresh(core, args) => core.needs_refresh(args.string(0)?, args.int(1)?),
+        "refreshDueInMs" => RefreshDueInMs(core, args) =>
+            core.refresh_due_in_ms(args.string(0)?, args.int(1)?),
+        "supersedes" => Supersedes(core, args) => core.supersedes(args.string(0)?, args.string(1)?),
+        "stillNeeded" => StillNeeded(core, args) =>
+            core.still_needed(args.bool(0)?, args.string(1)?, args.string(2)?, args.int(3)?),
+        "refreshRequest" => RefreshRequest(core, args) => core.refresh_request(args.string(0)?),
+        "refreshed" => Refreshed(core, args) =>
+            core.refreshed(args.string(0)?, args.string(1)?, args.int(2)?),
+        "revokeRequest" => RevokeRequest(core, args) => core.revoke_request(args.string(0)?),
     }
+}
 
-    /// The name the JS side calls it by.
-    pub(super) fn name(self) -> &'static str {
-        OPS.iter()
-            .find(|(_, op)| *op == self)
-            .map_or("", |(name, _)| name)
-    }
-
-    /// Every operation of this build (for the tests).
-    #[cfg(test)]
-    pub(super) fn all() -> impl Iterator<Item = Self> {
-        OPS.iter().map(|(_, op)| *op)
+#[cfg(feature = "sign-in-core")]
+ops! {
+    /// The sign-in core's operations ([`SignInCore`]).
+    SignInCore: SignInOp {
+        "settings" => Settings(core, args) => settings(&core.opened),
+        "prepareSignIn" => PrepareSignIn(core, args) => core.prepare_sign_in(),
+        "signIn" => SignIn(core, args) =>
+            core.sign_in(args.string(0)?, args.string(1)?, args.string(2)?),
+        "confirmSignIn" => ConfirmSignIn(core, args) => core.answer(args.string(0)?),
+        "signInReplied" => SignInReplied(core, args) =>
+            core.sign_in_replied(args.whole(0)?, args.string(1)?, args.now(2)?),
+        "signInFailed" => SignInFailed(core, args) =>
+            core.request_failed(args.whole(0)?, args.string(1)?),
+        "dropSignIn" => DropSignIn(core, args) => Ok(core.drop_sign_in()),
+        "deviceReadable" => DeviceReadable(core, args) => Ok(SignInCore::device_readable(args.string(0)?)),
+        "account" => Account(core, args) =>
+            core.account(args.string(0)?, args.string(1)?, args.string(2)?),
+        "accountResult" => AccountResult(core, args) =>
+            core.account_result(args.string(0)?, args.string(1)?, args.string(2)?, args.string(3)?),
+        "oauthBegin" => OauthBegin(core, args) => core.begin_redirect(args.string(0)?, args.string(1)?),
+        "oauthCallback" => OauthCallback(core, args) =>
+            core.oauth_callback(args.string(0)?, args.string(1)?),
+        "oauthCustomState" => OauthCustomState(core, args) => SignInCore::oauth_custom_state(args.string(0)?),
+        "oauthFinish" => OauthFinish(core, args) =>
+            core.oauth_finish(args.string(0)?, args.whole(1)?, args.string(2)?, args.now(3)?),
+        "oauthSignOutUrl" => OauthSignOutUrl(core, args) => core.oauth_sign_out_url(args.string(0)?),
     }
 }
 
 /// The arguments of one call, read by position. An absent or `null` argument is missing; whole numbers
 /// only (a time in milliseconds or seconds, a count), read without floating point.
 pub(super) struct Args {
-    op: Op,
+    /// The operation's name, for the errors.
+    op: &'static str,
     items: Vec<Value>,
 }
 
 impl Args {
     /// The arguments of `op`: JSON text of an array.
-    pub(super) fn read(op: Op, text: &str) -> Result<Self, Error> {
-        let what = text::concat(&[op.name(), " arguments"]);
+    pub(super) fn read(op: &'static str, text: &str) -> Result<Self, Error> {
+        let what = text::concat(&[op, " arguments"]);
         match json::parse_argument(text, &what)? {
             Value::Array(items) => Ok(Self { op, items }),
             _ => Err(Error::invalid_parameter(text::concat(&[
@@ -166,7 +164,7 @@ impl Args {
 
     fn wrong(&self, at: usize, expected: &str) -> Error {
         Error::invalid_parameter(text::concat(&[
-            self.op.name(),
+            self.op,
             " argument ",
             &text::decimal(at as i64),
             " must be ",
@@ -222,11 +220,13 @@ impl Args {
     }
 }
 
-#[cfg(test)]
+// Both classes: the tests build with both features (the default).
+#[cfg(all(test, feature = "session-core", feature = "sign-in-core"))]
 mod tests {
     use super::*;
     use crate::json::parse;
     use crate::wasm::Core;
+    use crate::wasm::SignInCore;
 
     const GOOD: &str =
         r#"{"userPoolId":"us-east-1_Test","clientId":"client","endpoint":"http://127.0.0.1:1"}"#;
@@ -252,16 +252,20 @@ mod tests {
         Err((text_of("name"), text_of("message")))
     }
 
-    #[test]
-    fn each_name_is_one_operation_and_each_operation_one_name() {
-        assert!(OPS.len() > 1);
-        for (name, op) in OPS {
+    /// `table` (an `ops!` table) names each operation once, and `named` finds each by its name only.
+    fn each_name_is_one_operation<Op: Copy + Eq + core::fmt::Debug>(
+        table: &[(&str, Op)],
+        named: fn(&str) -> Result<Op, Error>,
+        name: fn(Op) -> &'static str,
+    ) {
+        assert!(table.len() > 1);
+        for (op_name, op) in table {
             assert_eq!(
-                Op::named(name).unwrap(),
+                named(op_name).unwrap(),
                 *op,
-                "{name} names another operation"
+                "{op_name} names another operation"
             );
-            assert_eq!(op.name(), *name, "{op:?} has another name too");
+            assert_eq!(name(*op), *op_name, "{op:?} has another name too");
         }
         for unknown in [
             "",
@@ -272,10 +276,26 @@ mod tests {
             "constructor",
             "__proto__",
         ] {
-            let error = Op::named(unknown).unwrap_err();
+            let error = named(unknown).unwrap_err();
             assert_eq!(error.name(), "InvalidParameterException", "{unknown:?}");
         }
     }
+
+    #[test]
+    fn each_name_is_one_operation_and_each_operation_one_name() {
+        each_name_is_one_operation(SessionOp::BY_NAME, SessionOp::named, SessionOp::name);
+        each_name_is_one_operation(SignInOp::BY_NAME, SignInOp::named, SignInOp::name);
+    }
+
+    #[test]
+    fn the_cores_share_only_settings() {
+        for (name, _) in SessionOp::BY_NAME {
+            assert_eq!(SignInOp::named(name).is_ok(), *name == "settings", "{name}");
+        }
+    }
+
+    /// A fresh core of either class opened with a configuration, then called once: `(config, op, args)`.
+    type CallFresh = fn(&str, &str, &str) -> String;
 
     /// Arguments no operation can take, or only some: each call must still answer a well-formed outcome.
     const HOSTILE_ARGS: [&str; 10] = [
@@ -293,36 +313,57 @@ mod tests {
 
     #[test]
     fn every_operation_answers_an_outcome_whatever_it_is_handed() {
+        let mut calls: Vec<(&str, CallFresh)> = Vec::new();
+        for op in SessionOp::all() {
+            calls.push((op.name(), |config, op, args| {
+                Core::new(config).call(op, args)
+            }));
+        }
+        for op in SignInOp::all() {
+            calls.push((op.name(), |config, op, args| {
+                SignInCore::new(config).call(op, args)
+            }));
+        }
         for config in [GOOD, "{}", "not json"] {
-            for op in Op::all() {
+            for (op, call) in &calls {
                 for args in HOSTILE_ARGS {
                     // A fresh core each time: one call must not leave a core that later calls trip over.
-                    let answer = Core::new(config).call(op.name(), args);
+                    let answer = call(config, op, args);
                     if let Err((name, _)) = outcome_of(&answer) {
-                        assert!(!name.is_empty(), "{op:?}({args}): {answer}");
+                        assert!(!name.is_empty(), "{op}({args}): {answer}");
                     }
                 }
             }
         }
-        let answer = Core::new(GOOD).call("nope", "[]");
-        let (name, message) = outcome_of(&answer).unwrap_err();
-        assert_eq!(name, "InvalidParameterException");
-        assert!(message.contains("nope"), "{message}");
+        for call in [
+            Core::new(GOOD).call("nope", "[]"),
+            SignInCore::new(GOOD).call("nope", "[]"),
+        ] {
+            let (name, message) = outcome_of(&call).unwrap_err();
+            assert_eq!(name, "InvalidParameterException");
+            assert!(message.contains("nope"), "{message}");
+        }
     }
 
     #[test]
     fn the_arguments_reach_the_operation_and_a_wrong_one_is_named() {
-        let mut core = Core::new(GOOD);
-        let settings = outcome_of(&core.call("settings", "[]")).unwrap();
-        assert_eq!(
-            settings.get("endpoint").and_then(Value::as_str),
-            Some("http://127.0.0.1:1")
-        );
-        let (name, message) = outcome_of(&core.call("settings", "{}")).unwrap_err();
-        assert_eq!(name, "InvalidParameterException");
-        assert!(message.contains("settings arguments"), "{message}");
-        #[cfg(feature = "session-core")]
+        let cores: [CallFresh; 2] = [
+            |config, op, args| Core::new(config).call(op, args),
+            |config, op, args| SignInCore::new(config).call(op, args),
+        ];
+        for call in cores {
+            let settings_of = |args| call(GOOD, "settings", args);
+            let settings = outcome_of(&settings_of("[]")).unwrap();
+            assert_eq!(
+                settings.get("endpoint").and_then(Value::as_str),
+                Some("http://127.0.0.1:1")
+            );
+            let (name, message) = outcome_of(&settings_of("{}")).unwrap_err();
+            assert_eq!(name, "InvalidParameterException");
+            assert!(message.contains("settings arguments"), "{message}");
+        }
         {
+            let mut core = Core::new(GOOD);
             let (name, message) = outcome_of(&core.call("readSession", "[7]")).unwrap_err();
             assert_eq!(name, "InvalidParameterException");
             assert!(message.contains("readSession argument 0"), "{message}");
@@ -344,8 +385,8 @@ mod tests {
                 delay("500000").as_i64().unwrap()
             );
         }
-        #[cfg(feature = "sign-in-core")]
         {
+            let mut core = SignInCore::new(GOOD);
             assert_eq!(
                 outcome_of(&core.call("deviceReadable", r#"["{}"]"#)),
                 Ok(false.into())

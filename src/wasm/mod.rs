@@ -8,10 +8,11 @@
 //!   account operations, loaded by the sign-in worker on first use, so that a returning user's page never
 //!   downloads or compiles them.
 //!
-//! Both export a `Core` opened with the same configuration, with one method: `call(op, args)` runs the
-//! operation named `op` ([`call::Op`], each module with its own) with its arguments, the JSON text of an
-//! array. One method rather than one per operation: each `#[wasm_bindgen]` method cost an export shim in the
-//! module and a glue function in the JS wasm-bindgen writes (see [`call`] for what it saved).
+//! The session module exports the class [`Core`], the sign-in module [`SignInCore`]: each opened with the
+//! app's configuration, with one method: `call(op, args)` runs the operation named `op` (its class's table in
+//! [`call`]) with its arguments, the JSON text of an array. One method rather than one per operation: each
+//! `#[wasm_bindgen]` method cost an export shim in the module and a glue function in the JS wasm-bindgen
+//! writes (see [`call`] for what it saved).
 //!
 //! One boundary convention: `call` returns the JSON text of an outcome, `{"ok": value}` or
 //! `{"error": {"name", "message", "retryable"}}`, which the package's `invoke` (pkg-template/outcome.js) turns
@@ -111,15 +112,23 @@ fn session_view(session: &Session, stored: String) -> Value {
     ])
 }
 
-/// One client's core: its configuration and, in the sign-in module, the sign-in under way.
+/// One client's session core (the page's): its configuration and the sessions it has read.
+#[cfg(feature = "session-core")]
 #[wasm_bindgen]
 pub struct Core {
     /// The app's configuration, or why it cannot be used: every operation that needs it answers with that
     /// error.
     opened: Result<Opened, Error>,
-    #[cfg(feature = "session-core")]
     sessions: crate::session::HeldSessions,
-    #[cfg(feature = "sign-in-core")]
+}
+
+/// One client's sign-in core (the sign-in worker's, or the page's where no worker starts): its
+/// configuration and the sign-in under way.
+#[cfg(feature = "sign-in-core")]
+#[wasm_bindgen]
+pub struct SignInCore {
+    /// As [`Core`]'s.
+    opened: Result<Opened, Error>,
     sign_in: sign_in::SignInState,
 }
 
@@ -128,7 +137,7 @@ struct Opened {
     config: ClientConfig,
     timeout_ms: u32,
     auto_refresh: bool,
-    /// The app's `oauth` configuration, read when `signInWithRedirect` needs it (the session module has
+    /// The app's `oauth` configuration, read when `signInWithRedirect` needs it (the session core has
     /// no use for it).
     #[cfg(feature = "sign-in-core")]
     oauth: Option<Value>,
@@ -142,6 +151,7 @@ fn opened(opened: &Result<Opened, Error>) -> Result<&Opened, Error> {
 
 const DEFAULT_TIMEOUT_MS: u32 = 30_000;
 
+#[cfg(feature = "session-core")]
 #[wasm_bindgen]
 impl Core {
     /// Reads the app's configuration (as JSON). Never throws: an unusable one is the error of every call.
@@ -149,32 +159,51 @@ impl Core {
     pub fn new(config: &str) -> Core {
         Core {
             opened: Opened::read(config),
-            #[cfg(feature = "session-core")]
             sessions: crate::session::HeldSessions::default(),
-            #[cfg(feature = "sign-in-core")]
+        }
+    }
+
+    /// Operation `op` (see [`call::SessionOp`]) with `args`, the JSON text of an array of its arguments: an
+    /// outcome's text. An unknown operation, or arguments it cannot take, is its error.
+    pub fn call(&mut self, op: &str, args: &str) -> String {
+        outcome(
+            call::SessionOp::named(op)
+                .and_then(|op| self.run(op, &call::Args::read(op.name(), args)?)),
+        )
+    }
+}
+
+#[cfg(feature = "sign-in-core")]
+#[wasm_bindgen]
+impl SignInCore {
+    /// As [`Core::new`].
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: &str) -> SignInCore {
+        SignInCore {
+            opened: Opened::read(config),
             sign_in: sign_in::SignInState::default(),
         }
     }
 
-    /// Operation `op` (see [`call::Op`]) with `args`, the JSON text of an array of its arguments: an
-    /// outcome's text. An unknown operation, or arguments it cannot take, is its error.
+    /// As [`Core::call`], with the operations of [`call::SignInOp`].
     pub fn call(&mut self, op: &str, args: &str) -> String {
-        outcome(call::Op::named(op).and_then(|op| self.run(op, &call::Args::read(op, args)?)))
+        outcome(
+            call::SignInOp::named(op)
+                .and_then(|op| self.run(op, &call::Args::read(op.name(), args)?)),
+        )
     }
 }
 
-impl Core {
-    /// What the JS side needs of the configuration, `{endpoint, timeoutMs, autoRefresh}`, or why it is
-    /// unusable.
-    fn settings(&self) -> Result<Value, Error> {
-        opened(&self.opened).map(|opened| {
-            Value::object([
-                ("endpoint", (&opened.config.endpoint).into()),
-                ("timeoutMs", opened.timeout_ms.into()),
-                ("autoRefresh", opened.auto_refresh.into()),
-            ])
-        })
-    }
+/// What the JS side needs of a configuration, `{endpoint, timeoutMs, autoRefresh}`, or why it is unusable
+/// (either core's `settings`).
+fn settings(opened: &Result<Opened, Error>) -> Result<Value, Error> {
+    self::opened(opened).map(|opened| {
+        Value::object([
+            ("endpoint", (&opened.config.endpoint).into()),
+            ("timeoutMs", opened.timeout_ms.into()),
+            ("autoRefresh", opened.auto_refresh.into()),
+        ])
+    })
 }
 
 impl Opened {

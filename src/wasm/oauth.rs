@@ -9,7 +9,7 @@
 use crate::prelude::*;
 use crate::text;
 
-use super::{Core, opened, session_json};
+use super::{SignInCore, opened, session_json};
 use crate::clock::Now;
 use crate::config::ClientConfig;
 use crate::error::Error;
@@ -76,7 +76,7 @@ impl Redirects {
     }
 }
 
-impl Core {
+impl SignInCore {
     /// The app's `customState` of the `pending` sign-in (`null` when none), or why `pending` is unreadable.
     pub(super) fn oauth_custom_state(pending: &str) -> Result<Value, Error> {
         PendingRedirect::from_storage_json(pending).map(|pending| pending.custom_state.into())

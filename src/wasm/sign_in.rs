@@ -6,7 +6,7 @@
 use crate::prelude::*;
 
 use super::account::AccountOperation;
-use super::{Core, opened, reply_body, request_json, session_json};
+use super::{SignInCore, opened, reply_body, request_json, session_json};
 use crate::clock::Now;
 use crate::config::ClientConfig;
 use crate::error::Error;
@@ -63,7 +63,7 @@ struct PendingSignIn {
     opening: bool,
 }
 
-impl Core {
+impl SignInCore {
     /// Computes the SRP ephemeral of the next sign-in now.
     pub(super) fn prepare_sign_in(&mut self) -> Result<Value, Error> {
         let srp = SrpClient::generate()?;

@@ -1,11 +1,11 @@
 // The one boundary convention between the package's JavaScript and both wasm cores (src/wasm/mod.rs,
-// src/wasm/call.rs): each module's `Core` has a constructor and one method, `call(op, args)`, that runs the
-// operation named `op` with `args` (the JSON text of an array) and returns the JSON text of `{"ok": value}` or
-// `{"error": {name, message, retryable}}`; the constructor never throws (an unusable configuration is the
-// error of every later call), and nothing panics on arguments the JS side could pass. Every operation of
-// both modules (the table in src/wasm/call.rs) is called with good and with hostile arguments, garbage
-// argument texts and unknown names; an export added beside `call`, or an operation this file does not
-// call, fails here.
+// src/wasm/call.rs): each core class (the session module's `Core`, the sign-in module's `SignInCore`) has a
+// constructor and one method, `call(op, args)`, that runs the operation named `op` with `args` (the JSON text
+// of an array) and returns the JSON text of `{"ok": value}` or `{"error": {name, message, retryable}}`; the
+// constructor never throws (an unusable configuration is the error of every later call), and nothing panics on
+// arguments the JS side could pass. Every operation of both classes (their tables in src/wasm/call.rs) is
+// called with good and with hostile arguments, garbage argument texts and unknown names; an export added beside
+// `call`, or an operation this file does not call, fails here.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -77,13 +77,13 @@ const GARBAGE_ARGS = [
 ];
 const UNKNOWN_OPS = ['', 'nope', 'Settings', 'settings ', '__proto__', 'constructor', 'call', 'free', '\u0000', 'x'.repeat(10_000)];
 
-/** The operations of `module` in the table of src/wasm/call.rs: those of both modules and its own. */
-function tableOps(feature) {
+/** The operations of the core class `className` in its table in src/wasm/call.rs (`ops! { … Class: Op { … } }`). */
+function tableOps(className) {
   const source = readFileSync(new URL('../../src/wasm/call.rs', import.meta.url), 'utf8');
-  const table = source.slice(source.indexOf('ops! {'), source.indexOf('\n}\n', source.indexOf('ops! {')));
-  return [...table.matchAll(/(?:#\[cfg\(feature = "([\w-]+)"\)\]\s*)?"(\w+)" => \w+\(/g)]
-    .filter(([, only]) => !only || only === feature)
-    .map(([, , name]) => name);
+  const start = source.search(new RegExp(`\\n\\s*${className}: \\w+ \\{\\n`));
+  assert.ok(start > 0, `no table of ${className} in src/wasm/call.rs`);
+  const table = source.slice(start, source.indexOf('\n    }\n', start));
+  return [...table.matchAll(/"(\w+)" => \w+\(/g)].map(([, name]) => name);
 }
 
 function assertOutcome(text, what) {
@@ -112,8 +112,8 @@ function* hostileArgs(good) {
 }
 
 /** `call` on a fresh core (a hostile call must not leave one that later calls trip over). */
-function callFresh(core, config, op, args) {
-  const instance = new core.Core(config);
+function callFresh(Core, config, op, args) {
+  const instance = new Core(config);
   try {
     return instance.call(op, args);
   } finally {
@@ -121,11 +121,12 @@ function callFresh(core, config, op, args) {
   }
 }
 
-for (const [name, core, dts, feature] of [
-  ['session core', sessionCore, 'cognito_wasm_session.d.ts', 'session-core'],
-  ['sign-in core', signInCore, 'cognito_wasm_sign_in.d.ts', 'sign-in-core'],
+for (const [name, core, dts, className] of [
+  ['session core', sessionCore, 'cognito_wasm_session.d.ts', 'Core'],
+  ['sign-in core', signInCore, 'cognito_wasm_sign_in.d.ts', 'SignInCore'],
 ]) {
   const operations = OPERATIONS[name];
+  const Core = core[className];
 
   test(`${name}: the module exports a Core with a constructor and call(op, args) alone`, () => {
     const text = readFileSync(join(GLUE, dts), 'utf8');
@@ -134,39 +135,39 @@ for (const [name, core, dts, feature] of [
       ([, kind, fn, params, returns]) => `${kind ?? ''}${fn}(${params})${returns ? `: ${returns}` : ''}`,
     );
     assert.deepEqual(declared.sort(), ['call(op: string, args: string): string', 'constructor(config: string)', 'free(): void']);
-    assert.deepEqual(Object.keys(core).filter((k) => k !== 'default' && k !== 'initSync'), ['Core']);
+    assert.deepEqual(Object.keys(core).filter((k) => k !== 'default' && k !== 'initSync'), [className]);
   });
 
   test(`${name}: this file calls every operation of the table in src/wasm/call.rs, and the module has each`, () => {
-    assert.deepEqual(Object.keys(operations).sort(), tableOps(feature).sort());
+    assert.deepEqual(Object.keys(operations).sort(), tableOps(className).sort());
     for (const op of Object.keys(operations)) {
-      const outcome = assertOutcome(callFresh(core, GOOD, op, '[]'), op);
+      const outcome = assertOutcome(callFresh(Core, GOOD, op, '[]'), op);
       assert.doesNotMatch(outcome.error?.message ?? '', /no operation is called/, op);
     }
   });
 
   test(`${name}: the constructor never throws; an unusable configuration is every operation's error`, () => {
-    assert.equal(assertOutcome(callFresh(core, BAD, 'settings', '[]'), 'settings').error?.name, 'InvalidParameterException');
+    assert.equal(assertOutcome(callFresh(Core, BAD, 'settings', '[]'), 'settings').error?.name, 'InvalidParameterException');
     // The others answer too (those that read no configuration, readSession say, as with a good one).
-    for (const [op, good] of Object.entries(operations)) assertOutcome(callFresh(core, BAD, op, JSON.stringify(good)), op);
-    for (const text of [...GARBAGE_ARGS, ...HOSTILE.filter((v) => typeof v === 'string')]) new core.Core(text).free();
+    for (const [op, good] of Object.entries(operations)) assertOutcome(callFresh(Core, BAD, op, JSON.stringify(good)), op);
+    for (const text of [...GARBAGE_ARGS, ...HOSTILE.filter((v) => typeof v === 'string')]) new Core(text).free();
   });
 
   test(`${name}: every operation answers an outcome, whatever it is handed`, () => {
     for (const [op, good] of Object.entries(operations)) {
       for (const args of hostileArgs(good)) {
         const what = `${op}(${args.map((a) => String(a).slice(0, 12)).join(', ')})`;
-        assertOutcome(callFresh(core, GOOD, op, JSON.stringify(args)), what);
+        assertOutcome(callFresh(Core, GOOD, op, JSON.stringify(args)), what);
       }
       for (const text of GARBAGE_ARGS) {
-        const outcome = assertOutcome(callFresh(core, GOOD, op, text), `${op} with arguments ${text.slice(0, 12)}`);
+        const outcome = assertOutcome(callFresh(Core, GOOD, op, text), `${op} with arguments ${text.slice(0, 12)}`);
         assert.equal(outcome.error?.name, 'InvalidParameterException', `${op} took ${text.slice(0, 12)} for arguments`);
       }
     }
   });
 
   test(`${name}: an unknown operation is a typed error, never a throw or a trap`, () => {
-    const instance = new core.Core(GOOD);
+    const instance = new Core(GOOD);
     try {
       for (const op of UNKNOWN_OPS) {
         const outcome = assertOutcome(instance.call(op, '[]'), `call(${op.slice(0, 12)})`);
