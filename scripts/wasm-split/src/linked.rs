@@ -20,6 +20,8 @@ pub struct Linked {
     /// Function index of each named function.
     by_name: HashMap<String, usize>,
     names: Vec<Option<String>>,
+    /// The initial memory image from address 0.
+    pub image: Vec<u8>,
     /// Memory addresses of data node `funcs + i`.
     data: Vec<Range<u32>>,
     edges: Vec<Vec<usize>>,
@@ -135,6 +137,13 @@ impl Linked {
             });
         }
 
+        let mut image = Vec::new();
+        for (address, bytes) in &segments {
+            let start = *address as usize;
+            image.resize(image.len().max(start + bytes.len()), 0);
+            image[start..start + bytes.len()].copy_from_slice(&wasm[bytes.clone()]);
+        }
+
         let mut edges = vec![Vec::new(); funcs + data.len()];
         for (code, entries) in relocs {
             for (ty, offset, symbol) in entries {
@@ -199,6 +208,7 @@ impl Linked {
         Ok(Linked {
             by_name,
             names,
+            image,
             data,
             edges,
         })

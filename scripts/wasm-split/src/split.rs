@@ -81,6 +81,13 @@ pub fn split(input: &[u8], linked: &Linked, secondary_exports: &[&str]) -> Resul
 
     // The initial memory image, and the addresses of the data the primary's closure reaches.
     let image = memory_image(&prim)?;
+    // wasm-bindgen and wasm-opt keep every data byte at its address (wasm-opt only drops zeros): a difference
+    // means IN was not built from LINKED, and LINKED's symbols would attribute the wrong bytes.
+    let significant =
+        |image: &[u8]| image.len() - image.iter().rev().take_while(|&&b| b == 0).count();
+    if image[..significant(&image)] != linked.image[..significant(&linked.image)] {
+        bail!("IN's initial memory differs from LINKED's: were they built from one cargo build?");
+    }
     let mut primary_data = vec![false; image.len()];
     for range in &closure.data {
         let range = range.start as usize..(range.end as usize).min(image.len());
