@@ -4,7 +4,10 @@
 use std::collections::HashMap;
 
 use anyhow::{Context, Result, bail, ensure};
-use wasmparser::{DataKind, ExternalKind, Parser, Payload, TypeRef, Validator, WasmFeatures};
+use wasmparser::{
+    DataKind, ElementItems, ElementKind, ExternalKind, Operator, Parser, Payload, TypeRef,
+    Validator, WasmFeatures,
+};
 
 use wasmparser::types::Types;
 
@@ -23,6 +26,11 @@ struct Facts {
     functions: usize,
     /// (address, bytes) of each active data segment.
     data: Vec<(u32, Vec<u8>)>,
+    /// The table slots the element segments fill: (table name, slot) → function index. A table's name is its
+    /// `__split` field name in the secondary, its export name in the primary.
+    slots: HashMap<(String, u32), u32>,
+    /// Each `call_indirect` of a constant slot (the thunks): (type index, table name, slot).
+    constant_calls: Vec<(u32, String, u32)>,
 }
 
 fn read(what: &str, wasm: &[u8]) -> Result<Facts> {
@@ -35,12 +43,20 @@ fn read(what: &str, wasm: &[u8]) -> Result<Facts> {
         exports: HashMap::new(),
         functions: 0,
         data: Vec::new(),
+        slots: HashMap::new(),
+        constant_calls: Vec::new(),
     };
+    // Table index → name, known once the import and export sections are read.
+    let mut table_names: Vec<String> = Vec::new();
+    let table_name = |names: &[String], i: u32| names.get(i as usize).cloned().unwrap_or_default();
     for payload in Parser::new(0).parse_all(wasm) {
         match payload? {
             Payload::ImportSection(imports) => {
                 for import in imports.into_imports() {
                     let import = import?;
+                    if let TypeRef::Table(_) = import.ty {
+                        table_names.push(import.name.to_string());
+                    }
                     facts.imports.push((
                         import.module.to_string(),
                         import.name.to_string(),
@@ -51,12 +67,57 @@ fn read(what: &str, wasm: &[u8]) -> Result<Facts> {
             Payload::ExportSection(exports) => {
                 for export in exports {
                     let export = export?;
+                    if export.kind == ExternalKind::Table {
+                        let i = export.index as usize;
+                        table_names.resize(table_names.len().max(i + 1), String::new());
+                        table_names[i] = export.name.to_string();
+                    }
                     facts
                         .exports
                         .insert(export.name.to_string(), (export.kind, export.index));
                 }
             }
             Payload::FunctionSection(funcs) => facts.functions = funcs.count() as usize,
+            Payload::ElementSection(elements) => {
+                for element in elements {
+                    let element = element?;
+                    let ElementKind::Active {
+                        table_index,
+                        offset_expr,
+                    } = element.kind
+                    else {
+                        bail!("{what} has a passive or declared element segment");
+                    };
+                    let ElementItems::Functions(funcs) = element.items else {
+                        bail!("{what} has an element segment of expressions");
+                    };
+                    let table = table_name(&table_names, table_index.unwrap_or(0));
+                    let base = const_i32(offset_expr.get_operators_reader())?;
+                    for (i, f) in funcs.into_iter().enumerate() {
+                        facts.slots.insert((table.clone(), base + i as u32), f?);
+                    }
+                }
+            }
+            Payload::CodeSectionEntry(body) => {
+                let mut previous = None;
+                for op in body.get_operators_reader()? {
+                    let op = op?;
+                    if let (
+                        Some(Operator::I32Const { value }),
+                        Operator::CallIndirect {
+                            type_index,
+                            table_index,
+                        },
+                    ) = (&previous, &op)
+                    {
+                        let table = table_name(&table_names, *table_index);
+                        facts
+                            .constant_calls
+                            .push((*type_index, table, *value as u32));
+                    }
+                    previous = Some(op);
+                }
+            }
             Payload::DataSection(data) => {
                 for data in data {
                     let data = data?;
@@ -114,6 +175,32 @@ pub fn check(input: &[u8], split: &Split) -> Result<String> {
         );
     }
 
+    // Tables: no slot is filled by both modules, and every constant `call_indirect` of the secondary (its
+    // thunks to the primary's functions) finds a function of its type in the slot it calls.
+    if let Some((table, slot)) = secondary
+        .slots
+        .keys()
+        .find(|key| primary.slots.contains_key(key))
+    {
+        bail!("both modules fill slot {slot} of table `{table}`");
+    }
+    for (ty, table, slot) in &secondary.constant_calls {
+        let (secondary_types, primary_types) = (secondary.types.as_ref(), primary.types.as_ref());
+        let wanted = secondary_types[secondary_types.core_type_at_in_module(*ty)].unwrap_func();
+        let key = (table.clone(), *slot);
+        let given = match (secondary.slots.get(&key), primary.slots.get(&key)) {
+            (Some(&f), _) => secondary_types[secondary_types.core_function_at(f)].unwrap_func(),
+            (None, Some(&f)) => primary_types[primary_types.core_function_at(f)].unwrap_func(),
+            (None, None) => {
+                bail!("SECONDARY calls slot {slot} of table `{table}`, which no module fills")
+            }
+        };
+        ensure!(
+            wanted == given,
+            "SECONDARY calls slot {slot} of table `{table}` with another type than its function's"
+        );
+    }
+
     // Data: each module writes only IN's bytes; the secondary (instantiated once the primary has run) writes
     // nothing of the primary's data; together they write every non-zero byte of IN's image.
     let image = &split.image;
@@ -150,11 +237,12 @@ pub fn check(input: &[u8], split: &Split) -> Result<String> {
             .sum::<usize>()
     };
     Ok(format!(
-        "primary {} functions, {} bytes ({} data bytes); secondary {} functions, {} bytes ({} data bytes)",
+        "primary {} functions, {} bytes ({} data bytes); secondary {} functions ({} thunks), {} bytes ({} data bytes)",
         primary.functions,
         split.primary.len(),
         data(&primary),
         secondary.functions,
+        secondary.constant_calls.len(),
         split.secondary.len(),
         data(&secondary),
     ))

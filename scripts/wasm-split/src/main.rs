@@ -1,7 +1,7 @@
 //! wasm-split: splits the package's one wasm module (both cores, after wasm-bindgen and wasm-opt) at function
 //! level into a primary module, which every page loads, and a secondary module, instantiated on first sign-in
-//! against the primary's instance: it imports the primary's memory, tables, globals and the primary functions
-//! it calls, so that no code or data is shipped twice. (binaryen's wasm-split does this, but npm's binaryen
+//! against the primary's instance: it imports the primary's memory, tables and globals, and calls the primary's
+//! functions through the function table, so that no code or data is shipped twice. (binaryen's wasm-split does this, but npm's binaryen
 //! ships without it and Debian's is too old for wasm-bindgen's output.)
 //!
 //! ```text

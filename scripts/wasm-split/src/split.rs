@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 use anyhow::{Context, Result, bail};
 use walrus::ir::{Value, Visitor, dfs_in_order};
 use walrus::{
-    ConstExpr, DataKind, ElementItems, ElementKind, ExportItem, FunctionId, FunctionKind,
-    ImportKind, ImportedFunction, Module, ModuleConfig,
+    ConstExpr, DataKind, ElementItems, ElementKind, ExportItem, FunctionBuilder, FunctionId,
+    FunctionKind, ImportKind, LocalId, Module, ModuleConfig, RefType, TableId,
 };
 
 use crate::linked::Linked;
@@ -40,6 +40,20 @@ pub fn split(input: &[u8], linked: &Linked, secondary_exports: &[&str]) -> Resul
         funcs.iter().enumerate().map(|(i, &f)| (f, i)).collect();
     let name = |i: usize| prim.funcs.get(funcs[i]).name.as_deref();
     let callees = callees(&prim, &index);
+    // Without names (wasm-opt without -g) nothing matches LINKED's functions, and no data would be the primary's.
+    let locals: Vec<usize> = (0..funcs.len())
+        .filter(|&i| matches!(prim.funcs.get(funcs[i]).kind, FunctionKind::Local(_)))
+        .collect();
+    let known = locals
+        .iter()
+        .filter(|&&i| name(i).is_some_and(|n| linked.knows(n)))
+        .count();
+    if known * 2 < locals.len() {
+        bail!(
+            "only {known} of IN's {} functions have a name LINKED knows: keep IN's names (wasm-opt -g)",
+            locals.len()
+        );
+    }
 
     for wanted in secondary_exports {
         if prim.exports.iter().all(|e| e.name != *wanted) {
@@ -77,7 +91,9 @@ pub fn split(input: &[u8], linked: &Linked, secondary_exports: &[&str]) -> Resul
         }
         primary = next;
     };
-    let primary_slot = |s: &Slot| is_primary_slot(name(s.func), linked, &closure.funcs);
+    let (primary_slots, secondary_slots): (Vec<Slot>, Vec<Slot>) = slots
+        .into_iter()
+        .partition(|s| is_primary_slot(name(s.func), linked, &closure.funcs));
 
     // The initial memory image, and the addresses of the data the primary's closure reaches.
     let image = memory_image(&prim)?;
@@ -104,16 +120,57 @@ pub fn split(input: &[u8], linked: &Linked, secondary_exports: &[&str]) -> Resul
         |a| image[a] == 0 && !primary_data[a],
     );
 
-    // The secondary: the primary's functions, memory, tables and globals become imports of the primary's
-    // instance (with placeholder names until the GC below has dropped the unused ones).
+    // The secondary imports the primary's memory, tables and globals (with placeholder names until the GC below
+    // has dropped the unused ones). The primary functions it calls are not exports of the primary (an export
+    // costs its name on every page load, some 5 bytes, where a table slot costs 1 or 2): the primary's function
+    // table gets a slot for each after its own, and the secondary calls each through a local thunk,
+    // `call_indirect` of its slot. (The primary's other functions are unreachable in the secondary: the GC drops
+    // them.)
+    let is_primary = {
+        let mut is = vec![false; funcs.len()];
+        primary.iter().for_each(|&i| is[i] = true);
+        is
+    };
+    let secondary_roots = prim
+        .exports
+        .iter()
+        .filter(|e| secondary_exports.contains(&e.name.as_str()))
+        .filter_map(|e| match e.item {
+            ExportItem::Function(f) => Some(index[&f]),
+            _ => None,
+        })
+        .chain(secondary_slots.iter().map(|s| s.func));
+    let called: Vec<usize> = reach_until(&callees, secondary_roots, |i| is_primary[i])
+        .into_iter()
+        .filter(|&i| {
+            is_primary[i] && matches!(prim.funcs.get(funcs[i]).kind, FunctionKind::Local(_))
+        })
+        .collect();
+    let tables: Vec<_> = sec.tables.iter().map(|t| t.id()).collect();
+    let table = tables
+        .iter()
+        .position(|&t| sec.tables.get(t).element_ty == RefType::FUNCREF)
+        .context("IN has no function table")?;
+    let base = sec.tables.get(tables[table]).initial as u32;
     let sec_funcs: Vec<FunctionId> = sec.funcs.iter().map(|f| f.id()).collect();
-    for &i in &primary {
-        let f = sec_funcs[i];
-        if let FunctionKind::Local(_) = sec.funcs.get(f).kind {
-            let ty = sec.funcs.get(f).ty();
-            let import = sec.imports.add(SPLIT_MODULE, "", ImportKind::Function(f));
-            sec.funcs.get_mut(f).kind = FunctionKind::Import(ImportedFunction { import, ty });
-        }
+    let mut thunk_slots = Vec::new();
+    for (k, &i) in called.iter().enumerate() {
+        let slot = base + k as u32;
+        make_thunk(&mut sec, sec_funcs[i], slot, tables[table]);
+        thunk_slots.push(Slot {
+            table,
+            slot,
+            func: i,
+        });
+    }
+    for module in [&mut prim, &mut sec] {
+        let t = module
+            .tables
+            .iter_mut()
+            .nth(table)
+            .expect("the function table");
+        t.initial += called.len() as u64;
+        t.maximum = t.maximum.map(|max| max.max(t.initial));
     }
     let memories: Vec<_> = sec.memories.iter().map(|m| m.id()).collect();
     for &m in &memories {
@@ -122,7 +179,6 @@ pub fn split(input: &[u8], linked: &Linked, secondary_exports: &[&str]) -> Resul
                 Some(sec.imports.add(SPLIT_MODULE, "", ImportKind::Memory(m)));
         }
     }
-    let tables: Vec<_> = sec.tables.iter().map(|t| t.id()).collect();
     for &t in &tables {
         if sec.tables.get(t).import.is_none() {
             sec.tables.get_mut(t).import =
@@ -148,19 +204,20 @@ pub fn split(input: &[u8], linked: &Linked, secondary_exports: &[&str]) -> Resul
     dropped.into_iter().for_each(|e| sec.exports.delete(e));
     // Its slots and data are written when it is instantiated, after the primary's start has run.
     sec.start = None;
-    let secondary_slots: Vec<&Slot> = slots.iter().filter(|s| !primary_slot(s)).collect();
-    set_table_slots(&mut sec, &secondary_slots, &sec_funcs)?;
+    set_table_slots(
+        &mut sec,
+        &secondary_slots.iter().collect::<Vec<_>>(),
+        &sec_funcs,
+    )?;
     set_data(&mut sec, &secondary_segments)?;
     strip(&mut sec);
     walrus::passes::gc::run(&mut sec);
 
-    // The primary: exports of what the secondary imports, under the name the primary already exports it by if
+    // The primary: exports of the memory, tables and globals the secondary imports, under the name the primary already exports it by if
     // any (the secondary's bytes are paid once, on sign-in), else a short fresh one (paid on every page load).
     let prim_memories: Vec<_> = prim.memories.iter().map(|m| m.id()).collect();
     let prim_tables: Vec<_> = prim.tables.iter().map(|t| t.id()).collect();
     let prim_globals: Vec<_> = prim.globals.iter().map(|g| g.id()).collect();
-    let sec_index: HashMap<FunctionId, usize> =
-        sec_funcs.iter().enumerate().map(|(i, &f)| (f, i)).collect();
     let mut exported: Vec<(ExportItem, String)> = prim
         .exports
         .iter()
@@ -177,10 +234,11 @@ pub fn split(input: &[u8], linked: &Linked, secondary_exports: &[&str]) -> Resul
         .collect();
     for import in split_imports {
         let item = match sec.imports.get(import).kind {
-            ImportKind::Function(f) => ExportItem::Function(funcs[sec_index[&f]]),
             ImportKind::Memory(m) => ExportItem::Memory(prim_memories[position(&memories, m)]),
             ImportKind::Table(t) => ExportItem::Table(prim_tables[position(&tables, t)]),
             ImportKind::Global(g) => ExportItem::Global(prim_globals[position(&globals, g)]),
+            // The secondary calls the primary's functions through the table, never imports them.
+            ImportKind::Function(_) => unreachable!("a primary function imported"),
             ImportKind::Tag(_) => bail!("IN has tags (exception handling): not supported"),
         };
         let name = match exported.iter().find(|(i, _)| same(*i, item)) {
@@ -202,7 +260,7 @@ pub fn split(input: &[u8], linked: &Linked, secondary_exports: &[&str]) -> Resul
         .map(|e| e.id())
         .collect();
     dropped.into_iter().for_each(|e| prim.exports.delete(e));
-    let primary_slots: Vec<&Slot> = slots.iter().filter(|s| primary_slot(s)).collect();
+    let primary_slots: Vec<&Slot> = primary_slots.iter().chain(&thunk_slots).collect();
     set_table_slots(&mut prim, &primary_slots, &funcs)?;
     set_data(&mut prim, &primary_segments)?;
     strip(&mut prim);
@@ -267,14 +325,41 @@ fn callees(module: &Module, index: &HashMap<FunctionId, usize>) -> Vec<Vec<usize
 
 /// Every function reachable from `roots`, sorted.
 fn reach(callees: &[Vec<usize>], roots: impl Iterator<Item = usize>) -> Vec<usize> {
+    reach_until(callees, roots, |_| false)
+}
+
+/// Every function reachable from `roots` without going through a function `stop` selects (those reached are in
+/// the result, what they reach is not), sorted.
+fn reach_until(
+    callees: &[Vec<usize>],
+    roots: impl Iterator<Item = usize>,
+    stop: impl Fn(usize) -> bool,
+) -> Vec<usize> {
     let mut seen = vec![false; callees.len()];
     let mut stack: Vec<usize> = roots.collect();
     while let Some(f) = stack.pop() {
-        if !std::mem::replace(&mut seen[f], true) {
+        if !std::mem::replace(&mut seen[f], true) && !stop(f) {
             stack.extend(&callees[f]);
         }
     }
     (0..callees.len()).filter(|&f| seen[f]).collect()
+}
+
+/// Makes `f` a function of the same type that calls, through `table`, the function at `slot`.
+fn make_thunk(module: &mut Module, f: FunctionId, slot: u32, table: TableId) {
+    let ty = module.funcs.get(f).ty();
+    let (params, results) = {
+        let ty = module.types.get(ty);
+        (ty.params().to_vec(), ty.results().to_vec())
+    };
+    let mut builder = FunctionBuilder::new(&mut module.types, &params, &results);
+    let args: Vec<LocalId> = params.iter().map(|&p| module.locals.add(p)).collect();
+    let mut body = builder.func_body();
+    for &arg in &args {
+        body.local_get(arg);
+    }
+    body.i32_const(slot as i32).call_indirect(ty, table);
+    module.funcs.get_mut(f).kind = FunctionKind::Local(builder.local_func(args));
 }
 
 /// A function placed in a table by IN's element segments.
