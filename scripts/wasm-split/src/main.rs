@@ -109,3 +109,55 @@ fn read(path: &str) -> Result<Vec<u8>> {
 fn write(path: &str, bytes: &[u8]) -> Result<()> {
     std::fs::write(path, bytes).with_context(|| format!("writing {path}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A section: its id, its size as a LEB128 padded to 5 bytes (as the linker writes some), its contents.
+    fn section(id: u8, contents: &[u8]) -> Vec<u8> {
+        let n = contents.len() as u32;
+        let mut out = vec![id];
+        out.extend((0..5).map(|i| (n >> (7 * i)) as u8 & 0x7f | if i < 4 { 0x80 } else { 0 }));
+        out.extend_from_slice(contents);
+        out
+    }
+
+    fn custom(name: &str, payload: &[u8]) -> Vec<u8> {
+        let mut contents = vec![name.len() as u8];
+        contents.extend_from_slice(name.as_bytes());
+        contents.extend_from_slice(payload);
+        section(0, &contents)
+    }
+
+    #[test]
+    fn strip_relocs_drops_only_the_linker_sections() {
+        let header = b"\0asm\x01\0\0\0".to_vec();
+        let kept = [
+            section(1, &[0]),
+            custom("name", b"xyz"),
+            custom("relocation", b"1"),
+        ]
+        .concat();
+        let dropped = [
+            custom("linking", b"\x02"),
+            custom("reloc.CODE", b"abc"),
+            custom("reloc.DATA", b""),
+        ];
+        let module = [
+            header.clone(),
+            dropped[0].clone(),
+            kept.clone(),
+            dropped[1].clone(),
+            dropped[2].clone(),
+        ]
+        .concat();
+        assert_eq!(strip_relocs(&module).unwrap(), [header, kept].concat());
+    }
+
+    #[test]
+    fn strip_relocs_refuses_a_truncated_module() {
+        let module = [b"\0asm\x01\0\0\0".to_vec(), section(1, &[0, 0, 0])].concat();
+        assert!(strip_relocs(&module[..module.len() - 1]).is_err());
+    }
+}

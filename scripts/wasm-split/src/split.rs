@@ -523,3 +523,36 @@ fn base36(mut n: u32) -> String {
     name.reverse();
     String::from_utf8(name).expect("ASCII")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_cover_short_zero_runs_only_where_allowed() {
+        // Address: 0 1 2 3 4 5 6 7 8 ... 20 21
+        let mut image = vec![0; 22];
+        image[1] = 1;
+        image[4] = 2; // two zeros after byte 1: covered
+        image[6] = 9; // another module's byte: may not be covered
+        image[7] = 3;
+        image[20] = 4; // 12 zeros after byte 7: a new segment
+        let ours = |a: usize| a != 6;
+        let free = |a: usize| image[a] == 0;
+        assert_eq!(
+            segments(&image, ours, free),
+            vec![(1, vec![1, 0, 0, 2]), (7, vec![3]), (20, vec![4])]
+        );
+        // Where every zero may be covered, the gap of 12 is still too long.
+        assert_eq!(segments(&image, |_| true, |_| true).len(), 2);
+    }
+
+    #[test]
+    fn base36_names() {
+        let names: Vec<String> = [0, 9, 10, 35, 36, 1295, 1296]
+            .into_iter()
+            .map(base36)
+            .collect();
+        assert_eq!(names, ["0", "9", "a", "z", "10", "zz", "100"]);
+    }
+}
