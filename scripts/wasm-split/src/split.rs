@@ -7,7 +7,8 @@ use anyhow::{Context, Result, bail};
 use walrus::ir::{Value, Visitor, dfs_in_order};
 use walrus::{
     ConstExpr, DataKind, ElementItems, ElementKind, ExportItem, FunctionBuilder, FunctionId,
-    FunctionKind, ImportKind, LocalId, Module, ModuleConfig, RefType, TableId,
+    FunctionKind, GlobalId, GlobalKind, ImportKind, LocalId, MemoryId, Module, ModuleConfig,
+    RefType, TableId,
 };
 
 use crate::linked::Linked;
@@ -120,12 +121,11 @@ pub fn split(input: &[u8], linked: &Linked, secondary_exports: &[&str]) -> Resul
         |a| image[a] == 0 && !primary_data[a],
     );
 
-    // The secondary imports the primary's memory, tables and globals (with placeholder names until the GC below
-    // has dropped the unused ones). The primary functions it calls are not exports of the primary (an export
-    // costs its name on every page load, some 5 bytes, where a table slot costs 1 or 2): the primary's function
-    // table gets a slot for each after its own, and the secondary calls each through a local thunk,
-    // `call_indirect` of its slot. (The primary's other functions are unreachable in the secondary: the GC drops
-    // them.)
+    // The secondary imports the primary's memory, tables and globals. The primary functions it calls are not
+    // exports of the primary (an export costs its name on every page load, some 5 bytes, where a table slot
+    // costs 1 or 2): the primary's function table gets a slot for each after its own, and the secondary calls
+    // each through a local thunk, `call_indirect` of its slot. (The primary's other functions are unreachable
+    // in the secondary: the GC drops them.)
     let is_primary = {
         let mut is = vec![false; funcs.len()];
         primary.iter().for_each(|&i| is[i] = true);
@@ -146,7 +146,7 @@ pub fn split(input: &[u8], linked: &Linked, secondary_exports: &[&str]) -> Resul
             is_primary[i] && matches!(prim.funcs.get(funcs[i]).kind, FunctionKind::Local(_))
         })
         .collect();
-    let tables: Vec<_> = sec.tables.iter().map(|t| t.id()).collect();
+    let tables: Vec<TableId> = sec.tables.iter().map(|t| t.id()).collect();
     let table = tables
         .iter()
         .position(|&t| sec.tables.get(t).element_ty == RefType::FUNCREF)
@@ -172,29 +172,7 @@ pub fn split(input: &[u8], linked: &Linked, secondary_exports: &[&str]) -> Resul
         t.initial += called.len() as u64;
         t.maximum = t.maximum.map(|max| max.max(t.initial));
     }
-    let memories: Vec<_> = sec.memories.iter().map(|m| m.id()).collect();
-    for &m in &memories {
-        if sec.memories.get(m).import.is_none() {
-            sec.memories.get_mut(m).import =
-                Some(sec.imports.add(SPLIT_MODULE, "", ImportKind::Memory(m)));
-        }
-    }
-    for &t in &tables {
-        if sec.tables.get(t).import.is_none() {
-            sec.tables.get_mut(t).import =
-                Some(sec.imports.add(SPLIT_MODULE, "", ImportKind::Table(t)));
-        }
-    }
-    let globals: Vec<_> = sec.globals.iter().map(|g| g.id()).collect();
-    for &g in &globals {
-        if let walrus::GlobalKind::Local(_) = sec.globals.get(g).kind {
-            sec.globals.get_mut(g).kind = walrus::GlobalKind::Import(sec.imports.add(
-                SPLIT_MODULE,
-                "",
-                ImportKind::Global(g),
-            ));
-        }
-    }
+    let definitions = import_definitions(&mut sec);
     let dropped: Vec<_> = sec
         .exports
         .iter()
@@ -213,45 +191,7 @@ pub fn split(input: &[u8], linked: &Linked, secondary_exports: &[&str]) -> Resul
     strip(&mut sec);
     walrus::passes::gc::run(&mut sec);
 
-    // The primary: exports of the memory, tables and globals the secondary imports, under the name the primary already exports it by if
-    // any (the secondary's bytes are paid once, on sign-in), else a short fresh one (paid on every page load).
-    let prim_memories: Vec<_> = prim.memories.iter().map(|m| m.id()).collect();
-    let prim_tables: Vec<_> = prim.tables.iter().map(|t| t.id()).collect();
-    let prim_globals: Vec<_> = prim.globals.iter().map(|g| g.id()).collect();
-    let mut exported: Vec<(ExportItem, String)> = prim
-        .exports
-        .iter()
-        .filter(|e| !secondary_exports.contains(&e.name.as_str()))
-        .map(|e| (e.item, e.name.clone()))
-        .collect();
-    let taken: HashSet<String> = prim.exports.iter().map(|e| e.name.clone()).collect();
-    let mut fresh = (0..).map(base36).filter(|n| !taken.contains(n));
-    let split_imports: Vec<_> = sec
-        .imports
-        .iter()
-        .filter(|i| i.module == SPLIT_MODULE)
-        .map(|i| i.id())
-        .collect();
-    for import in split_imports {
-        let item = match sec.imports.get(import).kind {
-            ImportKind::Memory(m) => ExportItem::Memory(prim_memories[position(&memories, m)]),
-            ImportKind::Table(t) => ExportItem::Table(prim_tables[position(&tables, t)]),
-            ImportKind::Global(g) => ExportItem::Global(prim_globals[position(&globals, g)]),
-            // The secondary calls the primary's functions through the table, never imports them.
-            ImportKind::Function(_) => unreachable!("a primary function imported"),
-            ImportKind::Tag(_) => bail!("IN has tags (exception handling): not supported"),
-        };
-        let name = match exported.iter().find(|(i, _)| same(*i, item)) {
-            Some((_, name)) => name.clone(),
-            None => {
-                let name = fresh.next().expect("endless names");
-                prim.exports.add(&name, item);
-                exported.push((item, name.clone()));
-                name
-            }
-        };
-        sec.imports.get_mut(import).name = name;
-    }
+    export_definitions(&mut prim, &mut sec, &definitions, secondary_exports)?;
 
     let dropped: Vec<_> = prim
         .exports
@@ -272,6 +212,95 @@ pub fn split(input: &[u8], linked: &Linked, secondary_exports: &[&str]) -> Resul
         image,
         primary_data,
     })
+}
+
+/// The secondary's memories, tables and globals, in the order the two copies of IN share.
+struct Definitions {
+    memories: Vec<MemoryId>,
+    tables: Vec<TableId>,
+    globals: Vec<GlobalId>,
+}
+
+/// Makes the secondary's memories, tables and globals imports of the primary's, with placeholder names until
+/// the GC has dropped the unused ones.
+fn import_definitions(sec: &mut Module) -> Definitions {
+    let memories: Vec<_> = sec.memories.iter().map(|m| m.id()).collect();
+    for &m in &memories {
+        if sec.memories.get(m).import.is_none() {
+            let import = sec.imports.add(SPLIT_MODULE, "", ImportKind::Memory(m));
+            sec.memories.get_mut(m).import = Some(import);
+        }
+    }
+    let tables: Vec<_> = sec.tables.iter().map(|t| t.id()).collect();
+    for &t in &tables {
+        if sec.tables.get(t).import.is_none() {
+            let import = sec.imports.add(SPLIT_MODULE, "", ImportKind::Table(t));
+            sec.tables.get_mut(t).import = Some(import);
+        }
+    }
+    let globals: Vec<_> = sec.globals.iter().map(|g| g.id()).collect();
+    for &g in &globals {
+        if let GlobalKind::Local(_) = sec.globals.get(g).kind {
+            let import = sec.imports.add(SPLIT_MODULE, "", ImportKind::Global(g));
+            sec.globals.get_mut(g).kind = GlobalKind::Import(import);
+        }
+    }
+    Definitions {
+        memories,
+        tables,
+        globals,
+    }
+}
+
+/// Names the secondary's `__split` imports after exports of the primary: the name the primary already exports
+/// the item by if any (the secondary's bytes are paid once, on sign-in), else a short fresh one, added to the
+/// primary's exports (paid on every page load).
+fn export_definitions(
+    prim: &mut Module,
+    sec: &mut Module,
+    definitions: &Definitions,
+    secondary_exports: &[&str],
+) -> Result<()> {
+    let memories: Vec<_> = prim.memories.iter().map(|m| m.id()).collect();
+    let tables: Vec<_> = prim.tables.iter().map(|t| t.id()).collect();
+    let globals: Vec<_> = prim.globals.iter().map(|g| g.id()).collect();
+    let mut exported: Vec<(ExportItem, String)> = prim
+        .exports
+        .iter()
+        .filter(|e| !secondary_exports.contains(&e.name.as_str()))
+        .map(|e| (e.item, e.name.clone()))
+        .collect();
+    let taken: HashSet<String> = prim.exports.iter().map(|e| e.name.clone()).collect();
+    let mut fresh = (0..).map(base36).filter(|n| !taken.contains(n));
+    let imports: Vec<_> = sec
+        .imports
+        .iter()
+        .filter(|i| i.module == SPLIT_MODULE)
+        .map(|i| i.id())
+        .collect();
+    for import in imports {
+        let item = match sec.imports.get(import).kind {
+            ImportKind::Memory(m) => {
+                ExportItem::Memory(memories[position(&definitions.memories, m)])
+            }
+            ImportKind::Table(t) => ExportItem::Table(tables[position(&definitions.tables, t)]),
+            ImportKind::Global(g) => ExportItem::Global(globals[position(&definitions.globals, g)]),
+            // The secondary calls the primary's functions through the table, never imports them.
+            ImportKind::Function(_) => unreachable!("a primary function imported"),
+            ImportKind::Tag(_) => bail!("IN has tags (exception handling): not supported"),
+        };
+        let name = match exported.iter().find(|(i, _)| same(*i, item)) {
+            Some((_, name)) => name.clone(),
+            None => {
+                let name = fresh.next().expect("endless names");
+                prim.exports.add(&name, item);
+                exported.push((item, name.clone()));
+                name
+            }
+        };
+        sec.imports.get_mut(import).name = name;
+    }
+    Ok(())
 }
 
 /// Where `id` is in `ids` (an item of one copy of IN, in the order the copies share).
