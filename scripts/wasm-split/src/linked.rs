@@ -6,7 +6,7 @@
 //! merges and inlines code, so the closure of the primary's functions in this graph covers every address the
 //! optimised primary can use.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ops::Range;
 
 use anyhow::{Context, Result, bail};
@@ -19,7 +19,7 @@ use wasmparser::{
 pub struct Linked {
     /// Function index of each named function.
     by_name: HashMap<String, usize>,
-    names: Vec<Option<String>>,
+    funcs: usize,
     /// The initial memory image from address 0.
     pub image: Vec<u8>,
     /// Memory addresses of data node `funcs + i`.
@@ -29,7 +29,8 @@ pub struct Linked {
 
 /// What the primary's roots reach in the linked module.
 pub struct Closure {
-    pub funcs: HashSet<String>,
+    /// By function index of the linked module.
+    funcs: Vec<bool>,
     /// Address ranges of the reached data symbols.
     pub data: Vec<Range<u32>>,
 }
@@ -207,7 +208,7 @@ impl Linked {
         }
         Ok(Linked {
             by_name,
-            names,
+            funcs,
             image,
             data,
             edges,
@@ -228,6 +229,12 @@ impl Linked {
         self.resolve(name).is_some()
     }
 
+    /// Whether `closure` may reach IN's function of this name: it does, or the linked module does not know the
+    /// function (be conservative).
+    pub fn may_reach(&self, closure: &Closure, name: &str) -> bool {
+        self.resolve(name).is_none_or(|i| closure.funcs[i])
+    }
+
     pub fn closure<'a>(&self, roots: impl IntoIterator<Item = &'a str>) -> Closure {
         let mut seen = vec![false; self.edges.len()];
         let mut stack: Vec<usize> = roots
@@ -239,12 +246,9 @@ impl Linked {
                 stack.extend(self.edges[node].iter().copied().filter(|&n| !seen[n]));
             }
         }
-        let funcs = self.names.len();
+        let funcs = self.funcs;
         Closure {
-            funcs: (0..funcs)
-                .filter(|&i| seen[i])
-                .filter_map(|i| self.names[i].clone())
-                .collect(),
+            funcs: seen[..funcs].to_vec(),
             data: (0..self.data.len())
                 .filter(|&i| seen[funcs + i])
                 .map(|i| self.data[i].clone())

@@ -82,7 +82,7 @@ pub fn split(input: &[u8], linked: &Linked, secondary_exports: &[&str]) -> Resul
         let closure = linked.closure(primary.iter().filter_map(|&i| name(i)));
         let slot_roots = slots
             .iter()
-            .filter(|s| is_primary_slot(name(s.func), linked, &closure.funcs));
+            .filter(|s| name(s.func).is_none_or(|n| linked.may_reach(&closure, n)));
         let next = reach(
             &callees,
             roots.iter().copied().chain(slot_roots.map(|s| s.func)),
@@ -94,7 +94,7 @@ pub fn split(input: &[u8], linked: &Linked, secondary_exports: &[&str]) -> Resul
     };
     let (primary_slots, secondary_slots): (Vec<Slot>, Vec<Slot>) = slots
         .into_iter()
-        .partition(|s| is_primary_slot(name(s.func), linked, &closure.funcs));
+        .partition(|s| name(s.func).is_none_or(|n| linked.may_reach(&closure, n)));
 
     // The initial memory image, and the addresses of the data the primary's closure reaches.
     let image = memory_image(&prim)?;
@@ -318,10 +318,6 @@ fn same(a: ExportItem, b: ExportItem) -> bool {
         (ExportItem::Global(a), ExportItem::Global(b)) => a == b,
         _ => false,
     }
-}
-
-fn is_primary_slot(name: Option<&str>, linked: &Linked, closure: &HashSet<String>) -> bool {
-    name.is_none_or(|name| closure.contains(name) || !linked.knows(name))
 }
 
 /// The functions each function refers to (calls, `ref.func`), by index.
