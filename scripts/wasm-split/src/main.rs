@@ -1,19 +1,22 @@
 //! wasm-split: splits the package's one wasm module (both cores, after wasm-bindgen and wasm-opt) at function
 //! level into a primary module, which every page loads, and a secondary module, instantiated on first sign-in
-//! against the primary's instance: it imports the primary's memory, tables and globals, and calls the primary's
-//! functions through the function table, so that no code or data is shipped twice. (binaryen's wasm-split does this, but npm's binaryen
-//! ships without it and Debian's is too old for wasm-bindgen's output.)
+//! against the primary's instance (`{ ...glueImports, __split: primary.exports }`): it imports the primary's
+//! memory, tables and globals and calls the primary's functions through the function table, so that no code or
+//! data is shipped twice. (binaryen's wasm-split does this, but npm's binaryen ships without it and Debian's is
+//! too old for wasm-bindgen's output.)
 //!
 //! ```text
 //! wasm-split --linked LINKED.wasm --secondary-exports a,b,c IN.wasm PRIMARY.wasm SECONDARY.wasm
-//! wasm-split strip-relocs IN.wasm OUT.wasm
+//! wasm-split strip-relocs LINKED.wasm OUT.wasm
 //! ```
 //!
-//! LINKED.wasm is the linker's output built with `-Clink-arg=--emit-relocs`: its relocations say which data
-//! each function uses (src/linked.rs), which the optimised IN no longer can. IN must keep its name section
-//! (`wasm-opt -g`): its functions are matched with LINKED's by name. `strip-relocs` drops the linker's
-//! `linking` and `reloc.*` sections from LINKED before wasm-bindgen: wasm-bindgen and wasm-opt would carry them,
-//! stale, into IN.
+//! LINKED.wasm is the linker's output built with `RUSTFLAGS=-Clink-arg=--emit-relocs`: its relocations say
+//! which data each function uses (src/linked.rs), which the optimised IN no longer can. IN is LINKED after
+//! `strip-relocs` (which drops the linker's `linking` and `reloc.*` sections, else wasm-bindgen and wasm-opt
+//! carry them along, stale), `wasm-bindgen --no-demangle` and `wasm-opt -g`: IN's functions are matched with
+//! LINKED's by their (mangled) names. Each output is best given a last `wasm-opt -Oz` of its own.
+//!
+//! Every run checks what it wrote (src/check.rs) and fails rather than write a module it cannot vouch for.
 
 mod check;
 mod linked;
