@@ -7,6 +7,7 @@
 //!
 //! ```text
 //! wasm-split --linked LINKED.wasm --secondary-exports a,b,c IN.wasm PRIMARY.wasm SECONDARY.wasm
+//! wasm-split check --linked LINKED.wasm --secondary-exports a,b,c IN.wasm PRIMARY.wasm SECONDARY.wasm
 //! wasm-split strip-relocs LINKED.wasm OUT.wasm
 //! ```
 //!
@@ -16,7 +17,8 @@
 //! carry them along, stale), `wasm-bindgen --no-demangle` and `wasm-opt -g`: IN's functions are matched with
 //! LINKED's by their (mangled) names. Each output is best given a last `wasm-opt -Oz` of its own.
 //!
-//! Every run checks what it wrote (src/check.rs) and fails rather than write a module it cannot vouch for.
+//! Every run checks what it wrote (src/check.rs) and fails rather than write a module it cannot vouch for;
+//! `check` runs the same checks on the two modules after their last wasm-opt.
 
 mod check;
 mod linked;
@@ -26,7 +28,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 
-const USAGE: &str = "usage: wasm-split --linked LINKED.wasm --secondary-exports a,b,c IN.wasm PRIMARY.wasm SECONDARY.wasm\n       wasm-split strip-relocs IN.wasm OUT.wasm";
+const USAGE: &str = "usage: wasm-split [check] --linked LINKED.wasm --secondary-exports a,b,c IN.wasm PRIMARY.wasm SECONDARY.wasm
+       wasm-split strip-relocs LINKED.wasm OUT.wasm";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -40,8 +43,16 @@ fn main() -> ExitCode {
 
 fn run(args: Vec<String>) -> Result<()> {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    match args[..] {
-        ["strip-relocs", input, output] => write(output, &strip_relocs(&read(input)?)?),
+    // `check …` makes the split again and checks the given PRIMARY and SECONDARY instead of writing them: for
+    // the modules as a last wasm-opt left them.
+    let (only_check, args) = match args[..] {
+        ["check", ref rest @ ..] => (true, rest),
+        ref all => (false, all),
+    };
+    match *args {
+        ["strip-relocs", input, output] if !only_check => {
+            write(output, &strip_relocs(&read(input)?)?)
+        }
         [
             "--linked",
             linked,
@@ -54,10 +65,16 @@ fn run(args: Vec<String>) -> Result<()> {
             let linked = linked::Linked::parse(&read(linked)?).context("reading LINKED")?;
             let exports: Vec<&str> = exports.split(',').filter(|e| !e.is_empty()).collect();
             let input = read(input)?;
-            let split = split::split(&input, &linked, &exports)?;
+            let mut split = split::split(&input, &linked, &exports)?;
+            if only_check {
+                split.primary = read(primary)?;
+                split.secondary = read(secondary)?;
+            }
             let sizes = check::check(&input, &split).context("self-check failed")?;
-            write(primary, &split.primary)?;
-            write(secondary, &split.secondary)?;
+            if !only_check {
+                write(primary, &split.primary)?;
+                write(secondary, &split.secondary)?;
+            }
             println!("wasm-split: {sizes}");
             Ok(())
         }
