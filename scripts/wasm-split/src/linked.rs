@@ -24,6 +24,8 @@ pub struct Linked {
     pub image: Vec<u8>,
     /// Memory addresses of data node `funcs + i`.
     data: Vec<Range<u32>>,
+    /// Non-zero bytes in no data symbol.
+    unclaimed: Vec<Range<u32>>,
     edges: Vec<Vec<usize>>,
 }
 
@@ -144,6 +146,21 @@ impl Linked {
             image.resize(image.len().max(start + bytes.len()), 0);
             image[start..start + bytes.len()].copy_from_slice(&wasm[bytes.clone()]);
         }
+        // Bytes no data symbol claims (none in today's build) have no edges to say who uses them: they are
+        // the primary's, to be safe.
+        let mut claimed = vec![false; image.len()];
+        for range in &data {
+            let range = range.start as usize..(range.end as usize).min(image.len());
+            claimed
+                .get_mut(range)
+                .into_iter()
+                .flatten()
+                .for_each(|c| *c = true);
+        }
+        let unclaimed = (0..image.len())
+            .filter(|&a| image[a] != 0 && !claimed[a])
+            .map(|a| a as u32..a as u32 + 1)
+            .collect();
 
         let mut edges = vec![Vec::new(); funcs + data.len()];
         for (code, entries) in relocs {
@@ -211,6 +228,7 @@ impl Linked {
             funcs,
             image,
             data,
+            unclaimed,
             edges,
         })
     }
@@ -252,6 +270,7 @@ impl Linked {
             data: (0..self.data.len())
                 .filter(|&i| seen[funcs + i])
                 .map(|i| self.data[i].clone())
+                .chain(self.unclaimed.iter().cloned())
                 .collect(),
         }
     }
