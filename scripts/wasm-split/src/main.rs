@@ -11,8 +11,10 @@
 //! wasm-split strip-relocs LINKED.wasm OUT.wasm
 //! ```
 //!
-//! LINKED.wasm is the linker's output built with `RUSTFLAGS=-Clink-arg=--emit-relocs`: its relocations say
-//! which data each function uses (src/linked.rs), which the optimised IN no longer can. IN is LINKED after
+//! LINKED.wasm is the linker's output built with `-Clink-arg=--emit-relocs` (`cargo rustc --lib … --
+//! -Clink-arg=--emit-relocs` gives the same module as RUSTFLAGS would, and leaves the dependencies' build cache
+//! alone): its relocations say which data each function uses (src/linked.rs), which the optimised IN no longer
+//! can. IN is LINKED after
 //! `strip-relocs` (which drops the linker's `linking` and `reloc.*` sections, else wasm-bindgen and wasm-opt
 //! carry them along, stale), `wasm-bindgen --no-demangle` and `wasm-opt -g`: IN's functions are matched with
 //! LINKED's by their (mangled) names. Each output is best given a last `wasm-opt -Oz` of its own.
