@@ -60,12 +60,10 @@ test: setup
 # Native tests: SRP vectors, flow state machine, emulator.
 test-rust:
 	cargo test --workspace
-	# The shipped builds (no_std), through clippy, warnings as errors (one module's dead code is a warning only
-	# there): the lints src/lib.rs denies fail here, format! and to_string() among them (clippy.toml), which
-	# would link core's formatting machinery into the modules. The sign-in core with make bench's exports, so
-	# that that build does not rot between runs either.
-	cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features session-core -- -D warnings
-	cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features sign-in-core,bench -- -D warnings
+	# The shipped build (no_std), through clippy, warnings as errors: the lints src/lib.rs denies fail here,
+	# format! and to_string() among them (clippy.toml), which would link core's formatting machinery into the
+	# modules. With make bench's exports, so that that build does not rot between runs either.
+	cargo clippy --lib --target wasm32-unknown-unknown --features bench -- -D warnings
 
 # The SRP maths compiled to wasm32 (its own Montgomery kernel), in headless Chromium (wasm-bindgen-test):
 # the reference vectors and the kernel's tests. The package around it is tested by test-node.

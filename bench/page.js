@@ -1,11 +1,14 @@
 // The benchmark page: the same SRP work with every library, in one page. bench/run.mjs drives it through
 // window.runBench(config) and gets per-run timings (ms) back.
-import initBench, { BenchSrpClient } from '/target/bench/pkg-bench/cognito_wasm_sign_in.js';
+// The bench build's glue as wasm-bindgen wrote it (scripts/build-pkg.sh keeps it; the package bundles it away).
+import { BenchSrpClient, attachSignIn, initSync } from '/target/bench-build/glue/target_bench_pkg-bench/cognito_wasm.js';
 import { CognitoClient } from '/target/bench/pkg/index.js';
 import * as acij from '/target/bench/acij-page.js';
 import * as plain from '/bench/plain-srp.js';
 
-await initBench({ module_or_path: '/target/bench/pkg-bench/cognito_wasm_sign_in_bg.wasm' });
+const compiled = async (file) => WebAssembly.compile(await (await fetch(`/target/bench/pkg-bench/${file}`)).arrayBuffer());
+initSync({ module: await compiled('cognito_wasm_session_bg.wasm') });
+attachSignIn(await compiled('cognito_wasm_sign_in_bg.wasm'));
 
 const now = () => performance.now();
 

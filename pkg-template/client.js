@@ -7,7 +7,7 @@
 // getSession() answers (the session, the events and the other tabs) and the local sign-out. The operations
 // are modules imported on first use (on-first-use.js): sign-in.js, account.js and redirect.js, each given
 // the client's parts (see #parts).
-import { Core } from './cognito_wasm_session.js';
+import { Core } from './cognito_wasm.js';
 import { onFirstUse } from './on-first-use.js';
 import { encode, fail, invalid, invoke, unwrap } from './outcome.js';
 import { Refresher } from './refresh.js';

@@ -1,4 +1,4 @@
-// The sign-in core for the clients of this page: the `sign-in-core` wasm module (SRP, the sign-in flows, the
+// The sign-in core for the clients of this page: the sign-in wasm module (SRP, the sign-in flows, the
 // account operations). Nothing loads it, nor this module, before a client needs it (client.js imports it on
 // first use), so a page whose user signed in earlier restores, refreshes and signs out with the session core
 // alone. The entry tells how to load the core (sign-in-provider.js). In browsers it runs in the page's one

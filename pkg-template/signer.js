@@ -1,5 +1,5 @@
-// The page's sign-in worker: loads the sign-in core (SRP, sign-in flows, account operations) when the page
-// first needs it, and runs each client's sign-in half here, so that the SRP maths (A, the password key and
+// The page's sign-in worker: loads the sign-in module (SRP, sign-in flows, account operations) on top of the
+// session module when the page first needs it, and runs each client's sign-in half here, so that the SRP maths (A, the password key and
 // signature, device SRP) never hold the main thread. signer-host.js is the page's side of the protocol; every
 // message is tagged with its `type`:
 //   page → worker  {type: 'open', client, config}           a core for client number `client`
@@ -9,7 +9,7 @@
 //   worker → page  {type: 'ready'}                           the module is loaded: send 'open' and 'call'
 //                  {type: 'unavailable'}                     it cannot load here: the page loads it instead
 //                  {type: 'reply', id, result}               the core's answer (an outcome's JSON text)
-import { SignInCore, initSync } from './cognito_wasm_sign_in.js';
+import { SignInCore, attachSignIn, initSync } from './cognito_wasm.js';
 import { compileWasm } from './load-wasm.js';
 
 const cores = new Map();
@@ -30,8 +30,14 @@ self.onmessage = ({ data }) => {
   }
 };
 
-compileWasm(new URL('./cognito_wasm_sign_in_bg.wasm', import.meta.url))
-  .then((module) => initSync({ module }))
+Promise.all([
+  compileWasm(new URL('./cognito_wasm_session_bg.wasm', import.meta.url)),
+  compileWasm(new URL('./cognito_wasm_sign_in_bg.wasm', import.meta.url)),
+])
+  .then(([session, signIn]) => {
+    initSync({ module: session });
+    attachSignIn(signIn);
+  })
   .then(
     () => self.postMessage({ type: 'ready' }),
     () => self.postMessage({ type: 'unavailable' }),

@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
-# `make pkg`: build the npm package `cognito-wasm` into pkg/. The crate builds into two wasm modules, chosen by
-# cargo feature (src/wasm/mod.rs): the session core every page loads, and the sign-in core the sign-in worker
-# loads on first use. For each:
-#   cargo (wasm-release profile) → wasm-bindgen --target web → wasm-opt -Oz (npm binaryen)
+# `make pkg`: build the npm package `cognito-wasm` into pkg/. The crate builds into one wasm module with two
+# classes (src/wasm/mod.rs), split at function level into two modules that share one instance:
+#   cargo (wasm-release profile, relocations kept) → wasm-bindgen --target web → wasm-opt -Oz
+#   → scripts/wasm-split: the session module (everything the page's `Core` reaches: every page loads it) and
+#     the sign-in module (the rest: `SignInCore`, SRP, the flows), which imports the session module's memory,
+#     table and shared functions, loaded on first use by attachSignIn (scripts/glue-attach-sign-in.js).
 # then pkg-template/* on top, the .js bundled and minified, each file with its source map (scripts/bundle-pkg.mjs), and a check
 # that the package loads in Node.
-# scripts/bench.sh reuses it for the `bench`-feature build: PKG_FEATURES (added to the sign-in core's
-# features), PKG_OUT and CARGO_TARGET_DIR.
+# scripts/bench.sh reuses it for the `bench`-feature build: PKG_FEATURES, PKG_OUT and CARGO_TARGET_DIR.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export PATH="$ROOT/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
-# Both builds write this one artifact (named after the crate): wasm-bindgen reads each before the next build.
+# The linker's output (named after the crate), with its relocations: wasm-split reads which code refers to
+# which data there.
 WASM=${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/wasm-release/cognito_wasm.wasm
 OUT=${PKG_OUT:-pkg}
 # Features rustc enables by default for wasm32-unknown-unknown; wasm-opt must accept all of them.
@@ -28,37 +30,50 @@ esac
 
 rm -rf "$OUT"
 mkdir -p "$OUT"
+# The splitter, a build tool of its own (scripts/wasm-split/), built once into target/tools.
+cargo build --quiet --release --manifest-path scripts/wasm-split/Cargo.toml --target-dir "$ROOT/target/tools"
+WASM_SPLIT="$ROOT/target/tools/release/wasm-split"
+
+# --emit-relocs keeps the relocations in the linked module; the code it links is the same.
+cargo rustc --lib --crate-type cdylib --target wasm32-unknown-unknown --profile wasm-release \
+  ${PKG_FEATURES:+--features "$PKG_FEATURES"} -- -C link-arg=--emit-relocs
+# wasm-bindgen would carry the relocations, stale, into its output.
+"$WASM_SPLIT" strip-relocs "$WASM" "$OUT/linked.wasm"
+wasm-bindgen --target web --no-demangle --out-dir "$OUT" --out-name cognito_wasm "$OUT/linked.wasm"
+rm "$OUT/linked.wasm"
+whole="$OUT/cognito_wasm_bg.wasm"
+raw=$(stat -c %s "$whole")
+# --converge repeats -Oz until it stops shrinking: ~10 s more for 1.5% of the gzipped size. -g keeps the
+# function names, by which wasm-split finds each function in the linked module.
+wasm-opt -Oz --converge -g "${WASM_OPT_FEATURES[@]}" "$whole" -o "$whole.opt"
+# The sign-in module: SignInCore's exports (and make bench's BenchSrpClient's) and what only they reach.
+secondary=$(sed -n 's/^export const \(\(__wbg_\)\?\(signincore\|benchsrpclient\)_[a-z_]*\):.*/\1/p' \
+  "$OUT/cognito_wasm_bg.wasm.d.ts" | paste -sd, -)
+"$WASM_SPLIT" --linked "$WASM" --secondary-exports "$secondary" "$whole.opt" \
+  "$OUT/cognito_wasm_session_bg.wasm" "$OUT/cognito_wasm_sign_in_bg.wasm"
+rm "$whole" "$whole.opt" "$OUT/cognito_wasm_bg.wasm.d.ts"
+cat scripts/glue-attach-sign-in.js >> "$OUT/cognito_wasm.js"
+printf 'export function attachSignIn(module: WebAssembly.Module): void;\n' >> "$OUT/cognito_wasm.d.ts"
 summary=()
-# module NAME FEATURES: builds the module with only FEATURES into $OUT/NAME.js and $OUT/NAME_bg.wasm.
-module() {
-  local name=$1 features=$2
-  cargo build --lib --target wasm32-unknown-unknown --profile wasm-release --no-default-features --features "$features"
-  wasm-bindgen --target web --out-dir "$OUT" --out-name "$name" "$WASM"
-  local wasm="$OUT/${name}_bg.wasm" raw opt gz
-  raw=$(stat -c %s "$wasm")
-  # --converge repeats -Oz until it stops shrinking: ~10 s more for 1.5% of the gzipped size.
-  wasm-opt -Oz --converge "${WASM_OPT_FEATURES[@]}" --strip-debug --strip-producers "$wasm" -o "$wasm.opt"
-  mv "$wasm.opt" "$wasm"
-  opt=$(stat -c %s "$wasm")
-  gz=$(gzip -9 -c "$wasm" | wc -c)
-  summary+=("${name}_bg.wasm ${opt} bytes (gzip -9: ${gz}; before wasm-opt: ${raw})")
-}
-module cognito_wasm_session session-core
-module cognito_wasm_sign_in "sign-in-core${PKG_FEATURES:+,$PKG_FEATURES}"
+for name in cognito_wasm_session cognito_wasm_sign_in; do
+  wasm="$OUT/${name}_bg.wasm"
+  summary+=("${name}_bg.wasm $(stat -c %s "$wasm") bytes (gzip -9: $(gzip -9 -c "$wasm" | wc -c))")
+done
+summary+=("(one module before wasm-opt and the split: ${raw} bytes)")
 
 # The glue as wasm-bindgen wrote it, for the tests of the boundary (tests/node/boundary.test.mjs,
 # transport.test.mjs): the package ships it bundled, the session core's inside the page's chunks.
 GLUE_OUT="${CARGO_TARGET_DIR:-target}/glue/${OUT//\//_}"
 rm -rf "$GLUE_OUT"
 mkdir -p "$GLUE_OUT"
-cp "$OUT"/cognito_wasm_*.js "$OUT"/cognito_wasm_*.d.ts "$GLUE_OUT/"
+cp "$OUT"/cognito_wasm.js "$OUT"/cognito_wasm.d.ts "$GLUE_OUT/"
 
 cp -R pkg-template/. "$OUT/"
 rm -f "$OUT/.gitignore"   # wasm-bindgen writes none for --target web, but never ship one
 node scripts/bundle-pkg.mjs "$OUT"
-# The session core's glue is bundled into the page's code and not shipped on its own: its declarations would
-# describe no file.
-rm "$OUT"/cognito_wasm_session.d.ts "$OUT"/cognito_wasm_session_bg.wasm.d.ts
+# The glue is bundled into the package's code and not shipped on its own: its declarations would describe no
+# file.
+rm "$OUT"/cognito_wasm.d.ts
 
 # The package must load (and initialise itself) in Node.
 node --input-type=module -e "

@@ -3,6 +3,6 @@
 
 pub use alloc::borrow::ToOwned;
 pub use alloc::boxed::Box;
-pub use alloc::string::{String, ToString};
+pub use alloc::string::String;
 pub use alloc::vec;
 pub use alloc::vec::Vec;

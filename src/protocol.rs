@@ -37,13 +37,9 @@ pub enum Operation {
     DeleteUserAttributes,
     DeleteUser,
     // Only the sign-in core sends these: the session core's name table stays as it was.
-    #[cfg(feature = "sign-in-core")]
     StartWebAuthnRegistration,
-    #[cfg(feature = "sign-in-core")]
     CompleteWebAuthnRegistration,
-    #[cfg(feature = "sign-in-core")]
     ListWebAuthnCredentials,
-    #[cfg(feature = "sign-in-core")]
     DeleteWebAuthnCredential,
 }
 
@@ -75,13 +71,9 @@ impl Operation {
             Self::VerifyUserAttribute => "VerifyUserAttribute",
             Self::DeleteUserAttributes => "DeleteUserAttributes",
             Self::DeleteUser => "DeleteUser",
-            #[cfg(feature = "sign-in-core")]
             Self::StartWebAuthnRegistration => "StartWebAuthnRegistration",
-            #[cfg(feature = "sign-in-core")]
             Self::CompleteWebAuthnRegistration => "CompleteWebAuthnRegistration",
-            #[cfg(feature = "sign-in-core")]
             Self::ListWebAuthnCredentials => "ListWebAuthnCredentials",
-            #[cfg(feature = "sign-in-core")]
             Self::DeleteWebAuthnCredential => "DeleteWebAuthnCredential",
         }
     }

@@ -317,7 +317,7 @@ impl ListReply {
     }
 }
 
-#[cfg(all(test, feature = "sign-in-core"))]
+#[cfg(test)]
 mod tests {
     use super::*;
 

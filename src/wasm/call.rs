@@ -10,15 +10,12 @@
 
 use crate::prelude::*;
 
-#[cfg(feature = "sign-in-core")]
 use crate::clock::Now;
 use crate::error::Error;
 use crate::json::{self, Value};
 use crate::text;
 
-#[cfg(feature = "session-core")]
 use super::Core;
-#[cfg(feature = "sign-in-core")]
 use super::SignInCore;
 use super::settings;
 
@@ -83,7 +80,6 @@ fn by_name<Op: Copy>(table: &[(&str, Op)], name: &str) -> Result<Op, Error> {
         .ok_or_else(|| Error::invalid_parameter(text::concat(&["no operation is called ", name])))
 }
 
-#[cfg(feature = "session-core")]
 ops! {
     /// The session core's operations ([`Core`]): the page's.
     Core: SessionOp {
@@ -107,7 +103,6 @@ ops! {
     }
 }
 
-#[cfg(feature = "sign-in-core")]
 ops! {
     /// The sign-in core's operations ([`SignInCore`]).
     SignInCore: SignInOp {
@@ -187,7 +182,6 @@ impl Args {
     }
 
     /// A string that may be absent or `null`.
-    #[cfg(feature = "session-core")]
     pub(super) fn opt_string(&self, at: usize) -> Result<Option<&str>, Error> {
         match self.value(at) {
             Value::Null => Ok(None),
@@ -195,7 +189,6 @@ impl Args {
         }
     }
 
-    #[cfg(feature = "session-core")]
     pub(super) fn bool(&self, at: usize) -> Result<bool, Error> {
         self.read_as(at, "true or false", Value::as_bool)
     }
@@ -207,7 +200,6 @@ impl Args {
 
     /// The time of a reply: Unix seconds by the device clock at `at`, and Cognito's clock minus the
     /// device's (seconds) after it.
-    #[cfg(feature = "sign-in-core")]
     pub(super) fn now(&self, at: usize) -> Result<Now, Error> {
         Ok(Now::with_offset(self.int(at)?, self.int(at + 1)?))
     }
@@ -220,8 +212,7 @@ impl Args {
     }
 }
 
-// Both classes: the tests build with both features (the default).
-#[cfg(all(test, feature = "session-core", feature = "sign-in-core"))]
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::json::parse;

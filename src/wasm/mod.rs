@@ -1,18 +1,21 @@
-//! The modules' exports (wasm32 only; natively for their unit tests): a synchronous face of the sans-IO core for the package's JavaScript
-//! (`pkg-template/client.js`), which owns every effect — `fetch`, storage, timers, other tabs, events.
+//! The modules' exports (wasm32 only; natively for their unit tests): a synchronous face of the sans-IO core
+//! for the package's JavaScript (`pkg-template/client.js`), which owns every effect — `fetch`, storage,
+//! timers, other tabs, events.
 //!
-//! The crate builds into two wasm modules, chosen by cargo feature (`scripts/build-pkg.sh` builds each alone):
-//! - `session-core` ([`session`]): what a page needs to restore a stored session, answer `getSession()`,
-//!   refresh when due and sign out. Every page loads it.
-//! - `sign-in-core` ([`sign_in`], [`oauth`]): SRP, the sign-in flows (`signInWithRedirect` too) and the
-//!   account operations, loaded by the sign-in worker on first use, so that a returning user's page never
-//!   downloads or compiles them.
+//! The crate builds into one wasm module with two classes, which `scripts/build-pkg.sh` splits in two at
+//! function level (scripts/wasm-split): the part every function of [`Core`] reaches, and the rest, which
+//! imports the first part's memory, table and functions instead of carrying its own.
+//! - [`Core`] ([`session`]): what a page needs to restore a stored session, answer `getSession()`, refresh
+//!   when due and sign out. Every page loads its part, the session module.
+//! - [`SignInCore`] ([`sign_in`], [`oauth`]): SRP, the sign-in flows (`signInWithRedirect` too) and the
+//!   account operations. Its part, the sign-in module, is loaded on first use by the sign-in worker (with the
+//!   session module under it) or on the page where no worker starts, so that a returning user's page never
+//!   downloads or compiles it.
 //!
-//! The session module exports the class [`Core`], the sign-in module [`SignInCore`]: each opened with the
-//! app's configuration, with one method: `call(op, args)` runs the operation named `op` (its class's table in
-//! [`call`]) with its arguments, the JSON text of an array. One method rather than one per operation: each
-//! `#[wasm_bindgen]` method cost an export shim in the module and a glue function in the JS wasm-bindgen
-//! writes (see [`call`] for what it saved).
+//! Each class is opened with the app's configuration and has one method: `call(op, args)` runs the operation
+//! named `op` (its class's table in [`call`]) with its arguments, the JSON text of an array. One method
+//! rather than one per operation: each `#[wasm_bindgen]` method cost an export shim in the module and a glue
+//! function in the JS wasm-bindgen writes (see [`call`] for what it saved).
 //!
 //! One boundary convention: `call` returns the JSON text of an outcome, `{"ok": value}` or
 //! `{"error": {"name", "message", "retryable"}}`, which the package's `invoke` (pkg-template/outcome.js) turns
@@ -26,14 +29,10 @@
 //! nothing else). The session module parses each such text once and holds the session ([`session`]'s
 //! `HeldSessions`): later decisions about the same text use what it holds.
 
-#[cfg(feature = "sign-in-core")]
 mod account;
 mod call;
-#[cfg(feature = "sign-in-core")]
 mod oauth;
-#[cfg(feature = "session-core")]
 mod session;
-#[cfg(feature = "sign-in-core")]
 mod sign_in;
 
 use crate::prelude::*;
@@ -113,7 +112,6 @@ fn session_view(session: &Session, stored: String) -> Value {
 }
 
 /// One client's session core (the page's): its configuration and the sessions it has read.
-#[cfg(feature = "session-core")]
 #[wasm_bindgen]
 pub struct Core {
     /// The app's configuration, or why it cannot be used: every operation that needs it answers with that
@@ -124,7 +122,6 @@ pub struct Core {
 
 /// One client's sign-in core (the sign-in worker's, or the page's where no worker starts): its
 /// configuration and the sign-in under way.
-#[cfg(feature = "sign-in-core")]
 #[wasm_bindgen]
 pub struct SignInCore {
     /// As [`Core`]'s.
@@ -139,7 +136,6 @@ struct Opened {
     auto_refresh: bool,
     /// The app's `oauth` configuration, read when `signInWithRedirect` needs it (the session core has
     /// no use for it).
-    #[cfg(feature = "sign-in-core")]
     oauth: Option<Value>,
 }
 
@@ -151,7 +147,6 @@ fn opened(opened: &Result<Opened, Error>) -> Result<&Opened, Error> {
 
 const DEFAULT_TIMEOUT_MS: u32 = 30_000;
 
-#[cfg(feature = "session-core")]
 #[wasm_bindgen]
 impl Core {
     /// Reads the app's configuration (as JSON). Never throws: an unusable one is the error of every call.
@@ -173,7 +168,6 @@ impl Core {
     }
 }
 
-#[cfg(feature = "sign-in-core")]
 #[wasm_bindgen]
 impl SignInCore {
     /// As [`Core::new`].
@@ -238,7 +232,6 @@ impl Opened {
                 .unwrap_or(DEFAULT_TIMEOUT_MS)
                 .max(1),
             auto_refresh: input.opt_bool("autoRefresh")?.unwrap_or(true),
-            #[cfg(feature = "sign-in-core")]
             oauth: input_json.get("oauth").cloned(),
         })
     }

@@ -1,4 +1,4 @@
-//! The sign-in module's operations for `signInWithRedirect` (`sign-in-core`, run by [`super::call`]): the
+//! The sign-in module's operations for `signInWithRedirect` ([`super::SignInCore`]'s, run by [`super::call`]): the
 //! app's `oauth` configuration read, and [`crate::flows::oauth`] — the authorize URL with its pending state,
 //! the page the browser came back to, the token request and its reply, the `/logout` URL. They live here, not in the session module: a
 //! returning user's page, which has no pending redirect, never loads them.

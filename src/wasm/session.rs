@@ -1,4 +1,4 @@
-//! The session module's operations (`session-core`, run by [`super::call`]): everything a page needs for a
+//! The session module's operations ([`super::Core`]'s, run by [`super::call`]): everything a page needs for a
 //! user who signed in earlier — read the stored session, decide when to refresh, build the refresh and
 //! revocation requests, read their replies, and the transport's retry and error decisions. No SRP, no
 //! sign-in flow, no account operation.

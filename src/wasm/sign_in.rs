@@ -1,4 +1,4 @@
-//! The sign-in module's operations (`sign-in-core`, run by [`super::call`]): SRP, every sign-in flow with
+//! The sign-in module's operations ([`super::SignInCore`]'s, run by [`super::call`]): SRP, every sign-in flow with
 //! its challenges, remembered devices, and the account operations. The package loads this module only when
 //! a sign-in or an account operation needs it — in the page's sign-in worker, or on the page where no worker
 //! can start.

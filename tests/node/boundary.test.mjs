@@ -14,16 +14,58 @@ import { pathToFileURL } from 'node:url';
 
 import { GLUE } from './helpers.mjs';
 
-// The glue as wasm-bindgen wrote it (pkg/ ships it bundled), each instantiated with pkg/'s module.
-const sessionCore = await import(pathToFileURL(join(GLUE, 'cognito_wasm_session.js')).href);
-const signInCore = await import(pathToFileURL(join(GLUE, 'cognito_wasm_sign_in.js')).href);
+// The glue as wasm-bindgen wrote it (pkg/ ships it bundled), with pkg/'s two modules: the session module, then
+// the sign-in module attached to its instance.
+const glue = await import(pathToFileURL(join(GLUE, 'cognito_wasm.js')).href);
+const compiled = (file) => new WebAssembly.Module(readFileSync(new URL(`../../pkg/${file}`, import.meta.url)));
+const sessionModule = compiled('cognito_wasm_session_bg.wasm');
+const signInModule = compiled('cognito_wasm_sign_in_bg.wasm');
+glue.initSync({ module: sessionModule });
+/** What making a SignInCore did before the sign-in module was attached. */
+const signInCoreAlone = (() => {
+  try {
+    return new glue.SignInCore('{}');
+  } catch (error) {
+    return error;
+  }
+})();
+glue.attachSignIn(signInModule);
 
-for (const [core, file] of [
-  [sessionCore, 'cognito_wasm_session_bg.wasm'],
-  [signInCore, 'cognito_wasm_sign_in_bg.wasm'],
-]) {
-  core.initSync({ module: readFileSync(new URL(`../../pkg/${file}`, import.meta.url)) });
-}
+test('the session module alone has no sign-in code; the sign-in module takes the rest from its instance', () => {
+  assert.ok(signInCoreAlone instanceof TypeError, `a SignInCore was made without the sign-in module: ${signInCoreAlone}`);
+  const sessionExports = new Map(WebAssembly.Module.exports(sessionModule).map(({ name, kind }) => [name, kind]));
+  assert.deepEqual([...sessionExports.keys()].filter((name) => /signincore/.test(name)), []);
+  const signInExports = WebAssembly.Module.exports(signInModule).map(({ name }) => name);
+  assert.deepEqual(signInExports.sort(), ['__wbg_signincore_free', 'signincore_call', 'signincore_new']);
+  const imports = WebAssembly.Module.imports(signInModule);
+  const shared = imports.filter((i) => i.module === '__split');
+  // The session module's functions are called through its function table (scripts/wasm-split).
+  for (const kind of ['memory', 'table']) assert.ok(shared.some((i) => i.kind === kind), `no ${kind} is shared`);
+  for (const { name, kind } of shared) assert.equal(sessionExports.get(name), kind, `__split.${name} (${kind})`);
+  // Its other imports are the glue's, which the session module imports from the same place.
+  const glueModules = new Set(WebAssembly.Module.imports(sessionModule).map((i) => i.module));
+  for (const { module, name } of imports) assert.ok(module === '__split' || glueModules.has(module), `${module}.${name}`);
+  // A second attach is harmless, and a SignInCore works (the operations' tests are below).
+  glue.attachSignIn(signInModule);
+  const core = new glue.SignInCore('{}');
+  assert.equal(JSON.parse(core.call('settings', '[]')).error?.name, 'InvalidParameterException');
+  core.free();
+});
+
+test('the glue exports the two classes, attachSignIn and initSync, and each class a constructor and call(op, args) alone', () => {
+  const text = readFileSync(join(GLUE, 'cognito_wasm.d.ts'), 'utf8');
+  const head = text.slice(0, text.indexOf('export type InitInput'));
+  const classes = [...head.matchAll(/^export class (\w+) \{\n([^]*?)^\}/gm)];
+  assert.deepEqual(classes.map(([, name]) => name).sort(), ['Core', 'SignInCore']);
+  for (const [, name, body] of classes) {
+    const declared = [...body.matchAll(/^\s*(\w+)\(([^)]*)\)(?:: ([^;]+))?;/gm)].map(
+      ([, fn, params, returns]) => `${fn}(${params})${returns ? `: ${returns}` : ''}`,
+    );
+    assert.deepEqual(declared.sort(), ['call(op: string, args: string): string', 'constructor(config: string)', 'free(): void'], name);
+  }
+  assert.match(text, /^export function attachSignIn\(module: WebAssembly\.Module\): void;$/m);
+  assert.deepEqual(Object.keys(glue).filter((k) => k !== 'default').sort(), ['Core', 'SignInCore', 'attachSignIn', 'initSync']);
+});
 
 const GOOD = JSON.stringify({ userPoolId: 'us-east-1_Test', clientId: 'client', endpoint: 'http://127.0.0.1:1' });
 const BAD = JSON.stringify({ userPoolId: 'no-underscore' });
@@ -121,22 +163,12 @@ function callFresh(Core, config, op, args) {
   }
 }
 
-for (const [name, core, dts, className] of [
-  ['session core', sessionCore, 'cognito_wasm_session.d.ts', 'Core'],
-  ['sign-in core', signInCore, 'cognito_wasm_sign_in.d.ts', 'SignInCore'],
+for (const [name, className] of [
+  ['session core', 'Core'],
+  ['sign-in core', 'SignInCore'],
 ]) {
   const operations = OPERATIONS[name];
-  const Core = core[className];
-
-  test(`${name}: the module exports a Core with a constructor and call(op, args) alone`, () => {
-    const text = readFileSync(join(GLUE, dts), 'utf8');
-    const head = text.slice(0, text.indexOf('export type InitInput'));
-    const declared = [...head.matchAll(/^\s*(export function |export class )?(\w+)\(([^)]*)\)(?:: ([^;]+))?;/gm)].map(
-      ([, kind, fn, params, returns]) => `${kind ?? ''}${fn}(${params})${returns ? `: ${returns}` : ''}`,
-    );
-    assert.deepEqual(declared.sort(), ['call(op: string, args: string): string', 'constructor(config: string)', 'free(): void']);
-    assert.deepEqual(Object.keys(core).filter((k) => k !== 'default' && k !== 'initSync'), [className]);
-  });
+  const Core = glue[className];
 
   test(`${name}: this file calls every operation of the table in src/wasm/call.rs, and the module has each`, () => {
     assert.deepEqual(Object.keys(operations).sort(), tableOps(className).sort());
@@ -182,7 +214,7 @@ for (const [name, core, dts, className] of [
 }
 
 test('the session core holds what it read: a refresh decision names the session by its stored text', () => {
-  const core = new sessionCore.Core(GOOD);
+  const core = new glue.Core(GOOD);
   const call = (op, ...args) => assertOutcome(core.call(op, JSON.stringify(args)), op);
   try {
     const unreadable = call('needsRefresh', '{"version":1}', 0);

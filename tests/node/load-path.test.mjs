@@ -27,13 +27,13 @@ const SHARED = /^shared-\w+\.js$/;
 /** The package's files in `names` that are not shared chunks. */
 const named = (names) => names.filter((name) => !SHARED.test(name));
 /**
- * The modules of pkg-template (and the session core's glue) whose code those files hold, read from their
+ * The modules of pkg-template (and the wasm glue) whose code those files hold, read from their
  * source maps: whatever file bundling puts them in, a module added here is one every returning user
  * downloads.
  */
 const LOAD_PATH_MODULES = [
   'client.js',
-  'cognito_wasm_session.js',
+  'cognito_wasm.js',
   'errors.js',
   'index.js',
   'load-wasm.js',
@@ -234,8 +234,8 @@ test('the first sign-in fetches the sign-in core, once; later sign-ins and accou
     assert.equal(out.value.isSignedIn, true);
     assert.deepEqual(
       fetched.filter((p) => SIGN_IN_CORE.test(p)).sort(),
-      // The worker imports the sign-in glue from its shared chunk; cognito_wasm_sign_in.js itself is the entry
-      // of the page's fallback where no worker starts.
+      // The worker imports the glue from a shared chunk, and runs the sign-in module on top of the session
+      // module (which the page fetched already: it is not counted here).
       ['/pkg/cognito_wasm_sign_in_bg.wasm', '/pkg/signer-backends.js', '/pkg/signer.js'],
     );
     assert.deepEqual(page.problems, []);

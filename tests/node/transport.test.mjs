@@ -13,8 +13,8 @@ import { Call } from '../../pkg-template/timers.js';
 import { MAX_REPLY_BYTES } from '../../pkg-template/exchange.js';
 import { Transport } from '../../pkg-template/transport.js';
 
-// The session core's glue as wasm-bindgen wrote it (pkg/ ships it bundled), with pkg/'s module.
-const { Core, initSync } = await import(pathToFileURL(join(GLUE, 'cognito_wasm_session.js')).href);
+// The glue as wasm-bindgen wrote it (pkg/ ships it bundled), with pkg/'s session module.
+const { Core, initSync } = await import(pathToFileURL(join(GLUE, 'cognito_wasm.js')).href);
 initSync({ module: readFileSync(join(ROOT, 'pkg', 'cognito_wasm_session_bg.wasm')) });
 
 let server;
