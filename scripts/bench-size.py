@@ -1,9 +1,8 @@
 #!/usr/bin/env python3
 """What the .wasm is made of: code bytes per function and per crate, from the name section of the
 un-stripped build (target/wasm32-unknown-unknown/wasm-release/cognito_wasm.wasm, before wasm-bindgen and
-wasm-opt). That file is the module `make pkg` built last, the sign-in core; for the session core, build it alone
-(`cargo build --lib --target wasm32-unknown-unknown --profile wasm-release --no-default-features --features
-session-core`) first. Usage: scripts/bench-size.py [file.wasm] [top-n]"""
+wasm-opt): the one module `make pkg` builds, both classes, before scripts/wasm-split cuts it into the session
+and sign-in modules. Usage: scripts/bench-size.py [file.wasm] [top-n]"""
 import re
 import sys
 from collections import defaultdict

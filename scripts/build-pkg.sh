@@ -49,8 +49,14 @@ wasm-opt -Oz --converge -g "${WASM_OPT_FEATURES[@]}" "$whole" -o "$whole.opt"
 # The sign-in module: SignInCore's exports (and make bench's BenchSrpClient's) and what only they reach.
 secondary=$(sed -n 's/^export const \(\(__wbg_\)\?\(signincore\|benchsrpclient\)_[a-z_]*\):.*/\1/p' \
   "$OUT/cognito_wasm_bg.wasm.d.ts" | paste -sd, -)
-"$WASM_SPLIT" --linked "$WASM" --secondary-exports "$secondary" "$whole.opt" \
-  "$OUT/cognito_wasm_session_bg.wasm" "$OUT/cognito_wasm_sign_in_bg.wasm"
+session="$OUT/cognito_wasm_session_bg.wasm" sign_in="$OUT/cognito_wasm_sign_in_bg.wasm"
+"$WASM_SPLIT" --linked "$WASM" --secondary-exports "$secondary" "$whole.opt" "$session.split" "$sign_in.split"
+# Each part once more on its own (1.3% smaller gzipped, both), then the splitter's checks again on what ships.
+for part in "$session" "$sign_in"; do
+  wasm-opt -Oz --converge "${WASM_OPT_FEATURES[@]}" --strip-debug --strip-producers "$part.split" -o "$part"
+  rm "$part.split"
+done
+"$WASM_SPLIT" check --linked "$WASM" --secondary-exports "$secondary" "$whole.opt" "$session" "$sign_in"
 rm "$whole" "$whole.opt" "$OUT/cognito_wasm_bg.wasm.d.ts"
 cat scripts/glue-attach-sign-in.js >> "$OUT/cognito_wasm.js"
 printf 'export function attachSignIn(module: WebAssembly.Module): void;\n' >> "$OUT/cognito_wasm.d.ts"
