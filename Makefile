@@ -64,6 +64,9 @@ test-rust:
 	# format! and to_string() among them (clippy.toml), which would link core's formatting machinery into the
 	# modules. With make bench's exports, so that that build does not rot between runs either.
 	cargo clippy --lib --target wasm32-unknown-unknown --features bench -- -D warnings
+	# The build tool that splits the module (a workspace of its own), into the target dir make pkg builds it in.
+	cargo test --manifest-path scripts/wasm-split/Cargo.toml --target-dir target/tools
+	cargo clippy --manifest-path scripts/wasm-split/Cargo.toml --target-dir target/tools --all-targets -- -D warnings
 
 # The SRP maths compiled to wasm32 (its own Montgomery kernel), in headless Chromium (wasm-bindgen-test):
 # the reference vectors and the kernel's tests. The package around it is tested by test-node.
