@@ -1,5 +1,5 @@
 // What crosses between the JavaScript and a wasm core, and the errors the package throws: a core's outcome
-// (`{ok}` or `{error}`) unwrapped, an app's argument encoded as JSON, an error described for the core.
+// (`{ok}` or `{error}`) unwrapped, an app's argument encoded as JSON.
 import { CognitoError } from './errors.js';
 
 export const fail = (name, message, retryable = false) => new CognitoError(name, message, retryable);
@@ -20,10 +20,6 @@ export function unwrap(text) {
  * into a core goes through here, as `core.call(op, args as a JSON array)`.
  */
 export const invoke = (core, op, ...args) => unwrap(core.call(op, JSON.stringify(args)));
-
-/** What an error says, for the core. */
-export const errorJson = (error) =>
-  JSON.stringify({ name: String(error?.name ?? 'Error'), message: messageOf(error), retryable: error?.retryable === true });
 
 /** An app's argument as JSON for the core (which checks its shape). */
 export function encode(value, what) {

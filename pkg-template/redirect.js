@@ -3,9 +3,15 @@
 // the address bar cleaned), and the domain's sign-out URL. Loaded by the client on first use (see
 // on-first-use.js): when a redirect is begun, pending on construction (PendingRedirects, store.js) or asked
 // for, or a sign-out ends the domain's session too.
-import { post } from './exchange.js';
+import { onFirstUse } from './on-first-use.js';
 import { encode, invalid, unwrap } from './outcome.js';
 import { Call, deviceNow } from './timers.js';
+
+/**
+ * The POST itself (exchange.js), imported as transport.js does: a static import would put exchange.js's code
+ * in a chunk shared with this module, an extra file for the pages that refresh or sign out (scripts/bundle-pkg.mjs).
+ */
+const exchange = onFirstUse(() => import('./exchange.js'));
 
 /** The page's address and origin ('' outside a browser page). */
 const pageUrl = () => globalThis.location?.href ?? '';
@@ -93,6 +99,7 @@ function cleanAddressBar() {
  * code is used once.
  */
 async function postForm(call, request) {
+  const { post } = await exchange();
   const headers = { 'Content-Type': 'application/x-www-form-urlencoded' };
   const reply = await post(call, request.url, headers, request.body, 'the token endpoint', { credentials: 'omit' });
   return { status: reply.status, body: reply.text };

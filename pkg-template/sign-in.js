@@ -3,7 +3,7 @@
 // on this page with one of the user's passkeys. Loaded by the client on the first sign-in (see on-first-use.js).
 import { forgetDevice, saveDevice, storedDevice } from './devices.js';
 import { onFirstUse } from './on-first-use.js';
-import { encode, errorJson, invalid, unwrap } from './outcome.js';
+import { encode, invalid, messageOf, unwrap } from './outcome.js';
 import { Call, deviceNow } from './timers.js';
 
 /** The sign-in core's step asking the page for a passkey assertion; the app never sees it (see drive). */
@@ -13,6 +13,10 @@ const MEDIATIONS = ['conditional', 'optional', 'required', 'silent'];
 
 /** The WebAuthn ceremonies, loaded by the first WEB_AUTHN challenge only. */
 const passkeys = onFirstUse(() => import('./passkeys.js'));
+
+/** What an error says, for the core (here, not in outcome.js: a sign-in is what tells the core of one). */
+const errorJson = (error) =>
+  JSON.stringify({ name: String(error?.name ?? 'Error'), message: messageOf(error), retryable: error?.retryable === true });
 
 /** The name a new device is registered under: the user agent, as amazon-cognito-identity-js does. */
 const deviceName = () => globalThis.navigator?.userAgent || 'cognito-wasm';
