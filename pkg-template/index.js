@@ -7,11 +7,18 @@ import { SignInCore, attachSignIn, initSync } from './cognito_wasm.js';
 import { compileWasm } from './load-wasm.js';
 import { provideSignInCore } from './sign-in-provider.js';
 
-initSync({ module: await compileWasm(new URL('./cognito_wasm_session_bg.wasm', import.meta.url)) });
+const session = await compileWasm(new URL('./cognito_wasm_session_bg.wasm', import.meta.url));
+initSync({ module: session });
 
 provideSignInCore({
-  // Written out here, in this form, so that bundlers find the worker and emit it as a chunk of its own.
-  startWorker: () => new Worker(new URL('./signer.js', import.meta.url), { type: 'module', name: 'cognito-wasm sign-in' }),
+  startWorker() {
+    // Written out here, in this form, so that bundlers find the worker and emit it as a chunk of its own.
+    const worker = new Worker(new URL('./signer.js', import.meta.url), { type: 'module', name: 'cognito-wasm sign-in' });
+    // The worker's sign-in module runs on a session instance of its own, made from this compiled module rather
+    // than a second fetch and compilation (an engine that cannot send it throws: the page loads the core).
+    worker.postMessage({ type: 'load', session });
+    return worker;
+  },
   async load() {
     attachSignIn(await compileWasm(new URL('./cognito_wasm_sign_in_bg.wasm', import.meta.url)));
     return SignInCore;

@@ -1,8 +1,10 @@
 // The page's sign-in worker: loads the sign-in module (SRP, sign-in flows, account operations) on top of the
-// session module when the page first needs it, and runs each client's sign-in half here, so that the SRP maths (A, the password key and
-// signature, device SRP) never hold the main thread. signer-host.js is the page's side of the protocol; every
-// message is tagged with its `type`:
-//   page → worker  {type: 'open', client, config}           a core for client number `client`
+// session module when the page first needs it, and runs each client's sign-in half here, so that the SRP maths
+// (A, the password key and signature, device SRP) never hold the main thread. signer-host.js is the page's side
+// of the protocol; every message is tagged with its `type`:
+//   page → worker  {type: 'load', session}                  the page's compiled session module (index.js), to
+//                                                            run the sign-in module on; sent first
+//                  {type: 'open', client, config}           a core for client number `client`
 //                  {type: 'call', id, client, op, args}      operation `op` of that core, `args` the JSON text
 //                                                            of their array; answered by a 'reply'
 //                  {type: 'close', client}                   the client was collected: free its core
@@ -14,8 +16,23 @@ import { compileWasm } from './load-wasm.js';
 
 const cores = new Map();
 
+// Fetched and compiled while the page's 'load' is on its way.
+const signIn = compileWasm(new URL('./cognito_wasm_sign_in_bg.wasm', import.meta.url));
+signIn.catch(() => {}); // its failure is answered on 'load'
+
 self.onmessage = ({ data }) => {
   switch (data.type) {
+    case 'load':
+      signIn
+        .then((module) => {
+          initSync({ module: data.session });
+          attachSignIn(module);
+        })
+        .then(
+          () => self.postMessage({ type: 'ready' }),
+          () => self.postMessage({ type: 'unavailable' }),
+        );
+      break;
     case 'open':
       // The configuration was checked on the page, by the same reader.
       cores.set(data.client, new SignInCore(data.config));
@@ -29,16 +46,3 @@ self.onmessage = ({ data }) => {
       break;
   }
 };
-
-Promise.all([
-  compileWasm(new URL('./cognito_wasm_session_bg.wasm', import.meta.url)),
-  compileWasm(new URL('./cognito_wasm_sign_in_bg.wasm', import.meta.url)),
-])
-  .then(([session, signIn]) => {
-    initSync({ module: session });
-    attachSignIn(signIn);
-  })
-  .then(
-    () => self.postMessage({ type: 'ready' }),
-    () => self.postMessage({ type: 'unavailable' }),
-  );

@@ -236,9 +236,11 @@ test('the first sign-in fetches the sign-in core, once; later sign-ins and accou
     assert.deepEqual(
       fetched.filter((p) => SIGN_IN_CORE.test(p)).sort(),
       // The worker imports the glue from a shared chunk, and runs the sign-in module on top of the session
-      // module (which the page fetched already: it is not counted here).
+      // module, which the page fetched already.
       ['/pkg/cognito_wasm_sign_in_bg.wasm', '/pkg/signer-backends.js', '/pkg/signer.js'],
     );
+    // The page hands its compiled session module to the worker: no second fetch of it.
+    assert.deepEqual(fetched.filter((p) => p.endsWith('/cognito_wasm_session_bg.wasm')), ['/pkg/cognito_wasm_session_bg.wasm']);
     assert.deepEqual(page.problems, []);
   } finally {
     await context.close();
