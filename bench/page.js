@@ -1,7 +1,7 @@
 // The benchmark page: the same SRP work with every library, in one page. bench/run.mjs drives it through
 // window.runBench(config) and gets per-run timings (ms) back.
-// The bench build's glue as wasm-bindgen wrote it (scripts/build-pkg.sh keeps it; the package bundles it away).
-import { BenchSrpClient, attachSignIn, initSync } from '/target/bench-build/glue/target_bench_pkg-bench/cognito_wasm.js';
+// The bench build's glue as wasm-bindgen wrote it (scripts/bench.sh copies it next to that build's modules).
+import { BenchSrpClient, attachSignIn, initSync } from '/target/bench/pkg-bench/glue.js';
 import { CognitoClient } from '/target/bench/pkg/index.js';
 import * as acij from '/target/bench/acij-page.js';
 import * as plain from '/bench/plain-srp.js';

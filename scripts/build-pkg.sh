@@ -47,7 +47,7 @@ raw=$(stat -c %s "$whole")
 # function names, by which wasm-split finds each function in the linked module.
 wasm-opt -Oz --converge -g "${WASM_OPT_FEATURES[@]}" "$whole" -o "$whole.opt"
 # The sign-in module: SignInCore's exports (and make bench's BenchSrpClient's) and what only they reach.
-secondary=$(sed -n 's/^export const \(\(__wbg_\)\?\(signincore\|benchsrpclient\)_[a-z_]*\):.*/\1/p' \
+secondary=$(sed -n 's/^export const \(\(__wbg_\)\?\(signincore\|benchsrpclient\)_[A-Za-z0-9_]*\):.*/\1/p' \
   "$OUT/cognito_wasm_bg.wasm.d.ts" | paste -sd, -)
 session="$OUT/cognito_wasm_session_bg.wasm" sign_in="$OUT/cognito_wasm_sign_in_bg.wasm"
 "$WASM_SPLIT" --linked "$WASM" --secondary-exports "$secondary" "$whole.opt" "$session.split" "$sign_in.split"
