@@ -100,8 +100,12 @@ fn checked_endpoint(endpoint: String) -> Result<String, Error> {
     };
     // Split at the first ':' and then require '//': the same URLs as splitting at "://" (an accepted scheme
     // has no ':'), without linking core's substring searcher (3 kB) into the page's module.
-    let (scheme, rest) = endpoint.split_once(':').ok_or_else(refuse)?;
-    let rest = rest.strip_prefix("//").ok_or_else(refuse)?;
+    // Bytewise, as below: core's char and string patterns would bring their searchers into the session module.
+    let (scheme, rest) = text::split_once(&endpoint, b':').ok_or_else(refuse)?;
+    if !rest.as_bytes().starts_with(b"//") {
+        return Err(refuse());
+    }
+    let rest = rest.get(2..).unwrap_or_default();
     let authority_end = rest
         .bytes()
         .position(|b| matches!(b, b'/' | b'?' | b'#'))
@@ -109,19 +113,20 @@ fn checked_endpoint(endpoint: String) -> Result<String, Error> {
     let authority = rest.get(..authority_end).unwrap_or_default();
     let authority_ok = authority
         .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b));
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
     // A bracketed IPv6 host ends at its ']', a name or IPv4 address at the port's ':'.
-    let host_end = if authority.starts_with('[') {
-        authority.find(']').map(|i| i + 1).ok_or_else(refuse)?
+    let position = |byte| authority.bytes().position(|b| b == byte);
+    let host_end = if authority.as_bytes().first() == Some(&b'[') {
+        position(b']').map(|i| i + 1).ok_or_else(refuse)?
     } else {
-        authority.find(':').unwrap_or(authority.len())
+        position(b':').unwrap_or(authority.len())
     };
     let (host, port) = authority.split_at_checked(host_end).ok_or_else(refuse)?;
     let port_ok = port.is_empty()
-        || port
-            .strip_prefix(':')
-            .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
-    if !authority_ok || !port_ok || host.is_empty() || endpoint.contains(char::is_whitespace) {
+        || port.as_bytes().split_first().is_some_and(|(&colon, p)| {
+            colon == b':' && !p.is_empty() && p.iter().all(u8::is_ascii_digit)
+        });
+    if !authority_ok || !port_ok || host.is_empty() || endpoint.chars().any(char::is_whitespace) {
         return Err(refuse());
     }
     let scheme_ok = scheme.eq_ignore_ascii_case("https")
@@ -134,18 +139,27 @@ fn checked_endpoint(endpoint: String) -> Result<String, Error> {
 }
 
 fn is_loopback(host: &str) -> bool {
-    let octet = |o: &str| o.bytes().all(|b| b.is_ascii_digit()) && o.parse::<u8>().is_ok();
     host.eq_ignore_ascii_case("localhost")
         || host == "[::1]"
-        || (host.starts_with("127.")
-            && text::split(host, '.').count() == 4
-            && text::split(host, '.').all(octet))
+        || (host.as_bytes().starts_with(b"127.")
+            && text::split(host, b'.').count() == 4
+            && text::split(host, b'.').all(is_octet))
+}
+
+/// Whether `o` is digits only, of a value that fits a byte: `o.parse::<u8>()` of digits, without core's
+/// integer parser in the session module.
+fn is_octet(o: &str) -> bool {
+    !o.is_empty()
+        && o.bytes()
+            .try_fold(0u32, |n, b| {
+                b.is_ascii_digit()
+                    .then(|| (n * 10 + u32::from(b - b'0')).min(256))
+            })
+            .is_some_and(|n| n <= 255)
 }
 
 fn region_of(user_pool_id: &str) -> &str {
-    user_pool_id
-        .split_once('_')
-        .map_or("", |(region, _)| region)
+    text::split_once(user_pool_id, b'_').map_or("", |(region, _)| region)
 }
 
 #[cfg(test)]
@@ -168,6 +182,44 @@ mod tests {
         )
         .unwrap();
         assert_eq!(local.endpoint, "http://127.0.0.1:9229/");
+    }
+
+    #[test]
+    fn an_octet_is_what_parses_as_a_byte() {
+        for o in [
+            "",
+            "0",
+            "00",
+            "1",
+            "9",
+            "10",
+            "99",
+            "100",
+            "199",
+            "249",
+            "250",
+            "255",
+            "256",
+            "260",
+            "300",
+            "999",
+            "0255",
+            "000000000000255",
+            "0000000000000256",
+            "4294967551",
+            "18446744073709551871",
+            "+1",
+            "-0",
+            " 1",
+            "1 ",
+            "1a",
+            "a",
+            "١",
+            "2é",
+        ] {
+            let oracle = o.bytes().all(|b| b.is_ascii_digit()) && o.parse::<u8>().is_ok();
+            assert_eq!(is_octet(o), oracle, "{o:?}");
+        }
     }
 
     #[test]

@@ -316,17 +316,9 @@ fn parse_error(response: &RawResponse<'_>) -> Error {
         .or_else(|| {
             response
                 .error_type_header
-                .map(|h| h.split_once(':').map_or(h, |(before, _)| before))
+                .map(|h| text::split_once(h, b':').map_or(h, |(before, _)| before))
         })
-        .map(|t| {
-            // After the last '#' (found bytewise: core's reverse search formats numbers in a panic).
-            t.bytes()
-                .rposition(|b| b == b'#')
-                .and_then(|at| t.get(at + 1..))
-                .unwrap_or(t)
-                .trim()
-        })
-        .filter(|n| is_error_name(n));
+        .and_then(error_name);
     match name {
         Some(name) => {
             let mut error = Error::new(name, message.unwrap_or_default());
@@ -348,13 +340,37 @@ fn parse_error(response: &RawResponse<'_>) -> Error {
     }
 }
 
+/// The error name a `__type` (or the header) gives: after its last `#`, without the whitespace around it, when
+/// it has the form of one ([`is_error_name`]).
+fn error_name(t: &str) -> Option<&str> {
+    // After the last '#' (found bytewise: core's reverse search formats numbers in a panic).
+    let t = t
+        .bytes()
+        .rposition(|b| b == b'#')
+        .and_then(|at| t.get(at + 1..))
+        .unwrap_or(t);
+    // `t.trim()` without core's pattern searcher (in the session module for this alone): a name is ASCII
+    // alphanumeric, so it ends at the first other byte, and only whitespace may follow it.
+    let start = t
+        .char_indices()
+        .find(|&(_, c)| !c.is_whitespace())
+        .map_or(t.len(), |(at, _)| at);
+    let t = t.get(start..)?;
+    let end = t
+        .bytes()
+        .position(|b| !b.is_ascii_alphanumeric())
+        .unwrap_or(t.len());
+    let (name, after) = t.split_at_checked(end)?;
+    (after.chars().all(char::is_whitespace) && is_error_name(name)).then_some(name)
+}
+
 /// Whether `name` has the form of Cognito's (and AWS's) error names: an ASCII PascalCase identifier such as
 /// `NotAuthorizedException` or `ServiceUnavailable`. Anything else (`constructor`, `__proto__`, markup) is
 /// reported as `UnknownError`: apps look names up in tables, and a name from the wire must not be able to
 /// name one of JavaScript's built-in properties.
 fn is_error_name(name: &str) -> bool {
     name.len() <= 100
-        && name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
         && name.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
@@ -398,6 +414,44 @@ pub fn string_list(parameters: &StringMap, key: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn error_name_is_the_trimmed_name_after_the_last_hash() {
+        // The oracle: what it replaced, with core's `trim()`.
+        fn oracle(t: &str) -> Option<&str> {
+            let t = t.rsplit('#').next().unwrap_or(t).trim();
+            is_error_name(t).then_some(t)
+        }
+        for t in [
+            "",
+            " ",
+            "#",
+            "NotAuthorizedException",
+            "  NotAuthorizedException\t\n",
+            "aws.cognito#UserNotFoundException",
+            "a#b#CodeMismatch ",
+            "# X",
+            "X #",
+            "Foo Bar",
+            "Foo  ",
+            "\u{a0}Foo\u{2003}",
+            "\u{a0}Foo\u{a0}x",
+            "Fooé",
+            "éFoo",
+            "foo",
+            "Foo!",
+            "\u{b}Foo\u{85}",
+            "constructor",
+            "__proto__",
+            "Foo\u{0}",
+            "Foo\u{feff}",
+        ] {
+            assert_eq!(error_name(t), oracle(t), "{t:?}");
+        }
+        let long = "A".repeat(101);
+        assert_eq!(error_name(&long), oracle(&long));
+        assert_eq!(error_name(&long[1..]), Some(&long[1..]));
+    }
 
     #[test]
     fn string_map_keeps_name_order_and_the_last_value() {

@@ -85,13 +85,13 @@ pub fn percent_encode(text: &str) -> String {
     out
 }
 
-/// The pieces of `text` between `separator`s, as `text.split(separator)` gives them: core's `Split`
-/// carries a slice-index panic whose message formats numbers.
-pub fn split(text: &str, separator: char) -> impl Iterator<Item = &str> {
+/// The pieces of `text` between `separator`s (an ASCII byte), as `text.split(separator)` gives them: core's
+/// `Split` carries a slice-index panic whose message formats numbers.
+pub fn split(text: &str, separator: u8) -> impl Iterator<Item = &str> {
     let mut rest = Some(text);
     core::iter::from_fn(move || {
         let current = rest.take()?;
-        Some(match current.split_once(separator) {
+        Some(match split_once(current, separator) {
             Some((piece, after)) => {
                 rest = Some(after);
                 piece
@@ -99,6 +99,19 @@ pub fn split(text: &str, separator: char) -> impl Iterator<Item = &str> {
             None => current,
         })
     })
+}
+
+/// `text` before and after the first `separator` (an ASCII byte), as `text.split_once(separator)`: core's
+/// char patterns bring its `CharSearcher` and `memchr` (some 1 kB of wasm) into the session module.
+pub fn split_once(text: &str, separator: u8) -> Option<(&str, &str)> {
+    let at = text.bytes().position(|b| b == separator)?;
+    Some((text.get(..at)?, text.get(at + 1..)?))
+}
+
+/// `text` without the `byte`s (ASCII) at its end, as `text.trim_end_matches(byte)`.
+pub fn trim_end(text: &str, byte: u8) -> &str {
+    let end = text.bytes().rposition(|b| b != byte).map_or(0, |at| at + 1);
+    text.get(..end).unwrap_or_default()
 }
 
 /// Whether `needle` occurs in `haystack` (byte by byte: these are short ASCII texts).
@@ -120,10 +133,14 @@ mod tests {
         }
         for text in ["", ".", "a", "a.b", ".a..b.", "é.😀", "127.0.0.1"] {
             assert_eq!(
-                split(text, '.').collect::<Vec<_>>(),
+                split(text, b'.').collect::<Vec<_>>(),
                 text.split('.').collect::<Vec<_>>(),
                 "{text:?}"
             );
+            assert_eq!(split_once(text, b'.'), text.split_once('.'), "{text:?}");
+        }
+        for text in ["", "=", "==", "a", "a==", "=a=", "é=", "ab=c"] {
+            assert_eq!(trim_end(text, b'='), text.trim_end_matches('='), "{text:?}");
         }
         assert_eq!(concat(&[]), "");
         assert_eq!(concat(&["a", "", "bc"]), "abc");
@@ -200,12 +217,15 @@ mod tests {
         })]
 
         #[test]
-        fn split_agrees_with_std(text in "[a.é:]{0,12}", separator in "[.:é]") {
-            let separator = separator.chars().next().unwrap();
+        fn split_agrees_with_std(text in "[a.é:=😀]{0,12}", separator in "[.:=]") {
+            let byte = separator.as_bytes()[0];
+            let separator = char::from(byte);
             proptest::prop_assert_eq!(
-                split(&text, separator).collect::<Vec<_>>(),
+                split(&text, byte).collect::<Vec<_>>(),
                 text.split(separator).collect::<Vec<_>>()
             );
+            proptest::prop_assert_eq!(split_once(&text, byte), text.split_once(separator));
+            proptest::prop_assert_eq!(trim_end(&text, byte), text.trim_end_matches(separator));
         }
 
         #[test]
