@@ -19,9 +19,9 @@ pub fn decode_claims(token: &str) -> Result<Claims, Error> {
     let bytes = URL_SAFE_NO_PAD
         .decode(text::trim_end(payload, b'='))
         .map_err(|_| Error::invalid_response("JWT payload is not base64url"))?;
-    let text = core::str::from_utf8(&bytes)
-        .map_err(|_| Error::invalid_response("JWT payload is not UTF-8"))?;
-    match json::parse(text) {
+    let text = text::from_utf8(&bytes)
+        .ok_or_else(|| Error::invalid_response("JWT payload is not UTF-8"))?;
+    match json::parse(&text) {
         Ok(Value::Object(claims)) => Ok(claims),
         _ => Err(Error::invalid_response("JWT payload is not a JSON object")),
     }
