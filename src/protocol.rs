@@ -8,79 +8,58 @@ use zeroize::Zeroize;
 use crate::error::Error;
 use crate::json::{self, Reader, Value};
 
-/// The operations the library calls.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Operation {
-    InitiateAuth,
-    RespondToAuthChallenge,
-    RevokeToken,
-    GetTokensFromRefreshToken,
-    GlobalSignOut,
-    ConfirmDevice,
-    UpdateDeviceStatus,
-    ForgetDevice,
-    ListDevices,
-    GetDevice,
-    AssociateSoftwareToken,
-    VerifySoftwareToken,
-    SetUserMfaPreference,
-    SignUp,
-    ConfirmSignUp,
-    ResendConfirmationCode,
-    ForgotPassword,
-    ConfirmForgotPassword,
-    ChangePassword,
-    GetUser,
-    UpdateUserAttributes,
-    GetUserAttributeVerificationCode,
-    VerifyUserAttribute,
-    DeleteUserAttributes,
-    DeleteUser,
-    // Only the sign-in core sends these: the session core's name table stays as it was.
-    StartWebAuthnRegistration,
-    CompleteWebAuthnRegistration,
-    ListWebAuthnCredentials,
-    DeleteWebAuthnCredential,
-}
+/// The operations the library calls, each by its name (the `X-Amz-Target` after the service's prefix).
+/// A name rather than an enum variant: a `match` from variants to their names compiles into a table of
+/// every name, which the session module carried (some 1 kB of data) for the three operations it sends.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Operation(&'static str);
 
+// Named as the enum's variants were, and as Cognito names the operations.
+#[allow(non_upper_case_globals)]
 impl Operation {
+    pub const InitiateAuth: Self = Self("InitiateAuth");
+    pub const RespondToAuthChallenge: Self = Self("RespondToAuthChallenge");
+    pub const RevokeToken: Self = Self("RevokeToken");
+    pub const GetTokensFromRefreshToken: Self = Self("GetTokensFromRefreshToken");
+    pub const GlobalSignOut: Self = Self("GlobalSignOut");
+    pub const ConfirmDevice: Self = Self("ConfirmDevice");
+    pub const UpdateDeviceStatus: Self = Self("UpdateDeviceStatus");
+    pub const ForgetDevice: Self = Self("ForgetDevice");
+    pub const ListDevices: Self = Self("ListDevices");
+    pub const GetDevice: Self = Self("GetDevice");
+    pub const AssociateSoftwareToken: Self = Self("AssociateSoftwareToken");
+    pub const VerifySoftwareToken: Self = Self("VerifySoftwareToken");
+    pub const SetUserMfaPreference: Self = Self("SetUserMFAPreference");
+    pub const SignUp: Self = Self("SignUp");
+    pub const ConfirmSignUp: Self = Self("ConfirmSignUp");
+    pub const ResendConfirmationCode: Self = Self("ResendConfirmationCode");
+    pub const ForgotPassword: Self = Self("ForgotPassword");
+    pub const ConfirmForgotPassword: Self = Self("ConfirmForgotPassword");
+    pub const ChangePassword: Self = Self("ChangePassword");
+    pub const GetUser: Self = Self("GetUser");
+    pub const UpdateUserAttributes: Self = Self("UpdateUserAttributes");
+    pub const GetUserAttributeVerificationCode: Self = Self("GetUserAttributeVerificationCode");
+    pub const VerifyUserAttribute: Self = Self("VerifyUserAttribute");
+    pub const DeleteUserAttributes: Self = Self("DeleteUserAttributes");
+    pub const DeleteUser: Self = Self("DeleteUser");
+    pub const StartWebAuthnRegistration: Self = Self("StartWebAuthnRegistration");
+    pub const CompleteWebAuthnRegistration: Self = Self("CompleteWebAuthnRegistration");
+    pub const ListWebAuthnCredentials: Self = Self("ListWebAuthnCredentials");
+    pub const DeleteWebAuthnCredential: Self = Self("DeleteWebAuthnCredential");
+
     pub fn name(self) -> &'static str {
-        match self {
-            Self::InitiateAuth => "InitiateAuth",
-            Self::RespondToAuthChallenge => "RespondToAuthChallenge",
-            Self::RevokeToken => "RevokeToken",
-            Self::GetTokensFromRefreshToken => "GetTokensFromRefreshToken",
-            Self::GlobalSignOut => "GlobalSignOut",
-            Self::ConfirmDevice => "ConfirmDevice",
-            Self::UpdateDeviceStatus => "UpdateDeviceStatus",
-            Self::ForgetDevice => "ForgetDevice",
-            Self::ListDevices => "ListDevices",
-            Self::GetDevice => "GetDevice",
-            Self::AssociateSoftwareToken => "AssociateSoftwareToken",
-            Self::VerifySoftwareToken => "VerifySoftwareToken",
-            Self::SetUserMfaPreference => "SetUserMFAPreference",
-            Self::SignUp => "SignUp",
-            Self::ConfirmSignUp => "ConfirmSignUp",
-            Self::ResendConfirmationCode => "ResendConfirmationCode",
-            Self::ForgotPassword => "ForgotPassword",
-            Self::ConfirmForgotPassword => "ConfirmForgotPassword",
-            Self::ChangePassword => "ChangePassword",
-            Self::GetUser => "GetUser",
-            Self::UpdateUserAttributes => "UpdateUserAttributes",
-            Self::GetUserAttributeVerificationCode => "GetUserAttributeVerificationCode",
-            Self::VerifyUserAttribute => "VerifyUserAttribute",
-            Self::DeleteUserAttributes => "DeleteUserAttributes",
-            Self::DeleteUser => "DeleteUser",
-            Self::StartWebAuthnRegistration => "StartWebAuthnRegistration",
-            Self::CompleteWebAuthnRegistration => "CompleteWebAuthnRegistration",
-            Self::ListWebAuthnCredentials => "ListWebAuthnCredentials",
-            Self::DeleteWebAuthnCredential => "DeleteWebAuthnCredential",
-        }
+        self.0
     }
 
     /// The `X-Amz-Target` header value.
     pub fn target(self) -> String {
         text::concat(&["AWSCognitoIdentityProviderService.", self.name()])
+    }
+}
+
+impl core::fmt::Debug for Operation {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.0)
     }
 }
 
