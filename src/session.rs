@@ -168,10 +168,10 @@ impl Session {
 
     /// Milliseconds from device time `now_ms` until [`Session::needs_refresh`] turns true (0 if it is).
     pub fn refresh_due_in_ms(&self, now_ms: i64, margin: i64) -> i64 {
-        let due_ms = self
-            .expires_at()
-            .saturating_sub(self.bounded_margin(margin))
-            .saturating_mul(1000);
+        let due_ms = crate::clock::millis(
+            self.expires_at()
+                .saturating_sub(self.bounded_margin(margin)),
+        );
         due_ms.saturating_sub(now_ms).max(0)
     }
 

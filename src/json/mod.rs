@@ -246,7 +246,7 @@ impl<'a> Reader<'a> {
     /// A number of seconds (Cognito's dates) as whole milliseconds, read without floating point.
     pub fn opt_millis(&self, path: &str) -> Result<Option<i64>, Error> {
         Ok(match self.typed(path, "a number", NUMBER)? {
-            Some(Value::Int(seconds)) => Some(seconds.saturating_mul(1000)),
+            Some(Value::Int(seconds)) => Some(crate::clock::millis(*seconds)),
             Some(Value::Decimal(text)) => Some(number::seconds_to_millis(text)),
             _ => None,
         })

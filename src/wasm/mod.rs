@@ -99,7 +99,7 @@ fn session_view(session: &Session, stored: String) -> Value {
         ),
         (
             "expiresAt",
-            session.expires_at().saturating_mul(1000).into(),
+            crate::clock::millis(session.expires_at()).into(),
         ),
         ("clockDrift", session.clock_drift().into()),
         ("idTokenClaims", session.id_claims().clone().into()),
