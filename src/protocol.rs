@@ -330,10 +330,11 @@ fn error_name(t: &str) -> Option<&str> {
         .unwrap_or(t);
     // `t.trim()` without core's pattern searcher (in the session module for this alone): a name is ASCII
     // alphanumeric, so it ends at the first other byte, and only whitespace may follow it.
-    let start = t
-        .char_indices()
-        .find(|&(_, c)| !c.is_whitespace())
-        .map_or(t.len(), |(at, _)| at);
+    let start: usize = t
+        .chars()
+        .take_while(|c| c.is_whitespace())
+        .map(char::len_utf8)
+        .sum();
     let t = t.get(start..)?;
     let end = t
         .bytes()
