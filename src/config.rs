@@ -134,9 +134,7 @@ fn sha256(parts: &[&[u8]]) -> [u8; 32] {
         sha2::compress256(&mut state, &[block.into()]);
     }
     let mut digest = [0u8; 32];
-    for (out, word) in digest.chunks_exact_mut(4).zip(state) {
-        out.copy_from_slice(&word.to_be_bytes());
-    }
+    digest.copy_from_slice(state.map(u32::to_be_bytes).as_flattened());
     digest
 }
 
