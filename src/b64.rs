@@ -58,17 +58,24 @@ impl Base64 {
 
     fn encode_bytes(&self, bytes: &[u8]) -> String {
         let mut text = String::with_capacity(bytes.len().div_ceil(3) * 4);
-        for group in bytes.chunks(3) {
-            let bits = group
-                .iter()
-                .zip([16, 8, 0])
-                .fold(0u32, |bits, (&byte, shift)| bits | u32::from(byte) << shift);
-            // n bytes need n + 1 symbols of 6 bits; the last one's unused low bits are zero.
-            for shift in [18, 12, 6, 0].into_iter().take(group.len() + 1) {
-                text.push(char::from(self.symbol((bits >> shift) as u8 & 63)));
+        // A bit stream, 8 bits in and 6 out at a time (one loop rather than groups of three: the smaller
+        // code, in the session module). `bits` holds fewer than 6 unwritten bits between bytes.
+        let (mut bits, mut count) = (0u32, 0u32);
+        for &byte in bytes {
+            bits = (bits << 8 | u32::from(byte)) & 0x3FFF;
+            count += 8;
+            while count >= 6 {
+                count -= 6;
+                text.push(char::from(self.symbol((bits >> count) as u8 & 63)));
             }
-            if self.padded {
-                text.extend(core::iter::repeat_n('=', 3 - group.len()));
+        }
+        // The last symbol's unused low bits are zero.
+        if count > 0 {
+            text.push(char::from(self.symbol((bits << (6 - count)) as u8 & 63)));
+        }
+        if self.padded {
+            while text.len() % 4 != 0 {
+                text.push('=');
             }
         }
         text
@@ -91,17 +98,20 @@ impl Base64 {
             return Err(DecodeError);
         }
         let mut bytes = Vec::with_capacity(body.len() / 4 * 3 + 2);
-        for group in body.chunks(4) {
-            let mut bits = 0u32;
-            for (&symbol, shift) in group.iter().zip([18, 12, 6, 0]) {
-                bits |= u32::from(self.value(symbol).ok_or(DecodeError)?) << shift;
+        // A bit stream, 6 bits in and 8 out at a time, as in `encode_bytes`. `bits` holds fewer than 8 unread
+        // bits between symbols.
+        let (mut bits, mut count) = (0u32, 0u32);
+        for &symbol in body {
+            bits = (bits << 6 | u32::from(self.value(symbol).ok_or(DecodeError)?)) & 0x3FFF;
+            count += 6;
+            if count >= 8 {
+                count -= 8;
+                bytes.push((bits >> count) as u8);
             }
-            // 2, 3 or 4 symbols: 1, 2 or 3 bytes, and the bits below them must be zero (canonical text).
-            let count = group.len() - 1;
-            if bits & (0x00FF_FFFF >> (8 * count)) != 0 {
-                return Err(DecodeError);
-            }
-            bytes.extend(bits.to_be_bytes().into_iter().skip(1).take(count));
+        }
+        // A last group of 2 or 3 symbols leaves 4 or 2 bits below its bytes: zero in canonical text.
+        if bits & ((1 << count) - 1) != 0 {
+            return Err(DecodeError);
         }
         Ok(bytes)
     }

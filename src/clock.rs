@@ -29,6 +29,19 @@ impl Now {
     }
 }
 
+/// `seconds` in milliseconds, saturated at i64's range: `seconds.saturating_mul(1000)`, whose overflow
+/// check wasm32 makes a 128-bit multiplication (compiler-rt's `__multi3`) in the session module.
+pub fn millis(seconds: i64) -> i64 {
+    const PER_SECOND: i64 = 1000;
+    if seconds > i64::MAX / PER_SECOND {
+        i64::MAX
+    } else if seconds < i64::MIN / PER_SECOND {
+        i64::MIN
+    } else {
+        seconds * PER_SECOND
+    }
+}
+
 /// Server minus device time, in whole seconds, from a reply's `Date` (which has one-second resolution and
 /// was stamped before the reply travelled, so the estimate is good to a second or two — far inside the
 /// minutes Cognito tolerates).
@@ -46,6 +59,25 @@ pub fn offset_from_date(device_ms: i64, server_date_ms: i64) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn millis_saturate_as_saturating_mul_does() {
+        let edge = i64::MAX / 1000;
+        for s in [
+            0,
+            1,
+            -1,
+            1_700_000_000,
+            edge,
+            edge + 1,
+            -edge,
+            -edge - 1,
+            i64::MAX,
+            i64::MIN,
+        ] {
+            assert_eq!(millis(s), s.saturating_mul(1000), "{s}");
+        }
+    }
 
     #[test]
     fn offsets_round_to_seconds_and_ignore_nonsense() {

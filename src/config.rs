@@ -78,12 +78,64 @@ impl ClientConfig {
         srp::pool_name(&self.user_pool_id).unwrap_or_default()
     }
 
-    /// `SECRET_HASH` for `username`, when this client has a secret.
+    /// `SECRET_HASH` for `username`, when this client has a secret: base64 of HMAC-SHA256 keyed with the
+    /// secret, of the username and then the client id (as [`srp::secret_hash`]).
     pub fn secret_hash(&self, username: &str) -> Option<String> {
-        self.client_secret
-            .as_ref()
-            .map(|secret| srp::secret_hash(secret.expose(), username, &self.client_id))
+        self.client_secret.as_ref().map(|secret| {
+            let message = text::concat(&[username, &self.client_id]);
+            crate::b64::STANDARD.encode(hmac_sha256(secret.expose().as_bytes(), message.as_bytes()))
+        })
     }
+}
+
+/// HMAC-SHA256 (RFC 2104) of `message` under `key`, on sha2's block function alone: the `hmac` and
+/// `digest` crates' buffering wrappers were some 1.3 kB of the session module, for this one short hash
+/// per refresh of a client with a secret. (SRP, in the sign-in module, keeps them.)
+fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    // The key, hashed first when longer than a block, then zeros to a whole block.
+    let hashed;
+    let key = if key.len() > 64 {
+        hashed = sha256(&[key]);
+        hashed.as_slice()
+    } else {
+        key
+    };
+    let mut block = [0u8; 64];
+    for (to, from) in block.iter_mut().zip(key) {
+        *to = *from;
+    }
+    let padded = |pad: u8| block.map(|b| b ^ pad);
+    let inner = sha256(&[&padded(0x36), message]);
+    sha256(&[&padded(0x5c), &inner])
+}
+
+/// SHA-256 of `parts` one after another.
+fn sha256(parts: &[&[u8]]) -> [u8; 32] {
+    let mut data: Vec<u8> = parts.concat();
+    let bits = (data.len() as u64) * 8;
+    // The padding: a 1 bit, zeros up to 8 bytes short of a whole block, the length in bits.
+    data.push(0x80);
+    while data.len() % 64 != 56 {
+        data.push(0);
+    }
+    data.extend_from_slice(&bits.to_be_bytes());
+    let mut state: [u32; 8] = [
+        0x6a09_e667,
+        0xbb67_ae85,
+        0x3c6e_f372,
+        0xa54f_f53a,
+        0x510e_527f,
+        0x9b05_688c,
+        0x1f83_d9ab,
+        0x5be0_cd19,
+    ];
+    for chunk in data.chunks_exact(64) {
+        let block: [u8; 64] = chunk.try_into().unwrap_or([0; 64]);
+        sha2::compress256(&mut state, &[block.into()]);
+    }
+    let mut digest = [0u8; 32];
+    digest.copy_from_slice(state.map(u32::to_be_bytes).as_flattened());
+    digest
 }
 
 /// Passwords' proofs and refresh tokens are POSTed to the endpoint, so it must be `https:`; plain `http:` is
@@ -100,8 +152,12 @@ fn checked_endpoint(endpoint: String) -> Result<String, Error> {
     };
     // Split at the first ':' and then require '//': the same URLs as splitting at "://" (an accepted scheme
     // has no ':'), without linking core's substring searcher (3 kB) into the page's module.
-    let (scheme, rest) = endpoint.split_once(':').ok_or_else(refuse)?;
-    let rest = rest.strip_prefix("//").ok_or_else(refuse)?;
+    // Bytewise, as below: core's char and string patterns would bring their searchers into the session module.
+    let (scheme, rest) = text::split_once(&endpoint, b':').ok_or_else(refuse)?;
+    if !rest.as_bytes().starts_with(b"//") {
+        return Err(refuse());
+    }
+    let rest = rest.get(2..).unwrap_or_default();
     let authority_end = rest
         .bytes()
         .position(|b| matches!(b, b'/' | b'?' | b'#'))
@@ -109,19 +165,20 @@ fn checked_endpoint(endpoint: String) -> Result<String, Error> {
     let authority = rest.get(..authority_end).unwrap_or_default();
     let authority_ok = authority
         .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b));
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
     // A bracketed IPv6 host ends at its ']', a name or IPv4 address at the port's ':'.
-    let host_end = if authority.starts_with('[') {
-        authority.find(']').map(|i| i + 1).ok_or_else(refuse)?
+    let position = |byte| authority.bytes().position(|b| b == byte);
+    let host_end = if authority.as_bytes().first() == Some(&b'[') {
+        position(b']').map(|i| i + 1).ok_or_else(refuse)?
     } else {
-        authority.find(':').unwrap_or(authority.len())
+        position(b':').unwrap_or(authority.len())
     };
     let (host, port) = authority.split_at_checked(host_end).ok_or_else(refuse)?;
     let port_ok = port.is_empty()
-        || port
-            .strip_prefix(':')
-            .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
-    if !authority_ok || !port_ok || host.is_empty() || endpoint.contains(char::is_whitespace) {
+        || port.as_bytes().split_first().is_some_and(|(&colon, p)| {
+            colon == b':' && !p.is_empty() && p.iter().all(u8::is_ascii_digit)
+        });
+    if !authority_ok || !port_ok || host.is_empty() || endpoint.chars().any(char::is_whitespace) {
         return Err(refuse());
     }
     let scheme_ok = scheme.eq_ignore_ascii_case("https")
@@ -134,23 +191,74 @@ fn checked_endpoint(endpoint: String) -> Result<String, Error> {
 }
 
 fn is_loopback(host: &str) -> bool {
-    let octet = |o: &str| o.bytes().all(|b| b.is_ascii_digit()) && o.parse::<u8>().is_ok();
     host.eq_ignore_ascii_case("localhost")
         || host == "[::1]"
-        || (host.starts_with("127.")
-            && text::split(host, '.').count() == 4
-            && text::split(host, '.').all(octet))
+        || (host.as_bytes().starts_with(b"127.")
+            && text::split(host, b'.').count() == 4
+            && text::split(host, b'.').all(is_octet))
+}
+
+/// Whether `o` is digits only, of a value that fits a byte: `o.parse::<u8>()` of digits, without core's
+/// integer parser in the session module.
+fn is_octet(o: &str) -> bool {
+    !o.is_empty()
+        && o.bytes()
+            .try_fold(0u32, |n, b| {
+                b.is_ascii_digit()
+                    .then(|| (n * 10 + u32::from(b - b'0')).min(256))
+            })
+            .is_some_and(|n| n <= 255)
 }
 
 fn region_of(user_pool_id: &str) -> &str {
-    user_pool_id
-        .split_once('_')
-        .map_or("", |(region, _)| region)
+    text::split_once(user_pool_id, b'_').map_or("", |(region, _)| region)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secret_hash_is_the_hmac_crates() {
+        // The oracle, srp::secret_hash, is the hmac and sha2 crates'. Keys and messages across the block
+        // size (55, 56, 63, 64, 65 bytes: one or two blocks of padding; keys hashed first above 64).
+        let lengths = [
+            0, 1, 31, 32, 55, 56, 57, 63, 64, 65, 119, 120, 127, 128, 129, 200,
+        ];
+        for key_len in lengths {
+            for message_len in lengths {
+                let key: String = (0..key_len)
+                    .map(|i| char::from(b'a' + (i % 26) as u8))
+                    .collect();
+                let username: String = (0..message_len / 2)
+                    .map(|i| char::from(b'0' + (i % 10) as u8))
+                    .collect();
+                let client_id: String = (0..message_len - message_len / 2).map(|_| 'Z').collect();
+                let config = ClientConfig::new(
+                    "us-east-1_Test",
+                    client_id.clone(),
+                    Some(ClientSecret::new(key.clone())),
+                    None,
+                );
+                let Ok(config) = config else {
+                    assert!(client_id.is_empty());
+                    continue;
+                };
+                assert_eq!(
+                    config.secret_hash(&username),
+                    Some(srp::secret_hash(&key, &username, &client_id)),
+                    "key {key_len}, message {message_len}"
+                );
+            }
+        }
+        // RFC 4231, test case 2.
+        let mac = hmac_sha256(b"Jefe", b"what do ya want for nothing?");
+        let hex: String = mac.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(
+            hex,
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
 
     #[test]
     fn endpoint_defaults_to_the_pool_region() {
@@ -168,6 +276,44 @@ mod tests {
         )
         .unwrap();
         assert_eq!(local.endpoint, "http://127.0.0.1:9229/");
+    }
+
+    #[test]
+    fn an_octet_is_what_parses_as_a_byte() {
+        for o in [
+            "",
+            "0",
+            "00",
+            "1",
+            "9",
+            "10",
+            "99",
+            "100",
+            "199",
+            "249",
+            "250",
+            "255",
+            "256",
+            "260",
+            "300",
+            "999",
+            "0255",
+            "000000000000255",
+            "0000000000000256",
+            "4294967551",
+            "18446744073709551871",
+            "+1",
+            "-0",
+            " 1",
+            "1 ",
+            "1a",
+            "a",
+            "١",
+            "2é",
+        ] {
+            let oracle = o.bytes().all(|b| b.is_ascii_digit()) && o.parse::<u8>().is_ok();
+            assert_eq!(is_octet(o), oracle, "{o:?}");
+        }
     }
 
     #[test]

@@ -10,18 +10,18 @@ pub type Claims = Object;
 
 /// The payload of a compact JWS, as a JSON object.
 pub fn decode_claims(token: &str) -> Result<Claims, Error> {
-    let mut parts = text::split(token, '.');
+    let mut parts = text::split(token, b'.');
     let (Some(_header), Some(payload), Some(_signature), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return Err(Error::invalid_response("token is not a JWT"));
     };
     let bytes = URL_SAFE_NO_PAD
-        .decode(payload.trim_end_matches('='))
+        .decode(text::trim_end(payload, b'='))
         .map_err(|_| Error::invalid_response("JWT payload is not base64url"))?;
-    let text = core::str::from_utf8(&bytes)
-        .map_err(|_| Error::invalid_response("JWT payload is not UTF-8"))?;
-    match json::parse(text) {
+    let text = text::from_utf8(&bytes)
+        .ok_or_else(|| Error::invalid_response("JWT payload is not UTF-8"))?;
+    match json::parse(&text) {
         Ok(Value::Object(claims)) => Ok(claims),
         _ => Err(Error::invalid_response("JWT payload is not a JSON object")),
     }

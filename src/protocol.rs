@@ -8,79 +8,58 @@ use zeroize::Zeroize;
 use crate::error::Error;
 use crate::json::{self, Reader, Value};
 
-/// The operations the library calls.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Operation {
-    InitiateAuth,
-    RespondToAuthChallenge,
-    RevokeToken,
-    GetTokensFromRefreshToken,
-    GlobalSignOut,
-    ConfirmDevice,
-    UpdateDeviceStatus,
-    ForgetDevice,
-    ListDevices,
-    GetDevice,
-    AssociateSoftwareToken,
-    VerifySoftwareToken,
-    SetUserMfaPreference,
-    SignUp,
-    ConfirmSignUp,
-    ResendConfirmationCode,
-    ForgotPassword,
-    ConfirmForgotPassword,
-    ChangePassword,
-    GetUser,
-    UpdateUserAttributes,
-    GetUserAttributeVerificationCode,
-    VerifyUserAttribute,
-    DeleteUserAttributes,
-    DeleteUser,
-    // Only the sign-in core sends these: the session core's name table stays as it was.
-    StartWebAuthnRegistration,
-    CompleteWebAuthnRegistration,
-    ListWebAuthnCredentials,
-    DeleteWebAuthnCredential,
-}
+/// The operations the library calls, each by its name (the `X-Amz-Target` after the service's prefix).
+/// A name rather than an enum variant: a `match` from variants to their names compiles into a table of
+/// every name, which the session module carried (some 1 kB of data) for the three operations it sends.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Operation(&'static str);
 
+// Named as the enum's variants were, and as Cognito names the operations.
+#[allow(non_upper_case_globals)]
 impl Operation {
+    pub const InitiateAuth: Self = Self("InitiateAuth");
+    pub const RespondToAuthChallenge: Self = Self("RespondToAuthChallenge");
+    pub const RevokeToken: Self = Self("RevokeToken");
+    pub const GetTokensFromRefreshToken: Self = Self("GetTokensFromRefreshToken");
+    pub const GlobalSignOut: Self = Self("GlobalSignOut");
+    pub const ConfirmDevice: Self = Self("ConfirmDevice");
+    pub const UpdateDeviceStatus: Self = Self("UpdateDeviceStatus");
+    pub const ForgetDevice: Self = Self("ForgetDevice");
+    pub const ListDevices: Self = Self("ListDevices");
+    pub const GetDevice: Self = Self("GetDevice");
+    pub const AssociateSoftwareToken: Self = Self("AssociateSoftwareToken");
+    pub const VerifySoftwareToken: Self = Self("VerifySoftwareToken");
+    pub const SetUserMfaPreference: Self = Self("SetUserMFAPreference");
+    pub const SignUp: Self = Self("SignUp");
+    pub const ConfirmSignUp: Self = Self("ConfirmSignUp");
+    pub const ResendConfirmationCode: Self = Self("ResendConfirmationCode");
+    pub const ForgotPassword: Self = Self("ForgotPassword");
+    pub const ConfirmForgotPassword: Self = Self("ConfirmForgotPassword");
+    pub const ChangePassword: Self = Self("ChangePassword");
+    pub const GetUser: Self = Self("GetUser");
+    pub const UpdateUserAttributes: Self = Self("UpdateUserAttributes");
+    pub const GetUserAttributeVerificationCode: Self = Self("GetUserAttributeVerificationCode");
+    pub const VerifyUserAttribute: Self = Self("VerifyUserAttribute");
+    pub const DeleteUserAttributes: Self = Self("DeleteUserAttributes");
+    pub const DeleteUser: Self = Self("DeleteUser");
+    pub const StartWebAuthnRegistration: Self = Self("StartWebAuthnRegistration");
+    pub const CompleteWebAuthnRegistration: Self = Self("CompleteWebAuthnRegistration");
+    pub const ListWebAuthnCredentials: Self = Self("ListWebAuthnCredentials");
+    pub const DeleteWebAuthnCredential: Self = Self("DeleteWebAuthnCredential");
+
     pub fn name(self) -> &'static str {
-        match self {
-            Self::InitiateAuth => "InitiateAuth",
-            Self::RespondToAuthChallenge => "RespondToAuthChallenge",
-            Self::RevokeToken => "RevokeToken",
-            Self::GetTokensFromRefreshToken => "GetTokensFromRefreshToken",
-            Self::GlobalSignOut => "GlobalSignOut",
-            Self::ConfirmDevice => "ConfirmDevice",
-            Self::UpdateDeviceStatus => "UpdateDeviceStatus",
-            Self::ForgetDevice => "ForgetDevice",
-            Self::ListDevices => "ListDevices",
-            Self::GetDevice => "GetDevice",
-            Self::AssociateSoftwareToken => "AssociateSoftwareToken",
-            Self::VerifySoftwareToken => "VerifySoftwareToken",
-            Self::SetUserMfaPreference => "SetUserMFAPreference",
-            Self::SignUp => "SignUp",
-            Self::ConfirmSignUp => "ConfirmSignUp",
-            Self::ResendConfirmationCode => "ResendConfirmationCode",
-            Self::ForgotPassword => "ForgotPassword",
-            Self::ConfirmForgotPassword => "ConfirmForgotPassword",
-            Self::ChangePassword => "ChangePassword",
-            Self::GetUser => "GetUser",
-            Self::UpdateUserAttributes => "UpdateUserAttributes",
-            Self::GetUserAttributeVerificationCode => "GetUserAttributeVerificationCode",
-            Self::VerifyUserAttribute => "VerifyUserAttribute",
-            Self::DeleteUserAttributes => "DeleteUserAttributes",
-            Self::DeleteUser => "DeleteUser",
-            Self::StartWebAuthnRegistration => "StartWebAuthnRegistration",
-            Self::CompleteWebAuthnRegistration => "CompleteWebAuthnRegistration",
-            Self::ListWebAuthnCredentials => "ListWebAuthnCredentials",
-            Self::DeleteWebAuthnCredential => "DeleteWebAuthnCredential",
-        }
+        self.0
     }
 
     /// The `X-Amz-Target` header value.
     pub fn target(self) -> String {
         text::concat(&["AWSCognitoIdentityProviderService.", self.name()])
+    }
+}
+
+impl core::fmt::Debug for Operation {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.0)
     }
 }
 
@@ -316,17 +295,9 @@ fn parse_error(response: &RawResponse<'_>) -> Error {
         .or_else(|| {
             response
                 .error_type_header
-                .map(|h| h.split_once(':').map_or(h, |(before, _)| before))
+                .map(|h| text::split_once(h, b':').map_or(h, |(before, _)| before))
         })
-        .map(|t| {
-            // After the last '#' (found bytewise: core's reverse search formats numbers in a panic).
-            t.bytes()
-                .rposition(|b| b == b'#')
-                .and_then(|at| t.get(at + 1..))
-                .unwrap_or(t)
-                .trim()
-        })
-        .filter(|n| is_error_name(n));
+        .and_then(error_name);
     match name {
         Some(name) => {
             let mut error = Error::new(name, message.unwrap_or_default());
@@ -348,13 +319,38 @@ fn parse_error(response: &RawResponse<'_>) -> Error {
     }
 }
 
+/// The error name a `__type` (or the header) gives: after its last `#`, without the whitespace around it, when
+/// it has the form of one ([`is_error_name`]).
+fn error_name(t: &str) -> Option<&str> {
+    // After the last '#' (found bytewise: core's reverse search formats numbers in a panic).
+    let t = t
+        .bytes()
+        .rposition(|b| b == b'#')
+        .and_then(|at| t.get(at + 1..))
+        .unwrap_or(t);
+    // `t.trim()` without core's pattern searcher (in the session module for this alone): a name is ASCII
+    // alphanumeric, so it ends at the first other byte, and only whitespace may follow it.
+    let start: usize = t
+        .chars()
+        .take_while(|c| c.is_whitespace())
+        .map(char::len_utf8)
+        .sum();
+    let t = t.get(start..)?;
+    let end = t
+        .bytes()
+        .position(|b| !b.is_ascii_alphanumeric())
+        .unwrap_or(t.len());
+    let (name, after) = t.split_at_checked(end)?;
+    (after.chars().all(char::is_whitespace) && is_error_name(name)).then_some(name)
+}
+
 /// Whether `name` has the form of Cognito's (and AWS's) error names: an ASCII PascalCase identifier such as
 /// `NotAuthorizedException` or `ServiceUnavailable`. Anything else (`constructor`, `__proto__`, markup) is
 /// reported as `UnknownError`: apps look names up in tables, and a name from the wire must not be able to
 /// name one of JavaScript's built-in properties.
 fn is_error_name(name: &str) -> bool {
     name.len() <= 100
-        && name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
         && name.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
@@ -398,6 +394,44 @@ pub fn string_list(parameters: &StringMap, key: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn error_name_is_the_trimmed_name_after_the_last_hash() {
+        // The oracle: what it replaced, with core's `trim()`.
+        fn oracle(t: &str) -> Option<&str> {
+            let t = t.rsplit('#').next().unwrap_or(t).trim();
+            is_error_name(t).then_some(t)
+        }
+        for t in [
+            "",
+            " ",
+            "#",
+            "NotAuthorizedException",
+            "  NotAuthorizedException\t\n",
+            "aws.cognito#UserNotFoundException",
+            "a#b#CodeMismatch ",
+            "# X",
+            "X #",
+            "Foo Bar",
+            "Foo  ",
+            "\u{a0}Foo\u{2003}",
+            "\u{a0}Foo\u{a0}x",
+            "Fooé",
+            "éFoo",
+            "foo",
+            "Foo!",
+            "\u{b}Foo\u{85}",
+            "constructor",
+            "__proto__",
+            "Foo\u{0}",
+            "Foo\u{feff}",
+        ] {
+            assert_eq!(error_name(t), oracle(t), "{t:?}");
+        }
+        let long = "A".repeat(101);
+        assert_eq!(error_name(&long), oracle(&long));
+        assert_eq!(error_name(&long[1..]), Some(&long[1..]));
+    }
 
     #[test]
     fn string_map_keeps_name_order_and_the_last_value() {

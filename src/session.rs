@@ -168,10 +168,10 @@ impl Session {
 
     /// Milliseconds from device time `now_ms` until [`Session::needs_refresh`] turns true (0 if it is).
     pub fn refresh_due_in_ms(&self, now_ms: i64, margin: i64) -> i64 {
-        let due_ms = self
-            .expires_at()
-            .saturating_sub(self.bounded_margin(margin))
-            .saturating_mul(1000);
+        let due_ms = crate::clock::millis(
+            self.expires_at()
+                .saturating_sub(self.bounded_margin(margin)),
+        );
         due_ms.saturating_sub(now_ms).max(0)
     }
 
@@ -255,15 +255,12 @@ impl HeldSessions {
     pub fn get_two(&mut self, first: &str, second: &str) -> Result<(&Session, &Session), Error> {
         self.get(first)?;
         self.get(second)?;
-        // Both are among the first two held (CAPACITY is larger), found again by their texts.
-        let held = |stored: &str| {
-            self.0
-                .iter()
-                .find(|(text, _)| text.as_str() == stored)
-                .map(|(_, session)| session)
-                .ok_or_else(|| Error::invalid_response("no session held"))
-        };
-        Ok((held(first)?, held(second)?))
+        // Each `get` moves its session to the front (CAPACITY is larger than two): `second`'s is first
+        // now, and `first`'s, when it is another text, second.
+        match (self.0.get(usize::from(first != second)), self.0.first()) {
+            (Some((_, first)), Some((_, second))) => Ok((first, second)),
+            _ => Err(Error::invalid_response("no session held")),
+        }
     }
 
     /// Holds `session`, which is stored as `stored`.

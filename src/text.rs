@@ -85,13 +85,13 @@ pub fn percent_encode(text: &str) -> String {
     out
 }
 
-/// The pieces of `text` between `separator`s, as `text.split(separator)` gives them: core's `Split`
-/// carries a slice-index panic whose message formats numbers.
-pub fn split(text: &str, separator: char) -> impl Iterator<Item = &str> {
+/// The pieces of `text` between `separator`s (an ASCII byte), as `text.split(separator)` gives them: core's
+/// `Split` carries a slice-index panic whose message formats numbers.
+pub fn split(text: &str, separator: u8) -> impl Iterator<Item = &str> {
     let mut rest = Some(text);
     core::iter::from_fn(move || {
         let current = rest.take()?;
-        Some(match current.split_once(separator) {
+        Some(match split_once(current, separator) {
             Some((piece, after)) => {
                 rest = Some(after);
                 piece
@@ -99,6 +99,50 @@ pub fn split(text: &str, separator: char) -> impl Iterator<Item = &str> {
             None => current,
         })
     })
+}
+
+/// `text` before and after the first `separator` (an ASCII byte), as `text.split_once(separator)`: core's
+/// char patterns bring its `CharSearcher` and `memchr` (some 1 kB of wasm) into the session module.
+pub fn split_once(text: &str, separator: u8) -> Option<(&str, &str)> {
+    let at = text.bytes().position(|b| b == separator)?;
+    Some((text.get(..at)?, text.get(at + 1..)?))
+}
+
+/// `text` without the `byte`s (ASCII) at its end, as `text.trim_end_matches(byte)`.
+pub fn trim_end(text: &str, byte: u8) -> &str {
+    let end = text.bytes().rposition(|b| b != byte).map_or(0, |at| at + 1);
+    text.get(..end).unwrap_or_default()
+}
+
+/// `bytes` as text when they are UTF-8, as `String::from_utf8(bytes.to_vec()).ok()`: core's validator
+/// (`str::from_utf8`, 0.7 kB of wasm) was in the session module for the JWT payloads alone. Each character
+/// is decoded and pushed: an overlong form, a surrogate or a code point above U+10FFFF is refused.
+pub fn from_utf8(bytes: &[u8]) -> Option<String> {
+    let mut out = String::with_capacity(bytes.len());
+    let mut rest = bytes;
+    while let Some((&first, tail)) = rest.split_first() {
+        // The continuation bytes, the least code point that needs that many, and the first byte's bits.
+        let (more, least, bits) = match first {
+            0x00..=0x7F => (0, 0, first),
+            0xC0..=0xDF => (1, 0x80, first & 0x1F),
+            0xE0..=0xEF => (2, 0x800, first & 0x0F),
+            0xF0..=0xF7 => (3, 0x1_0000, first & 0x07),
+            _ => return None,
+        };
+        let mut code = u32::from(bits);
+        for &b in tail.get(..more)? {
+            if b & 0xC0 != 0x80 {
+                return None;
+            }
+            code = code << 6 | u32::from(b & 0x3F);
+        }
+        if code < least {
+            return None;
+        }
+        out.push(char::from_u32(code)?);
+        rest = tail.get(more..)?;
+    }
+    Some(out)
 }
 
 /// Whether `needle` occurs in `haystack` (byte by byte: these are short ASCII texts).
@@ -120,10 +164,40 @@ mod tests {
         }
         for text in ["", ".", "a", "a.b", ".a..b.", "é.😀", "127.0.0.1"] {
             assert_eq!(
-                split(text, '.').collect::<Vec<_>>(),
+                split(text, b'.').collect::<Vec<_>>(),
                 text.split('.').collect::<Vec<_>>(),
                 "{text:?}"
             );
+            assert_eq!(split_once(text, b'.'), text.split_once('.'), "{text:?}");
+        }
+        // Overlong forms, surrogates, above U+10FFFF, cut short, stray continuations, the limits.
+        let edges: [&[u8]; 16] = [
+            b"\xC0\x80",
+            b"\xC1\xBF",
+            b"\xC2\x80",
+            b"\xE0\x80\x80",
+            b"\xE0\x9F\xBF",
+            b"\xE0\xA0\x80",
+            b"\xED\x9F\xBF",
+            b"\xED\xA0\x80",
+            b"\xED\xBF\xBF",
+            b"\xF0\x8F\xBF\xBF",
+            b"\xF0\x90\x80\x80",
+            b"\xF4\x8F\xBF\xBF",
+            b"\xF4\x90\x80\x80",
+            b"\xF8\x88\x80\x80\x80",
+            b"a\xE2\x82",
+            b"\x80a",
+        ];
+        for bytes in edges {
+            assert_eq!(
+                from_utf8(bytes),
+                String::from_utf8(bytes.to_vec()).ok(),
+                "{bytes:?}"
+            );
+        }
+        for text in ["", "=", "==", "a", "a==", "=a=", "é=", "ab=c"] {
+            assert_eq!(trim_end(text, b'='), text.trim_end_matches('='), "{text:?}");
         }
         assert_eq!(concat(&[]), "");
         assert_eq!(concat(&["a", "", "bc"]), "abc");
@@ -200,12 +274,33 @@ mod tests {
         })]
 
         #[test]
-        fn split_agrees_with_std(text in "[a.é:]{0,12}", separator in "[.:é]") {
-            let separator = separator.chars().next().unwrap();
+        fn split_agrees_with_std(text in "[a.é:=😀]{0,12}", separator in "[.:=]") {
+            let byte = separator.as_bytes()[0];
+            let separator = char::from(byte);
             proptest::prop_assert_eq!(
-                split(&text, separator).collect::<Vec<_>>(),
+                split(&text, byte).collect::<Vec<_>>(),
                 text.split(separator).collect::<Vec<_>>()
             );
+            proptest::prop_assert_eq!(split_once(&text, byte), text.split_once(separator));
+            proptest::prop_assert_eq!(trim_end(&text, byte), text.trim_end_matches(separator));
+        }
+
+        #[test]
+        fn from_utf8_agrees_with_std(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..12),
+            text: String,
+            at: usize,
+            byte: u8,
+        ) {
+            proptest::prop_assert_eq!(from_utf8(&bytes), String::from_utf8(bytes.clone()).ok());
+            // Mostly valid text, one byte of it changed.
+            let mut changed = text.clone().into_bytes();
+            proptest::prop_assert_eq!(from_utf8(&changed), Some(text));
+            if !changed.is_empty() {
+                let at = at % changed.len();
+                changed[at] = byte;
+            }
+            proptest::prop_assert_eq!(from_utf8(&changed), String::from_utf8(changed.clone()).ok());
         }
 
         #[test]

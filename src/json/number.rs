@@ -30,9 +30,14 @@ fn scientific(text: &str) -> Scientific {
             b'.' => fraction = true,
             b'e' | b'E' => in_exponent = true,
             _ if in_exponent => {
-                exponent = exponent
-                    .saturating_mul(10)
-                    .saturating_add(i64::from(b - b'0'));
+                // Saturated (a comparison: `saturating_mul` is a 128-bit multiplication in wasm32). From
+                // 922337203685477580 on it may saturate a digit earlier than `saturating_mul` would:
+                // every exponent that large reads alike.
+                exponent = if exponent > (i64::MAX - 9) / 10 {
+                    i64::MAX
+                } else {
+                    exponent * 10 + i64::from(b - b'0')
+                };
             }
             // A leading zero moves the point after it, or not at all before it.
             b'0' if digits.is_empty() => point -= i64::from(fraction),
@@ -148,6 +153,17 @@ mod tests {
             &format!("{}.5", &max[..max.len() - 1]),
             "17976931348623158e292",
             "17976931348623157e292",
+            // Exponents where the saturation starts (922337203685477580 and on) and at i64's end.
+            "1e922337203685477579",
+            "1e922337203685477580",
+            "1e9223372036854775800",
+            "1e9223372036854775807",
+            "1e9223372036854775808",
+            "0.001e922337203685477580",
+            "1e-922337203685477580",
+            "1e-9223372036854775807",
+            "1e-9223372036854775808",
+            "1000e-9223372036854775808",
         ] {
             let expected = text.parse::<f64>().is_ok_and(f64::is_finite);
             assert_eq!(fits_f64(text), expected, "{text}");
@@ -179,6 +195,11 @@ mod tests {
             "5e-4",
             "0e20",
             "-0.0E400",
+            // Exponents where their saturation starts, and beyond i64.
+            "1e922337203685477580",
+            "-1e-922337203685477580",
+            "1e-9223372036854775808",
+            "-1e-9223372036854775808",
         ] {
             let x: f64 = text.parse().unwrap();
             assert_eq!(
@@ -213,10 +234,16 @@ mod tests {
             "-3",
             "0e20",
             "-0.0E400",
+            // Exponents where their saturation starts, and beyond i64 (not negative ones below -1: the
+            // float underflows to -0, whose floor is 0, where the number's is -1).
+            "1e922337203685477580",
+            "1e-9223372036854775808",
+            "-1e922337203685477580",
         ] {
             let x: f64 = text.parse().unwrap();
             let expected = (x.abs() < 1e15).then(|| x.floor() as i64);
             assert_eq!(floor_below_1e15(text), expected, "{text}");
         }
+        assert_eq!(floor_below_1e15("-1e-922337203685477580"), Some(-1));
     }
 }

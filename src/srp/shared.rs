@@ -26,9 +26,8 @@ const MAX_SALT_HEX_DIGITS: usize = 512;
 /// Pool ids with more than one `_` are refused: the reference clients disagree with each other on them and
 /// no real region contains one.
 pub fn pool_name(user_pool_id: &str) -> Result<&str, SrpError> {
-    let (region, name) = user_pool_id
-        .split_once('_')
-        .ok_or(SrpError::InvalidUserPoolId)?;
+    let (region, name) =
+        crate::text::split_once(user_pool_id, b'_').ok_or(SrpError::InvalidUserPoolId)?;
     let region_ok = !region.is_empty()
         && region
             .bytes()

@@ -99,7 +99,7 @@ fn session_view(session: &Session, stored: String) -> Value {
         ),
         (
             "expiresAt",
-            session.expires_at().saturating_mul(1000).into(),
+            crate::clock::millis(session.expires_at()).into(),
         ),
         ("clockDrift", session.clock_drift().into()),
         ("idTokenClaims", session.id_claims().clone().into()),
@@ -126,6 +126,9 @@ pub struct Core {
 pub struct SignInCore {
     /// As [`Core`]'s.
     opened: Result<Opened, Error>,
+    /// The app's `oauth` configuration, read when `signInWithRedirect` needs it: not in [`Opened`], whose
+    /// reading is the session module's too.
+    oauth: Option<Value>,
     sign_in: sign_in::SignInState,
 }
 
@@ -134,9 +137,6 @@ struct Opened {
     config: ClientConfig,
     timeout_ms: u32,
     auto_refresh: bool,
-    /// The app's `oauth` configuration, read when `signInWithRedirect` needs it (the session core has
-    /// no use for it).
-    oauth: Option<Value>,
 }
 
 /// The configuration of a core, or the error it was opened with (a free function over the field, so that
@@ -175,6 +175,10 @@ impl SignInCore {
     pub fn new(config: &str) -> SignInCore {
         SignInCore {
             opened: Opened::read(config),
+            // Parsed a second time, here: an unreadable configuration is `opened`'s error.
+            oauth: json::parse(config)
+                .ok()
+                .and_then(|config| config.get("oauth").cloned()),
             sign_in: sign_in::SignInState::default(),
         }
     }
@@ -232,7 +236,6 @@ impl Opened {
                 .unwrap_or(DEFAULT_TIMEOUT_MS)
                 .max(1),
             auto_refresh: input.opt_bool("autoRefresh")?.unwrap_or(true),
-            oauth: input_json.get("oauth").cloned(),
         })
     }
 }

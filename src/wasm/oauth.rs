@@ -110,7 +110,7 @@ impl SignInCore {
 
     fn redirects(&self, origin: &str) -> Result<Redirects, Error> {
         let opened = opened(&self.opened)?;
-        Redirects::read(&opened.config, opened.oauth.as_ref(), origin)
+        Redirects::read(&opened.config, self.oauth.as_ref(), origin)
     }
 
     /// Starts `signInWithRedirect` (`args`: `{provider?, customState?}`) from a page at `origin`: returns
