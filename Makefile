@@ -117,11 +117,12 @@ test-size: pkg
 	  done; exit $$over
 
 # The cargo-fuzz targets (fuzz/): response parser + sign-in state machine, SRP client inputs, JWT claims,
-# stored sessions, and whole HTTP requests to the emulator; each for FUZZ_SECONDS on top of the committed
+# stored sessions, whole HTTP requests to the emulator, and the hand-written replacements against their
+# oracles (SRP arithmetic, JSON, base64, text helpers, the secret hash's HMAC); each for FUZZ_SECONDS on top of the committed
 # corpus, which `make test` replays (tests/fuzz_regressions.rs, emulator/tests/fuzz_regressions.rs)
 # without needing cargo-fuzz.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= sign_in_flow srp_client srp_arith json b64 jwt stored_session emulator_request
+FUZZ_TARGETS ?= sign_in_flow srp_client srp_arith json b64 text secret_hash jwt stored_session emulator_request
 fuzz:
 	@scripts/setup.sh fuzz
 	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)

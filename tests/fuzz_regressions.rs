@@ -97,6 +97,18 @@ fn b64_corpus() {
 }
 
 #[test]
+fn text_corpus() {
+    let reached = replay("text", harness::text::run);
+    assert_deep("text", &reached);
+}
+
+#[test]
+fn secret_hash_corpus() {
+    let reached = replay("secret_hash", harness::secret_hash::run);
+    assert_deep("secret_hash", &reached);
+}
+
+#[test]
 fn jwt_corpus() {
     let reached = replay("jwt", harness::jwt::run);
     assert_deep("jwt", &reached);

@@ -8,16 +8,19 @@
 //! libFuzzer targets in `fuzz_targets/`, and by `tests/fuzz_regressions.rs` in the main crate, which
 //! replays the committed corpus (`corpus/<target>/`) and past crashes (`regressions/<target>/`) in
 //! `cargo test`. It therefore uses only the crate's public API, `arbitrary`, `base64` (the oracle of `b64`),
-//! `serde_json` (of `json`) and num-bigint (of `srp_arith`), all of which the main crate's tests also have.
+//! `serde_json` (of `json`) and num-bigint (of `srp_arith`), all of which the main crate's tests also have;
+//! `text` and `secret_hash` take their oracles from core and from the crate's own hmac-based `srp::secret_hash`.
 
 pub mod b64;
 pub mod inputs;
 pub mod json;
 pub mod jwt;
+pub mod secret_hash;
 pub mod sign_in_flow;
 pub mod srp_arith;
 pub mod srp_client;
 pub mod stored_session;
+pub mod text;
 
 /// What one input reached, so the corpus replay can check that the corpus still exercises the deep
 /// paths (a corpus that only hits parse errors would pass without testing anything).
