@@ -110,11 +110,12 @@ fn decode(text: &str) -> String {
         match byte {
             b'+' => out.push(b' '),
             b'%' => {
-                let escaped = rest
-                    .as_slice()
-                    .get(..2)
-                    .and_then(|hex| core::str::from_utf8(hex).ok())
-                    .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+                let escaped = match rest.as_slice() {
+                    [high, low, ..] => hex_digit(*high)
+                        .zip(hex_digit(*low))
+                        .map(|(high, low)| high << 4 | low),
+                    _ => None,
+                };
                 match escaped {
                     Some(decoded) => {
                         out.push(decoded);
@@ -127,7 +128,17 @@ fn decode(text: &str) -> String {
         }
     }
     // Codes and states are ASCII; text that does not decode to UTF-8 is no code (and no state) at all.
-    String::from_utf8(out).unwrap_or_default()
+    text::from_utf8(&out).unwrap_or_default()
+}
+
+/// The value of hex digit `byte` (either case).
+fn hex_digit(byte: u8) -> Option<u8> {
+    match byte {
+        b'0'..=b'9' => Some(byte - b'0'),
+        b'a'..=b'f' => Some(byte - b'a' + 10),
+        b'A'..=b'F' => Some(byte - b'A' + 10),
+        _ => None,
+    }
 }
 
 fn form(pairs: &[(&str, &str)]) -> String {
@@ -178,7 +189,7 @@ pub fn begin(
         pairs.push(("identity_provider", provider));
     }
     let url = text::concat(&[
-        config.domain.trim_end_matches('/'),
+        text::trim_end(&config.domain, b'/'),
         "/oauth2/authorize?",
         &form(&pairs),
     ]);
@@ -187,10 +198,8 @@ pub fn begin(
 
 /// The query of `url` (without its fragment), empty when it has none.
 fn query_of(url: &str) -> &str {
-    url.split('#')
-        .next()
-        .and_then(|url| url.split_once('?'))
-        .map_or("", |(_, query)| query)
+    let url = text::split(url, b'#').next().unwrap_or_default();
+    text::split_once(url, b'?').map_or("", |(_, query)| query)
 }
 
 /// Whether the page at `url` is this sign-in's way back: the pending `redirect_uri` (its query and fragment
@@ -198,12 +207,13 @@ fn query_of(url: &str) -> &str {
 /// whose every page loads the client completes the redirect only where the domain sends it.
 pub fn is_callback(url: &str, pending: &PendingRedirect) -> bool {
     let base = |url: &str| {
-        let url = url.split(['?', '#']).next().unwrap_or("");
+        let end = url.bytes().position(|b| b == b'?' || b == b'#');
+        let url = end.and_then(|end| url.get(..end)).unwrap_or(url);
         url.strip_suffix('/').unwrap_or(url).to_owned()
     };
     base(url) == base(&pending.redirect_uri)
-        && query_of(url).split('&').any(|pair| {
-            let name = pair.split('=').next().unwrap_or("");
+        && text::split(query_of(url), b'&').any(|pair| {
+            let name = text::split(pair, b'=').next().unwrap_or_default();
             name == "code" || name == "error"
         })
 }
@@ -217,8 +227,8 @@ pub fn read_callback(url: &str, pending: &PendingRedirect) -> Result<String, Err
     let mut state = None;
     let mut error = None;
     let mut description = None;
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+    for pair in text::split(query, b'&').filter(|p| !p.is_empty()) {
+        let (name, value) = text::split_once(pair, b'=').unwrap_or((pair, ""));
         let slot = match name {
             "code" => &mut code,
             "state" => &mut state,
@@ -323,7 +333,7 @@ pub fn finish(
 /// LogoutURLs).
 pub fn sign_out_url(config: &OAuthConfig, logout_uri: &str) -> String {
     text::concat(&[
-        config.domain.trim_end_matches('/'),
+        text::trim_end(&config.domain, b'/'),
         "/logout?",
         &form(&[("client_id", &config.client_id), ("logout_uri", logout_uri)]),
     ])
@@ -388,11 +398,19 @@ mod tests {
             read_callback(&at(format!("code=abc%2Bd&state={state}")), &pending).unwrap(),
             "abc+d"
         );
-        // A stray `%` before multi-byte text is kept, not a panic.
-        assert_eq!(
-            read_callback(&at(format!("code=%é&state={state}")), &pending).unwrap(),
-            "%é"
-        );
+        // A stray `%` before multi-byte text is kept, not a panic; so is one before anything but two hex
+        // digits (a sign included: `%+f` is no escape, and its `+` a space), and escapes of either case decode.
+        for (code, read) in [
+            ("%é", "%é"),
+            ("%+f%zz%4", "% f%zz%4"),
+            ("%2f%2F%7E", "//~"),
+            ("%C3%A9", "é"),
+        ] {
+            let url = at(format!("code={code}&state={state}"));
+            assert_eq!(read_callback(&url, &pending).unwrap(), read, "{code}");
+        }
+        // An escape that is no UTF-8 is no code at all.
+        assert!(read_callback(&at(format!("code=%FF&state={state}")), &pending).is_err());
         let tampered = read_callback(&at("code=abc&state=other".into()), &pending).unwrap_err();
         assert!(tampered.is("OAuthStateMismatchException"));
         let missing = read_callback(&at("code=abc".into()), &pending).unwrap_err();

@@ -17,7 +17,7 @@ pub const MAX_PAGE_SIZE: u32 = 20;
 
 /// Whether `text` is non-empty base64url (padding allowed), as every binary member of a credential is.
 fn is_base64url(text: &str) -> bool {
-    let body = text.trim_end_matches('=');
+    let body = text::trim_end(text, b'=');
     !body.is_empty()
         && body
             .bytes()
@@ -101,7 +101,7 @@ impl Credential {
         }
         let id = binary(credential, "id")?;
         let raw_id = binary(credential, "rawId")?;
-        if id.trim_end_matches('=') != raw_id.trim_end_matches('=') {
+        if text::trim_end(&id, b'=') != text::trim_end(&raw_id, b'=') {
             return Err(Error::invalid_parameter(
                 "credential: id and rawId name different credentials",
             ));
@@ -193,12 +193,12 @@ impl RequestOptions {
     /// Whether an assertion by credential `id` answers these options: Cognito names the user's passkeys
     /// in `allowCredentials`; none named allows any (a discoverable credential).
     pub fn allows(&self, id: &str) -> bool {
-        let id = id.trim_end_matches('=');
+        let id = text::trim_end(id, b'=');
         self.allowed_ids.is_empty()
             || self
                 .allowed_ids
                 .iter()
-                .any(|allowed| allowed.trim_end_matches('=') == id)
+                .any(|allowed| text::trim_end(allowed, b'=') == id)
     }
 
     /// The options as the page's `getPasskey` takes them.

@@ -144,7 +144,7 @@ impl SignInCore {
         let redirects = self.redirects("")?;
         let code = oauth::read_callback(url, &pending)?;
         let token_url = text::concat(&[
-            redirects.config.domain.trim_end_matches('/'),
+            text::trim_end(&redirects.config.domain, b'/'),
             "/oauth2/token",
         ]);
         Ok(Value::object([
