@@ -104,9 +104,9 @@ load:
 # every page loads, and the sign-in module loaded on top of it on first sign-in (scripts/wasm-split). Raise one
 # on purpose, saying why in the commit; `scripts/bench-size.py` shows what the build is made of.
 SESSION_WASM_BUDGET_BYTES ?= 49400
-SESSION_WASM_BUDGET_GZIP ?= 22550
-SIGN_IN_WASM_BUDGET_BYTES ?= 101300
-SIGN_IN_WASM_BUDGET_GZIP ?= 42550
+SESSION_WASM_BUDGET_GZIP ?= 22500
+SIGN_IN_WASM_BUDGET_BYTES ?= 98700
+SIGN_IN_WASM_BUDGET_GZIP ?= 41400
 test-size: pkg
 	@over=0; \
 	  for m in "session $(SESSION_WASM_BUDGET_BYTES) $(SESSION_WASM_BUDGET_GZIP)" "sign_in $(SIGN_IN_WASM_BUDGET_BYTES) $(SIGN_IN_WASM_BUDGET_GZIP)"; do \
