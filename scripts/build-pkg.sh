@@ -4,7 +4,8 @@
 #   cargo (wasm-release profile, relocations kept) → wasm-bindgen --target web → wasm-opt -Oz
 #   → scripts/wasm-split: the session module (everything the page's `Core` reaches: every page loads it) and
 #     the sign-in module (the rest: `SignInCore`, SRP, the flows), which imports the session module's memory,
-#     table and shared functions, loaded on first use by attachSignIn (scripts/glue-attach-sign-in.js).
+#     tables and stack pointer and calls its functions through the function table, loaded on first use by
+#     attachSignIn (scripts/glue-attach-sign-in.js).
 # then pkg-template/* on top, the .js bundled and minified, each file with its source map (scripts/bundle-pkg.mjs), and a check
 # that the package loads in Node.
 # scripts/bench.sh reuses it for the `bench`-feature build: PKG_FEATURES, PKG_OUT and CARGO_TARGET_DIR.
@@ -68,7 +69,7 @@ done
 summary+=("(one module before wasm-opt and the split: ${raw} bytes)")
 
 # The glue as wasm-bindgen wrote it, for the tests of the boundary (tests/node/boundary.test.mjs,
-# transport.test.mjs): the package ships it bundled, the session core's inside the page's chunks.
+# transport.test.mjs, and make bench's page): the package ships it bundled into its chunks.
 GLUE_OUT="${CARGO_TARGET_DIR:-target}/glue/${OUT//\//_}"
 rm -rf "$GLUE_OUT"
 mkdir -p "$GLUE_OUT"
