@@ -7,12 +7,12 @@
 //
 // Entry points keep their names: the package's exports (index.js, node.js, passkeys.js), the worker
 // (signer.js) and every module the code imports on first use (`import('./x.js')`: what a returning user's page
-// must not fetch stays out of its files; the sign-in core's glue among them). Everything index.js imports
-// statically — what a returning user's page runs before getSession() answers — is one chunk, `shared-<hash>.js`:
+// must not fetch stays out of its files). Everything index.js imports statically — what a returning user's
+// page runs before getSession() answers — is one chunk, `shared-<hash>.js`:
 // one file compresses better than the 7 that splitting by importer gave (6,416 B gzip -9 with index.js, was
 // 7,768), and the worker and node.js, which import parts of it, reuse it (the page has it cached). Code that
 // several of the other entries import goes into `shared-<hash>.js` chunks of its own; what no entry uses is
-// left out, such as the session core glue's fetching loader (index.js compiles the module itself). The maps
+// left out, such as the glue's fetching loader (index.js compiles the session module itself). The maps
 // carry the readable source (`sourcesContent`), so DevTools and `node --enable-source-maps` show
 // pkg-template/'s code and its comments.
 //

@@ -148,15 +148,7 @@ impl Linked {
         }
         // Bytes no data symbol claims (none in today's build) have no edges to say who uses them: they are
         // the primary's, to be safe.
-        let mut claimed = vec![false; image.len()];
-        for range in &data {
-            let range = range.start as usize..(range.end as usize).min(image.len());
-            claimed
-                .get_mut(range)
-                .into_iter()
-                .flatten()
-                .for_each(|c| *c = true);
-        }
+        let claimed = covered(&data, image.len());
         let unclaimed = (0..image.len())
             .filter(|&a| image[a] != 0 && !claimed[a])
             .map(|a| a as u32..a as u32 + 1)
@@ -277,6 +269,20 @@ impl Linked {
 }
 
 /// `name` without the `_` and 16 hex digits wasm-bindgen's macro appends to an export's symbol.
+/// For each address below `len`, whether one of `ranges` holds it.
+pub fn covered(ranges: &[Range<u32>], len: usize) -> Vec<bool> {
+    let mut covered = vec![false; len];
+    for range in ranges {
+        let range = range.start as usize..(range.end as usize).min(len);
+        covered
+            .get_mut(range)
+            .into_iter()
+            .flatten()
+            .for_each(|c| *c = true);
+    }
+    covered
+}
+
 fn without_hash(name: &str) -> Option<&str> {
     let (base, hash) = name.rsplit_once('_')?;
     (hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())).then_some(base)

@@ -11,7 +11,7 @@ use walrus::{
     RefType, TableId,
 };
 
-use crate::linked::Linked;
+use crate::linked::{self, Linked};
 
 /// The import module name under which the secondary finds the primary's instance.
 pub const SPLIT_MODULE: &str = "__split";
@@ -107,15 +107,7 @@ pub fn split(input: &[u8], linked: &Linked, secondary_exports: &[&str]) -> Resul
     if image[..significant(&image)] != linked.image[..significant(&linked.image)] {
         bail!("IN's initial memory differs from LINKED's: were they built from one cargo build?");
     }
-    let mut primary_data = vec![false; image.len()];
-    for range in &closure.data {
-        let range = range.start as usize..(range.end as usize).min(image.len());
-        primary_data
-            .get_mut(range)
-            .into_iter()
-            .flatten()
-            .for_each(|b| *b = true);
-    }
+    let primary_data = linked::covered(&closure.data, image.len());
     let primary_segments = segments(&image, |a| primary_data[a], |a| image[a] == 0);
     let secondary_segments = segments(
         &image,
