@@ -3,12 +3,11 @@
 // refused refresh token ending the session, the new tokens stored compare-and-set, and the lock kept a moment
 // so the next tab reads them.
 import { invoke, unauthenticated } from './outcome.js';
-import { Call, deviceNow, timer } from './timers.js';
+import { storageSettles } from './store.js';
+import { Call, deviceNow } from './timers.js';
 
-/** How long a write to localStorage may take to reach the other tabs' processes (a few ms in Chromium). */
-const STORAGE_SETTLE_MS = 50;
+/** How many times (STORAGE_SETTLE_MS apart) to look for the tokens another tab has just rotated in. */
 const STORAGE_SETTLE_TRIES = 10;
-const storageSettles = () => new Promise((resolve) => timer(resolve, STORAGE_SETTLE_MS));
 /** Refusals of a refresh token: the session is over. */
 const REFUSED = ['NotAuthorizedException', 'RefreshTokenReuseException', 'UserUnAuthenticatedException'];
 
@@ -44,6 +43,7 @@ async function refreshNow(refresher, parts, call, current) {
     // Only the refused session ends: another user may have signed in meanwhile.
     if (refused && (await parts.store.removeIf((now) => now?.stored === current.stored, true))) {
       refresher.cancel();
+      await parts.store.settled();
       parts.announce('sessionExpired', username, error);
     }
     throw error;
@@ -52,13 +52,10 @@ async function refreshNow(refresher, parts, call, current) {
   if (!(await parts.store.saveIf(current.stored, refreshed))) {
     throw unauthenticated('signed out while the refresh was under way');
   }
+  // The other tabs are told once they can read the new tokens.
+  await parts.store.settled();
   parts.announce('tokenRefreshed', username);
   refresher.schedule(refreshed);
-  if (parts.store.shared) {
-    // Keep the lock a moment, so that the next tab to take it reads these tokens rather than a copy of
-    // storage from before the write.
-    await storageSettles();
-  }
   return refreshed;
 }
 
