@@ -138,9 +138,20 @@ fn read(what: &str, wasm: &[u8]) -> Result<Facts> {
 
 /// Checks the split and returns the line of sizes to print.
 pub fn check(input: &[u8], split: &Split) -> Result<String> {
-    read("IN", input).context("IN needs features the splitter does not enable")?;
+    let input = read("IN", input).context("IN needs features the splitter does not enable")?;
     let primary = read("PRIMARY", &split.primary)?;
     let secondary = read("SECONDARY", &split.secondary)?;
+
+    // Every export of IN is one of either module's, of the same kind: a later part of a chain imports what
+    // IN (an earlier primary) exported.
+    for (name, &(kind, _)) in &input.exports {
+        ensure!(
+            [&primary, &secondary]
+                .iter()
+                .any(|facts| facts.exports.get(name).is_some_and(|&(k, _)| k == kind)),
+            "neither module exports IN's `{name}`"
+        );
+    }
 
     // Every `__split` import is an export of the primary of the same kind and type.
     for (module, name, ty) in &secondary.imports {
@@ -163,7 +174,15 @@ pub fn check(input: &[u8], split: &Split) -> Result<String> {
             (TypeRef::Memory(m), ExternalKind::Memory) => {
                 m == primary.types.as_ref().memory_at(index)
             }
-            (TypeRef::Table(t), ExternalKind::Table) => t == primary.types.as_ref().table_at(index),
+            // As instantiation matches them: the same elements, at least as many, no more than a maximum.
+            (TypeRef::Table(t), ExternalKind::Table) => {
+                let given = primary.types.as_ref().table_at(index);
+                t.element_type == given.element_type
+                    && t.table64 == given.table64
+                    && given.initial >= t.initial
+                    && t.maximum
+                        .is_none_or(|max| given.maximum.is_some_and(|m| m <= max))
+            }
             (TypeRef::Global(g), ExternalKind::Global) => {
                 g == primary.types.as_ref().global_at(index)
             }
@@ -175,8 +194,18 @@ pub fn check(input: &[u8], split: &Split) -> Result<String> {
         );
     }
 
-    // Tables: no slot is filled by both modules, and every constant `call_indirect` of the secondary (its
-    // thunks to the primary's functions) finds a function of its type in the slot it calls.
+    // Tables: every slot IN fills is filled by one of the modules (a later part of a chain may call any), no
+    // slot is filled by both, and every constant `call_indirect` of the secondary (its thunks to the
+    // primary's functions) finds a function of its type in the slot it calls. (IN's one function table has no
+    // name there, and is exported or imported under one in the modules: IN's slots are compared by number.)
+    let filled = |slot: u32| {
+        [&primary, &secondary]
+            .iter()
+            .any(|facts| facts.slots.keys().any(|&(_, s)| s == slot))
+    };
+    if let Some((_, slot)) = input.slots.keys().find(|&&(_, slot)| !filled(slot)) {
+        bail!("neither module fills slot {slot} of IN's function table");
+    }
     if let Some((table, slot)) = secondary
         .slots
         .keys()

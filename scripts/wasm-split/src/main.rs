@@ -6,8 +6,8 @@
 //! too old for wasm-bindgen's output.)
 //!
 //! ```text
-//! wasm-split --linked LINKED.wasm --secondary-exports a,b,c IN.wasm PRIMARY.wasm SECONDARY.wasm
-//! wasm-split check --linked LINKED.wasm --secondary-exports a,b,c IN.wasm PRIMARY.wasm SECONDARY.wasm
+//! wasm-split [--keep-names] --linked LINKED.wasm --secondary-exports a,b,c IN.wasm PRIMARY.wasm SECONDARY.wasm
+//! wasm-split check [--keep-names] --linked LINKED.wasm --secondary-exports a,b,c IN.wasm PRIMARY.wasm SECONDARY.wasm
 //! wasm-split strip-relocs LINKED.wasm OUT.wasm
 //! ```
 //!
@@ -18,6 +18,11 @@
 //! `strip-relocs` (which drops the linker's `linking` and `reloc.*` sections, else wasm-bindgen and wasm-opt
 //! carry them along, stale), `wasm-bindgen --no-demangle` and `wasm-opt -g`: IN's functions are matched with
 //! LINKED's by their (mangled) names. Each output is best given a last `wasm-opt -Oz` of its own.
+//!
+//! A PRIMARY written with `--keep-names` can be IN of a second split, with the same LINKED: the parts then
+//! form a chain, each instantiated on top of the ones before it (scripts/build-pkg.sh splits the sign-in
+//! module off first, then the refresh module off the rest). A slot of the table that a later part's thunk
+//! calls may then be filled by a middle part: the later part needs the middle one instantiated first.
 //!
 //! Every run checks what it wrote (src/check.rs) and fails rather than write a module it cannot vouch for;
 //! `check` runs the same checks on the two modules after their last wasm-opt.
@@ -30,7 +35,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 
-const USAGE: &str = "usage: wasm-split [check] --linked LINKED.wasm --secondary-exports a,b,c IN.wasm PRIMARY.wasm SECONDARY.wasm
+const USAGE: &str = "usage: wasm-split [check] [--keep-names] --linked LINKED.wasm --secondary-exports a,b,c IN.wasm PRIMARY.wasm SECONDARY.wasm
        wasm-split strip-relocs LINKED.wasm OUT.wasm";
 
 fn main() -> ExitCode {
@@ -51,6 +56,11 @@ fn run(args: Vec<String>) -> Result<()> {
         ["check", ref rest @ ..] => (true, rest),
         ref all => (false, all),
     };
+    // `--keep-names`: PRIMARY keeps IN's function names, so that it can be split again (a chain of parts).
+    let (keep_names, args) = match args[..] {
+        ["--keep-names", ref rest @ ..] => (true, rest),
+        ref all => (false, all),
+    };
     match *args {
         ["strip-relocs", input, output] if !only_check => {
             write(output, &strip_relocs(&read(input)?)?)
@@ -67,7 +77,7 @@ fn run(args: Vec<String>) -> Result<()> {
             let linked = linked::Linked::parse(&read(linked)?).context("reading LINKED")?;
             let exports: Vec<&str> = exports.split(',').filter(|e| !e.is_empty()).collect();
             let input = read(input)?;
-            let mut split = split::split(&input, &linked, &exports)?;
+            let mut split = split::split(&input, &linked, &exports, keep_names)?;
             if only_check {
                 split.primary = read(primary)?;
                 split.secondary = read(secondary)?;

@@ -30,10 +30,15 @@ pub struct Split {
     pub primary_data: Vec<bool>,
 }
 
-pub fn split(input: &[u8], linked: &Linked, secondary_exports: &[&str]) -> Result<Split> {
+pub fn split(
+    input: &[u8],
+    linked: &Linked,
+    secondary_exports: &[&str],
+    keep_names: bool,
+) -> Result<Split> {
     let mut config = ModuleConfig::new();
     config
-        .generate_name_section(false)
+        .generate_name_section(keep_names)
         .generate_producers_section(false);
     let mut prim = config.parse(input).context("parsing IN")?;
     let mut sec = config.parse(input).context("parsing IN")?;
@@ -100,12 +105,15 @@ pub fn split(input: &[u8], linked: &Linked, secondary_exports: &[&str]) -> Resul
 
     // The initial memory image, and the addresses of the data the primary's closure reaches.
     let image = memory_image(&prim)?;
-    // wasm-bindgen and wasm-opt keep every data byte at its address (wasm-opt only drops zeros): a difference
-    // means IN was not built from LINKED, and LINKED's symbols would attribute the wrong bytes.
-    let significant =
-        |image: &[u8]| image.len() - image.iter().rev().take_while(|&&b| b == 0).count();
-    if image[..significant(&image)] != linked.image[..significant(&linked.image)] {
-        bail!("IN's initial memory differs from LINKED's: were they built from one cargo build?");
+    // wasm-bindgen and wasm-opt keep every data byte at its address (wasm-opt only drops zeros), and a primary
+    // split off before (a chain) has only some of them: a non-zero byte LINKED does not have means IN was not
+    // built from LINKED, and LINKED's symbols would attribute the wrong bytes.
+    if let Some(a) = (0..image.len())
+        .find(|&a| image[a] != 0 && linked.image.get(a).copied().unwrap_or(0) != image[a])
+    {
+        bail!(
+            "IN's initial memory differs from LINKED's at {a:#x}: were they built from one cargo build?"
+        );
     }
     let primary_data = linked::covered(&closure.data, image.len());
     let primary_segments = segments(&image, |a| primary_data[a], |a| image[a] == 0);
@@ -166,6 +174,11 @@ pub fn split(input: &[u8], linked: &Linked, secondary_exports: &[&str]) -> Resul
         t.initial += called.len() as u64;
         t.maximum = t.maximum.map(|max| max.max(t.initial));
     }
+    // The secondary imports its tables without a maximum: a later split of the primary (a chain) grows the
+    // function table by its own thunks' slots, and an import with a maximum would refuse the larger table.
+    for t in sec.tables.iter_mut() {
+        t.maximum = None;
+    }
     let definitions = import_definitions(&mut sec);
     let dropped: Vec<_> = sec
         .exports
@@ -182,7 +195,7 @@ pub fn split(input: &[u8], linked: &Linked, secondary_exports: &[&str]) -> Resul
         &sec_funcs,
     )?;
     set_data(&mut sec, &secondary_segments)?;
-    strip(&mut sec);
+    strip(&mut sec, false);
     walrus::passes::gc::run(&mut sec);
 
     export_definitions(&mut prim, &mut sec, &definitions, secondary_exports)?;
@@ -197,7 +210,7 @@ pub fn split(input: &[u8], linked: &Linked, secondary_exports: &[&str]) -> Resul
     let primary_slots: Vec<&Slot> = primary_slots.iter().chain(&thunk_slots).collect();
     set_table_slots(&mut prim, &primary_slots, &funcs)?;
     set_data(&mut prim, &primary_segments)?;
-    strip(&mut prim);
+    strip(&mut prim, keep_names);
     walrus::passes::gc::run(&mut prim);
 
     Ok(Split {
@@ -510,14 +523,16 @@ fn set_data(module: &mut Module, segments: &[(u32, Vec<u8>)]) -> Result<()> {
 
 /// Drops the custom sections: the names (kept in IN only to match its functions with the linked module's)
 /// and anything the linker or wasm-bindgen left.
-fn strip(module: &mut Module) {
+fn strip(module: &mut Module, keep_names: bool) {
     let customs: Vec<_> = module.customs.iter().map(|(id, _)| id).collect();
     for id in customs {
         module.customs.delete(id);
     }
     module.producers.clear();
-    for f in module.funcs.iter_mut() {
-        f.name = None;
+    if !keep_names {
+        for f in module.funcs.iter_mut() {
+            f.name = None;
+        }
     }
 }
 
