@@ -1,13 +1,14 @@
 // The benchmark page: the same SRP work with every library, in one page. bench/run.mjs drives it through
 // window.runBench(config) and gets per-run timings (ms) back.
 // The bench build's glue as wasm-bindgen wrote it (scripts/bench.sh copies it next to that build's modules).
-import { BenchSrpClient, attachSignIn, initSync } from '/target/bench/pkg-bench/glue.js';
+import { BenchSrpClient, attachRefresh, attachSignIn, initSync } from '/target/bench/pkg-bench/glue.js';
 import { CognitoClient } from '/target/bench/pkg/index.js';
 import * as acij from '/target/bench/acij-page.js';
 import * as plain from '/bench/plain-srp.js';
 
 const compiled = async (file) => WebAssembly.compile(await (await fetch(`/target/bench/pkg-bench/${file}`)).arrayBuffer());
 initSync({ module: await compiled('cognito_wasm_session_bg.wasm') });
+attachRefresh(await compiled('cognito_wasm_refresh_bg.wasm'));
 attachSignIn(await compiled('cognito_wasm_sign_in_bg.wasm'));
 
 const now = () => performance.now();

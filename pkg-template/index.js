@@ -1,16 +1,25 @@
 // Browser / bundler entry: fetches and compiles the session module (`cognito_wasm_session_bg.wasm`) on import
-// — all a page needs to restore a session, answer getSession(), refresh and sign out. The sign-in module (SRP,
-// sign-in flows, account operations), which runs on top of the session module's instance, is loaded on first
-// use only, by the sign-in worker (signer.js), or on the page where no worker starts (signer-host.js).
+// — all a page needs to restore a session, answer getSession() and sign out. The refresh module (a refresh's
+// requests and replies) is loaded when tokens are first due, and the sign-in module (SRP, sign-in flows,
+// account operations) on first use, by the sign-in worker (signer.js), or on the page where no worker starts
+// (signer-host.js); both run on top of the session module's instance.
 // Needs a Content-Security-Policy that allows `'wasm-unsafe-eval'` in script-src.
-import { SignInCore, attachSignIn, initSync } from './cognito_wasm.js';
+import { SignInCore, attachRefresh, attachSignIn, initSync } from './cognito_wasm.js';
 import { compileWasm } from './load-wasm.js';
-import { provideSignInCore } from './sign-in-provider.js';
+import { provideWasm } from './wasm-provider.js';
 
 const session = await compileWasm(new URL('./cognito_wasm_session_bg.wasm', import.meta.url));
 initSync({ module: session });
 
-provideSignInCore({
+let refresh;
+const loadRefresh = () =>
+  (refresh ??= compileWasm(new URL('./cognito_wasm_refresh_bg.wasm', import.meta.url)).then(attachRefresh, (error) => {
+    refresh = undefined; // tried again by the next call (offline, say)
+    throw error;
+  }));
+
+provideWasm({
+  loadRefresh,
   startWorker() {
     // Written out here, in this form, so that bundlers find the worker and emit it as a chunk of its own.
     const worker = new Worker(new URL('./signer.js', import.meta.url), { type: 'module', name: 'cognito-wasm sign-in' });
@@ -20,7 +29,8 @@ provideSignInCore({
     return worker;
   },
   async load() {
-    attachSignIn(await compileWasm(new URL('./cognito_wasm_sign_in_bg.wasm', import.meta.url)));
+    const [signIn] = await Promise.all([compileWasm(new URL('./cognito_wasm_sign_in_bg.wasm', import.meta.url)), loadRefresh()]);
+    attachSignIn(signIn);
     return SignInCore;
   },
 });

@@ -17,7 +17,8 @@ export function unwrap(text) {
 
 /**
  * Operation `op` of a wasm core (src/wasm/call.rs) with `args`: its value, or its error thrown. Every call
- * into a core goes through here, as `core.call(op, args as a JSON array)`.
+ * into a core goes through here, as `core.call(op, args as a JSON array)`, but the refresh operations
+ * (token-refresh.js's refreshOp, the same through `core.refresh`).
  */
 export const invoke = (core, op, ...args) => unwrap(core.call(op, JSON.stringify(args)));
 

@@ -1,12 +1,22 @@
 // Keeping the stored session fresh: a refresh when a caller needs valid tokens or asks for one (one at a time
 // in this tab, one at a time across tabs under the session lock), and the proactive refresh: a timer shortly
-// before the tokens are due, paused while the page is hidden. The refresh itself (token-refresh.js) is
-// imported when one is first due, so a page whose tokens are still good does not fetch it.
+// before the tokens are due, paused while the page is hidden. The refresh itself (token-refresh.js, and the
+// refresh module of the wasm) is loaded when one is first due, so a page whose tokens are still good does not
+// fetch it.
 import { onFirstUse } from './on-first-use.js';
-import { invoke, unauthenticated } from './outcome.js';
+import { fail, invoke, unauthenticated } from './outcome.js';
 import { Call, deviceNow, timer } from './timers.js';
+import { wasmProvider } from './wasm-provider.js';
 
-const tokenRefresh = onFirstUse(() => import('./token-refresh.js'));
+/** The refresh module attached to this thread's instance, as the entry loads it (wasm-provider.js). */
+async function refreshModule() {
+  const provider = wasmProvider();
+  if (!provider) throw fail('InternalError', 'cognito-wasm: import the package by its entry (index.js or node.js)');
+  await provider.loadRefresh();
+}
+
+// Both at once: one round trip, not two.
+const tokenRefresh = onFirstUse(() => Promise.all([import('./token-refresh.js'), refreshModule()]).then(([module]) => module));
 
 /** How much earlier than due the proactive refresh may run, at most: spreads many tabs' refreshes. */
 const REFRESH_JITTER_MS = 5_000;

@@ -1,12 +1,12 @@
 // The sign-in core for the clients of this page: the sign-in wasm module (SRP, the sign-in flows, the
 // account operations). Nothing loads it, nor this module, before a client needs it (client.js imports it on
 // first use), so a page whose user signed in earlier restores, refreshes and signs out with the session core
-// alone. The entry tells how to load the core (sign-in-provider.js). In browsers it runs in the page's one
+// alone. The entry tells how to load the core (wasm-provider.js). In browsers it runs in the page's one
 // sign-in worker (signer.js, whose header describes the messages), so that the SRP maths never hold the main
 // thread; where no worker starts (Node, a CSP that refuses it, an engine without module workers) or the
 // worker stops, the module is loaded into this thread instead.
 import { CognitoError } from './errors.js';
-import { signInProvider } from './sign-in-provider.js';
+import { wasmProvider } from './wasm-provider.js';
 
 /** The backend the clients use (a promise of it): started by the first call that needs the sign-in core. */
 let starting;
@@ -34,7 +34,7 @@ async function start() {
   // The backends (signer-backends.js) are fetched with the first call that needs the sign-in core: a page
   // whose user signed in earlier never loads them.
   const { LocalBackend, WorkerBackend } = await import('./signer-backends.js');
-  const provider = signInProvider();
+  const provider = wasmProvider();
   if (!workerFailed && provider?.startWorker) {
     let worker;
     try {

@@ -1,6 +1,6 @@
 // The page's sign-in worker: loads the sign-in module (SRP, sign-in flows, account operations) on top of the
-// session module when the page first needs it, and runs each client's sign-in half here, so that the SRP maths
-// (A, the password key and signature, device SRP) never hold the main thread. signer-host.js is the page's side
+// session and refresh modules when the page first needs it, and runs each client's sign-in half here, so that
+// the SRP maths (A, the password key and signature, device SRP) never hold the main thread. signer-host.js is the page's side
 // of the protocol; every message is tagged with its `type`:
 //   page → worker  {type: 'load', session}                  the page's compiled session module (index.js), to
 //                                                            run the sign-in module on; sent first
@@ -11,22 +11,28 @@
 //   worker → page  {type: 'ready'}                           the module is loaded: send 'open' and 'call'
 //                  {type: 'unavailable'}                     it cannot load here: the page loads it instead
 //                  {type: 'reply', id, result}               the core's answer (an outcome's JSON text)
-import { SignInCore, attachSignIn, initSync } from './cognito_wasm.js';
+import { SignInCore, attachRefresh, attachSignIn, initSync } from './cognito_wasm.js';
 import { compileWasm } from './load-wasm.js';
 
 const cores = new Map();
 
-// Fetched and compiled while the page's 'load' is on its way.
-const signIn = compileWasm(new URL('./cognito_wasm_sign_in_bg.wasm', import.meta.url));
-signIn.catch(() => {}); // its failure is answered on 'load'
+// Fetched and compiled while the page's 'load' is on its way: the sign-in module, and the refresh module it
+// calls into.
+// Each `new URL` written out, so that bundlers find the files.
+const modules = Promise.all([
+  compileWasm(new URL('./cognito_wasm_refresh_bg.wasm', import.meta.url)),
+  compileWasm(new URL('./cognito_wasm_sign_in_bg.wasm', import.meta.url)),
+]);
+modules.catch(() => {}); // their failure is answered on 'load'
 
 self.onmessage = ({ data }) => {
   switch (data.type) {
     case 'load':
-      signIn
-        .then((module) => {
+      modules
+        .then(([refresh, signIn]) => {
           initSync({ module: data.session });
-          attachSignIn(module);
+          attachRefresh(refresh);
+          attachSignIn(signIn);
         })
         .then(
           () => self.postMessage({ type: 'ready' }),

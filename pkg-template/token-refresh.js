@@ -2,9 +2,15 @@
 // a refresh is first due): storage read again, the refresh sent unless another tab's made it needless, a
 // refused refresh token ending the session, the new tokens stored compare-and-set, and the lock kept a moment
 // so the next tab reads them.
-import { invoke, unauthenticated } from './outcome.js';
+import { unauthenticated, unwrap } from './outcome.js';
 import { storageSettles } from './store.js';
 import { Call, deviceNow } from './timers.js';
+
+/**
+ * Refresh operation `op` of the session core (`Core.refresh`, src/wasm/call.rs's RefreshOp), as `invoke` does
+ * the others: its code is in the refresh module, attached before this module is used (refresh.js).
+ */
+const refreshOp = (core, op, ...args) => unwrap(core.refresh(op, JSON.stringify(args)));
 
 /** How many times (STORAGE_SETTLE_MS apart) to look for the tokens another tab has just rotated in. */
 const STORAGE_SETTLE_TRIES = 10;
@@ -18,7 +24,7 @@ const REFUSED = ['NotAuthorizedException', 'RefreshTokenReuseException', 'UserUn
  */
 export async function refreshUnderLock(refresher, parts, before, requested) {
   const current = await refresher.stored(true);
-  if (invoke(parts.core, 'stillNeeded', requested, before.stored, current.stored, deviceNow())) {
+  if (refreshOp(parts.core, 'stillNeeded', requested, before.stored, current.stored, deviceNow())) {
     await refreshNow(refresher, parts, new Call(undefined, parts.timeoutMs), current);
   }
 }
@@ -26,11 +32,11 @@ export async function refreshUnderLock(refresher, parts, before, requested) {
 /** Sends one refresh; a refresh token Cognito refuses ends the session, a transient failure keeps it. */
 async function refreshNow(refresher, parts, call, current) {
   const username = current.session.username;
-  const request = invoke(parts.core, 'refreshRequest', current.stored);
+  const request = refreshOp(parts.core, 'refreshRequest', current.stored);
   let refreshed;
   try {
     const reply = await parts.transport.send(call, request);
-    refreshed = invoke(parts.core, 'refreshed', current.stored, reply, deviceNow());
+    refreshed = refreshOp(parts.core, 'refreshed', current.stored, reply, deviceNow());
   } catch (error) {
     const refused = REFUSED.includes(error.name);
     if (refused) {
@@ -65,7 +71,7 @@ async function successorOf(parts, current) {
   for (let i = 0; i < STORAGE_SETTLE_TRIES; i += 1) {
     const stored = await parts.loadSession(true);
     if (!stored || stored.session.username !== current.session.username) return null;
-    if (invoke(parts.core, 'supersedes', stored.stored, current.stored)) return stored;
+    if (refreshOp(parts.core, 'supersedes', stored.stored, current.stored)) return stored;
     await storageSettles();
   }
   return null;

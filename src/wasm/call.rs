@@ -1,11 +1,13 @@
 //! The one method each core class exports besides its constructor: `call(op, args)`, an operation named by
 //! `op` with its arguments as the JSON text of an array, answering an outcome's text as every export does.
+//! (And the session core's `refresh(op, args)`, the same for its refresh operations, which ship in a module
+//! of their own.)
 //! Each `#[wasm_bindgen]` method cost its own export shim in the module and its own glue function in the JS
 //! wasm-bindgen writes; one method taking text costs one of each (measured when it was made, gzip -9: the
 //! session core's wasm and its minified glue 1,426 B smaller, the sign-in core's 1,740 B).
 //!
-//! [`SessionOp`] and [`SignInOp`] are the only places that map names to operations, one table per core
-//! class: a name a core does not know is a typed `InvalidParameterException`, as is an argument missing or
+//! [`SessionOp`], [`RefreshOp`] and [`SignInOp`] are the only places that map names to operations, one table
+//! per exported method: a name a core does not know is a typed `InvalidParameterException`, as is an argument missing or
 //! of the wrong type ([`Args`]).
 
 use crate::prelude::*;
@@ -24,7 +26,7 @@ use super::settings;
 /// that no operation lacks a name, a name an operation, or an operation its call.
 macro_rules! ops {
     (
-        $(#[$enum_attr:meta])* $core_type:ident: $op:ident {
+        $(#[$enum_attr:meta])* $core_type:ident::$run_fn:ident: $op:ident {
             $( $name:literal => $variant:ident($core:ident, $args:ident) => $run:expr, )*
         }
     ) => {
@@ -57,7 +59,7 @@ macro_rules! ops {
 
         impl $core_type {
             /// Runs `op`: its arguments read, then the core's method for it.
-            pub(super) fn run(&mut self, op: $op, args: &Args) -> Result<Value, Error> {
+            pub(super) fn $run_fn(&mut self, op: $op, args: &Args) -> Result<Value, Error> {
                 match op {
                     $( $op::$variant => {
                         // Not every operation takes arguments, or needs the core.
@@ -81,8 +83,8 @@ fn by_name<Op: Copy>(table: &[(&str, Op)], name: &str) -> Result<Op, Error> {
 }
 
 ops! {
-    /// The session core's operations ([`Core`]): the page's.
-    Core: SessionOp {
+    /// The session core's operations ([`Core::call`]): the page's, in the session module every page loads.
+    Core::run: SessionOp {
         "settings" => Settings(core, args) => settings(&core.opened),
         "retryDelay" => RetryDelay(core, args) =>
             core.retry_delay(args.whole(0)?, args.string(1)?, args.bool(2)?, args.int(3)?),
@@ -93,19 +95,27 @@ ops! {
         "needsRefresh" => NeedsRefresh(core, args) => core.needs_refresh(args.string(0)?, args.int(1)?),
         "refreshDueInMs" => RefreshDueInMs(core, args) =>
             core.refresh_due_in_ms(args.string(0)?, args.int(1)?),
-        "supersedes" => Supersedes(core, args) => core.supersedes(args.string(0)?, args.string(1)?),
-        "stillNeeded" => StillNeeded(core, args) =>
-            core.still_needed(args.bool(0)?, args.string(1)?, args.string(2)?, args.int(3)?),
-        "refreshRequest" => RefreshRequest(core, args) => core.refresh_request(args.string(0)?),
-        "refreshed" => Refreshed(core, args) =>
-            core.refreshed(args.string(0)?, args.string(1)?, args.int(2)?),
         "revokeRequest" => RevokeRequest(core, args) => core.revoke_request(args.string(0)?),
     }
 }
 
 ops! {
+    /// The session core's refresh operations ([`Core::refresh`]): in the refresh module, which a page loads
+    /// when its tokens are first due (and a sign-in before its own module), so that a returning user whose
+    /// tokens are good downloads none of their code.
+    Core::run_refresh: RefreshOp {
+        "stillNeeded" => StillNeeded(core, args) =>
+            core.still_needed(args.bool(0)?, args.string(1)?, args.string(2)?, args.int(3)?),
+        "supersedes" => Supersedes(core, args) => core.supersedes(args.string(0)?, args.string(1)?),
+        "refreshRequest" => RefreshRequest(core, args) => core.refresh_request(args.string(0)?),
+        "refreshed" => Refreshed(core, args) =>
+            core.refreshed(args.string(0)?, args.string(1)?, args.int(2)?),
+    }
+}
+
+ops! {
     /// The sign-in core's operations ([`SignInCore`]).
-    SignInCore: SignInOp {
+    SignInCore::run: SignInOp {
         "settings" => Settings(core, args) => settings(&core.opened),
         "prepareSignIn" => PrepareSignIn(core, args) => core.prepare_sign_in(),
         "signIn" => SignIn(core, args) =>
@@ -275,13 +285,18 @@ mod tests {
     #[test]
     fn each_name_is_one_operation_and_each_operation_one_name() {
         each_name_is_one_operation(SessionOp::BY_NAME, SessionOp::named, SessionOp::name);
+        each_name_is_one_operation(RefreshOp::BY_NAME, RefreshOp::named, RefreshOp::name);
         each_name_is_one_operation(SignInOp::BY_NAME, SignInOp::named, SignInOp::name);
     }
 
     #[test]
-    fn the_cores_share_only_settings() {
+    fn the_tables_share_only_settings() {
         for (name, _) in SessionOp::BY_NAME {
             assert_eq!(SignInOp::named(name).is_ok(), *name == "settings", "{name}");
+            assert!(RefreshOp::named(name).is_err(), "{name}");
+        }
+        for (name, _) in RefreshOp::BY_NAME {
+            assert!(SignInOp::named(name).is_err(), "{name}");
         }
     }
 
@@ -310,6 +325,11 @@ mod tests {
                 Core::new(config).call(op, args)
             }));
         }
+        for op in RefreshOp::all() {
+            calls.push((op.name(), |config, op, args| {
+                Core::new(config).refresh(op, args)
+            }));
+        }
         for op in SignInOp::all() {
             calls.push((op.name(), |config, op, args| {
                 SignInCore::new(config).call(op, args)
@@ -328,11 +348,20 @@ mod tests {
         }
         for call in [
             Core::new(GOOD).call("nope", "[]"),
+            Core::new(GOOD).refresh("nope", "[]"),
+            // A session operation is not a refresh operation, nor the other way round.
+            Core::new(GOOD).refresh("readSession", "[]"),
+            Core::new(GOOD).call("refreshRequest", "[]"),
             SignInCore::new(GOOD).call("nope", "[]"),
         ] {
             let (name, message) = outcome_of(&call).unwrap_err();
             assert_eq!(name, "InvalidParameterException");
-            assert!(message.contains("nope"), "{message}");
+            assert!(
+                ["nope", "readSession", "refreshRequest"]
+                    .iter()
+                    .any(|name| message.contains(name)),
+                "{message}"
+            );
         }
     }
 

@@ -166,6 +166,16 @@ impl Core {
                 .and_then(|op| self.run(op, &call::Args::read(op.name(), args)?)),
         )
     }
+
+    /// As [`Core::call`], with the refresh operations ([`call::RefreshOp`]). A method of its own, so that
+    /// scripts/wasm-split can put what only it reaches in the refresh module: the session module, which every
+    /// page loads, then has none of a refresh's code.
+    pub fn refresh(&mut self, op: &str, args: &str) -> String {
+        outcome(
+            call::RefreshOp::named(op)
+                .and_then(|op| self.run_refresh(op, &call::Args::read(op.name(), args)?)),
+        )
+    }
 }
 
 #[wasm_bindgen]

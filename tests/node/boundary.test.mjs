@@ -1,11 +1,12 @@
 // The one boundary convention between the package's JavaScript and both wasm cores (src/wasm/mod.rs,
 // src/wasm/call.rs): each core class (the session module's `Core`, the sign-in module's `SignInCore`) has a
 // constructor and one method, `call(op, args)`, that runs the operation named `op` with `args` (the JSON text
-// of an array) and returns the JSON text of `{"ok": value}` or `{"error": {name, message, retryable}}`; the
+// of an array) and returns the JSON text of `{"ok": value}` or `{"error": {name, message, retryable}}`, and
+// `Core` the same for its refresh operations, `refresh(op, args)`, whose code the refresh module carries; the
 // constructor never throws (an unusable configuration is the error of every later call), and nothing panics on
-// arguments the JS side could pass. Every operation of both classes (their tables in src/wasm/call.rs) is
-// called with good and with hostile arguments, garbage argument texts and unknown names; an export added beside
-// `call`, or an operation this file does not call, fails here.
+// arguments the JS side could pass. Every operation of the three tables in src/wasm/call.rs is called with good
+// and with hostile arguments, garbage argument texts and unknown names; an export added beside `call` and
+// `refresh`, or an operation this file does not call, fails here.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,45 +15,62 @@ import { pathToFileURL } from 'node:url';
 
 import { GLUE } from './helpers.mjs';
 
-// The glue as wasm-bindgen wrote it (pkg/ ships it bundled), with pkg/'s two modules: the session module, then
-// the sign-in module attached to its instance.
+// The glue as wasm-bindgen wrote it (pkg/ ships it bundled), with pkg/'s three modules: the session module,
+// then the refresh module and the sign-in module attached to its instance.
 const glue = await import(pathToFileURL(join(GLUE, 'cognito_wasm.js')).href);
 const compiled = (file) => new WebAssembly.Module(readFileSync(new URL(`../../pkg/${file}`, import.meta.url)));
 const sessionModule = compiled('cognito_wasm_session_bg.wasm');
+const refreshModule = compiled('cognito_wasm_refresh_bg.wasm');
 const signInModule = compiled('cognito_wasm_sign_in_bg.wasm');
 glue.initSync({ module: sessionModule });
-/** What making a SignInCore did before the sign-in module was attached. */
-const signInCoreAlone = (() => {
+/** What `f` did before the later modules were attached: its value or its error. */
+const outcomeOf = (f) => {
   try {
-    return new glue.SignInCore('{}');
+    return f();
   } catch (error) {
     return error;
   }
-})();
+};
+const before = {
+  refresh: outcomeOf(() => new glue.Core('{}').refresh('refreshRequest', '[]')),
+  signInCore: outcomeOf(() => new glue.SignInCore('{}')),
+  signInFirst: outcomeOf(() => glue.attachSignIn(signInModule)),
+};
+glue.attachRefresh(refreshModule);
 glue.attachSignIn(signInModule);
 
-test('the session module alone has no sign-in code; the sign-in module takes the rest from its instance', () => {
-  assert.ok(signInCoreAlone instanceof TypeError, `a SignInCore was made without the sign-in module: ${signInCoreAlone}`);
+test('the session module alone has no refresh or sign-in code; the later modules take the rest from its instance', () => {
+  assert.ok(before.refresh instanceof TypeError, `a refresh ran without the refresh module: ${before.refresh}`);
+  assert.ok(before.signInCore instanceof TypeError, `a SignInCore was made without the sign-in module: ${before.signInCore}`);
+  assert.match(String(before.signInFirst), /before the refresh module/, 'the sign-in module needs the refresh module first');
   const sessionExports = new Map(WebAssembly.Module.exports(sessionModule).map(({ name, kind }) => [name, kind]));
-  assert.deepEqual([...sessionExports.keys()].filter((name) => /signincore/.test(name)), []);
-  const signInExports = WebAssembly.Module.exports(signInModule).map(({ name }) => name);
-  assert.deepEqual(signInExports.sort(), ['__wbg_signincore_free', 'signincore_call', 'signincore_new']);
-  const imports = WebAssembly.Module.imports(signInModule);
-  const shared = imports.filter((i) => i.module === '__split');
-  // The session module's functions are called through its function table (scripts/wasm-split).
-  for (const kind of ['memory', 'table']) assert.ok(shared.some((i) => i.kind === kind), `no ${kind} is shared`);
-  for (const { name, kind } of shared) assert.equal(sessionExports.get(name), kind, `__split.${name} (${kind})`);
-  // Its other imports are the glue's, which the session module imports from the same place.
+  assert.deepEqual([...sessionExports.keys()].filter((name) => /signincore|core_refresh/.test(name)), []);
+  const exportsOf = (module) => WebAssembly.Module.exports(module).map(({ name }) => name).sort();
+  assert.deepEqual(exportsOf(refreshModule), ['core_refresh']);
+  assert.deepEqual(exportsOf(signInModule), ['__wbg_signincore_free', 'signincore_call', 'signincore_new']);
   const glueModules = new Set(WebAssembly.Module.imports(sessionModule).map((i) => i.module));
-  for (const { module, name } of imports) assert.ok(module === '__split' || glueModules.has(module), `${module}.${name}`);
-  // A second attach is harmless, and a SignInCore works (the operations' tests are below).
+  for (const module of [refreshModule, signInModule]) {
+    const imports = WebAssembly.Module.imports(module);
+    const shared = imports.filter((i) => i.module === '__split');
+    // The earlier modules' functions are called through the function table (scripts/wasm-split), so what
+    // they share is the session module's memory, table and globals.
+    for (const kind of ['memory', 'table']) assert.ok(shared.some((i) => i.kind === kind), `no ${kind} is shared`);
+    for (const { name, kind } of shared) assert.equal(sessionExports.get(name), kind, `__split.${name} (${kind})`);
+    // Its other imports are the glue's, which the session module imports from the same place.
+    for (const { module: from, name } of imports) assert.ok(from === '__split' || glueModules.has(from), `${from}.${name}`);
+  }
+  // A second attach is harmless, and both work (the operations' tests are below).
+  glue.attachRefresh(refreshModule);
   glue.attachSignIn(signInModule);
   const core = new glue.SignInCore('{}');
   assert.equal(JSON.parse(core.call('settings', '[]')).error?.name, 'InvalidParameterException');
   core.free();
+  const session = new glue.Core(GOOD);
+  assert.equal(JSON.parse(session.refresh('refreshRequest', '["{}"]')).error?.name, 'InvalidResponseException');
+  session.free();
 });
 
-test('the glue exports the two classes, attachSignIn and initSync, and each class a constructor and call(op, args) alone', () => {
+test('the glue exports the two classes, attachRefresh, attachSignIn and initSync, and the classes a constructor, call(op, args) and Core refresh(op, args) alone', () => {
   const text = readFileSync(join(GLUE, 'cognito_wasm.d.ts'), 'utf8');
   const head = text.slice(0, text.indexOf('export type InitInput'));
   const classes = [...head.matchAll(/^export class (\w+) \{\n([^]*?)^\}/gm)];
@@ -61,10 +79,14 @@ test('the glue exports the two classes, attachSignIn and initSync, and each clas
     const declared = [...body.matchAll(/^\s*(\w+)\(([^)]*)\)(?:: ([^;]+))?;/gm)].map(
       ([, fn, params, returns]) => `${fn}(${params})${returns ? `: ${returns}` : ''}`,
     );
-    assert.deepEqual(declared.sort(), ['call(op: string, args: string): string', 'constructor(config: string)', 'free(): void'], name);
+    const methods = ['call(op: string, args: string): string', 'constructor(config: string)', 'free(): void'];
+    if (name === 'Core') methods.push('refresh(op: string, args: string): string');
+    assert.deepEqual(declared.sort(), methods.sort(), name);
   }
-  assert.match(text, /^export function attachSignIn\(module: WebAssembly\.Module\): void;$/m);
-  assert.deepEqual(Object.keys(glue).filter((k) => k !== 'default').sort(), ['Core', 'SignInCore', 'attachSignIn', 'initSync']);
+  for (const attach of ['attachRefresh', 'attachSignIn']) {
+    assert.match(text, new RegExp(`^export function ${attach}\\(module: WebAssembly\\.Module\\): void;$`, 'm'));
+  }
+  assert.deepEqual(Object.keys(glue).filter((k) => k !== 'default').sort(), ['Core', 'SignInCore', 'attachRefresh', 'attachSignIn', 'initSync']);
 });
 
 const GOOD = JSON.stringify({ userPoolId: 'us-east-1_Test', clientId: 'client', endpoint: 'http://127.0.0.1:1' });
@@ -82,11 +104,13 @@ const OPERATIONS = {
     readSession: ['{}'],
     needsRefresh: ['{}', 1_700_000_000],
     refreshDueInMs: ['{}', 1_700_000_000_000],
+    revokeRequest: ['{}'],
+  },
+  'refresh core': {
     supersedes: ['{}', '{}'],
     stillNeeded: [true, '{}', '{}', 1_700_000_000],
     refreshRequest: ['{}'],
     refreshed: ['{}', '{}', 1_700_000_000],
-    revokeRequest: ['{}'],
   },
   'sign-in core': {
     settings: [],
@@ -119,11 +143,11 @@ const GARBAGE_ARGS = [
 ];
 const UNKNOWN_OPS = ['', 'nope', 'Settings', 'settings ', '__proto__', 'constructor', 'call', 'free', '\u0000', 'x'.repeat(10_000)];
 
-/** The operations of the core class `className` in its table in src/wasm/call.rs (`ops! { … Class: Op { … } }`). */
-function tableOps(className) {
+/** The operations of the table `Class::run_fn` in src/wasm/call.rs (`ops! { … Class::run_fn: Op { … } }`). */
+function tableOps(name) {
   const source = readFileSync(new URL('../../src/wasm/call.rs', import.meta.url), 'utf8');
-  const start = source.search(new RegExp(`\\n\\s*${className}: \\w+ \\{\\n`));
-  assert.ok(start > 0, `no table of ${className} in src/wasm/call.rs`);
+  const start = source.search(new RegExp(`\\n\\s*${name}: \\w+ \\{\\n`));
+  assert.ok(start > 0, `no table ${name} in src/wasm/call.rs`);
   const table = source.slice(start, source.indexOf('\n    }\n', start));
   return [...table.matchAll(/"(\w+)" => \w+\(/g)].map(([, name]) => name);
 }
@@ -153,25 +177,25 @@ function* hostileArgs(good) {
   yield HOSTILE.slice(0, 6);
 }
 
-/** `call` on a fresh core (a hostile call must not leave one that later calls trip over). */
-function callFresh(Core, config, op, args) {
-  const instance = new Core(config);
-  try {
-    return instance.call(op, args);
-  } finally {
-    instance.free();
-  }
-}
-
-for (const [name, className] of [
-  ['session core', 'Core'],
-  ['sign-in core', 'SignInCore'],
+for (const [name, className, method, table] of [
+  ['session core', 'Core', 'call', 'Core::run'],
+  ['refresh core', 'Core', 'refresh', 'Core::run_refresh'],
+  ['sign-in core', 'SignInCore', 'call', 'SignInCore::run'],
 ]) {
   const operations = OPERATIONS[name];
   const Core = glue[className];
+  /** `method` on a fresh core (a hostile call must not leave one that later calls trip over). */
+  const callFresh = (Class, config, op, args) => {
+    const instance = new Class(config);
+    try {
+      return instance[method](op, args);
+    } finally {
+      instance.free();
+    }
+  };
 
   test(`${name}: this file calls every operation of the table in src/wasm/call.rs, and the module has each`, () => {
-    assert.deepEqual(Object.keys(operations).sort(), tableOps(className).sort());
+    assert.deepEqual(Object.keys(operations).sort(), tableOps(table).sort());
     for (const op of Object.keys(operations)) {
       const outcome = assertOutcome(callFresh(Core, GOOD, op, '[]'), op);
       assert.doesNotMatch(outcome.error?.message ?? '', /no operation is called/, op);
@@ -202,7 +226,7 @@ for (const [name, className] of [
     const instance = new Core(GOOD);
     try {
       for (const op of UNKNOWN_OPS) {
-        const outcome = assertOutcome(instance.call(op, '[]'), `call(${op.slice(0, 12)})`);
+        const outcome = assertOutcome(instance[method](op, '[]'), `${method}(${op.slice(0, 12)})`);
         assert.equal(outcome.error?.name, 'InvalidParameterException', op.slice(0, 12));
       }
       // The core still answers afterwards.

@@ -9,26 +9,43 @@ import { CognitoError } from '../../pkg-template/errors.js';
 import { Refresher } from '../../pkg-template/refresh.js';
 import { Store } from '../../pkg-template/store.js';
 import { Call } from '../../pkg-template/timers.js';
+import { provideWasm } from '../../pkg-template/wasm-provider.js';
 
 const ok = (value) => JSON.stringify({ ok: value });
 /** A stored session is JSON `{username, generation, due}`. */
 const stored = (generation, due = false) => JSON.stringify({ username: 'bob', generation, due });
 const view = (text) => ({ stored: text, session: { username: JSON.parse(text).username } });
-/** The session core's refresh decisions, read from the stand-in's stored JSON; outcomes, as the core's are. */
+/** The session core's decisions, read from the stand-in's stored JSON; outcomes, as the core's are. */
 const decisions = {
   readSession: (text) => ok(view(text)),
   needsRefresh: (text) => ok(JSON.parse(text).due),
+  refreshDueInMs: () => ok(30),
+};
+/** Its refresh decisions (`Core.refresh`, whose code is the refresh module's). */
+const refreshDecisions = {
   stillNeeded(requested, before, current) {
     core.locksTaken += 1; // asked once per holder of the session lock
     return ok(requested ? before === current : JSON.parse(current).due);
   },
   refreshRequest: (text) => ok({ target: 'Refresh', body: text }),
   refreshed: (text) => ok(view(stored(JSON.parse(text).generation + 1))),
-  refreshDueInMs: () => ok(30),
   supersedes: (current, earlier) => ok(current !== earlier),
 };
-/** The stand-in core: `call(op, args)` as the session core's, answered by `decisions`. */
-const core = { call: (op, args) => decisions[op](...JSON.parse(args)), locksTaken: 0 };
+/**
+ * The stand-in core: `call(op, args)` and `refresh(op, args)` as the session core's, answered by `decisions`
+ * and `refreshDecisions`; `refresh` only once the refresh module is attached (`loadRefresh`, as the entry
+ * tells refresh.js).
+ */
+const core = {
+  call: (op, args) => decisions[op](...JSON.parse(args)),
+  refresh(op, args) {
+    assert.ok(core.refreshLoads > 0, `refresh(${op}) before the refresh module was loaded`);
+    return refreshDecisions[op](...JSON.parse(args));
+  },
+  locksTaken: 0,
+  refreshLoads: 0,
+};
+provideWasm({ loadRefresh: async () => void (core.refreshLoads += 1) });
 
 /** A refresher over a memory store holding generation 1; `reply(request)` is what the transport does. */
 async function setUp({ due = false, autoRefresh = false, reply = async () => '{}' } = {}) {
@@ -55,6 +72,7 @@ test('valid(): tokens not due are returned as stored; due ones are refreshed onc
   const fresh = await setUp();
   assert.equal((await fresh.refresher.valid(new Call(undefined, 1))).stored, stored(1));
   assert.equal(fresh.sent.length, 0);
+  assert.equal(core.refreshLoads, 0, 'tokens not due load no refresh module');
 
   const due = await setUp({ due: true });
   core.locksTaken = 0;
@@ -62,6 +80,7 @@ test('valid(): tokens not due are returned as stored; due ones are refreshed onc
   assert.deepEqual(new Set(sessions.map((s) => s.stored)), new Set([stored(2)]));
   assert.equal(due.sent.length, 1, 'one refresh for five callers');
   assert.equal(core.locksTaken, 1, 'the others waited for it rather than taking the lock after it');
+  assert.equal(core.refreshLoads, 1, 'the refresh module was loaded, once');
   assert.deepEqual(due.events, ['tokenRefreshed']);
   assert.equal(await generation(due.store), 2);
 });

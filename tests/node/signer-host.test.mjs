@@ -1,14 +1,14 @@
 // pkg-template/signer-host.js (the source pkg/ ships bundled) on its own: the sign-in core is loaded on first use and once; the worker protocol is
 // tagged ({type: 'open'|'call'|'close'} out, 'ready'|'unavailable'|'reply' back); where the worker cannot load
 // the module or stops, the core is loaded here instead. Each test imports a fresh copy of the module (its
-// state is the page's), with a fake worker and a fake sign-in module, told to it through sign-in-provider.js
+// state is the page's), with a fake worker and a fake sign-in module, told to it through wasm-provider.js
 // as the entry would (each test tells its own).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 let copies = 0;
 const fresh = () => import(`../../pkg-template/signer-host.js?copy=${(copies += 1)}`);
-const { provideSignInCore } = await import('../../pkg-template/sign-in-provider.js');
+const { provideWasm } = await import('../../pkg-template/wasm-provider.js');
 
 /** A sign-in module's `Core` stand-in: answers `call(op, args)` with both, and counts the cores made. */
 function fakeModule() {
@@ -42,7 +42,7 @@ test('in-process: nothing loads before the first call, then once for every clien
   const host = await fresh();
   const { Core, made } = fakeModule();
   let loads = 0;
-  provideSignInCore({ load: async () => { loads += 1; return Core; } });
+  provideWasm({ load: async () => { loads += 1; return Core; } });
   const a = new host.Signer('{"a":1}');
   const b = new host.Signer('{"b":2}');
   a.dropSignIn();
@@ -63,7 +63,7 @@ test('the worker: tagged messages, calls wait for ready, each reply resolves its
   const host = await fresh();
   const worker = new FakeWorker();
   let started = 0;
-  provideSignInCore({ startWorker: () => { started += 1; return worker; }, load: () => assert.fail('loaded on the page') });
+  provideWasm({ startWorker: () => { started += 1; return worker; }, load: () => assert.fail('loaded on the page') });
   const signer = new host.Signer('{"c":3}');
   assert.equal(started, 0);
   const first = signer.call('signIn', 'args', '', 'device');
@@ -89,7 +89,7 @@ test('a worker that cannot load the module: it is stopped and the core is loaded
   const host = await fresh();
   const worker = new FakeWorker();
   const { Core } = fakeModule();
-  provideSignInCore({ startWorker: () => worker, load: async () => Core });
+  provideWasm({ startWorker: () => worker, load: async () => Core });
   const call = new host.Signer('{}').call('prepareSignIn');
   await tick();
   worker.answer({ type: 'unavailable' });
@@ -100,7 +100,7 @@ test('a worker that cannot load the module: it is stopped and the core is loaded
 test('no Worker here (the constructor throws): the page loads the core', async () => {
   const host = await fresh();
   const { Core } = fakeModule();
-  provideSignInCore({ startWorker: () => { throw new ReferenceError('Worker is not defined'); }, load: async () => Core });
+  provideWasm({ startWorker: () => { throw new ReferenceError('Worker is not defined'); }, load: async () => Core });
   assert.equal(await new host.Signer('{}').call('prepareSignIn'), 'local prepareSignIn {}');
 });
 
@@ -109,7 +109,7 @@ test('a worker that stops: its calls end with AbortError, later ones run on the 
   const worker = new FakeWorker();
   const { Core } = fakeModule();
   let started = 0;
-  provideSignInCore({ startWorker: () => { started += 1; return worker; }, load: async () => Core });
+  provideWasm({ startWorker: () => { started += 1; return worker; }, load: async () => Core });
   const signer = new host.Signer('{}');
   const pending = signer.call('signIn', 'a');
   await tick();
@@ -128,7 +128,7 @@ test('a load that fails is tried again by the next call', async () => {
   const host = await fresh();
   const { Core } = fakeModule();
   let loads = 0;
-  provideSignInCore({
+  provideWasm({
     load: async () => {
       loads += 1;
       if (loads === 1) throw new TypeError('fetch failed');
@@ -141,7 +141,7 @@ test('a load that fails is tried again by the next call', async () => {
   assert.equal(loads, 2);
 });
 
-test('Node (pkg/node.js): the sign-in core is read from disk by the first call that needs it, once', async () => {
+test('Node (pkg/node.js): the refresh and sign-in modules are read from disk by the first call that needs them, once', async () => {
   const { execFileSync } = await import('node:child_process');
   const script = `
     import fs from 'node:fs';
@@ -168,6 +168,6 @@ test('Node (pkg/node.js): the sign-in core is read from disk by the first call t
     imported: ['cognito_wasm_session_bg.wasm'],
     getSession: 'UserUnAuthenticatedException',
     afterGetSession: ['cognito_wasm_session_bg.wasm'],
-    afterSignIn: ['cognito_wasm_session_bg.wasm', 'cognito_wasm_sign_in_bg.wasm'],
+    afterSignIn: ['cognito_wasm_session_bg.wasm', 'cognito_wasm_refresh_bg.wasm', 'cognito_wasm_sign_in_bg.wasm'],
   });
 });

@@ -1,0 +1,19 @@
+// How this environment loads the wasm modules the package fetches on first use, told by the entry module
+// (index.js, node.js) on import: the refresh module (a refresh's requests and replies, `Core.refresh`) and the
+// sign-in core (the sign-in module, on top of the refresh module). Kept apart from their users (refresh.js,
+// signer-host.js): the entry needs only this.
+
+/** The entry's answer (see provideWasm); undefined until the entry is imported. */
+let provider;
+
+/**
+ * Called by the entry: `loadRefresh()` attaches the refresh module to this thread's instance (once, however
+ * often it is called); `startWorker()` returns a Worker running signer.js (absent where there is none), and
+ * `load()` resolves with the sign-in module's `SignInCore` class, loaded into this thread.
+ */
+export function provideWasm(how) {
+  provider = how;
+}
+
+/** What the entry provided, or undefined when the package was not imported by its entry. */
+export const wasmProvider = () => provider;
