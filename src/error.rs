@@ -90,22 +90,41 @@ impl ErrorKind {
     }
 }
 
+/// An error: its [`Report`] behind one pointer, so that a `Result` carrying it is small and every `?` moves a
+/// word rather than the whole report.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Error {
+pub struct Error(Box<Report>);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
     pub kind: ErrorKind,
     pub message: String,
     /// Whether trying again may help: the kind's default, or set from the reply (an HTTP 5xx).
     pub retryable: bool,
 }
 
+impl core::ops::Deref for Error {
+    type Target = Report;
+
+    fn deref(&self) -> &Report {
+        &self.0
+    }
+}
+
+impl core::ops::DerefMut for Error {
+    fn deref_mut(&mut self) -> &mut Report {
+        &mut self.0
+    }
+}
+
 impl Error {
     pub fn of_kind(kind: ErrorKind, message: impl Into<String>) -> Self {
         let retryable = kind.retryable();
-        Self {
+        Self(Box::new(Report {
             kind,
             message: message.into(),
             retryable,
-        }
+        }))
     }
 
     /// The error named `name` (Cognito's exception, or one of [`names`]).

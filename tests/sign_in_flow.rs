@@ -350,7 +350,7 @@ fn refresh_and_sign_out_requests() {
     assert!(refreshed.expires_at() > session.expires_at());
     let refusal = |body: serde_json::Value| {
         let error = refresh::refreshed(&session, &reply(body), 2000).unwrap_err();
-        (error.name().to_owned(), error.message)
+        (error.name().to_owned(), error.message.clone())
     };
     let unreadable = |message: &str| ("InvalidResponseException".to_owned(), message.to_owned());
     assert_eq!(

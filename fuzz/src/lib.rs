@@ -8,8 +8,8 @@
 //! libFuzzer targets in `fuzz_targets/`, and by `tests/fuzz_regressions.rs` in the main crate, which
 //! replays the committed corpus (`corpus/<target>/`) and past crashes (`regressions/<target>/`) in
 //! `cargo test`. It therefore uses only the crate's public API, `arbitrary`, `base64` (the oracle of `b64`),
-//! `serde_json` (of `json`) and num-bigint (of `srp_arith`), all of which the main crate's tests also have;
-//! `text` and `secret_hash` take their oracles from core and from the crate's own hmac-based `srp::secret_hash`.
+//! `serde_json` (of `json`), num-bigint (of `srp_arith`) and hmac with sha2 (of `secret_hash`), all of which
+//! the main crate's tests also have; `text` takes its oracle from core.
 
 pub mod b64;
 pub mod inputs;

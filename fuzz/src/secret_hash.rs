@@ -1,6 +1,6 @@
 //! Target `secret_hash`: `ClientConfig::secret_hash`, whose HMAC-SHA256 is the crate's own on sha2's block
-//! function (src/config.rs: it replaced the hmac and digest crates' wrappers in the session module), against
-//! `srp::secret_hash`, which computes it with the hmac crate, the oracle.
+//! function (src/config.rs: it replaced the hmac and digest crates' wrappers in both modules; SRP and
+//! `srp::secret_hash` use it too), against the hmac and sha2 crates, the oracle.
 //!
 //! The first two bytes give the lengths of the client secret and the username (up to 255 characters each: keys
 //! longer than a block are hashed first, messages cross the block boundaries); the rest, read lossily as
@@ -8,9 +8,11 @@
 //!
 //! No input may panic either side. There are no deliberate differences.
 
+use base64::Engine as _;
 use cognito_wasm::ClientConfig;
 use cognito_wasm::secret::ClientSecret;
-use cognito_wasm::srp;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
 
 use super::Reached;
 
@@ -39,11 +41,20 @@ pub fn run(data: &[u8]) -> Reached {
     };
     assert_eq!(
         config.secret_hash(username),
-        Some(srp::secret_hash(secret, username, client_id)),
+        Some(oracle(secret, username, client_id)),
         "secret {secret:?}, username {username:?}, client id {client_id:?}"
     );
     Reached {
         decoded: true,
         success: secret.len() > 64,
     }
+}
+
+/// `SECRET_HASH` by the hmac, sha2 and base64 crates: base64 of HMAC-SHA256 keyed with the secret, of the username
+/// and then the client id.
+fn oracle(secret: &str, username: &str, client_id: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key");
+    mac.update(username.as_bytes());
+    mac.update(client_id.as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
 }

@@ -9,7 +9,6 @@
 
 use crate::prelude::*;
 use crate::text;
-use sha2::{Digest as _, Sha256};
 
 use crate::b64::URL_SAFE_NO_PAD;
 
@@ -156,7 +155,7 @@ fn form(pairs: &[(&str, &str)]) -> String {
 
 /// The S256 challenge of a verifier.
 pub fn code_challenge(verifier: &CodeVerifier) -> String {
-    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.expose().as_bytes()))
+    URL_SAFE_NO_PAD.encode(crate::srp::encoding::hash(&[verifier.expose().as_bytes()]))
 }
 
 /// The authorize URL to send the browser to, and what to keep until it comes back. `provider` names an

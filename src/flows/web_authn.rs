@@ -347,7 +347,7 @@ mod tests {
             let error = Credential::assertion(&broken).unwrap_err();
             assert!(error.is("InvalidParameterException"), "{broken}: {error:?}");
         }
-        let message = |broken: String| Credential::assertion(&broken).unwrap_err().message;
+        let message = |broken: String| Credential::assertion(&broken).unwrap_err().message.clone();
         assert_eq!(
             message(ASSERTION.replace("public-key", "password")),
             "credential: type must be public-key, not 'password'"

@@ -384,10 +384,10 @@ mod tests {
         // Per read: the members it reads (present), and what the others must be; null and absent read as
         // none.
         fn outcome<T>(result: Result<Option<T>, Error>) -> Result<bool, String> {
-            result.map(|v| v.is_some()).map_err(|e| e.message)
+            result.map(|v| v.is_some()).map_err(|e| e.message.clone())
         }
         fn listed<T>(result: Result<Vec<T>, Error>) -> Result<bool, String> {
-            result.map(|v| !v.is_empty()).map_err(|e| e.message)
+            result.map(|v| !v.is_empty()).map_err(|e| e.message.clone())
         }
         type Read<'r> = &'r dyn Fn(&str) -> Result<bool, String>;
         let reads: [(Read, &[&str], &str); 11] = [

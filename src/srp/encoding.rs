@@ -3,7 +3,6 @@
 
 use crate::prelude::*;
 use crate::text;
-use sha2::{Digest, Sha256};
 
 use super::error::SrpError;
 use super::uint::U3072;
@@ -102,13 +101,36 @@ pub fn parse_signed_hex(
     })
 }
 
-/// SHA-256 of the concatenated parts.
+/// SHA-256 of the concatenated parts, on sha2's block function alone: the `digest` crate's buffering
+/// wrappers were some 1.3 kB of each module, with the `hmac` crate's (see [`super::shared`]'s HMAC). The
+/// copy it hashes holds secrets (HMAC keys, the password's hash in `x`, the premaster secret) and is wiped.
 pub fn hash(parts: &[&[u8]]) -> [u8; 32] {
-    let mut hasher = Sha256::new();
-    for part in parts {
-        hasher.update(part);
+    let mut data: Vec<u8> = parts.concat();
+    let bits = (data.len() as u64) * 8;
+    // The padding: a 1 bit, zeros up to 8 bytes short of a whole block, the length in bits.
+    data.push(0x80);
+    while data.len() % 64 != 56 {
+        data.push(0);
     }
-    hasher.finalize().into()
+    data.extend_from_slice(&bits.to_be_bytes());
+    let mut state: [u32; 8] = [
+        0x6a09_e667,
+        0xbb67_ae85,
+        0x3c6e_f372,
+        0xa54f_f53a,
+        0x510e_527f,
+        0x9b05_688c,
+        0x1f83_d9ab,
+        0x5be0_cd19,
+    ];
+    for chunk in data.chunks_exact(64) {
+        let block: [u8; 64] = chunk.try_into().unwrap_or([0; 64]);
+        sha2::compress256(&mut state, &[block.into()]);
+    }
+    zeroize::Zeroize::zeroize(&mut data);
+    let mut digest = [0u8; 32];
+    digest.copy_from_slice(state.map(u32::to_be_bytes).as_flattened());
+    digest
 }
 
 /// SHA-256 of the concatenated parts, read as an unsigned big-endian integer.

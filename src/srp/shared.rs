@@ -3,8 +3,6 @@
 
 use crate::b64::STANDARD as BASE64;
 use crate::prelude::*;
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use super::encoding::{Signed, hash, hash_to_int, parse_signed_hex, to_byte_array};
@@ -12,9 +10,8 @@ use super::error::SrpError;
 use super::group::COGNITO;
 use super::uint::U3072;
 
-type HmacSha256 = Hmac<Sha256>;
-
-const HKDF_INFO: &[u8] = b"Caldera Derived Key";
+/// HKDF's info, "Caldera Derived Key", and the counter of its one block of output (0x01) after it.
+const HKDF_INFO_1: &[u8] = b"Caldera Derived Key\x01";
 
 /// Bound on the hex digits of a public value: N is 768 digits; leave room for harmless leading zeros.
 const MAX_PUBLIC_HEX_DIGITS: usize = 1024;
@@ -41,17 +38,31 @@ pub fn pool_name(user_pool_id: &str) -> Result<&str, SrpError> {
 }
 
 /// `SECRET_HASH` for app clients that have a secret: `base64(HMAC-SHA256(secret, username ‖ clientId))`.
+/// (`ClientConfig::secret_hash`, in the session module, is this.)
 pub fn secret_hash(client_secret: &str, username: &str, client_id: &str) -> String {
-    let mut mac = hmac_sha256(client_secret.as_bytes());
-    mac.update(username.as_bytes());
-    mac.update(client_id.as_bytes());
-    BASE64.encode(mac.finalize().into_bytes())
+    let message = crate::text::concat(&[username, client_id]);
+    BASE64.encode(hmac_sha256(client_secret.as_bytes(), message.as_bytes()))
 }
 
-fn hmac_sha256(key: &[u8]) -> HmacSha256 {
-    // HMAC takes keys of any length; the error case cannot happen, so fall back to an empty key rather
-    // than carry a panic path.
-    HmacSha256::new_from_slice(key).unwrap_or_else(|_| HmacSha256::new(&Default::default()))
+/// HMAC-SHA256 (RFC 2104) of `message` under `key`, on [`hash`] (sha2's block function alone) rather than the
+/// `hmac` crate, whose wrappers were some 1.3 kB of each module: one short hash per refresh of a client with
+/// a secret, and SRP's few.
+fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    // The key, hashed first when longer than a block, then zeros to a whole block.
+    let hashed;
+    let key = if key.len() > 64 {
+        hashed = hash(&[key]);
+        hashed.as_slice()
+    } else {
+        key
+    };
+    let mut block = [0u8; 64];
+    for (to, from) in block.iter_mut().zip(key) {
+        *to = *from;
+    }
+    let padded = |pad: u8| block.map(|b| b ^ pad);
+    let inner = hash(&[&padded(0x36), message]);
+    hash(&[&padded(0x5c), &inner])
 }
 
 /// Parses a peer's public ephemeral value (`SRP_A` or `SRP_B`, or a stored verifier) and refuses values
@@ -115,13 +126,9 @@ impl SessionKey {
     /// first 16 bytes of HMAC(PRK, info ‖ 0x01). Written out rather than the hkdf crate, whose length checks
     /// (which cannot fail here) `expect` with messages that link core's formatting into the module.
     pub fn derive(u: &U3072, premaster_secret: &U3072) -> Self {
-        let mut extract = hmac_sha256(&to_byte_array(u));
-        extract.update(&to_byte_array(premaster_secret));
-        let prk: Zeroizing<[u8; 32]> = Zeroizing::new(extract.finalize().into_bytes().into());
-        let mut expand = hmac_sha256(prk.as_slice());
-        expand.update(HKDF_INFO);
-        expand.update(&[1]);
-        let block: Zeroizing<[u8; 32]> = Zeroizing::new(expand.finalize().into_bytes().into());
+        let input = Zeroizing::new(to_byte_array(premaster_secret));
+        let prk = Zeroizing::new(hmac_sha256(&to_byte_array(u), &input));
+        let block = Zeroizing::new(hmac_sha256(prk.as_slice(), HKDF_INFO_1));
         let mut key = [0u8; 16];
         for (k, b) in key.iter_mut().zip(block.iter()) {
             *k = *b;
@@ -139,17 +146,11 @@ impl SessionKey {
         identity: &str,
         secret_block: &[u8],
         timestamp: &str,
-    ) -> HmacSha256 {
-        let mut mac = hmac_sha256(&self.0);
-        for part in [
-            realm.as_bytes(),
-            identity.as_bytes(),
-            secret_block,
-            timestamp.as_bytes(),
-        ] {
-            mac.update(part);
-        }
-        mac
+    ) -> [u8; 32] {
+        let mut message = crate::text::concat(&[realm, identity]).into_bytes();
+        message.extend_from_slice(secret_block);
+        message.extend_from_slice(timestamp.as_bytes());
+        hmac_sha256(&self.0, &message)
     }
 
     /// `PASSWORD_CLAIM_SIGNATURE`: base64 of HMAC(K, realm ‖ identity ‖ secret block ‖ timestamp).
@@ -160,11 +161,7 @@ impl SessionKey {
         secret_block: &[u8],
         timestamp: &str,
     ) -> String {
-        BASE64.encode(
-            self.claim_mac(realm, identity, secret_block, timestamp)
-                .finalize()
-                .into_bytes(),
-        )
+        BASE64.encode(self.claim_mac(realm, identity, secret_block, timestamp))
     }
 
     /// Checks a claim signature in constant time.
@@ -181,9 +178,19 @@ impl SessionKey {
             .map_err(|_| SrpError::InvalidBase64 {
                 field: "PASSWORD_CLAIM_SIGNATURE",
             })?;
-        self.claim_mac(realm, identity, secret_block, timestamp)
-            .verify_slice(&signature)
-            .map_err(|_| SrpError::SignatureMismatch)
+        let expected = self.claim_mac(realm, identity, secret_block, timestamp);
+        // Every byte compared, whichever differs: the time taken says nothing of where.
+        let differ = signature.len() != expected.len()
+            || signature
+                .iter()
+                .zip(expected)
+                .fold(0, |differ, (given, wanted)| differ | (given ^ wanted))
+                != 0;
+        if differ {
+            Err(SrpError::SignatureMismatch)
+        } else {
+            Ok(())
+        }
     }
 }
 
@@ -205,6 +212,17 @@ pub(super) fn random_bytes<const LEN: usize>() -> Result<[u8; LEN], SrpError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hmac_is_rfc_4231s() {
+        // Test case 2 (src/config.rs holds it to the hmac crate across the block size).
+        let mac = hmac_sha256(b"Jefe", b"what do ya want for nothing?");
+        let hex: String = mac.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(
+            hex,
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
 
     #[test]
     fn pool_name_is_text_after_underscore() {

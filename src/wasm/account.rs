@@ -657,7 +657,7 @@ mod tests {
         AccountOperation::read(op, &args, "t")
             .and_then(|operation| operation.request(&config))
             .map(|request| request.body.clone())
-            .map_err(|error| error.message)
+            .map_err(|error| error.message.clone())
     }
 
     #[test]

@@ -50,11 +50,11 @@ use crate::session::Session;
 fn outcome(result: Result<Value, Error>) -> String {
     let member = match result {
         Ok(value) => ("ok", value),
-        Err(error) => (
+        Err(mut error) => (
             "error",
             Value::object([
                 ("name", error.name().into()),
-                ("message", error.message.into()),
+                ("message", core::mem::take(&mut error.message).into()),
                 ("retryable", error.retryable.into()),
             ]),
         ),
