@@ -45,7 +45,8 @@ macro_rules! ops {
                 by_name(Self::BY_NAME, name)
             }
 
-            /// The name the JS side calls it by.
+            /// The name the JS side calls it by (for the tests: a call names its operation itself).
+            #[cfg(test)]
             pub(super) fn name(self) -> &'static str {
                 Self::BY_NAME.iter().find(|(_, op)| *op == self).map_or("", |(name, _)| name)
             }
@@ -59,7 +60,7 @@ macro_rules! ops {
 
         impl $core_type {
             /// Runs `op`: its arguments read, then the core's method for it.
-            pub(super) fn $run_fn(&mut self, op: $op, args: &Args) -> Result<Value, Error> {
+            pub(super) fn $run_fn(&mut self, op: $op, args: &Args<'_>) -> Result<Value, Error> {
                 match op {
                     $( $op::$variant => {
                         // Not every operation takes arguments, or needs the core.
@@ -143,15 +144,15 @@ ops! {
 
 /// The arguments of one call, read by position. An absent or `null` argument is missing; whole numbers
 /// only (a time in milliseconds or seconds, a count), read without floating point.
-pub(super) struct Args {
+pub(super) struct Args<'a> {
     /// The operation's name, for the errors.
-    op: &'static str,
+    op: &'a str,
     items: Vec<Value>,
 }
 
-impl Args {
-    /// The arguments of `op`: JSON text of an array.
-    pub(super) fn read(op: &'static str, text: &str) -> Result<Self, Error> {
+impl<'a> Args<'a> {
+    /// The arguments of `op` (as the call named it, a known operation's name): JSON text of an array.
+    pub(super) fn read(op: &'a str, text: &str) -> Result<Self, Error> {
         let what = text::concat(&[op, " arguments"]);
         match json::parse_argument(text, &what)? {
             Value::Array(items) => Ok(Self { op, items }),
@@ -178,11 +179,11 @@ impl Args {
     }
 
     /// Argument `at` read by `read`, which says `None` when it is not `expected`.
-    fn read_as<'a, T>(
-        &'a self,
+    fn read_as<'v, T>(
+        &'v self,
         at: usize,
         expected: &str,
-        read: impl FnOnce(&'a Value) -> Option<T>,
+        read: impl FnOnce(&'v Value) -> Option<T>,
     ) -> Result<T, Error> {
         read(self.value(at)).ok_or_else(|| self.wrong(at, expected))
     }

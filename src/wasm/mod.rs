@@ -163,7 +163,7 @@ impl Core {
     pub fn call(&mut self, op: &str, args: &str) -> String {
         outcome(
             call::SessionOp::named(op)
-                .and_then(|op| self.run(op, &call::Args::read(op.name(), args)?)),
+                .and_then(|known| self.run(known, &call::Args::read(op, args)?)),
         )
     }
 
@@ -173,7 +173,7 @@ impl Core {
     pub fn refresh(&mut self, op: &str, args: &str) -> String {
         outcome(
             call::RefreshOp::named(op)
-                .and_then(|op| self.run_refresh(op, &call::Args::read(op.name(), args)?)),
+                .and_then(|known| self.run_refresh(known, &call::Args::read(op, args)?)),
         )
     }
 }
@@ -197,7 +197,7 @@ impl SignInCore {
     pub fn call(&mut self, op: &str, args: &str) -> String {
         outcome(
             call::SignInOp::named(op)
-                .and_then(|op| self.run(op, &call::Args::read(op.name(), args)?)),
+                .and_then(|known| self.run(known, &call::Args::read(op, args)?)),
         )
     }
 }
