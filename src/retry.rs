@@ -2,8 +2,6 @@
 //! faults, network failures), never authentication errors; exponential back-off with jitter so that many
 //! clients do not retry in step.
 
-use crate::error::Error;
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Attempts in all, the first included; 1 disables retries.
@@ -23,10 +21,11 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
-    /// How long to wait after attempt number `attempt` (from 1) failed with `error` before the next one, or
-    /// `None` to give up. `jitter` is a random number in [0, 1).
-    pub fn delay_ms(&self, attempt: u32, error: &Error, jitter: f64) -> Option<u32> {
-        if !error.retryable || attempt >= self.max_attempts {
+    /// How long to wait after attempt number `attempt` (from 1) failed with an error that is `retryable`
+    /// ([`crate::Error::retryable`]) before the next one, or `None` to give up. `jitter` is a random number
+    /// in [0, 1).
+    pub fn delay_ms(&self, attempt: u32, retryable: bool, jitter: f64) -> Option<u32> {
+        if !retryable || attempt >= self.max_attempts {
             return None;
         }
         let exponential = self
@@ -40,6 +39,7 @@ impl RetryPolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
 
     #[test]
     fn backs_off_exponentially_with_jitter_and_gives_up() {
@@ -49,12 +49,20 @@ mod tests {
             max_delay_ms: 350,
         };
         let throttled = Error::new("TooManyRequestsException", "slow down");
-        assert_eq!(policy.delay_ms(1, &throttled, 0.0), Some(100));
-        assert_eq!(policy.delay_ms(1, &throttled, 0.5), Some(150));
-        assert_eq!(policy.delay_ms(2, &throttled, 0.0), Some(200));
-        assert_eq!(policy.delay_ms(3, &throttled, 0.9), Some(350), "capped");
-        assert_eq!(policy.delay_ms(4, &throttled, 0.0), None, "out of attempts");
-        assert_eq!(policy.delay_ms(1, &throttled, f64::NAN), Some(100));
+        assert_eq!(policy.delay_ms(1, throttled.retryable, 0.0), Some(100));
+        assert_eq!(policy.delay_ms(1, throttled.retryable, 0.5), Some(150));
+        assert_eq!(policy.delay_ms(2, throttled.retryable, 0.0), Some(200));
+        assert_eq!(
+            policy.delay_ms(3, throttled.retryable, 0.9),
+            Some(350),
+            "capped"
+        );
+        assert_eq!(
+            policy.delay_ms(4, throttled.retryable, 0.0),
+            None,
+            "out of attempts"
+        );
+        assert_eq!(policy.delay_ms(1, throttled.retryable, f64::NAN), Some(100));
     }
 
     #[test]
@@ -67,19 +75,19 @@ mod tests {
             "InvalidParameterException",
         ] {
             assert_eq!(
-                policy.delay_ms(1, &Error::new(name, ""), 0.0),
+                policy.delay_ms(1, Error::new(name, "").retryable, 0.0),
                 None,
                 "{name}"
             );
         }
         assert!(
             policy
-                .delay_ms(1, &Error::network("offline"), 0.0)
+                .delay_ms(1, Error::network("offline").retryable, 0.0)
                 .is_some()
         );
         assert!(
             policy
-                .delay_ms(1, &Error::new("InternalErrorException", ""), 0.0)
+                .delay_ms(1, Error::new("InternalErrorException", "").retryable, 0.0)
                 .is_some()
         );
         assert_eq!(
@@ -87,7 +95,7 @@ mod tests {
                 max_attempts: 1,
                 ..policy
             }
-            .delay_ms(1, &Error::network("x"), 0.0),
+            .delay_ms(1, Error::network("x").retryable, 0.0),
             None
         );
     }

@@ -27,20 +27,24 @@ fn hold_view(sessions: &mut HeldSessions, session: Session) -> Value {
 
 impl Core {
     /// Milliseconds to wait before attempt `attempt + 1` of a request that failed, or `null` to give up.
+    /// `retryable` is the failure's own verdict (its name's, or an HTTP 5xx's), so its name is not read
+    /// again here; it is still taken, so that the call's arguments stay what they were.
     /// `jitter_millionths`: a random whole number below a million (the JS side's `Math.random()`, whole so
     /// that the module parses no floating point).
     pub(super) fn retry_delay(
         &self,
         attempt: u32,
-        error_name: &str,
+        _error_name: &str,
         retryable: bool,
         jitter_millionths: i64,
     ) -> Result<Value, Error> {
         let opened = opened(&self.opened)?;
-        let mut error = Error::new(error_name, "");
-        error.retryable = retryable;
         let jitter = jitter_millionths as f64 / 1_000_000.0;
-        Ok(opened.config.retry.delay_ms(attempt, &error, jitter).into())
+        Ok(opened
+            .config
+            .retry
+            .delay_ms(attempt, retryable, jitter)
+            .into())
     }
 
     /// The reply's error, or `null` for a success (2xx). A success's body is parsed once, by the operation
