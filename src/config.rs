@@ -106,12 +106,13 @@ fn checked_endpoint(endpoint: String) -> Result<String, Error> {
     if !rest.as_bytes().starts_with(b"//") {
         return Err(refuse());
     }
-    let rest = rest.get(2..).unwrap_or_default();
+    // Whole ranges, as crate::text takes substrings.
+    let rest = rest.get(2..rest.len()).unwrap_or_default();
     let authority_end = rest
         .bytes()
         .position(|b| matches!(b, b'/' | b'?' | b'#'))
         .unwrap_or(rest.len());
-    let authority = rest.get(..authority_end).unwrap_or_default();
+    let authority = rest.get(0..authority_end).unwrap_or_default();
     let authority_ok = authority
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));

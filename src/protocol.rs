@@ -322,11 +322,12 @@ fn parse_error(response: &RawResponse<'_>) -> Error {
 /// The error name a `__type` (or the header) gives: after its last `#`, without the whitespace around it, when
 /// it has the form of one ([`is_error_name`]).
 fn error_name(t: &str) -> Option<&str> {
-    // After the last '#' (found bytewise: core's reverse search formats numbers in a panic).
+    // After the last '#' (found bytewise: core's reverse search formats numbers in a panic). Whole ranges, as
+    // crate::text takes substrings.
     let t = t
         .bytes()
         .rposition(|b| b == b'#')
-        .and_then(|at| t.get(at + 1..))
+        .and_then(|at| t.get(at + 1..t.len()))
         .unwrap_or(t);
     // `t.trim()` without core's pattern searcher (in the session module for this alone): a name is ASCII
     // alphanumeric, so it ends at the first other byte, and only whitespace may follow it.
@@ -335,7 +336,7 @@ fn error_name(t: &str) -> Option<&str> {
         .take_while(|c| c.is_whitespace())
         .map(char::len_utf8)
         .sum();
-    let t = t.get(start..)?;
+    let t = t.get(start..t.len())?;
     let end = t
         .bytes()
         .position(|b| !b.is_ascii_alphanumeric())

@@ -3,7 +3,9 @@
 //! two-way substring searcher (3 kB) into the modules, for a handful of short messages and names; `format!`
 //! and `to_string()` on numbers bring core's formatting machinery (`fmt::write`, `Formatter`, every
 //! argument's `Display`), where the messages only put strings and small numbers side by side; `str::split`
-//! brings core's `Split` and its reverse byte search, with panics that format indices.
+//! brings core's `Split` and its reverse byte search, with panics that format indices. Substrings are taken
+//! with whole ranges (`text.get(0..end)`, `text.get(start..text.len())`): `str::get` is a copy per range type,
+//! and the session module carried three (143 B) where one does.
 
 use crate::prelude::*;
 
@@ -105,13 +107,13 @@ pub fn split(text: &str, separator: u8) -> impl Iterator<Item = &str> {
 /// char patterns bring its `CharSearcher` and `memchr` (some 1 kB of wasm) into the session module.
 pub fn split_once(text: &str, separator: u8) -> Option<(&str, &str)> {
     let at = text.bytes().position(|b| b == separator)?;
-    Some((text.get(..at)?, text.get(at + 1..)?))
+    Some((text.get(0..at)?, text.get(at + 1..text.len())?))
 }
 
 /// `text` without the `byte`s (ASCII) at its end, as `text.trim_end_matches(byte)`.
 pub fn trim_end(text: &str, byte: u8) -> &str {
     let end = text.bytes().rposition(|b| b != byte).map_or(0, |at| at + 1);
-    text.get(..end).unwrap_or_default()
+    text.get(0..end).unwrap_or_default()
 }
 
 /// `bytes` as text when they are UTF-8, as `String::from_utf8(bytes.to_vec()).ok()`: core's validator
