@@ -5,10 +5,7 @@
 use crate::config::{ClientConfig, RefreshMethod};
 use crate::error::Error;
 use crate::json::{Reader, Value};
-use crate::prelude::*;
-use crate::protocol::{
-    AuthenticationResult, InitiateAuthRequest, Members, Operation, Request, StringMap,
-};
+use crate::protocol::{AuthenticationResult, Members, Operation, Request};
 use crate::session::Session;
 use crate::text;
 
@@ -31,21 +28,19 @@ pub fn request(config: &ClientConfig, session: &Session) -> Result<Request, Erro
         body.insert_some("DeviceKey", session.device_key());
         return Request::new(Operation::GetTokensFromRefreshToken, body);
     }
-    let mut auth_parameters =
-        StringMap::from([("REFRESH_TOKEN".to_owned(), refresh_token.to_owned())]);
-    if let Some(hash) = config.secret_hash(session.username()) {
-        auth_parameters.insert("SECRET_HASH".into(), hash);
-    }
-    if let Some(device_key) = session.device_key() {
-        auth_parameters.insert("DEVICE_KEY".into(), device_key.to_owned());
-    }
-    InitiateAuthRequest {
-        auth_flow: "REFRESH_TOKEN_AUTH",
-        client_id: config.client_id.clone(),
-        auth_parameters,
-        client_metadata: None,
-    }
-    .to_request()
+    // InitiateAuth's body as InitiateAuthRequest writes it (AuthParameters in name order; the test below
+    // holds them alike), built as a value: the sorted string map and the request type are then the sign-in
+    // module's alone (the session module 1.3 kB, 534 B gzipped, smaller; the sign-in module 1.0 kB larger).
+    let mut auth_parameters = Value::object([]);
+    auth_parameters.insert_some("DEVICE_KEY", session.device_key());
+    auth_parameters.insert("REFRESH_TOKEN", refresh_token);
+    auth_parameters.insert_some("SECRET_HASH", config.secret_hash(session.username()));
+    let body = Value::object([
+        ("AuthFlow", "REFRESH_TOKEN_AUTH".into()),
+        ("ClientId", (&config.client_id).into()),
+        ("AuthParameters", auth_parameters),
+    ]);
+    Request::new(Operation::InitiateAuth, body)
 }
 
 /// Why a refresh is wanted, which decides whether tokens another tab refreshed meanwhile will do.
@@ -100,7 +95,10 @@ pub fn refreshed(session: &Session, body: &Value, now: i64) -> Result<Session, E
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::session::tests::result;
+    use crate::protocol::{InitiateAuthRequest, StringMap};
+    use crate::secret::{ClientSecret, RefreshToken};
+    use crate::session::StoredSession;
+    use crate::session::tests::{result, token};
 
     fn session(iat: i64) -> Session {
         Session::from_authentication(&result(iat, Some("r1")), "alice", None, iat).unwrap()
@@ -119,5 +117,51 @@ mod tests {
         // Their tokens are about to expire too: refresh them (with their, newest, refresh token).
         assert!(still_needed(Reason::Requested, &before, &theirs, 5060, 60));
         assert!(still_needed(Reason::Expiring, &before, &before, 4560, 60));
+    }
+
+    #[test]
+    fn the_initiate_auth_refresh_is_the_body_initiate_auth_request_writes() {
+        for device in [None, Some("dev-1")] {
+            for secret in [None, Some("s3cret")] {
+                let mut access = serde_json::json!({"iat": 1000, "exp": 4600, "username": "alice"});
+                if let Some(device) = device {
+                    access["device_key"] = device.into();
+                }
+                let session = Session::from_stored(StoredSession {
+                    version: 1,
+                    username: "alice".into(),
+                    id_token: token(serde_json::json!({"iat": 1000, "exp": 4600})),
+                    access_token: token(access),
+                    refresh_token: Some(RefreshToken::new("r\"1")),
+                    clock_drift: 0,
+                })
+                .unwrap();
+                let config = ClientConfig::new(
+                    "us-east-1_Pool1",
+                    "client",
+                    secret.map(ClientSecret::new),
+                    None,
+                )
+                .unwrap();
+                // The oracle: the request type the sign-in flows send InitiateAuth with.
+                let mut auth_parameters =
+                    StringMap::from([("REFRESH_TOKEN".to_owned(), "r\"1".to_owned())]);
+                if let Some(hash) = config.secret_hash("alice") {
+                    auth_parameters.insert("SECRET_HASH".into(), hash);
+                }
+                if let Some(device) = device {
+                    auth_parameters.insert("DEVICE_KEY".into(), device.to_owned());
+                }
+                let expected = InitiateAuthRequest {
+                    auth_flow: "REFRESH_TOKEN_AUTH",
+                    client_id: "client".into(),
+                    auth_parameters,
+                    client_metadata: None,
+                }
+                .to_request()
+                .unwrap();
+                assert_eq!(request(&config, &session).unwrap(), expected);
+            }
+        }
     }
 }
