@@ -91,11 +91,11 @@ impl Drop for Request {
 
 impl Request {
     /// The request of `operation` with `body`, whose strings (passwords, tokens) are wiped once written.
-    pub fn new(operation: Operation, body: Value) -> Result<Self, Error> {
-        Ok(Self {
+    pub fn new(operation: Operation, body: Value) -> Self {
+        Self {
             operation,
             body: body.into_wiped_json(),
-        })
+        }
     }
 }
 
@@ -141,7 +141,7 @@ impl Drop for RespondToAuthChallengeRequest {
 }
 
 impl InitiateAuthRequest {
-    pub fn to_request(&self) -> Result<Request, Error> {
+    pub fn to_request(&self) -> Request {
         let mut body = Value::object([
             ("AuthFlow", self.auth_flow.into()),
             ("ClientId", (&self.client_id).into()),
@@ -153,7 +153,7 @@ impl InitiateAuthRequest {
 }
 
 impl RespondToAuthChallengeRequest {
-    pub fn to_request(&self) -> Result<Request, Error> {
+    pub fn to_request(&self) -> Request {
         let mut body = Value::object([
             ("ChallengeName", self.challenge_name.into()),
             ("ClientId", (&self.client_id).into()),

@@ -26,7 +26,7 @@ pub fn request(config: &ClientConfig, session: &Session) -> Result<Request, Erro
             config.client_secret.as_ref().map(|s| s.expose()),
         );
         body.insert_some("DeviceKey", session.device_key());
-        return Request::new(Operation::GetTokensFromRefreshToken, body);
+        return Ok(Request::new(Operation::GetTokensFromRefreshToken, body));
     }
     // InitiateAuth's body as InitiateAuthRequest writes it (AuthParameters in name order; the test below
     // holds them alike), built as a value: the sorted string map and the request type are then the sign-in
@@ -40,7 +40,7 @@ pub fn request(config: &ClientConfig, session: &Session) -> Result<Request, Erro
         ("ClientId", (&config.client_id).into()),
         ("AuthParameters", auth_parameters),
     ]);
-    Request::new(Operation::InitiateAuth, body)
+    Ok(Request::new(Operation::InitiateAuth, body))
 }
 
 /// Why a refresh is wanted, which decides whether tokens another tab refreshed meanwhile will do.
@@ -158,8 +158,7 @@ mod tests {
                     auth_parameters,
                     client_metadata: None,
                 }
-                .to_request()
-                .unwrap();
+                .to_request();
                 assert_eq!(request(&config, &session).unwrap(), expected);
             }
         }

@@ -532,7 +532,7 @@ impl AccountOperation {
         }
         self.body
             .insert_some("ClientMetadata", self.client_metadata.as_ref());
-        Request::new(self.spec.operation, mem::take(&mut self.body))
+        Ok(Request::new(self.spec.operation, mem::take(&mut self.body)))
     }
 
     /// What the operation resolves with, from its reply `body`. `args` are the app's (the attributes an

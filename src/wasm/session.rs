@@ -156,7 +156,7 @@ impl Core {
                 Some(token) => Ok(request_json(&sign_out::revoke_request(
                     &opened.config,
                     token,
-                )?)),
+                ))),
                 None => Ok(Value::Null),
             },
         )

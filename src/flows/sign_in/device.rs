@@ -69,7 +69,7 @@ pub(super) fn confirm_device(
         ),
         ("DeviceName", device_name.into()),
     ]);
-    let request = Request::new(Operation::ConfirmDevice, body)?;
+    let request = Request::new(Operation::ConfirmDevice, body);
     let device = NewDevice {
         secrets: DeviceSecrets {
             device_key: device_key.to_owned(),

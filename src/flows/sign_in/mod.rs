@@ -206,7 +206,7 @@ impl SignIn {
             auth_parameters,
             client_metadata: input.client_metadata.clone(),
         };
-        let wire = request.to_request()?;
+        let wire = request.to_request();
         let flow = Self {
             input,
             user_id: None,
@@ -362,7 +362,7 @@ impl SignIn {
                     ("UserCode", (&response).into()),
                 ]);
                 body.insert_some("FriendlyDeviceName", answer.friendly_device_name.as_ref());
-                let request = Request::new(Operation::VerifySoftwareToken, body)?;
+                let request = Request::new(Operation::VerifySoftwareToken, body);
                 return Ok(self.send(request, Sent::VerifySoftwareToken, Some(challenge)));
             }
             Kind::SelectFirstFactor { available } => {
@@ -445,7 +445,7 @@ impl SignIn {
         let request = Request::new(
             Operation::AssociateSoftwareToken,
             Value::object([("Session", setup.session.as_ref().into())]),
-        )?;
+        );
         Ok(self.send(request, Sent::AssociateSoftwareToken, Some(setup)))
     }
 
@@ -715,7 +715,7 @@ impl SignIn {
         srp: Option<Ephemeral>,
         back: Option<Challenge>,
     ) -> Result<Progress, Error> {
-        let wire = request.to_request()?;
+        let wire = request.to_request();
         Ok(self.send(wire, Sent::RespondToAuthChallenge { request, srp }, back))
     }
 
@@ -801,8 +801,8 @@ impl Sent {
         };
         removed?;
         match self {
-            Self::InitiateAuth { request, .. } => request.to_request().ok(),
-            Self::RespondToAuthChallenge { request, .. } => request.to_request().ok(),
+            Self::InitiateAuth { request, .. } => Some(request.to_request()),
+            Self::RespondToAuthChallenge { request, .. } => Some(request.to_request()),
             _ => None,
         }
     }
