@@ -268,7 +268,6 @@ impl Linked {
     }
 }
 
-/// `name` without the `_` and 16 hex digits wasm-bindgen's macro appends to an export's symbol.
 /// For each address below `len`, whether one of `ranges` holds it.
 pub fn covered(ranges: &[Range<u32>], len: usize) -> Vec<bool> {
     let mut covered = vec![false; len];
@@ -283,6 +282,7 @@ pub fn covered(ranges: &[Range<u32>], len: usize) -> Vec<bool> {
     covered
 }
 
+/// `name` without the `_` and 16 hex digits wasm-bindgen's macro appends to an export's symbol.
 fn without_hash(name: &str) -> Option<&str> {
     let (base, hash) = name.rsplit_once('_')?;
     (hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())).then_some(base)
