@@ -26,7 +26,7 @@ export class Transport {
       try {
         return await this.#sendOnce(call, request);
       } catch (error) {
-        const delay = invoke(this.#core, 'retryDelay', attempt, String(error.name), error.retryable === true, Math.floor(Math.random() * 1e6));
+        const delay = invoke(this.#core, 'retryDelay', attempt, error.retryable === true, Math.floor(Math.random() * 1e6));
         if (delay === null) throw error;
         await call.sleep(delay);
       }

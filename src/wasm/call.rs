@@ -7,8 +7,8 @@
 //! session core's wasm and its minified glue 1,426 B smaller, the sign-in core's 1,740 B).
 //!
 //! [`SessionOp`], [`RefreshOp`] and [`SignInOp`] are the only places that map names to operations, one table
-//! per exported method: a name a core does not know is a typed `InvalidParameterException`, as is an argument missing or
-//! of the wrong type ([`Args`]).
+//! per exported method: a name a core does not know is a typed `InvalidParameterException`, as is an argument
+//! missing or of the wrong type ([`Args`]).
 
 use crate::prelude::*;
 
@@ -88,7 +88,7 @@ ops! {
     Core::run: SessionOp {
         "settings" => Settings(core, args) => settings(&core.opened),
         "retryDelay" => RetryDelay(core, args) =>
-            core.retry_delay(args.whole(0)?, args.string(1)?, args.bool(2)?, args.int(3)?),
+            core.retry_delay(args.whole(0)?, args.bool(1)?, args.int(2)?),
         "replyError" => ReplyError(core, args) =>
             Core::reply_error(args.whole(0)?, args.string(1)?, args.opt_string(2)?),
         "clockOffset" => ClockOffset(core, args) => Ok(Core::clock_offset(args.int(0)?, args.int(1)?)),
@@ -398,7 +398,7 @@ mod tests {
             );
             // Jitter in millionths: a whole half of the base delay (100 ms by default) on top.
             let mut delay = |jitter: &str| {
-                let args = format!(r#"[1,"NetworkError",true,{jitter}]"#);
+                let args = format!(r#"[1,true,{jitter}]"#);
                 outcome_of(&core.call("retryDelay", &args)).unwrap()
             };
             assert_eq!(

@@ -27,14 +27,12 @@ fn hold_view(sessions: &mut HeldSessions, session: Session) -> Value {
 
 impl Core {
     /// Milliseconds to wait before attempt `attempt + 1` of a request that failed, or `null` to give up.
-    /// `retryable` is the failure's own verdict (its name's, or an HTTP 5xx's), so its name is not read
-    /// again here; it is still taken, so that the call's arguments stay what they were.
+    /// `retryable` is the failure's own verdict (its name's, or an HTTP 5xx's).
     /// `jitter_millionths`: a random whole number below a million (the JS side's `Math.random()`, whole so
     /// that the module parses no floating point).
     pub(super) fn retry_delay(
         &self,
         attempt: u32,
-        _error_name: &str,
         retryable: bool,
         jitter_millionths: i64,
     ) -> Result<Value, Error> {

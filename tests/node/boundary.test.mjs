@@ -98,7 +98,7 @@ const ERROR = JSON.stringify({ name: 'NetworkError', message: 'down', retryable:
 const OPERATIONS = {
   'session core': {
     settings: [],
-    retryDelay: [1, 'NetworkError', true, 500_000],
+    retryDelay: [1, true, 500_000],
     replyError: [400, '{"__type":"NotAuthorizedException","message":"no"}', null],
     clockOffset: [1_700_000_000_000, 1_700_000_005_000],
     readSession: ['{}'],
@@ -243,8 +243,9 @@ test('the session core holds what it read: a refresh decision names the session 
   try {
     const unreadable = call('needsRefresh', '{"version":1}', 0);
     assert.equal(unreadable.error?.name, 'InvalidResponseException', 'an unreadable session is an error, not a default');
-    assert.equal(call('retryDelay', 1, 'NetworkError', true, 0).ok > 0, true);
-    assert.equal(call('retryDelay', 9, 'NetworkError', true, 0).ok, null, 'gives up');
+    assert.equal(call('retryDelay', 1, true, 0).ok > 0, true);
+    assert.equal(call('retryDelay', 9, true, 0).ok, null, 'gives up');
+    assert.equal(call('retryDelay', 1, false, 0).ok, null, 'a failure that will not pass is not retried');
     assert.equal(call('replyError', 200, '{}').ok, null);
     assert.equal(call('replyError', 400, '{"__type":"NotAuthorizedException","message":"no"}').error?.name, 'NotAuthorizedException');
     assert.equal(call('clockOffset', 1_700_000_000_000, 1_700_000_120_400).ok, 120);
