@@ -112,9 +112,12 @@ export class Store {
    */
   exclusively(work) {
     return sessionLock(`${this.namespace}.session`, this.shared, async () => {
-      const result = await work();
-      await this.settled();
-      return result;
+      try {
+        return await work();
+      } finally {
+        // Also when `work` failed after a write (a sign-in whose second write was refused, say).
+        await this.settled();
+      }
     });
   }
 

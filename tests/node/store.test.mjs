@@ -110,3 +110,44 @@ test('the session lock runs the holders of one namespace one after another, also
   assert.deepEqual(order, ['a+', 'a-', 'b+', 'b-', 'c+', 'c-']);
   assert.deepEqual(results.map((r) => r.status), ['rejected', 'fulfilled', 'fulfilled']);
 });
+
+test('a holder of the lock that wrote localStorage keeps the lock 50 ms, also when it then failed; one that did not write, or wrote elsewhere, does not', async () => {
+  // Node has no localStorage: a stand-in, which makes Store's 'local' the kind whose writes reach other tabs late.
+  const items = new Map();
+  globalThis.localStorage = {
+    getItem: (key) => items.get(key) ?? null,
+    setItem: (key, value) => void items.set(key, String(value)),
+    removeItem: (key) => void items.delete(key),
+  };
+  // The package's timers never keep Node alive (timers.js): this one does, while the test waits on them.
+  const alive = setInterval(() => {}, 1_000);
+  try {
+    /** How long the next holder waited after `work` ended (it is queued before `work` ends). */
+    const waitAfter = async (store, work) => {
+      let ended;
+      const first = store.exclusively(async () => {
+        try {
+          await work();
+        } finally {
+          ended = performance.now();
+        }
+      });
+      const next = store.exclusively(async () => performance.now() - ended);
+      await first.catch(() => {});
+      return next;
+    };
+    const local = new Store('local', NS);
+    assert.ok((await waitAfter(local, () => local.set('k', 'v'))) >= 45, 'after a write');
+    const failed = waitAfter(local, async () => {
+      await local.set('k', 'w');
+      throw new Error('refused');
+    });
+    assert.ok((await failed) >= 45, 'after a write, then a failure');
+    assert.ok((await waitAfter(local, () => local.get('k'))) < 45, 'after a read only');
+    const memory = new Store('memory', NS);
+    assert.ok((await waitAfter(memory, () => memory.set('k', 'v'))) < 45, 'memory reaches no other tab');
+  } finally {
+    clearInterval(alive);
+    delete globalThis.localStorage;
+  }
+});
