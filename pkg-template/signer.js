@@ -1,7 +1,7 @@
 // The page's sign-in worker: loads the sign-in module (SRP, sign-in flows, account operations) on top of the
 // session and refresh modules when the page first needs it, and runs each client's sign-in half here, so that
-// the SRP maths (A, the password key and signature, device SRP) never hold the main thread. signer-host.js is the page's side
-// of the protocol; every message is tagged with its `type`:
+// the SRP maths (A, the password key and signature, device SRP) never hold the main thread. signer-host.js is
+// the page's side of the protocol; every message is tagged with its `type`:
 //   page → worker  {type: 'load', session}                  the page's compiled session module (index.js), to
 //                                                            run the sign-in module on; sent first
 //                  {type: 'open', client, config}           a core for client number `client`
@@ -17,8 +17,7 @@ import { compileWasm } from './load-wasm.js';
 const cores = new Map();
 
 // Fetched and compiled while the page's 'load' is on its way: the sign-in module, and the refresh module it
-// calls into.
-// Each `new URL` written out, so that bundlers find the files.
+// calls into. Each `new URL` is written out, so that bundlers find the files.
 const modules = Promise.all([
   compileWasm(new URL('./cognito_wasm_refresh_bg.wasm', import.meta.url)),
   compileWasm(new URL('./cognito_wasm_sign_in_bg.wasm', import.meta.url)),

@@ -25,6 +25,8 @@ export function attachRefresh(module) {
  * carries (reading a reply's tokens, say), so that one is attached first.
  */
 export function attachSignIn(module) {
-  if (wasm?.core_refresh === undefined) throw new Error('cognito-wasm: the sign-in module attached before the refresh module');
+  if (wasm !== undefined && wasm.core_refresh === undefined) {
+    throw new Error('cognito-wasm: the sign-in module attached before the refresh module');
+  }
   attach(module, 'signincore_new');
 }
