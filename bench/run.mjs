@@ -141,6 +141,7 @@ try {
   });
   if (!validity.ok) throw new Error(`token-validity: HTTP ${validity.status}`);
   loadPath.returningUserDue = await returningUserFetches(browser, shortLived, 4_500);
+  loadPath.appFetches = await appFetches(browser, await createPoolAndUser(emulator.endpoint, { name: 'bench-app', username: 'bench-app-user' }));
 } finally {
   await browser?.close();
   await emulator.stop();
@@ -178,6 +179,38 @@ async function returningUserFetches(browser, user, awayMs = 0) {
     // Whether the page refreshed: the refresh's module is fetched only then.
     const refreshed = files.some((p) => p.endsWith('/token-refresh.js'));
     if (refreshed !== awayMs > 0) throw new Error(`returning user after ${awayMs} ms: refreshed ${refreshed}`);
+    return { files: files.map((p) => basename(p)).sort(), ...size(files.map((p) => join(ROOT, p))) };
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * What the size-comparison app (bench/entries/cognito-wasm.js: sign in, get the session, refresh it) fetches of
+ * the package on a first visit, from the browser's network log (the page's requests and its workers'); sizes are
+ * of the files in pkg/. The app bundle figure above counts every JavaScript file the app could import and the
+ * three modules; this one counts what the package's loading on first use leaves out.
+ */
+async function appFetches(browser, user) {
+  const context = await browser.newContext();
+  try {
+    const requested = [];
+    context.on('request', (request) => requested.push(new URL(request.url()).pathname));
+    const page = await context.newPage();
+    await page.goto(`http://127.0.0.1:${server.address().port}/bench/returning.html`);
+    await page.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 30_000 });
+    const config = { userPoolId: user.poolId, clientId: user.clientId, endpoint: emulator.endpoint, storage: 'local' };
+    const username = await page.evaluate(
+      async ({ config, username, password }) => {
+        const client = new window.CognitoClient(config);
+        await client.signIn({ username, password });
+        await client.getSession();
+        return (await client.refreshSession()).username;
+      },
+      { config, username: user.username, password: user.password },
+    );
+    if (username !== user.username) throw new Error(`app: refreshSession() answered ${username}`);
+    const files = [...new Set(requested.filter((p) => p.startsWith('/target/bench/pkg/')))];
     return { files: files.map((p) => basename(p)).sort(), ...size(files.map((p) => join(ROOT, p))) };
   } finally {
     await context.close();
@@ -253,6 +286,7 @@ lines.push(
   '|---|---|---|',
   `| returning user's page: bytes fetched before getSession() resolves (Chromium's network log) | ${kb(loadPath.returningUser)} | ${loadPath.returningUser.files.join(', ')} |`,
   `| the same, tokens due: getSession() refreshes them first | ${kb(loadPath.returningUserDue)} | ${loadPath.returningUserDue.files.join(', ')} |`,
+  `| the app of the table above on a first visit: bytes fetched to sign in, get the session and refresh it (Chromium's network log) | ${kb(loadPath.appFetches)} | ${loadPath.appFetches.files.join(', ')} |`,
   `| whole package for a bundler: every .js and .wasm a Vite build of the full API emits | ${kb(loadPath.wholePackage)} | ${loadPath.wholePackage.files.length} files |`,
 );
 const md = lines.join('\n') + '\n';
