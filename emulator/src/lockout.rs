@@ -6,6 +6,10 @@
 //! lockout. A successful sign-in after a lockout has run out, or [`IDLE_RESET_SECS`] without any attempt,
 //! starts the count again.
 //!
+//! The clock counts whole seconds, and the second under way may be nearly over: a lockout of `n` seconds
+//! from second `t` lasts until second `t + n + 1` begins, so that it is never shorter than `n` seconds of
+//! wall time (counted to `t + n` it could end a moment after the failure that started it).
+//!
 //! Unknown users are counted too (by the name tried), so that with `PreventUserExistenceErrors` the lockout
 //! does not tell real users from made-up ones. Every time comes from the emulator's clock, so tests move
 //! `PUT /_emulator/clock` rather than sleep.
@@ -107,7 +111,7 @@ impl Lockouts {
         record.failures = record.failures.saturating_add(1);
         record.last_attempt = now;
         if record.failures >= FREE_FAILURES {
-            record.locked_until = now + lockout_secs(record.failures);
+            record.locked_until = now + lockout_secs(record.failures) + 1;
         }
     }
 
@@ -192,10 +196,12 @@ mod tests {
         assert_eq!(lockouts.check("p", &alice, 100), Err(attempts_exceeded()));
         // Another pool, another count.
         lockouts.check("q", &alice, 100).unwrap();
-        lockouts.check("p", &alice, 101).unwrap();
-        lockouts.failed("p", &alice, 101);
-        assert!(lockouts.check("p", &alice, 102).is_err());
-        lockouts.check("p", &alice, 103).unwrap();
+        // 1 s from some moment of second 100: still locked in second 101.
+        assert!(lockouts.check("p", &alice, 101).is_err());
+        lockouts.check("p", &alice, 102).unwrap();
+        lockouts.failed("p", &alice, 102);
+        assert!(lockouts.check("p", &alice, 104).is_err());
+        lockouts.check("p", &alice, 105).unwrap();
         lockouts.succeeded("p", &alice);
         assert!(lockouts.is_empty());
         for _ in 0..5 {
