@@ -5,7 +5,8 @@
 //! the package's JavaScript, which does the I/O: `fetch`, storage, timers and the other tabs.
 
 // The shipped wasm modules are `no_std` (see the `std` feature in Cargo.toml): `alloc` only, a panic handler
-// that traps without formatting a message, and talc as the allocator. Everywhere else std is linked as usual.
+// that traps without formatting a message, and lol_alloc as the allocator. Everywhere else std is linked as
+// usual.
 #![cfg_attr(all(target_arch = "wasm32", not(feature = "std")), no_std)]
 // A panic in the wasm module kills it for the whole page: library code reports typed errors instead.
 #![cfg_attr(
@@ -48,10 +49,18 @@ extern crate alloc;
 
 mod prelude;
 
-// talc rather than std's dlmalloc: 1.8 kB of code instead of 7.8 kB.
-#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+// lol_alloc's free list rather than std's dlmalloc (7.8 kB of code) or talc (the session module 448 B
+// larger gzipped). Each allocation and free walks the free list, which coalescing keeps short.
+#[cfg(all(
+    target_arch = "wasm32",
+    not(feature = "std"),
+    not(target_feature = "atomics")
+))]
 #[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+// SAFETY: wasm32 without the atomics feature runs one thread per instance, and the allocator is not
+// re-entered (it calls nothing that allocates).
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
 
 /// A panic traps: the module is dead for the page either way (`panic = "abort"`), and std's panic runtime
 /// (its hook, its message formatting) is not linked. The message is never written, but a panic that names
