@@ -42,6 +42,7 @@ async function bundleSize(entry, name) {
 const pkg = (f) => join(OUT, 'pkg', f);
 const sizes = {
   [LIBS.ours]: {
+    // The modules an app that signs in, gets its session and refreshes loads: not the account module.
     wasm: size(['session', 'refresh', 'sign_in'].map((part) => pkg(`cognito_wasm_${part}_bg.wasm`))),
     glue: size(readdirSync(join(OUT, 'pkg')).filter((f) => f.endsWith('.js') && f !== 'node.js').map(pkg)),
     bundle: await bundleSize('cognito-wasm.js', 'cognito-wasm'),
@@ -49,7 +50,7 @@ const sizes = {
   [LIBS.acij]: { bundle: await bundleSize('acij.js', 'amazon-cognito-identity-js') },
   [LIBS.plain]: { bundle: await bundleSize('plain.js', 'plain') },
 };
-// The app needs the three .wasm modules too.
+// The app needs those three .wasm modules too (it never calls an account operation: no account module).
 const ourApp = sizes[LIBS.ours];
 ourApp.app = { raw: ourApp.bundle.raw + ourApp.wasm.raw, gzip: ourApp.bundle.gzip + ourApp.wasm.gzip };
 for (const name of [LIBS.acij, LIBS.plain]) sizes[name].app = sizes[name].bundle;
@@ -242,7 +243,7 @@ const lines = [
   `Headless Chromium ${measured.browser}, ${report.date.slice(0, 10)}. Times in ms: median (min–max) over n runs`,
   'after one warm-up; sizes in kB raw / gzip -9.',
   '',
-  '| library | (a) compute A | (b) key + signature | (a)+(b) | (c) sign-in vs emulator | .wasm | JS glue | app bundle: sign-in + session + refresh |',
+  '| library | (a) compute A | (b) key + signature | (a)+(b) | (c) sign-in vs emulator | .wasm | JS glue | app bundle: sign-in + session + refresh (.wasm: session, refresh and sign-in modules; no account module) |',
   '|---|---|---|---|---|---|---|---|',
 ];
 for (const [name, l] of Object.entries(report.libraries)) {

@@ -1,7 +1,7 @@
-// The account operations with the sign-in core (it makes each request and reads its reply): those of someone
-// not signed in (sign-up, password reset), those of the signed-in user with a valid access token, the device
-// operations, and adding a passkey (the browser's ceremony on this page). Loaded by the client on the first
-// account call (see on-first-use.js).
+// The account operations with the sign-in core's account module (it makes each request and reads its reply):
+// those of someone not signed in (sign-up, password reset), those of the signed-in user with a valid access
+// token, the device operations, and adding a passkey (the browser's ceremony on this page). Loaded by the
+// client on the first account call (see on-first-use.js), as is the account module (signer-host.js).
 import { currentDeviceKey, forgetDevice as forgetStoredDevice } from './devices.js';
 import { onFirstUse } from './on-first-use.js';
 import { encode, unwrap } from './outcome.js';
@@ -73,7 +73,7 @@ async function endSession(parts, session) {
 async function account(parts, call, op, input, session) {
   const args = encode(input, `${op} input`);
   const token = session?.session.accessToken ?? '';
-  const request = unwrap(await parts.signer.call('account', op, args, token));
+  const request = unwrap(await parts.signer.account('request', op, args, token));
   const reply = await parts.transport.send(call, request);
-  return unwrap(await parts.signer.call('accountResult', op, args, reply, session?.session.username ?? ''));
+  return unwrap(await parts.signer.account('result', op, args, reply, session?.session.username ?? ''));
 }

@@ -22,18 +22,20 @@ const redirects = onFirstUse(() => import('./redirect.js'));
 const signerHost = onFirstUse(() => import('./signer-host.js'));
 
 /**
- * A client's sign-in half (signer-host.js's Signer), made by the first call that needs it: `call` loads
- * signer-host.js, and through it the sign-in core; `dropSignIn` before that has no sign-in to drop and loads
- * nothing. `config`: the client's configuration as JSON text, already checked by the session core.
+ * A client's sign-in half (signer-host.js's Signer), made by the first call that needs it: `call` and
+ * `account` load signer-host.js, and through it the sign-in core (`account` its account module too);
+ * `dropSignIn` before that has no sign-in to drop and loads nothing. `config`: the client's configuration as
+ * JSON text, already checked by the session core.
  */
 function lazySigner(config) {
   let signer;
+  const opened = async () => {
+    const { Signer } = await signerHost();
+    return (signer ??= new Signer(config));
+  };
   return {
-    async call(op, ...args) {
-      const { Signer } = await signerHost();
-      signer ??= new Signer(config);
-      return signer.call(op, ...args);
-    },
+    call: async (op, ...args) => (await opened()).call(op, ...args),
+    account: async (op, ...args) => (await opened()).account(op, ...args),
     dropSignIn: () => signer?.dropSignIn(),
   };
 }

@@ -1,22 +1,40 @@
 // Browser / bundler entry: fetches and compiles the session module (`cognito_wasm_session_bg.wasm`) on import
 // — all a page needs to restore a session, answer getSession() and sign out. The refresh module (a refresh's
-// requests and replies) is loaded when tokens are first due, and the sign-in module (SRP, sign-in flows,
-// account operations) on first use, by the sign-in worker (signer.js), or on the page where no worker starts
-// (signer-host.js); both run on top of the session module's instance.
+// requests and replies) is loaded when tokens are first due, the sign-in module (SRP, sign-in flows) on first
+// use and the account module (account operations) on the first account operation, by the sign-in worker
+// (signer.js), or on the page where no worker starts (signer-host.js); all run on top of the session
+// module's instance.
 // Needs a Content-Security-Policy that allows `'wasm-unsafe-eval'` in script-src.
-import { SignInCore, attachRefresh, attachSignIn, initSync } from './cognito_wasm.js';
+import { SignInCore, attachAccount, attachRefresh, attachSignIn, initSync } from './cognito_wasm.js';
 import { compileWasm } from './load-wasm.js';
 import { provideWasm } from './wasm-provider.js';
 
 const session = await compileWasm(new URL('./cognito_wasm_session_bg.wasm', import.meta.url));
 initSync({ module: session });
 
-let refresh;
-const loadRefresh = () =>
-  (refresh ??= compileWasm(new URL('./cognito_wasm_refresh_bg.wasm', import.meta.url)).then(attachRefresh, (error) => {
-    refresh = undefined; // tried again by the next call (offline, say)
-    throw error;
-  }));
+/** `load()` (a promise) made once, and again by the next call after a failure (offline, say). */
+function once(load) {
+  let loading;
+  return () =>
+    (loading ??= load().catch((error) => {
+      loading = undefined;
+      throw error;
+    }));
+}
+
+const loadRefresh = once(() => compileWasm(new URL('./cognito_wasm_refresh_bg.wasm', import.meta.url)).then(attachRefresh));
+// Each later module fetched in parallel with the ones it runs on.
+const loadSignIn = once(() =>
+  Promise.all([compileWasm(new URL('./cognito_wasm_sign_in_bg.wasm', import.meta.url)), loadRefresh()]).then(([module]) => {
+    attachSignIn(module);
+    return SignInCore;
+  }),
+);
+const loadAccount = once(() =>
+  Promise.all([compileWasm(new URL('./cognito_wasm_account_bg.wasm', import.meta.url)), loadSignIn()]).then(([module]) =>
+    attachAccount(module),
+  ),
+);
 
 provideWasm({
   loadRefresh,
@@ -28,11 +46,8 @@ provideWasm({
     worker.postMessage({ type: 'load', session });
     return worker;
   },
-  async load() {
-    const [signIn] = await Promise.all([compileWasm(new URL('./cognito_wasm_sign_in_bg.wasm', import.meta.url)), loadRefresh()]);
-    attachSignIn(signIn);
-    return SignInCore;
-  },
+  load: loadSignIn,
+  loadAccount,
 });
 
 export { CognitoClient } from './client.js';

@@ -1,30 +1,38 @@
 // Node.js (>= 20) entry: instantiates the session module from the .wasm next to this file, synchronously; the
-// refresh module and the sign-in module are read and instantiated on top of it, in-process, when the first
-// refresh, sign-in or account operation needs them.
+// refresh module, the sign-in module and the account module are read and instantiated on top of it,
+// in-process, when the first refresh, sign-in or account operation needs them.
 import { readFileSync } from 'node:fs';
-import { SignInCore, attachRefresh, attachSignIn, initSync } from './cognito_wasm.js';
+import { SignInCore, attachAccount, attachRefresh, attachSignIn, initSync } from './cognito_wasm.js';
 import { provideWasm } from './wasm-provider.js';
 
 const read = (url) => new WebAssembly.Module(readFileSync(url));
 
 initSync({ module: readFileSync(new URL('./cognito_wasm_session_bg.wasm', import.meta.url)) });
 
-// attachRefresh does nothing once the module is attached; the file is read once.
+// An attach does nothing once its module is attached; each file is read once, again after a failure.
 let refreshRead = false;
 const loadRefresh = async () => {
   if (refreshRead) return;
   attachRefresh(read(new URL('./cognito_wasm_refresh_bg.wasm', import.meta.url)));
   refreshRead = true;
 };
+let signInRead = false;
+const loadSignIn = async () => {
+  await loadRefresh();
+  if (signInRead) return SignInCore;
+  attachSignIn(read(new URL('./cognito_wasm_sign_in_bg.wasm', import.meta.url)));
+  signInRead = true;
+  return SignInCore;
+};
+let accountRead = false;
+const loadAccount = async () => {
+  await loadSignIn();
+  if (accountRead) return;
+  attachAccount(read(new URL('./cognito_wasm_account_bg.wasm', import.meta.url)));
+  accountRead = true;
+};
 
-provideWasm({
-  loadRefresh,
-  async load() {
-    await loadRefresh();
-    attachSignIn(read(new URL('./cognito_wasm_sign_in_bg.wasm', import.meta.url)));
-    return SignInCore;
-  },
-});
+provideWasm({ loadRefresh, load: loadSignIn, loadAccount });
 
 export { CognitoClient } from './client.js';
 export { CognitoError } from './errors.js';

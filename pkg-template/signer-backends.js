@@ -3,20 +3,33 @@
 // worker (signer.js, whose header describes the messages), or loaded into this thread.
 import { CognitoError } from './errors.js';
 
-/** The sign-in core loaded into this thread: one `SignInCore` per client. */
+/** The sign-in core loaded into this thread as the entry loads it (wasm-provider.js): a `SignInCore` per client. */
 export class LocalBackend {
   dead = false;
+  #provider;
+  #Core;
 
-  constructor(Core) {
-    this.Core = Core;
+  constructor(provider) {
+    this.#provider = provider;
+  }
+
+  /** Loads the sign-in module. */
+  async load() {
+    this.#Core = await this.#provider.load();
+  }
+
+  /** Loads the account module (on top of the sign-in module). */
+  loadAccount() {
+    return this.#provider.loadAccount();
   }
 
   open(client, config) {
-    return new this.Core(config);
+    return new this.#Core(config);
   }
 
-  async run(core, op, args) {
-    return core.call(op, args);
+  /** `account`: `op` is an account operation (`SignInCore.account`). */
+  async run(core, op, args, account) {
+    return account ? core.account(op, args) : core.call(op, args);
   }
 }
 
@@ -33,6 +46,8 @@ export class WorkerBackend {
   #lastClient = 0;
 
   #onStop;
+  /** The callbacks of the worker's answer to 'account'. */
+  #accountLoaded;
 
   /** `onStop()`: called when the worker stops, so that the page's later backends load the module here. */
   constructor(worker, onStop) {
@@ -45,6 +60,9 @@ export class WorkerBackend {
           const call = this.#calls.get(data.id);
           this.#calls.delete(data.id);
           call?.resolve(data.result);
+        } else if (data.type === 'account') {
+          if (data.error === undefined) this.#accountLoaded?.resolve();
+          else this.#accountLoaded?.reject(new Error(data.error));
         } else if (data.type === 'ready') {
           resolve(true);
         } else if (data.type === 'unavailable') {
@@ -65,10 +83,19 @@ export class WorkerBackend {
     this.#worker.terminate();
     this.dead = true;
     this.#onStop();
-    for (const call of this.#calls.values()) {
+    for (const call of [...this.#calls.values(), ...(this.#accountLoaded ? [this.#accountLoaded] : [])]) {
       call.reject(new CognitoError('AbortError', 'the sign-in worker stopped; sign in again'));
     }
     this.#calls.clear();
+  }
+
+  /** Has the worker load the account module (on top of the sign-in module); signer-host.js asks once. */
+  loadAccount() {
+    if (this.dead) return Promise.reject(new CognitoError('AbortError', 'the sign-in worker stopped; sign in again'));
+    return new Promise((resolve, reject) => {
+      this.#accountLoaded = { resolve, reject };
+      this.#worker.postMessage({ type: 'account' });
+    });
   }
 
   open(client, config) {
@@ -79,12 +106,13 @@ export class WorkerBackend {
     return key;
   }
 
-  run(key, op, args) {
+  /** `account`: `op` is an account operation (`SignInCore.account`). */
+  run(key, op, args, account) {
     if (this.dead) return Promise.reject(new CognitoError('AbortError', 'the sign-in worker stopped; sign in again'));
     return new Promise((resolve, reject) => {
       this.#lastCall += 1;
       this.#calls.set(this.#lastCall, { resolve, reject });
-      this.#worker.postMessage({ type: 'call', id: this.#lastCall, client: key, op, args });
+      this.#worker.postMessage({ type: 'call', id: this.#lastCall, client: key, account, op, args });
     });
   }
 

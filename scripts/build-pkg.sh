@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # `make pkg`: build the npm package `cognito-wasm` into pkg/. The crate builds into one wasm module with two
-# classes (src/wasm/mod.rs), split at function level into three modules that share one instance:
+# classes (src/wasm/mod.rs), split at function level into four modules that share one instance:
 #   cargo (wasm-release profile, relocations kept) → wasm-bindgen --target web → wasm-opt -Oz
-#   → scripts/wasm-split, twice: the sign-in module (`SignInCore`, SRP, the flows) off the rest, then the
-#     refresh module (`Core.refresh`: a refresh's requests and replies) off the session module (the rest of
-#     the page's `Core`: every page loads it). Each later module imports the session module's memory, tables
-#     and stack pointer and calls the earlier modules' functions through the function table; they are loaded
-#     on first use, the refresh module before the sign-in module, by attachRefresh and attachSignIn
+#   → scripts/wasm-split, three times: the account module (`SignInCore.account`: the account operations) off
+#     the whole, the sign-in module (`SignInCore`, SRP, the flows) off the rest, then the refresh module
+#     (`Core.refresh`: a refresh's requests and replies) off the session module (the rest of the page's
+#     `Core`: every page loads it). Each later module imports the session module's memory, tables and stack
+#     pointer and calls the earlier modules' functions through the function table; they are loaded on first
+#     use, in the order refresh, sign-in, account, by attachRefresh, attachSignIn and attachAccount
 #     (scripts/glue-attach.js).
 # then pkg-template/* on top, the .js bundled and minified, each file with its source map (scripts/bundle-pkg.mjs), and a check
 # that the package loads in Node.
@@ -57,29 +58,39 @@ raw=$(stat -c %s "$whole")
 # by 40 B more but grew the session module by 30). -g keeps the function names, by which wasm-split finds
 # each function in the linked module.
 wasm-opt -Oz --flatten --rereloop -Oz --converge -g "${WASM_OPT_FEATURES[@]}" "${WASM_OPT_ASSUMPTIONS[@]}" "$whole" -o "$whole.opt"
-# The sign-in module: SignInCore's exports (and make bench's BenchSrpClient's) and what only they reach.
+# The account module: SignInCore's account method and what only it reaches.
+account_exports=signincore_account
+# The sign-in module: SignInCore's other exports (and make bench's BenchSrpClient's) and what only they reach,
+# of what the account module left.
 secondary=$(sed -n 's/^export const \(\(__wbg_\)\?\(signincore\|benchsrpclient\)_[A-Za-z0-9_]*\):.*/\1/p' \
-  "$OUT/cognito_wasm_bg.wasm.d.ts" | paste -sd, -)
+  "$OUT/cognito_wasm_bg.wasm.d.ts" | grep -vx "$account_exports" | paste -sd, -)
 # The refresh module: Core's refresh method and what only it reaches, of what the sign-in module left.
 refresh_exports=core_refresh
 session="$OUT/cognito_wasm_session_bg.wasm" refresh="$OUT/cognito_wasm_refresh_bg.wasm"
-sign_in="$OUT/cognito_wasm_sign_in_bg.wasm" rest="$OUT/cognito_wasm_rest.split"
-# The rest keeps its names, by which the second split finds its functions in the linked module.
-"$WASM_SPLIT" --keep-names --linked "$WASM" --secondary-exports "$secondary" "$whole.opt" "$rest" "$sign_in.split"
-"$WASM_SPLIT" --linked "$WASM" --secondary-exports "$refresh_exports" "$rest" "$session.split" "$refresh.split"
+sign_in="$OUT/cognito_wasm_sign_in_bg.wasm" account="$OUT/cognito_wasm_account_bg.wasm"
+rest="$OUT/cognito_wasm_rest.split" rest2="$OUT/cognito_wasm_rest2.split"
+# Each rest keeps its names, by which the next split finds its functions in the linked module. A function
+# both the account and the sign-in modules call lands in the sign-in module: the account module is attached
+# after it.
+"$WASM_SPLIT" --keep-names --linked "$WASM" --secondary-exports "$account_exports" "$whole.opt" "$rest" "$account.split"
+"$WASM_SPLIT" --keep-names --linked "$WASM" --secondary-exports "$secondary" "$rest" "$rest2" "$sign_in.split"
+"$WASM_SPLIT" --linked "$WASM" --secondary-exports "$refresh_exports" "$rest2" "$session.split" "$refresh.split"
 # Each part once more on its own (1.3% smaller gzipped, both), then the splitter's checks again on what ships:
-# the sign-in module against the rest it was split from, the session and refresh modules against the rest.
-for part in "$session" "$refresh" "$sign_in"; do
+# each later module against the rest it was split from, the session and refresh modules against the last rest.
+for part in "$session" "$refresh" "$sign_in" "$account"; do
   wasm-opt -Oz --converge "${WASM_OPT_FEATURES[@]}" "${WASM_OPT_ASSUMPTIONS[@]}" --strip-debug --strip-producers "$part.split" -o "$part"
   rm "$part.split"
 done
-"$WASM_SPLIT" check --keep-names --linked "$WASM" --secondary-exports "$secondary" "$whole.opt" "$rest" "$sign_in"
-"$WASM_SPLIT" check --linked "$WASM" --secondary-exports "$refresh_exports" "$rest" "$session" "$refresh"
-rm "$whole" "$whole.opt" "$rest" "$OUT/cognito_wasm_bg.wasm.d.ts"
+"$WASM_SPLIT" check --keep-names --linked "$WASM" --secondary-exports "$account_exports" "$whole.opt" "$rest" "$account"
+"$WASM_SPLIT" check --keep-names --linked "$WASM" --secondary-exports "$secondary" "$rest" "$rest2" "$sign_in"
+"$WASM_SPLIT" check --linked "$WASM" --secondary-exports "$refresh_exports" "$rest2" "$session" "$refresh"
+rm "$whole" "$whole.opt" "$rest" "$rest2" "$OUT/cognito_wasm_bg.wasm.d.ts"
 cat scripts/glue-attach.js >> "$OUT/cognito_wasm.js"
-printf 'export function attachRefresh(module: WebAssembly.Module): void;\nexport function attachSignIn(module: WebAssembly.Module): void;\n' >> "$OUT/cognito_wasm.d.ts"
+for attach in Refresh SignIn Account; do
+  printf 'export function attach%s(module: WebAssembly.Module): void;\n' "$attach" >> "$OUT/cognito_wasm.d.ts"
+done
 summary=()
-for name in cognito_wasm_session cognito_wasm_refresh cognito_wasm_sign_in; do
+for name in cognito_wasm_session cognito_wasm_refresh cognito_wasm_sign_in cognito_wasm_account; do
   wasm="$OUT/${name}_bg.wasm"
   summary+=("${name}_bg.wasm $(stat -c %s "$wasm") bytes (gzip -9: $(gzip -9 -c "$wasm" | wc -c))")
 done

@@ -30,3 +30,14 @@ export function attachSignIn(module) {
   }
   attach(module, 'signincore_new');
 }
+
+/**
+ * The account module (cognito_wasm_account_bg.wasm): `SignInCore.account`. It calls functions the sign-in
+ * module carries (reading a reply, the secret hash), so that one is attached first.
+ */
+export function attachAccount(module) {
+  if (wasm !== undefined && wasm.signincore_new === undefined) {
+    throw new Error('cognito-wasm: the account module attached before the sign-in module');
+  }
+  attach(module, 'signincore_account');
+}

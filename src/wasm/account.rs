@@ -1,10 +1,13 @@
-//! The package's account methods (`signUp`, `updatePassword`, `listDevices`…) as one table: each entry is
-//! one operation, named as the JS method, with the arguments its request is made of (read and checked
-//! once, in the table's order) and what its reply resolves with. The request bodies are built by one
-//! reader of that table rather than by a function per operation: the arguments differ only in where they
-//! are read from, which member they become and how they are checked, and a function per operation (with
-//! a typed enum of every operation's arguments between reading and sending) compiled to kilobytes of
-//! near-identical wasm.
+//! The package's account methods (`signUp`, `updatePassword`, `listDevices`…): [`super::SignInCore`]'s
+//! `account(op, args)` (table `AccountOp` in [`super::call`]), which scripts/wasm-split puts in the account
+//! module with what only it reaches, so that an app that only signs in never downloads them.
+//!
+//! They are one table: each entry is one operation, named as the JS method, with the arguments its request
+//! is made of (read and checked once, in the table's order) and what its reply resolves with. The request
+//! bodies are built by one reader of that table rather than by a function per operation: the arguments
+//! differ only in where they are read from, which member they become and how they are checked, and a
+//! function per operation (with a typed enum of every operation's arguments between reading and sending)
+//! compiled to kilobytes of near-identical wasm.
 
 use crate::config::ClientConfig;
 use crate::error::Error;
@@ -12,10 +15,12 @@ use crate::flows::account::{self, MfaPreference};
 use crate::flows::devices;
 use crate::flows::sign_in::TotpSetup;
 use crate::flows::web_authn::{self, Credential};
-use crate::json::{Object, Reader, Value};
+use crate::json::{self, Object, Reader, Value};
 use crate::prelude::*;
 use crate::protocol::{Operation, Request, StringMap};
 use core::mem;
+
+use super::{SignInCore, opened, reply_body, request_json};
 
 const MFA_PREFERENCES: [(&str, MfaPreference); 4] = [
     ("ENABLED", MfaPreference::Enabled),
@@ -635,6 +640,40 @@ fn device_key(args: &Reader) -> Result<String, Error> {
         None => args
             .opt_string("currentDeviceKey")?
             .ok_or_else(|| Error::invalid_parameter("this device is not tracked")),
+    }
+}
+
+impl SignInCore {
+    /// The request of account operation `op` (named as the JS method) with the app's `args`.
+    pub(super) fn account_request(
+        &self,
+        op: &str,
+        args: &str,
+        access_token: &str,
+    ) -> Result<Value, Error> {
+        let what = crate::text::concat(&[op, " input"]);
+        let args_json = json::parse_argument(args, &what)?;
+        let operation =
+            AccountOperation::read(op, &Reader::argument(&args_json, &what)?, access_token)?;
+        let request = operation.request(&opened(&self.opened)?.config)?;
+        Ok(request_json(&request))
+    }
+
+    /// What account operation `op` resolves with, from its reply `body`.
+    pub(super) fn account_result(
+        &self,
+        op: &str,
+        args: &str,
+        body: &str,
+        username: &str,
+    ) -> Result<Value, Error> {
+        let what = crate::text::concat(&[op, " input"]);
+        let args_json = json::parse_argument(args, &what)?;
+        let args = Reader::argument(&args_json, &what)?;
+        // The arguments are checked as `account_request` checked them.
+        let operation = AccountOperation::read(op, &args, "")?;
+        let config = &opened(&self.opened)?.config;
+        operation.output(config, &args, &reply_body(body)?, username)
     }
 }
 

@@ -1,14 +1,14 @@
 //! The one method each core class exports besides its constructor: `call(op, args)`, an operation named by
 //! `op` with its arguments as the JSON text of an array, answering an outcome's text as every export does.
-//! (And the session core's `refresh(op, args)`, the same for its refresh operations, which ship in a module
-//! of their own.)
+//! (And the session core's `refresh(op, args)` and the sign-in core's `account(op, args)`, the same for
+//! their refresh and account operations, which ship in modules of their own.)
 //! Each `#[wasm_bindgen]` method cost its own export shim in the module and its own glue function in the JS
 //! wasm-bindgen writes; one method taking text costs one of each (measured when it was made, gzip -9: the
 //! session core's wasm and its minified glue 1,426 B smaller, the sign-in core's 1,740 B).
 //!
-//! [`SessionOp`], [`RefreshOp`] and [`SignInOp`] are the only places that map names to operations, one table
-//! per exported method: a name a core does not know is a typed `InvalidParameterException`, as is an argument
-//! missing or of the wrong type ([`Args`]).
+//! [`SessionOp`], [`RefreshOp`], [`SignInOp`] and [`AccountOp`] are the only places that map names to
+//! operations, one table per exported method: a name a core does not know is a typed
+//! `InvalidParameterException`, as is an argument missing or of the wrong type ([`Args`]).
 
 use crate::prelude::*;
 
@@ -128,10 +128,6 @@ ops! {
             core.request_failed(args.whole(0)?, args.string(1)?),
         "dropSignIn" => DropSignIn(core, args) => Ok(core.drop_sign_in()),
         "deviceReadable" => DeviceReadable(core, args) => Ok(SignInCore::device_readable(args.string(0)?)),
-        "account" => Account(core, args) =>
-            core.account(args.string(0)?, args.string(1)?, args.string(2)?),
-        "accountResult" => AccountResult(core, args) =>
-            core.account_result(args.string(0)?, args.string(1)?, args.string(2)?, args.string(3)?),
         "oauthBegin" => OauthBegin(core, args) => core.begin_redirect(args.string(0)?, args.string(1)?),
         "oauthCallback" => OauthCallback(core, args) =>
             core.oauth_callback(args.string(0)?, args.string(1)?),
@@ -139,6 +135,18 @@ ops! {
         "oauthFinish" => OauthFinish(core, args) =>
             core.oauth_finish(args.string(0)?, args.whole(1)?, args.string(2)?, args.now(3)?),
         "oauthSignOutUrl" => OauthSignOutUrl(core, args) => core.oauth_sign_out_url(args.string(0)?),
+    }
+}
+
+ops! {
+    /// The sign-in core's account operations ([`SignInCore::account`]): in the account module, which the
+    /// package loads on the first account operation (on top of the sign-in module), so that an app that only
+    /// signs in downloads none of their code. Each takes the JS method's name and the app's input.
+    SignInCore::run_account: AccountOp {
+        "request" => Request(core, args) =>
+            core.account_request(args.string(0)?, args.string(1)?, args.string(2)?),
+        "result" => Result(core, args) =>
+            core.account_result(args.string(0)?, args.string(1)?, args.string(2)?, args.string(3)?),
     }
 }
 
@@ -288,6 +296,7 @@ mod tests {
         each_name_is_one_operation(SessionOp::BY_NAME, SessionOp::named, SessionOp::name);
         each_name_is_one_operation(RefreshOp::BY_NAME, RefreshOp::named, RefreshOp::name);
         each_name_is_one_operation(SignInOp::BY_NAME, SignInOp::named, SignInOp::name);
+        each_name_is_one_operation(AccountOp::BY_NAME, AccountOp::named, AccountOp::name);
     }
 
     #[test]
@@ -295,9 +304,14 @@ mod tests {
         for (name, _) in SessionOp::BY_NAME {
             assert_eq!(SignInOp::named(name).is_ok(), *name == "settings", "{name}");
             assert!(RefreshOp::named(name).is_err(), "{name}");
+            assert!(AccountOp::named(name).is_err(), "{name}");
         }
         for (name, _) in RefreshOp::BY_NAME {
             assert!(SignInOp::named(name).is_err(), "{name}");
+            assert!(AccountOp::named(name).is_err(), "{name}");
+        }
+        for (name, _) in SignInOp::BY_NAME {
+            assert!(AccountOp::named(name).is_err(), "{name}");
         }
     }
 
@@ -336,6 +350,11 @@ mod tests {
                 SignInCore::new(config).call(op, args)
             }));
         }
+        for op in AccountOp::all() {
+            calls.push((op.name(), |config, op, args| {
+                SignInCore::new(config).account(op, args)
+            }));
+        }
         for config in [GOOD, "{}", "not json"] {
             for (op, call) in &calls {
                 for args in HOSTILE_ARGS {
@@ -354,11 +373,15 @@ mod tests {
             Core::new(GOOD).refresh("readSession", "[]"),
             Core::new(GOOD).call("refreshRequest", "[]"),
             SignInCore::new(GOOD).call("nope", "[]"),
+            SignInCore::new(GOOD).account("nope", "[]"),
+            // A sign-in operation is not an account operation, nor the other way round.
+            SignInCore::new(GOOD).account("signIn", "[]"),
+            SignInCore::new(GOOD).call("request", "[]"),
         ] {
             let (name, message) = outcome_of(&call).unwrap_err();
             assert_eq!(name, "InvalidParameterException");
             assert!(
-                ["nope", "readSession", "refreshRequest"]
+                ["nope", "readSession", "refreshRequest", "signIn", "request"]
                     .iter()
                     .any(|name| message.contains(name)),
                 "{message}"
@@ -414,6 +437,18 @@ mod tests {
             );
             let (_, message) = outcome_of(&core.call("signInFailed", r#"["1"]"#)).unwrap_err();
             assert!(message.contains("signInFailed argument 0"), "{message}");
+        }
+        {
+            let mut core = SignInCore::new(GOOD);
+            let args = r#"["resetPassword","{\"username\":\"bob\"}",""]"#;
+            let request = outcome_of(&core.account("request", args)).unwrap();
+            assert_eq!(
+                request.get("target").and_then(Value::as_str),
+                Some("AWSCognitoIdentityProviderService.ForgotPassword")
+            );
+            let (_, message) =
+                outcome_of(&core.account("result", r#"["resetPassword"]"#)).unwrap_err();
+            assert!(message.contains("result argument 1"), "{message}");
         }
     }
 }

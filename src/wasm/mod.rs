@@ -2,20 +2,23 @@
 //! for the package's JavaScript (`pkg-template/client.js`), which owns every effect — `fetch`, storage,
 //! timers, other tabs, events.
 //!
-//! The crate builds into one wasm module with two classes, which `scripts/build-pkg.sh` splits in two at
-//! function level (scripts/wasm-split): the part every function of [`Core`] reaches, and the rest, which
-//! imports the first part's memory, table and functions instead of carrying its own.
+//! The crate builds into one wasm module with two classes, which `scripts/build-pkg.sh` splits in four at
+//! function level (scripts/wasm-split); each later part imports the earlier parts' memory, table and
+//! functions instead of carrying its own.
 //! - [`Core`] ([`session`]): what a page needs to restore a stored session, answer `getSession()`, refresh
-//!   when due and sign out. Every page loads its part, the session module.
-//! - [`SignInCore`] ([`sign_in`], [`oauth`]): SRP, the sign-in flows (`signInWithRedirect` too) and the
-//!   account operations. Its part, the sign-in module, is loaded on first use by the sign-in worker (with the
-//!   session module under it) or on the page where no worker starts, so that a returning user's page never
-//!   downloads or compiles it.
+//!   when due and sign out. Every page loads its part, the session module; `Core.refresh`'s part, the
+//!   refresh module, is loaded when tokens are first due.
+//! - [`SignInCore`] ([`sign_in`], [`oauth`]): SRP and the sign-in flows (`signInWithRedirect` too). Its
+//!   part, the sign-in module, is loaded on first use by the sign-in worker (with the session module under
+//!   it) or on the page where no worker starts, so that a returning user's page never downloads or compiles
+//!   it; `SignInCore.account`'s part ([`account`]: sign-up, password reset, attributes, MFA, devices,
+//!   passkeys), the account module, on the first account operation only.
 //!
-//! Each class is opened with the app's configuration and has one method: `call(op, args)` runs the operation
-//! named `op` (its class's table in [`call`]) with its arguments, the JSON text of an array. One method
-//! rather than one per operation: each `#[wasm_bindgen]` method cost an export shim in the module and a glue
-//! function in the JS wasm-bindgen writes (see [`call`] for what it saved).
+//! Each class is opened with the app's configuration and has one method per part: `call(op, args)` runs the
+//! operation named `op` (its class's table in [`call`]) with its arguments, the JSON text of an array, and
+//! `Core.refresh` and `SignInCore.account` the same for their parts' tables. One method rather than one per
+//! operation: each `#[wasm_bindgen]` method cost an export shim in the module and a glue function in the JS
+//! wasm-bindgen writes (see [`call`] for what it saved).
 //!
 //! One boundary convention: `call` returns the JSON text of an outcome, `{"ok": value}` or
 //! `{"error": {"name", "message", "retryable"}}`, which the package's `invoke` (pkg-template/outcome.js) turns
@@ -204,6 +207,16 @@ impl SignInCore {
         outcome(
             call::SignInOp::named(op)
                 .and_then(|known| self.run(known, &call::Args::read(op, args)?)),
+        )
+    }
+
+    /// As [`Core::call`], with the account operations ([`call::AccountOp`]). A method of its own, so that
+    /// scripts/wasm-split can put what only it reaches in the account module: an app that only signs in
+    /// then downloads none of the account operations' code.
+    pub fn account(&mut self, op: &str, args: &str) -> String {
+        outcome(
+            call::AccountOp::named(op)
+                .and_then(|known| self.run_account(known, &call::Args::read(op, args)?)),
         )
     }
 }

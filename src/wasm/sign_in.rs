@@ -1,11 +1,10 @@
 //! The sign-in module's operations ([`super::SignInCore`]'s, run by [`super::call`]): SRP, every sign-in flow with
-//! its challenges, remembered devices, and the account operations. The package loads this module only when
-//! a sign-in or an account operation needs it — in the page's sign-in worker, or on the page where no worker
-//! can start.
+//! its challenges and remembered devices (the account operations are [`super::account`]'s, in a module of
+//! their own). The package loads this module only when a sign-in or an account operation needs it — in the
+//! page's sign-in worker, or on the page where no worker can start.
 
 use crate::prelude::*;
 
-use super::account::AccountOperation;
 use super::{SignInCore, opened, reply_body, request_json, session_json};
 use crate::clock::Now;
 use crate::config::ClientConfig;
@@ -139,33 +138,6 @@ impl SignInCore {
     /// Whether stored device secrets can be read back.
     pub(super) fn device_readable(device: &str) -> Value {
         DeviceSecrets::from_storage_json(device).is_ok().into()
-    }
-
-    /// The request of account operation `op` (named as the JS method) with the app's `args`.
-    pub(super) fn account(&self, op: &str, args: &str, access_token: &str) -> Result<Value, Error> {
-        let what = crate::text::concat(&[op, " input"]);
-        let args_json = json::parse_argument(args, &what)?;
-        let operation =
-            AccountOperation::read(op, &Reader::argument(&args_json, &what)?, access_token)?;
-        let request = operation.request(&opened(&self.opened)?.config)?;
-        Ok(request_json(&request))
-    }
-
-    /// What account operation `op` resolves with, from its reply `body`.
-    pub(super) fn account_result(
-        &self,
-        op: &str,
-        args: &str,
-        body: &str,
-        username: &str,
-    ) -> Result<Value, Error> {
-        let what = crate::text::concat(&[op, " input"]);
-        let args_json = json::parse_argument(args, &what)?;
-        let args = Reader::argument(&args_json, &what)?;
-        // The arguments are checked as `account` checked them.
-        let operation = AccountOperation::read(op, &args, "")?;
-        let config = &opened(&self.opened)?.config;
-        operation.output(config, &args, &reply_body(body)?, username)
     }
 
     /// Answers the step the sign-in is waiting on; returns a progress.

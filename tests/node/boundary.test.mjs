@@ -2,11 +2,12 @@
 // src/wasm/call.rs): each core class (the session module's `Core`, the sign-in module's `SignInCore`) has a
 // constructor and one method, `call(op, args)`, that runs the operation named `op` with `args` (the JSON text
 // of an array) and returns the JSON text of `{"ok": value}` or `{"error": {name, message, retryable}}`, and
-// `Core` the same for its refresh operations, `refresh(op, args)`, whose code the refresh module carries; the
+// `Core` the same for its refresh operations, `refresh(op, args)`, whose code the refresh module carries, and
+// `SignInCore` for its account operations, `account(op, args)`, whose code the account module carries; the
 // constructor never throws (an unusable configuration is the error of every later call), and nothing panics on
-// arguments the JS side could pass. Every operation of the three tables in src/wasm/call.rs is called with good
-// and with hostile arguments, garbage argument texts and unknown names; an export added beside `call` and
-// `refresh`, or an operation this file does not call, fails here.
+// arguments the JS side could pass. Every operation of the four tables in src/wasm/call.rs is called with good
+// and with hostile arguments, garbage argument texts and unknown names; an export added beside `call`,
+// `refresh` and `account`, or an operation this file does not call, fails here.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,14 +16,14 @@ import { pathToFileURL } from 'node:url';
 
 import { GLUE } from './helpers.mjs';
 
-// The glue as wasm-bindgen wrote it (pkg/ ships it bundled), with pkg/'s three modules: the session module,
-// then the refresh module and the sign-in module attached to its instance.
+// The glue as wasm-bindgen wrote it (pkg/ ships it bundled), with pkg/'s four modules: the session module,
+// then the refresh module, the sign-in module and the account module attached to its instance.
 const glue = await import(pathToFileURL(join(GLUE, 'cognito_wasm.js')).href);
 const compiled = (file) => new WebAssembly.Module(readFileSync(new URL(`../../pkg/${file}`, import.meta.url)));
 const sessionModule = compiled('cognito_wasm_session_bg.wasm');
 const refreshModule = compiled('cognito_wasm_refresh_bg.wasm');
 const signInModule = compiled('cognito_wasm_sign_in_bg.wasm');
-glue.initSync({ module: sessionModule });
+const accountModule = compiled('cognito_wasm_account_bg.wasm');
 /** What `f` did before the later modules were attached: its value or its error. */
 const outcomeOf = (f) => {
   try {
@@ -31,25 +32,46 @@ const outcomeOf = (f) => {
     return error;
   }
 };
+// Refused before the session module, as the others.
+const accountBeforeInit = outcomeOf(() => glue.attachAccount(accountModule));
+glue.initSync({ module: sessionModule });
 const before = {
+  accountBeforeInit,
   refresh: outcomeOf(() => new glue.Core('{}').refresh('refreshRequest', '[]')),
   signInCore: outcomeOf(() => new glue.SignInCore('{}')),
   signInFirst: outcomeOf(() => glue.attachSignIn(signInModule)),
+  accountFirst: outcomeOf(() => glue.attachAccount(accountModule)),
 };
 glue.attachRefresh(refreshModule);
+before.accountBeforeSignIn = outcomeOf(() => glue.attachAccount(accountModule));
 glue.attachSignIn(signInModule);
+before.account = outcomeOf(() => {
+  const core = new glue.SignInCore('{}');
+  try {
+    return core.account('request', '[]');
+  } finally {
+    core.free();
+  }
+});
+glue.attachAccount(accountModule);
 
-test('the session module alone has no refresh or sign-in code; the later modules take the rest from its instance', () => {
+test('the session module alone has no refresh, sign-in or account code; the later modules take the rest from its instance', () => {
+  assert.match(String(before.accountBeforeInit), /before initSync/, 'no module is attached before the session module');
   assert.ok(before.refresh instanceof TypeError, `a refresh ran without the refresh module: ${before.refresh}`);
   assert.ok(before.signInCore instanceof TypeError, `a SignInCore was made without the sign-in module: ${before.signInCore}`);
   assert.match(String(before.signInFirst), /before the refresh module/, 'the sign-in module needs the refresh module first');
+  for (const refused of [before.accountFirst, before.accountBeforeSignIn]) {
+    assert.match(String(refused), /before the sign-in module/, 'the account module needs the sign-in module first');
+  }
+  assert.ok(before.account instanceof TypeError, `an account operation ran without the account module: ${before.account}`);
   const sessionExports = new Map(WebAssembly.Module.exports(sessionModule).map(({ name, kind }) => [name, kind]));
   assert.deepEqual([...sessionExports.keys()].filter((name) => /signincore|core_refresh/.test(name)), []);
   const exportsOf = (module) => WebAssembly.Module.exports(module).map(({ name }) => name).sort();
   assert.deepEqual(exportsOf(refreshModule), ['core_refresh']);
   assert.deepEqual(exportsOf(signInModule), ['__wbg_signincore_free', 'signincore_call', 'signincore_new']);
+  assert.deepEqual(exportsOf(accountModule), ['signincore_account']);
   const glueModules = new Set(WebAssembly.Module.imports(sessionModule).map((i) => i.module));
-  for (const module of [refreshModule, signInModule]) {
+  for (const module of [refreshModule, signInModule, accountModule]) {
     const imports = WebAssembly.Module.imports(module);
     const shared = imports.filter((i) => i.module === '__split');
     // The earlier modules' functions are called through the function table (scripts/wasm-split), so what
@@ -59,18 +81,20 @@ test('the session module alone has no refresh or sign-in code; the later modules
     // Its other imports are the glue's, which the session module imports from the same place.
     for (const { module: from, name } of imports) assert.ok(from === '__split' || glueModules.has(from), `${from}.${name}`);
   }
-  // A second attach is harmless, and both work (the operations' tests are below).
+  // A second attach is harmless, and all work (the operations' tests are below).
   glue.attachRefresh(refreshModule);
   glue.attachSignIn(signInModule);
+  glue.attachAccount(accountModule);
   const core = new glue.SignInCore('{}');
   assert.equal(JSON.parse(core.call('settings', '[]')).error?.name, 'InvalidParameterException');
+  assert.equal(JSON.parse(core.account('request', '[]')).error?.name, 'InvalidParameterException');
   core.free();
   const session = new glue.Core(GOOD);
   assert.equal(JSON.parse(session.refresh('refreshRequest', '["{}"]')).error?.name, 'InvalidResponseException');
   session.free();
 });
 
-test('the glue exports the two classes, attachRefresh, attachSignIn and initSync, and the classes a constructor, call(op, args) and Core refresh(op, args) alone', () => {
+test('the glue exports the two classes, the three attaches and initSync, and the classes a constructor, call(op, args), Core refresh(op, args) and SignInCore account(op, args) alone', () => {
   const text = readFileSync(join(GLUE, 'cognito_wasm.d.ts'), 'utf8');
   const head = text.slice(0, text.indexOf('export type InitInput'));
   const classes = [...head.matchAll(/^export class (\w+) \{\n([^]*?)^\}/gm)];
@@ -80,13 +104,20 @@ test('the glue exports the two classes, attachRefresh, attachSignIn and initSync
       ([, fn, params, returns]) => `${fn}(${params})${returns ? `: ${returns}` : ''}`,
     );
     const methods = ['call(op: string, args: string): string', 'constructor(config: string)', 'free(): void'];
-    if (name === 'Core') methods.push('refresh(op: string, args: string): string');
+    methods.push(`${name === 'Core' ? 'refresh' : 'account'}(op: string, args: string): string`);
     assert.deepEqual(declared.sort(), methods.sort(), name);
   }
-  for (const attach of ['attachRefresh', 'attachSignIn']) {
+  for (const attach of ['attachRefresh', 'attachSignIn', 'attachAccount']) {
     assert.match(text, new RegExp(`^export function ${attach}\\(module: WebAssembly\\.Module\\): void;$`, 'm'));
   }
-  assert.deepEqual(Object.keys(glue).filter((k) => k !== 'default').sort(), ['Core', 'SignInCore', 'attachRefresh', 'attachSignIn', 'initSync']);
+  assert.deepEqual(Object.keys(glue).filter((k) => k !== 'default').sort(), [
+    'Core',
+    'SignInCore',
+    'attachAccount',
+    'attachRefresh',
+    'attachSignIn',
+    'initSync',
+  ]);
 });
 
 const GOOD = JSON.stringify({ userPoolId: 'us-east-1_Test', clientId: 'client', endpoint: 'http://127.0.0.1:1' });
@@ -121,13 +152,15 @@ const OPERATIONS = {
     signInFailed: [1, ERROR],
     dropSignIn: [],
     deviceReadable: ['{}'],
-    account: ['signUp', '{"username":"u","password":"p"}', 'token'],
-    accountResult: ['fetchUserAttributes', '{}', '{"UserAttributes":[]}', 'u'],
     oauthBegin: ['{}', ORIGIN],
     oauthCallback: [`${ORIGIN}/?code=c&state=s`, '{}'],
     oauthCustomState: ['{}'],
     oauthFinish: ['{}', 200, '{}', 1_700_000_000, 0],
     oauthSignOutUrl: [ORIGIN],
+  },
+  'account core': {
+    request: ['signUp', '{"username":"u","password":"p"}', 'token'],
+    result: ['fetchUserAttributes', '{}', '{"UserAttributes":[]}', 'u'],
   },
 };
 
@@ -181,6 +214,7 @@ for (const [name, className, method, table] of [
   ['session core', 'Core', 'call', 'Core::run'],
   ['refresh core', 'Core', 'refresh', 'Core::run_refresh'],
   ['sign-in core', 'SignInCore', 'call', 'SignInCore::run'],
+  ['account core', 'SignInCore', 'account', 'SignInCore::run_account'],
 ]) {
   const operations = OPERATIONS[name];
   const Core = glue[className];

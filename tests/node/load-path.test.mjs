@@ -1,6 +1,7 @@
 // The load path in headless Chromium: a returning user's page (a session stored by an earlier sign-in) restores
 // it, answers getSession() — with and without a refresh due — and signs out with the session core alone; the
-// sign-in core (signer.js and cognito_wasm_sign_in*) is fetched by the first sign-in, once. Before getSession()
+// sign-in core (signer.js and cognito_wasm_sign_in*) is fetched by the first sign-in, once, and its account
+// module (cognito_wasm_account*) by the first account operation only, once. Before getSession()
 // resolves the page fetches the load path below and nothing else: the code for signing in, account operations,
 // passkeys, completing a redirect, refreshing and sending requests is imported on first use; offline, the
 // local sign-out still works. What was fetched is read from the
@@ -14,7 +15,9 @@ import { gzipSync } from 'node:zlib';
 import { fixture, startHarnessInChromium } from './fixture.mjs';
 import { ROOT, createPoolAndUser, openHarnessPage } from './helpers.mjs';
 
-const SIGN_IN_CORE = /\/pkg\/(signer(-backends)?\.js|cognito_wasm_sign_in(_bg\.wasm|\.js))$/;
+const SIGN_IN_CORE = /\/pkg\/(signer(-backends)?\.js|cognito_wasm_(sign_in|account)(_bg\.wasm|\.js))$/;
+/** The account operations' wasm: `SignInCore.account`, on top of the sign-in module. */
+const ACCOUNT_MODULE = 'cognito_wasm_account_bg.wasm';
 /**
  * The package's files a returning user's page fetches before getSession() resolves, when its tokens are still
  * good, besides `shared-<hash>.js` chunks (code several entries import; scripts/bundle-pkg.mjs): its entry and
@@ -222,7 +225,7 @@ test("offline, a returning user's page whose tokens are due fails the refresh as
   });
 });
 
-test('the first sign-in fetches the sign-in core, once; later sign-ins and account calls reuse it', async () => {
+test('the first sign-in fetches the sign-in core, once, and not the account module; the first account call fetches that, once', async () => {
   const context = await fx.browser.newContext();
   try {
     const fetched = networkLog(context);
@@ -232,16 +235,23 @@ test('the first sign-in fetches the sign-in core, once; later sign-ins and accou
     const out = await attempt(page, `
       await client.prepareSignIn();
       await client.signIn({ username: '${fx.user.username}', password: '${fx.user.password}' });
-      await client.fetchUserAttributes();
       await client.signOut();
       return client.signIn({ username: '${fx.user.username}', password: '${fx.user.password}' });`);
     assert.equal(out.ok, true, JSON.stringify(out));
     assert.equal(out.value.isSignedIn, true);
+    // The worker imports the glue from a shared chunk, and runs the sign-in module on top of the session
+    // module, which the page fetched already, and the refresh module.
+    const signInCore = ['/pkg/cognito_wasm_sign_in_bg.wasm', '/pkg/signer-backends.js', '/pkg/signer.js'];
+    assert.deepEqual(fetched.filter((p) => SIGN_IN_CORE.test(p)).sort(), signInCore, 'no account module for a sign-in');
+    const account = await attempt(page, `
+      const first = await client.fetchUserAttributes();
+      await client.fetchUserAttributes();
+      return Object.keys(first).length > 0;`);
+    assert.deepEqual(account, { ok: true, value: true }, JSON.stringify(account));
     assert.deepEqual(
       fetched.filter((p) => SIGN_IN_CORE.test(p)).sort(),
-      // The worker imports the glue from a shared chunk, and runs the sign-in module on top of the session
-      // module, which the page fetched already, and the refresh module.
-      ['/pkg/cognito_wasm_sign_in_bg.wasm', '/pkg/signer-backends.js', '/pkg/signer.js'],
+      [`/pkg/${ACCOUNT_MODULE}`, ...signInCore].sort(),
+      'the account module, once, for the account calls',
     );
     assert.deepEqual(fetched.filter((p) => p.endsWith(`/${REFRESH_MODULE}`)), [`/pkg/${REFRESH_MODULE}`], 'the refresh module, once');
     // The page hands its compiled session module to the worker: no second fetch of it.

@@ -63,11 +63,11 @@ const fx = fixture(async (start) => {
   return { emulator, server, browser: await start.browser() };
 });
 
-test('the package came from the tarball, and the bundle carries the three .wasm modules and the sign-in worker', () => {
+test('the package came from the tarball, and the bundle carries the four .wasm modules and the sign-in worker', () => {
   const installed = join(WORK, 'node_modules', 'cognito-wasm');
   assert.equal(lstatSync(installed).isSymbolicLink(), false, 'installed, not linked');
   const assets = readdirSync(join(WORK, 'dist', 'assets'));
-  for (const core of ['session', 'refresh', 'sign_in']) {
+  for (const core of ['session', 'refresh', 'sign_in', 'account']) {
     const wasm = `cognito_wasm_${core}_bg.wasm`;
     assert.ok(
       readFileSync(join(installed, wasm)).equals(readFileSync(join(ROOT, 'pkg', wasm))),

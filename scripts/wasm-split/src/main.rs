@@ -19,10 +19,12 @@
 //! carry them along, stale), `wasm-bindgen --no-demangle` and `wasm-opt -g`: IN's functions are matched with
 //! LINKED's by their (mangled) names. Each output is best given a last `wasm-opt -Oz` of its own.
 //!
-//! A PRIMARY written with `--keep-names` can be IN of a second split, with the same LINKED: the parts then
-//! form a chain, each instantiated on top of the ones before it (scripts/build-pkg.sh splits the sign-in
-//! module off first, then the refresh module off the rest). A slot of the table that a later part's thunk
-//! calls may then be filled by a middle part: the later part needs the middle one instantiated first.
+//! A PRIMARY written with `--keep-names` can be IN of another split, with the same LINKED: the parts then
+//! form a chain, each instantiated on top of the ones before it (scripts/build-pkg.sh splits the account
+//! module off first, then the sign-in module off the rest, then the refresh module off that). A slot of the
+//! table that a later part's thunk calls may then be filled by a middle part: the later part needs the middle
+//! one instantiated first. A thunk calls through a slot the primary already fills if there is one, so that a
+//! function two later parts call takes one slot.
 //!
 //! Every run checks what it wrote (src/check.rs) and fails rather than write a module it cannot vouch for;
 //! `check` runs the same checks on the two modules after their last wasm-opt.

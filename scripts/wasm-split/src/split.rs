@@ -155,15 +155,28 @@ pub fn split(
         .context("IN has no function table")?;
     let base = sec.tables.get(tables[table]).initial as u32;
     let sec_funcs: Vec<FunctionId> = sec.funcs.iter().map(|f| f.id()).collect();
+    // A function the primary's table holds already (a vtable's, or in a chain a later part's thunk slot) is
+    // called through that slot: a second slot would cost the primary its element-segment entry on every
+    // page load.
+    let mut held: HashMap<usize, u32> = HashMap::new();
+    for s in primary_slots.iter().filter(|s| s.table == table) {
+        held.entry(s.func).or_insert(s.slot);
+    }
     let mut thunk_slots = Vec::new();
-    for (k, &i) in called.iter().enumerate() {
-        let slot = base + k as u32;
+    for &i in &called {
+        let slot = match held.get(&i) {
+            Some(&slot) => slot,
+            None => {
+                let slot = base + thunk_slots.len() as u32;
+                thunk_slots.push(Slot {
+                    table,
+                    slot,
+                    func: i,
+                });
+                slot
+            }
+        };
         make_thunk(&mut sec, sec_funcs[i], slot, tables[table]);
-        thunk_slots.push(Slot {
-            table,
-            slot,
-            func: i,
-        });
     }
     for module in [&mut prim, &mut sec] {
         let t = module
@@ -171,7 +184,7 @@ pub fn split(
             .iter_mut()
             .nth(table)
             .expect("the function table");
-        t.initial += called.len() as u64;
+        t.initial += thunk_slots.len() as u64;
         t.maximum = t.maximum.map(|max| max.max(t.initial));
     }
     // The secondary imports its tables without a maximum: a later split of the primary (a chain) grows the
