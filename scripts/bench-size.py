@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """What the .wasm is made of: code bytes per function and per crate, from the name section of the
 un-stripped build (target/wasm32-unknown-unknown/wasm-release/cognito_wasm.wasm, before wasm-bindgen and
-wasm-opt): the one module `make pkg` builds, both classes, before scripts/wasm-split cuts it into the session
-and sign-in modules. Usage: scripts/bench-size.py [file.wasm] [top-n]"""
+wasm-opt): the one module `make pkg` builds, both classes, before scripts/wasm-split cuts it into the session,
+refresh, sign-in and account modules. Any other module with a name section works too, e.g. a part split with
+`--keep-names`. Usage: scripts/bench-size.py [file.wasm] [top-n]"""
 import re
 import sys
 from collections import defaultdict
