@@ -261,8 +261,14 @@ impl SignIn {
         body: &Value,
         now: Now,
     ) -> Result<Progress, Error> {
-        let (sent, back) = match mem::replace(&mut self.state, State::Ended) {
-            State::AwaitingReply { sent, back } => (sent, back),
+        // What a failure leaves goes on the table first (the challenge the request answered, if any): the
+        // reply's handlers change the state only once they succeed, and take that challenge when they keep
+        // it as their own request's `back`.
+        let sent = match mem::replace(&mut self.state, State::Ended) {
+            State::AwaitingReply { sent, back } => {
+                self.state = back.map_or(State::Ended, State::AwaitingAnswer);
+                sent
+            }
             other => {
                 let finished = matches!(other, State::SignedIn { .. } | State::Ended);
                 self.state = other;
@@ -273,11 +279,7 @@ impl SignIn {
                 }));
             }
         };
-        let result = self.on_reply(config, sent, back.clone(), body, now);
-        if result.is_err() {
-            self.state = back.map_or(State::Ended, State::AwaitingAnswer);
-        }
-        result
+        self.on_reply(config, sent, body, now)
     }
 
     /// Call when the request this flow sent failed with `error`. Returns a request to send instead when
@@ -311,19 +313,21 @@ impl SignIn {
         None
     }
 
-    /// Answers the current [`NextStep`]. A refused answer leaves the step on the table.
+    /// Answers the current [`NextStep`]. A refused answer leaves the step on the table: nothing here
+    /// changes the state before the answer is accepted, and an accepted one that may be refused by Cognito
+    /// keeps the challenge as the request's `back`.
     pub fn answer(&mut self, config: &ClientConfig, answer: Answer) -> Result<Progress, Error> {
         let State::AwaitingAnswer(challenge) = &self.state else {
             return Err(Error::invalid_parameter(
                 "no sign-in step is waiting for an answer",
             ));
         };
-        let challenge = challenge.clone();
         let response = answer.response.trim().to_owned();
         if response.is_empty() {
             return Err(Error::invalid_parameter("challengeResponse is required"));
         }
         let metadata = answer.client_metadata.as_ref();
+        let session = challenge.session.clone();
         let (name, responses) = match &challenge.kind {
             Kind::Code(code) => (code.name(), parameter(code.response_key(), response)),
             Kind::Custom => ("CUSTOM_CHALLENGE", parameter("ANSWER", response)),
@@ -345,10 +349,10 @@ impl SignIn {
             Kind::EmailAddress => ("MFA_SETUP", parameter("EMAIL", response)),
             Kind::ChooseMfaSetup { allowed } => {
                 return match choose_mfa_type(allowed, &response)? {
-                    MfaType::Totp => self.associate_software_token(challenge),
+                    MfaType::Totp => Ok(self.associate_software_token()),
                     MfaType::Email => {
                         self.state = State::AwaitingAnswer(Challenge {
-                            session: challenge.session,
+                            session,
                             kind: Kind::EmailAddress,
                         });
                         Ok(Progress::NextStep(NextStep::SetUpEmail))
@@ -358,12 +362,13 @@ impl SignIn {
             }
             Kind::TotpCode => {
                 let mut body = Value::object([
-                    ("Session", challenge.session.as_ref().into()),
+                    ("Session", session.as_ref().into()),
                     ("UserCode", (&response).into()),
                 ]);
                 body.insert_some("FriendlyDeviceName", answer.friendly_device_name.as_ref());
                 let request = Request::new(Operation::VerifySoftwareToken, body);
-                return Ok(self.send(request, Sent::VerifySoftwareToken, Some(challenge)));
+                let back = self.take_challenge();
+                return Ok(self.send(request, Sent::VerifySoftwareToken, back));
             }
             Kind::SelectFirstFactor { available } => {
                 let factor = FirstFactor::parse(&response)
@@ -376,7 +381,7 @@ impl SignIn {
                     })?;
                 if factor.needs_password() && self.input.password.expose().is_empty() {
                     self.state = State::AwaitingAnswer(Challenge {
-                        session: challenge.session,
+                        session,
                         kind: Kind::PasswordFor {
                             factor,
                             available: available.clone(),
@@ -384,7 +389,7 @@ impl SignIn {
                     });
                     return Ok(Progress::NextStep(NextStep::ConfirmWithPassword));
                 }
-                return self.choose_first_factor(config, factor, challenge, metadata);
+                return self.choose_first_factor(config, factor, session, None, metadata);
             }
             Kind::WebAuthn(asked) => {
                 let assertion = Credential::assertion(&response)?;
@@ -394,89 +399,100 @@ impl SignIn {
                     ));
                 }
                 let responses = parameter("CREDENTIAL", assertion.to_challenge_response());
-                let request = self.respond_request(
-                    config,
-                    "WEB_AUTHN",
-                    responses,
-                    challenge.session.clone(),
-                    metadata,
-                );
+                let request =
+                    self.respond_request(config, "WEB_AUTHN", responses, session, metadata);
                 // Cognito's session is used up by this answer: no second try on it.
                 return self.send_response(request, None, None);
             }
             Kind::PasswordFor { factor, available } => {
-                self.input.password = Password::new(answer.response.clone());
                 // A refused password goes back to the choice, not to the password prompt.
                 let offer = Challenge {
-                    session: challenge.session.clone(),
+                    session: session.clone(),
                     kind: Kind::SelectFirstFactor {
                         available: available.clone(),
                     },
                 };
-                return self.choose_first_factor(config, *factor, offer, metadata);
+                let factor = *factor;
+                self.input.password = Password::new(answer.response.clone());
+                return self.choose_first_factor(config, factor, session, Some(offer), metadata);
             }
         };
-        let request =
-            self.respond_request(config, name, responses, challenge.session.clone(), metadata);
-        self.send_response(request, None, Some(challenge))
+        let request = self.respond_request(config, name, responses, session, metadata);
+        let back = self.take_challenge();
+        self.send_response(request, None, back)
     }
 
     /// SELECT_CHALLENGE answered with `factor`; password factors carry the password (or SRP_A) with it.
+    /// A refusal puts `offer` on the table again, else the challenge on the table now.
     fn choose_first_factor(
         &mut self,
         config: &ClientConfig,
         factor: FirstFactor,
-        offer: Challenge,
+        session: Option<String>,
+        offer: Option<Challenge>,
         metadata: Option<&StringMap>,
     ) -> Result<Progress, Error> {
         let mut responses = parameter("ANSWER", factor.name().to_owned());
         let srp = factor_parameters(factor, &self.input.password, &mut responses)?;
-        let request = self.respond_request(
-            config,
-            "SELECT_CHALLENGE",
-            responses,
-            offer.session.clone(),
-            metadata,
-        );
-        self.send_response(request, srp.map(Ephemeral::Password), Some(offer))
+        let request =
+            self.respond_request(config, "SELECT_CHALLENGE", responses, session, metadata);
+        let back = offer.or_else(|| self.take_challenge());
+        self.send_response(request, srp.map(Ephemeral::Password), back)
     }
 
-    fn associate_software_token(&mut self, setup: Challenge) -> Result<Progress, Error> {
+    /// Starts MFA setup by TOTP for the challenge on the table, which a failure puts back.
+    fn associate_software_token(&mut self) -> Progress {
+        let back = self.take_challenge();
+        let session = back.as_ref().and_then(|setup| setup.session.as_ref());
         let request = Request::new(
             Operation::AssociateSoftwareToken,
-            Value::object([("Session", setup.session.as_ref().into())]),
+            Value::object([("Session", session.into())]),
         );
-        Ok(self.send(request, Sent::AssociateSoftwareToken, Some(setup)))
+        self.send(request, Sent::AssociateSoftwareToken, back)
+    }
+
+    /// The MFA setup on the table, its session renewed with `session` if the reply carried one.
+    fn setup_under_way(&mut self, session: Option<String>) -> Result<&mut Challenge, Error> {
+        let State::AwaitingAnswer(setup) = &mut self.state else {
+            return Err(Error::invalid_response("no MFA setup under way"));
+        };
+        if session.is_some() {
+            setup.session = session;
+        }
+        Ok(setup)
+    }
+
+    /// The challenge on the table, taken off it (the state is `Ended` until the caller sets the next).
+    fn take_challenge(&mut self) -> Option<Challenge> {
+        match mem::replace(&mut self.state, State::Ended) {
+            State::AwaitingAnswer(challenge) => Some(challenge),
+            _ => None,
+        }
     }
 
     fn on_reply(
         &mut self,
         config: &ClientConfig,
         sent: Sent,
-        back: Option<Challenge>,
         body: &Value,
         now: Now,
     ) -> Result<Progress, Error> {
         match sent {
             Sent::InitiateAuth { srp, .. } => {
                 let reply = AuthResponse::read(body, "InitiateAuth")?;
-                self.on_auth_reply(config, reply, srp.map(Ephemeral::Password), back, now)
+                self.on_auth_reply(config, reply, srp.map(Ephemeral::Password), now)
             }
             Sent::RespondToAuthChallenge { srp, .. } => {
                 let reply = AuthResponse::read(body, "RespondToAuthChallenge")?;
-                self.on_auth_reply(config, reply, srp, back, now)
+                self.on_auth_reply(config, reply, srp, now)
             }
             Sent::AssociateSoftwareToken => {
                 let reply = Reader::reply(body, "AssociateSoftwareToken")?;
                 let (secret_code, session) =
                     (reply.string("SecretCode")?, reply.opt_string("Session")?);
-                let setup =
-                    back.ok_or_else(|| Error::invalid_response("no MFA setup under way"))?;
+                let setup = self.setup_under_way(session)?;
+                setup.kind = Kind::TotpCode;
                 let details = TotpSetup::new(secret_code, &self.totp_issuer, &self.input.username);
-                self.state = State::AwaitingAnswer(Challenge {
-                    session: session.or(setup.session),
-                    kind: Kind::TotpCode,
-                });
                 Ok(Progress::NextStep(NextStep::SetUpTotp {
                     totp_setup_details: details,
                 }))
@@ -489,20 +505,14 @@ impl SignIn {
                         "the TOTP code was not accepted",
                     ));
                 }
-                let verified =
-                    back.ok_or_else(|| Error::invalid_response("no MFA setup under way"))?;
-                let verified = Challenge {
-                    session: reply.opt_string("Session")?.or(verified.session),
-                    kind: verified.kind,
-                };
-                let request = self.respond_request(
-                    config,
-                    "MFA_SETUP",
-                    StringMap::new(),
-                    verified.session.clone(),
-                    None,
-                );
-                self.send_response(request, None, Some(verified))
+                let session = self
+                    .setup_under_way(reply.opt_string("Session")?)?
+                    .session
+                    .clone();
+                let request =
+                    self.respond_request(config, "MFA_SETUP", StringMap::new(), session, None);
+                let back = self.take_challenge();
+                self.send_response(request, None, back)
             }
             Sent::ConfirmDevice {
                 session,
@@ -525,7 +535,6 @@ impl SignIn {
         config: &ClientConfig,
         reply: AuthResponse,
         srp: Option<Ephemeral>,
-        back: Option<Challenge>,
         now: Now,
     ) -> Result<Progress, Error> {
         if let Some(result) = &reply.authentication_result {
@@ -561,6 +570,7 @@ impl SignIn {
             };
             let request = self.password_claim(config, &srp, &reply, now.server)?;
             // A refused claim after a chosen PASSWORD_SRP factor goes back to the choice.
+            let back = self.take_challenge();
             return self.send_response(request, None, back);
         }
         let parameters = reply.challenge_parameters;
@@ -638,12 +648,13 @@ impl SignIn {
             (_, "MFA_SETUP") => match MfaType::list(&parameters, "MFAS_CAN_SETUP").as_slice() {
                 // The only factor to set up is TOTP: associate right away, the secret is the next step.
                 [MfaType::Totp] => {
-                    return self.associate_software_token(Challenge {
+                    self.state = State::AwaitingAnswer(Challenge {
                         session: reply.session,
                         kind: Kind::ChooseMfaSetup {
                             allowed: vec![MfaType::Totp],
                         },
                     });
+                    return Ok(self.associate_software_token());
                 }
                 [MfaType::Email] => (Kind::EmailAddress, NextStep::SetUpEmail),
                 [] => return Ok(self.end_on(unhandled())),
