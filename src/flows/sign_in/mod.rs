@@ -25,9 +25,7 @@ use crate::error::Error;
 use crate::flows::code_delivery::CodeDeliveryDetails;
 use crate::flows::web_authn::{Credential, RequestOptions};
 use crate::json::{Reader, Value};
-use crate::protocol::{
-    AuthResponse, InitiateAuthRequest, Operation, Request, RespondToAuthChallengeRequest, StringMap,
-};
+use crate::protocol::{AuthRequest, AuthResponse, Operation, Request, StringMap};
 use crate::secret::Password;
 use crate::session::Session;
 use crate::srp::client::SrpClient;
@@ -92,15 +90,11 @@ enum Ephemeral {
 
 /// The request on the wire, holding what its reply needs.
 enum Sent {
-    /// SRP sign-ins hold their ephemeral until PASSWORD_VERIFIER.
-    InitiateAuth {
-        request: InitiateAuthRequest,
-        srp: Option<SrpClient>,
-    },
-    /// A challenge answered: tokens or another challenge come back. `srp` is the ephemeral a verifier
-    /// challenge in the reply will need (PASSWORD_SRP chosen, DEVICE_SRP_AUTH sent).
-    RespondToAuthChallenge {
-        request: RespondToAuthChallengeRequest,
+    /// InitiateAuth, or a challenge answered: tokens or another challenge come back. `srp` is the ephemeral
+    /// a verifier challenge in the reply will need (an SRP sign-in, PASSWORD_SRP chosen, DEVICE_SRP_AUTH
+    /// sent).
+    Auth {
+        request: AuthRequest,
         srp: Option<Ephemeral>,
     },
     /// MFA setup by TOTP: the secret comes back, to show.
@@ -200,10 +194,12 @@ impl SignIn {
         if let Some(device) = &input.device {
             auth_parameters.insert("DEVICE_KEY".into(), device.device_key.clone());
         }
-        let request = InitiateAuthRequest {
-            auth_flow,
+        let request = AuthRequest {
+            operation: Operation::InitiateAuth,
+            name: auth_flow,
             client_id: config.client_id.clone(),
-            auth_parameters,
+            parameters: auth_parameters,
+            session: None,
             client_metadata: input.client_metadata.clone(),
         };
         let wire = request.to_request();
@@ -213,7 +209,10 @@ impl SignIn {
             device_forgotten: false,
             totp_issuer: config.totp_issuer.clone(),
             state: State::AwaitingReply {
-                sent: Sent::InitiateAuth { request, srp },
+                sent: Sent::Auth {
+                    request,
+                    srp: srp.map(Ephemeral::Password),
+                },
                 back: None,
             },
         };
@@ -478,12 +477,8 @@ impl SignIn {
         now: Now,
     ) -> Result<Progress, Error> {
         match sent {
-            Sent::InitiateAuth { srp, .. } => {
-                let reply = AuthResponse::read(body, "InitiateAuth")?;
-                self.on_auth_reply(config, reply, srp.map(Ephemeral::Password), now)
-            }
-            Sent::RespondToAuthChallenge { srp, .. } => {
-                let reply = AuthResponse::read(body, "RespondToAuthChallenge")?;
+            Sent::Auth { request, srp } => {
+                let reply = AuthResponse::read(body, request.operation.name())?;
                 self.on_auth_reply(config, reply, srp, now)
             }
             Sent::AssociateSoftwareToken => {
@@ -722,12 +717,12 @@ impl SignIn {
 
     fn send_response(
         &mut self,
-        request: RespondToAuthChallengeRequest,
+        request: AuthRequest,
         srp: Option<Ephemeral>,
         back: Option<Challenge>,
     ) -> Result<Progress, Error> {
         let wire = request.to_request();
-        Ok(self.send(wire, Sent::RespondToAuthChallenge { request, srp }, back))
+        Ok(self.send(wire, Sent::Auth { request, srp }, back))
     }
 
     /// The name challenge answers carry: the challenge's, else `USER_ID_FOR_SRP`, else what was typed.
@@ -742,16 +737,17 @@ impl SignIn {
         mut responses: StringMap,
         session: Option<String>,
         client_metadata: Option<&StringMap>,
-    ) -> RespondToAuthChallengeRequest {
+    ) -> AuthRequest {
         let username = self.username().to_owned();
         if let Some(hash) = config.secret_hash(&username) {
             responses.insert("SECRET_HASH".into(), hash);
         }
         responses.insert("USERNAME".into(), username);
-        RespondToAuthChallengeRequest {
-            challenge_name,
+        AuthRequest {
+            operation: Operation::RespondToAuthChallenge,
+            name: challenge_name,
             client_id: config.client_id.clone(),
-            challenge_responses: responses,
+            parameters: responses,
             session,
             client_metadata: client_metadata
                 .or(self.input.client_metadata.as_ref())
@@ -767,7 +763,7 @@ impl SignIn {
         srp: &SrpClient,
         reply: &AuthResponse,
         now: i64,
-    ) -> Result<RespondToAuthChallengeRequest, Error> {
+    ) -> Result<AuthRequest, Error> {
         let parameters = &reply.challenge_parameters;
         let user_id = required_parameter("PASSWORD_VERIFIER", parameters, "USER_ID_FOR_SRP")?;
         let claim = Claim {
@@ -786,10 +782,11 @@ impl SignIn {
             responses.insert("DEVICE_KEY".into(), device.device_key.clone());
         }
         self.user_id = Some(user_id.to_owned());
-        Ok(RespondToAuthChallengeRequest {
-            challenge_name: "PASSWORD_VERIFIER",
+        Ok(AuthRequest {
+            operation: Operation::RespondToAuthChallenge,
+            name: "PASSWORD_VERIFIER",
             client_id: config.client_id.clone(),
-            challenge_responses: responses,
+            parameters: responses,
             session: reply.session.clone(),
             client_metadata: self.input.client_metadata.clone(),
         })
@@ -801,21 +798,14 @@ impl Sent {
     /// optional extra (InitiateAuth, PASSWORD_VERIFIER); `None` where it carried none or is about the
     /// device itself.
     fn without_device_key(&mut self) -> Option<Request> {
-        let removed = match self {
-            Self::InitiateAuth { request, .. } => request.auth_parameters.remove("DEVICE_KEY"),
-            Self::RespondToAuthChallenge { request, .. }
-                if request.challenge_name == "PASSWORD_VERIFIER" =>
-            {
-                request.challenge_responses.remove("DEVICE_KEY")
-            }
-            _ => None,
+        let Self::Auth { request, .. } = self else {
+            return None;
         };
-        removed?;
-        match self {
-            Self::InitiateAuth { request, .. } => Some(request.to_request()),
-            Self::RespondToAuthChallenge { request, .. } => Some(request.to_request()),
-            _ => None,
+        if request.operation != Operation::InitiateAuth && request.name != "PASSWORD_VERIFIER" {
+            return None;
         }
+        request.parameters.remove("DEVICE_KEY")?;
+        Some(request.to_request())
     }
 }
 
