@@ -772,24 +772,21 @@ impl SignIn {
             password: self.input.password.expose(),
         };
         let mut responses = claim.responses("PASSWORD_VERIFIER", parameters, srp, now)?;
-        responses.insert("USERNAME".into(), user_id.to_owned());
-        // The hash must name the user as the challenge does (typed aliases fail the check).
-        let hash_user = parameters.get("USERNAME").map_or(user_id, String::as_str);
-        if let Some(hash) = config.secret_hash(hash_user) {
-            responses.insert("SECRET_HASH".into(), hash);
-        }
         if let Some(device) = &self.input.device {
             responses.insert("DEVICE_KEY".into(), device.device_key.clone());
         }
         self.user_id = Some(user_id.to_owned());
-        Ok(AuthRequest {
-            operation: Operation::RespondToAuthChallenge,
-            name: "PASSWORD_VERIFIER",
-            client_id: config.client_id.clone(),
-            parameters: responses,
-            session: reply.session.clone(),
-            client_metadata: self.input.client_metadata.clone(),
-        })
+        let session = reply.session.clone();
+        let mut request =
+            self.respond_request(config, "PASSWORD_VERIFIER", responses, session, None);
+        // The hash must name the user as the challenge does (typed aliases fail the check).
+        if let Some(hash) = parameters
+            .get("USERNAME")
+            .and_then(|name| config.secret_hash(name))
+        {
+            request.parameters.insert("SECRET_HASH".into(), hash);
+        }
+        Ok(request)
     }
 }
 
