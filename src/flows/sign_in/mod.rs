@@ -163,16 +163,16 @@ impl SignIn {
         let mut auth_parameters = parameter("USERNAME", input.username.clone());
         let (auth_flow, srp) = match method {
             Method::Srp(srp) => {
-                auth_parameters.insert("SRP_A".into(), srp.srp_a_hex());
+                auth_parameters.set("SRP_A", srp.srp_a_hex());
                 ("USER_SRP_AUTH", Some(srp))
             }
             Method::Password => {
-                auth_parameters.insert("PASSWORD".into(), input.password.expose().to_owned());
+                auth_parameters.set("PASSWORD", input.password.expose().to_owned());
                 ("USER_PASSWORD_AUTH", None)
             }
             Method::CustomWithSrp(srp) => {
-                auth_parameters.insert("SRP_A".into(), srp.srp_a_hex());
-                auth_parameters.insert("CHALLENGE_NAME".into(), "SRP_A".into());
+                auth_parameters.set("SRP_A", srp.srp_a_hex());
+                auth_parameters.set("CHALLENGE_NAME", "SRP_A".into());
                 ("CUSTOM_AUTH", Some(srp))
             }
             Method::CustomWithoutSrp => ("CUSTOM_AUTH", None),
@@ -180,7 +180,7 @@ impl SignIn {
                 let srp = match preferred {
                     Some(factor) => {
                         let srp = factor_parameters(factor, &input.password, &mut auth_parameters)?;
-                        auth_parameters.insert("PREFERRED_CHALLENGE".into(), factor.name().into());
+                        auth_parameters.set("PREFERRED_CHALLENGE", factor.name().into());
                         srp
                     }
                     None => None,
@@ -189,10 +189,10 @@ impl SignIn {
             }
         };
         if let Some(hash) = config.secret_hash(&input.username) {
-            auth_parameters.insert("SECRET_HASH".into(), hash);
+            auth_parameters.set("SECRET_HASH", hash);
         }
         if let Some(device) = &input.device {
-            auth_parameters.insert("DEVICE_KEY".into(), device.device_key.clone());
+            auth_parameters.set("DEVICE_KEY", device.device_key.clone());
         }
         let request = AuthRequest {
             operation: Operation::InitiateAuth,
@@ -580,7 +580,7 @@ impl SignIn {
                 "DEVICE_SRP_AUTH" => {
                     let srp = SrpClient::generate()?;
                     let mut responses = parameter("DEVICE_KEY", device.device_key.clone());
-                    responses.insert("SRP_A".into(), srp.srp_a_hex());
+                    responses.set("SRP_A", srp.srp_a_hex());
                     let request = self.respond_request(
                         config,
                         "DEVICE_SRP_AUTH",
@@ -602,7 +602,7 @@ impl SignIn {
                         password: device.device_password.expose(),
                     };
                     let mut responses = claim.responses(&name, &parameters, &srp, now.server)?;
-                    responses.insert("DEVICE_KEY".into(), device.device_key.clone());
+                    responses.set("DEVICE_KEY", device.device_key.clone());
                     let request = self.respond_request(
                         config,
                         "DEVICE_PASSWORD_VERIFIER",
@@ -740,9 +740,9 @@ impl SignIn {
     ) -> AuthRequest {
         let username = self.username().to_owned();
         if let Some(hash) = config.secret_hash(&username) {
-            responses.insert("SECRET_HASH".into(), hash);
+            responses.set("SECRET_HASH", hash);
         }
-        responses.insert("USERNAME".into(), username);
+        responses.set("USERNAME", username);
         AuthRequest {
             operation: Operation::RespondToAuthChallenge,
             name: challenge_name,
@@ -773,7 +773,7 @@ impl SignIn {
         };
         let mut responses = claim.responses("PASSWORD_VERIFIER", parameters, srp, now)?;
         if let Some(device) = &self.input.device {
-            responses.insert("DEVICE_KEY".into(), device.device_key.clone());
+            responses.set("DEVICE_KEY", device.device_key.clone());
         }
         self.user_id = Some(user_id.to_owned());
         let session = reply.session.clone();
@@ -784,7 +784,7 @@ impl SignIn {
             .get("USERNAME")
             .and_then(|name| config.secret_hash(name))
         {
-            request.parameters.insert("SECRET_HASH".into(), hash);
+            request.parameters.set("SECRET_HASH", hash);
         }
         Ok(request)
     }
@@ -815,7 +815,7 @@ const PREFERRED_CHALLENGE_REFUSED: &str =
 /// iterator machinery per array length).
 fn parameter(key: &str, value: String) -> StringMap {
     let mut map = StringMap::new();
-    map.insert(key.to_owned(), value);
+    map.set(key, value);
     map
 }
 
@@ -846,12 +846,12 @@ fn factor_parameters(
 ) -> Result<Option<SrpClient>, Error> {
     match factor {
         FirstFactor::Password => {
-            parameters.insert("PASSWORD".into(), password.expose().to_owned());
+            parameters.set("PASSWORD", password.expose().to_owned());
             Ok(None)
         }
         FirstFactor::PasswordSrp => {
             let srp = SrpClient::generate()?;
-            parameters.insert("SRP_A".into(), srp.srp_a_hex());
+            parameters.set("SRP_A", srp.srp_a_hex());
             Ok(Some(srp))
         }
         FirstFactor::EmailOtp | FirstFactor::SmsOtp | FirstFactor::WebAuthn => Ok(None),
