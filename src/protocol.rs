@@ -372,7 +372,9 @@ pub fn string_list(parameters: &StringMap, key: &str) -> Vec<String> {
     let items = value.as_ref().and_then(Value::as_array);
     let mut list = Vec::new();
     for item in items.into_iter().flatten() {
-        list.extend(item.as_str().map(str::to_owned));
+        if let Some(text) = item.as_str() {
+            list.push(text.to_owned());
+        }
     }
     list
 }

@@ -64,10 +64,12 @@ impl MfaType {
     /// The MFA types in a JSON list of challenge names (`MFAS_CAN_CHOOSE`, `MFAS_CAN_SETUP`).
     pub(crate) fn list(parameters: &StringMap, key: &str) -> Vec<Self> {
         let mut types = Vec::new();
-        for name in string_list(parameters, key) {
-            types.extend(Self::from_challenge(&name));
+        for name in &string_list(parameters, key) {
+            // A repeat of the type before it is left out (`dedup`'s rule, without its generic code).
+            if let Some(t) = Self::from_challenge(name).filter(|t| types.last() != Some(t)) {
+                types.push(t);
+            }
         }
-        types.dedup();
         types
     }
 }
