@@ -231,7 +231,9 @@ impl GetUserReply {
     pub fn mfa_preference(&self) -> MfaPreferenceOutput {
         let mut enabled = Vec::new();
         for setting in &self.user_mfa_setting_list {
-            enabled.extend(MfaType::from_setting(setting));
+            if let Some(mfa) = MfaType::from_setting(setting) {
+                enabled.push(mfa);
+            }
         }
         MfaPreferenceOutput {
             enabled: (!enabled.is_empty()).then_some(enabled),
