@@ -29,13 +29,22 @@ impl MfaType {
         Self::from_challenge(name)
     }
 
+    /// The type an app's answer names, in any case: as apps name it, or as Cognito does.
     pub(crate) fn parse(answer: &str) -> Option<Self> {
-        match answer.trim().to_ascii_uppercase().as_str() {
-            "SMS" | "SMS_MFA" => Some(Self::Sms),
-            "TOTP" | "SOFTWARE_TOKEN_MFA" => Some(Self::Totp),
-            "EMAIL" | "EMAIL_OTP" | "EMAIL_MFA" => Some(Self::Email),
-            _ => None,
-        }
+        const NAMES: [(&str, MfaType); 7] = [
+            ("SMS", MfaType::Sms),
+            ("SMS_MFA", MfaType::Sms),
+            ("TOTP", MfaType::Totp),
+            ("SOFTWARE_TOKEN_MFA", MfaType::Totp),
+            ("EMAIL", MfaType::Email),
+            ("EMAIL_OTP", MfaType::Email),
+            ("EMAIL_MFA", MfaType::Email),
+        ];
+        let answer = answer.trim();
+        NAMES
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(answer))
+            .map(|&(_, mfa)| mfa)
     }
 
     /// As the app names it (`allowedMFATypes`).
