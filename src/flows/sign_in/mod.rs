@@ -640,28 +640,30 @@ impl SignIn {
                 };
                 (Kind::SelectMfaType { allowed }, step)
             }
-            (_, "MFA_SETUP") => match MfaType::list(&parameters, "MFAS_CAN_SETUP").as_slice() {
-                // The only factor to set up is TOTP: associate right away, the secret is the next step.
-                [MfaType::Totp] => {
-                    self.state = State::AwaitingAnswer(Challenge {
-                        session: reply.session,
-                        kind: Kind::ChooseMfaSetup {
-                            allowed: vec![MfaType::Totp],
+            (_, "MFA_SETUP") => {
+                let allowed = MfaType::list(&parameters, "MFAS_CAN_SETUP");
+                match allowed.as_slice() {
+                    // The only factor to set up is TOTP: associate right away, the secret is the next
+                    // step.
+                    [MfaType::Totp] => {
+                        self.state = State::AwaitingAnswer(Challenge {
+                            session: reply.session,
+                            kind: Kind::ChooseMfaSetup { allowed },
+                        });
+                        return Ok(self.associate_software_token());
+                    }
+                    [MfaType::Email] => (Kind::EmailAddress, NextStep::SetUpEmail),
+                    [] => return Ok(self.end_on(unhandled())),
+                    _ => (
+                        Kind::ChooseMfaSetup {
+                            allowed: allowed.clone(),
                         },
-                    });
-                    return Ok(self.associate_software_token());
+                        NextStep::SelectMfaSetup {
+                            allowed_mfa_types: allowed,
+                        },
+                    ),
                 }
-                [MfaType::Email] => (Kind::EmailAddress, NextStep::SetUpEmail),
-                [] => return Ok(self.end_on(unhandled())),
-                several => (
-                    Kind::ChooseMfaSetup {
-                        allowed: several.to_vec(),
-                    },
-                    NextStep::SelectMfaSetup {
-                        allowed_mfa_types: several.to_vec(),
-                    },
-                ),
-            },
+            }
             (_, "NEW_PASSWORD_REQUIRED") => (
                 Kind::NewPassword,
                 NextStep::NewPasswordRequired {
