@@ -255,7 +255,10 @@ impl MfaPreferenceOutput {
     /// `{enabled?, preferred?}`: what is not set is left out.
     pub fn to_json(&self) -> Value {
         let mut output = Value::object([]);
-        output.insert_some("enabled", self.enabled.clone());
+        output.insert_some(
+            "enabled",
+            self.enabled.as_deref().map(MfaType::list_to_json),
+        );
         output.insert_some("preferred", self.preferred);
         output
     }

@@ -56,6 +56,16 @@ impl MfaType {
         }
     }
 
+    /// `["SMS", "TOTP"]`: a list of types as apps see it (`allowedMFATypes`, `enabled`). A loop over the
+    /// slice, where `Value::from` of a vector is generic code per type of item and wants the vector owned.
+    pub(crate) fn list_to_json(types: &[Self]) -> Value {
+        let mut list = Vec::new();
+        for t in types {
+            list.push(Value::from(t.name()));
+        }
+        Value::Array(list)
+    }
+
     /// "SMS, TOTP", for messages.
     pub(crate) fn names(types: &[Self]) -> String {
         text::join(types.iter().map(|t| t.name()), ", ")
