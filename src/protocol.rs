@@ -103,22 +103,20 @@ impl Request {
 /// values that read and write it.
 pub use crate::json::StringMap;
 
-/// InitiateAuth's body. Owned, so that a sign-in can keep what it sent (to send it again without a device
+/// The body of InitiateAuth or RespondToAuthChallenge, which have one shape: a name (`AuthFlow`,
+/// `ChallengeName`), the client, a parameter map (`AuthParameters`, `ChallengeResponses`), the challenge's
+/// session (RespondToAuthChallenge only) and the client metadata. One type, so that a sign-in's requests
+/// share one writer. Owned, so that a sign-in can keep what it sent (to send it again without a device
 /// Cognito forgot); the parameters carry passwords and SRP values and are wiped when dropped.
 #[derive(Clone)]
-pub struct InitiateAuthRequest {
-    pub auth_flow: &'static str,
+pub struct AuthRequest {
+    /// [`Operation::InitiateAuth`] or [`Operation::RespondToAuthChallenge`].
+    pub operation: Operation,
+    /// The `AuthFlow` or the `ChallengeName`.
+    pub name: &'static str,
     pub client_id: String,
-    pub auth_parameters: StringMap,
-    pub client_metadata: Option<StringMap>,
-}
-
-/// RespondToAuthChallenge's body; owned and wiped like [`InitiateAuthRequest`].
-#[derive(Clone)]
-pub struct RespondToAuthChallengeRequest {
-    pub challenge_name: &'static str,
-    pub client_id: String,
-    pub challenge_responses: StringMap,
+    /// The `AuthParameters` or the `ChallengeResponses`.
+    pub parameters: StringMap,
     pub session: Option<String>,
     pub client_metadata: Option<StringMap>,
 }
@@ -128,40 +126,27 @@ pub fn wipe_values(parameters: &mut StringMap) {
     parameters.values_mut().for_each(Zeroize::zeroize);
 }
 
-impl Drop for InitiateAuthRequest {
+impl Drop for AuthRequest {
     fn drop(&mut self) {
-        wipe_values(&mut self.auth_parameters);
+        wipe_values(&mut self.parameters);
     }
 }
 
-impl Drop for RespondToAuthChallengeRequest {
-    fn drop(&mut self) {
-        wipe_values(&mut self.challenge_responses);
-    }
-}
-
-impl InitiateAuthRequest {
+impl AuthRequest {
     pub fn to_request(&self) -> Request {
+        let (name, parameters) = if self.operation == Operation::InitiateAuth {
+            ("AuthFlow", "AuthParameters")
+        } else {
+            ("ChallengeName", "ChallengeResponses")
+        };
         let mut body = Value::object([
-            ("AuthFlow", self.auth_flow.into()),
+            (name, self.name.into()),
             ("ClientId", (&self.client_id).into()),
-            ("AuthParameters", (&self.auth_parameters).into()),
-        ]);
-        body.insert_some("ClientMetadata", self.client_metadata.as_ref());
-        Request::new(Operation::InitiateAuth, body)
-    }
-}
-
-impl RespondToAuthChallengeRequest {
-    pub fn to_request(&self) -> Request {
-        let mut body = Value::object([
-            ("ChallengeName", self.challenge_name.into()),
-            ("ClientId", (&self.client_id).into()),
-            ("ChallengeResponses", (&self.challenge_responses).into()),
+            (parameters, (&self.parameters).into()),
         ]);
         body.insert_some("Session", self.session.as_ref());
         body.insert_some("ClientMetadata", self.client_metadata.as_ref());
-        Request::new(Operation::RespondToAuthChallenge, body)
+        Request::new(self.operation, body)
     }
 }
 
@@ -387,7 +372,9 @@ pub fn string_list(parameters: &StringMap, key: &str) -> Vec<String> {
     let items = value.as_ref().and_then(Value::as_array);
     let mut list = Vec::new();
     for item in items.into_iter().flatten() {
-        list.extend(item.as_str().map(str::to_owned));
+        if let Some(text) = item.as_str() {
+            list.push(text.to_owned());
+        }
     }
     list
 }

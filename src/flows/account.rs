@@ -231,7 +231,9 @@ impl GetUserReply {
     pub fn mfa_preference(&self) -> MfaPreferenceOutput {
         let mut enabled = Vec::new();
         for setting in &self.user_mfa_setting_list {
-            enabled.extend(MfaType::from_setting(setting));
+            if let Some(mfa) = MfaType::from_setting(setting) {
+                enabled.push(mfa);
+            }
         }
         MfaPreferenceOutput {
             enabled: (!enabled.is_empty()).then_some(enabled),
@@ -253,7 +255,10 @@ impl MfaPreferenceOutput {
     /// `{enabled?, preferred?}`: what is not set is left out.
     pub fn to_json(&self) -> Value {
         let mut output = Value::object([]);
-        output.insert_some("enabled", self.enabled.clone());
+        output.insert_some(
+            "enabled",
+            self.enabled.as_deref().map(MfaType::list_to_json),
+        );
         output.insert_some("preferred", self.preferred);
         output
     }

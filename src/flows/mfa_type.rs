@@ -29,13 +29,22 @@ impl MfaType {
         Self::from_challenge(name)
     }
 
+    /// The type an app's answer names, in any case: as apps name it, or as Cognito does.
     pub(crate) fn parse(answer: &str) -> Option<Self> {
-        match answer.trim().to_ascii_uppercase().as_str() {
-            "SMS" | "SMS_MFA" => Some(Self::Sms),
-            "TOTP" | "SOFTWARE_TOKEN_MFA" => Some(Self::Totp),
-            "EMAIL" | "EMAIL_OTP" | "EMAIL_MFA" => Some(Self::Email),
-            _ => None,
-        }
+        const NAMES: [(&str, MfaType); 7] = [
+            ("SMS", MfaType::Sms),
+            ("SMS_MFA", MfaType::Sms),
+            ("TOTP", MfaType::Totp),
+            ("SOFTWARE_TOKEN_MFA", MfaType::Totp),
+            ("EMAIL", MfaType::Email),
+            ("EMAIL_OTP", MfaType::Email),
+            ("EMAIL_MFA", MfaType::Email),
+        ];
+        let answer = answer.trim();
+        NAMES
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(answer))
+            .map(|&(_, mfa)| mfa)
     }
 
     /// As the app names it (`allowedMFATypes`).
@@ -45,6 +54,16 @@ impl MfaType {
             Self::Totp => "TOTP",
             Self::Email => "EMAIL",
         }
+    }
+
+    /// `["SMS", "TOTP"]`: a list of types as apps see it (`allowedMFATypes`, `enabled`). A loop over the
+    /// slice, where `Value::from` of a vector is generic code per type of item and wants the vector owned.
+    pub(crate) fn list_to_json(types: &[Self]) -> Value {
+        let mut list = Vec::new();
+        for t in types {
+            list.push(Value::from(t.name()));
+        }
+        Value::Array(list)
     }
 
     /// "SMS, TOTP", for messages.
@@ -64,10 +83,12 @@ impl MfaType {
     /// The MFA types in a JSON list of challenge names (`MFAS_CAN_CHOOSE`, `MFAS_CAN_SETUP`).
     pub(crate) fn list(parameters: &StringMap, key: &str) -> Vec<Self> {
         let mut types = Vec::new();
-        for name in string_list(parameters, key) {
-            types.extend(Self::from_challenge(&name));
+        for name in &string_list(parameters, key) {
+            // A repeat of the type before it is left out (`dedup`'s rule, without its generic code).
+            if let Some(t) = Self::from_challenge(name).filter(|t| types.last() != Some(t)) {
+                types.push(t);
+            }
         }
-        types.dedup();
         types
     }
 }

@@ -28,7 +28,7 @@ pub fn request(config: &ClientConfig, session: &Session) -> Result<Request, Erro
         body.insert_some("DeviceKey", session.device_key());
         return Ok(Request::new(Operation::GetTokensFromRefreshToken, body));
     }
-    // InitiateAuth's body as InitiateAuthRequest writes it (AuthParameters in name order; the test below
+    // InitiateAuth's body as AuthRequest writes it (AuthParameters in name order; the test below
     // holds them alike), built as a value: the sorted string map and the request type are then the sign-in
     // module's alone (the session module 1.3 kB, 534 B gzipped, smaller; the sign-in module 1.0 kB larger).
     let mut auth_parameters = Value::object([]);
@@ -95,7 +95,7 @@ pub fn refreshed(session: &Session, body: &Value, now: i64) -> Result<Session, E
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::{InitiateAuthRequest, StringMap};
+    use crate::protocol::{AuthRequest, Operation, StringMap};
     use crate::secret::{ClientSecret, RefreshToken};
     use crate::session::StoredSession;
     use crate::session::tests::{result, token};
@@ -152,10 +152,12 @@ mod tests {
                 if let Some(device) = device {
                     auth_parameters.insert("DEVICE_KEY".into(), device.to_owned());
                 }
-                let expected = InitiateAuthRequest {
-                    auth_flow: "REFRESH_TOKEN_AUTH",
+                let expected = AuthRequest {
+                    operation: Operation::InitiateAuth,
+                    name: "REFRESH_TOKEN_AUTH",
                     client_id: "client".into(),
-                    auth_parameters,
+                    parameters: auth_parameters,
+                    session: None,
                     client_metadata: None,
                 }
                 .to_request();

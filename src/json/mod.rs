@@ -187,16 +187,12 @@ impl<'a> Reader<'a> {
         Ok(items)
     }
 
-    /// The array of objects at `path` (none when absent).
-    pub fn objects(&self, path: &str) -> Result<Vec<Reader<'a>>, Error> {
-        let mut readers = Vec::new();
-        for value in self.array_of(path, "an array of objects", OBJECT)? {
-            readers.push(Reader {
-                value,
-                source: self.source,
-            });
-        }
-        Ok(readers)
+    /// The array of objects at `path` (none when absent), a reader each: one iterator type for every
+    /// caller's loop, where a vector of readers compiled to its own push and drop.
+    pub fn objects(&self, path: &str) -> Result<impl Iterator<Item = Reader<'a>> + use<'a>, Error> {
+        let source = self.source;
+        let items = self.array_of(path, "an array of objects", OBJECT)?;
+        Ok(items.iter().map(move |value| Reader { value, source }))
     }
 
     pub fn string(&self, path: &str) -> Result<String, Error> {
@@ -416,7 +412,7 @@ mod tests {
                 "an array of strings",
             ),
             (
-                &|p| listed(reader.objects(p)),
+                &|p| listed(reader.objects(p).map(Iterator::collect::<Vec<_>>)),
                 &["ao"],
                 "an array of objects",
             ),

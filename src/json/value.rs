@@ -55,6 +55,12 @@ impl StringMap {
         }
     }
 
+    /// Sets `key`, a name the code spells out, to `value`: one copy of the key's allocation and of the
+    /// replaced value's drop, where each `insert("…".into(), …)` compiled to its own.
+    pub fn set(&mut self, key: &str, value: String) {
+        self.insert(key.to_owned(), value);
+    }
+
     /// Sets `key` to `value`, giving back the value it replaces.
     pub fn insert(&mut self, key: String, value: String) -> Option<String> {
         match self.find(&key) {

@@ -44,7 +44,9 @@ impl Signed {
 pub fn signed_byte_array(n: &Signed) -> Vec<u8> {
     // The magnitude without leading zero bytes, behind one zero byte for the sign.
     let mut out = vec![0];
-    out.extend(n.magnitude.to_be_bytes().iter().skip_while(|&&b| b == 0));
+    let bytes = n.magnitude.to_be_bytes();
+    let first = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
+    out.extend_from_slice(bytes.get(first..).unwrap_or_default());
     if n.negative {
         // −m = !m + 1 over the magnitude's bytes and the zero byte in front of it.
         for byte in out.iter_mut() {

@@ -95,10 +95,9 @@ impl U3072 {
         for byte in self.to_be_bytes() {
             text::push_hex_byte(&mut hex, byte, false);
         }
-        match hex.trim_start_matches('0') {
-            "" => "0".to_owned(),
-            digits => digits.to_owned(),
-        }
+        // Without the leading zeros, but the last digit is kept (zero is "0").
+        let first = hex.bytes().position(|b| b != b'0').unwrap_or(hex.len() - 1);
+        hex.get(first..hex.len()).unwrap_or_default().to_owned()
     }
 
     pub fn is_zero(&self) -> bool {

@@ -66,11 +66,16 @@ impl FirstFactor {
         Self::WebAuthn,
     ];
 
-    /// The factor named `name`, in any case.
+    /// The factor an answer names, in any case, spaces around it allowed.
     pub(super) fn parse(name: &str) -> Option<Self> {
+        Self::named(name.trim())
+    }
+
+    /// The factor named `name`, in any case.
+    fn named(name: &str) -> Option<Self> {
         Self::ALL
             .into_iter()
-            .find(|factor| factor.name().eq_ignore_ascii_case(name.trim()))
+            .find(|factor| factor.name().eq_ignore_ascii_case(name))
     }
 
     pub(super) fn name(self) -> &'static str {
@@ -134,11 +139,7 @@ pub(super) enum Kind {
 impl Kind {
     /// The usable factors among those Cognito offers, in its order.
     pub(super) fn usable_factors(available: &[String]) -> impl Iterator<Item = FirstFactor> + '_ {
-        available.iter().filter_map(|name| {
-            FirstFactor::ALL
-                .into_iter()
-                .find(|factor| factor.name().eq_ignore_ascii_case(name))
-        })
+        available.iter().filter_map(|name| FirstFactor::named(name))
     }
 }
 

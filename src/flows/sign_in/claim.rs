@@ -38,12 +38,9 @@ impl Claim<'_> {
             &timestamp,
         )?;
         let mut responses = StringMap::new();
-        responses.insert(
-            "PASSWORD_CLAIM_SECRET_BLOCK".to_owned(),
-            secret_block.to_owned(),
-        );
-        responses.insert("TIMESTAMP".to_owned(), timestamp);
-        responses.insert("PASSWORD_CLAIM_SIGNATURE".to_owned(), signature);
+        responses.set("PASSWORD_CLAIM_SECRET_BLOCK", secret_block.to_owned());
+        responses.set("TIMESTAMP", timestamp);
+        responses.set("PASSWORD_CLAIM_SIGNATURE", signature);
         Ok(responses)
     }
 }

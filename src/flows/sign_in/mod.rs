@@ -25,9 +25,7 @@ use crate::error::Error;
 use crate::flows::code_delivery::CodeDeliveryDetails;
 use crate::flows::web_authn::{Credential, RequestOptions};
 use crate::json::{Reader, Value};
-use crate::protocol::{
-    AuthResponse, InitiateAuthRequest, Operation, Request, RespondToAuthChallengeRequest, StringMap,
-};
+use crate::protocol::{AuthRequest, AuthResponse, Operation, Request, StringMap};
 use crate::secret::Password;
 use crate::session::Session;
 use crate::srp::client::SrpClient;
@@ -92,15 +90,11 @@ enum Ephemeral {
 
 /// The request on the wire, holding what its reply needs.
 enum Sent {
-    /// SRP sign-ins hold their ephemeral until PASSWORD_VERIFIER.
-    InitiateAuth {
-        request: InitiateAuthRequest,
-        srp: Option<SrpClient>,
-    },
-    /// A challenge answered: tokens or another challenge come back. `srp` is the ephemeral a verifier
-    /// challenge in the reply will need (PASSWORD_SRP chosen, DEVICE_SRP_AUTH sent).
-    RespondToAuthChallenge {
-        request: RespondToAuthChallengeRequest,
+    /// InitiateAuth, or a challenge answered: tokens or another challenge come back. `srp` is the ephemeral
+    /// a verifier challenge in the reply will need (an SRP sign-in, PASSWORD_SRP chosen, DEVICE_SRP_AUTH
+    /// sent).
+    Auth {
+        request: AuthRequest,
         srp: Option<Ephemeral>,
     },
     /// MFA setup by TOTP: the secret comes back, to show.
@@ -169,16 +163,16 @@ impl SignIn {
         let mut auth_parameters = parameter("USERNAME", input.username.clone());
         let (auth_flow, srp) = match method {
             Method::Srp(srp) => {
-                auth_parameters.insert("SRP_A".into(), srp.srp_a_hex());
+                auth_parameters.set("SRP_A", srp.srp_a_hex());
                 ("USER_SRP_AUTH", Some(srp))
             }
             Method::Password => {
-                auth_parameters.insert("PASSWORD".into(), input.password.expose().to_owned());
+                auth_parameters.set("PASSWORD", input.password.expose().to_owned());
                 ("USER_PASSWORD_AUTH", None)
             }
             Method::CustomWithSrp(srp) => {
-                auth_parameters.insert("SRP_A".into(), srp.srp_a_hex());
-                auth_parameters.insert("CHALLENGE_NAME".into(), "SRP_A".into());
+                auth_parameters.set("SRP_A", srp.srp_a_hex());
+                auth_parameters.set("CHALLENGE_NAME", "SRP_A".into());
                 ("CUSTOM_AUTH", Some(srp))
             }
             Method::CustomWithoutSrp => ("CUSTOM_AUTH", None),
@@ -186,7 +180,7 @@ impl SignIn {
                 let srp = match preferred {
                     Some(factor) => {
                         let srp = factor_parameters(factor, &input.password, &mut auth_parameters)?;
-                        auth_parameters.insert("PREFERRED_CHALLENGE".into(), factor.name().into());
+                        auth_parameters.set("PREFERRED_CHALLENGE", factor.name().into());
                         srp
                     }
                     None => None,
@@ -195,15 +189,17 @@ impl SignIn {
             }
         };
         if let Some(hash) = config.secret_hash(&input.username) {
-            auth_parameters.insert("SECRET_HASH".into(), hash);
+            auth_parameters.set("SECRET_HASH", hash);
         }
         if let Some(device) = &input.device {
-            auth_parameters.insert("DEVICE_KEY".into(), device.device_key.clone());
+            auth_parameters.set("DEVICE_KEY", device.device_key.clone());
         }
-        let request = InitiateAuthRequest {
-            auth_flow,
+        let request = AuthRequest {
+            operation: Operation::InitiateAuth,
+            name: auth_flow,
             client_id: config.client_id.clone(),
-            auth_parameters,
+            parameters: auth_parameters,
+            session: None,
             client_metadata: input.client_metadata.clone(),
         };
         let wire = request.to_request();
@@ -213,7 +209,10 @@ impl SignIn {
             device_forgotten: false,
             totp_issuer: config.totp_issuer.clone(),
             state: State::AwaitingReply {
-                sent: Sent::InitiateAuth { request, srp },
+                sent: Sent::Auth {
+                    request,
+                    srp: srp.map(Ephemeral::Password),
+                },
                 back: None,
             },
         };
@@ -261,8 +260,14 @@ impl SignIn {
         body: &Value,
         now: Now,
     ) -> Result<Progress, Error> {
-        let (sent, back) = match mem::replace(&mut self.state, State::Ended) {
-            State::AwaitingReply { sent, back } => (sent, back),
+        // What a failure leaves goes on the table first (the challenge the request answered, if any): the
+        // reply's handlers change the state only once they succeed, and take that challenge when they keep
+        // it as their own request's `back`.
+        let sent = match mem::replace(&mut self.state, State::Ended) {
+            State::AwaitingReply { sent, back } => {
+                self.state = back.map_or(State::Ended, State::AwaitingAnswer);
+                sent
+            }
             other => {
                 let finished = matches!(other, State::SignedIn { .. } | State::Ended);
                 self.state = other;
@@ -273,11 +278,7 @@ impl SignIn {
                 }));
             }
         };
-        let result = self.on_reply(config, sent, back.clone(), body, now);
-        if result.is_err() {
-            self.state = back.map_or(State::Ended, State::AwaitingAnswer);
-        }
-        result
+        self.on_reply(config, sent, body, now)
     }
 
     /// Call when the request this flow sent failed with `error`. Returns a request to send instead when
@@ -311,19 +312,21 @@ impl SignIn {
         None
     }
 
-    /// Answers the current [`NextStep`]. A refused answer leaves the step on the table.
+    /// Answers the current [`NextStep`]. A refused answer leaves the step on the table: nothing here
+    /// changes the state before the answer is accepted, and an accepted one that may be refused by Cognito
+    /// keeps the challenge as the request's `back`.
     pub fn answer(&mut self, config: &ClientConfig, answer: Answer) -> Result<Progress, Error> {
         let State::AwaitingAnswer(challenge) = &self.state else {
             return Err(Error::invalid_parameter(
                 "no sign-in step is waiting for an answer",
             ));
         };
-        let challenge = challenge.clone();
         let response = answer.response.trim().to_owned();
         if response.is_empty() {
             return Err(Error::invalid_parameter("challengeResponse is required"));
         }
         let metadata = answer.client_metadata.as_ref();
+        let session = challenge.session.clone();
         let (name, responses) = match &challenge.kind {
             Kind::Code(code) => (code.name(), parameter(code.response_key(), response)),
             Kind::Custom => ("CUSTOM_CHALLENGE", parameter("ANSWER", response)),
@@ -345,10 +348,10 @@ impl SignIn {
             Kind::EmailAddress => ("MFA_SETUP", parameter("EMAIL", response)),
             Kind::ChooseMfaSetup { allowed } => {
                 return match choose_mfa_type(allowed, &response)? {
-                    MfaType::Totp => self.associate_software_token(challenge),
+                    MfaType::Totp => Ok(self.associate_software_token()),
                     MfaType::Email => {
                         self.state = State::AwaitingAnswer(Challenge {
-                            session: challenge.session,
+                            session,
                             kind: Kind::EmailAddress,
                         });
                         Ok(Progress::NextStep(NextStep::SetUpEmail))
@@ -358,12 +361,13 @@ impl SignIn {
             }
             Kind::TotpCode => {
                 let mut body = Value::object([
-                    ("Session", challenge.session.as_ref().into()),
+                    ("Session", session.as_ref().into()),
                     ("UserCode", (&response).into()),
                 ]);
                 body.insert_some("FriendlyDeviceName", answer.friendly_device_name.as_ref());
                 let request = Request::new(Operation::VerifySoftwareToken, body);
-                return Ok(self.send(request, Sent::VerifySoftwareToken, Some(challenge)));
+                let back = self.take_challenge();
+                return Ok(self.send(request, Sent::VerifySoftwareToken, back));
             }
             Kind::SelectFirstFactor { available } => {
                 let factor = FirstFactor::parse(&response)
@@ -376,7 +380,7 @@ impl SignIn {
                     })?;
                 if factor.needs_password() && self.input.password.expose().is_empty() {
                     self.state = State::AwaitingAnswer(Challenge {
-                        session: challenge.session,
+                        session,
                         kind: Kind::PasswordFor {
                             factor,
                             available: available.clone(),
@@ -384,7 +388,7 @@ impl SignIn {
                     });
                     return Ok(Progress::NextStep(NextStep::ConfirmWithPassword));
                 }
-                return self.choose_first_factor(config, factor, challenge, metadata);
+                return self.choose_first_factor(config, factor, session, None, metadata);
             }
             Kind::WebAuthn(asked) => {
                 let assertion = Credential::assertion(&response)?;
@@ -394,89 +398,96 @@ impl SignIn {
                     ));
                 }
                 let responses = parameter("CREDENTIAL", assertion.to_challenge_response());
-                let request = self.respond_request(
-                    config,
-                    "WEB_AUTHN",
-                    responses,
-                    challenge.session.clone(),
-                    metadata,
-                );
+                let request =
+                    self.respond_request(config, "WEB_AUTHN", responses, session, metadata);
                 // Cognito's session is used up by this answer: no second try on it.
                 return self.send_response(request, None, None);
             }
             Kind::PasswordFor { factor, available } => {
-                self.input.password = Password::new(answer.response.clone());
                 // A refused password goes back to the choice, not to the password prompt.
                 let offer = Challenge {
-                    session: challenge.session.clone(),
+                    session: session.clone(),
                     kind: Kind::SelectFirstFactor {
                         available: available.clone(),
                     },
                 };
-                return self.choose_first_factor(config, *factor, offer, metadata);
+                let factor = *factor;
+                self.input.password = Password::new(answer.response.clone());
+                return self.choose_first_factor(config, factor, session, Some(offer), metadata);
             }
         };
-        let request =
-            self.respond_request(config, name, responses, challenge.session.clone(), metadata);
-        self.send_response(request, None, Some(challenge))
+        let request = self.respond_request(config, name, responses, session, metadata);
+        let back = self.take_challenge();
+        self.send_response(request, None, back)
     }
 
     /// SELECT_CHALLENGE answered with `factor`; password factors carry the password (or SRP_A) with it.
+    /// A refusal puts `offer` on the table again, else the challenge on the table now.
     fn choose_first_factor(
         &mut self,
         config: &ClientConfig,
         factor: FirstFactor,
-        offer: Challenge,
+        session: Option<String>,
+        offer: Option<Challenge>,
         metadata: Option<&StringMap>,
     ) -> Result<Progress, Error> {
         let mut responses = parameter("ANSWER", factor.name().to_owned());
         let srp = factor_parameters(factor, &self.input.password, &mut responses)?;
-        let request = self.respond_request(
-            config,
-            "SELECT_CHALLENGE",
-            responses,
-            offer.session.clone(),
-            metadata,
-        );
-        self.send_response(request, srp.map(Ephemeral::Password), Some(offer))
+        let request =
+            self.respond_request(config, "SELECT_CHALLENGE", responses, session, metadata);
+        let back = offer.or_else(|| self.take_challenge());
+        self.send_response(request, srp.map(Ephemeral::Password), back)
     }
 
-    fn associate_software_token(&mut self, setup: Challenge) -> Result<Progress, Error> {
+    /// Starts MFA setup by TOTP for the challenge on the table, which a failure puts back.
+    fn associate_software_token(&mut self) -> Progress {
+        let back = self.take_challenge();
+        let session = back.as_ref().and_then(|setup| setup.session.as_ref());
         let request = Request::new(
             Operation::AssociateSoftwareToken,
-            Value::object([("Session", setup.session.as_ref().into())]),
+            Value::object([("Session", session.into())]),
         );
-        Ok(self.send(request, Sent::AssociateSoftwareToken, Some(setup)))
+        self.send(request, Sent::AssociateSoftwareToken, back)
+    }
+
+    /// The MFA setup on the table, its session renewed with `session` if the reply carried one.
+    fn setup_under_way(&mut self, session: Option<String>) -> Result<&mut Challenge, Error> {
+        let State::AwaitingAnswer(setup) = &mut self.state else {
+            return Err(Error::invalid_response("no MFA setup under way"));
+        };
+        if session.is_some() {
+            setup.session = session;
+        }
+        Ok(setup)
+    }
+
+    /// The challenge on the table, taken off it (the state is `Ended` until the caller sets the next).
+    fn take_challenge(&mut self) -> Option<Challenge> {
+        match mem::replace(&mut self.state, State::Ended) {
+            State::AwaitingAnswer(challenge) => Some(challenge),
+            _ => None,
+        }
     }
 
     fn on_reply(
         &mut self,
         config: &ClientConfig,
         sent: Sent,
-        back: Option<Challenge>,
         body: &Value,
         now: Now,
     ) -> Result<Progress, Error> {
         match sent {
-            Sent::InitiateAuth { srp, .. } => {
-                let reply = AuthResponse::read(body, "InitiateAuth")?;
-                self.on_auth_reply(config, reply, srp.map(Ephemeral::Password), back, now)
-            }
-            Sent::RespondToAuthChallenge { srp, .. } => {
-                let reply = AuthResponse::read(body, "RespondToAuthChallenge")?;
-                self.on_auth_reply(config, reply, srp, back, now)
+            Sent::Auth { request, srp } => {
+                let reply = AuthResponse::read(body, request.operation.name())?;
+                self.on_auth_reply(config, reply, srp, now)
             }
             Sent::AssociateSoftwareToken => {
                 let reply = Reader::reply(body, "AssociateSoftwareToken")?;
                 let (secret_code, session) =
                     (reply.string("SecretCode")?, reply.opt_string("Session")?);
-                let setup =
-                    back.ok_or_else(|| Error::invalid_response("no MFA setup under way"))?;
+                let setup = self.setup_under_way(session)?;
+                setup.kind = Kind::TotpCode;
                 let details = TotpSetup::new(secret_code, &self.totp_issuer, &self.input.username);
-                self.state = State::AwaitingAnswer(Challenge {
-                    session: session.or(setup.session),
-                    kind: Kind::TotpCode,
-                });
                 Ok(Progress::NextStep(NextStep::SetUpTotp {
                     totp_setup_details: details,
                 }))
@@ -489,20 +500,14 @@ impl SignIn {
                         "the TOTP code was not accepted",
                     ));
                 }
-                let verified =
-                    back.ok_or_else(|| Error::invalid_response("no MFA setup under way"))?;
-                let verified = Challenge {
-                    session: reply.opt_string("Session")?.or(verified.session),
-                    kind: verified.kind,
-                };
-                let request = self.respond_request(
-                    config,
-                    "MFA_SETUP",
-                    StringMap::new(),
-                    verified.session.clone(),
-                    None,
-                );
-                self.send_response(request, None, Some(verified))
+                let session = self
+                    .setup_under_way(reply.opt_string("Session")?)?
+                    .session
+                    .clone();
+                let request =
+                    self.respond_request(config, "MFA_SETUP", StringMap::new(), session, None);
+                let back = self.take_challenge();
+                self.send_response(request, None, back)
             }
             Sent::ConfirmDevice {
                 session,
@@ -525,7 +530,6 @@ impl SignIn {
         config: &ClientConfig,
         reply: AuthResponse,
         srp: Option<Ephemeral>,
-        back: Option<Challenge>,
         now: Now,
     ) -> Result<Progress, Error> {
         if let Some(result) = &reply.authentication_result {
@@ -561,6 +565,7 @@ impl SignIn {
             };
             let request = self.password_claim(config, &srp, &reply, now.server)?;
             // A refused claim after a chosen PASSWORD_SRP factor goes back to the choice.
+            let back = self.take_challenge();
             return self.send_response(request, None, back);
         }
         let parameters = reply.challenge_parameters;
@@ -575,7 +580,7 @@ impl SignIn {
                 "DEVICE_SRP_AUTH" => {
                     let srp = SrpClient::generate()?;
                     let mut responses = parameter("DEVICE_KEY", device.device_key.clone());
-                    responses.insert("SRP_A".into(), srp.srp_a_hex());
+                    responses.set("SRP_A", srp.srp_a_hex());
                     let request = self.respond_request(
                         config,
                         "DEVICE_SRP_AUTH",
@@ -597,7 +602,7 @@ impl SignIn {
                         password: device.device_password.expose(),
                     };
                     let mut responses = claim.responses(&name, &parameters, &srp, now.server)?;
-                    responses.insert("DEVICE_KEY".into(), device.device_key.clone());
+                    responses.set("DEVICE_KEY", device.device_key.clone());
                     let request = self.respond_request(
                         config,
                         "DEVICE_PASSWORD_VERIFIER",
@@ -635,27 +640,30 @@ impl SignIn {
                 };
                 (Kind::SelectMfaType { allowed }, step)
             }
-            (_, "MFA_SETUP") => match MfaType::list(&parameters, "MFAS_CAN_SETUP").as_slice() {
-                // The only factor to set up is TOTP: associate right away, the secret is the next step.
-                [MfaType::Totp] => {
-                    return self.associate_software_token(Challenge {
-                        session: reply.session,
-                        kind: Kind::ChooseMfaSetup {
-                            allowed: vec![MfaType::Totp],
+            (_, "MFA_SETUP") => {
+                let allowed = MfaType::list(&parameters, "MFAS_CAN_SETUP");
+                match allowed.as_slice() {
+                    // The only factor to set up is TOTP: associate right away, the secret is the next
+                    // step.
+                    [MfaType::Totp] => {
+                        self.state = State::AwaitingAnswer(Challenge {
+                            session: reply.session,
+                            kind: Kind::ChooseMfaSetup { allowed },
+                        });
+                        return Ok(self.associate_software_token());
+                    }
+                    [MfaType::Email] => (Kind::EmailAddress, NextStep::SetUpEmail),
+                    [] => return Ok(self.end_on(unhandled())),
+                    _ => (
+                        Kind::ChooseMfaSetup {
+                            allowed: allowed.clone(),
                         },
-                    });
+                        NextStep::SelectMfaSetup {
+                            allowed_mfa_types: allowed,
+                        },
+                    ),
                 }
-                [MfaType::Email] => (Kind::EmailAddress, NextStep::SetUpEmail),
-                [] => return Ok(self.end_on(unhandled())),
-                several => (
-                    Kind::ChooseMfaSetup {
-                        allowed: several.to_vec(),
-                    },
-                    NextStep::SelectMfaSetup {
-                        allowed_mfa_types: several.to_vec(),
-                    },
-                ),
-            },
+            }
             (_, "NEW_PASSWORD_REQUIRED") => (
                 Kind::NewPassword,
                 NextStep::NewPasswordRequired {
@@ -711,12 +719,12 @@ impl SignIn {
 
     fn send_response(
         &mut self,
-        request: RespondToAuthChallengeRequest,
+        request: AuthRequest,
         srp: Option<Ephemeral>,
         back: Option<Challenge>,
     ) -> Result<Progress, Error> {
         let wire = request.to_request();
-        Ok(self.send(wire, Sent::RespondToAuthChallenge { request, srp }, back))
+        Ok(self.send(wire, Sent::Auth { request, srp }, back))
     }
 
     /// The name challenge answers carry: the challenge's, else `USER_ID_FOR_SRP`, else what was typed.
@@ -731,16 +739,17 @@ impl SignIn {
         mut responses: StringMap,
         session: Option<String>,
         client_metadata: Option<&StringMap>,
-    ) -> RespondToAuthChallengeRequest {
+    ) -> AuthRequest {
         let username = self.username().to_owned();
         if let Some(hash) = config.secret_hash(&username) {
-            responses.insert("SECRET_HASH".into(), hash);
+            responses.set("SECRET_HASH", hash);
         }
-        responses.insert("USERNAME".into(), username);
-        RespondToAuthChallengeRequest {
-            challenge_name,
+        responses.set("USERNAME", username);
+        AuthRequest {
+            operation: Operation::RespondToAuthChallenge,
+            name: challenge_name,
             client_id: config.client_id.clone(),
-            challenge_responses: responses,
+            parameters: responses,
             session,
             client_metadata: client_metadata
                 .or(self.input.client_metadata.as_ref())
@@ -756,7 +765,7 @@ impl SignIn {
         srp: &SrpClient,
         reply: &AuthResponse,
         now: i64,
-    ) -> Result<RespondToAuthChallengeRequest, Error> {
+    ) -> Result<AuthRequest, Error> {
         let parameters = &reply.challenge_parameters;
         let user_id = required_parameter("PASSWORD_VERIFIER", parameters, "USER_ID_FOR_SRP")?;
         let claim = Claim {
@@ -765,23 +774,21 @@ impl SignIn {
             password: self.input.password.expose(),
         };
         let mut responses = claim.responses("PASSWORD_VERIFIER", parameters, srp, now)?;
-        responses.insert("USERNAME".into(), user_id.to_owned());
-        // The hash must name the user as the challenge does (typed aliases fail the check).
-        let hash_user = parameters.get("USERNAME").map_or(user_id, String::as_str);
-        if let Some(hash) = config.secret_hash(hash_user) {
-            responses.insert("SECRET_HASH".into(), hash);
-        }
         if let Some(device) = &self.input.device {
-            responses.insert("DEVICE_KEY".into(), device.device_key.clone());
+            responses.set("DEVICE_KEY", device.device_key.clone());
         }
         self.user_id = Some(user_id.to_owned());
-        Ok(RespondToAuthChallengeRequest {
-            challenge_name: "PASSWORD_VERIFIER",
-            client_id: config.client_id.clone(),
-            challenge_responses: responses,
-            session: reply.session.clone(),
-            client_metadata: self.input.client_metadata.clone(),
-        })
+        let session = reply.session.clone();
+        let mut request =
+            self.respond_request(config, "PASSWORD_VERIFIER", responses, session, None);
+        // The hash must name the user as the challenge does (typed aliases fail the check).
+        if let Some(hash) = parameters
+            .get("USERNAME")
+            .and_then(|name| config.secret_hash(name))
+        {
+            request.parameters.set("SECRET_HASH", hash);
+        }
+        Ok(request)
     }
 }
 
@@ -790,21 +797,14 @@ impl Sent {
     /// optional extra (InitiateAuth, PASSWORD_VERIFIER); `None` where it carried none or is about the
     /// device itself.
     fn without_device_key(&mut self) -> Option<Request> {
-        let removed = match self {
-            Self::InitiateAuth { request, .. } => request.auth_parameters.remove("DEVICE_KEY"),
-            Self::RespondToAuthChallenge { request, .. }
-                if request.challenge_name == "PASSWORD_VERIFIER" =>
-            {
-                request.challenge_responses.remove("DEVICE_KEY")
-            }
-            _ => None,
+        let Self::Auth { request, .. } = self else {
+            return None;
         };
-        removed?;
-        match self {
-            Self::InitiateAuth { request, .. } => Some(request.to_request()),
-            Self::RespondToAuthChallenge { request, .. } => Some(request.to_request()),
-            _ => None,
+        if request.operation != Operation::InitiateAuth && request.name != "PASSWORD_VERIFIER" {
+            return None;
         }
+        request.parameters.remove("DEVICE_KEY")?;
+        Some(request.to_request())
     }
 }
 
@@ -817,7 +817,7 @@ const PREFERRED_CHALLENGE_REFUSED: &str =
 /// iterator machinery per array length).
 fn parameter(key: &str, value: String) -> StringMap {
     let mut map = StringMap::new();
-    map.insert(key.to_owned(), value);
+    map.set(key, value);
     map
 }
 
@@ -848,12 +848,12 @@ fn factor_parameters(
 ) -> Result<Option<SrpClient>, Error> {
     match factor {
         FirstFactor::Password => {
-            parameters.insert("PASSWORD".into(), password.expose().to_owned());
+            parameters.set("PASSWORD", password.expose().to_owned());
             Ok(None)
         }
         FirstFactor::PasswordSrp => {
             let srp = SrpClient::generate()?;
-            parameters.insert("SRP_A".into(), srp.srp_a_hex());
+            parameters.set("SRP_A", srp.srp_a_hex());
             Ok(Some(srp))
         }
         FirstFactor::EmailOtp | FirstFactor::SmsOtp | FirstFactor::WebAuthn => Ok(None),

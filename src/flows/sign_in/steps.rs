@@ -130,7 +130,7 @@ impl NextStep {
             } => ("codeDeliveryDetails", code_delivery_details.into()),
             Self::SelectMfaType { allowed_mfa_types }
             | Self::SelectMfaSetup { allowed_mfa_types } => {
-                ("allowedMFATypes", allowed_mfa_types.clone().into())
+                ("allowedMFATypes", MfaType::list_to_json(allowed_mfa_types))
             }
             Self::SetUpTotp { totp_setup_details } => {
                 ("totpSetupDetails", totp_setup_details.to_json())
