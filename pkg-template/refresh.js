@@ -4,19 +4,13 @@
 // refresh module of the wasm) is loaded when one is first due, so a page whose tokens are still good does not
 // fetch it.
 import { onFirstUse } from './on-first-use.js';
-import { fail, invoke, unauthenticated } from './outcome.js';
+import { invoke, unauthenticated } from './outcome.js';
 import { Call, deviceNow, timer } from './timers.js';
 import { wasmProvider } from './wasm-provider.js';
 
-/** The refresh module attached to this thread's instance, as the entry loads it (wasm-provider.js). */
-async function refreshModule() {
-  const provider = wasmProvider();
-  if (!provider) throw fail('InternalError', 'cognito-wasm: import the package by its entry (index.js or node.js)');
-  await provider.loadRefresh();
-}
-
-// Both at once: one round trip, not two.
-const tokenRefresh = onFirstUse(() => Promise.all([import('./token-refresh.js'), refreshModule()]).then(([module]) => module));
+// With the refresh module attached to this thread's instance, as the entry loads it (wasm-provider.js); both at
+// once: one round trip, not two.
+const tokenRefresh = onFirstUse(async () => (await Promise.all([import('./token-refresh.js'), wasmProvider().loadRefresh()]))[0]);
 
 /** How much earlier than due the proactive refresh may run, at most: spreads many tabs' refreshes. */
 const REFRESH_JITTER_MS = 5_000;
