@@ -18,6 +18,16 @@ export function provideWasm(how) {
   provider = how;
 }
 
+/** For the entries: `load()` (a promise) made once, and again by the next call after a failure (offline, say). */
+export function once(load) {
+  let loading;
+  return () =>
+    (loading ??= load().catch((error) => {
+      loading = undefined;
+      throw error;
+    }));
+}
+
 /** What the entry provided; an InternalError when the package was not imported by its entry. */
 export function wasmProvider() {
   if (!provider) throw fail('InternalError', 'cognito-wasm: import the package by its entry (index.js or node.js)');
