@@ -1,6 +1,7 @@
-// The two ways signer-host.js runs the sign-in core, fetched by it with the first call that needs the core
-// (so that a returning user's page, which never signs in, does not download them): in the page's sign-in
-// worker (signer.js, whose header describes the messages), or loaded into this thread.
+// The two ways signer-host.js runs the sign-in core: in the page's sign-in worker (signer.js, whose header
+// describes the messages), or loaded into this thread. Bundled with signer-host.js, which the client imports
+// with the first call that needs the core: a returning user's page, which never signs in, does not download
+// them, and the first sign-in fetches one file, not two one after the other.
 import { fail } from './outcome.js';
 
 /** What a call to a worker that stopped fails with. */

@@ -9,6 +9,7 @@
 // instead.
 import { CognitoError } from './errors.js';
 import { moduleFailed } from './on-first-use.js';
+import { LocalBackend, WorkerBackend } from './signer-backends.js';
 import { wasmProvider } from './wasm-provider.js';
 
 /** The backend the clients use (a promise of it): started by the first call that needs the sign-in core. */
@@ -53,9 +54,6 @@ async function backend(account) {
 }
 
 async function start(account) {
-  // The backends (signer-backends.js) are fetched with the first call that needs the sign-in core: a page
-  // whose user signed in earlier never loads them.
-  const { LocalBackend, WorkerBackend } = await import('./signer-backends.js');
   const provider = wasmProvider();
   if (!workerFailed && provider.startWorker) {
     let worker;
