@@ -102,7 +102,7 @@ export class CognitoClient {
       announce: this.#announce.bind(this),
     };
     this.#tabs = new Tabs(store.shared ? store.namespace : '', (message) => self.deref()?.#heard(message));
-    if (this.#tabs.channel) closeChannel?.register(this, this.#tabs.channel);
+    if (this.#tabs.channel) closeChannel.register(this, this.#tabs.channel);
     // A page loaded with a signInWithRedirect pending may be its callback: completed now, as Amplify does.
     // Nothing is pending on a returning user's page, so it loads neither redirect.js nor the sign-in core.
     if (this.#parts.pendingRedirects.read() !== null) {

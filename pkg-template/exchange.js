@@ -2,11 +2,26 @@
 // a POST cancelled by the call's AbortSignal or timeout, body included, its reply read up to a size limit.
 // Imported with the first request, so a page that sends none (a returning user's, tokens still good) does
 // not fetch it.
-import { aborted, fail, messageOf } from './outcome.js';
+import { aborted, fail, invoke, messageOf } from './outcome.js';
 import { timer } from './timers.js';
 
 /** The largest reply read (Cognito's replies are a few kB): a bigger one is cut off unread. */
 export const MAX_REPLY_BYTES = 1 << 20;
+
+/**
+ * One attempt of `transport` (transport.js) at `request` (`{target, body}`): Cognito's error in the reply thrown
+ * (the session core reads it), the server's clock taken from its Date header. Resolves with the reply's text.
+ */
+export async function sendOnce(transport, call, request) {
+  const { core } = transport;
+  const headers = { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': request.target, 'Cache-Control': 'no-store' };
+  const reply = await post(call, transport.endpoint, headers, request.body, 'Cognito');
+  // Throws the reply's error; a success is null.
+  invoke(core, 'replyError', reply.status, reply.text, reply.headers.get('x-amzn-ErrorType'));
+  const date = Date.parse(reply.headers.get('Date') ?? '');
+  if (Number.isFinite(date)) transport.clockOffset = invoke(core, 'clockOffset', Date.now(), date) ?? transport.clockOffset;
+  return reply.text;
+}
 
 /**
  * POSTs `body` to `url` with `headers` (and the fetch options `extra`), never following a redirect: one would

@@ -7,20 +7,10 @@
 // Needs a Content-Security-Policy that allows `'wasm-unsafe-eval'` in script-src.
 import { SignInCore, attachAccount, attachRefresh, attachSignIn, initSync } from './cognito_wasm.js';
 import { compileWasm } from './load-wasm.js';
-import { provideWasm } from './wasm-provider.js';
+import { once, provideWasm } from './wasm-provider.js';
 
 const session = await compileWasm(new URL('./cognito_wasm_session_bg.wasm', import.meta.url));
 initSync({ module: session });
-
-/** `load()` (a promise) made once, and again by the next call after a failure (offline, say). */
-function once(load) {
-  let loading;
-  return () =>
-    (loading ??= load().catch((error) => {
-      loading = undefined;
-      throw error;
-    }));
-}
 
 const loadRefresh = once(() => compileWasm(new URL('./cognito_wasm_refresh_bg.wasm', import.meta.url)).then(attachRefresh));
 // Each later module fetched in parallel with the ones it runs on.

@@ -5,8 +5,9 @@
 export async function compileWasm(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`cognito-wasm: fetching ${url} failed: HTTP ${response.status}`);
-  // Streaming compilation needs the application/wasm type; a server that sends another still works.
-  return typeof WebAssembly.compileStreaming === 'function' && response.headers.get('Content-Type') === 'application/wasm'
+  // Streaming compilation (in every engine with wasm SIMD, which the modules need) needs the application/wasm
+  // type; a server that sends another still works.
+  return response.headers.get('Content-Type') === 'application/wasm'
     ? WebAssembly.compileStreaming(response)
     : WebAssembly.compile(await response.arrayBuffer());
 }

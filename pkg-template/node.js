@@ -3,34 +3,23 @@
 // in-process, when the first refresh, sign-in or account operation needs them.
 import { readFileSync } from 'node:fs';
 import { SignInCore, attachAccount, attachRefresh, attachSignIn, initSync } from './cognito_wasm.js';
-import { provideWasm } from './wasm-provider.js';
+import { once, provideWasm } from './wasm-provider.js';
 
 const read = (url) => new WebAssembly.Module(readFileSync(url));
 
 initSync({ module: readFileSync(new URL('./cognito_wasm_session_bg.wasm', import.meta.url)) });
 
-// An attach does nothing once its module is attached; each file is read once, again after a failure.
-let refreshRead = false;
-const loadRefresh = async () => {
-  if (refreshRead) return;
-  attachRefresh(read(new URL('./cognito_wasm_refresh_bg.wasm', import.meta.url)));
-  refreshRead = true;
-};
-let signInRead = false;
-const loadSignIn = async () => {
+// Each file is read once, again after a failure.
+const loadRefresh = once(async () => attachRefresh(read(new URL('./cognito_wasm_refresh_bg.wasm', import.meta.url))));
+const loadSignIn = once(async () => {
   await loadRefresh();
-  if (signInRead) return SignInCore;
   attachSignIn(read(new URL('./cognito_wasm_sign_in_bg.wasm', import.meta.url)));
-  signInRead = true;
   return SignInCore;
-};
-let accountRead = false;
-const loadAccount = async () => {
+});
+const loadAccount = once(async () => {
   await loadSignIn();
-  if (accountRead) return;
   attachAccount(read(new URL('./cognito_wasm_account_bg.wasm', import.meta.url)));
-  accountRead = true;
-};
+});
 
 provideWasm({ loadRefresh, load: loadSignIn, loadAccount });
 

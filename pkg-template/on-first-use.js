@@ -4,6 +4,9 @@
 // getSession().
 import { fail, messageOf } from './outcome.js';
 
+/** A module of the package that could not load (`cause`): a NetworkError, which may pass. */
+export const moduleFailed = (cause) => fail('NetworkError', `cognito-wasm: a module of the package could not load: ${messageOf(cause)}`, true);
+
 /**
  * A function that imports a module once, when first called: `load` is `() => import('./x.js')`, written out by
  * the caller so that bundlers find the import and emit the module as a chunk of its own. A module that could
@@ -14,6 +17,6 @@ export function onFirstUse(load) {
   return () =>
     (loading ??= load().catch((cause) => {
       loading = undefined;
-      throw fail('NetworkError', `cognito-wasm: a module of the package could not load: ${messageOf(cause)}`, true);
+      throw moduleFailed(cause);
     }));
 }

@@ -4,19 +4,13 @@
 // refresh module of the wasm) is loaded when one is first due, so a page whose tokens are still good does not
 // fetch it.
 import { onFirstUse } from './on-first-use.js';
-import { fail, invoke, unauthenticated } from './outcome.js';
+import { invoke, unauthenticated } from './outcome.js';
 import { Call, deviceNow, timer } from './timers.js';
 import { wasmProvider } from './wasm-provider.js';
 
-/** The refresh module attached to this thread's instance, as the entry loads it (wasm-provider.js). */
-async function refreshModule() {
-  const provider = wasmProvider();
-  if (!provider) throw fail('InternalError', 'cognito-wasm: import the package by its entry (index.js or node.js)');
-  await provider.loadRefresh();
-}
-
-// Both at once: one round trip, not two.
-const tokenRefresh = onFirstUse(() => Promise.all([import('./token-refresh.js'), refreshModule()]).then(([module]) => module));
+// With the refresh module attached to this thread's instance, as the entry loads it (wasm-provider.js); both at
+// once: one round trip, not two.
+const tokenRefresh = onFirstUse(async () => (await Promise.all([import('./token-refresh.js'), wasmProvider().loadRefresh()]))[0]);
 
 /** How much earlier than due the proactive refresh may run, at most: spreads many tabs' refreshes. */
 const REFRESH_JITTER_MS = 5_000;
@@ -28,14 +22,8 @@ const pageIsHidden = () => globalThis.document?.visibilityState === 'hidden';
 
 /** One client's refreshes and refresh timer. */
 export class Refresher {
-  /** The constructor's parts, for token-refresh.js. */
+  /** The constructor's parts (token-refresh.js uses them too). */
   #parts;
-  /** The session core: needsRefresh, refreshDueInMs (and, in token-refresh.js, the refresh itself). */
-  #core;
-  #timeoutMs;
-  #autoRefresh;
-  /** The client's read of the stored session (null when none; an unreadable one is announced as a sign-out). */
-  #loadSession;
   /** The refresh under way in this tab, which concurrent callers wait for instead of sending their own. */
   #refreshing = null;
   #timer;
@@ -43,17 +31,14 @@ export class Refresher {
   #paused = false;
 
   /**
-   * `core`: the session core; `store`, `transport`; `timeoutMs` of a refresh; `autoRefresh`: whether the
-   * proactive refresh runs; `loadSession(underLock)`: the client's read of the stored session; `announce`.
+   * `core`: the session core (needsRefresh, refreshDueInMs; in token-refresh.js the refresh itself); `store`,
+   * `transport`; `timeoutMs` of a refresh; `autoRefresh`: whether the proactive refresh runs;
+   * `loadSession(underLock)`: the client's read of the stored session (null when none; an unreadable one is
+   * announced as a sign-out); `announce`.
    */
   constructor(parts) {
-    const { core, timeoutMs, autoRefresh, loadSession } = parts;
     this.#parts = parts;
-    this.#core = core;
-    this.#timeoutMs = timeoutMs;
-    this.#autoRefresh = autoRefresh;
-    this.#loadSession = loadSession;
-    if (autoRefresh) {
+    if (parts.autoRefresh) {
       this.#watchVisibility();
       // A session restored from storage gets its timer too, once the app could subscribe to events
       // (reading storage may report an unreadable session).
@@ -69,12 +54,12 @@ export class Refresher {
   /** The session, refreshed first if its tokens expire within the refresh margin. */
   async valid(call) {
     const session = await this.stored();
-    return invoke(this.#core, 'needsRefresh', session.stored, deviceNow()) ? this.refresh(call, session, false) : session;
+    return invoke(this.#parts.core, 'needsRefresh', session.stored, deviceNow()) ? this.refresh(call, session, false) : session;
   }
 
   /** The stored session, or UserUnAuthenticatedException. `underLock`: the caller holds the session lock. */
   async stored(underLock = false) {
-    const session = await this.#loadSession(underLock);
+    const session = await this.#parts.loadSession(underLock);
     if (!session) throw unauthenticated('no user is signed in');
     return session;
   }
@@ -115,9 +100,9 @@ export class Refresher {
 
   /** Arms the refresh of `session`: shortly before its tokens reach the refresh margin, or after `delayMs`. */
   schedule(session, delayMs) {
-    if (!this.#autoRefresh) return;
+    if (!this.#parts.autoRefresh) return;
     if (delayMs === undefined) {
-      const due = invoke(this.#core, 'refreshDueInMs', session.stored, Date.now());
+      const due = invoke(this.#parts.core, 'refreshDueInMs', session.stored, Date.now());
       delayMs = due - Math.random() * Math.min(REFRESH_JITTER_MS, due / 10);
     }
     clearTimeout(this.#timer);
@@ -126,7 +111,7 @@ export class Refresher {
   }
 
   async rearm() {
-    const session = await this.#loadSession();
+    const session = await this.#parts.loadSession();
     if (session) this.schedule(session);
   }
 
@@ -147,7 +132,7 @@ export class Refresher {
     }
     this.#paused = false;
     try {
-      await this.refresh(new Call(undefined, this.#timeoutMs), before, true);
+      await this.refresh(new Call(undefined, this.#parts.timeoutMs), before, true);
     } catch (error) {
       if (error.retryable) this.schedule(before, REFRESH_RETRY_MS);
     }
@@ -173,9 +158,9 @@ export class Refresher {
   }
 
   async #shown() {
-    const session = await this.#loadSession();
+    const session = await this.#parts.loadSession();
     if (!session) return;
-    if (this.#paused || invoke(this.#core, 'needsRefresh', session.stored, deviceNow())) {
+    if (this.#paused || invoke(this.#parts.core, 'needsRefresh', session.stored, deviceNow())) {
       await this.#refreshInBackground(session);
     } else {
       this.schedule(session);

@@ -1,7 +1,11 @@
-// The two ways signer-host.js runs the sign-in core, fetched by it with the first call that needs the core
-// (so that a returning user's page, which never signs in, does not download them): in the page's sign-in
-// worker (signer.js, whose header describes the messages), or loaded into this thread.
-import { CognitoError } from './errors.js';
+// The two ways signer-host.js runs the sign-in core: in the page's sign-in worker (signer.js, whose header
+// describes the messages), or loaded into this thread. Bundled with signer-host.js, which the client imports
+// with the first call that needs the core: a returning user's page, which never signs in, does not download
+// them, and the first sign-in fetches one file, not two one after the other.
+import { fail } from './outcome.js';
+
+/** What a call to a worker that stopped fails with. */
+const stopped = () => fail('AbortError', 'the sign-in worker stopped; sign in again');
 
 /** The sign-in core loaded into this thread as the entry loads it (wasm-provider.js): a `SignInCore` per client. */
 export class LocalBackend {
@@ -34,8 +38,7 @@ export class LocalBackend {
 }
 
 /** Frees a collected client's core in the worker. */
-const closeInWorker =
-  typeof FinalizationRegistry === 'function' ? new FinalizationRegistry(({ backend, key }) => backend.close(key)) : undefined;
+const closeInWorker = new FinalizationRegistry(({ backend, key }) => backend.close(key));
 
 /** The sign-in worker: one per page, a core in it per client, each call answered by a `reply`. */
 export class WorkerBackend {
@@ -84,14 +87,14 @@ export class WorkerBackend {
     this.dead = true;
     this.#onStop();
     for (const call of [...this.#calls.values(), ...(this.#accountLoaded ? [this.#accountLoaded] : [])]) {
-      call.reject(new CognitoError('AbortError', 'the sign-in worker stopped; sign in again'));
+      call.reject(stopped());
     }
     this.#calls.clear();
   }
 
   /** Has the worker load the account module (on top of the sign-in module); signer-host.js asks once. */
   loadAccount() {
-    if (this.dead) return Promise.reject(new CognitoError('AbortError', 'the sign-in worker stopped; sign in again'));
+    if (this.dead) return Promise.reject(stopped());
     return new Promise((resolve, reject) => {
       this.#accountLoaded = { resolve, reject };
       this.#worker.postMessage({ type: 'account' });
@@ -102,13 +105,13 @@ export class WorkerBackend {
     this.#lastClient += 1;
     const key = this.#lastClient;
     this.#worker.postMessage({ type: 'open', client: key, config });
-    closeInWorker?.register(client, { backend: this, key });
+    closeInWorker.register(client, { backend: this, key });
     return key;
   }
 
   /** `account`: `op` is an account operation (`SignInCore.account`). */
   run(key, op, args, account) {
-    if (this.dead) return Promise.reject(new CognitoError('AbortError', 'the sign-in worker stopped; sign in again'));
+    if (this.dead) return Promise.reject(stopped());
     return new Promise((resolve, reject) => {
       this.#lastCall += 1;
       this.#calls.set(this.#lastCall, { resolve, reject });

@@ -8,7 +8,8 @@
 // refuses it, an engine without module workers) or the worker stops, the modules are loaded into this thread
 // instead.
 import { CognitoError } from './errors.js';
-import { fail, messageOf } from './outcome.js';
+import { moduleFailed } from './on-first-use.js';
+import { LocalBackend, WorkerBackend } from './signer-backends.js';
 import { wasmProvider } from './wasm-provider.js';
 
 /** The backend the clients use (a promise of it): started by the first call that needs the sign-in core. */
@@ -53,11 +54,8 @@ async function backend(account) {
 }
 
 async function start(account) {
-  // The backends (signer-backends.js) are fetched with the first call that needs the sign-in core: a page
-  // whose user signed in earlier never loads them.
-  const { LocalBackend, WorkerBackend } = await import('./signer-backends.js');
   const provider = wasmProvider();
-  if (!workerFailed && provider?.startWorker) {
+  if (!workerFailed && provider.startWorker) {
     let worker;
     try {
       worker = new WorkerBackend(provider.startWorker(), () => {
@@ -71,7 +69,6 @@ async function start(account) {
     if (worker && (await worker.ready)) return worker;
     workerFailed = true;
   }
-  if (!provider) throw new CognitoError('InternalError', 'cognito-wasm: import the package by its entry (index.js or node.js)');
   const local = new LocalBackend(provider);
   if (account) accountModule(local);
   await local.load();
@@ -117,7 +114,7 @@ export class Signer {
         if (accountModules.get(current) === loading) accountModules.delete(current);
         if (cause instanceof CognitoError) throw cause; // the worker stopped
         // As a module of the package that could not load (on-first-use.js): the next call tries again.
-        throw fail('NetworkError', `cognito-wasm: a module of the package could not load: ${messageOf(cause)}`, true);
+        throw moduleFailed(cause);
       }
     }
     if (this.#opened?.backend !== current) this.#opened = { backend: current, handle: current.open(this, this.#config) };

@@ -1,7 +1,6 @@
 // Where the session, the remembered-device secrets (devices.js names and reads them) and a pending
 // signInWithRedirect are kept, and the session lock that keeps the writes of this page's clients and of the
 // origin's other tabs apart.
-import { CognitoError } from './errors.js';
 import { fail, invalid, invoke, messageOf } from './outcome.js';
 import { timer } from './timers.js';
 
@@ -45,6 +44,10 @@ function sessionLock(name, acrossTabs, work) {
  * and user. A stored value that cannot be read back is dropped (signed out, device forgotten).
  */
 export class Store {
+  /** Where the values are: localStorage, sessionStorage, the app's object or memory(), all with (possibly async) getItem, setItem, removeItem. */
+  #storage;
+  /** The storage is localStorage: another tab's copy is updated a moment after a write (see STORAGE_SETTLE_MS). */
+  #settles = false;
   /** Something was written to a storage that reaches the other tabs late, and has not been waited for. */
   #unsettled = false;
 
@@ -55,43 +58,49 @@ export class Store {
   constructor(option, namespace, caseSensitive = true) {
     this.namespace = namespace;
     this.caseSensitive = caseSensitive;
-    if (option == null) {
-      this.backend = webStorage('localStorage', false) ?? memory();
+    let storage;
+    /** Whether other tabs of the origin see the same session: they do in localStorage and the app's object. */
+    this.shared = false;
+    if (option == null || option === 'local') {
+      storage = webStorage('localStorage', option === 'local');
+      this.shared = this.#settles = storage !== undefined;
+    } else if (option === 'session') {
+      storage = webStorage('sessionStorage', true);
     } else if (typeof option === 'string') {
-      if (option === 'memory') this.backend = memory();
-      else if (option === 'local') this.backend = webStorage('localStorage', true);
-      else if (option === 'session') this.backend = webStorage('sessionStorage', true);
-      else throw invalid(`storage: unknown kind ${JSON.stringify(option)}; use 'memory', 'local', 'session' or an object`);
+      if (option !== 'memory') throw invalid(`storage: unknown kind ${JSON.stringify(option)}; use 'memory', 'local', 'session' or an object`);
     } else if (typeof option === 'object' && ['getItem', 'setItem', 'removeItem'].every((m) => typeof option[m] === 'function')) {
-      this.backend = custom(option);
+      storage = option;
+      this.shared = true;
     } else {
       throw invalid('storage: an object needs getItem, setItem and removeItem functions');
     }
-    /** Whether other tabs of the origin see the same session (sessionStorage is per tab). */
-    this.shared = this.backend.shared;
+    this.#storage = storage ?? memory();
   }
 
   async get(key) {
+    let value;
     try {
-      return await this.backend.get(key);
+      value = await this.#storage.getItem(key);
     } catch (cause) {
-      throw cause instanceof CognitoError ? cause : storageError('read', cause);
+      throw storageError('read', cause);
     }
+    if (value != null && typeof value !== 'string') throw fail('StorageError', 'getItem returned something other than a string');
+    return value ?? null;
   }
 
   async set(key, value) {
-    this.#unsettled ||= this.backend.settles;
+    this.#unsettled ||= this.#settles;
     try {
-      await this.backend.set(key, value);
+      await this.#storage.setItem(key, value);
     } catch (cause) {
       throw storageError('write', cause);
     }
   }
 
   async remove(key) {
-    this.#unsettled ||= this.backend.settles;
+    this.#unsettled ||= this.#settles;
     try {
-      await this.backend.remove(key);
+      await this.#storage.removeItem(key);
     } catch (cause) {
       throw storageError('remove', cause);
     }
@@ -206,22 +215,22 @@ export class Store {
 export class PendingRedirects {
   #key;
   /** Where the sign-in's tab keeps it: sessionStorage, or memory where the page may not use one. */
-  #backend = webStorage('sessionStorage', false) ?? memory();
+  #storage = webStorage('sessionStorage', false) ?? memory();
 
   constructor(namespace) {
     this.#key = `${namespace}.oauth.pending`;
   }
 
   read() {
-    return this.#backend.get(this.#key);
+    return this.#storage.getItem(this.#key);
   }
 
   keep(pending) {
-    this.#backend.set(this.#key, pending);
+    this.#storage.setItem(this.#key, pending);
   }
 
   remove() {
-    this.#backend.remove(this.#key);
+    this.#storage.removeItem(this.#key);
   }
 }
 
@@ -229,17 +238,20 @@ function storageError(what, cause) {
   return fail('StorageError', `could not ${what} storage: ${messageOf(cause)}`);
 }
 
+/** A storage of this page's memory, with a Storage's getItem, setItem and removeItem. */
 export function memory() {
   const map = new Map();
   return {
-    shared: false,
-    get: (key) => map.get(key) ?? null,
-    set: (key, value) => void map.set(key, value),
-    remove: (key) => void map.delete(key),
+    getItem: (key) => map.get(key) ?? null,
+    setItem: (key, value) => void map.set(key, value),
+    removeItem: (key) => void map.delete(key),
   };
 }
 
-/** `globalThis[name]`, which may be missing (Node, workers) or throw (storage disabled by the user). */
+/**
+ * `globalThis[name]` (localStorage, sessionStorage), which may be missing (Node, workers) or throw (storage
+ * disabled by the user): undefined then, or an InvalidParameterException when `required`.
+ */
 export function webStorage(name, required) {
   let storage;
   try {
@@ -247,30 +259,6 @@ export function webStorage(name, required) {
   } catch {
     storage = undefined;
   }
-  if (!storage || typeof storage.getItem !== 'function') {
-    if (required) throw invalid(`storage '${name}' is not available here; use 'memory'`);
-    return undefined;
-  }
-  return {
-    shared: name === 'localStorage',
-    // Another tab's copy of localStorage is updated a moment after a write (see STORAGE_SETTLE_MS).
-    settles: name === 'localStorage',
-    get: (key) => storage.getItem(key),
-    set: (key, value) => storage.setItem(key, value),
-    remove: (key) => storage.removeItem(key),
-  };
-}
-
-function custom(object) {
-  return {
-    shared: true,
-    async get(key) {
-      const value = await object.getItem(key);
-      if (value == null) return null;
-      if (typeof value !== 'string') throw fail('StorageError', 'getItem returned something other than a string');
-      return value;
-    },
-    set: async (key, value) => void (await object.setItem(key, value)),
-    remove: async (key) => void (await object.removeItem(key)),
-  };
+  if (storage && typeof storage.getItem === 'function') return storage;
+  if (required) throw invalid(`storage '${name}' is not available here; use 'memory'`);
 }

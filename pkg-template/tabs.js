@@ -6,8 +6,7 @@ export const EVENTS = ['signedIn', 'signedOut', 'tokenRefreshed', 'tokenRefreshF
 export const TAB_EVENTS = ['signInWithRedirect', 'signInWithRedirectFailure'];
 
 /** Closes a collected client's channel to the other tabs, which would otherwise stay open for the page's life. */
-export const closeChannel =
-  typeof FinalizationRegistry === 'function' ? new FinalizationRegistry((channel) => channel.close()) : undefined;
+export const closeChannel = new FinalizationRegistry((channel) => channel.close());
 
 /**
  * The other tabs (and workers) of this origin sharing the session: a BroadcastChannel telling the others of

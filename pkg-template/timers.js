@@ -17,7 +17,7 @@ export class Call {
   constructor(options, defaultTimeoutMs) {
     if (options != null && typeof options !== 'object') throw invalid('call options: expected an object');
     const { signal, timeoutMs } = options ?? {};
-    if (signal != null && !(typeof AbortSignal !== 'undefined' && signal instanceof AbortSignal)) {
+    if (signal != null && !(signal instanceof AbortSignal)) {
       throw invalid('call options: signal must be an AbortSignal');
     }
     if (timeoutMs != null && !(Number.isInteger(timeoutMs) && timeoutMs >= 0)) {

@@ -3,6 +3,7 @@
 // sign-in core (the sign-in module, on top of the refresh module) and its account module (the account
 // operations, `SignInCore.account`, on top of the sign-in module). Kept apart from their users (refresh.js,
 // signer-host.js): the entry needs only this.
+import { fail } from './outcome.js';
 
 /** The entry's answer (see provideWasm); undefined until the entry is imported. */
 let provider;
@@ -17,5 +18,18 @@ export function provideWasm(how) {
   provider = how;
 }
 
-/** What the entry provided, or undefined when the package was not imported by its entry. */
-export const wasmProvider = () => provider;
+/** For the entries: `load()` (a promise) made once, and again by the next call after a failure (offline, say). */
+export function once(load) {
+  let loading;
+  return () =>
+    (loading ??= load().catch((error) => {
+      loading = undefined;
+      throw error;
+    }));
+}
+
+/** What the entry provided; an InternalError when the package was not imported by its entry. */
+export function wasmProvider() {
+  if (!provider) throw fail('InternalError', 'cognito-wasm: import the package by its entry (index.js or node.js)');
+  return provider;
+}

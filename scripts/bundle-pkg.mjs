@@ -59,7 +59,8 @@ const loadPathIds = new Set([...loadPath].map((name) => join(dir, name)));
 /**
  * Code of wasm-bindgen's glue (cognito_wasm.js) that no caller of this package can reach, yet the minifier
  * keeps, as it cannot know it: taken out before bundling (143 B gzip -9 of the load path, 2026-12-05). Each must
- * be found exactly once; a wasm-bindgen that writes it otherwise fails the build here, to be looked at again.
+ * be found as many times as given (once unless a third element says otherwise); a wasm-bindgen that writes it
+ * otherwise fails the build here, to be looked at again.
  */
 const GLUE_DEAD_CODE = [
   // passStringToWasm0 without a realloc: every call of it in the glue passes wasm.__wbindgen_realloc.
@@ -101,15 +102,23 @@ const GLUE_DEAD_CODE = [
 `,
     '    ({ module } = module);\n',
   ],
+  // Disposing a core with `using`: the package frees its cores itself (free(), or the FinalizationRegistry),
+  // and never hands one to an app. Kept, the assignment is a side effect that keeps the session core's class in
+  // a bundler's build of the worker, which never makes one (make bench's whole-package build).
+  ['if (Symbol.dispose) Core.prototype[Symbol.dispose] = Core.prototype.free;\n', ''],
+  ['if (Symbol.dispose) SignInCore.prototype[Symbol.dispose] = SignInCore.prototype.free;\n', ''],
+  // The classes' finalizers without FinalizationRegistry: every engine with wasm SIMD, which the session module
+  // needs, has it.
+  ["(typeof FinalizationRegistry === 'undefined')\n    ? { register: () => {}, unregister: () => {} }\n    : ", '', 2],
 ];
 const glueDeadCode = {
   name: 'glue-dead-code',
   transform(text, id) {
     if (id !== join(dir, 'cognito_wasm.js')) return null;
-    for (const [dead, live] of GLUE_DEAD_CODE) {
-      if (text.split(dead).length !== 2) throw new Error(`bundle-pkg: the glue no longer holds, once:\n${dead}`);
+    for (const [dead, live, times = 1] of GLUE_DEAD_CODE) {
+      if (text.split(dead).length !== times + 1) throw new Error(`bundle-pkg: the glue no longer holds, ${times} time(s):\n${dead}`);
       // As many lines as before, so that the source map's lines of the glue stay the glue's.
-      text = text.replace(dead, live + '\n'.repeat(dead.split('\n').length - live.split('\n').length));
+      text = text.replaceAll(dead, live + '\n'.repeat(dead.split('\n').length - live.split('\n').length));
     }
     return { code: text, map: null };
   },

@@ -241,7 +241,7 @@ test('the first sign-in fetches the sign-in core, once, and not the account modu
     assert.equal(out.value.isSignedIn, true);
     // The worker imports the glue from a shared chunk, and runs the sign-in module on top of the session
     // module, which the page fetched already, and the refresh module.
-    const signInCore = ['/pkg/cognito_wasm_sign_in_bg.wasm', '/pkg/signer-backends.js', '/pkg/signer.js'];
+    const signInCore = ['/pkg/cognito_wasm_sign_in_bg.wasm', '/pkg/signer.js'];
     assert.deepEqual(fetched.filter((p) => SIGN_IN_CORE.test(p)).sort(), signInCore, 'no account module for a sign-in');
     const account = await attempt(page, `
       const first = await client.fetchUserAttributes();
