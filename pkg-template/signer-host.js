@@ -124,6 +124,6 @@ export class Signer {
   /** Forgets the sign-in under way (another tab signed out); loads nothing. */
   dropSignIn() {
     const opened = this.#opened;
-    if (opened && !opened.backend.dead) opened.backend.run(opened.handle, 'dropSignIn', '[]').catch(() => {});
+    if (opened && !opened.backend.dead) opened.backend.run(opened.handle, 'dropSignIn', '[]', false).catch(() => {});
   }
 }

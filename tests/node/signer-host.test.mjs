@@ -86,7 +86,7 @@ test('the worker: tagged messages, calls wait for ready, each reply resolves its
   worker.answer({ type: 'reply', id: 1, result: 'signing in' });
   assert.deepEqual(await Promise.all([first, second]), ['signing in', 'prepared']);
   signer.dropSignIn();
-  assert.deepEqual(worker.posted.at(-1), { type: 'call', id: 3, client: 1, account: undefined, op: 'dropSignIn', args: '[]' });
+  assert.deepEqual(worker.posted.at(-1), { type: 'call', id: 3, client: 1, account: false, op: 'dropSignIn', args: '[]' });
 });
 
 test('a worker that cannot load the module: it is stopped and the core is loaded on the page', async () => {
