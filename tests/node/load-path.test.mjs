@@ -75,7 +75,8 @@ const SIGN_OUT = ['exchange.js'];
  * build split into the session and sign-in modules, 28,784 with the page's JavaScript in one chunk and the
  * session module's text, base64 and HMAC code written for size; 24,404 with a refresh's code split off into the
  * refresh module, which only a page whose tokens are due fetches; 23,258 with `Error` one pointer; 22,450 with
- * lol_alloc's allocator and the page's JavaScript trimmed) so that it only goes down: lower it with every module that leaves the load path and every byte the modules lose.
+ * lol_alloc's allocator and the page's JavaScript trimmed) so that it only goes down: lower it with every
+ * module that leaves the load path and every byte the modules lose.
  */
 const RETURNING_PAGE_BUDGET_GZIP = Number(process.env.RETURNING_PAGE_BUDGET_GZIP || 22_900);
 
