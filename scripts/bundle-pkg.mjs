@@ -102,20 +102,29 @@ const GLUE_DEAD_CODE = [
 `,
     '    ({ module } = module);\n',
   ],
+];
+/**
+ * What the glue writes once per exported class (Core, SignInCore; and BenchSrpClient in make bench's build),
+ * dead in the package likewise.
+ */
+const GLUE_DEAD_CODE_PER_CLASS = (name) => [
   // Disposing a core with `using`: the package frees its cores itself (free(), or the FinalizationRegistry),
   // and never hands one to an app. Kept, the assignment is a side effect that keeps the session core's class in
   // a bundler's build of the worker, which never makes one (make bench's whole-package build).
-  ['if (Symbol.dispose) Core.prototype[Symbol.dispose] = Core.prototype.free;\n', ''],
-  ['if (Symbol.dispose) SignInCore.prototype[Symbol.dispose] = SignInCore.prototype.free;\n', ''],
-  // The classes' finalizers without FinalizationRegistry: every engine with wasm SIMD, which the session module
-  // needs, has it.
-  ["(typeof FinalizationRegistry === 'undefined')\n    ? { register: () => {}, unregister: () => {} }\n    : ", '', 2],
+  [`if (Symbol.dispose) ${name}.prototype[Symbol.dispose] = ${name}.prototype.free;\n`, ''],
 ];
+/**
+ * The classes' finalizers without FinalizationRegistry: every engine with wasm SIMD, which the session module
+ * needs, has it. Once per class.
+ */
+const REGISTRY_FALLBACK = "(typeof FinalizationRegistry === 'undefined')\n    ? { register: () => {}, unregister: () => {} }\n    : ";
 const glueDeadCode = {
   name: 'glue-dead-code',
   transform(text, id) {
     if (id !== join(dir, 'cognito_wasm.js')) return null;
-    for (const [dead, live, times = 1] of GLUE_DEAD_CODE) {
+    const classes = [...text.matchAll(/^export class (\w+) \{/gm)].map(([, name]) => name);
+    const deadCode = [...GLUE_DEAD_CODE, ...classes.flatMap(GLUE_DEAD_CODE_PER_CLASS), [REGISTRY_FALLBACK, '', classes.length]];
+    for (const [dead, live, times = 1] of deadCode) {
       if (text.split(dead).length !== times + 1) throw new Error(`bundle-pkg: the glue no longer holds, ${times} time(s):\n${dead}`);
       // As many lines as before, so that the source map's lines of the glue stay the glue's.
       text = text.replaceAll(dead, live + '\n'.repeat(dead.split('\n').length - live.split('\n').length));
