@@ -366,26 +366,25 @@ mod tests {
                 }
             }
         }
-        for call in [
-            Core::new(GOOD).call("nope", "[]"),
-            Core::new(GOOD).refresh("nope", "[]"),
+        for (call, op) in [
+            (Core::new(GOOD).call("nope", "[]"), "nope"),
+            (Core::new(GOOD).refresh("nope", "[]"), "nope"),
             // A session operation is not a refresh operation, nor the other way round.
-            Core::new(GOOD).refresh("readSession", "[]"),
-            Core::new(GOOD).call("refreshRequest", "[]"),
-            SignInCore::new(GOOD).call("nope", "[]"),
-            SignInCore::new(GOOD).account("nope", "[]"),
+            (Core::new(GOOD).refresh("readSession", "[]"), "readSession"),
+            (
+                Core::new(GOOD).call("refreshRequest", "[]"),
+                "refreshRequest",
+            ),
+            (SignInCore::new(GOOD).call("nope", "[]"), "nope"),
+            (SignInCore::new(GOOD).account("nope", "[]"), "nope"),
             // A sign-in operation is not an account operation, nor the other way round.
-            SignInCore::new(GOOD).account("signIn", "[]"),
-            SignInCore::new(GOOD).call("request", "[]"),
+            (SignInCore::new(GOOD).account("signIn", "[]"), "signIn"),
+            (SignInCore::new(GOOD).call("request", "[]"), "request"),
         ] {
             let (name, message) = outcome_of(&call).unwrap_err();
             assert_eq!(name, "InvalidParameterException");
-            assert!(
-                ["nope", "readSession", "refreshRequest", "signIn", "request"]
-                    .iter()
-                    .any(|name| message.contains(name)),
-                "{message}"
-            );
+            // Each refusal names the operation it was called with.
+            assert!(message.contains(op), "{op}: {message}");
         }
     }
 
