@@ -110,15 +110,20 @@ pub use crate::json::StringMap;
 /// Cognito forgot); the parameters carry passwords and SRP values and are wiped when dropped.
 #[derive(Clone)]
 pub struct AuthRequest {
-    /// [`Operation::InitiateAuth`] or [`Operation::RespondToAuthChallenge`].
-    pub operation: Operation,
+    pub call: AuthCall,
     /// The `AuthFlow` or the `ChallengeName`.
     pub name: &'static str,
     pub client_id: String,
     /// The `AuthParameters` or the `ChallengeResponses`.
     pub parameters: StringMap,
-    pub session: Option<String>,
     pub client_metadata: Option<StringMap>,
+}
+
+/// Which of the two operations an [`AuthRequest`] is: only an answer to a challenge carries a session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AuthCall {
+    InitiateAuth,
+    RespondToAuthChallenge { session: Option<String> },
 }
 
 /// Overwrites the values of a parameter map (passwords, SRP claims, device keys) before it is freed.
@@ -133,20 +138,28 @@ impl Drop for AuthRequest {
 }
 
 impl AuthRequest {
+    pub fn operation(&self) -> Operation {
+        match self.call {
+            AuthCall::InitiateAuth => Operation::InitiateAuth,
+            AuthCall::RespondToAuthChallenge { .. } => Operation::RespondToAuthChallenge,
+        }
+    }
+
     pub fn to_request(&self) -> Request {
-        let (name, parameters) = if self.operation == Operation::InitiateAuth {
-            ("AuthFlow", "AuthParameters")
-        } else {
-            ("ChallengeName", "ChallengeResponses")
+        let (name, parameters, session) = match &self.call {
+            AuthCall::InitiateAuth => ("AuthFlow", "AuthParameters", None),
+            AuthCall::RespondToAuthChallenge { session } => {
+                ("ChallengeName", "ChallengeResponses", session.as_ref())
+            }
         };
         let mut body = Value::object([
             (name, self.name.into()),
             ("ClientId", (&self.client_id).into()),
             (parameters, (&self.parameters).into()),
         ]);
-        body.insert_some("Session", self.session.as_ref());
+        body.insert_some("Session", session);
         body.insert_some("ClientMetadata", self.client_metadata.as_ref());
-        Request::new(self.operation, body)
+        Request::new(self.operation(), body)
     }
 }
 

@@ -95,7 +95,7 @@ pub fn refreshed(session: &Session, body: &Value, now: i64) -> Result<Session, E
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::{AuthRequest, Operation, StringMap};
+    use crate::protocol::{AuthCall, AuthRequest, StringMap};
     use crate::secret::{ClientSecret, RefreshToken};
     use crate::session::StoredSession;
     use crate::session::tests::{result, token};
@@ -153,11 +153,10 @@ mod tests {
                     auth_parameters.insert("DEVICE_KEY".into(), device.to_owned());
                 }
                 let expected = AuthRequest {
-                    operation: Operation::InitiateAuth,
+                    call: AuthCall::InitiateAuth,
                     name: "REFRESH_TOKEN_AUTH",
                     client_id: "client".into(),
                     parameters: auth_parameters,
-                    session: None,
                     client_metadata: None,
                 }
                 .to_request();

@@ -25,7 +25,7 @@ use crate::error::Error;
 use crate::flows::code_delivery::CodeDeliveryDetails;
 use crate::flows::web_authn::{Credential, RequestOptions};
 use crate::json::{Reader, Value};
-use crate::protocol::{AuthRequest, AuthResponse, Operation, Request, StringMap};
+use crate::protocol::{AuthCall, AuthRequest, AuthResponse, Operation, Request, StringMap};
 use crate::secret::Password;
 use crate::session::Session;
 use crate::srp::client::SrpClient;
@@ -195,11 +195,10 @@ impl SignIn {
             auth_parameters.set("DEVICE_KEY", device.device_key.clone());
         }
         let request = AuthRequest {
-            operation: Operation::InitiateAuth,
+            call: AuthCall::InitiateAuth,
             name: auth_flow,
             client_id: config.client_id.clone(),
             parameters: auth_parameters,
-            session: None,
             client_metadata: input.client_metadata.clone(),
         };
         let wire = request.to_request();
@@ -478,7 +477,7 @@ impl SignIn {
     ) -> Result<Progress, Error> {
         match sent {
             Sent::Auth { request, srp } => {
-                let reply = AuthResponse::read(body, request.operation.name())?;
+                let reply = AuthResponse::read(body, request.operation().name())?;
                 self.on_auth_reply(config, reply, srp, now)
             }
             Sent::AssociateSoftwareToken => {
@@ -746,11 +745,10 @@ impl SignIn {
         }
         responses.set("USERNAME", username);
         AuthRequest {
-            operation: Operation::RespondToAuthChallenge,
+            call: AuthCall::RespondToAuthChallenge { session },
             name: challenge_name,
             client_id: config.client_id.clone(),
             parameters: responses,
-            session,
             client_metadata: client_metadata
                 .or(self.input.client_metadata.as_ref())
                 .cloned(),
@@ -800,7 +798,7 @@ impl Sent {
         let Self::Auth { request, .. } = self else {
             return None;
         };
-        if request.operation != Operation::InitiateAuth && request.name != "PASSWORD_VERIFIER" {
+        if request.call != AuthCall::InitiateAuth && request.name != "PASSWORD_VERIFIER" {
             return None;
         }
         request.parameters.remove("DEVICE_KEY")?;
