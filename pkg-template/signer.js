@@ -19,6 +19,7 @@
 //                  {type: 'reply', id, result}               the core's answer (an outcome's JSON text)
 import { SignInCore, attachAccount, attachRefresh, attachSignIn, initSync } from './cognito_wasm.js';
 import { compileWasm } from './load-wasm.js';
+import { once } from './wasm-provider.js';
 
 const cores = new Map();
 
@@ -32,15 +33,11 @@ modules.catch(() => {}); // their failure is answered on 'load'
 /** The modules attached on 'load' (a promise). */
 let loaded;
 /** The account module attached on top of them, once, again after a failure (a promise). */
-let account;
-const loadAccount = () =>
-  (account ??= Promise.all([compileWasm(new URL('./cognito_wasm_account_bg.wasm', import.meta.url)), loaded]).then(
-    ([module]) => attachAccount(module),
-    (error) => {
-      account = undefined;
-      throw error;
-    },
-  ));
+const loadAccount = once(() =>
+  Promise.all([compileWasm(new URL('./cognito_wasm_account_bg.wasm', import.meta.url)), loaded]).then(([module]) =>
+    attachAccount(module),
+  ),
+);
 
 self.onmessage = ({ data }) => {
   switch (data.type) {

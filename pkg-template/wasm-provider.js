@@ -18,7 +18,10 @@ export function provideWasm(how) {
   provider = how;
 }
 
-/** For the entries: `load()` (a promise) made once, and again by the next call after a failure (offline, say). */
+/**
+ * `load()` (a promise) made once, and again by the next call after a failure (offline, say): the entries'
+ * loaders, and the worker's of the account module.
+ */
 export function once(load) {
   let loading;
   return () =>
